@@ -1,0 +1,539 @@
+package raft
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	etcd "go.etcd.io/raft/v3"
+	pb "go.etcd.io/raft/v3/raftpb"
+	"google.golang.org/protobuf/proto"
+)
+
+// Swarm's Raft settings (swarmkit's manager defaults): one tick per second,
+// an election after 10 to 20 silent ticks, a heartbeat every tick.
+const (
+	DefaultElectionTicks  = 10
+	DefaultHeartbeatTicks = 1
+	DefaultSnapshotEvery  = 1000
+	DefaultKeepEntries    = 200
+)
+
+// bootstrapIndex is where the log of a new cluster starts: the bootstrap
+// snapshot sits at this index, term 1. MemoryStorage keeps a dummy entry at
+// index 0, so the snapshot goes above it.
+const bootstrapIndex = 2
+
+// ErrCrashed is returned by calls on a member that is not running.
+var ErrCrashed = errors.New("the manager is not running")
+
+// ErrNotLeader is returned by Propose on a member that is not the leader.
+var ErrNotLeader = errors.New("this manager is not the leader")
+
+// Config describes one member.
+type Config struct {
+	// ID is the member's Raft ID; never 0.
+	ID uint64
+	// Peers are the voters of a new cluster, including ID. Empty for a member
+	// that joins an existing cluster and learns everything from the leader.
+	Peers []uint64
+	// Bootstrap is the state-machine content of a new cluster, stored in the
+	// first snapshot so every member starts from the same state.
+	Bootstrap []byte
+	// Seed selects the member's election jitter stream; see jitter.go.
+	Seed uint64
+
+	ElectionTicks  int    // default DefaultElectionTicks
+	HeartbeatTicks int    // default DefaultHeartbeatTicks
+	SnapshotEvery  uint64 // applied entries between snapshots; default DefaultSnapshotEvery
+	KeepEntries    uint64 // entries kept behind a snapshot for slow followers; default DefaultKeepEntries
+}
+
+func (c *Config) setDefaults() {
+	if c.ElectionTicks == 0 {
+		c.ElectionTicks = DefaultElectionTicks
+	}
+	if c.HeartbeatTicks == 0 {
+		c.HeartbeatTicks = DefaultHeartbeatTicks
+	}
+	if c.SnapshotEvery == 0 {
+		c.SnapshotEvery = DefaultSnapshotEvery
+	}
+	if c.KeepEntries == 0 {
+		c.KeepEntries = DefaultKeepEntries
+	}
+}
+
+// State is a member's role in its current term.
+type State uint8
+
+const (
+	Follower State = iota
+	PreCandidate
+	Candidate
+	Leader
+)
+
+func (s State) String() string {
+	switch s {
+	case Follower:
+		return "follower"
+	case PreCandidate:
+		return "pre-candidate"
+	case Candidate:
+		return "candidate"
+	case Leader:
+		return "leader"
+	}
+	return fmt.Sprintf("State(%d)", s)
+}
+
+// Status is what a member knows about itself. It is the zero Status with
+// Running false while the member is crashed.
+type Status struct {
+	ID      uint64
+	Running bool
+	State   State
+	Term    uint64
+	Lead    uint64 // 0 when the member knows no leader
+	Commit  uint64
+	Applied uint64
+}
+
+// ChangeOp is a membership change.
+type ChangeOp uint8
+
+const (
+	AddVoter ChangeOp = iota
+	RemoveVoter
+)
+
+func (op ChangeOp) String() string {
+	if op == AddVoter {
+		return "add-voter"
+	}
+	return "remove-voter"
+}
+
+// Change is a committed membership change.
+type Change struct {
+	Op      ChangeOp
+	Node    uint64
+	Context []byte
+}
+
+// Entry is one committed log entry handed to the App. Exactly one of Data and
+// Change is set; empty entries a new leader appends are not handed out.
+type Entry struct {
+	Index, Term uint64
+	Data        []byte
+	Change      *Change
+}
+
+// App is the replicated state machine a member applies committed entries to.
+type App interface {
+	// Apply applies one committed entry, in log order, exactly once per
+	// lifetime of the in-memory state.
+	Apply(Entry)
+	// Snapshot returns the state after the last applied entry, for compaction.
+	Snapshot() []byte
+	// Restore replaces the whole state with a snapshot taken at index.
+	Restore(index uint64, data []byte)
+}
+
+// Message is a Raft message in flight between two members. The network may
+// delay it, drop it or deliver it; it must not look inside.
+type Message struct{ m *pb.Message }
+
+func (msg Message) From() uint64 { return msg.m.GetFrom() }
+func (msg Message) To() uint64   { return msg.m.GetTo() }
+
+// Kind is etcd's name for the message type, e.g. "MsgApp".
+func (msg Message) Kind() string { return msg.m.GetType().String() }
+
+// IsSnapshot reports whether the message carries a snapshot; its sender wants
+// to hear whether it arrived (ReportSnapshot).
+func (msg Message) IsSnapshot() bool { return msg.m.GetType() == pb.MsgSnap }
+
+// Member is one manager's Raft. It is not safe for concurrent use; a
+// simulation drives all of its members from one goroutine.
+type Member struct {
+	cfg     Config
+	storage *etcd.MemoryStorage // stable storage: survives Crash
+	node    *etcd.RawNode       // nil while crashed
+	entropy *stream
+
+	// In-memory state, rebuilt on Restart.
+	conf      *pb.ConfState // the configuration as of applied
+	applied   uint64        // invariant: snapIndex <= applied <= commit
+	snapIndex uint64        // index of the newest snapshot in storage
+}
+
+// NewMember creates a running member. With Peers set it bootstraps a new
+// cluster from cfg.Bootstrap; otherwise it waits to be sent a snapshot.
+func NewMember(cfg Config) (*Member, error) {
+	if cfg.ID == 0 {
+		return nil, errors.New("raft member ID must not be 0")
+	}
+	cfg.setDefaults()
+	m := &Member{
+		cfg:     cfg,
+		storage: etcd.NewMemoryStorage(),
+		entropy: newStream(cfg.Seed, cfg.ID),
+		conf:    &pb.ConfState{},
+	}
+	if len(cfg.Peers) > 0 {
+		if !slices.Contains(cfg.Peers, cfg.ID) {
+			return nil, fmt.Errorf("raft member %d is not among the bootstrap peers %v", cfg.ID, cfg.Peers)
+		}
+		snap := &pb.Snapshot{
+			Data: cfg.Bootstrap,
+			Metadata: &pb.SnapshotMetadata{
+				Index:     new(uint64(bootstrapIndex)),
+				Term:      new(uint64(1)),
+				ConfState: &pb.ConfState{Voters: slices.Clone(cfg.Peers)},
+			},
+		}
+		if err := m.storage.ApplySnapshot(snap); err != nil {
+			return nil, fmt.Errorf("bootstrapping raft member %d: %w", cfg.ID, err)
+		}
+	}
+	if err := m.start(nil); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// start builds a RawNode over the member's storage. The app, when given, is
+// restored from the storage's snapshot first.
+func (m *Member) start(app App) error {
+	snap, err := m.storage.Snapshot()
+	if err != nil {
+		return fmt.Errorf("reading raft member %d's snapshot: %w", m.cfg.ID, err)
+	}
+	md := snap.GetMetadata()
+	m.applied = md.GetIndex()
+	m.snapIndex = md.GetIndex()
+	m.conf = pb.EnsureConfState(proto.Clone(pb.EnsureConfState(md.GetConfState())).(*pb.ConfState))
+	if app != nil && !etcd.IsEmptySnap(snap) {
+		app.Restore(md.GetIndex(), snap.GetData())
+	}
+	var startErr error
+	withEntropy(m.entropy, func() {
+		m.node, startErr = etcd.NewRawNode(&etcd.Config{
+			ID:              m.cfg.ID,
+			ElectionTick:    m.cfg.ElectionTicks,
+			HeartbeatTick:   m.cfg.HeartbeatTicks,
+			Storage:         m.storage,
+			Applied:         m.applied,
+			MaxSizePerMsg:   1 << 16,
+			MaxInflightMsgs: 256,
+			CheckQuorum:     true,
+			PreVote:         true,
+			// A demoted manager must stop leading as soon as it is out.
+			StepDownOnRemoval: true,
+			Logger:            quietLogger{},
+		})
+	})
+	if startErr != nil {
+		return fmt.Errorf("starting raft member %d: %w", m.cfg.ID, startErr)
+	}
+	return nil
+}
+
+// ID is the member's Raft ID.
+func (m *Member) ID() uint64 { return m.cfg.ID }
+
+// Running reports whether the member is up (not crashed).
+func (m *Member) Running() bool { return m.node != nil }
+
+// Status reports the member's view of the cluster. It does not allocate.
+func (m *Member) Status() Status {
+	if m.node == nil {
+		return Status{ID: m.cfg.ID}
+	}
+	bs := m.node.BasicStatus()
+	return Status{
+		ID:      m.cfg.ID,
+		Running: true,
+		State:   stateOf(bs.RaftState),
+		Term:    bs.HardState.GetTerm(),
+		Lead:    bs.Lead,
+		Commit:  bs.HardState.GetCommit(),
+		Applied: m.applied,
+	}
+}
+
+func stateOf(s etcd.StateType) State {
+	switch s {
+	case etcd.StateLeader:
+		return Leader
+	case etcd.StateCandidate:
+		return Candidate
+	case etcd.StatePreCandidate:
+		return PreCandidate
+	}
+	return Follower
+}
+
+// Voters returns the voters of the configuration as of the last applied
+// entry, sorted.
+func (m *Member) Voters() []uint64 {
+	v := slices.Clone(m.conf.GetVoters())
+	slices.Sort(v)
+	return v
+}
+
+// LogSize is the number of entries held in storage: it stays bounded when
+// compaction works.
+func (m *Member) LogSize() uint64 {
+	first, _ := m.storage.FirstIndex()
+	last, _ := m.storage.LastIndex()
+	return last - first + 1
+}
+
+// Tick advances the member's logical clock by one tick.
+func (m *Member) Tick() {
+	if m.node == nil {
+		return
+	}
+	withEntropy(m.entropy, m.node.Tick)
+}
+
+// Campaign makes the member start an election now, as `docker swarm init`
+// makes the first manager leader without waiting for a timeout.
+func (m *Member) Campaign() error {
+	if m.node == nil {
+		return ErrCrashed
+	}
+	var err error
+	withEntropy(m.entropy, func() { err = m.node.Campaign() })
+	return err
+}
+
+// Step hands the member a message the network delivered.
+func (m *Member) Step(msg Message) error {
+	if m.node == nil {
+		return ErrCrashed
+	}
+	var err error
+	withEntropy(m.entropy, func() { err = m.node.Step(msg.m) })
+	if errors.Is(err, etcd.ErrStepPeerNotFound) {
+		// A response from a peer that was removed from the configuration:
+		// Raft ignores it, and so do we.
+		return nil
+	}
+	return err
+}
+
+// Propose appends data to the log if the member is the leader. It is applied
+// only once committed, through App.Apply.
+func (m *Member) Propose(data []byte) error {
+	if m.node == nil {
+		return ErrCrashed
+	}
+	if m.Status().State != Leader {
+		return ErrNotLeader
+	}
+	var err error
+	withEntropy(m.entropy, func() { err = m.node.Propose(data) })
+	return err
+}
+
+// ProposeChange proposes a membership change. Only one change may be in
+// flight at a time; Raft drops a second one until the first is applied.
+func (m *Member) ProposeChange(c Change) error {
+	if m.node == nil {
+		return ErrCrashed
+	}
+	if m.Status().State != Leader {
+		return ErrNotLeader
+	}
+	typ := pb.ConfChangeAddNode
+	if c.Op == RemoveVoter {
+		typ = pb.ConfChangeRemoveNode
+	}
+	cc := &pb.ConfChange{Type: typ.Enum(), NodeId: new(c.Node), Context: c.Context}
+	var err error
+	withEntropy(m.entropy, func() { err = m.node.ProposeConfChange(cc) })
+	return err
+}
+
+// ReportUnreachable tells the leader a message to id was lost, so it stops
+// streaming entries to it and probes instead.
+func (m *Member) ReportUnreachable(id uint64) {
+	if m.node == nil {
+		return
+	}
+	withEntropy(m.entropy, func() { m.node.ReportUnreachable(id) })
+}
+
+// ReportSnapshot tells the leader whether a snapshot it sent to id arrived.
+func (m *Member) ReportSnapshot(id uint64, delivered bool) {
+	if m.node == nil {
+		return
+	}
+	status := etcd.SnapshotFinish
+	if !delivered {
+		status = etcd.SnapshotFailure
+	}
+	withEntropy(m.entropy, func() { m.node.ReportSnapshot(id, status) })
+}
+
+// HasReady reports whether Process has work to do.
+func (m *Member) HasReady() bool { return m.node != nil && m.node.HasReady() }
+
+// Process runs Ready rounds until Raft has nothing more to hand out. Each
+// round persists first, then sends, then applies, then advances.
+func (m *Member) Process(app App, send func(Message)) error {
+	for m.node != nil && m.node.HasReady() {
+		if err := m.round(app, send); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *Member) round(app App, send func(Message)) error {
+	var rd etcd.Ready
+	withEntropy(m.entropy, func() { rd = m.node.Ready() })
+
+	// 1. Persist. A snapshot from the leader replaces the state machine too.
+	if !etcd.IsEmptySnap(rd.Snapshot) {
+		if err := m.storage.ApplySnapshot(rd.Snapshot); err != nil {
+			return fmt.Errorf("raft member %d storing a snapshot: %w", m.cfg.ID, err)
+		}
+		md := rd.Snapshot.GetMetadata()
+		m.applied, m.snapIndex = md.GetIndex(), md.GetIndex()
+		m.conf = pb.EnsureConfState(proto.Clone(pb.EnsureConfState(md.GetConfState())).(*pb.ConfState))
+		app.Restore(md.GetIndex(), rd.Snapshot.GetData())
+	}
+	if err := m.storage.Append(rd.Entries); err != nil {
+		return fmt.Errorf("raft member %d appending entries: %w", m.cfg.ID, err)
+	}
+	if !etcd.IsEmptyHardState(rd.HardState) {
+		if err := m.storage.SetHardState(rd.HardState); err != nil {
+			return fmt.Errorf("raft member %d storing its hard state: %w", m.cfg.ID, err)
+		}
+	}
+
+	// 2. Send: everything they depend on is stable now.
+	for _, msg := range rd.Messages {
+		send(Message{m: msg})
+	}
+
+	// 3. Apply.
+	for _, e := range rd.CommittedEntries {
+		if err := m.apply(app, e); err != nil {
+			return err
+		}
+	}
+
+	// 4. Advance, then compact if the log has grown.
+	withEntropy(m.entropy, func() { m.node.Advance(rd) })
+	return m.maybeCompact(app)
+}
+
+func (m *Member) apply(app App, e *pb.Entry) error {
+	idx := e.GetIndex()
+	if idx <= m.applied {
+		return nil // already in the state machine through a snapshot
+	}
+	m.applied = idx
+	switch e.GetType() {
+	case pb.EntryConfChange:
+		cc := &pb.ConfChange{}
+		if err := proto.Unmarshal(e.GetData(), cc); err != nil {
+			return fmt.Errorf("raft member %d decoding a conf change at %d: %w", m.cfg.ID, idx, err)
+		}
+		withEntropy(m.entropy, func() { m.conf = m.node.ApplyConfChange(cc) })
+		op := AddVoter
+		if cc.GetType() == pb.ConfChangeRemoveNode {
+			op = RemoveVoter
+		}
+		app.Apply(Entry{Index: idx, Term: e.GetTerm(), Change: &Change{Op: op, Node: cc.GetNodeId(), Context: cc.GetContext()}})
+	case pb.EntryNormal:
+		if len(e.GetData()) == 0 {
+			return nil // a new leader's empty entry
+		}
+		app.Apply(Entry{Index: idx, Term: e.GetTerm(), Data: e.GetData()})
+	default:
+		return fmt.Errorf("raft member %d: unsupported entry type %v at %d", m.cfg.ID, e.GetType(), idx)
+	}
+	return nil
+}
+
+func (m *Member) maybeCompact(app App) error {
+	if m.applied-m.snapIndex < m.cfg.SnapshotEvery {
+		return nil
+	}
+	if _, err := m.storage.CreateSnapshot(m.applied, m.conf, app.Snapshot()); err != nil {
+		if errors.Is(err, etcd.ErrSnapOutOfDate) {
+			return nil
+		}
+		return fmt.Errorf("raft member %d taking a snapshot at %d: %w", m.cfg.ID, m.applied, err)
+	}
+	m.snapIndex = m.applied
+	if m.applied <= m.cfg.KeepEntries {
+		return nil
+	}
+	if err := m.storage.Compact(m.applied - m.cfg.KeepEntries); err != nil && !errors.Is(err, etcd.ErrCompacted) {
+		return fmt.Errorf("raft member %d compacting its log: %w", m.cfg.ID, err)
+	}
+	return nil
+}
+
+// Crash stops the member as a power cut would: everything in memory is lost,
+// the storage stays.
+func (m *Member) Crash() { m.node = nil }
+
+// Restart brings a crashed member back from its storage. app must be empty;
+// it is restored from the last snapshot and then fed the committed entries
+// after it by Process.
+func (m *Member) Restart(app App) error {
+	if m.node != nil {
+		return fmt.Errorf("raft member %d is already running", m.cfg.ID)
+	}
+	return m.start(app)
+}
+
+// ForceNewCluster turns a running member into the only voter of a new
+// configuration that keeps its state, as `docker swarm init
+// --force-new-cluster` does: app must hold the state as of the last applied
+// entry. Entries beyond that are dropped. The member campaigns at once and,
+// being alone, leads after its next Process.
+func (m *Member) ForceNewCluster(app App) error {
+	if m.node == nil {
+		return ErrCrashed
+	}
+	hs, _, err := m.storage.InitialState()
+	if err != nil {
+		return fmt.Errorf("raft member %d reading its state: %w", m.cfg.ID, err)
+	}
+	term, err := m.storage.Term(m.applied)
+	if err != nil {
+		return fmt.Errorf("raft member %d reading the term at %d: %w", m.cfg.ID, m.applied, err)
+	}
+	st := etcd.NewMemoryStorage()
+	snap := &pb.Snapshot{
+		Data: app.Snapshot(),
+		Metadata: &pb.SnapshotMetadata{
+			Index:     new(m.applied),
+			Term:      new(term),
+			ConfState: &pb.ConfState{Voters: []uint64{m.cfg.ID}},
+		},
+	}
+	if err := st.ApplySnapshot(snap); err != nil {
+		return fmt.Errorf("raft member %d forcing a new cluster: %w", m.cfg.ID, err)
+	}
+	if err := st.SetHardState(&pb.HardState{Term: new(hs.GetTerm()), Commit: new(m.applied)}); err != nil {
+		return fmt.Errorf("raft member %d forcing a new cluster: %w", m.cfg.ID, err)
+	}
+	m.storage = st
+	m.node = nil
+	// The app already holds this state: start without restoring it.
+	if err := m.start(nil); err != nil {
+		return err
+	}
+	return m.Campaign()
+}
