@@ -1,0 +1,364 @@
+package cluster
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/swarmsim/swarmsim/az"
+	"github.com/swarmsim/swarmsim/raft"
+	"github.com/swarmsim/swarmsim/scheduler"
+)
+
+// Action is one thing a user does to the swarm: a failure to inject or a
+// Docker command. Apply it with Cluster.Apply.
+type Action struct {
+	name string
+	do   func(*Cluster) error
+}
+
+func (a Action) String() string { return a.name }
+
+// Apply performs an action now. Failures (kill, partition) take effect at
+// once; desired-state changes go through the leader and Raft and return once
+// committed, after the simulated time that took, or with Docker's error.
+func (c *Cluster) Apply(a Action) error {
+	if c.fault != nil {
+		return c.fault
+	}
+	if err := a.do(c); err != nil {
+		return err
+	}
+	return c.fault
+}
+
+// Kill crashes nodes by name.
+func Kill(names ...string) Action {
+	return Action{"kill " + strings.Join(names, " "), func(c *Cluster) error {
+		nodes, err := c.lookup(names)
+		if err != nil {
+			return err
+		}
+		for _, n := range nodes {
+			c.kill(n)
+		}
+		c.updateLeader()
+		return nil
+	}}
+}
+
+// KillManagers crashes n live managers: the leader first, then a seeded
+// choice among the others.
+func KillManagers(n int) Action {
+	return Action{fmt.Sprintf("kill %d managers", n), func(c *Cluster) error {
+		var alive []*node
+		for _, nd := range c.nodes {
+			if nd.mgr != nil && nd.alive && nd.name != c.leader {
+				alive = append(alive, nd)
+			}
+		}
+		var victims []*node
+		if lead := c.leaderManager(); lead != nil {
+			victims = append(victims, lead.node)
+		}
+		if n < 0 || n > len(alive)+len(victims) {
+			return fmt.Errorf("cannot kill %d managers: %d are alive", n, len(alive)+len(victims))
+		}
+		c.victimRand.Shuffle(len(alive), func(i, j int) { alive[i], alive[j] = alive[j], alive[i] })
+		victims = append(victims, alive...)
+		for _, v := range victims[:n] {
+			c.kill(v)
+		}
+		c.updateLeader()
+		return nil
+	}}
+}
+
+// KillLeader crashes the current leader.
+func KillLeader() Action {
+	return Action{"kill leader", func(c *Cluster) error {
+		m := c.leaderManager()
+		if m == nil {
+			return fmt.Errorf("there is no leader to kill")
+		}
+		c.kill(m.node)
+		c.updateLeader()
+		return nil
+	}}
+}
+
+// KillZone crashes every node of a zone at once.
+func KillZone(zone string) Action {
+	return Action{"kill az " + zone, func(c *Cluster) error {
+		zi, err := c.zone(zone)
+		if err != nil {
+			return err
+		}
+		var victims []*node
+		var names []string
+		for _, n := range c.nodes {
+			if n.zone == zi && n.alive {
+				victims = append(victims, n)
+				names = append(names, n.name)
+			}
+		}
+		c.emit(EventZoneDown, "", "zone %s failed: %s", zone, listOrNone(names))
+		for _, n := range victims {
+			c.crash(n)
+		}
+		c.updateLeader()
+		return nil
+	}}
+}
+
+// Restart brings crashed nodes back. Managers recover from their Raft
+// storage and catch up with the leader.
+func Restart(names ...string) Action {
+	return Action{"restart " + strings.Join(names, " "), func(c *Cluster) error {
+		nodes, err := c.lookup(names)
+		if err != nil {
+			return err
+		}
+		for _, n := range nodes {
+			if err := c.restart(n); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+}
+
+// RestartZone brings back every crashed node of a zone.
+func RestartZone(zone string) Action {
+	return Action{"restart az " + zone, func(c *Cluster) error {
+		zi, err := c.zone(zone)
+		if err != nil {
+			return err
+		}
+		for _, n := range c.nodes {
+			if n.zone == zi && !n.alive {
+				if err := c.restart(n); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}}
+}
+
+// Partition cuts the links between the two sides; it replaces any earlier
+// partition.
+func Partition(p az.Partition) Action {
+	return Action{"partition " + p.String(), func(c *Cluster) error {
+		for _, side := range p.Sides {
+			for _, z := range side {
+				if _, err := c.zone(z); err != nil {
+					return err
+				}
+			}
+		}
+		for a := range c.cut {
+			for b := range c.cut[a] {
+				c.cut[a][b] = p.Cut(c.zones[a], c.zones[b])
+			}
+		}
+		c.emit(EventPartition, "", "network partition: %s cannot reach %s", strings.Join(p.Sides[0], ","), strings.Join(p.Sides[1], ","))
+		return nil
+	}}
+}
+
+// Heal restores every link.
+func Heal() Action {
+	return Action{"heal", func(c *Cluster) error {
+		for a := range c.cut {
+			clear(c.cut[a])
+		}
+		c.emit(EventHeal, "", "network healed: every zone reaches every other")
+		return nil
+	}}
+}
+
+// CreateService is `docker service create`.
+func CreateService(spec ServiceSpec) Action {
+	return Action{"docker service create " + spec.Name, func(c *Cluster) error {
+		s, err := c.leaderStore()
+		if err != nil {
+			return err
+		}
+		if err := validateSpec(&spec); err != nil {
+			return err
+		}
+		if s.Services[spec.Name] != nil {
+			return fmt.Errorf("Error response from daemon: rpc error: code = AlreadyExists desc = name conflicts with an existing object: service %s already exists", spec.Name)
+		}
+		return c.propose([]op{{Kind: opServiceCreate, Spec: &spec}})
+	}}
+}
+
+// ScaleService is `docker service scale NAME=N`.
+func ScaleService(name string, replicas int) Action {
+	return Action{fmt.Sprintf("docker service scale %s=%d", name, replicas), func(c *Cluster) error {
+		s, err := c.leaderStore()
+		if err != nil {
+			return err
+		}
+		old := s.Services[name]
+		if old == nil {
+			return fmt.Errorf("Error: No such service: %s", name)
+		}
+		if old.Mode != ModeReplicated {
+			return fmt.Errorf("%s: scale can only be used with replicated or replicated-job mode", name)
+		}
+		if replicas < 0 {
+			return fmt.Errorf("invalid replicas value %d for %s: it must be 0 or more", replicas, name)
+		}
+		spec := *old
+		spec.Replicas = replicas
+		return c.propose([]op{{Kind: opServiceUpdate, Spec: &spec}})
+	}}
+}
+
+// RemoveService is `docker service rm`.
+func RemoveService(name string) Action {
+	return Action{"docker service rm " + name, func(c *Cluster) error {
+		s, err := c.leaderStore()
+		if err != nil {
+			return err
+		}
+		if s.Services[name] == nil {
+			return fmt.Errorf("Error: No such service: %s", name)
+		}
+		return c.propose([]op{{Kind: opServiceRemove, Service: name}})
+	}}
+}
+
+func validateSpec(spec *ServiceSpec) error {
+	if spec.Name == "" {
+		return fmt.Errorf("a service needs a name: --name web")
+	}
+	switch spec.Mode {
+	case "":
+		spec.Mode = ModeReplicated
+	case ModeReplicated, ModeGlobal:
+	default:
+		return fmt.Errorf("invalid mode %q for service %s: use replicated or global", spec.Mode, spec.Name)
+	}
+	if spec.Replicas < 0 {
+		return fmt.Errorf("invalid replicas value %d for service %s: it must be 0 or more", spec.Replicas, spec.Name)
+	}
+	if spec.Mode == ModeGlobal {
+		spec.Replicas = 0
+	}
+	for _, k := range spec.Constraints {
+		if _, err := scheduler.ParseConstraint(k); err != nil {
+			return fmt.Errorf("service %s: %w", spec.Name, err)
+		}
+	}
+	return nil
+}
+
+// leaderStore is the leader's store, which Docker's API reads before it
+// proposes: without a leader nothing can be read or changed.
+func (c *Cluster) leaderStore() (*Store, error) {
+	m := c.leaderManager()
+	if m == nil {
+		return nil, ErrNoLeader
+	}
+	return m.store, nil
+}
+
+func (c *Cluster) kill(n *node) {
+	if n.alive {
+		c.emit(EventKill, n.name, "%s killed (%s in zone %s)", n.name, n.role(), c.zones[n.zone])
+		c.crash(n)
+	}
+}
+
+// crash stops a node as a power cut would.
+func (c *Cluster) crash(n *node) {
+	n.alive = false
+	n.epoch++
+	clear(n.running)
+	if n.mgr != nil {
+		n.mgr.member.Crash()
+		n.mgr.last = raft.Status{ID: n.mgr.raftID}
+		n.mgr.inflight = 0
+	}
+}
+
+func (c *Cluster) restart(n *node) error {
+	if n.alive {
+		return nil
+	}
+	n.alive = true
+	n.epoch++
+	c.emit(EventRestart, n.name, "%s restarted (%s in zone %s)", n.name, n.role(), c.zones[n.zone])
+	if n.mgr != nil {
+		n.mgr.store = newStore()
+		if err := n.mgr.member.Restart(n.mgr); err != nil {
+			return fmt.Errorf("restarting %s: %w", n.name, err)
+		}
+		c.process(n.mgr)
+	}
+	c.schedule(c.byName[n.name], n)
+	return nil
+}
+
+func (n *node) role() string {
+	if n.mgr != nil {
+		return RoleManager
+	}
+	return RoleWorker
+}
+
+func (c *Cluster) lookup(names []string) ([]*node, error) {
+	if len(names) == 0 {
+		return nil, fmt.Errorf("name at least one node, like m1 or w3")
+	}
+	var out []*node
+	for _, name := range names {
+		n, ok := c.node(name)
+		if !ok {
+			return nil, fmt.Errorf("there is no node named %q; the nodes are %s", name, c.nodeRange())
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// nodeRange names the nodes briefly: m1…m5, w1…w6.
+func (c *Cluster) nodeRange() string {
+	var mgrs, workers []string
+	for _, n := range c.nodes {
+		if n.mgr != nil {
+			mgrs = append(mgrs, n.name)
+		} else {
+			workers = append(workers, n.name)
+		}
+	}
+	span := func(names []string) string {
+		switch len(names) {
+		case 0:
+			return ""
+		case 1:
+			return names[0]
+		}
+		return names[0] + "…" + names[len(names)-1]
+	}
+	return strings.Join(slices.DeleteFunc([]string{span(mgrs), span(workers)}, func(s string) bool { return s == "" }), ", ")
+}
+
+func (c *Cluster) zone(name string) (int, error) {
+	zi, ok := c.zoneOf[name]
+	if !ok {
+		return 0, fmt.Errorf("there is no zone %q; the zones are %s", name, strings.Join(c.zones, ", "))
+	}
+	return zi, nil
+}
+
+func listOrNone(names []string) string {
+	if len(names) == 0 {
+		return "no node was alive there"
+	}
+	return strings.Join(names, ", ") + " killed"
+}

@@ -1,0 +1,388 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/swarmsim/swarmsim/az"
+	"github.com/swarmsim/swarmsim/raft"
+)
+
+// Swarm's timing, from swarmkit's defaults.
+const (
+	// TickInterval is one Raft tick: elections take 10 to 20 of them.
+	TickInterval = time.Second
+	// HeartbeatPeriod is how often every node reports to the dispatcher.
+	HeartbeatPeriod = 5 * time.Second
+	// HeartbeatGrace is how long the dispatcher waits before it declares a
+	// silent node down: three missed periods.
+	HeartbeatGrace = 3 * HeartbeatPeriod
+	// RequestTimeout is how long a command waits for its change to commit
+	// before Docker answers "context deadline exceeded".
+	RequestTimeout = 10 * time.Second
+	// ProposalRetry is how long the leader's orchestrator waits for its own
+	// proposal to be applied before it assumes Raft dropped it.
+	ProposalRetry = 5 * time.Second
+)
+
+// Simulated network delays, one way. Inside a zone a message takes 0.2 to
+// 1 ms, between zones 1 to 5 ms: the order of magnitude of a LAN and of
+// availability zones in one cloud region. Both are far below Raft's
+// one-second tick, so elections and heartbeats behave as in a real swarm.
+const (
+	intraZoneMin, intraZoneMax = 200 * time.Microsecond, time.Millisecond
+	crossZoneMin, crossZoneMax = time.Millisecond, 5 * time.Millisecond
+)
+
+// Node roles, statuses and availabilities, spelled as Docker spells them.
+const (
+	RoleManager = "manager"
+	RoleWorker  = "worker"
+
+	NodeReady = "ready"
+	NodeDown  = "down"
+
+	Active = "active"
+	Pause  = "pause"
+	Drain  = "drain"
+
+	ModeReplicated = "replicated"
+	ModeGlobal     = "global"
+)
+
+// Default node capacity: what each simulated machine offers to reservations.
+const (
+	DefaultNanoCPUs    = 4_000_000_000
+	DefaultMemoryBytes = 8 << 30
+)
+
+// Docker's errors when the desired state cannot change.
+var (
+	ErrNoLeader = errors.New("Error response from daemon: rpc error: code = Unknown desc = The swarm does not have a leader. " +
+		"It's possible that too few managers are online. Make sure more than half of the managers are online.")
+	ErrDeadline = errors.New("Error response from daemon: rpc error: code = DeadlineExceeded desc = context deadline exceeded")
+)
+
+// Config describes the swarm to build.
+type Config struct {
+	// Seed drives every random choice: network delays, tick phases, victims,
+	// scheduler tie-breaks and Raft's election jitter.
+	Seed uint64
+	// Layout gives the managers and workers of each zone. Managers are named
+	// m1, m2, … and workers w1, w2, … in zone order.
+	Layout az.Layout
+	// Capacity of every node; zero means the defaults.
+	NanoCPUs, MemoryBytes int64
+}
+
+// Cluster is one simulated swarm. It is not safe for concurrent use; run
+// several clusters in parallel instead.
+type Cluster struct {
+	cfg    Config
+	now    time.Duration
+	q      queue
+	nodes  []*node
+	byName map[string]int
+	byRaft map[uint64]int
+	zones  []string
+	zoneOf map[string]int
+	cut    [][]bool                    // cut[a][b]: zones a and b cannot talk
+	fifo   map[[2]uint64]time.Duration // per link: when its last message arrives
+
+	netRand    *rand.Rand // message delays
+	phaseRand  *rand.Rand // tick and heartbeat phases
+	victimRand *rand.Rand // which managers `--kill N` picks
+	schedSeed  uint64     // scheduler tie-breaks
+
+	events   []Event
+	reported uint64          // highest log index whose effects reached the timeline
+	applied  map[uint64]bool // command IDs applied somewhere
+	decoded  map[[2]uint64]*command
+	scratch  scratch
+	nextCmd  uint64
+	nextRaft uint64
+
+	leader       string // the current leader's name, "" when there is none
+	leaderTerm   uint64
+	leaderLostAt time.Duration
+	hadLeader    bool
+	fault        error // a broken invariant inside Raft or the store: stops the run
+}
+
+// node is a machine: a manager or a worker.
+type node struct {
+	name    string
+	zone    int
+	alive   bool
+	epoch   uint32          // bumped on crash and restart: pending events of an older life are void
+	running map[string]bool // the tasks actually running here, by ID
+	mgr     *manager        // nil for workers
+}
+
+// New builds a swarm in which every node has joined and m1 has just run
+// `docker swarm init`: the initial membership is the bootstrap state of the
+// Raft log, and m1 campaigns at time 0.
+func New(cfg Config) (*Cluster, error) {
+	if cfg.Layout.Managers() < 1 {
+		return nil, fmt.Errorf("a swarm needs at least one manager, this layout has %d", cfg.Layout.Managers())
+	}
+	if cfg.NanoCPUs == 0 {
+		cfg.NanoCPUs = DefaultNanoCPUs
+	}
+	if cfg.MemoryBytes == 0 {
+		cfg.MemoryBytes = DefaultMemoryBytes
+	}
+	c := &Cluster{
+		cfg:        cfg,
+		byName:     map[string]int{},
+		byRaft:     map[uint64]int{},
+		zoneOf:     map[string]int{},
+		fifo:       map[[2]uint64]time.Duration{},
+		applied:    map[uint64]bool{},
+		decoded:    map[[2]uint64]*command{},
+		scratch:    newScratch(),
+		netRand:    rand.New(rand.NewPCG(cfg.Seed, 0x6e6574)),          // "net"
+		phaseRand:  rand.New(rand.NewPCG(cfg.Seed, 0x706861)),          // "pha"
+		victimRand: rand.New(rand.NewPCG(cfg.Seed, 0x766963)),          // "vic"
+		schedSeed:  rand.New(rand.NewPCG(cfg.Seed, 0x736368)).Uint64(), // "sch"
+	}
+	for i, z := range cfg.Layout.Zones {
+		c.zones = append(c.zones, z.Name)
+		c.zoneOf[z.Name] = i
+	}
+	c.cut = make([][]bool, len(c.zones))
+	for i := range c.cut {
+		c.cut[i] = make([]bool, len(c.zones))
+	}
+
+	boot := newStore()
+	var peers []uint64
+	mi, wi := 0, 0
+	for zi, z := range cfg.Layout.Zones {
+		for range z.Managers {
+			mi++
+			c.nextRaft++
+			peers = append(peers, c.nextRaft)
+			c.addNode(fmt.Sprintf("m%d", mi), zi, c.nextRaft)
+			boot.Nodes[fmt.Sprintf("m%d", mi)] = c.record(fmt.Sprintf("m%d", mi), z.Name, RoleManager, c.nextRaft)
+		}
+	}
+	for zi, z := range cfg.Layout.Zones {
+		for range z.Workers {
+			wi++
+			c.addNode(fmt.Sprintf("w%d", wi), zi, 0)
+			boot.Nodes[fmt.Sprintf("w%d", wi)] = c.record(fmt.Sprintf("w%d", wi), z.Name, RoleWorker, 0)
+		}
+	}
+	bootstrap := boot.encode()
+	for _, n := range c.nodes {
+		if n.mgr == nil {
+			continue
+		}
+		member, err := raft.NewMember(raft.Config{ID: n.mgr.raftID, Peers: peers, Bootstrap: bootstrap, Seed: cfg.Seed})
+		if err != nil {
+			return nil, err
+		}
+		n.mgr.member = member
+		n.mgr.store = boot.clone()
+	}
+	c.reported = 0
+	for i, n := range c.nodes {
+		c.schedule(i, n)
+	}
+	first := c.nodes[0].mgr
+	if err := first.member.Campaign(); err != nil {
+		return nil, fmt.Errorf("m1 could not start the first election: %w", err)
+	}
+	c.process(first)
+	return c, c.fault
+}
+
+func (c *Cluster) record(name, zone, role string, raftID uint64) *NodeRecord {
+	return &NodeRecord{
+		Name:         name,
+		Zone:         zone,
+		Role:         role,
+		RaftID:       raftID,
+		Status:       NodeReady,
+		Availability: Active,
+		Labels:       map[string]string{"zone": zone},
+		NanoCPUs:     c.cfg.NanoCPUs,
+		MemoryBytes:  c.cfg.MemoryBytes,
+	}
+}
+
+func (c *Cluster) addNode(name string, zone int, raftID uint64) *node {
+	n := &node{name: name, zone: zone, alive: true, running: map[string]bool{}}
+	c.byName[name] = len(c.nodes)
+	if raftID != 0 {
+		n.mgr = newManager(c, n, raftID)
+		c.byRaft[raftID] = len(c.nodes)
+	}
+	c.nodes = append(c.nodes, n)
+	return n
+}
+
+// schedule starts a node's periodic work at a seeded phase, so managers do
+// not tick in lockstep and heartbeats do not arrive in bursts.
+func (c *Cluster) schedule(i int, n *node) {
+	if n.mgr != nil {
+		phase := time.Duration(c.phaseRand.Int64N(int64(TickInterval)))
+		c.q.push(timed{at: c.now + phase, kind: evTick, node: i, epoch: n.epoch})
+	}
+	phase := time.Duration(c.phaseRand.Int64N(int64(HeartbeatPeriod)))
+	c.q.push(timed{at: c.now + phase, kind: evHeartbeat, node: i, epoch: n.epoch})
+}
+
+// Now is the simulated time since the swarm was created.
+func (c *Cluster) Now() time.Duration { return c.now }
+
+// Seed is the seed the cluster was built with.
+func (c *Cluster) Seed() uint64 { return c.cfg.Seed }
+
+// Zones returns the zone names in layout order.
+func (c *Cluster) Zones() []string { return append([]string(nil), c.zones...) }
+
+// Events returns the timeline so far.
+func (c *Cluster) Events() []Event { return append([]Event(nil), c.events...) }
+
+// EventsSince returns the events at or after t.
+func (c *Cluster) EventsSince(t time.Duration) []Event {
+	for i, e := range c.events {
+		if e.At >= t {
+			return append([]Event(nil), c.events[i:]...)
+		}
+	}
+	return nil
+}
+
+func (c *Cluster) emit(kind, node, format string, args ...any) {
+	c.events = append(c.events, Event{At: c.now, Kind: kind, Node: node, Detail: fmt.Sprintf(format, args...)})
+}
+
+// fail records a broken invariant; the run stops at the next step.
+func (c *Cluster) fail(err error) {
+	if c.fault == nil {
+		c.fault = fmt.Errorf("at %s (seed %d): %w", FormatTime(c.now), c.cfg.Seed, err)
+	}
+}
+
+// RunFor advances simulated time by d, running every event due until then.
+func (c *Cluster) RunFor(d time.Duration) error {
+	return c.runUntil(c.now+d, nil)
+}
+
+// runUntil runs events up to end, or until done reports true (checked after
+// every event).
+func (c *Cluster) runUntil(end time.Duration, done func() bool) error {
+	for c.fault == nil {
+		at, ok := c.q.peek()
+		if !ok || at > end {
+			break
+		}
+		e := c.q.pop()
+		c.now = e.at
+		c.handle(e)
+		if done != nil && done() {
+			return c.fault
+		}
+	}
+	if c.fault == nil && (done == nil || !done()) {
+		c.now = end
+	}
+	return c.fault
+}
+
+func (c *Cluster) handle(e timed) {
+	n := c.nodes[e.node]
+	switch e.kind {
+	case evTick:
+		if !n.alive || e.epoch != n.epoch {
+			return
+		}
+		c.q.push(timed{at: c.now + TickInterval, kind: evTick, node: e.node, epoch: n.epoch})
+		n.mgr.member.Tick()
+		c.process(n.mgr)
+		if n.mgr.last.State == raft.Leader {
+			c.lead(n.mgr)
+		}
+	case evDeliver:
+		c.deliver(e, n)
+	case evHeartbeat:
+		if !n.alive || e.epoch != n.epoch {
+			return
+		}
+		c.q.push(timed{at: c.now + HeartbeatPeriod, kind: evHeartbeat, node: e.node, epoch: n.epoch})
+		c.heartbeat(n)
+	}
+}
+
+// heartbeat reaches every manager that leads and can hear the node.
+func (c *Cluster) heartbeat(n *node) {
+	for _, m := range c.nodes {
+		if m.mgr != nil && m.alive && m.mgr.last.State == raft.Leader && !c.cut[n.zone][m.zone] {
+			m.mgr.lastSeen[n.name] = c.now
+		}
+	}
+}
+
+// send puts a Raft message on the wire. Whether it arrives is decided when it
+// would arrive: the destination may die or the link may be cut meanwhile.
+func (c *Cluster) send(from *manager, msg raft.Message) {
+	toIdx, ok := c.byRaft[msg.To()]
+	if !ok {
+		return
+	}
+	to := c.nodes[toIdx]
+	if (!to.alive || c.cut[from.node.zone][to.zone]) && !msg.IsSnapshot() {
+		return // lost at once; snapshots wait to report their failure
+	}
+	var d time.Duration
+	if from.node.zone == to.zone {
+		d = intraZoneMin + time.Duration(c.netRand.Int64N(int64(intraZoneMax-intraZoneMin)))
+	} else {
+		d = crossZoneMin + time.Duration(c.netRand.Int64N(int64(crossZoneMax-crossZoneMin)))
+	}
+	at := c.now + d
+	// Raft runs over one TCP stream per pair of managers: messages on a link
+	// arrive in the order they were sent.
+	link := [2]uint64{msg.From(), msg.To()}
+	if last := c.fifo[link]; at < last {
+		at = last
+	}
+	c.fifo[link] = at
+	c.q.push(timed{at: at, kind: evDeliver, node: toIdx, epoch: to.epoch, msg: msg})
+}
+
+func (c *Cluster) deliver(e timed, to *node) {
+	fromIdx, ok := c.byRaft[e.msg.From()]
+	if !ok {
+		return
+	}
+	from := c.nodes[fromIdx]
+	arrives := to.alive && to.epoch == e.epoch && to.mgr != nil && !c.cut[from.zone][to.zone]
+	if arrives {
+		if err := to.mgr.member.Step(e.msg); err != nil {
+			c.fail(fmt.Errorf("%s could not take a %s from %s: %w", to.name, e.msg.Kind(), from.name, err))
+			return
+		}
+		c.process(to.mgr)
+	}
+	if e.msg.IsSnapshot() && from.alive && from.mgr != nil {
+		from.mgr.member.ReportSnapshot(e.msg.To(), arrives)
+		c.process(from.mgr)
+	}
+}
+
+// linked reports whether two nodes can talk now.
+func (c *Cluster) linked(a, b *node) bool { return a.alive && b.alive && !c.cut[a.zone][b.zone] }
+
+func (c *Cluster) node(name string) (*node, bool) {
+	i, ok := c.byName[name]
+	if !ok {
+		return nil, false
+	}
+	return c.nodes[i], true
+}

@@ -1,0 +1,53 @@
+// Package cluster is the simulated Docker Swarm: a deterministic
+// discrete-event simulation of managers running real etcd Raft (through
+// package raft), workers, a network between availability zones, the leader's
+// dispatcher and orchestrators, and package scheduler placing tasks.
+//
+// # Using it
+//
+//	c, err := cluster.New(cluster.Config{Seed: 7, Layout: layout}) // m1 runs `docker swarm init`
+//	c.RunFor(time.Second)                                           // m1 is elected
+//	c.Apply(cluster.CreateService(cluster.ServiceSpec{Name: "web", Replicas: 6}))
+//	c.Settle(time.Minute)                                           // tasks placed and running
+//	c.Apply(cluster.KillZone("a"))                                  // inject a failure
+//	c.RunFor(time.Minute)
+//	snap := c.Snapshot()                                            // quorum, nodes, services
+//	for _, e := range c.Events() { fmt.Println(e) }                 // the timeline
+//
+// Apply takes an Action: failures (Kill, KillManagers, KillLeader, KillZone,
+// Restart, RestartZone, Partition, Heal) take effect at once; Docker
+// commands (CreateService, ScaleService, RemoveService) go to the leader,
+// are proposed to Raft and return once committed, after the simulated time
+// that took — or with Docker's own error: ErrNoLeader without a leader,
+// ErrDeadline when a leader cannot commit within RequestTimeout.
+//
+// # The simulation
+//
+// Everything happens in one event queue ordered by simulated time, then by
+// the order events were scheduled; there are no goroutines and no wall clock.
+// Every random choice draws from a stream seeded from Config.Seed, one per
+// subsystem (network delays, tick phases, victims, scheduler tie-breaks, and
+// each manager's Raft election jitter), so a seed replays a run exactly.
+//
+//   - Each manager ticks its Raft member once per simulated second, at its
+//     own seeded phase, and runs Ready rounds after every tick and message.
+//   - Raft messages cross the network with a seeded delay (0.2–1 ms inside a
+//     zone, 1–5 ms between zones), in order per link. A message to a dead
+//     node or across a cut link is lost.
+//   - Every node heartbeats to the leader's dispatcher every 5 s. A leader
+//     that has not heard from a node for 15 s proposes marking it down.
+//   - Once per tick the leader reconciles: nodes down or back, tasks on down
+//     or drained nodes replaced, services scaled, global services given one
+//     task per eligible node, pending tasks scheduled. The result is one
+//     proposal; the next waits until it is applied.
+//
+// # State
+//
+// Every manager applies committed entries to its own Store; nothing else
+// writes to a Store. Ops check their preconditions when applied, so an entry
+// proposed against an older state (by a deposed leader, say) is skipped the
+// same way on every manager. What actually runs is kept apart, on the nodes:
+// a node starts a task once its assignment is committed and it can hear the
+// leader, loses its tasks when it crashes, and keeps running them while cut
+// off. Snapshot puts the two side by side.
+package cluster

@@ -1,0 +1,56 @@
+package cluster
+
+import (
+	"fmt"
+	"time"
+)
+
+// Event is one line of the timeline: something that happened at a moment of
+// simulated time. Kinds are stable strings; they appear in JSON output.
+type Event struct {
+	At     time.Duration `json:"-"`
+	Kind   string        `json:"kind"`
+	Node   string        `json:"node,omitempty"`
+	Detail string        `json:"detail"`
+}
+
+// Event kinds.
+const (
+	EventKill            = "kill"
+	EventRestart         = "restart"
+	EventZoneDown        = "zone-down"
+	EventPartition       = "partition"
+	EventHeal            = "heal"
+	EventLeaderLost      = "leader-lost"
+	EventLeaderElected   = "leader-elected"
+	EventStepDown        = "step-down"
+	EventQuorumLost      = "quorum-lost"
+	EventNodeDown        = "node-down"
+	EventNodeReady       = "node-ready"
+	EventNodeUpdated     = "node-updated"
+	EventNodeJoined      = "node-joined"
+	EventNodeRemoved     = "node-removed"
+	EventServiceCreated  = "service-created"
+	EventServiceUpdated  = "service-updated"
+	EventServiceRemoved  = "service-removed"
+	EventTaskPlaced      = "task-placed"
+	EventTaskRescheduled = "task-rescheduled"
+	EventTaskPending     = "task-pending"
+	EventTaskFailed      = "task-failed"
+	EventForceNewCluster = "force-new-cluster"
+)
+
+func (e Event) String() string {
+	return fmt.Sprintf("%s %s %s", FormatTime(e.At), e.Kind, e.Detail)
+}
+
+// FormatTime renders simulated time as seconds with millisecond precision,
+// the way the timeline shows it: 12.345s.
+func FormatTime(d time.Duration) string {
+	ms := d.Milliseconds()
+	sign := ""
+	if ms < 0 {
+		sign, ms = "-", -ms
+	}
+	return fmt.Sprintf("%s%d.%03ds", sign, ms/1000, ms%1000)
+}

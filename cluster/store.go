@@ -1,0 +1,252 @@
+package cluster
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strconv"
+)
+
+// Store is the desired state of the swarm: what every manager agrees on
+// because it came out of committed Raft entries. Each manager keeps its own
+// copy and changes it only in apply, so two managers that applied the same
+// entries hold equal stores.
+type Store struct {
+	Index    uint64                  `json:"index"` // the last applied log index
+	Nodes    map[string]*NodeRecord  `json:"nodes"`
+	Services map[string]*ServiceSpec `json:"services"`
+	Versions map[string]uint64       `json:"versions"` // service → spec version
+	Tasks    map[string]*Task        `json:"tasks"`
+	NextTask uint64                  `json:"next_task"`
+
+	// slots indexes Tasks by slot (or by node, for global services), oldest
+	// first. Derived: rebuilt after decoding, never serialized.
+	slots map[slotKey][]*Task
+	// nodeOrder caches NodeNames; nil when nodes were added or removed.
+	nodeOrder []string
+	// taskOrder caches TaskList; nil when tasks were added, removed or moved.
+	taskOrder []*Task
+}
+
+type slotKey struct {
+	service string
+	slot    int
+	node    string // global services only
+}
+
+func slotKeyFor(service string, slot int, node string) slotKey {
+	if slot > 0 {
+		node = ""
+	}
+	return slotKey{service, slot, node}
+}
+
+func (t *Task) slotKey() slotKey { return slotKeyFor(t.Service, t.Slot, t.Node) }
+
+func (s *Store) reindex() {
+	s.slots = map[slotKey][]*Task{}
+	for _, t := range s.TaskList() {
+		s.slots[t.slotKey()] = append(s.slots[t.slotKey()], t)
+	}
+}
+
+// NodeRecord is a node as the swarm knows it (`docker node inspect`).
+type NodeRecord struct {
+	Name         string            `json:"name"`
+	Zone         string            `json:"zone"`
+	Role         string            `json:"role"`    // "manager" or "worker"
+	RaftID       uint64            `json:"raft_id"` // 0 for workers
+	Status       string            `json:"status"`  // "ready" or "down"
+	Availability string            `json:"availability"`
+	Labels       map[string]string `json:"labels,omitempty"`
+	NanoCPUs     int64             `json:"nano_cpus"`
+	MemoryBytes  int64             `json:"memory_bytes"`
+}
+
+// ServiceSpec is what `docker service create` describes.
+type ServiceSpec struct {
+	Name        string   `json:"name"`
+	Image       string   `json:"image,omitempty"`
+	Mode        string   `json:"mode"` // "replicated" or "global"
+	Replicas    int      `json:"replicas"`
+	Constraints []string `json:"constraints,omitempty"`
+	Preferences []string `json:"preferences,omitempty"`  // spread descriptors, e.g. node.labels.zone
+	NanoCPUs    int64    `json:"nano_cpus,omitempty"`    // reservation
+	MemoryBytes int64    `json:"memory_bytes,omitempty"` // reservation
+	MaxReplicas int      `json:"max_replicas,omitempty"` // per node, 0 for no limit
+}
+
+func (s *ServiceSpec) clone() *ServiceSpec {
+	c := *s
+	c.Constraints = slices.Clone(s.Constraints)
+	c.Preferences = slices.Clone(s.Preferences)
+	return &c
+}
+
+// Task states, in the order a task goes through them.
+const (
+	TaskPending  = "pending"  // no node yet
+	TaskAssigned = "assigned" // committed to a node, not yet started there
+	TaskRunning  = "running"
+	TaskFailed   = "failed"   // the node lost it (crash, restart)
+	TaskShutdown = "shutdown" // stopped on purpose
+	TaskOrphaned = "orphaned" // its node went down; replaced elsewhere
+)
+
+// Task is one slot of a service, or a global service's copy on one node.
+type Task struct {
+	ID      string `json:"id"`
+	Service string `json:"service"`
+	Slot    int    `json:"slot,omitempty"` // replicated services only
+	Node    string `json:"node,omitempty"`
+	Desired string `json:"desired"` // "running" or "shutdown"
+	State   string `json:"state"`
+	Reason  string `json:"reason,omitempty"` // why it is pending or what ended it
+	Version uint64 `json:"version"`          // the service spec version it runs
+}
+
+// Name is how Docker shows a task: web.3, or agent.w2 for a global service.
+func (t *Task) Name() string {
+	if t.Slot > 0 {
+		return t.Service + "." + strconv.Itoa(t.Slot)
+	}
+	return t.Service + "." + t.Node
+}
+
+// Active reports whether the task is meant to run.
+func (t *Task) Active() bool { return t.Desired == TaskRunning }
+
+func newStore() *Store {
+	return &Store{
+		Nodes:    map[string]*NodeRecord{},
+		Services: map[string]*ServiceSpec{},
+		Versions: map[string]uint64{},
+		Tasks:    map[string]*Task{},
+		slots:    map[slotKey][]*Task{},
+	}
+}
+
+func (s *Store) encode() []byte {
+	b, err := json.Marshal(s)
+	if err != nil {
+		panic(fmt.Sprintf("encoding the store: %v", err)) // only plain data in it
+	}
+	return b
+}
+
+// clone returns a deep copy.
+func (s *Store) clone() *Store {
+	out := newStore()
+	out.Index, out.NextTask = s.Index, s.NextTask
+	for name, n := range s.Nodes {
+		rec := *n
+		rec.Labels = maps.Clone(n.Labels)
+		out.Nodes[name] = &rec
+	}
+	for name, spec := range s.Services {
+		out.Services[name] = spec.clone()
+	}
+	maps.Copy(out.Versions, s.Versions)
+	for id, t := range s.Tasks {
+		task := *t
+		out.Tasks[id] = &task
+	}
+	out.reindex()
+	return out
+}
+
+func decodeStore(b []byte) (*Store, error) {
+	s := newStore()
+	if err := json.Unmarshal(b, s); err != nil {
+		return nil, fmt.Errorf("decoding the store: %w", err)
+	}
+	s.reindex()
+	return s, nil
+}
+
+// NodeNames returns node names sorted, managers first, each by number. The
+// slice is shared: do not modify it.
+func (s *Store) NodeNames() []string {
+	if s.nodeOrder == nil {
+		names := make([]string, 0, len(s.Nodes))
+		for n := range s.Nodes {
+			names = append(names, n)
+		}
+		sort.Slice(names, func(i, j int) bool { return nodeLess(names[i], names[j]) })
+		s.nodeOrder = names
+	}
+	return s.nodeOrder
+}
+
+// ServiceNames returns service names sorted.
+func (s *Store) ServiceNames() []string {
+	names := make([]string, 0, len(s.Services))
+	for n := range s.Services {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// TaskList returns all tasks ordered by service, slot or node, then ID. The
+// slice is shared: do not modify it.
+func (s *Store) TaskList() []*Task {
+	if s.taskOrder == nil {
+		list := make([]*Task, 0, len(s.Tasks))
+		for _, t := range s.Tasks {
+			list = append(list, t)
+		}
+		sortTasks(list)
+		s.taskOrder = list
+	}
+	return s.taskOrder
+}
+
+func sortTasks(list []*Task) {
+	sort.Slice(list, func(i, j int) bool {
+		a, b := list[i], list[j]
+		if a.Service != b.Service {
+			return a.Service < b.Service
+		}
+		if a.Slot != b.Slot {
+			return a.Slot < b.Slot
+		}
+		if a.Node != b.Node {
+			return nodeLess(a.Node, b.Node)
+		}
+		return taskIDLess(a.ID, b.ID)
+	})
+}
+
+// nodeLess orders m2 before m10 and managers before workers.
+func nodeLess(a, b string) bool {
+	pa, na := splitName(a)
+	pb, nb := splitName(b)
+	if pa != pb {
+		return pa < pb
+	}
+	if na != nb {
+		return na < nb
+	}
+	return a < b
+}
+
+func taskIDLess(a, b string) bool {
+	_, na := splitName(a)
+	_, nb := splitName(b)
+	if na != nb {
+		return na < nb
+	}
+	return a < b
+}
+
+func splitName(s string) (string, int) {
+	i := len(s)
+	for i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
+		i--
+	}
+	n, _ := strconv.Atoi(s[i:])
+	return s[:i], n
+}

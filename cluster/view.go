@@ -1,0 +1,220 @@
+package cluster
+
+import (
+	"time"
+
+	"github.com/swarmsim/swarmsim/az"
+)
+
+// Snapshot is a picture of the swarm at one moment: what Raft says, what the
+// desired state says, and what actually runs where.
+type Snapshot struct {
+	At       time.Duration
+	Leader   string // "" when no manager leads
+	Term     uint64
+	Quorum   Quorum
+	Zones    []Zone
+	Nodes    []NodeView
+	Services []ServiceView
+	Tasks    []Task // the desired state's tasks, history included
+	Cut      [][2]string
+}
+
+// Quorum is Raft's arithmetic applied to what is alive now.
+type Quorum struct {
+	Members   int  // voters in the Raft configuration, dead ones included
+	Needed    int  // floor(Members/2)+1
+	Alive     int  // voters whose machine runs
+	Reachable int  // voters that can talk to the leader, the leader included; 0 without a leader
+	Tolerance int  // floor((Members-1)/2)
+	Holds     bool // a leader exists and hears a quorum: changes can commit
+	Predicted bool // what package az predicts from the live managers and cut links
+}
+
+// Zone lists a zone's nodes.
+type Zone struct {
+	Name  string
+	Nodes []string
+}
+
+// NodeView is one node as the picture shows it.
+type NodeView struct {
+	Name, Zone, Role string
+	Alive            bool   // the machine runs
+	Raft             string // the manager's Raft state; "" for workers and dead managers
+	Leader           bool
+	Status           string // the desired state's verdict: ready or down
+	Availability     string
+	ManagerStatus    string   // Leader, Reachable or Unreachable, as `docker node ls`; "" for workers
+	Tasks            []string // task names actually running here
+}
+
+// ServiceView is one service as `docker service ls` and the verdict see it.
+type ServiceView struct {
+	Name, Mode string
+	Desired    int            // replicas, or eligible nodes for a global service
+	Running    int            // tasks meant to run that actually run on a live node
+	Pending    int            // tasks no node could take
+	PerZone    map[string]int // running tasks per zone
+	Reasons    []string       // distinct pending reasons
+}
+
+// view is the store the picture reads: the leader's, or without a leader
+// the most advanced store among live managers (what `docker` on that
+// manager would still show from its local copy).
+func (c *Cluster) view() *manager {
+	if m := c.leaderManager(); m != nil {
+		return m
+	}
+	var best *manager
+	for _, n := range c.nodes {
+		if n.mgr == nil || n.mgr.store == nil {
+			continue
+		}
+		m := n.mgr
+		if best == nil || (m.node.alive && !best.node.alive) ||
+			(m.node.alive == best.node.alive && m.store.Index > best.store.Index) {
+			best = m
+		}
+	}
+	return best
+}
+
+// Snapshot takes the picture.
+func (c *Cluster) Snapshot() Snapshot {
+	v := c.view()
+	s := v.store
+	lead := c.leaderManager()
+	snap := Snapshot{At: c.now, Leader: c.leader, Term: c.leaderTerm}
+
+	voters := v.member.Voters()
+	q := Quorum{Members: len(voters), Needed: az.Quorum(len(voters)), Tolerance: az.Tolerance(len(voters))}
+	live := map[string]int{}
+	for _, id := range voters {
+		i, ok := c.byRaft[id]
+		if !ok || !c.nodes[i].alive {
+			continue
+		}
+		n := c.nodes[i]
+		q.Alive++
+		live[c.zones[n.zone]]++
+		if lead != nil && c.linked(lead.node, n) {
+			q.Reachable++
+		}
+	}
+	q.Holds = lead != nil && q.Reachable >= q.Needed
+	q.Predicted = az.Predict(q.Members, live, func(a, b string) bool { return c.cut[c.zoneOf[a]][c.zoneOf[b]] })
+	snap.Quorum = q
+
+	for a := range c.cut {
+		for b := a + 1; b < len(c.cut); b++ {
+			if c.cut[a][b] {
+				snap.Cut = append(snap.Cut, [2]string{c.zones[a], c.zones[b]})
+			}
+		}
+	}
+
+	zoneNodes := make([][]string, len(c.zones))
+	byNode := map[string][]string{}
+	services := map[string]*ServiceView{}
+	for _, name := range s.ServiceNames() {
+		spec := s.Services[name]
+		sv := &ServiceView{Name: name, Mode: spec.Mode, Desired: spec.Replicas, PerZone: map[string]int{}}
+		if spec.Mode == ModeGlobal {
+			sv.Desired = 0
+			for _, nn := range s.NodeNames() {
+				if rec := s.Nodes[nn]; rec.Status == NodeReady && rec.Availability != Drain && c.matches(spec, rec) {
+					sv.Desired++
+				}
+			}
+		}
+		services[name] = sv
+	}
+	for _, t := range s.TaskList() {
+		snap.Tasks = append(snap.Tasks, *t)
+		sv := services[t.Service]
+		if sv == nil || !t.Active() {
+			continue
+		}
+		if t.State == TaskPending {
+			sv.Pending++
+			if len(sv.Reasons) == 0 || sv.Reasons[len(sv.Reasons)-1] != t.Reason {
+				sv.Reasons = append(sv.Reasons, t.Reason)
+			}
+			continue
+		}
+		// A task counts as running when it runs on a live node the swarm
+		// still counts as ready: a node cut off and declared down may go on
+		// running its tasks, but the swarm has written them off.
+		if n, ok := c.node(t.Node); ok && n.alive && n.running[t.ID] && s.Nodes[t.Node] != nil && s.Nodes[t.Node].Status == NodeReady {
+			sv.Running++
+			sv.PerZone[c.zones[n.zone]]++
+			byNode[t.Node] = append(byNode[t.Node], t.Name())
+		}
+	}
+	for _, name := range s.ServiceNames() {
+		snap.Services = append(snap.Services, *services[name])
+	}
+
+	for _, n := range c.nodes {
+		nv := NodeView{Name: n.name, Zone: c.zones[n.zone], Role: n.role(), Alive: n.alive, Status: "unknown", Tasks: byNode[n.name]}
+		if rec := s.Nodes[n.name]; rec != nil {
+			nv.Status, nv.Availability, nv.Role = rec.Status, rec.Availability, rec.Role
+		}
+		if n.mgr != nil {
+			if n.alive {
+				nv.Raft = n.mgr.last.State.String()
+			}
+			nv.Leader = n.name == c.leader
+			switch {
+			case nv.Leader:
+				nv.ManagerStatus = "Leader"
+			case n.alive && (lead == nil || c.linked(lead.node, n)):
+				nv.ManagerStatus = "Reachable"
+			default:
+				nv.ManagerStatus = "Unreachable"
+			}
+		}
+		snap.Nodes = append(snap.Nodes, nv)
+		zoneNodes[n.zone] = append(zoneNodes[n.zone], n.name)
+	}
+	for i, z := range c.zones {
+		snap.Zones = append(snap.Zones, Zone{Name: z, Nodes: zoneNodes[i]})
+	}
+	return snap
+}
+
+// Converged reports whether the swarm has a leader with a quorum, no
+// proposal of its orchestrator in flight, and every service at its desired
+// running count.
+func (c *Cluster) Converged() bool {
+	lead := c.leaderManager()
+	if lead == nil || lead.inflight != 0 {
+		return false
+	}
+	snap := c.Snapshot()
+	if !snap.Quorum.Holds {
+		return false
+	}
+	for _, sv := range snap.Services {
+		if sv.Running != sv.Desired {
+			return false
+		}
+	}
+	return true
+}
+
+// Settle runs the swarm a second at a time until it has converged, for at
+// most max. It reports whether it converged.
+func (c *Cluster) Settle(max time.Duration) (bool, error) {
+	end := c.now + max
+	for c.now < end {
+		if err := c.RunFor(TickInterval); err != nil {
+			return false, err
+		}
+		if c.Converged() {
+			return true, nil
+		}
+	}
+	return false, c.fault
+}

@@ -1,0 +1,235 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/swarmsim/swarmsim/az"
+)
+
+// options are the headline command's flags, checked and resolved.
+type options struct {
+	managers  int
+	layout    az.Layout
+	workers   int
+	services  []serviceFlag
+	killCount int      // --kill N
+	killNames []string // --kill m1,m3
+	killAZ    string
+	partition *az.Partition
+	duration  time.Duration
+	seed      uint64
+	json      bool
+	color     bool
+}
+
+type serviceFlag struct {
+	name     string
+	replicas int
+	global   bool
+}
+
+const usage = `swarmsim simulates a Docker Swarm on real etcd Raft and shows what a failure does
+to quorum and to services.
+
+Usage:
+  swarmsim [flags]              build a swarm, let it settle, inject the failure, report
+
+Flags:
+`
+
+var serviceName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+
+// parseOptions reads the headline flags. Errors are one sentence that names
+// the flag and says how to write it.
+func parseOptions(args []string, stderr io.Writer, env func(string) string) (*options, error) {
+	fs := pflag.NewFlagSet("swarmsim", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.SortFlags = false
+	// Numbers are read as text and checked here, so a typo gets a sentence
+	// instead of strconv's diagnostics.
+	managers := fs.String("managers", "3", "manager nodes, the Raft voters")
+	layout := fs.String("az", "", "managers per zone, zones named a, b, c, … (default: spread evenly over 3 zones)")
+	workers := fs.String("workers", "0", "worker nodes, spread over the zones")
+	services := fs.StringArray("service", nil, "a replicated service NAME=REPLICAS, spread over zones (repeatable)")
+	globals := fs.StringArray("global", nil, "a global service NAME, one task per node (repeatable)")
+	kill := fs.String("kill", "", "managers to kill: a count (the leader first, then a seeded choice) or names like m1,m3")
+	killAZ := fs.String("kill-az", "", "a zone whose nodes all die")
+	partition := fs.String("partition", "", "cut the network between zone sets, like a|b,c")
+	duration := fs.String("for", "60s", "simulated time to run after the failure")
+	seed := fs.String("seed", "1", "seed for every random choice; the same seed gives the same run")
+	output := fs.String("output", "text", "text or json")
+	noColor := fs.Bool("no-color", false, "plain text without colour (also when NO_COLOR is set)")
+	help := fs.BoolP("help", "h", false, "show this help")
+
+	if err := fs.Parse(args); err != nil {
+		return nil, flagError(err)
+	}
+	if *help {
+		fmt.Fprint(stderr, usage+fs.FlagUsages())
+		return nil, errHelp
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q; the headline command takes only flags (see swarmsim --help)", fs.Arg(0))
+	}
+
+	o := &options{color: !*noColor && env("NO_COLOR") == ""}
+	var err error
+	if o.managers, err = count("--managers", *managers, 1, "--managers 3"); err != nil {
+		return nil, err
+	}
+	if o.managers > az.MaxManagers {
+		return nil, fmt.Errorf("--managers %d is more than swarmsim simulates; use at most %d (Docker advises 3, 5 or 7)", o.managers, az.MaxManagers)
+	}
+	if o.workers, err = count("--workers", *workers, 0, "--workers 6"); err != nil {
+		return nil, err
+	}
+	if o.workers > 10000 {
+		return nil, fmt.Errorf("--workers %d is more than swarmsim simulates; use at most 10000", o.workers)
+	}
+	if *layout == "" {
+		o.layout = az.Even(o.managers, 3)
+	} else {
+		l, err := az.Parse(*layout)
+		if err != nil {
+			return nil, fmt.Errorf("--az %s: %w", *layout, err)
+		}
+		if l.Managers() != o.managers {
+			return nil, fmt.Errorf("--az %s adds up to %d managers, but --managers is %d; make the zones add up, like --az %s", *layout, l.Managers(), o.managers, az.Even(o.managers, len(l.Zones)))
+		}
+		o.layout = l
+	}
+	o.layout = o.layout.WithWorkers(o.workers)
+
+	for _, s := range *services {
+		name, n, ok := strings.Cut(s, "=")
+		if !ok || !serviceName.MatchString(name) {
+			return nil, fmt.Errorf("--service %s: write a name and a replica count, like --service web=6", s)
+		}
+		r, err := count("--service "+name, n, 0, "--service "+name+"=6")
+		if err != nil {
+			return nil, err
+		}
+		o.services = append(o.services, serviceFlag{name: name, replicas: r})
+	}
+	for _, g := range *globals {
+		if !serviceName.MatchString(g) {
+			return nil, fmt.Errorf("--global %q: write a service name, like --global agent", g)
+		}
+		o.services = append(o.services, serviceFlag{name: g, global: true})
+	}
+	seen := map[string]bool{}
+	for _, s := range o.services {
+		if seen[s.name] {
+			return nil, fmt.Errorf("service %s is given twice; name each service once", s.name)
+		}
+		seen[s.name] = true
+	}
+
+	if err := o.parseKill(*kill); err != nil {
+		return nil, err
+	}
+	if *killAZ != "" {
+		if o.layout.Index(*killAZ) < 0 {
+			return nil, fmt.Errorf("--kill-az %s: there is no zone %s; the zones are %s", *killAZ, *killAZ, strings.Join(o.layout.Names(), ", "))
+		}
+		o.killAZ = *killAZ
+	}
+	if *partition != "" {
+		p, err := az.ParsePartition(*partition, o.layout.Names())
+		if err != nil {
+			return nil, fmt.Errorf("--partition %s: %w", *partition, err)
+		}
+		o.partition = &p
+	}
+	if o.duration, err = time.ParseDuration(*duration); err != nil || o.duration <= 0 || o.duration > 24*time.Hour {
+		return nil, fmt.Errorf("--for %s: write a simulated duration between 1s and 24h, like --for 60s or --for 5m", *duration)
+	}
+	if o.seed, err = strconv.ParseUint(*seed, 10, 64); err != nil {
+		return nil, fmt.Errorf("--seed %s: write a whole number from 0 up, like --seed 7", *seed)
+	}
+	switch *output {
+	case "text":
+	case "json":
+		o.json = true
+	default:
+		return nil, fmt.Errorf("--output %s: choose text or json", *output)
+	}
+	return o, nil
+}
+
+func (o *options) parseKill(v string) error {
+	if v == "" {
+		return nil
+	}
+	if n, err := strconv.Atoi(v); err == nil || strings.HasPrefix(v, "-") {
+		if err != nil || n < 0 {
+			return fmt.Errorf("--kill %s: write how many managers to kill, like --kill 2, or their names, like --kill m1,m3", v)
+		}
+		if n > o.managers {
+			return fmt.Errorf("--kill %d is more managers than the %d in the swarm; kill at most %d, or name them, like --kill m1,m3", n, o.managers, o.managers)
+		}
+		o.killCount = n
+		return nil
+	}
+	valid := map[string]bool{}
+	for i := 1; i <= o.managers; i++ {
+		valid[fmt.Sprintf("m%d", i)] = true
+	}
+	for i := 1; i <= o.workers; i++ {
+		valid[fmt.Sprintf("w%d", i)] = true
+	}
+	seen := map[string]bool{}
+	for _, name := range strings.Split(v, ",") {
+		name = strings.TrimSpace(name)
+		if !valid[name] {
+			nodes := fmt.Sprintf("m1…m%d", o.managers)
+			if o.workers > 0 {
+				nodes += fmt.Sprintf(", w1…w%d", o.workers)
+			}
+			return fmt.Errorf("--kill %s: there is no node %q; the nodes are %s", v, name, nodes)
+		}
+		if !seen[name] {
+			o.killNames = append(o.killNames, name)
+			seen[name] = true
+		}
+	}
+	return nil
+}
+
+// count reads a whole number of at least min.
+func count(flag, v string, min int, example string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s %s: write a whole number, like %s", flag, v, example)
+	}
+	if n < min {
+		what := "0 or more"
+		if min == 1 {
+			what = "at least 1"
+		}
+		return 0, fmt.Errorf("%s %s: it must be %s, like %s", flag, v, what, example)
+	}
+	return n, nil
+}
+
+var errHelp = errors.New("help requested")
+
+// flagError rewrites pflag's errors into swarmsim's one-line form.
+func flagError(err error) error {
+	msg := err.Error()
+	switch {
+	case strings.HasPrefix(msg, "unknown flag") || strings.HasPrefix(msg, "unknown shorthand flag"):
+		return fmt.Errorf("%s; run swarmsim --help to see the flags", msg)
+	case strings.HasPrefix(msg, "flag needs an argument"):
+		return fmt.Errorf("%s; give it a value, like --managers 5", msg)
+	}
+	return fmt.Errorf("%s; run swarmsim --help to see the flags", msg)
+}

@@ -1,0 +1,179 @@
+package scheduler
+
+// Resources are CPU and memory in Docker's units: --reserve-cpu 0.5 is
+// 500,000,000 NanoCPUs, --reserve-memory 64M is 67,108,864 MemoryBytes.
+type Resources struct {
+	NanoCPUs    int64
+	MemoryBytes int64
+}
+
+// IsZero reports whether r reserves nothing. A service that reserves
+// nothing is not held back by the resource filter at all, as in swarmkit,
+// even on a node whose capacity is already overcommitted.
+func (r Resources) IsZero() bool { return r.NanoCPUs == 0 && r.MemoryBytes == 0 }
+
+// fits reports whether one more reservation r fits beside used within
+// capacity, dimension by dimension.
+func (r Resources) fits(used, capacity Resources) bool {
+	return used.NanoCPUs+r.NanoCPUs <= capacity.NanoCPUs &&
+		used.MemoryBytes+r.MemoryBytes <= capacity.MemoryBytes
+}
+
+func (r Resources) plus(o Resources) Resources {
+	return Resources{r.NanoCPUs + o.NanoCPUs, r.MemoryBytes + o.MemoryBytes}
+}
+
+// Availability is what an operator sets with docker node update --availability.
+type Availability string
+
+// Only Active takes new tasks. The scheduler treats Pause and Drain alike
+// (no new tasks); moving a drained node's tasks away is the orchestrator's
+// job, not the scheduler's.
+const (
+	Active Availability = "active"
+	Pause  Availability = "pause"
+	Drain  Availability = "drain"
+)
+
+// Node roles, as node.role constraints compare them (case-insensitively).
+const (
+	Manager = "manager"
+	Worker  = "worker"
+)
+
+// Node is one swarm node as the scheduler sees it. IDs must be unique.
+type Node struct {
+	ID, Hostname string
+	Role         string            // Manager or Worker
+	Ready        bool              // false once the node is down (missed heartbeats)
+	Availability Availability      // only Active takes new tasks; "" is not Active
+	Labels       map[string]string // node.labels.KEY, from docker node update --label-add
+	EngineLabels map[string]string // engine.labels.KEY, from the daemon's own configuration
+	OS, Arch     string            // node.platform.os, node.platform.arch
+
+	// Capacity is what the node offers to reservations. Zero means zero,
+	// not unlimited: a node without capacity takes only tasks that reserve
+	// nothing.
+	Capacity Resources
+}
+
+// Mode is a service's mode. The scheduler places global and replicated
+// tasks by the same rules; the difference is that the global orchestrator
+// has already chosen a global task's node (Task.Node), so the scheduler only
+// confirms it or says why not.
+type Mode string
+
+// Service modes.
+const (
+	Replicated Mode = "replicated"
+	Global     Mode = "global"
+)
+
+// Service is the part of a service spec that placement depends on. Names
+// must be unique.
+type Service struct {
+	Name        string
+	Mode        Mode
+	Constraints []Constraint // all must hold
+
+	// Preferences are spread descriptors ("node.labels.zone"), outermost
+	// first, as ParseSpread returns them from --placement-pref. Only
+	// node.labels.KEY and engine.labels.KEY can be spread over; any other
+	// descriptor is ignored, as swarmkit ignores it.
+	Preferences []string
+
+	Reservation Resources // per task
+	MaxReplicas int       // per node; 0 means no limit
+	HostPorts   []uint32  // published in host mode; two tasks on one node cannot share one
+}
+
+// Task is one task of a service.
+type Task struct {
+	ID, Service string
+
+	// Node is where a running task runs. For a pending task it is the node
+	// the global orchestrator chose, or "" to let the scheduler choose.
+	Node string
+
+	// Pending tasks need a placement now. The others are already placed:
+	// they hold their node's resources, ports and per-node replica counts
+	// and count in the ranking. A placed task without a Node holds nothing.
+	Pending bool
+}
+
+// Placement puts a pending task on a node.
+type Placement struct{ Task, Node string }
+
+// Unplaced is a pending task no node can take now, with Docker's reason,
+// the text docker service ps shows in its ERROR column.
+type Unplaced struct{ Task, Reason string }
+
+// Plan is the outcome of one Schedule call. Both lists follow the order of
+// the tasks given to Schedule.
+type Plan struct {
+	Placements []Placement
+	Pending    []Unplaced
+}
+
+// Schedule places every pending task it can and says why it cannot place
+// the rest. Tasks placed in this call count toward the resources, replica
+// limits, ports and ranking seen by every later task of the same call.
+//
+// Services are scheduled in the order of services, every service's
+// preassigned (global) tasks before any task the scheduler has to place
+// itself, because a global task can go nowhere else. Within a service,
+// tasks are placed in the order given. The seed only breaks ties between
+// nodes that rank equal; the same arguments always give the same Plan.
+//
+// Schedule does not modify its arguments.
+func Schedule(nodes []Node, services []Service, tasks []Task, seed uint64) Plan {
+	st := newState(nodes, services)
+	return st.schedule(tasks, seed)
+}
+
+// Explain says why service cannot get one more task on node, given the
+// tasks already running, in swarmkit's words for a single node (for example
+// "insufficient resources on 1 node"), or "" when it can. Pending tasks in
+// tasks are ignored. It is what a pending global task shows in docker
+// service ps.
+//
+// Each call costs a pass over nodes, services and tasks; to ask about many
+// nodes at once, hand Schedule one pending task per node with Task.Node set.
+func Explain(nodes []Node, services []Service, tasks []Task, service, node string) string {
+	at := -1
+	for i := range nodes {
+		if nodes[i].ID == node {
+			at = i
+			break
+		}
+	}
+	if at < 0 {
+		return notFound("node", node)
+	}
+	st := newState(nodes[at:at+1], services)
+	si := st.service(service)
+	if si < 0 {
+		return notFound("service", service)
+	}
+	for i := range tasks {
+		t := &tasks[i]
+		if t.Pending || t.Node != node {
+			continue
+		}
+		ts := st.service(t.Service)
+		st.hold(0, ts)
+		if ts == si {
+			st.count[0]++
+		}
+	}
+	p := newPipeline(st)
+	p.set(&st.services[si])
+	if f := p.first(0); f >= 0 {
+		return p.filters[f].explain(1)
+	}
+	return ""
+}
+
+// notFound words a reference to something that does not exist the way the
+// Docker daemon does ("node w9 not found").
+func notFound(what, id string) string { return what + " " + id + " not found" }

@@ -1,0 +1,338 @@
+package scheduler
+
+// state is the cluster as one Schedule call sees it: what every node holds
+// now, counting the placements made so far in the call. Nodes and services
+// are referred to by their index in the caller's slices.
+type state struct {
+	nodes    []Node
+	services []Service
+
+	byName   map[string]int32 // service name → index; the first of duplicates wins
+	byID     map[string]int32 // node ID → index; built on first use, since a call with only new tasks never needs it
+	lastName string           // tasks of one service tend to come together, so remember the last lookup
+	lastIdx  int32
+	lastOK   bool
+
+	// Per node. Invariant: used and total include every running task and
+	// every placement made so far in this call.
+	used  []Resources
+	total []int32
+
+	// ports holds node<<32|port for every host-mode port in use; nil until
+	// some task holding a host port is seen.
+	ports map[uint64]struct{}
+
+	// active lists, per service, the node of each of its running tasks and
+	// of each preassigned task placed in this call (one entry per task), so
+	// that count can be loaded for one service at a time.
+	active [][]int32
+
+	// count is, per node, the tasks of the one service being scheduled;
+	// zero everywhere else. touched lists the nodes where it is not zero,
+	// so that unloading costs what loading did rather than a pass over
+	// every node.
+	count   []int32
+	touched []int32
+}
+
+func newState(nodes []Node, services []Service) *state {
+	st := &state{
+		nodes:    nodes,
+		services: services,
+		byName:   make(map[string]int32, len(services)),
+		used:     make([]Resources, len(nodes)),
+		total:    make([]int32, len(nodes)),
+		count:    make([]int32, len(nodes)),
+	}
+	for i := range services {
+		if _, dup := st.byName[services[i].Name]; !dup {
+			st.byName[services[i].Name] = int32(i)
+		}
+	}
+	return st
+}
+
+// service returns the index of the named service, or -1.
+func (st *state) service(name string) int32 {
+	if st.lastOK && name == st.lastName {
+		return st.lastIdx
+	}
+	i, ok := st.byName[name]
+	if !ok {
+		i = -1
+	}
+	st.lastName, st.lastIdx, st.lastOK = name, i, true
+	return i
+}
+
+// node returns the index of the node with this ID, or -1.
+func (st *state) node(id string) int32 {
+	if st.byID == nil {
+		st.byID = make(map[string]int32, len(st.nodes))
+		for i := range st.nodes {
+			if _, dup := st.byID[st.nodes[i].ID]; !dup {
+				st.byID[st.nodes[i].ID] = int32(i)
+			}
+		}
+	}
+	i, ok := st.byID[id]
+	if !ok {
+		return -1
+	}
+	return i
+}
+
+// hold records one task of service s (-1: unknown, so it reserves nothing
+// and publishes no port) on node n.
+func (st *state) hold(n, s int32) {
+	st.total[n]++
+	if s < 0 {
+		return
+	}
+	svc := &st.services[s]
+	st.used[n] = st.used[n].plus(svc.Reservation)
+	if len(svc.HostPorts) > 0 {
+		if st.ports == nil {
+			st.ports = make(map[uint64]struct{})
+		}
+		for _, p := range svc.HostPorts {
+			st.ports[portKey(n, p)] = struct{}{}
+		}
+	}
+}
+
+func portKey(n int32, port uint32) uint64 { return uint64(uint32(n))<<32 | uint64(port) }
+
+// load fills count with service s's tasks; unload clears it again.
+func (st *state) load(s int32) {
+	for _, n := range st.active[s] {
+		st.bump(n)
+	}
+}
+
+func (st *state) bump(n int32) {
+	if st.count[n] == 0 {
+		st.touched = append(st.touched, n)
+	}
+	st.count[n]++
+}
+
+func (st *state) unload() {
+	for _, n := range st.touched {
+		st.count[n] = 0
+	}
+	st.touched = st.touched[:0]
+}
+
+// place records a new task of the loaded service s on node n.
+func (st *state) place(n, s int32) {
+	st.hold(n, s)
+	st.bump(n)
+}
+
+// rank is the changing part of a node's place in the ranking: fewest tasks
+// of the loaded service first, then fewest tasks in all.
+func (st *state) rank(n int32) uint64 {
+	return uint64(uint32(st.count[n]))<<32 | uint64(uint32(st.total[n]))
+}
+
+// reasons interns the reason texts of a call, so that thousands of tasks
+// left pending for one reason share one string. Codes are negative, which
+// is how outcomes tell them from placements.
+type reasons struct {
+	list  []string
+	index map[string]int32
+}
+
+func (r *reasons) code(text string) int32 {
+	if r.index == nil {
+		r.index = make(map[string]int32)
+	}
+	c, ok := r.index[text]
+	if !ok {
+		r.list = append(r.list, text)
+		c = -int32(len(r.list))
+		r.index[text] = c
+	}
+	return c
+}
+
+func (r *reasons) text(code int32) string { return r.list[-code-1] }
+
+// taskRef is a task's service and node, resolved once.
+type taskRef struct{ svc, node int32 }
+
+func (st *state) schedule(tasks []Task, seed uint64) Plan {
+	ns := int32(len(st.services))
+
+	// outcome, per task: node index+1 once placed, a reason code (< 0)
+	// once given up on, 0 for tasks that were not pending.
+	outcome := make([]int32, len(tasks))
+	refs := make([]taskRef, len(tasks))
+	var why reasons
+
+	// Bucket the pending tasks by service, preassigned ones (bucket s)
+	// apart from those the scheduler places itself (bucket ns+s); a
+	// counting sort keeps each bucket in input order.
+	start := make([]int32, 2*ns+1)
+	held := make([]int32, ns) // room each service needs in active
+	for i := range tasks {
+		t := &tasks[i]
+		s := st.service(t.Service)
+		n := int32(-1)
+		if t.Node != "" {
+			n = st.node(t.Node)
+		}
+		refs[i] = taskRef{s, n}
+		switch {
+		case !t.Pending:
+			if n >= 0 {
+				st.hold(n, s)
+				if s >= 0 {
+					held[s]++
+				}
+			}
+		case s < 0:
+			outcome[i] = why.code(notFound("service", t.Service))
+		case t.Node != "" && n < 0:
+			outcome[i] = why.code(notFound("node", t.Node))
+		case n >= 0:
+			start[s+1]++
+			held[s]++
+		default:
+			start[ns+s+1]++
+		}
+	}
+	for b := 1; b < len(start); b++ {
+		start[b] += start[b-1]
+	}
+	order := make([]int32, start[2*ns])
+	next := make([]int32, 2*ns)
+	copy(next, start)
+	var room int32
+	for _, h := range held {
+		room += h
+	}
+	flat := make([]int32, room)
+	st.active = make([][]int32, ns)
+	room = 0
+	for s, h := range held {
+		st.active[s] = flat[room : room : room+h]
+		room += h
+	}
+	for i := range tasks {
+		r := refs[i]
+		switch {
+		case outcome[i] != 0 || r.svc < 0:
+		case !tasks[i].Pending:
+			if r.node >= 0 {
+				st.active[r.svc] = append(st.active[r.svc], r.node)
+			}
+		case r.node >= 0:
+			order[next[r.svc]] = int32(i)
+			next[r.svc]++
+		default:
+			order[next[ns+r.svc]] = int32(i)
+			next[ns+r.svc]++
+		}
+	}
+
+	p := newPipeline(st)
+
+	// Preassigned tasks first: the global orchestrator has chosen their
+	// node, so the scheduler only confirms it or says why not, with the
+	// bare clause for one node as swarmkit does ("1 node not available
+	// for new tasks"), not the "no suitable node (...)" of a search.
+	var clause [numFilters]int32
+	for s := range ns {
+		bucket := order[start[s]:start[s+1]]
+		if len(bucket) == 0 {
+			continue
+		}
+		st.load(s)
+		p.set(&st.services[s])
+		for _, i := range bucket {
+			n := refs[i].node
+			if f := p.first(n); f >= 0 {
+				if clause[f] == 0 {
+					clause[f] = why.code(p.filters[f].explain(1))
+				}
+				outcome[i] = clause[f]
+				continue
+			}
+			st.place(n, s)
+			st.active[s] = append(st.active[s], n)
+			outcome[i] = n + 1
+		}
+		st.unload()
+	}
+
+	var pk picker
+	for s := range ns {
+		bucket := order[start[ns+s]:start[ns+s+1]]
+		if len(bucket) == 0 {
+			continue
+		}
+		svc := &st.services[s]
+		st.load(s)
+		p.set(svc)
+		pk.build(st, p, svc, seed)
+		for k, i := range bucket {
+			n := pk.next(p)
+			if n < 0 {
+				// Every later task of this service would fail the same
+				// way: placements only ever take capacity away.
+				c := why.code(st.noSuitableNode(p))
+				for _, j := range bucket[k:] {
+					outcome[j] = c
+				}
+				break
+			}
+			st.place(n, s)
+			pk.placed(st.rank(n))
+			outcome[i] = n + 1
+		}
+		st.unload()
+	}
+
+	var plan Plan
+	placed, pending := 0, 0
+	for _, o := range outcome {
+		if o > 0 {
+			placed++
+		} else if o < 0 {
+			pending++
+		}
+	}
+	if placed > 0 {
+		plan.Placements = make([]Placement, 0, placed)
+	}
+	if pending > 0 {
+		plan.Pending = make([]Unplaced, 0, pending)
+	}
+	for i, o := range outcome {
+		switch {
+		case o > 0:
+			plan.Placements = append(plan.Placements, Placement{Task: tasks[i].ID, Node: st.nodes[o-1].ID})
+		case o < 0:
+			plan.Pending = append(plan.Pending, Unplaced{Task: tasks[i].ID, Reason: why.text(o)})
+		}
+	}
+	return plan
+}
+
+// noSuitableNode is Docker's reason for a task that no node can take now,
+// counting each node under the first filter it fails.
+func (st *state) noSuitableNode(p *pipeline) string {
+	var counts [numFilters]int
+	for n := range int32(len(st.nodes)) {
+		if f := p.first(n); f >= 0 {
+			counts[f]++
+		}
+	}
+	if c := p.clauses(&counts); c != "" {
+		return "no suitable node (" + c + ")"
+	}
+	// swarmkit's words when it has nothing to explain, as with no nodes.
+	return "no suitable node"
+}
