@@ -80,16 +80,17 @@ type Config struct {
 // Cluster is one simulated swarm. It is not safe for concurrent use; run
 // several clusters in parallel instead.
 type Cluster struct {
-	cfg    Config
-	now    time.Duration
-	q      queue
-	nodes  []*node
-	byName map[string]int
-	byRaft map[uint64]int
-	zones  []string
-	zoneOf map[string]int
-	cut    [][]bool                    // cut[a][b]: zones a and b cannot talk
-	fifo   map[[2]uint64]time.Duration // per link: when its last message arrives
+	cfg      Config
+	now      time.Duration
+	q        queue
+	nodes    []*node
+	managers []*manager // every node with manager software, in name order
+	byName   map[string]int
+	byRaft   map[uint64]int
+	zones    []string
+	zoneOf   map[string]int
+	cut      [][]bool                    // cut[a][b]: zones a and b cannot talk
+	fifo     map[[2]uint64]time.Duration // per link: when its last message arrives
 
 	netRand    *rand.Rand // message delays
 	phaseRand  *rand.Rand // tick and heartbeat phases
@@ -219,6 +220,7 @@ func (c *Cluster) addNode(name string, zone int, raftID uint64) *node {
 	c.byName[name] = len(c.nodes)
 	if raftID != 0 {
 		n.mgr = newManager(c, n, raftID)
+		c.managers = append(c.managers, n.mgr)
 		c.byRaft[raftID] = len(c.nodes)
 	}
 	c.nodes = append(c.nodes, n)
@@ -321,9 +323,9 @@ func (c *Cluster) handle(e timed) {
 
 // heartbeat reaches every manager that leads and can hear the node.
 func (c *Cluster) heartbeat(n *node) {
-	for _, m := range c.nodes {
-		if m.mgr != nil && m.alive && m.mgr.last.State == raft.Leader && !c.cut[n.zone][m.zone] {
-			m.mgr.lastSeen[n.name] = c.now
+	for _, m := range c.managers {
+		if m.node.alive && m.last.State == raft.Leader && !c.cut[n.zone][m.node.zone] {
+			m.lastSeen[n.name] = c.now
 		}
 	}
 }

@@ -155,12 +155,9 @@ func (c *Cluster) updateLeader() {
 func (c *Cluster) currentLeader() (string, uint64) {
 	var name string
 	var term uint64
-	for _, n := range c.nodes {
-		if n.mgr == nil || !n.alive {
-			continue
-		}
-		if st := n.mgr.last; st.State == raft.Leader && st.Term > term {
-			name, term = n.name, st.Term
+	for _, m := range c.managers {
+		if st := m.last; m.node.alive && st.State == raft.Leader && st.Term > term {
+			name, term = m.node.name, st.Term
 		}
 	}
 	return name, term
