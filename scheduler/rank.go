@@ -18,8 +18,8 @@ func newSlot(rank, tie uint64, node int32) slot {
 
 func (s *slot) node() int32 { return int32(uint32(s.key)) }
 
-func (a *slot) less(b *slot) bool {
-	return a.rank < b.rank || a.rank == b.rank && a.key < b.key
+func (s *slot) less(o *slot) bool {
+	return s.rank < o.rank || s.rank == o.rank && s.key < o.key
 }
 
 // The heaps are written out rather than built on container/heap: the
@@ -61,9 +61,8 @@ func popSlot(h []slot) []slot {
 
 // The tie-break is a hash of (seed, service name, node ID) rather than a
 // random stream: it needs no state, so it does not depend on the order in
-// which nodes, services or tasks are given, and a node keeps its place
-// among equals for the whole call, which spreads one service's tasks
-// round-robin over nodes that rank alike.
+// which nodes, services or tasks are given, and each (seed, service) pair
+// orders equal nodes by its own fixed shuffle.
 
 // hashString is 64-bit FNV-1a.
 func hashString(s string) uint64 {
@@ -75,8 +74,9 @@ func hashString(s string) uint64 {
 	return h
 }
 
-// mix is SplitMix64's finaliser: a bijection, so distinct node hashes
-// never collide after mixing with the same service key.
+// mix is SplitMix64's finaliser. FNV of IDs like node-000041 and
+// node-000042 differ mostly in low bits; after mix every output bit depends
+// on every input bit, and slot keeps only the high 32.
 func mix(x uint64) uint64 {
 	x += 0x9e3779b97f4a7c15
 	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9

@@ -100,20 +100,7 @@ type picker struct {
 }
 
 func (pk *picker) build(st *state, p *pipeline, svc *Service, seed uint64) {
-	if pk.hashes == nil {
-		pk.hashes = make([]uint64, len(st.nodes))
-		for i := range st.nodes {
-			pk.hashes[i] = hashString(st.nodes[i].ID)
-		}
-	}
-	key := serviceKey(seed, svc.Name)
-	pk.cands = slices.Grow(pk.cands[:0], len(st.nodes))
-	for n := range int32(len(st.nodes)) {
-		if p.first(n) < 0 {
-			pk.cands = append(pk.cands, newSlot(st.rank(n), mix(pk.hashes[n]^key), n))
-		}
-	}
-
+	pk.candidates(st, p, serviceKey(seed, svc.Name))
 	pk.keys = pk.keys[:0]
 	for _, d := range svc.Preferences {
 		if k, ok := parseDescriptor(d); ok {
@@ -126,7 +113,33 @@ func (pk *picker) build(st *state, p *pipeline, svc *Service, seed uint64) {
 		heapifySlots(pk.cands)
 		return
 	}
+	pk.grow(st)
+	pk.countRunning(st)
+	for g := range pk.groups {
+		pk.heapify(int32(g))
+	}
+}
 
+// candidates collects the nodes that pass every filter now. It is the one
+// pass over all nodes a service costs.
+func (pk *picker) candidates(st *state, p *pipeline, key uint64) {
+	if pk.hashes == nil {
+		pk.hashes = make([]uint64, len(st.nodes))
+		for i := range st.nodes {
+			pk.hashes[i] = hashString(st.nodes[i].ID)
+		}
+	}
+	pk.cands = slices.Grow(pk.cands[:0], len(st.nodes))
+	for n := range int32(len(st.nodes)) {
+		if p.first(n) < 0 {
+			pk.cands = append(pk.cands, newSlot(st.rank(n), mix(pk.hashes[n]^key), n))
+		}
+	}
+}
+
+// grow builds the groups the candidates fall into, level by level, and
+// puts each candidate in its leaf.
+func (pk *picker) grow(st *state) {
 	if pk.index == nil {
 		pk.index = make(map[branch]int32)
 	} else {
@@ -152,7 +165,8 @@ func (pk *picker) build(st *state, p *pipeline, svc *Service, seed uint64) {
 		pk.groups[g].size++
 	}
 
-	// One buffer for all leaves, carved in group order.
+	// One buffer for all leaves, carved in group order, rather than an
+	// allocation per leaf.
 	pk.sorted = slices.Grow(pk.sorted[:0], len(pk.cands))[:len(pk.cands)]
 	var off int32
 	for g := range pk.groups {
@@ -164,10 +178,13 @@ func (pk *picker) build(st *state, p *pipeline, svc *Service, seed uint64) {
 	for ci, g := range pk.leafOf {
 		pk.groups[g].slots = append(pk.groups[g].slots, pk.cands[ci])
 	}
+}
 
-	// Running tasks count where they run, also on nodes that cannot take
-	// more now (a paused node's tasks still fill its zone), but only in
-	// groups that take part.
+// countRunning adds the service's tasks to the groups they run in. They
+// count also on nodes that cannot take more now (a paused node's tasks
+// still fill its zone), but only in groups that take part: a group with no
+// candidate does not exist.
+func (pk *picker) countRunning(st *state) {
 	for _, n := range st.touched {
 		c := st.count[n]
 		node := &st.nodes[n]
@@ -182,22 +199,24 @@ func (pk *picker) build(st *state, p *pipeline, svc *Service, seed uint64) {
 			g = x
 		}
 	}
+}
 
-	for g := range pk.groups {
-		grp := &pk.groups[g]
-		if grp.leaf {
-			heapifySlots(grp.slots)
-			continue
-		}
-		slices.SortFunc(grp.kids, func(a, b int32) int {
-			return compareValues(pk.groups[a].value, pk.groups[b].value)
-		})
-		for i, x := range grp.kids {
-			pk.groups[x].order = int32(i)
-		}
-		for i := len(grp.kids)/2 - 1; i >= 0; i-- {
-			pk.siftKids(grp.kids, i)
-		}
+// heapify orders a group's heap. Siblings are ranked by label value first,
+// since that is how ties between equally full groups break.
+func (pk *picker) heapify(g int32) {
+	grp := &pk.groups[g]
+	if grp.leaf {
+		heapifySlots(grp.slots)
+		return
+	}
+	slices.SortFunc(grp.kids, func(a, b int32) int {
+		return compareValues(pk.groups[a].value, pk.groups[b].value)
+	})
+	for i, x := range grp.kids {
+		pk.groups[x].order = int32(i)
+	}
+	for i := len(grp.kids)/2 - 1; i >= 0; i-- {
+		pk.siftKids(grp.kids, i)
 	}
 }
 

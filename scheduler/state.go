@@ -162,19 +162,43 @@ func (r *reasons) text(code int32) string { return r.list[-code-1] }
 // taskRef is a task's service and node, resolved once.
 type taskRef struct{ svc, node int32 }
 
-func (st *state) schedule(tasks []Task, seed uint64) Plan {
-	ns := int32(len(st.services))
+// work is one call's bookkeeping over its tasks.
+type work struct {
+	tasks []Task
+	refs  []taskRef
 
 	// outcome, per task: node index+1 once placed, a reason code (< 0)
-	// once given up on, 0 for tasks that were not pending.
-	outcome := make([]int32, len(tasks))
-	refs := make([]taskRef, len(tasks))
-	var why reasons
+	// once given up on, 0 for tasks that are not pending.
+	outcome []int32
+	why     reasons
 
-	// Bucket the pending tasks by service, preassigned ones (bucket s)
-	// apart from those the scheduler places itself (bucket ns+s); a
-	// counting sort keeps each bucket in input order.
-	start := make([]int32, 2*ns+1)
+	// The pending tasks, bucketed by service: the preassigned ones of
+	// service s in bucket s, the ones the scheduler places itself in
+	// bucket len(services)+s, each bucket in input order.
+	order []int32
+	start []int32 // bucket b is order[start[b]:start[b+1]]
+}
+
+func (w *work) bucket(b int32) []int32 { return w.order[w.start[b]:w.start[b+1]] }
+
+func (st *state) schedule(tasks []Task, seed uint64) Plan {
+	w := st.sort(tasks)
+	p := newPipeline(st)
+	st.confirm(w, p)
+	st.search(w, p, seed)
+	return w.plan(st)
+}
+
+// sort resolves every task once, records what the running ones hold, and
+// buckets the pending ones with a counting sort, which keeps input order.
+func (st *state) sort(tasks []Task) *work {
+	ns := int32(len(st.services))
+	w := &work{
+		tasks:   tasks,
+		refs:    make([]taskRef, len(tasks)),
+		outcome: make([]int32, len(tasks)),
+		start:   make([]int32, 2*ns+1),
+	}
 	held := make([]int32, ns) // room each service needs in active
 	for i := range tasks {
 		t := &tasks[i]
@@ -183,7 +207,7 @@ func (st *state) schedule(tasks []Task, seed uint64) Plan {
 		if t.Node != "" {
 			n = st.node(t.Node)
 		}
-		refs[i] = taskRef{s, n}
+		w.refs[i] = taskRef{s, n}
 		switch {
 		case !t.Pending:
 			if n >= 0 {
@@ -193,22 +217,22 @@ func (st *state) schedule(tasks []Task, seed uint64) Plan {
 				}
 			}
 		case s < 0:
-			outcome[i] = why.code(notFound("service", t.Service))
+			w.outcome[i] = w.why.code(notFound("service", t.Service))
 		case t.Node != "" && n < 0:
-			outcome[i] = why.code(notFound("node", t.Node))
+			w.outcome[i] = w.why.code(notFound("node", t.Node))
 		case n >= 0:
-			start[s+1]++
-			held[s]++
+			w.start[s+1]++
+			held[s]++ // a confirmed global task joins active
 		default:
-			start[ns+s+1]++
+			w.start[ns+s+1]++
 		}
 	}
-	for b := 1; b < len(start); b++ {
-		start[b] += start[b-1]
+	for b := 1; b < len(w.start); b++ {
+		w.start[b] += w.start[b-1]
 	}
-	order := make([]int32, start[2*ns])
-	next := make([]int32, 2*ns)
-	copy(next, start)
+
+	// One array behind every service's active list, each with exactly the
+	// room it can need, so that appending never copies.
 	var room int32
 	for _, h := range held {
 		room += h
@@ -220,56 +244,68 @@ func (st *state) schedule(tasks []Task, seed uint64) Plan {
 		st.active[s] = flat[room : room : room+h]
 		room += h
 	}
-	for i := range tasks {
-		r := refs[i]
+
+	w.order = make([]int32, w.start[2*ns])
+	next := make([]int32, 2*ns)
+	copy(next, w.start)
+	for i, r := range w.refs {
+		var b int32
 		switch {
-		case outcome[i] != 0 || r.svc < 0:
+		case w.outcome[i] != 0 || r.svc < 0:
+			continue
 		case !tasks[i].Pending:
 			if r.node >= 0 {
 				st.active[r.svc] = append(st.active[r.svc], r.node)
 			}
+			continue
 		case r.node >= 0:
-			order[next[r.svc]] = int32(i)
-			next[r.svc]++
+			b = r.svc
 		default:
-			order[next[ns+r.svc]] = int32(i)
-			next[ns+r.svc]++
+			b = ns + r.svc
 		}
+		w.order[next[b]] = int32(i)
+		next[b]++
 	}
+	return w
+}
 
-	p := newPipeline(st)
-
-	// Preassigned tasks first: the global orchestrator has chosen their
-	// node, so the scheduler only confirms it or says why not, with the
-	// bare clause for one node as swarmkit does ("1 node not available
-	// for new tasks"), not the "no suitable node (...)" of a search.
-	var clause [numFilters]int32
-	for s := range ns {
-		bucket := order[start[s]:start[s+1]]
+// confirm handles the preassigned tasks. The global orchestrator has
+// chosen their node, so the scheduler only confirms it or says why not,
+// with the bare clause for one node as swarmkit does ("1 node not
+// available for new tasks"), not the "no suitable node (...)" of a search.
+func (st *state) confirm(w *work, p *pipeline) {
+	var clause [numFilters]int32 // a clause for one node is the same for every service
+	for s := range int32(len(st.services)) {
+		bucket := w.bucket(s)
 		if len(bucket) == 0 {
 			continue
 		}
 		st.load(s)
 		p.set(&st.services[s])
 		for _, i := range bucket {
-			n := refs[i].node
+			n := w.refs[i].node
 			if f := p.first(n); f >= 0 {
 				if clause[f] == 0 {
-					clause[f] = why.code(p.filters[f].explain(1))
+					clause[f] = w.why.code(p.filters[f].explain(1))
 				}
-				outcome[i] = clause[f]
+				w.outcome[i] = clause[f]
 				continue
 			}
 			st.place(n, s)
 			st.active[s] = append(st.active[s], n)
-			outcome[i] = n + 1
+			w.outcome[i] = n + 1
 		}
 		st.unload()
 	}
+}
 
+// search places the tasks whose node the scheduler chooses, service by
+// service.
+func (st *state) search(w *work, p *pipeline, seed uint64) {
+	ns := int32(len(st.services))
 	var pk picker
 	for s := range ns {
-		bucket := order[start[ns+s]:start[ns+s+1]]
+		bucket := w.bucket(ns + s)
 		if len(bucket) == 0 {
 			continue
 		}
@@ -282,22 +318,24 @@ func (st *state) schedule(tasks []Task, seed uint64) Plan {
 			if n < 0 {
 				// Every later task of this service would fail the same
 				// way: placements only ever take capacity away.
-				c := why.code(st.noSuitableNode(p))
+				c := w.why.code(st.noSuitableNode(p))
 				for _, j := range bucket[k:] {
-					outcome[j] = c
+					w.outcome[j] = c
 				}
 				break
 			}
 			st.place(n, s)
 			pk.placed(st.rank(n))
-			outcome[i] = n + 1
+			w.outcome[i] = n + 1
 		}
 		st.unload()
 	}
+}
 
+func (w *work) plan(st *state) Plan {
 	var plan Plan
 	placed, pending := 0, 0
-	for _, o := range outcome {
+	for _, o := range w.outcome {
 		if o > 0 {
 			placed++
 		} else if o < 0 {
@@ -310,12 +348,12 @@ func (st *state) schedule(tasks []Task, seed uint64) Plan {
 	if pending > 0 {
 		plan.Pending = make([]Unplaced, 0, pending)
 	}
-	for i, o := range outcome {
+	for i, o := range w.outcome {
 		switch {
 		case o > 0:
-			plan.Placements = append(plan.Placements, Placement{Task: tasks[i].ID, Node: st.nodes[o-1].ID})
+			plan.Placements = append(plan.Placements, Placement{Task: w.tasks[i].ID, Node: st.nodes[o-1].ID})
 		case o < 0:
-			plan.Pending = append(plan.Pending, Unplaced{Task: tasks[i].ID, Reason: why.text(o)})
+			plan.Pending = append(plan.Pending, Unplaced{Task: w.tasks[i].ID, Reason: w.why.text(o)})
 		}
 	}
 	return plan
