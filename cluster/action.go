@@ -232,9 +232,41 @@ func RemoveService(name string) Action {
 	}}
 }
 
+// NewServiceSpec returns a replicated service of one task with Docker's
+// defaults for updates and restarts, ready to be adjusted.
+func NewServiceSpec(name string) ServiceSpec {
+	return ServiceSpec{Name: name, Image: "nginx", Mode: ModeReplicated, Replicas: 1, Update: DefaultUpdate, Restart: DefaultRestart}
+}
+
 func validateSpec(spec *ServiceSpec) error {
 	if spec.Name == "" {
 		return fmt.Errorf("a service needs a name: --name web")
+	}
+	if spec.Update.FailureAction == "" {
+		spec.Update.FailureAction = DefaultUpdate.FailureAction
+	}
+	if spec.Update.Order == "" {
+		spec.Update.Order = DefaultUpdate.Order
+	}
+	if spec.Update.Monitor == 0 {
+		spec.Update.Monitor = DefaultUpdate.Monitor
+	}
+	if spec.Restart.Condition == "" {
+		spec.Restart.Condition = DefaultRestart.Condition
+	}
+	if !slices.Contains([]string{"pause", "continue", "rollback"}, spec.Update.FailureAction) {
+		return fmt.Errorf("invalid update failure action %q for service %s: use pause, continue or rollback", spec.Update.FailureAction, spec.Name)
+	}
+	if !slices.Contains([]string{"stop-first", "start-first"}, spec.Update.Order) {
+		return fmt.Errorf("invalid update order %q for service %s: use stop-first or start-first", spec.Update.Order, spec.Name)
+	}
+	if !slices.Contains([]string{"none", "on-failure", "any"}, spec.Restart.Condition) {
+		return fmt.Errorf("invalid restart condition %q for service %s: use none, on-failure or any", spec.Restart.Condition, spec.Name)
+	}
+	for _, p := range spec.Preferences {
+		if !strings.HasPrefix(p, "node.labels.") && !strings.HasPrefix(p, "engine.labels.") {
+			return fmt.Errorf("invalid placement preference %q for service %s: spread over a label, like spread=node.labels.zone", p, spec.Name)
+		}
 	}
 	switch spec.Mode {
 	case "":
@@ -279,6 +311,7 @@ func (c *Cluster) crash(n *node) {
 	n.alive = false
 	n.epoch++
 	clear(n.running)
+	clear(n.exited)
 	if n.mgr != nil {
 		n.mgr.member.Crash()
 		n.mgr.last = raft.Status{ID: n.mgr.raftID}

@@ -16,6 +16,7 @@ const (
 	evTick      eventKind = iota // a manager's Raft tick, once per simulated second
 	evDeliver                    // a Raft message reaches its destination
 	evHeartbeat                  // a node heartbeats to the leader's dispatcher
+	evTaskExit                   // a task's container exits on its node
 )
 
 type timed struct {
@@ -25,6 +26,7 @@ type timed struct {
 	node  int    // index into Cluster.nodes
 	epoch uint32 // the node's epoch when scheduled; stale after a crash or restart
 	msg   raft.Message
+	task  string // evTaskExit
 }
 
 type queue struct {

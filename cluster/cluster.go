@@ -102,6 +102,7 @@ type Cluster struct {
 	applied  map[uint64]bool // command IDs applied somewhere
 	decoded  map[[2]uint64]*command
 	scratch  scratch
+	retiring []uint64 // raft IDs of managers demoted by an entry just applied
 	nextCmd  uint64
 	nextRaft uint64
 
@@ -117,9 +118,11 @@ type node struct {
 	name    string
 	zone    int
 	alive   bool
-	epoch   uint32          // bumped on crash and restart: pending events of an older life are void
-	running map[string]bool // the tasks actually running here, by ID
-	mgr     *manager        // nil for workers
+	epoch   uint32            // bumped on crash and restart: pending events of an older life are void
+	running map[string]bool   // the tasks actually running here, by ID
+	exited  map[string]string // tasks whose container exited, with why, until the leader hears of it
+	mgr     *manager          // nil for workers
+	left    bool              // removed from the swarm: it no longer heartbeats
 }
 
 // New builds a swarm in which every node has joined and m1 has just run
@@ -216,7 +219,7 @@ func (c *Cluster) record(name, zone, role string, raftID uint64) *NodeRecord {
 }
 
 func (c *Cluster) addNode(name string, zone int, raftID uint64) *node {
-	n := &node{name: name, zone: zone, alive: true, running: map[string]bool{}}
+	n := &node{name: name, zone: zone, alive: true, running: map[string]bool{}, exited: map[string]string{}}
 	c.byName[name] = len(c.nodes)
 	if raftID != 0 {
 		n.mgr = newManager(c, n, raftID)
@@ -301,7 +304,7 @@ func (c *Cluster) handle(e timed) {
 	n := c.nodes[e.node]
 	switch e.kind {
 	case evTick:
-		if !n.alive || e.epoch != n.epoch {
+		if !n.alive || e.epoch != n.epoch || n.mgr == nil {
 			return
 		}
 		c.q.push(timed{at: c.now + TickInterval, kind: evTick, node: e.node, epoch: n.epoch})
@@ -312,12 +315,18 @@ func (c *Cluster) handle(e timed) {
 		}
 	case evDeliver:
 		c.deliver(e, n)
+	case evTaskExit:
+		if n.alive && e.epoch == n.epoch {
+			c.exit(n, e.task)
+		}
 	case evHeartbeat:
 		if !n.alive || e.epoch != n.epoch {
 			return
 		}
 		c.q.push(timed{at: c.now + HeartbeatPeriod, kind: evHeartbeat, node: e.node, epoch: n.epoch})
-		c.heartbeat(n)
+		if !n.left {
+			c.heartbeat(n)
+		}
 	}
 }
 

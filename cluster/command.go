@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"strconv"
+	"strings"
 )
 
 // command is the payload of one Raft entry: a batch of ops proposed together
@@ -28,26 +29,40 @@ type op struct {
 	Version  uint64       `json:"version,omitempty"`
 	Value    string       `json:"value,omitempty"`
 	Reason   string       `json:"reason,omitempty"`
-	Replaces string       `json:"replaces,omitempty"` // task name a new task takes over from
+	Replaces string       `json:"replaces,omitempty"` // node of the task a new task takes over from
+	Cause    string       `json:"cause,omitempty"`    // why a task is created: reschedule, restart, update
+	Attempt  int          `json:"attempt,omitempty"`
+	Image    string       `json:"image,omitempty"`
+	At       int64        `json:"at,omitempty"` // the proposer's simulated time, ms
 }
 
+// Why a task is created.
 const (
-	opServiceCreate = "service-create"
-	opServiceUpdate = "service-update"
-	opServiceRemove = "service-remove"
-	opTaskCreate    = "task-create" // Service, Slot or Node, Version, Node may be ""
-	opTaskAssign    = "task-assign" // Task, Node
-	opTaskState     = "task-state"  // Task, Value (new state), Reason
-	opTaskShutdown  = "task-stop"   // Task, Value (new state), Reason: desired becomes shutdown
-	opTaskReason    = "task-reason" // Task, Reason: why it is still pending
-	opNodeStatus    = "node-status" // Node, Value ready|down
-	opNodeUpdate    = "node-update" // Record: availability, labels
-	opNodeAdd       = "node-add"    // Record
-	opNodeRemove    = "node-remove" // Node
-	opNodeRole      = "node-role"   // Node, Value manager|worker, Reason raft id
-	historyLimit    = 5             // tasks kept per slot, as Docker's task-history-limit
-	taskIDPrefix    = "t"
-	desiredShutdown = TaskShutdown
+	causeReschedule = "reschedule" // its predecessor's node went down or was drained
+	causeRestart    = "restart"    // its predecessor's container exited
+	causeUpdate     = "update"     // a rolling update replaced its predecessor
+	causeStartFirst = "start-first"
+)
+
+const (
+	opServiceCreate   = "service-create"
+	opServiceUpdate   = "service-update"
+	opServiceRemove   = "service-remove"
+	opTaskCreate      = "task-create"      // Service, Slot or Node, Version, Node may be ""
+	opTaskAssign      = "task-assign"      // Task, Node
+	opTaskState       = "task-state"       // Task, Value (new state), Reason
+	opTaskShutdown    = "task-stop"        // Task, Value (new state), Reason: desired becomes shutdown
+	opTaskReason      = "task-reason"      // Task, Reason: why it is still pending
+	opNodeStatus      = "node-status"      // Node, Value ready|down
+	opNodeUpdate      = "node-update"      // Record: availability, labels
+	opNodeAdd         = "node-add"         // Record
+	opNodeRemove      = "node-remove"      // Node
+	opServiceRollback = "service-rollback" // Service, Reason (why), At
+	opUpdateState     = "update-state"     // Service, Value (state), Reason (message), At (next batch)
+	opNodeRole        = "node-role"        // Node, Value manager|worker, Reason raft id
+	historyLimit      = 5                  // tasks kept per slot, as Docker's task-history-limit
+	taskIDPrefix      = "t"
+	desiredShutdown   = TaskShutdown
 )
 
 func (c *command) encode() []byte {
@@ -100,18 +115,42 @@ func (s *Store) apply(index uint64, c *command, report bool) []effect {
 			spec := o.Spec.clone()
 			old := s.Services[spec.Name]
 			s.Services[spec.Name] = spec
-			s.Versions[spec.Name]++
-			if old.Replicas != spec.Replicas && spec.Mode == ModeReplicated {
+			if !sameTemplate(old, spec) {
+				s.Previous[spec.Name] = old
+				s.Versions[spec.Name]++
+				s.Updates[spec.Name] = &UpdateStatus{State: UpdateUpdating, Message: "update in progress", StartedAt: o.At}
+				emit(EventServiceUpdated, "", "%s updating to version %d", spec.Name, s.Versions[spec.Name])
+			} else if old.Replicas != spec.Replicas && spec.Mode == ModeReplicated {
 				emit(EventServiceUpdated, "", "%s scaled from %d to %d", spec.Name, old.Replicas, spec.Replicas)
 			} else {
 				emit(EventServiceUpdated, "", "%s updated", spec.Name)
 			}
+		case opServiceRollback:
+			prev, cur := s.Previous[o.Service], s.Services[o.Service]
+			if prev == nil || cur == nil {
+				continue
+			}
+			s.Services[o.Service], s.Previous[o.Service] = prev, cur
+			s.Versions[o.Service]++
+			s.Updates[o.Service] = &UpdateStatus{State: UpdateRollbackStarted, Message: o.Reason, StartedAt: o.At}
+			emit(EventServiceUpdated, "", "%s rolling back: %s", o.Service, o.Reason)
+		case opUpdateState:
+			u := s.Updates[o.Service]
+			if u == nil {
+				continue
+			}
+			if u.State != o.Value {
+				emit(EventServiceUpdated, "", "%s update %s: %s", o.Service, strings.ReplaceAll(o.Value, "_", " "), o.Reason)
+			}
+			u.State, u.Message, u.NextBatch = o.Value, o.Reason, o.At
 		case opServiceRemove:
 			if s.Services[o.Service] == nil {
 				continue
 			}
 			delete(s.Services, o.Service)
 			delete(s.Versions, o.Service)
+			delete(s.Previous, o.Service)
+			delete(s.Updates, o.Service)
 			for key, tasks := range s.slots {
 				if key.service == o.Service {
 					for _, t := range tasks {
@@ -123,7 +162,7 @@ func (s *Store) apply(index uint64, c *command, report bool) []effect {
 			emit(EventServiceRemoved, "", "%s removed", o.Service)
 		case opTaskCreate:
 			spec := s.Services[o.Service]
-			if spec == nil || s.slotTaken(o.Service, o.Slot, o.Node) {
+			if spec == nil || s.slotTaken(o.Service, o.Slot, o.Node, o.Cause == causeStartFirst, s.Versions[o.Service]) {
 				continue
 			}
 			s.NextTask++
@@ -135,6 +174,8 @@ func (s *Store) apply(index uint64, c *command, report bool) []effect {
 				Desired: TaskRunning,
 				State:   TaskAssigned,
 				Version: o.Version,
+				Image:   o.Image,
+				Attempt: o.Attempt,
 			}
 			placed := o.Node != "" && o.Value != TaskPending
 			if !placed {
@@ -147,8 +188,12 @@ func (s *Store) apply(index uint64, c *command, report bool) []effect {
 			switch {
 			case !placed:
 				emit(EventTaskPending, o.Node, "%s pending: %s", t.Name(), o.Reason)
-			case o.Replaces != "":
+			case o.Cause == causeReschedule:
 				emit(EventTaskRescheduled, o.Node, "%s rescheduled on %s (was on %s)", t.Name(), o.Node, o.Replaces)
+			case o.Cause == causeRestart:
+				emit(EventTaskPlaced, o.Node, "%s restarted on %s (attempt %d)", t.Name(), o.Node, t.Attempt+1)
+			case o.Cause == causeUpdate || o.Cause == causeStartFirst:
+				emit(EventTaskPlaced, o.Node, "%s updated to version %d on %s", t.Name(), t.Version, o.Node)
 			default:
 				emit(EventTaskPlaced, o.Node, "%s placed on %s", t.Name(), o.Node)
 			}
@@ -165,6 +210,9 @@ func (s *Store) apply(index uint64, c *command, report bool) []effect {
 				continue
 			}
 			t.State, t.Reason = o.Value, o.Reason
+			if o.Value == TaskRunning {
+				t.Started = o.At
+			}
 			if o.Value == TaskFailed {
 				emit(EventTaskFailed, t.Node, "%s failed on %s: %s", t.Name(), t.Node, o.Reason)
 			}
@@ -177,7 +225,7 @@ func (s *Store) apply(index uint64, c *command, report bool) []effect {
 			if o.Value != "" {
 				t.State = o.Value
 			}
-			t.Reason = o.Reason
+			t.Reason, t.Ended = o.Reason, o.At
 			if o.Value == TaskFailed {
 				emit(EventTaskFailed, t.Node, "%s failed on %s: %s", t.Name(), t.Node, o.Reason)
 			}
@@ -206,14 +254,16 @@ func (s *Store) apply(index uint64, c *command, report bool) []effect {
 			}
 			n.Availability, n.Labels = o.Record.Availability, maps.Clone(o.Record.Labels)
 		case opNodeAdd:
-			if o.Record == nil || s.Nodes[o.Record.Name] != nil {
+			if o.Record == nil || (s.Nodes[o.Record.Name] != nil && o.Value != "replace") {
 				continue
 			}
 			rec := *o.Record
 			rec.Labels = maps.Clone(rec.Labels)
 			s.Nodes[rec.Name] = &rec
 			s.nodeOrder = nil
-			emit(EventNodeJoined, rec.Name, "%s joined as a %s in zone %s", rec.Name, rec.Role, rec.Zone)
+			if o.Value != "replace" {
+				emit(EventNodeJoined, rec.Name, "%s joined as a %s in zone %s", rec.Name, rec.Role, rec.Zone)
+			}
 		case opNodeRemove:
 			if s.Nodes[o.Node] == nil {
 				continue
@@ -227,10 +277,11 @@ func (s *Store) apply(index uint64, c *command, report bool) []effect {
 }
 
 // slotTaken reports whether a replicated slot, or a global service's node,
-// already has a task meant to run.
-func (s *Store) slotTaken(service string, slot int, node string) bool {
+// already has a task meant to run. A start-first update may add a task of
+// the current version beside one of an older version.
+func (s *Store) slotTaken(service string, slot int, node string, startFirst bool, version uint64) bool {
 	for _, t := range s.slots[slotKeyFor(service, slot, node)] {
-		if t.Active() {
+		if t.Active() && !(startFirst && t.Version < version) {
 			return true
 		}
 	}

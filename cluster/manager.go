@@ -40,10 +40,7 @@ func (m *manager) Apply(e raft.Entry) {
 		c.reported = e.Index
 	}
 	if e.Change != nil {
-		m.store.Index = e.Index
-		if report {
-			c.emit(EventNodeUpdated, string(e.Change.Context), "raft membership: %s %s", e.Change.Op, e.Change.Context)
-		}
+		m.applyChange(e, report)
 		return
 	}
 	cmd, err := c.decode(e)
@@ -82,12 +79,13 @@ func (c *Cluster) decode(e raft.Entry) (*command, error) {
 
 func (m *manager) Snapshot() []byte { return m.store.encode() }
 
-func (m *manager) Restore(_ uint64, data []byte) {
+func (m *manager) Restore(index uint64, data []byte) {
 	s, err := decodeStore(data)
 	if err != nil {
 		m.c.fail(fmt.Errorf("%s restoring a snapshot: %w", m.node.name, err))
 		return
 	}
+	s.Index = index
 	m.store = s
 }
 
@@ -96,6 +94,16 @@ func (c *Cluster) process(m *manager) {
 	if err := m.member.Process(m, m.sendFn); err != nil {
 		c.fail(fmt.Errorf("%s: %w", m.node.name, err))
 		return
+	}
+	if len(c.retiring) > 0 {
+		ids := c.retiring
+		c.retiring = nil
+		for _, id := range ids {
+			c.retire(id)
+		}
+		if m.node.mgr != m {
+			return // this manager was the one retired
+		}
 	}
 	st := m.member.Status()
 	was := m.last

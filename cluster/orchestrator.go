@@ -2,6 +2,8 @@ package cluster
 
 import (
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/swarmsim/swarmsim/scheduler"
 )
@@ -14,7 +16,19 @@ const (
 	reasonLost       = "the node restarted and no longer runs it"
 	reasonNoMatch    = "its node no longer satisfies the service's constraints"
 	reasonMissed     = "no heartbeat for 15s"
+	reasonUpdated    = "replaced by a rolling update"
+	reasonExit       = "task: non-zero exit (1)"
 )
+
+// FailingImagePrefix marks images whose containers exit with status 1 a few
+// seconds after they start: `docker service create --name app fail` (or
+// `fail/app:2`) rehearses a crash loop, restart policies and failed updates.
+const FailingImagePrefix = "fail"
+
+// failAfter is how long a failing image's container runs before it exits.
+const failAfter = 2 * time.Second
+
+func failingImage(image string) bool { return strings.HasPrefix(image, FailingImagePrefix) }
 
 // newTask is a task the orchestrator wants to create.
 type newTask struct {
@@ -22,6 +36,8 @@ type newTask struct {
 	slot     int    // replicated
 	node     string // global: the node it is for
 	replaces string // the node of the task it replaces
+	cause    string
+	attempt  int
 }
 
 // reconcile is one pass of the leader's dispatcher and orchestrators over its
@@ -32,6 +48,7 @@ type newTask struct {
 // what the dispatcher tells them.
 func (c *Cluster) reconcile(m *manager) []op {
 	s := m.store
+	now := c.now.Milliseconds()
 	var ops []op
 
 	// The dispatcher: nodes that went silent, nodes that came back.
@@ -39,6 +56,9 @@ func (c *Cluster) reconcile(m *manager) []op {
 	clear(sc.status)
 	clear(sc.live)
 	clear(sc.replaced)
+	clear(sc.refresh)
+	clear(sc.updated)
+	clear(sc.hold)
 	for _, name := range s.NodeNames() {
 		rec := s.Nodes[name]
 		seen, ok := m.lastSeen[name]
@@ -63,9 +83,9 @@ func (c *Cluster) reconcile(m *manager) []op {
 	}
 
 	// The nodes' reports and the orchestrators' fixes for existing tasks.
-	// sc.live holds the tasks still meant to run after this pass, by slot
-	// (replicated) or by node (global).
-	var placed, pending []*Task
+	// sc.live holds the newest task still meant to run in each slot (or, for
+	// a global service, on each node).
+	var placed, pending, superseded []*Task
 	for _, t := range s.TaskList() {
 		spec := s.Services[t.Service]
 		n, _ := c.node(t.Node)
@@ -80,8 +100,11 @@ func (c *Cluster) reconcile(m *manager) []op {
 			continue
 		}
 		stop := func(state, reason string) {
-			ops = append(ops, op{Kind: opTaskShutdown, Task: t.ID, Value: state, Reason: reason})
-			if t.Slot > 0 {
+			ops = append(ops, op{Kind: opTaskShutdown, Task: t.ID, Value: state, Reason: reason, At: now})
+			switch {
+			case state == TaskFailed:
+				sc.hold[t.slotKey()] = true // the restart policy decides, from the next pass on
+			case t.Slot > 0:
 				sc.replaced[t.slotKey()] = t.Node
 			}
 		}
@@ -105,53 +128,208 @@ func (c *Cluster) reconcile(m *manager) []op {
 			stop(TaskShutdown, reasonNoMatch)
 			continue
 		case reachable && t.State == TaskAssigned:
-			n.running[t.ID] = true
-			ops = append(ops, op{Kind: opTaskState, Task: t.ID, Value: TaskRunning})
+			c.start(n, t)
+			ops = append(ops, op{Kind: opTaskState, Task: t.ID, Value: TaskRunning, At: now})
 		case reachable && t.State == TaskRunning && !n.running[t.ID]:
-			stop(TaskFailed, reasonLost)
+			reason := n.exited[t.ID]
+			if reason == "" {
+				reason = reasonLost
+			}
+			delete(n.exited, t.ID)
+			stop(TaskFailed, reason)
 			continue
 		}
 		if t.State != TaskPending {
 			placed = append(placed, t)
 		}
-		sc.live[t.slotKey()] = t
+		key := t.slotKey()
+		if prev := sc.live[key]; prev != nil {
+			superseded = append(superseded, prev) // a start-first update's older task
+		}
+		sc.live[key] = t
+	}
+
+	// A start-first update stops the older task once the newer one runs.
+	for _, old := range superseded {
+		if newer := sc.live[old.slotKey()]; newer.State == TaskRunning {
+			ops = append(ops, op{Kind: opTaskShutdown, Task: old.ID, Value: TaskShutdown, Reason: reasonUpdated, At: now})
+		}
+	}
+
+	// Rolling updates.
+	for _, name := range s.ServiceNames() {
+		if u := s.Updates[name]; u != nil && (u.State == UpdateUpdating || u.State == UpdateRollbackStarted) {
+			ops = append(ops, c.update(s, name, u, now)...)
+		}
 	}
 
 	// The orchestrators: the tasks each service is missing or has too many of.
 	var wanted []newTask
 	for _, name := range s.ServiceNames() {
 		spec := s.Services[name]
+		want := func(w newTask) {
+			key := slotKeyFor(name, w.slot, w.node)
+			w.service = name
+			switch {
+			case sc.hold[key]:
+				return
+			case sc.refresh[key]:
+				w.cause = causeStartFirst
+			case sc.live[key] != nil:
+				return
+			case sc.replaced[key] != "":
+				w.replaces, w.cause = sc.replaced[key], causeReschedule
+				if sc.updated[key] {
+					w.cause = causeUpdate
+				}
+			default:
+				due, attempt := restartDue(s, spec, key, now)
+				if !due {
+					return
+				}
+				w.attempt = attempt
+				if attempt > 0 {
+					w.cause = causeRestart
+				}
+			}
+			wanted = append(wanted, w)
+		}
 		if spec.Mode == ModeGlobal {
 			for _, nodeName := range s.NodeNames() {
 				rec := s.Nodes[nodeName]
-				if ready(nodeName) && rec.Availability != Drain && sc.live[slotKeyFor(name, 0, nodeName)] == nil && c.matches(spec, rec) {
-					wanted = append(wanted, newTask{service: name, node: nodeName})
+				if ready(nodeName) && rec.Availability != Drain && c.matches(spec, rec) {
+					want(newTask{node: nodeName})
 				}
 			}
 			continue
 		}
 		for slot := 1; slot <= spec.Replicas; slot++ {
-			key := slotKeyFor(name, slot, "")
-			if sc.live[key] == nil {
-				wanted = append(wanted, newTask{service: name, slot: slot, replaces: sc.replaced[key]})
-			}
+			want(newTask{slot: slot})
 		}
 	}
-	// Scaling down stops the highest slots; placed is in slot order.
-	for _, t := range placed {
-		if spec := s.Services[t.Service]; t.Slot > spec.Replicas && spec.Mode == ModeReplicated && sc.live[t.slotKey()] == t {
-			ops = append(ops, op{Kind: opTaskShutdown, Task: t.ID, Value: TaskShutdown, Reason: reasonScaledDown})
-		}
-	}
-	for _, t := range pending {
-		if spec := s.Services[t.Service]; t.Slot > spec.Replicas && spec.Mode == ModeReplicated {
-			ops = append(ops, op{Kind: opTaskShutdown, Task: t.ID, Value: TaskShutdown, Reason: reasonScaledDown})
+	// Scaling down stops the highest slots.
+	for _, t := range append(placed, pending...) {
+		if spec := s.Services[t.Service]; spec.Mode == ModeReplicated && t.Slot > spec.Replicas && sc.live[t.slotKey()] == t {
+			ops = append(ops, op{Kind: opTaskShutdown, Task: t.ID, Value: TaskShutdown, Reason: reasonScaledDown, At: now})
 		}
 	}
 	if len(wanted) == 0 && len(pending) == 0 {
 		return ops
 	}
 	return append(ops, c.place(s, ready, placed, pending, wanted)...)
+}
+
+// start runs a committed task on its node. A failing image's container
+// exits a little later.
+func (c *Cluster) start(n *node, t *Task) {
+	n.running[t.ID] = true
+	if failingImage(t.Image) {
+		c.q.push(timed{at: c.now + failAfter, kind: evTaskExit, node: c.byName[n.name], epoch: n.epoch, task: t.ID})
+	}
+}
+
+// exit ends a container on its node; the node reports it with its next
+// status update, which the leader's next pass reads.
+func (c *Cluster) exit(n *node, task string) {
+	if n.running[task] {
+		delete(n.running, task)
+		n.exited[task] = reasonExit
+	}
+}
+
+// restartDue applies the restart policy to a slot with no task meant to run:
+// it says whether a new task may start now, and its attempt number.
+func restartDue(s *Store, spec *ServiceSpec, key slotKey, now int64) (bool, int) {
+	hist := s.slots[key]
+	if len(hist) == 0 {
+		return true, 0
+	}
+	last := hist[len(hist)-1]
+	if last.State != TaskFailed || last.Version != s.Versions[spec.Name] {
+		return true, 0
+	}
+	p := spec.Restart
+	if p.Condition == "none" {
+		return false, 0
+	}
+	attempt := last.Attempt + 1
+	if p.Window > 0 && last.Ended-last.Started > p.Window.Milliseconds() {
+		attempt = 1 // it ran longer than the window: a fresh start
+	}
+	if p.MaxAttempts > 0 && attempt > p.MaxAttempts {
+		return false, 0
+	}
+	return now >= last.Ended+p.Delay.Milliseconds(), attempt
+}
+
+// update advances a rolling update by at most one batch: it stops or
+// supersedes tasks of older versions, watches the new ones, and applies the
+// failure action when one fails.
+func (c *Cluster) update(s *Store, name string, u *UpdateStatus, now int64) []op {
+	spec := s.Services[name]
+	cfg := spec.Update
+	version := s.Versions[name]
+	rollback := u.State == UpdateRollbackStarted
+	sc := &c.scratch
+
+	var stale []*Task
+	busy := 0
+	var failed *Task
+	for _, t := range s.TaskList() {
+		if t.Service != name {
+			continue
+		}
+		switch {
+		case t.Version == version && t.State == TaskFailed && t.Ended >= u.StartedAt:
+			failed = t
+		case !t.Active():
+		case t.Version < version:
+			if sc.live[t.slotKey()] == t {
+				stale = append(stale, t)
+			}
+		case t.State != TaskRunning || now-t.Started < cfg.Monitor.Milliseconds():
+			busy++
+		}
+	}
+	if failed != nil && cfg.FailureAction != "continue" {
+		why := "update paused due to failure or early termination of task " + failed.Name() + ": " + failed.Reason
+		switch {
+		case rollback:
+			return []op{{Kind: opUpdateState, Service: name, Value: UpdateRollbackPaused, Reason: why}}
+		case cfg.FailureAction == "rollback":
+			return []op{{Kind: opServiceRollback, Service: name, At: now,
+				Reason: "update rolled back due to failure or early termination of task " + failed.Name()}}
+		default:
+			return []op{{Kind: opUpdateState, Service: name, Value: UpdatePaused, Reason: why}}
+		}
+	}
+	if len(stale) == 0 && busy == 0 {
+		if rollback {
+			return []op{{Kind: opUpdateState, Service: name, Value: UpdateRollbackCompleted, Reason: "rollback completed"}}
+		}
+		return []op{{Kind: opUpdateState, Service: name, Value: UpdateCompleted, Reason: "update completed"}}
+	}
+	if busy > 0 || now < u.NextBatch || len(stale) == 0 {
+		return nil
+	}
+	batch := stale
+	if cfg.Parallelism > 0 && len(batch) > cfg.Parallelism {
+		batch = batch[:cfg.Parallelism]
+	}
+	var ops []op
+	for _, t := range batch {
+		key := t.slotKey()
+		if cfg.Order == "start-first" {
+			sc.refresh[key] = true
+			continue
+		}
+		ops = append(ops, op{Kind: opTaskShutdown, Task: t.ID, Value: TaskShutdown, Reason: reasonUpdated, At: now})
+		delete(sc.live, key)
+		sc.replaced[key] = t.Node
+		sc.updated[key] = true
+	}
+	next := now + (cfg.Monitor + cfg.Delay).Milliseconds()
+	return append(ops, op{Kind: opUpdateState, Service: name, Value: u.State, Reason: u.Message, At: next})
 }
 
 // place runs the scheduler over the tasks waiting for a node.
@@ -194,7 +372,9 @@ func (c *Cluster) place(s *Store, ready func(string) bool, placed, pending []*Ta
 	}
 	for i, w := range wanted {
 		id := "new:" + strconv.Itoa(i)
-		o := op{Kind: opTaskCreate, Service: w.service, Slot: w.slot, Node: w.node, Version: s.Versions[w.service], Replaces: w.replaces}
+		spec := s.Services[w.service]
+		o := op{Kind: opTaskCreate, Service: w.service, Slot: w.slot, Node: w.node, Version: s.Versions[w.service],
+			Replaces: w.replaces, Cause: w.cause, Attempt: w.attempt, Image: spec.Image}
 		if node, ok := where[id]; ok {
 			o.Node = node
 		} else {
@@ -227,6 +407,7 @@ func (c *Cluster) schedService(spec *ServiceSpec) scheduler.Service {
 		Preferences: spec.Preferences,
 		Reservation: scheduler.Resources{NanoCPUs: spec.NanoCPUs, MemoryBytes: spec.MemoryBytes},
 		MaxReplicas: spec.MaxReplicas,
+		HostPorts:   spec.HostPorts,
 	}
 }
 
@@ -261,10 +442,14 @@ func (c *Cluster) matches(spec *ServiceSpec, rec *NodeRecord) bool {
 // allocates little. Only one pass runs at a time.
 type scratch struct {
 	status   map[string]string  // node → status this pass decided
-	live     map[slotKey]*Task  // slot or node → task still meant to run
+	live     map[slotKey]*Task  // slot or node → newest task still meant to run
 	replaced map[slotKey]string // slot → node of the task being replaced
+	updated  map[slotKey]bool   // slot freed by a stop-first update
+	refresh  map[slotKey]bool   // slot getting a start-first update
+	hold     map[slotKey]bool   // slot whose task just failed
 }
 
 func newScratch() scratch {
-	return scratch{status: map[string]string{}, live: map[slotKey]*Task{}, replaced: map[slotKey]string{}}
+	return scratch{status: map[string]string{}, live: map[slotKey]*Task{}, replaced: map[slotKey]string{},
+		updated: map[slotKey]bool{}, refresh: map[slotKey]bool{}, hold: map[slotKey]bool{}}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"time"
 )
 
 // Store is the desired state of the swarm: what every manager agrees on
@@ -14,12 +15,14 @@ import (
 // copy and changes it only in apply, so two managers that applied the same
 // entries hold equal stores.
 type Store struct {
-	Index    uint64                  `json:"index"` // the last applied log index
-	Nodes    map[string]*NodeRecord  `json:"nodes"`
-	Services map[string]*ServiceSpec `json:"services"`
-	Versions map[string]uint64       `json:"versions"` // service → spec version
-	Tasks    map[string]*Task        `json:"tasks"`
-	NextTask uint64                  `json:"next_task"`
+	Index    uint64                   `json:"index"` // the last applied log index
+	Nodes    map[string]*NodeRecord   `json:"nodes"`
+	Services map[string]*ServiceSpec  `json:"services"`
+	Versions map[string]uint64        `json:"versions"` // service → template version
+	Previous map[string]*ServiceSpec  `json:"previous"` // service → spec before the last update, for rollback
+	Updates  map[string]*UpdateStatus `json:"updates"`
+	Tasks    map[string]*Task         `json:"tasks"`
+	NextTask uint64                   `json:"next_task"`
 
 	// slots indexes Tasks by slot (or by node, for global services), oldest
 	// first. Derived: rebuilt after decoding, never serialized.
@@ -76,13 +79,68 @@ type ServiceSpec struct {
 	NanoCPUs    int64    `json:"nano_cpus,omitempty"`    // reservation
 	MemoryBytes int64    `json:"memory_bytes,omitempty"` // reservation
 	MaxReplicas int      `json:"max_replicas,omitempty"` // per node, 0 for no limit
+	HostPorts   []uint32 `json:"host_ports,omitempty"`   // published in host mode
+	ForceUpdate uint64   `json:"force_update,omitempty"` // bumped by `docker service update --force`
+
+	Update  UpdateConfig  `json:"update"`
+	Restart RestartPolicy `json:"restart"`
 }
+
+// UpdateConfig is `--update-*`: how a rolling update replaces tasks.
+type UpdateConfig struct {
+	Parallelism   int           `json:"parallelism"`    // tasks per batch; 0 means all at once
+	Delay         time.Duration `json:"delay"`          // between batches
+	FailureAction string        `json:"failure_action"` // pause, continue or rollback
+	Order         string        `json:"order"`          // stop-first or start-first
+	Monitor       time.Duration `json:"monitor"`        // how long a new task must run to count as updated
+}
+
+// RestartPolicy is `--restart-*`: what happens when a task's container exits.
+type RestartPolicy struct {
+	Condition   string        `json:"condition"` // none, on-failure or any
+	Delay       time.Duration `json:"delay"`
+	MaxAttempts int           `json:"max_attempts"` // 0: no limit
+	Window      time.Duration `json:"window"`       // a task that ran longer than this resets the count
+}
+
+// Docker's defaults for services.
+var (
+	DefaultUpdate  = UpdateConfig{Parallelism: 1, FailureAction: "pause", Order: "stop-first", Monitor: 5 * time.Second}
+	DefaultRestart = RestartPolicy{Condition: "any", Delay: 5 * time.Second}
+)
 
 func (s *ServiceSpec) clone() *ServiceSpec {
 	c := *s
 	c.Constraints = slices.Clone(s.Constraints)
 	c.Preferences = slices.Clone(s.Preferences)
+	c.HostPorts = slices.Clone(s.HostPorts)
 	return &c
+}
+
+// sameTemplate reports whether two specs run the same tasks: a change to
+// anything else (replicas, update settings) needs no new tasks.
+func sameTemplate(a, b *ServiceSpec) bool {
+	return a.Image == b.Image && slices.Equal(a.Constraints, b.Constraints) && slices.Equal(a.Preferences, b.Preferences) &&
+		a.NanoCPUs == b.NanoCPUs && a.MemoryBytes == b.MemoryBytes && a.MaxReplicas == b.MaxReplicas &&
+		slices.Equal(a.HostPorts, b.HostPorts) && a.ForceUpdate == b.ForceUpdate && a.Restart == b.Restart
+}
+
+// Update states, as `docker service inspect` shows UpdateStatus.State.
+const (
+	UpdateUpdating          = "updating"
+	UpdatePaused            = "paused"
+	UpdateCompleted         = "completed"
+	UpdateRollbackStarted   = "rollback_started"
+	UpdateRollbackPaused    = "rollback_paused"
+	UpdateRollbackCompleted = "rollback_completed"
+)
+
+// UpdateStatus is a service's rolling update in progress, or its outcome.
+type UpdateStatus struct {
+	State     string `json:"state"`
+	Message   string `json:"message,omitempty"`
+	StartedAt int64  `json:"started_at"` // ms of simulated time
+	NextBatch int64  `json:"next_batch"` // ms: no batch starts before
 }
 
 // Task states, in the order a task goes through them.
@@ -104,7 +162,11 @@ type Task struct {
 	Desired string `json:"desired"` // "running" or "shutdown"
 	State   string `json:"state"`
 	Reason  string `json:"reason,omitempty"` // why it is pending or what ended it
-	Version uint64 `json:"version"`          // the service spec version it runs
+	Version uint64 `json:"version"`          // the service's template version it runs
+	Image   string `json:"image,omitempty"`
+	Attempt int    `json:"attempt,omitempty"`    // restarts of its slot before it
+	Started int64  `json:"started_at,omitempty"` // ms of simulated time
+	Ended   int64  `json:"ended_at,omitempty"`   // ms of simulated time
 }
 
 // Name is how Docker shows a task: web.3, or agent.w2 for a global service.
@@ -123,6 +185,8 @@ func newStore() *Store {
 		Nodes:    map[string]*NodeRecord{},
 		Services: map[string]*ServiceSpec{},
 		Versions: map[string]uint64{},
+		Previous: map[string]*ServiceSpec{},
+		Updates:  map[string]*UpdateStatus{},
 		Tasks:    map[string]*Task{},
 		slots:    map[slotKey][]*Task{},
 	}
@@ -149,6 +213,13 @@ func (s *Store) clone() *Store {
 		out.Services[name] = spec.clone()
 	}
 	maps.Copy(out.Versions, s.Versions)
+	for name, spec := range s.Previous {
+		out.Previous[name] = spec.clone()
+	}
+	for name, u := range s.Updates {
+		st := *u
+		out.Updates[name] = &st
+	}
 	for id, t := range s.Tasks {
 		task := *t
 		out.Tasks[id] = &task
@@ -213,7 +284,8 @@ func sortTasks(list []*Task) {
 		if a.Slot != b.Slot {
 			return a.Slot < b.Slot
 		}
-		if a.Node != b.Node {
+		// Within a replicated slot, oldest first; global tasks by node.
+		if a.Slot == 0 && a.Node != b.Node {
 			return nodeLess(a.Node, b.Node)
 		}
 		return taskIDLess(a.ID, b.ID)

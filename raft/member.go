@@ -167,6 +167,10 @@ type Member struct {
 	conf      *pb.ConfState // the configuration as of applied
 	applied   uint64        // invariant: snapIndex <= applied <= commit
 	snapIndex uint64        // index of the newest snapshot in storage
+	// confChanged asks for a snapshot at the end of the round: a member that
+	// joins empty can only be caught up by a snapshot whose configuration
+	// includes it (etcd raft refuses to restore one that does not).
+	confChanged bool
 }
 
 // NewMember creates a running member. With Peers set it bootstraps a new
@@ -447,6 +451,7 @@ func (m *Member) apply(app App, e *pb.Entry) error {
 			return fmt.Errorf("raft member %d decoding a conf change at %d: %w", m.cfg.ID, idx, err)
 		}
 		withEntropy(m.entropy, func() { m.conf = m.node.ApplyConfChange(cc) })
+		m.confChanged = true
 		op := AddVoter
 		if cc.GetType() == pb.ConfChangeRemoveNode {
 			op = RemoveVoter
@@ -464,9 +469,10 @@ func (m *Member) apply(app App, e *pb.Entry) error {
 }
 
 func (m *Member) maybeCompact(app App) error {
-	if m.applied-m.snapIndex < m.cfg.SnapshotEvery {
+	if m.applied-m.snapIndex < m.cfg.SnapshotEvery && !m.confChanged {
 		return nil
 	}
+	m.confChanged = false
 	if _, err := m.storage.CreateSnapshot(m.applied, m.conf, app.Snapshot()); err != nil {
 		if errors.Is(err, etcd.ErrSnapOutOfDate) {
 			return nil

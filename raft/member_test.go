@@ -369,3 +369,29 @@ func TestNewMemberRejectsBadConfig(t *testing.T) {
 		})
 	}
 }
+
+func TestAddedVoterCatchesUpFromEmpty(t *testing.T) {
+	ls := newLockstep(t, 3, 6, nil)
+	lead, _ := ls.tickUntilLeader(30)
+	for i := range 5 {
+		ls.members[lead].Propose(fmt.Appendf(nil, "e%d", i))
+		ls.settle()
+	}
+	joiner, err := NewMember(Config{ID: 4, Seed: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls.members[4], ls.apps[4] = joiner, &log{}
+	if err := ls.members[lead].ProposeChange(Change{Op: AddVoter, Node: 4}); err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		ls.tick()
+	}
+	if got, want := ls.apps[4].entries, ls.apps[lead].entries; !slices.EqualFunc(got, want, bytes.Equal) || len(want) != 5 {
+		t.Errorf("the new voter applied %q, the leader %q", got, want)
+	}
+	if got := joiner.Voters(); !slices.Equal(got, []uint64{1, 2, 3, 4}) {
+		t.Errorf("the new voter sees voters %v", got)
+	}
+}
