@@ -26,10 +26,13 @@ func (c *Cluster) Apply(a Action) error {
 	if c.fault != nil {
 		return c.fault
 	}
-	if err := a.do(c); err != nil {
-		return err
+	c.disturb()
+	err := a.do(c)
+	c.disturb()
+	if c.fault != nil {
+		return c.fault
 	}
-	return c.fault
+	return err
 }
 
 // Kill crashes nodes by name.

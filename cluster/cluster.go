@@ -75,6 +75,9 @@ type Config struct {
 	Layout az.Layout
 	// Capacity of every node; zero means the defaults.
 	NanoCPUs, MemoryBytes int64
+	// Check turns on the invariant checker (check.go): every step is
+	// checked, and the first violation stops the run with a *Violation.
+	Check bool
 }
 
 // Cluster is one simulated swarm. It is not safe for concurrent use; run
@@ -103,6 +106,8 @@ type Cluster struct {
 	decoded  map[[2]uint64]*command
 	scratch  scratch
 	retiring []uint64 // raft IDs of managers demoted by an entry just applied
+	check    *checker // nil unless Config.Check
+	steps    uint64   // events handled so far
 	nextCmd  uint64
 	nextRaft uint64
 
@@ -151,6 +156,9 @@ func New(cfg Config) (*Cluster, error) {
 		phaseRand:  rand.New(rand.NewPCG(cfg.Seed, 0x706861)),          // "pha"
 		victimRand: rand.New(rand.NewPCG(cfg.Seed, 0x766963)),          // "vic"
 		schedSeed:  rand.New(rand.NewPCG(cfg.Seed, 0x736368)).Uint64(), // "sch"
+	}
+	if cfg.Check {
+		c.check = newChecker()
 	}
 	for i, z := range cfg.Layout.Zones {
 		c.zones = append(c.zones, z.Name)
@@ -289,7 +297,10 @@ func (c *Cluster) runUntil(end time.Duration, done func() bool) error {
 		}
 		e := c.q.pop()
 		c.now = e.at
+		c.steps++
 		c.handle(e)
+		c.checkState()
+		c.checkPrediction()
 		if done != nil && done() {
 			return c.fault
 		}

@@ -35,6 +35,7 @@ func newManager(c *Cluster, n *node, raftID uint64) *manager {
 // machine.
 func (m *manager) Apply(e raft.Entry) {
 	c := m.c
+	c.checkApplied(m, e)
 	report := e.Index > c.reported
 	if report {
 		c.reported = e.Index
@@ -108,6 +109,7 @@ func (c *Cluster) process(m *manager) {
 	st := m.member.Status()
 	was := m.last
 	m.last = st
+	c.checkLeader(m, st)
 	if st.State == raft.Leader && (was.State != raft.Leader || was.Term != st.Term) {
 		// A new dispatcher starts by giving every node a full grace period.
 		clear(m.lastSeen)

@@ -52,6 +52,8 @@ type NodeView struct {
 // ServiceView is one service as `docker service ls` and the verdict see it.
 type ServiceView struct {
 	Name, Mode string
+	Image      string
+	Update     string         // the rolling update's state, "" when none ran
 	Desired    int            // replicas, or eligible nodes for a global service
 	Running    int            // tasks meant to run that actually run on a live node
 	Pending    int            // tasks no node could take
@@ -80,13 +82,9 @@ func (c *Cluster) view() *manager {
 	return best
 }
 
-// Snapshot takes the picture.
-func (c *Cluster) Snapshot() Snapshot {
-	v := c.view()
-	s := v.store
+// quorum applies Raft's arithmetic to the configuration v knows.
+func (c *Cluster) quorum(v *manager) Quorum {
 	lead := c.leaderManager()
-	snap := Snapshot{At: c.now, Leader: c.leader, Term: c.leaderTerm}
-
 	voters := v.member.Voters()
 	q := Quorum{Members: len(voters), Needed: az.Quorum(len(voters)), Tolerance: az.Tolerance(len(voters))}
 	live := map[string]int{}
@@ -104,7 +102,17 @@ func (c *Cluster) Snapshot() Snapshot {
 	}
 	q.Holds = lead != nil && q.Reachable >= q.Needed
 	q.Predicted = az.Predict(q.Members, live, func(a, b string) bool { return c.cut[c.zoneOf[a]][c.zoneOf[b]] })
-	snap.Quorum = q
+	return q
+}
+
+// Snapshot takes the picture.
+func (c *Cluster) Snapshot() Snapshot {
+	v := c.view()
+	s := v.store
+	lead := c.leaderManager()
+	snap := Snapshot{At: c.now, Leader: c.leader, Term: c.leaderTerm}
+
+	snap.Quorum = c.quorum(v)
 
 	for a := range c.cut {
 		for b := a + 1; b < len(c.cut); b++ {
@@ -119,7 +127,10 @@ func (c *Cluster) Snapshot() Snapshot {
 	services := map[string]*ServiceView{}
 	for _, name := range s.ServiceNames() {
 		spec := s.Services[name]
-		sv := &ServiceView{Name: name, Mode: spec.Mode, Desired: spec.Replicas, PerZone: map[string]int{}}
+		sv := &ServiceView{Name: name, Mode: spec.Mode, Image: spec.Image, Desired: spec.Replicas, PerZone: map[string]int{}}
+		if u := s.Updates[name]; u != nil {
+			sv.Update = u.State
+		}
 		if spec.Mode == ModeGlobal {
 			sv.Desired = 0
 			for _, nn := range s.NodeNames() {

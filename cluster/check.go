@@ -1,0 +1,197 @@
+package cluster
+
+import (
+	"fmt"
+	"hash/fnv"
+	"time"
+
+	"github.com/swarmsim/swarmsim/raft"
+)
+
+// The invariant checker watches every step of a run (Config.Check) and
+// stops it at the first violation, naming the seed and the step, so the
+// same seed and inputs replay it. It holds the simulation to what Raft and
+// Swarm promise:
+//
+//   - at most one leader per term;
+//   - a committed entry is never lost or changed: every manager applies the
+//     same entry at the same index (log matching, state machine safety);
+//   - a manager applies only committed entries, so no desired state
+//     changes without a commit;
+//   - a task runs on at most one node;
+//   - a replicated service never runs more tasks than desired, except while
+//     a start-first update overlaps old and new;
+//   - no task stays on a drained node once the leader has had time to act;
+//   - package az's prediction of quorum agrees with what Raft did, once the
+//     election bound has passed since the last disturbance.
+
+// Violation is a broken invariant.
+type Violation struct {
+	Invariant string
+	Detail    string
+	At        time.Duration
+	Step      uint64
+	Seed      uint64
+}
+
+func (v *Violation) Error() string {
+	return fmt.Sprintf("invariant %q violated at %s (step %d, seed %d): %s", v.Invariant, FormatTime(v.At), v.Step, v.Seed, v.Detail)
+}
+
+// Invariant names.
+const (
+	InvOneLeaderPerTerm = "one leader per term"
+	InvCommittedStable  = "committed entries never change"
+	InvApplyCommitted   = "only committed entries are applied"
+	InvOneNodePerTask   = "a task runs on at most one node"
+	InvNoExtraTasks     = "no more tasks than desired"
+	InvDrainEmpties     = "drained nodes run no tasks"
+	InvPrediction       = "az prediction agrees with Raft"
+)
+
+// drainGrace is how long a drained node may keep tasks: the drain commits,
+// the leader's next pass stops them, that commits, the node hears it.
+const drainGrace = 5 * TickInterval
+
+// predictionBound is how long after a disturbance Raft may disagree with
+// the prediction: a follower campaigns within two election timeouts, a
+// split vote costs a third, and a stale leader steps down within one.
+const predictionBound = 3 * raft.DefaultElectionTicks * TickInterval
+
+type checker struct {
+	leaders        map[uint64]string // term → leader seen
+	entries        map[uint64]uint64 // index → hash of (term, data) first applied there
+	drainedSince   map[string]time.Duration
+	extraSince     map[string]time.Duration // service → since when it runs too many tasks
+	disturbed      time.Duration            // last kill, restart, partition, heal or membership change
+	lastPrediction time.Duration            // when the prediction was last compared
+}
+
+func newChecker() *checker {
+	return &checker{leaders: map[uint64]string{}, entries: map[uint64]uint64{}, drainedSince: map[string]time.Duration{}, extraSince: map[string]time.Duration{}}
+}
+
+func (c *Cluster) violate(inv, format string, args ...any) {
+	if c.fault == nil {
+		c.fault = &Violation{Invariant: inv, Detail: fmt.Sprintf(format, args...), At: c.now, Step: c.steps, Seed: c.cfg.Seed}
+	}
+}
+
+// disturb notes a change to what is alive or connected.
+func (c *Cluster) disturb() {
+	if c.check != nil {
+		c.check.disturbed = c.now
+	}
+}
+
+// checkApplied runs as a manager applies an entry.
+func (c *Cluster) checkApplied(m *manager, e raft.Entry) {
+	k := c.check
+	if k == nil {
+		return
+	}
+	if st := m.member.Status(); e.Index > st.Commit {
+		c.violate(InvApplyCommitted, "%s applied entry %d but has committed only up to %d", m.node.name, e.Index, st.Commit)
+	}
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%d/", e.Term)
+	h.Write(e.Data)
+	if e.Change != nil {
+		fmt.Fprintf(h, "%v", *e.Change)
+	}
+	sum := h.Sum64()
+	if prev, ok := k.entries[e.Index]; ok && prev != sum {
+		c.violate(InvCommittedStable, "%s applied a different entry at index %d than another manager did", m.node.name, e.Index)
+	}
+	k.entries[e.Index] = sum
+}
+
+// checkLeader runs whenever a manager's Raft state changes.
+func (c *Cluster) checkLeader(m *manager, st raft.Status) {
+	k := c.check
+	if k == nil || st.State != raft.Leader {
+		return
+	}
+	if prev, ok := k.leaders[st.Term]; ok && prev != m.node.name {
+		c.violate(InvOneLeaderPerTerm, "%s and %s both led term %d", prev, m.node.name, st.Term)
+	}
+	k.leaders[st.Term] = m.node.name
+}
+
+// checkState runs after every step: the invariants about tasks and quorum.
+func (c *Cluster) checkState() {
+	k := c.check
+	if k == nil || c.fault != nil {
+		return
+	}
+	where := map[string]string{}
+	for _, n := range c.nodes {
+		if !n.alive {
+			continue
+		}
+		for id := range n.running {
+			if other, ok := where[id]; ok {
+				c.violate(InvOneNodePerTask, "task %s runs on %s and on %s", id, other, n.name)
+				return
+			}
+			where[id] = n.name
+		}
+	}
+	lead := c.leaderManager()
+	if lead == nil {
+		return
+	}
+	s := lead.store
+	running := map[string]int{}
+	for _, t := range s.TaskList() {
+		if t.Active() && where[t.ID] != "" {
+			running[t.Service]++
+		}
+		if rec := s.Nodes[t.Node]; t.Active() && where[t.ID] != "" && rec != nil && rec.Availability == Drain {
+			since, ok := k.drainedSince[t.Node]
+			if !ok {
+				k.drainedSince[t.Node] = c.now
+			} else if c.now-since > drainGrace {
+				c.violate(InvDrainEmpties, "%s still runs %s %s after it was drained", t.Node, t.Name(), FormatTime(c.now-since))
+				return
+			}
+		}
+	}
+	// Scaling down commits first and stops tasks on the leader's next pass:
+	// too many tasks is a violation only once that has had time to happen.
+	for _, name := range s.ServiceNames() {
+		spec, n := s.Services[name], running[name]
+		u := s.Updates[name]
+		overlapping := spec.Update.Order == "start-first" && u != nil && (u.State == UpdateUpdating || u.State == UpdateRollbackStarted)
+		if spec.Mode != ModeReplicated || n <= spec.Replicas || overlapping {
+			delete(k.extraSince, name)
+			continue
+		}
+		since, ok := k.extraSince[name]
+		if !ok {
+			k.extraSince[name] = c.now
+		} else if c.now-since > drainGrace {
+			c.violate(InvNoExtraTasks, "%s has run %d tasks for %s, %d desired", name, n, FormatTime(c.now-since), spec.Replicas)
+			return
+		}
+	}
+	for node := range k.drainedSince {
+		if rec := s.Nodes[node]; rec == nil || rec.Availability != Drain {
+			delete(k.drainedSince, node)
+		}
+	}
+}
+
+// checkPrediction compares Raft's verdict with az's, once things are calm.
+func (c *Cluster) checkPrediction() {
+	k := c.check
+	if k == nil || c.fault != nil || c.now-k.disturbed < predictionBound || c.now-k.lastPrediction < TickInterval {
+		return
+	}
+	// Raft's verdict is whether it has a leader: nothing else is consulted.
+	k.lastPrediction = c.now
+	q := c.quorum(c.view())
+	if raftHolds := c.leader != ""; raftHolds != q.Predicted {
+		c.violate(InvPrediction, "Raft has a leader: %v; az predicts quorum holds: %v (%d of %d voters alive)", raftHolds, q.Predicted, q.Alive, q.Members)
+	}
+}
