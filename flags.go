@@ -94,17 +94,8 @@ func parseOptions(args []string, stderr io.Writer, env func(string) string) (*op
 	if o.workers > 10000 {
 		return nil, fmt.Errorf("--workers %d is more than swarmsim simulates; use at most 10000", o.workers)
 	}
-	if *layout == "" {
-		o.layout = az.Even(o.managers, 3)
-	} else {
-		l, err := az.Parse(*layout)
-		if err != nil {
-			return nil, fmt.Errorf("--az %s: %w", *layout, err)
-		}
-		if l.Managers() != o.managers {
-			return nil, fmt.Errorf("--az %s adds up to %d managers, but --managers is %d; make the zones add up, like --az %s", *layout, l.Managers(), o.managers, az.Even(o.managers, len(l.Zones)))
-		}
-		o.layout = l
+	if o.layout, err = resolveLayout(*layout, o.managers); err != nil {
+		return nil, err
 	}
 	o.layout = o.layout.WithWorkers(o.workers)
 
@@ -149,11 +140,11 @@ func parseOptions(args []string, stderr io.Writer, env func(string) string) (*op
 		}
 		o.partition = &p
 	}
-	if o.duration, err = time.ParseDuration(*duration); err != nil || o.duration <= 0 || o.duration > 24*time.Hour {
-		return nil, fmt.Errorf("--for %s: write a simulated duration between 1s and 24h, like --for 60s or --for 5m", *duration)
+	if o.duration, err = parseFor(*duration); err != nil {
+		return nil, err
 	}
-	if o.seed, err = strconv.ParseUint(*seed, 10, 64); err != nil {
-		return nil, fmt.Errorf("--seed %s: write a whole number from 0 up, like --seed 7", *seed)
+	if o.seed, err = parseSeed("--seed", *seed); err != nil {
+		return nil, err
 	}
 	switch *output {
 	case "text":
@@ -202,6 +193,39 @@ func (o *options) parseKill(v string) error {
 		}
 	}
 	return nil
+}
+
+// resolveLayout reads --az against --managers; empty spreads the managers
+// evenly over three zones.
+func resolveLayout(spec string, managers int) (az.Layout, error) {
+	if spec == "" {
+		return az.Even(managers, 3), nil
+	}
+	l, err := az.Parse(spec)
+	if err != nil {
+		return az.Layout{}, fmt.Errorf("--az %s: %w", spec, err)
+	}
+	if l.Managers() != managers {
+		return az.Layout{}, fmt.Errorf("--az %s adds up to %d managers, but --managers is %d; make the zones add up, like --az %s", spec, l.Managers(), managers, az.Even(managers, len(l.Zones)))
+	}
+	return l, nil
+}
+
+// parseFor reads --for: a simulated duration from a second to a day.
+func parseFor(v string) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < time.Second || d > 24*time.Hour {
+		return 0, fmt.Errorf("--for %s: write a simulated duration between 1s and 24h, like --for 60s or --for 5m", v)
+	}
+	return d, nil
+}
+
+func parseSeed(flag, v string) (uint64, error) {
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%s %s: write a whole number from 0 up, like %s 7", flag, v, flag)
+	}
+	return n, nil
 }
 
 // count reads a whole number of at least min.

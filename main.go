@@ -25,6 +25,12 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 // run is the whole program, minus the process: tests call it directly.
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "chaos":
+			return runChaos(args[1:], stdout, stderr)
+		}
+	}
 	o, err := parseOptions(args, stderr, os.Getenv)
 	if errors.Is(err, errHelp) {
 		return exitOK
