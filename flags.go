@@ -28,6 +28,7 @@ type options struct {
 	seed      uint64
 	json      bool
 	color     bool
+	check     bool
 }
 
 type serviceFlag struct {
@@ -67,6 +68,7 @@ func parseOptions(args []string, stderr io.Writer, env func(string) string) (*op
 	seed := fs.String("seed", "1", "seed for every random choice; the same seed gives the same run")
 	output := fs.String("output", "text", "text or json")
 	noColor := fs.Bool("no-color", false, "plain text without colour (also when NO_COLOR is set)")
+	check := fs.Bool("check", false, "check Raft's and Swarm's invariants on every step; a violation stops the run")
 	help := fs.BoolP("help", "h", false, "show this help")
 
 	if err := fs.Parse(args); err != nil {
@@ -80,7 +82,7 @@ func parseOptions(args []string, stderr io.Writer, env func(string) string) (*op
 		return nil, fmt.Errorf("unexpected argument %q; the headline command takes only flags (see swarmsim --help)", fs.Arg(0))
 	}
 
-	o := &options{color: !*noColor && env("NO_COLOR") == ""}
+	o := &options{color: !*noColor && env("NO_COLOR") == "", check: *check}
 	var err error
 	if o.managers, err = count("--managers", *managers, 1, "--managers 3"); err != nil {
 		return nil, err

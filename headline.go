@@ -40,7 +40,7 @@ func defaultWorkload(zones int) []serviceFlag {
 }
 
 func simulate(o *options) (*outcome, error) {
-	c, err := cluster.New(cluster.Config{Seed: o.seed, Layout: o.layout})
+	c, err := cluster.New(cluster.Config{Seed: o.seed, Layout: o.layout, Check: o.check})
 	if err != nil {
 		return nil, err
 	}

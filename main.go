@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/swarmsim/swarmsim/cluster"
 )
 
 // Exit statuses.
@@ -40,6 +42,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	out, err := simulate(o)
+	var v *cluster.Violation
+	if errors.As(err, &v) {
+		fmt.Fprintf(stderr, "swarmsim: %v\n", err)
+		return exitFailed
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "swarmsim: %v\n", err)
 		return exitBadInput
