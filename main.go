@@ -31,6 +31,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		switch args[0] {
 		case "chaos":
 			return runChaos(args[1:], stdout, stderr)
+		case "run":
+			return runDrills(args[1:], stdout, stderr, os.Getenv)
+		case "shell":
+			return runShell(args[1:], os.Stdin, stdout, stderr, os.Getenv)
 		}
 	}
 	o, err := parseOptions(args, stderr, os.Getenv)

@@ -1,0 +1,162 @@
+package drill
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Error is a mistake in a drill script, with the place it was found.
+//
+// Every message says what is wrong and how to write it right, so a reader
+// can fix the line without opening the manual.
+type Error struct {
+	File   string // as given to Parse; "" for ParseCommand
+	Line   int    // 1-based
+	Col    int    // 1-based, in runes
+	Msg    string
+	Source string // the whole line as written, comment included, so Caret can point into it
+}
+
+// Error is the one-line form, file:line:col: msg, the shape compilers use so
+// that editors can jump to the place. Without a file name it is line:col: msg.
+func (e *Error) Error() string {
+	if e.File == "" {
+		return fmt.Sprintf("%d:%d: %s", e.Line, e.Col, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+}
+
+// Pos is where the mistake is.
+func (e *Error) Pos() Pos { return Pos{Line: e.Line, Col: e.Col} }
+
+// Caret is the three-line form for people: the one-line error, the source
+// line, and a caret under the column:
+//
+//	examples/x.drill:4:1: unknown command "kil"; did you mean "kill"?
+//	kil m1
+//	^
+//
+// Tabs before the column are copied into the caret line so the caret stays
+// under its rune in a terminal. There is no trailing newline.
+func (e *Error) Caret() string {
+	var b strings.Builder
+	b.WriteString(e.Error())
+	b.WriteByte('\n')
+	b.WriteString(e.Source)
+	b.WriteByte('\n')
+	col := 1
+	for _, r := range e.Source {
+		if col >= e.Col {
+			break
+		}
+		if r == '\t' {
+			b.WriteByte('\t')
+		} else {
+			b.WriteByte(' ')
+		}
+		col++
+	}
+	// A column past the end of the line points at something missing there.
+	for ; col < e.Col; col++ {
+		b.WriteByte(' ')
+	}
+	b.WriteByte('^')
+	return b.String()
+}
+
+// errAt makes an Error that knows only its column and message; the caller
+// that knows the line fills in the rest (see located). Keeping position
+// bookkeeping out of the many small parsers keeps them readable.
+func errAt(col int, format string, args ...any) *Error {
+	return &Error{Col: col, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (e *Error) located(file string, line int, source string) *Error {
+	e.File, e.Line, e.Source = file, line, source
+	return e
+}
+
+// suggest returns the option nearest to word when it is close enough to be
+// a likely typo, or "". Close enough: at most one edit for short words and
+// two for longer ones (a transposition counts as one edit), or word being
+// the start of exactly one option. Case is ignored, so "Kill" finds "kill".
+func suggest(word string, options []string) string {
+	w := strings.ToLower(word)
+	best, bestD := "", -1
+	for _, o := range options {
+		d := editDistance(w, o)
+		if bestD < 0 || d < bestD {
+			best, bestD = o, d
+		}
+	}
+	limit := 1
+	if utf8.RuneCountInString(w) > 4 {
+		limit = 2
+	}
+	if bestD >= 0 && bestD <= limit && bestD < utf8.RuneCountInString(best) {
+		return best
+	}
+	if utf8.RuneCountInString(w) >= 3 {
+		match := ""
+		for _, o := range options {
+			if strings.HasPrefix(o, w) {
+				if match != "" {
+					return ""
+				}
+				match = o
+			}
+		}
+		return match
+	}
+	return ""
+}
+
+// editDistance is the optimal string alignment distance: insertions,
+// deletions, substitutions and swaps of two neighbours each cost one. Swaps
+// matter because "sacle" for "scale" is the typo fingers make.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	// Three rolling rows: the swap looks two rows back.
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
+}
+
+// orList writes "a, b or c", each item as given.
+func orList(items []string) string {
+	return joinList(items, "or")
+}
+
+// andList writes "a, b and c".
+func andList(items []string) string {
+	return joinList(items, "and")
+}
+
+func joinList(items []string, word string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " " + word + " " + items[len(items)-1]
+}
