@@ -108,6 +108,7 @@ type Cluster struct {
 	retiring []uint64 // raft IDs of managers demoted by an entry just applied
 	check    *checker // nil unless Config.Check
 	steps    uint64   // events handled so far
+	messages uint64   // Raft messages delivered, for benchmarks
 	nextCmd  uint64
 	nextRaft uint64
 
@@ -386,6 +387,7 @@ func (c *Cluster) deliver(e timed, to *node) {
 	from := c.nodes[fromIdx]
 	arrives := to.alive && to.epoch == e.epoch && to.mgr != nil && !c.cut[from.zone][to.zone]
 	if arrives {
+		c.messages++
 		if err := to.mgr.member.Step(e.msg); err != nil {
 			c.fail(fmt.Errorf("%s could not take a %s from %s: %w", to.name, e.msg.Kind(), from.name, err))
 			return
