@@ -33,6 +33,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return runChaos(args[1:], stdout, stderr)
 		case "run":
 			return runDrills(args[1:], stdout, stderr, os.Getenv)
+		case "plan":
+			return runPlan(args[1:], stdout, stderr, os.Getenv)
 		case "shell":
 			return runShell(args[1:], os.Stdin, stdout, stderr, os.Getenv)
 		}
