@@ -29,6 +29,7 @@ type options struct {
 	json      bool
 	color     bool
 	check     bool
+	imported  *imported // --from / --services
 }
 
 type serviceFlag struct {
@@ -69,6 +70,8 @@ func parseOptions(args []string, stderr io.Writer, env func(string) string) (*op
 	output := fs.String("output", "text", "text or json")
 	noColor := fs.Bool("no-color", false, "plain text without colour (also when NO_COLOR is set)")
 	check := fs.Bool("check", false, "check Raft's and Swarm's invariants on every step; a violation stops the run")
+	from := fs.String("from", "", "build the swarm from `docker node inspect $(docker node ls -q)` output saved to this file")
+	servicesFile := fs.String("services", "", "run the services of `docker service inspect $(docker service ls -q)` output saved to this file")
 	help := fs.BoolP("help", "h", false, "show this help")
 
 	if err := fs.Parse(args); err != nil {
@@ -96,10 +99,25 @@ func parseOptions(args []string, stderr io.Writer, env func(string) string) (*op
 	if o.workers > 10000 {
 		return nil, fmt.Errorf("--workers %d is more than swarmsim simulates; use at most 10000", o.workers)
 	}
-	if o.layout, err = resolveLayout(*layout, o.managers); err != nil {
-		return nil, err
+	if *from != "" || *servicesFile != "" {
+		for _, f := range []string{"managers", "az", "workers"} {
+			if *from != "" && fs.Changed(f) {
+				return nil, fmt.Errorf("--from %s already gives the nodes; leave out --%s", *from, f)
+			}
+		}
+		if o.imported, err = importSwarm(*from, *servicesFile); err != nil {
+			return nil, err
+		}
 	}
-	o.layout = o.layout.WithWorkers(o.workers)
+	if o.imported != nil && *from != "" {
+		o.layout = o.imported.layout
+		o.managers, o.workers = o.layout.Managers(), o.layout.Workers()
+	} else {
+		if o.layout, err = resolveLayout(*layout, o.managers); err != nil {
+			return nil, err
+		}
+		o.layout = o.layout.WithWorkers(o.workers)
+	}
 
 	for _, s := range *services {
 		name, n, ok := strings.Cut(s, "=")
@@ -173,20 +191,29 @@ func (o *options) parseKill(v string) error {
 		return nil
 	}
 	valid := map[string]bool{}
-	for i := 1; i <= o.managers; i++ {
-		valid[fmt.Sprintf("m%d", i)] = true
+	nodes := fmt.Sprintf("m1…m%d", o.managers)
+	if o.workers > 0 {
+		nodes += fmt.Sprintf(", w1…w%d", o.workers)
 	}
-	for i := 1; i <= o.workers; i++ {
-		valid[fmt.Sprintf("w%d", i)] = true
+	if o.imported != nil && len(o.imported.nodes) > 0 {
+		var names []string
+		for _, n := range o.imported.nodes {
+			valid[n.Name] = true
+			names = append(names, n.Name)
+		}
+		nodes = strings.Join(names, ", ")
+	} else {
+		for i := 1; i <= o.managers; i++ {
+			valid[fmt.Sprintf("m%d", i)] = true
+		}
+		for i := 1; i <= o.workers; i++ {
+			valid[fmt.Sprintf("w%d", i)] = true
+		}
 	}
 	seen := map[string]bool{}
 	for _, name := range strings.Split(v, ",") {
 		name = strings.TrimSpace(name)
 		if !valid[name] {
-			nodes := fmt.Sprintf("m1…m%d", o.managers)
-			if o.workers > 0 {
-				nodes += fmt.Sprintf(", w1…w%d", o.workers)
-			}
 			return fmt.Errorf("--kill %s: there is no node %q; the nodes are %s", v, name, nodes)
 		}
 		if !seen[name] {

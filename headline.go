@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"slices"
 	"time"
 
@@ -32,15 +31,36 @@ type outcome struct {
 	verdict    string
 }
 
-// defaultWorkload runs when no --service or --global is given, so placement
-// is visible: a replicated web service with two tasks per zone, spread over
+// workload is the services to run: imported ones, then --service and
+// --global, or, when none is given, a default workload so placement is
+// visible: a replicated web service with two tasks per zone, spread over
 // zones, and a global agent.
-func defaultWorkload(zones int) []serviceFlag {
-	return []serviceFlag{{name: "web", replicas: 2 * zones}, {name: "agent", global: true}}
+func workload(o *options) []cluster.ServiceSpec {
+	var specs []cluster.ServiceSpec
+	if o.imported != nil {
+		specs = append(specs, o.imported.services...)
+	}
+	flags := o.services
+	if len(flags) == 0 && len(specs) == 0 {
+		flags = []serviceFlag{{name: "web", replicas: 2 * len(o.layout.Zones)}, {name: "agent", global: true}}
+	}
+	for _, s := range flags {
+		spec := cluster.NewServiceSpec(s.name)
+		spec.Replicas, spec.Preferences = s.replicas, []string{"node.labels.zone"}
+		if s.global {
+			spec.Mode, spec.Replicas, spec.Preferences = cluster.ModeGlobal, 0, nil
+		}
+		specs = append(specs, spec)
+	}
+	return specs
 }
 
 func simulate(o *options) (*outcome, error) {
-	c, err := cluster.New(cluster.Config{Seed: o.seed, Layout: o.layout, Check: o.check})
+	cfg := cluster.Config{Seed: o.seed, Layout: o.layout, Check: o.check}
+	if o.imported != nil {
+		cfg.Nodes = o.imported.nodes
+	}
+	c, err := cluster.New(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -49,18 +69,8 @@ func simulate(o *options) (*outcome, error) {
 	if err := c.RunFor(time.Second); err != nil {
 		return nil, err
 	}
-	services := o.services
-	if len(services) == 0 {
-		services = defaultWorkload(len(o.layout.Zones))
-	}
-	for _, s := range services {
-		spec := cluster.ServiceSpec{Name: s.name, Mode: cluster.ModeReplicated, Replicas: s.replicas, Preferences: []string{"node.labels.zone"}}
-		if s.global {
-			spec = cluster.ServiceSpec{Name: s.name, Mode: cluster.ModeGlobal}
-		}
-		if err := c.Apply(cluster.CreateService(spec)); err != nil {
-			return nil, fmt.Errorf("creating service %s: %w", s.name, err)
-		}
+	if err := c.Apply(cluster.CreateServices(workload(o)...)); err != nil {
+		return nil, err
 	}
 	if _, err := c.Settle(settleLimit); err != nil {
 		return nil, err

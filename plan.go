@@ -95,6 +95,7 @@ func runPlan(args []string, stdout, stderr io.Writer, env func(string) string) i
 	managers := fs.String("managers", "", "managers to place (default: the --az layout's, or 5)")
 	zones := fs.String("zones", "3", "availability zones to place them over")
 	layout := fs.String("az", "", "judge this layout, like 2-2-1")
+	from := fs.String("from", "", "judge the layout of a real swarm: `docker node inspect $(docker node ls -q)` output saved to this file")
 	nodeFail := fs.String("node-failure", "", "probability that a manager fails in a period, like 0.01")
 	zoneFail := fs.String("zone-failure", "", "probability that a whole zone fails in a period, like 0.001")
 	samples := fs.String("samples", "20000", "simulated periods for the Monte Carlo check")
@@ -109,9 +110,22 @@ func runPlan(args []string, stdout, stderr io.Writer, env func(string) string) i
 		fmt.Fprint(stderr, planUsage+fs.FlagUsages())
 		return exitOK
 	}
+	var im *imported
+	if *from != "" {
+		if *layout != "" || fs.Changed("managers") || fs.Changed("zones") {
+			return fail(stderr, fmt.Errorf("--from %s already gives the layout; leave out --az, --managers and --zones", *from))
+		}
+		var err error
+		if im, err = importSwarm(*from, ""); err != nil {
+			return fail(stderr, err)
+		}
+	}
 	o, err := planFlags(*managers, *zones, *layout, *nodeFail, *zoneFail, *samples, *seed, *output)
 	if err != nil {
 		return fail(stderr, err)
+	}
+	if im != nil {
+		o.layout, o.managers, o.zones = &im.layout, im.layout.Managers(), len(im.layout.Zones)
 	}
 	rep := buildPlan(o)
 	if o.json {

@@ -41,8 +41,12 @@ func renderText(w io.Writer, o *outcome, st styles) {
 	p("%s\n\n", picture(o.after, st))
 
 	p("%s\n", st.heading.Render("Services"))
+	width := 10
 	for _, sv := range o.after.Services {
-		p("  %s\n", serviceLine(sv, o.after, st))
+		width = max(width, len(sv.Name))
+	}
+	for _, sv := range o.after.Services {
+		p("  %s\n", serviceLine(sv, o.after, st, width))
 	}
 	p("\n")
 	renderVerdict(w, o, st)
@@ -122,7 +126,7 @@ func wrap(words []string, width int) []string {
 	return append(rows, row)
 }
 
-func serviceLine(sv cluster.ServiceView, s cluster.Snapshot, st styles) string {
+func serviceLine(sv cluster.ServiceView, s cluster.Snapshot, st styles, width int) string {
 	count := fmt.Sprintf("%d/%d running", sv.Running, sv.Desired)
 	if sv.Running < sv.Desired || sv.Pending > 0 {
 		count = st.bad.Render(count)
@@ -133,9 +137,9 @@ func serviceLine(sv cluster.ServiceView, s cluster.Snapshot, st styles) string {
 	for _, z := range s.Zones {
 		zones = append(zones, fmt.Sprintf("%s=%d", z.Name, sv.PerZone[z.Name]))
 	}
-	line := fmt.Sprintf("%-10s %-10s %s  %s", sv.Name, sv.Mode, count, st.dim.Render(strings.Join(zones, " ")))
+	line := fmt.Sprintf("%-*s %-10s %s  %s", width, sv.Name, sv.Mode, count, st.dim.Render(strings.Join(zones, " ")))
 	if sv.Pending > 0 {
-		line += fmt.Sprintf("\n  %-10s %d pending: %s", "", sv.Pending, strings.Join(sv.Reasons, "; "))
+		line += fmt.Sprintf("\n  %-*s %d pending: %s", width, "", sv.Pending, strings.Join(sv.Reasons, "; "))
 	}
 	return line
 }

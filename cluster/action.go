@@ -198,6 +198,19 @@ func CreateService(spec ServiceSpec) Action {
 	}}
 }
 
+// CreateServices creates several services in turn, stopping at the first
+// error, which names the service.
+func CreateServices(specs ...ServiceSpec) Action {
+	return Action{"docker service create …", func(c *Cluster) error {
+		for _, spec := range specs {
+			if err := CreateService(spec).do(c); err != nil {
+				return fmt.Errorf("creating service %s: %w", spec.Name, err)
+			}
+		}
+		return nil
+	}}
+}
+
 // ScaleService is `docker service scale NAME=N`.
 func ScaleService(name string, replicas int) Action {
 	return Action{fmt.Sprintf("docker service scale %s=%d", name, replicas), func(c *Cluster) error {

@@ -3,6 +3,7 @@ package cluster
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"time"
 
@@ -73,6 +74,9 @@ type Config struct {
 	// Layout gives the managers and workers of each zone. Managers are named
 	// m1, m2, … and workers w1, w2, … in zone order.
 	Layout az.Layout
+	// Nodes, when set, are the swarm's nodes (an imported swarm); their zones
+	// must be the Layout's. Otherwise the Layout's counts are named m1…, w1….
+	Nodes []NodeSpec
 	// Capacity of every node; zero means the defaults.
 	NanoCPUs, MemoryBytes int64
 	// Check turns on the invariant checker (check.go): every step is
@@ -135,7 +139,7 @@ type node struct {
 // `docker swarm init`: the initial membership is the bootstrap state of the
 // Raft log, and m1 campaigns at time 0.
 func New(cfg Config) (*Cluster, error) {
-	if cfg.Layout.Managers() < 1 {
+	if len(cfg.Nodes) == 0 && cfg.Layout.Managers() < 1 {
 		return nil, fmt.Errorf("a swarm needs at least one manager, this layout has %d", cfg.Layout.Managers())
 	}
 	if cfg.NanoCPUs == 0 {
@@ -170,24 +174,54 @@ func New(cfg Config) (*Cluster, error) {
 		c.cut[i] = make([]bool, len(c.zones))
 	}
 
+	nodes := cfg.Nodes
+	if len(nodes) == 0 {
+		nodes = generatedNodes(cfg.Layout)
+	}
 	boot := newStore()
 	var peers []uint64
-	mi, wi := 0, 0
-	for zi, z := range cfg.Layout.Zones {
-		for range z.Managers {
-			mi++
-			c.nextRaft++
-			peers = append(peers, c.nextRaft)
-			c.addNode(fmt.Sprintf("m%d", mi), zi, c.nextRaft)
-			boot.Nodes[fmt.Sprintf("m%d", mi)] = c.record(fmt.Sprintf("m%d", mi), z.Name, RoleManager, c.nextRaft)
+	var down []string
+	for _, role := range []string{RoleManager, RoleWorker} { // managers first: they index first
+		for _, ns := range nodes {
+			if ns.Role != role {
+				continue
+			}
+			zi, ok := c.zoneOf[ns.Zone]
+			if !ok {
+				return nil, fmt.Errorf("node %s is in zone %q, which the layout does not have", ns.Name, ns.Zone)
+			}
+			if _, dup := c.byName[ns.Name]; dup {
+				return nil, fmt.Errorf("two nodes are named %s; every node needs its own name", ns.Name)
+			}
+			var id uint64
+			if role == RoleManager {
+				c.nextRaft++
+				id = c.nextRaft
+				peers = append(peers, id)
+			}
+			c.addNode(ns.Name, zi, id)
+			rec := c.record(ns.Name, ns.Zone, role, id)
+			if ns.Labels != nil {
+				rec.Labels = maps.Clone(ns.Labels)
+			}
+			if ns.Availability != "" {
+				rec.Availability = ns.Availability
+			}
+			if ns.NanoCPUs > 0 {
+				rec.NanoCPUs = ns.NanoCPUs
+			}
+			if ns.MemoryBytes > 0 {
+				rec.MemoryBytes = ns.MemoryBytes
+			}
+			boot.Nodes[ns.Name] = rec
+			if ns.Down {
+				rec.Status = NodeDown
+				down = append(down, ns.Name)
+			}
 		}
 	}
-	for zi, z := range cfg.Layout.Zones {
-		for range z.Workers {
-			wi++
-			c.addNode(fmt.Sprintf("w%d", wi), zi, 0)
-			boot.Nodes[fmt.Sprintf("w%d", wi)] = c.record(fmt.Sprintf("w%d", wi), z.Name, RoleWorker, 0)
-		}
+	if len(peers) == 0 {
+		return nil, fmt.Errorf("a swarm needs at least one manager")
 	}
 	bootstrap := boot.encode()
 	for _, n := range c.nodes {
@@ -205,12 +239,53 @@ func New(cfg Config) (*Cluster, error) {
 	for i, n := range c.nodes {
 		c.schedule(i, n)
 	}
-	first := c.nodes[0].mgr
-	if err := first.member.Campaign(); err != nil {
-		return nil, fmt.Errorf("m1 could not start the first election: %w", err)
+	// Nodes that are down in the swarm being imported start crashed; the
+	// first manager that is up runs `docker swarm init`.
+	for _, name := range down {
+		n, _ := c.node(name)
+		c.crash(n)
 	}
-	c.process(first)
+	for _, m := range c.managers {
+		if m.node.alive {
+			if err := m.member.Campaign(); err != nil {
+				return nil, fmt.Errorf("%s could not start the first election: %w", m.node.name, err)
+			}
+			c.process(m)
+			break
+		}
+	}
 	return c, c.fault
+}
+
+// NodeSpec describes one node of a swarm built from an existing one
+// (Config.Nodes), as `docker node inspect` shows it.
+type NodeSpec struct {
+	Name, Zone, Role string
+	Labels           map[string]string // node.labels; zone=Zone is not implied
+	Availability     string            // "" means active
+	NanoCPUs         int64             // 0 means the default capacity
+	MemoryBytes      int64
+	Down             bool // the node is down: it starts crashed
+}
+
+// generatedNodes names a layout's nodes: managers m1, m2, … and workers w1,
+// w2, …, zone by zone, each labelled with its zone.
+func generatedNodes(l az.Layout) []NodeSpec {
+	var out []NodeSpec
+	mi, wi := 0, 0
+	for _, z := range l.Zones {
+		for range z.Managers {
+			mi++
+			out = append(out, NodeSpec{Name: fmt.Sprintf("m%d", mi), Zone: z.Name, Role: RoleManager})
+		}
+	}
+	for _, z := range l.Zones {
+		for range z.Workers {
+			wi++
+			out = append(out, NodeSpec{Name: fmt.Sprintf("w%d", wi), Zone: z.Name, Role: RoleWorker})
+		}
+	}
+	return out
 }
 
 func (c *Cluster) record(name, zone, role string, raftID uint64) *NodeRecord {

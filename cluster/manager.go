@@ -114,7 +114,9 @@ func (c *Cluster) process(m *manager) {
 		// A new dispatcher starts by giving every node a full grace period.
 		clear(m.lastSeen)
 		for _, name := range m.store.NodeNames() {
-			m.lastSeen[name] = c.now
+			if m.store.Nodes[name].Status == NodeReady {
+				m.lastSeen[name] = c.now
+			}
 		}
 		m.inflight = 0
 	}

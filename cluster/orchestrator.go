@@ -62,8 +62,15 @@ func (c *Cluster) reconcile(m *manager) []op {
 	for _, name := range s.NodeNames() {
 		rec := s.Nodes[name]
 		seen, ok := m.lastSeen[name]
-		if !ok || name == m.node.name {
+		switch {
+		case name == m.node.name:
 			seen, m.lastSeen[name] = c.now, c.now
+		case !ok && rec.Status == NodeReady:
+			// A node new to this dispatcher gets a full grace period; one
+			// already down stays down until it is heard from.
+			seen, m.lastSeen[name] = c.now, c.now
+		case !ok:
+			seen = -HeartbeatGrace
 		}
 		switch {
 		case rec.Status == NodeReady && c.now-seen > HeartbeatGrace:

@@ -113,8 +113,21 @@ func unknownFlag(cmd string, t token, written string, defs []flagDef) *Error {
 	for i, d := range defs {
 		names[i] = d.name
 	}
-	if s := suggest(strings.TrimLeft(written, "-"), names); s != "" {
+	word := strings.TrimLeft(written, "-")
+	if s := suggest(word, names); s != "" {
 		return errAt(t.col, "unknown flag %s for %s; did you mean --%s?", written, cmd, s)
+	}
+	// Docker's update flags extend create's: --constraint becomes
+	// --constraint-add and --constraint-rm. Offer every flag the word
+	// begins when there are a few.
+	var starts []string
+	for _, n := range names {
+		if len(word) >= 3 && strings.HasPrefix(n, word) {
+			starts = append(starts, "--"+n)
+		}
+	}
+	if len(starts) > 1 && len(starts) <= 4 {
+		return errAt(t.col, "unknown flag %s for %s; did you mean %s?", written, cmd, orList(starts))
 	}
 	for i := range names {
 		names[i] = "--" + names[i]
@@ -306,14 +319,16 @@ func namesOf(cmd string, sub token, args, words []token, like string, read func(
 		return nil, errAt(after(last(sub, args)), "%s needs a name, like %s", cmd, like)
 	}
 	var out []string
+	seen := map[string]bool{}
 	for _, t := range words {
 		n, err := read(valueOf(t, "", ""))
 		if err != nil {
 			return nil, err
 		}
-		if slices.Contains(out, n) {
+		if seen[n] {
 			return nil, errAt(t.col, "%s is named twice; name it once", n)
 		}
+		seen[n] = true
 		out = append(out, n)
 	}
 	return out, nil
@@ -393,6 +408,7 @@ func parseServiceScale(sub token, args []token) (Command, *Error) {
 		return nil, errAt(after(sub), "docker service scale needs SERVICE=REPLICAS, like %s", like)
 	}
 	var s ServiceScale
+	seen := map[string]bool{}
 	for _, t := range words {
 		name, n, ok := strings.Cut(t.text, "=")
 		if !ok {
@@ -402,11 +418,10 @@ func parseServiceScale(sub token, args []token) (Command, *Error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, st := range s.Targets {
-			if st.Service == svc {
-				return nil, errAt(t.col, "%s is scaled twice; scale it once", svc)
-			}
+		if seen[svc] {
+			return nil, errAt(t.col, "%s is scaled twice; scale it once", svc)
 		}
+		seen[svc] = true
 		r, err := value{text: n, col: t.col + runes(name) + 1, what: svc + "=", like: svc + "=10"}.count(0)
 		if err != nil {
 			return nil, err

@@ -65,7 +65,9 @@ var everyForm = []struct {
 			s.PlacementPrefs = []PlacementPref{{Spread: "node.labels.zone"}, {Spread: "engine.labels.rack"}}
 		})},
 	{"service create quoted constraint", `docker service create --name web --constraint "node.role == manager" nginx`,
-		create("web", "nginx", func(s *ServiceCreate) { s.Constraints = []Constraint{{Key: "node.role", Value: "manager", Equal: true}} })},
+		create("web", "nginx", func(s *ServiceCreate) {
+			s.Constraints = []Constraint{{Key: "node.role", Value: "manager", Equal: true}}
+		})},
 	{"service create resources", "docker service create --name web --reserve-cpu 0.5 --reserve-memory 512M --replicas-max-per-node 2 nginx",
 		create("web", "nginx", func(s *ServiceCreate) { s.ReserveCPU, s.ReserveMemory, s.MaxReplicasPerNode = 5e8, 512<<20, 2 })},
 	{"service create ports", "docker service create --name web --publish published=8080,target=80,mode=host -p 8081:81 -p 53/udp --publish target=443,protocol=tcp nginx",

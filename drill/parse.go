@@ -305,14 +305,16 @@ func oneZone(what string, kw token, rest []token) (string, *Error) {
 // nodeList reads node names, each once.
 func nodeList(toks []token) ([]string, *Error) {
 	nodes := make([]string, 0, len(toks))
+	seen := map[string]bool{}
 	for _, t := range toks {
 		n, err := valueOf(t, "", "").nodeName()
 		if err != nil {
 			return nil, err
 		}
-		if slices.Contains(nodes, n) {
+		if seen[n] {
 			return nil, errAt(t.col, "%s is named twice; name each node once", n)
 		}
+		seen[n] = true
 		nodes = append(nodes, n)
 	}
 	return nodes, nil
@@ -520,7 +522,7 @@ func parseExpect(verb token, args []token) (Command, *Error) {
 			return nil, err
 		}
 		if len(rest) == 1 {
-			return nil, errAt(after(rest[0]), "expect node %s needs a state, %s, like expect node %s down", n, orList(nodeStates), n)
+			return nil, errAt(after(rest[0]), "expect node %s needs a state (%s), like expect node %s down", n, orList(nodeStates), n)
 		}
 		s, err := valueOf(rest[1], "the state in expect node", nodeStateLike).enum(nodeStates)
 		if err != nil {
@@ -555,7 +557,7 @@ func parseExpectService(kw token, rest []token) (Command, *Error) {
 		return nil, errAt(col, `expect service needs "running N", like: %s`, expectServiceLike)
 	}
 	if len(rest) == 2 {
-		return nil, errAt(after(rest[1]), "running needs a whole number, like: %s", expectServiceLike)
+		return nil, errAt(after(rest[1]), "running needs a whole number, like %s", expectServiceLike)
 	}
 	e := ExpectService{Name: name}
 	if e.Running, err = valueOf(rest[2], "running", expectServiceLike).count(0); err != nil {
@@ -574,6 +576,7 @@ func parseExpectService(kw token, rest []token) (Command, *Error) {
 		return nil, errAt(after(kw), "spread needs zone=count pairs, like: %s", spreadLike)
 	}
 	sum := 0
+	seen := map[string]bool{}
 	for _, t := range rest[1:] {
 		zone, n, ok := strings.Cut(t.text, "=")
 		if !ok {
@@ -583,11 +586,10 @@ func parseExpectService(kw token, rest []token) (Command, *Error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, zc := range e.Spread {
-			if zc.Zone == z {
-				return nil, errAt(t.col, "zone %s is in spread twice; give each zone once", z)
-			}
+		if seen[z] {
+			return nil, errAt(t.col, "zone %s is in spread twice; give each zone once", z)
 		}
+		seen[z] = true
 		c, err := value{text: n, col: t.col + runes(zone) + 1, what: z + "=", like: z + "=2"}.count(0)
 		if err != nil {
 			return nil, err

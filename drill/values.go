@@ -182,7 +182,7 @@ func (v value) port() (Port, *Error) {
 	if !strings.Contains(v.text, "=") {
 		rest, proto, hasProto := strings.Cut(v.text, "/")
 		if hasProto {
-			pv := value{text: proto, col: v.col, what: "the protocol after / in " + v.what, like: v.like}
+			pv := value{text: proto, col: v.col, what: "the protocol after / in " + v.what, like: "-p 53:53/udp"}
 			s, err := pv.enum([]string{"tcp", "udp", "sctp"})
 			if err != nil {
 				return Port{}, err
