@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -25,6 +26,7 @@ type drillRunner struct {
 	out      io.Writer
 	st       styles
 	file     string
+	dir      string // where files named in the drill are found
 	c        *cluster.Cluster
 	pace     time.Duration // wall time per simulated second; 0 runs flat out
 	sleep    func(time.Duration)
@@ -321,20 +323,47 @@ func (r *drillRunner) waitUntil(x drill.WaitUntil) (string, error) {
 
 // build creates the swarm of a cluster line; m1 runs `docker swarm init`.
 func (r *drillRunner) build(x drill.Cluster) error {
-	layout, err := resolveLayout(x.AZ, x.Managers)
-	if err != nil {
-		return err
-	}
 	seed := uint64(1)
 	if x.Seed != nil {
 		seed = *x.Seed
 	}
-	c, err := cluster.New(cluster.Config{Seed: seed, Layout: layout.WithWorkers(x.Workers), Check: r.check})
+	cfg := cluster.Config{Seed: seed, Check: r.check}
+	var im *imported
+	if x.From != "" || x.Services != "" {
+		var err error
+		if im, err = importSwarm(r.relative(x.From), r.relative(x.Services)); err != nil {
+			return err
+		}
+	}
+	if x.From != "" {
+		cfg.Layout, cfg.Nodes = im.layout, im.nodes
+	} else {
+		layout, err := resolveLayout(x.AZ, x.Managers)
+		if err != nil {
+			return err
+		}
+		cfg.Layout = layout.WithWorkers(x.Workers)
+	}
+	c, err := cluster.New(cfg)
 	if err != nil {
 		return err
 	}
 	r.c, r.printed = c, 0
-	return r.run(time.Second)
+	if err := r.run(time.Second); err != nil {
+		return err
+	}
+	if im != nil && len(im.services) > 0 {
+		return c.Apply(cluster.CreateServices(im.services...))
+	}
+	return nil
+}
+
+// relative resolves a file named in a drill against the drill's directory.
+func (r *drillRunner) relative(path string) string {
+	if path == "" || filepath.IsAbs(path) || r.dir == "" {
+		return path
+	}
+	return filepath.Join(r.dir, path)
 }
 
 func specOf(x drill.ServiceCreate) cluster.ServiceSpec {

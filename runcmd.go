@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -79,7 +80,7 @@ func runDrills(args []string, stdout, stderr io.Writer, env func(string) string)
 	var reports []drillReport
 	failed, steps, checks := 0, 0, 0
 	for _, script := range scripts {
-		r := &drillRunner{out: text, st: st, file: script.File, pace: *pace, sleep: time.Sleep, check: *check}
+		r := &drillRunner{out: text, st: st, file: script.File, dir: filepath.Dir(script.File), pace: *pace, sleep: time.Sleep, check: *check}
 		fmt.Fprintf(text, "%s\n", st.heading.Render("▶ "+script.File))
 		for _, s := range script.Steps {
 			if err := r.step(s); err != nil {

@@ -65,7 +65,7 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer, env func
 	// Colour is decided by where the bytes end up, not by the line editor
 	// they pass through.
 	st := newStyles(stdout, !*noColor && env("NO_COLOR") == "")
-	r := &drillRunner{out: out, st: st, file: "shell", pace: *pace, sleep: time.Sleep}
+	r := &drillRunner{out: out, st: st, file: "shell", dir: ".", pace: *pace, sleep: time.Sleep}
 	fmt.Fprintln(out, "swarmsim shell · type help for the commands; start with: cluster managers=3 az=1-1-1 workers=3")
 	for n := 1; ; n++ {
 		line, err := read()

@@ -58,6 +58,12 @@ type Cluster struct {
 	AZ      string
 	Workers int     // ≥ 0
 	Seed    *uint64 // nil when not given: the runner's default seed
+	// From names a file holding `docker node inspect $(docker node ls -q)`
+	// output: the swarm is built from it, and Managers, AZ and Workers are
+	// then 0 and "". Services names `docker service inspect` output whose
+	// services are created. Relative paths are the runner's to resolve
+	// (swarmsim resolves them against the drill's directory).
+	From, Services string
 }
 
 // Kill crashes the named nodes: `kill m1 m3`.

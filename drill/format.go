@@ -160,7 +160,15 @@ func quoteAll(names []string) []string {
 }
 
 func (c Cluster) String() string {
-	w := words{"cluster", "managers=" + strconv.Itoa(c.Managers)}
+	w := words{"cluster"}
+	if c.From != "" {
+		w.add("from=" + quote(c.From))
+	} else {
+		w.add("managers=" + strconv.Itoa(c.Managers))
+	}
+	if c.Services != "" {
+		w.add("services=" + quote(c.Services))
+	}
 	if c.AZ != "" {
 		w.add("az=" + quote(c.AZ))
 	}

@@ -27,6 +27,7 @@ var everyForm = []struct {
 }{
 	{"cluster minimal", "cluster managers=3", Cluster{Managers: 3}},
 	{"cluster full", "cluster managers=5 az=2-2-1 workers=6 seed=7", Cluster{Managers: 5, AZ: "2-2-1", Workers: 6, Seed: ptr0[uint64](7)}},
+	{"cluster from a real swarm", "cluster from=swarm/nodes.json services=swarm/services.json seed=2", Cluster{From: "swarm/nodes.json", Services: "swarm/services.json", Seed: ptr0[uint64](2)}},
 	{"cluster any order, zero seed", "cluster seed=0 workers=0 az=1-1-1 managers=3", Cluster{Managers: 3, AZ: "1-1-1", Seed: ptr0[uint64](0)}},
 	{"cluster largest seed", "cluster managers=1 seed=18446744073709551615", Cluster{Managers: 1, Seed: ptr0[uint64](18446744073709551615)}},
 

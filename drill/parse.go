@@ -160,7 +160,7 @@ func valueOf(t token, what, like string) value {
 	return value{text: t.text, col: t.col, what: what, like: like}
 }
 
-var clusterKeys = []string{"managers", "az", "workers", "seed"}
+var clusterKeys = []string{"managers", "az", "workers", "seed", "from", "services"}
 
 const clusterLike = "cluster managers=5 az=2-2-1 workers=6 seed=7"
 
@@ -203,13 +203,30 @@ func parseCluster(verb token, args []token) (Command, *Error) {
 				err = errAt(v.col, "seed needs a whole number from 0 up to %d, like seed=7", uint64(1<<64-1))
 			}
 			c.Seed = &n
+		case "from", "services":
+			if text == "" {
+				err = errAt(v.col, "%s needs a file name, like %s=swarm/%s.json", key, key, map[string]string{"from": "nodes", "services": "services"}[key])
+			}
+			if key == "from" {
+				c.From = text
+			} else {
+				c.Services = text
+			}
 		}
 		if err != nil {
 			return nil, err
 		}
 	}
+	if seen["from"] {
+		for _, k := range []string{"managers", "az", "workers"} {
+			if seen[k] {
+				return nil, errAt(verb.col, "from= already gives the nodes; leave out %s=", k)
+			}
+		}
+		return c, nil
+	}
 	if !seen["managers"] {
-		return nil, errAt(verb.col, "cluster needs managers=N, like: %s", clusterLike)
+		return nil, errAt(verb.col, "cluster needs managers=N (or from=FILE with docker node inspect output), like: %s", clusterLike)
 	}
 	if seen["az"] {
 		// The az package owns the layout's rules and words; this only adds
