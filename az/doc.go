@@ -3,8 +3,9 @@
 // many may fail, and whether the swarm keeps a leader when a whole zone dies
 // or is cut off from the others.
 //
-// It is arithmetic only. Nothing here runs Raft, reads a clock or draws a
-// random number; the simulation in package cluster runs real etcd Raft and
+// It is arithmetic only. Nothing here runs Raft or reads a clock, and the
+// only randomness is the caller's (SampleLoss draws from the *rand.Rand it
+// is given); the simulation in package cluster runs real etcd Raft and
 // has the last word. This package predicts what that simulation should
 // show and explains it in one sentence, so that a verdict can name its
 // reason and a test can catch the simulation disagreeing with the
@@ -71,4 +72,17 @@
 //	az.Predict(l.Managers(), live, p.Cut) // true: b reaches b and c, 3 of 5
 //	live["c"] = 0
 //	az.Predict(l.Managers(), live, p.Cut) // false: no zone reaches 3
+//
+// # Planning and odds
+//
+// Plan lists every distinct way to place N managers over Z zones, best
+// first, each with an Assessment: what it survives, the fewest losses that
+// break it, why it is or is not recommended, and warnings (even counts, more
+// than 7 managers, one or two zones). Recommend's layout is first.
+//
+// LossProbability is the exact probability that a layout loses quorum in
+// one period when each manager fails with Odds.NodeFailure and each zone
+// with Odds.ZoneFailure, independently. SampleLoss draws one period from the
+// same model, so a Monte Carlo run on the real simulation can be compared
+// with the exact figure, within a few MonteCarloError.
 package az
