@@ -10,8 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/spf13/pflag"
-
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster"
 )
@@ -47,8 +45,7 @@ type chaosRun struct {
 }
 
 func runChaos(args []string, stdout, stderr io.Writer) int {
-	fs := pflag.NewFlagSet("swarmsim chaos", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := newFlagSet("swarmsim chaos")
 	runs := fs.String("runs", "100", "how many random schedules to run")
 	seed := fs.String("seed", "1", "seed for the schedules")
 	replay := fs.String("replay", "", "replay the run with this run seed, printing its timeline")
@@ -56,13 +53,8 @@ func runChaos(args []string, stdout, stderr io.Writer) int {
 	layout := fs.String("az", "", "managers per zone (default: spread evenly over 3 zones)")
 	workers := fs.String("workers", "3", "worker nodes")
 	duration := fs.String("for", "60s", "simulated time each schedule runs")
-	help := fs.BoolP("help", "h", false, "show this help")
-	if err := fs.Parse(args); err != nil {
-		return fail(stderr, flagError(err))
-	}
-	if *help {
-		fmt.Fprint(stderr, chaosUsage+fs.FlagUsages())
-		return exitOK
+	if code, done := parseSubcommand(fs, args, chaosUsage, stderr); done {
+		return code
 	}
 	o := chaosOptions{cores: runtime.NumCPU()}
 	var err error

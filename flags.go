@@ -52,8 +52,7 @@ var serviceName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 // parseOptions reads the headline flags. Errors are one sentence that names
 // the flag and says how to write it.
 func parseOptions(args []string, stderr io.Writer, env func(string) string) (*options, error) {
-	fs := pflag.NewFlagSet("swarmsim", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := newFlagSet("swarmsim")
 	fs.SortFlags = false
 	// Numbers are read as text and checked here, so a typo gets a sentence
 	// instead of strconv's diagnostics.
@@ -285,4 +284,27 @@ func flagError(err error) error {
 		return fmt.Errorf("%s; give it a value, like --managers 5", msg)
 	}
 	return fmt.Errorf("%s; run swarmsim --help to see the flags", msg)
+}
+
+// newFlagSet makes a flag set that reports errors through run, not on its
+// own.
+func newFlagSet(name string) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// parseSubcommand parses a subcommand's flags, with --help. done means the
+// subcommand should return code at once: help was shown, or the flags were
+// wrong (a one-line error is on stderr).
+func parseSubcommand(fs *pflag.FlagSet, args []string, usage string, stderr io.Writer) (code int, done bool) {
+	help := fs.BoolP("help", "h", false, "show this help")
+	if err := fs.Parse(args); err != nil {
+		return fail(stderr, flagError(err)), true
+	}
+	if *help {
+		fmt.Fprint(stderr, usage+fs.FlagUsages())
+		return exitOK, true
+	}
+	return 0, false
 }

@@ -13,8 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/spf13/pflag"
-
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster"
 )
@@ -90,8 +88,7 @@ type layoutReport struct {
 }
 
 func runPlan(args []string, stdout, stderr io.Writer, env func(string) string) int {
-	fs := pflag.NewFlagSet("swarmsim plan", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := newFlagSet("swarmsim plan")
 	managers := fs.String("managers", "", "managers to place (default: the --az layout's, or 5)")
 	zones := fs.String("zones", "3", "availability zones to place them over")
 	layout := fs.String("az", "", "judge this layout, like 2-2-1")
@@ -102,13 +99,8 @@ func runPlan(args []string, stdout, stderr io.Writer, env func(string) string) i
 	seed := fs.String("seed", "1", "seed for the simulations")
 	output := fs.String("output", "text", "text or json")
 	noColor := fs.Bool("no-color", false, "plain text without colour (also when NO_COLOR is set)")
-	help := fs.BoolP("help", "h", false, "show this help")
-	if err := fs.Parse(args); err != nil {
-		return fail(stderr, flagError(err))
-	}
-	if *help {
-		fmt.Fprint(stderr, planUsage+fs.FlagUsages())
-		return exitOK
+	if code, done := parseSubcommand(fs, args, planUsage, stderr); done {
+		return code
 	}
 	var im *imported
 	if *from != "" {

@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/spf13/pflag"
-
 	"github.com/swarmsim/swarmsim/drill"
 )
 
@@ -30,19 +28,13 @@ type drillReport struct {
 }
 
 func runDrills(args []string, stdout, stderr io.Writer, env func(string) string) int {
-	fs := pflag.NewFlagSet("swarmsim run", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := newFlagSet("swarmsim run")
 	output := fs.String("output", "text", "text or json")
 	pace := fs.Duration("pace", 0, "wall time per simulated second, to narrate a run (e.g. 100ms)")
 	noColor := fs.Bool("no-color", false, "plain text without colour (also when NO_COLOR is set)")
 	check := fs.Bool("check", false, "check Raft's and Swarm's invariants on every step")
-	help := fs.BoolP("help", "h", false, "show this help")
-	if err := fs.Parse(args); err != nil {
-		return fail(stderr, flagError(err))
-	}
-	if *help {
-		fmt.Fprint(stderr, runUsage+fs.FlagUsages())
-		return exitOK
+	if code, done := parseSubcommand(fs, args, runUsage, stderr); done {
+		return code
 	}
 	if *output != "text" && *output != "json" {
 		return fail(stderr, fmt.Errorf("--output %s: choose text or json", *output))

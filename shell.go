@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/swarmsim/swarmsim/drill"
@@ -44,17 +43,11 @@ Views:
 `
 
 func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) int {
-	fs := pflag.NewFlagSet("swarmsim shell", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := newFlagSet("swarmsim shell")
 	pace := fs.Duration("pace", 0, "wall time per simulated second while waiting (e.g. 100ms)")
 	noColor := fs.Bool("no-color", false, "plain text without colour (also when NO_COLOR is set)")
-	help := fs.BoolP("help", "h", false, "show this help")
-	if err := fs.Parse(args); err != nil {
-		return fail(stderr, flagError(err))
-	}
-	if *help {
-		fmt.Fprint(stderr, shellUsage+fs.FlagUsages())
-		return exitOK
+	if code, done := parseSubcommand(fs, args, shellUsage, stderr); done {
+		return code
 	}
 	if fs.NArg() > 0 {
 		return fail(stderr, fmt.Errorf("unexpected argument %q; the shell reads its commands from the keyboard or a pipe", fs.Arg(0)))

@@ -107,9 +107,15 @@ func RollbackService(name string) Action {
 // Promote is `docker node promote`: the node gets manager software and
 // joins the Raft configuration as a voter.
 func Promote(names ...string) Action {
-	return Action{"docker node promote " + strings.Join(names, " "), func(c *Cluster) error {
+	return forEachNode("docker node promote", names, (*Cluster).promote)
+}
+
+// forEachNode is a command that acts on several nodes in turn and stops at
+// the first error, as Docker's CLI does.
+func forEachNode(command string, names []string, act func(*Cluster, string) error) Action {
+	return Action{command + " " + strings.Join(names, " "), func(c *Cluster) error {
 		for _, name := range names {
-			if err := c.promote(name); err != nil {
+			if err := act(c, name); err != nil {
 				return err
 			}
 		}
@@ -162,14 +168,7 @@ func (c *Cluster) addManager(n *node, id uint64) error {
 // Demote is `docker node demote`, refused like Docker when it would leave
 // the swarm without a quorum.
 func Demote(names ...string) Action {
-	return Action{"docker node demote " + strings.Join(names, " "), func(c *Cluster) error {
-		for _, name := range names {
-			if err := c.demote(name); err != nil {
-				return err
-			}
-		}
-		return nil
-	}}
+	return forEachNode("docker node demote", names, (*Cluster).demote)
 }
 
 func (c *Cluster) demote(name string) error {
