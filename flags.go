@@ -300,7 +300,8 @@ func newFlagSet(name string) *pflag.FlagSet {
 func parseSubcommand(fs *pflag.FlagSet, args []string, usage string, stderr io.Writer) (code int, done bool) {
 	help := fs.BoolP("help", "h", false, "show this help")
 	if err := fs.Parse(args); err != nil {
-		return fail(stderr, flagError(err)), true
+		msg := strings.Replace(flagError(err).Error(), "run swarmsim --help", "run "+fs.Name()+" --help", 1)
+		return fail(stderr, errors.New(msg)), true
 	}
 	if *help {
 		fmt.Fprint(stderr, usage+fs.FlagUsages())

@@ -214,13 +214,9 @@ func CreateServices(specs ...ServiceSpec) Action {
 // ScaleService is `docker service scale NAME=N`.
 func ScaleService(name string, replicas int) Action {
 	return Action{fmt.Sprintf("docker service scale %s=%d", name, replicas), func(c *Cluster) error {
-		s, err := c.leaderStore()
+		_, old, err := c.service(name)
 		if err != nil {
 			return err
-		}
-		old := s.Services[name]
-		if old == nil {
-			return fmt.Errorf("Error: No such service: %s", name)
 		}
 		if old.Mode != ModeReplicated {
 			return fmt.Errorf("%s: scale can only be used with replicated or replicated-job mode", name)
@@ -228,21 +224,18 @@ func ScaleService(name string, replicas int) Action {
 		if replicas < 0 {
 			return fmt.Errorf("invalid replicas value %d for %s: it must be 0 or more", replicas, name)
 		}
-		spec := *old
+		spec := old.clone()
 		spec.Replicas = replicas
-		return c.propose([]op{{Kind: opServiceUpdate, Spec: &spec}})
+		return c.propose([]op{{Kind: opServiceUpdate, Spec: spec}})
 	}}
 }
 
 // RemoveService is `docker service rm`.
 func RemoveService(name string) Action {
 	return Action{"docker service rm " + name, func(c *Cluster) error {
-		s, err := c.leaderStore()
+		_, _, err := c.service(name)
 		if err != nil {
 			return err
-		}
-		if s.Services[name] == nil {
-			return fmt.Errorf("Error: No such service: %s", name)
 		}
 		return c.propose([]op{{Kind: opServiceRemove, Service: name}})
 	}}
@@ -303,6 +296,19 @@ func validateSpec(spec *ServiceSpec) error {
 		}
 	}
 	return nil
+}
+
+// service is the leader's spec of a service, with the store it is in.
+func (c *Cluster) service(name string) (*Store, *ServiceSpec, error) {
+	s, err := c.leaderStore()
+	if err != nil {
+		return nil, nil, err
+	}
+	spec := s.Services[name]
+	if spec == nil {
+		return nil, nil, fmt.Errorf("Error: No such service: %s", name)
+	}
+	return s, spec, nil
 }
 
 // leaderStore is the leader's store, which Docker's API reads before it

@@ -26,13 +26,9 @@ type NodeChange struct {
 // UpdateNode is `docker node update`.
 func UpdateNode(name string, ch NodeChange) Action {
 	return Action{"docker node update " + name, func(c *Cluster) error {
-		s, err := c.leaderStore()
+		rec, err := c.nodeRecord(name)
 		if err != nil {
 			return err
-		}
-		rec := s.Nodes[name]
-		if rec == nil {
-			return fmt.Errorf("Error response from daemon: node %s not found", name)
 		}
 		next := *rec
 		next.Labels = maps.Clone(rec.Labels)
@@ -61,13 +57,9 @@ func UpdateNode(name string, ch NodeChange) Action {
 // current spec. A change to what the tasks run starts a rolling update.
 func UpdateService(name string, change func(*ServiceSpec)) Action {
 	return Action{"docker service update " + name, func(c *Cluster) error {
-		s, err := c.leaderStore()
+		_, old, err := c.service(name)
 		if err != nil {
 			return err
-		}
-		old := s.Services[name]
-		if old == nil {
-			return fmt.Errorf("Error: No such service: %s", name)
 		}
 		spec := old.clone()
 		change(spec)
@@ -90,12 +82,9 @@ func ForceUpdate(name string) Action {
 // RollbackService is `docker service rollback`.
 func RollbackService(name string) Action {
 	return Action{"docker service rollback " + name, func(c *Cluster) error {
-		s, err := c.leaderStore()
+		s, _, err := c.service(name)
 		if err != nil {
 			return err
-		}
-		if s.Services[name] == nil {
-			return fmt.Errorf("Error: No such service: %s", name)
 		}
 		if s.Previous[name] == nil {
 			return fmt.Errorf("Error response from daemon: rpc error: code = FailedPrecondition desc = service %s does not have a previous spec", name)
@@ -124,15 +113,11 @@ func forEachNode(command string, names []string, act func(*Cluster, string) erro
 }
 
 func (c *Cluster) promote(name string) error {
-	s, err := c.leaderStore()
+	rec, err := c.nodeRecord(name)
 	if err != nil {
 		return err
 	}
-	rec := s.Nodes[name]
-	n, ok := c.node(name)
-	if rec == nil || !ok {
-		return fmt.Errorf("Error response from daemon: node %s not found", name)
-	}
+	n, _ := c.node(name) // every node in the store is a machine of the simulation
 	if rec.Role == RoleManager {
 		return nil // Docker: "Node w1 is already a manager."
 	}
@@ -172,13 +157,9 @@ func Demote(names ...string) Action {
 }
 
 func (c *Cluster) demote(name string) error {
-	s, err := c.leaderStore()
+	rec, err := c.nodeRecord(name)
 	if err != nil {
 		return err
-	}
-	rec := s.Nodes[name]
-	if rec == nil {
-		return fmt.Errorf("Error response from daemon: node %s not found", name)
 	}
 	if rec.Role != RoleManager {
 		return nil // Docker: "Node w1 is already a worker."
@@ -275,16 +256,26 @@ func (c *Cluster) retire(id uint64) {
 	c.updateLeader()
 }
 
+// nodeRecord is the leader's record of a node, read as Docker's API reads
+// it before changing anything.
+func (c *Cluster) nodeRecord(name string) (*NodeRecord, error) {
+	s, err := c.leaderStore()
+	if err != nil {
+		return nil, err
+	}
+	rec := s.Nodes[name]
+	if rec == nil {
+		return nil, fmt.Errorf("Error response from daemon: node %s not found", name)
+	}
+	return rec, nil
+}
+
 // RemoveNode is `docker node rm`.
 func RemoveNode(name string, force bool) Action {
 	return Action{"docker node rm " + name, func(c *Cluster) error {
-		s, err := c.leaderStore()
+		rec, err := c.nodeRecord(name)
 		if err != nil {
 			return err
-		}
-		rec := s.Nodes[name]
-		if rec == nil {
-			return fmt.Errorf("Error response from daemon: node %s not found", name)
 		}
 		if rec.Role == RoleManager {
 			return fmt.Errorf("Error response from daemon: rpc error: code = FailedPrecondition desc = node %s is a cluster manager and is a member of the raft cluster. It must be demoted to worker before removal", name)
