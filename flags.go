@@ -29,6 +29,7 @@ type options struct {
 	json      bool
 	color     bool
 	check     bool
+	views     bool
 	imported  *imported // --from / --services
 }
 
@@ -69,6 +70,7 @@ func parseOptions(args []string, stderr io.Writer, env func(string) string) (*op
 	output := fs.String("output", "text", "text or json")
 	noColor := fs.Bool("no-color", false, "plain text without colour (also when NO_COLOR is set)")
 	check := fs.Bool("check", false, "check Raft's and Swarm's invariants on every step; a violation stops the run")
+	views := fs.Bool("views", false, "also print docker node ls, docker service ls and docker service ps as they read after the run")
 	from := fs.String("from", "", "build the swarm from `docker node inspect $(docker node ls -q)` output saved to this file")
 	servicesFile := fs.String("services", "", "run the services of `docker service inspect $(docker service ls -q)` output saved to this file")
 	help := fs.BoolP("help", "h", false, "show this help")
@@ -84,7 +86,7 @@ func parseOptions(args []string, stderr io.Writer, env func(string) string) (*op
 		return nil, fmt.Errorf("unexpected argument %q; the headline command takes only flags (see swarmsim --help)", fs.Arg(0))
 	}
 
-	o := &options{color: !*noColor && env("NO_COLOR") == "", check: *check}
+	o := &options{color: !*noColor && env("NO_COLOR") == "", check: *check, views: *views}
 	var err error
 	if o.managers, err = count("--managers", *managers, 1, "--managers 3"); err != nil {
 		return nil, err

@@ -48,7 +48,7 @@ func workload(o *options) []cluster.ServiceSpec {
 		spec := cluster.NewServiceSpec(s.name)
 		spec.Replicas, spec.Preferences = s.replicas, []string{"node.labels.zone"}
 		if s.global {
-			spec.Mode, spec.Replicas, spec.Preferences = cluster.ModeGlobal, 0, nil
+			spec.Mode, spec.Replicas, spec.Preferences, spec.Image = cluster.ModeGlobal, 0, nil, s.name
 		}
 		specs = append(specs, spec)
 	}

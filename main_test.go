@@ -52,6 +52,7 @@ func TestHeadlineGolden(t *testing.T) {
 		{"kill-az", []string{"--managers", "5", "--az", "2-2-1", "--workers", "6", "--kill-az", "a"}, exitOK},
 		{"two-zone-trap", []string{"--managers", "3", "--az", "2-1", "--kill-az", "a"}, exitFailed},
 		{"partition", []string{"--managers", "5", "--az", "2-2-1", "--workers", "3", "--partition", "a|b,c", "--seed", "4"}, exitOK},
+		{"views", []string{"--managers", "3", "--workers", "2", "--kill", "w1", "--views"}, exitOK},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			stdout, stderr, code := runArgs(t, append(tc.args, "--no-color")...)

@@ -49,6 +49,17 @@ func renderText(w io.Writer, o *outcome, st styles) {
 		p("  %s\n", serviceLine(sv, o.after, st, width))
 	}
 	p("\n")
+	if opts.views {
+		p("%s\n", st.heading.Render("$ docker node ls"))
+		nodeLS(w, o.after)
+		p("\n%s\n", st.heading.Render("$ docker service ls"))
+		serviceLS(w, o.after)
+		for _, sv := range o.after.Services {
+			p("\n%s\n", st.heading.Render("$ docker service ps "+sv.Name))
+			servicePS(w, o.after, sv.Name)
+		}
+		p("\n")
+	}
 	renderVerdict(w, o, st)
 }
 

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"errors"
+	"flag"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -173,10 +174,14 @@ func randomSchedule(seed uint64) error {
 	return c.RunFor(45 * time.Second)
 }
 
+// chaosRuns sets how many random schedules the property test runs: 500 in
+// the ordinary run, more for a deeper check (go test ./cluster -chaos.runs 20000).
+var chaosRuns = flag.Int("chaos.runs", 500, "random failure schedules TestRandomSchedulesKeepInvariants runs")
+
 func TestRandomSchedulesKeepInvariants(t *testing.T) {
-	runs := 500
+	runs := *chaosRuns
 	if testing.Short() {
-		runs = 100
+		runs = min(runs, 100)
 	}
 	for seed := uint64(1); seed <= uint64(runs); seed++ {
 		if err := randomSchedule(seed); err != nil {
