@@ -173,11 +173,6 @@ func chaosOne(o chaosOptions, seed uint64, timeline io.Writer) chaosRun {
 	zones := c.Zones()
 	end := c.Now() + o.duration
 	var noLeaderSince time.Duration = -1
-	tally := func() {
-		if c.Snapshot().Leader == "" {
-			res.lostQuorum = true
-		}
-	}
 	for c.Now() < end {
 		a := randomAction(r, names, zones)
 		res.actions = append(res.actions, a.String())
@@ -193,8 +188,8 @@ func chaosOne(o chaosOptions, seed uint64, timeline io.Writer) chaosRun {
 				res.violation = err
 				return res
 			}
-			tally()
 			if c.Snapshot().Leader == "" {
+				res.lostQuorum = true
 				if noLeaderSince < 0 {
 					noLeaderSince = c.Now()
 				}

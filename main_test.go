@@ -10,8 +10,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/swarmsim/swarmsim/cluster"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -231,5 +229,4 @@ func BenchmarkHeadline(b *testing.B) {
 		simulated += out.after.At
 	}
 	b.ReportMetric(simulated.Seconds()/b.Elapsed().Seconds(), "sim-s/s")
-	_ = cluster.TickInterval
 }

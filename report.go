@@ -3,8 +3,6 @@ package main
 import (
 	"encoding/json"
 	"io"
-
-	"github.com/swarmsim/swarmsim/cluster"
 )
 
 // report is the JSON output. Field names are stable and documented in the
@@ -106,5 +104,3 @@ func renderJSON(w io.Writer, o *outcome) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)
 }
-
-var _ = cluster.EventKill
