@@ -194,7 +194,7 @@ func CreateService(spec ServiceSpec) Action {
 		if s.Services[spec.Name] != nil {
 			return fmt.Errorf("Error response from daemon: rpc error: code = AlreadyExists desc = name conflicts with an existing object: service %s already exists", spec.Name)
 		}
-		return c.propose([]op{{Kind: opServiceCreate, Spec: &spec}})
+		return c.propose(&createService{Spec: &spec})
 	}}
 }
 
@@ -226,7 +226,7 @@ func ScaleService(name string, replicas int) Action {
 		}
 		spec := old.clone()
 		spec.Replicas = replicas
-		return c.propose([]op{{Kind: opServiceUpdate, Spec: spec}})
+		return c.propose(&updateService{Spec: spec, At: c.now.Milliseconds()})
 	}}
 }
 
@@ -237,7 +237,7 @@ func RemoveService(name string) Action {
 		if err != nil {
 			return err
 		}
-		return c.propose([]op{{Kind: opServiceRemove, Service: name}})
+		return c.propose(&removeService{Name: name})
 	}}
 }
 
@@ -337,7 +337,10 @@ func (c *Cluster) crash(n *node) {
 	if n.mgr != nil {
 		n.mgr.member.Crash()
 		n.mgr.last = raft.Status{ID: n.mgr.raftID}
-		n.mgr.inflight = 0
+		if n.mgr.lead != nil {
+			n.mgr.lead.stop()
+			n.mgr.lead = nil
+		}
 	}
 }
 
@@ -348,6 +351,7 @@ func (c *Cluster) restart(n *node) error {
 	n.alive = true
 	n.epoch++
 	c.emit(EventRestart, n.name, "%s restarted (%s in zone %s)", n.name, n.role(), c.zones[n.zone])
+	n.dirty = true // its new session tells the leader it runs nothing
 	if n.mgr != nil {
 		n.mgr.store = newStore()
 		if err := n.mgr.member.Restart(n.mgr); err != nil {
@@ -355,7 +359,11 @@ func (c *Cluster) restart(n *node) error {
 		}
 		c.process(n.mgr)
 	}
-	c.schedule(c.byName[n.name], n)
+	i := c.byName[n.name]
+	c.schedule(i, n)
+	if !n.left {
+		c.heartbeat(i) // an agent opens its session as soon as it starts
+	}
 	return nil
 }
 

@@ -17,16 +17,18 @@ const (
 	evDeliver                    // a Raft message reaches its destination
 	evHeartbeat                  // a node heartbeats to the leader's dispatcher
 	evTaskExit                   // a task's container exits on its node
+	evFlush                      // the leader acts on what changed
 )
 
 type timed struct {
-	at    time.Duration
-	seq   uint64
-	kind  eventKind
-	node  int    // index into Cluster.nodes
-	epoch uint32 // the node's epoch when scheduled; stale after a crash or restart
-	msg   raft.Message
-	task  string // evTaskExit
+	at     time.Duration
+	seq    uint64
+	kind   eventKind
+	node   int    // index into Cluster.nodes
+	epoch  uint32 // the node's epoch when scheduled; stale after a crash or restart
+	msg    raft.Message
+	task   string // evTaskExit
+	exitOK bool   // evTaskExit: the container exits with status 0
 }
 
 type queue struct {

@@ -42,9 +42,6 @@ const (
 	RoleManager = "manager"
 	RoleWorker  = "worker"
 
-	NodeReady = "ready"
-	NodeDown  = "down"
-
 	Active = "active"
 	Pause  = "pause"
 	Drain  = "drain"
@@ -105,10 +102,11 @@ type Cluster struct {
 	schedSeed  uint64     // scheduler tie-breaks
 
 	events   []Event
-	reported uint64          // highest log index whose effects reached the timeline
-	applied  map[uint64]bool // command IDs applied somewhere
+	reported uint64 // highest log index whose effects reached the timeline
+	awaiting uint64 // the user's command propose waits for
+	awaited  bool   // it was applied
 	decoded  map[[2]uint64]*command
-	scratch  scratch
+	applyCtx applyContext
 	retiring []uint64 // raft IDs of managers demoted by an entry just applied
 	check    *checker // nil unless Config.Check
 	steps    uint64   // events handled so far
@@ -128,11 +126,12 @@ type node struct {
 	name    string
 	zone    int
 	alive   bool
-	epoch   uint32            // bumped on crash and restart: pending events of an older life are void
-	running map[string]bool   // the tasks actually running here, by ID
-	exited  map[string]string // tasks whose container exited, with why, until the leader hears of it
-	mgr     *manager          // nil for workers
-	left    bool              // removed from the swarm: it no longer heartbeats
+	epoch   uint32          // bumped on crash and restart: pending events of an older life are void
+	running map[string]bool // the tasks actually running here, by ID
+	exited  map[string]exit // tasks whose container exited, until the leader hears of it
+	dirty   bool            // something happened here the leader has not heard of
+	mgr     *manager        // nil for workers
+	left    bool            // removed from the swarm: it no longer heartbeats
 }
 
 // New builds a swarm in which every node has joined and m1 has just run
@@ -154,9 +153,7 @@ func New(cfg Config) (*Cluster, error) {
 		byRaft:     map[uint64]int{},
 		zoneOf:     map[string]int{},
 		fifo:       map[[2]uint64]time.Duration{},
-		applied:    map[uint64]bool{},
 		decoded:    map[[2]uint64]*command{},
-		scratch:    newScratch(),
 		netRand:    rand.New(rand.NewPCG(cfg.Seed, 0x6e6574)),          // "net"
 		phaseRand:  rand.New(rand.NewPCG(cfg.Seed, 0x706861)),          // "pha"
 		victimRand: rand.New(rand.NewPCG(cfg.Seed, 0x766963)),          // "vic"
@@ -204,6 +201,7 @@ func New(cfg Config) (*Cluster, error) {
 			if ns.Labels != nil {
 				rec.Labels = maps.Clone(ns.Labels)
 			}
+			rec.EngineLabels = maps.Clone(ns.EngineLabels)
 			if ns.Availability != "" {
 				rec.Availability = ns.Availability
 			}
@@ -262,6 +260,7 @@ func New(cfg Config) (*Cluster, error) {
 type NodeSpec struct {
 	Name, Zone, Role string
 	Labels           map[string]string // node.labels; zone=Zone is not implied
+	EngineLabels     map[string]string // engine.labels, from the Docker daemon's configuration
 	Availability     string            // "" means active
 	NanoCPUs         int64             // 0 means the default capacity
 	MemoryBytes      int64
@@ -303,7 +302,7 @@ func (c *Cluster) record(name, zone, role string, raftID uint64) *NodeRecord {
 }
 
 func (c *Cluster) addNode(name string, zone int, raftID uint64) *node {
-	n := &node{name: name, zone: zone, alive: true, running: map[string]bool{}, exited: map[string]string{}}
+	n := &node{name: name, zone: zone, alive: true, running: map[string]bool{}, exited: map[string]exit{}}
 	c.byName[name] = len(c.nodes)
 	if raftID != 0 {
 		n.mgr = newManager(c, n, raftID)
@@ -397,14 +396,18 @@ func (c *Cluster) handle(e timed) {
 		c.q.push(timed{at: c.now + TickInterval, kind: evTick, node: e.node, epoch: n.epoch})
 		n.mgr.member.Tick()
 		c.process(n.mgr)
-		if n.mgr.last.State == raft.Leader {
-			c.lead(n.mgr)
+		if n.mgr != nil && n.mgr.lead != nil {
+			n.mgr.lead.onTick()
 		}
 	case evDeliver:
 		c.deliver(e, n)
 	case evTaskExit:
 		if n.alive && e.epoch == n.epoch {
-			c.exit(n, e.task)
+			c.exited(n, e.task, e.exitOK)
+		}
+	case evFlush:
+		if n.alive && e.epoch == n.epoch && n.mgr != nil && n.mgr.lead != nil && n.mgr.lead.flushAt == e.at {
+			n.mgr.lead.flush()
 		}
 	case evHeartbeat:
 		if !n.alive || e.epoch != n.epoch {
@@ -412,16 +415,18 @@ func (c *Cluster) handle(e timed) {
 		}
 		c.q.push(timed{at: c.now + HeartbeatPeriod, kind: evHeartbeat, node: e.node, epoch: n.epoch})
 		if !n.left {
-			c.heartbeat(n)
+			c.heartbeat(e.node)
 		}
 	}
 }
 
-// heartbeat reaches every manager that leads and can hear the node.
-func (c *Cluster) heartbeat(n *node) {
+// heartbeat reaches the dispatcher of every manager that leads and can hear
+// node i.
+func (c *Cluster) heartbeat(i int) {
+	n := c.nodes[i]
 	for _, m := range c.managers {
-		if m.node.alive && m.last.State == raft.Leader && !c.cut[n.zone][m.node.zone] {
-			m.lastSeen[n.name] = c.now
+		if m.node.alive && m.lead != nil && !c.cut[n.zone][m.node.zone] {
+			m.lead.heartbeat(i)
 		}
 	}
 }

@@ -2,14 +2,12 @@ package cluster
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/swarmsim/swarmsim/raft"
 )
 
 // manager is a manager node's software: its Raft member, the store it applies
-// committed entries to and, while it leads, the dispatcher's view of who is
-// alive and the orchestrator's one proposal in flight.
+// committed entries to and, while it leads, the leader's orchestration.
 type manager struct {
 	c      *Cluster
 	node   *node
@@ -18,15 +16,11 @@ type manager struct {
 	store  *Store
 	last   raft.Status        // as of the last process
 	sendFn func(raft.Message) // bound once: sending must not allocate
-
-	// Leader-only state, reset whenever leadership is won.
-	lastSeen   map[string]time.Duration // dispatcher: last heartbeat per node
-	inflight   uint64                   // the orchestrator's proposal awaiting apply
-	inflightAt time.Duration
+	lead   *leader            // non-nil while this manager leads
 }
 
 func newManager(c *Cluster, n *node, raftID uint64) *manager {
-	m := &manager{c: c, node: n, raftID: raftID, lastSeen: map[string]time.Duration{}}
+	m := &manager{c: c, node: n, raftID: raftID}
 	m.sendFn = func(msg raft.Message) { c.send(m, msg) }
 	return m
 }
@@ -49,14 +43,17 @@ func (m *manager) Apply(e raft.Entry) {
 		c.fail(fmt.Errorf("%s applying entry %d: %w", m.node.name, e.Index, err))
 		return
 	}
-	for _, ef := range m.store.apply(e.Index, cmd, report) {
+	ctx := &c.applyCtx
+	ctx.report, ctx.effects = report, ctx.effects[:0]
+	m.store.apply(e.Index, cmd, ctx)
+	for _, ef := range ctx.effects {
 		c.emit(ef.kind, ef.node, "%s", ef.detail)
 	}
-	if cmd.ID != 0 {
-		c.applied[cmd.ID] = true
-		if cmd.ID == m.inflight {
-			m.inflight = 0
-		}
+	if cmd.ID != 0 && cmd.ID == c.awaiting {
+		c.awaited = true
+	}
+	if m.lead != nil {
+		m.lead.applied(cmd.ID)
 	}
 }
 
@@ -88,6 +85,10 @@ func (m *manager) Restore(index uint64, data []byte) {
 	}
 	s.Index = index
 	m.store = s
+	if m.lead != nil { // cannot happen: a leader is never sent a snapshot
+		m.lead.stop()
+		m.lead = nil
+	}
 }
 
 // process runs the member's Ready rounds and notices leadership changes.
@@ -110,17 +111,19 @@ func (c *Cluster) process(m *manager) {
 	was := m.last
 	m.last = st
 	c.checkLeader(m, st)
-	if st.State == raft.Leader && (was.State != raft.Leader || was.Term != st.Term) {
-		// A new dispatcher starts by giving every node a full grace period.
-		clear(m.lastSeen)
-		for _, name := range m.store.NodeNames() {
-			if m.store.Nodes[name].Status == NodeReady {
-				m.lastSeen[name] = c.now
-			}
+	leads := st.State == raft.Leader
+	if leads && (m.lead == nil || was.Term != st.Term) {
+		if m.lead != nil {
+			m.lead.stop()
 		}
-		m.inflight = 0
+		m.lead = newLeader(c, m)
+		m.lead.wake()
 	}
-	if was.State == raft.Leader && st.State != raft.Leader {
+	if !leads && m.lead != nil {
+		m.lead.stop()
+		m.lead = nil
+	}
+	if was.State == raft.Leader && !leads {
 		if st.Term > was.Term {
 			c.emit(EventStepDown, m.node.name, "%s stepped down: a newer term %d has begun", m.node.name, st.Term)
 		} else {
@@ -184,43 +187,24 @@ func (c *Cluster) leaderManager() *manager {
 	return n.mgr
 }
 
-// lead runs the leader's duties once per tick: the dispatcher's verdicts and
-// the orchestrators, as one proposal at a time.
-func (c *Cluster) lead(m *manager) {
-	if m.inflight != 0 && c.now-m.inflightAt < ProposalRetry {
-		return
-	}
-	ops := c.reconcile(m)
-	if len(ops) == 0 {
-		return
-	}
-	c.nextCmd++
-	cmd := &command{ID: c.nextCmd, Ops: ops}
-	if err := m.member.Propose(cmd.encode()); err != nil {
-		return // lost leadership meanwhile; the next leader will reconcile
-	}
-	m.inflight, m.inflightAt = cmd.ID, c.now
-	c.process(m)
-}
-
 // propose sends a user's change through the leader and waits, in simulated
 // time, until it is applied or the request times out, as the Docker CLI does.
-func (c *Cluster) propose(ops []op) error {
+func (c *Cluster) propose(actions ...action) error {
 	m := c.leaderManager()
 	if m == nil {
 		return ErrNoLeader
 	}
 	c.nextCmd++
-	cmd := &command{ID: c.nextCmd, Ops: ops}
+	cmd := &command{ID: c.nextCmd, Actions: actions}
 	if err := m.member.Propose(cmd.encode()); err != nil {
 		return ErrNoLeader
 	}
+	c.awaiting, c.awaited = cmd.ID, false
 	c.process(m)
-	id := cmd.ID
-	if err := c.runUntil(c.now+RequestTimeout, func() bool { return c.applied[id] }); err != nil {
+	if err := c.runUntil(c.now+RequestTimeout, func() bool { return c.awaited }); err != nil {
 		return err
 	}
-	if !c.applied[id] {
+	if !c.awaited {
 		return ErrDeadline
 	}
 	return nil

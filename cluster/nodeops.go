@@ -49,7 +49,7 @@ func UpdateNode(name string, ch NodeChange) Action {
 			}
 			delete(next.Labels, k)
 		}
-		return c.propose([]op{{Kind: opNodeUpdate, Node: name, Record: &next}})
+		return c.propose(&updateNode{Node: name, Availability: next.Availability, Labels: next.Labels})
 	}}
 }
 
@@ -67,7 +67,7 @@ func UpdateService(name string, change func(*ServiceSpec)) Action {
 		if err := validateSpec(spec); err != nil {
 			return err
 		}
-		return c.propose([]op{{Kind: opServiceUpdate, Spec: spec, At: c.now.Milliseconds()}})
+		return c.propose(&updateService{Spec: spec, At: c.now.Milliseconds()})
 	}}
 }
 
@@ -89,7 +89,7 @@ func RollbackService(name string) Action {
 		if s.Previous[name] == nil {
 			return fmt.Errorf("Error response from daemon: rpc error: code = FailedPrecondition desc = service %s does not have a previous spec", name)
 		}
-		return c.propose([]op{{Kind: opServiceRollback, Service: name, At: c.now.Milliseconds(), Reason: "manually requested rollback"}})
+		return c.propose(&rollbackService{Name: name, At: c.now.Milliseconds(), Reason: "manually requested rollback"})
 	}}
 }
 
@@ -283,7 +283,7 @@ func RemoveNode(name string, force bool) Action {
 		if rec.Status == NodeReady && !force {
 			return fmt.Errorf("Error response from daemon: rpc error: code = FailedPrecondition desc = node %s is not down and can't be removed", name)
 		}
-		if err := c.propose([]op{{Kind: opNodeRemove, Node: name}}); err != nil {
+		if err := c.propose(&removeNode{Node: name}); err != nil {
 			return err
 		}
 		if n, ok := c.node(name); ok {
@@ -325,7 +325,7 @@ func Join(role, zone, name string) Action {
 		n := c.addNode(name, zi, 0)
 		c.schedule(c.byName[name], n)
 		rec := c.record(name, c.zones[zi], RoleWorker, 0)
-		if err := c.propose([]op{{Kind: opNodeAdd, Record: rec}}); err != nil {
+		if err := c.propose(&addNode{Record: rec}); err != nil {
 			return err
 		}
 		if role == RoleManager {
@@ -367,17 +367,17 @@ func ForceNewCluster(name string) Action {
 			c.retire(id)
 		}
 		c.process(m)
-		var ops []op
+		var actions []action
 		for _, nn := range m.store.NodeNames() {
 			if rec := m.store.Nodes[nn]; rec.Role == RoleManager && nn != name {
-				next := *rec
+				next := rec.clone()
 				next.Role, next.RaftID = RoleWorker, 0
-				ops = append(ops, op{Kind: opNodeAdd, Record: &next, Value: "replace"})
+				actions = append(actions, &addNode{Record: next, Replace: true})
 			}
 		}
-		if len(ops) == 0 {
+		if len(actions) == 0 {
 			return nil
 		}
-		return c.propose(ops)
+		return c.propose(actions...)
 	}}
 }

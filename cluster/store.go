@@ -3,6 +3,7 @@ package cluster
 import (
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"maps"
 	"slices"
 	"sort"
@@ -12,8 +13,11 @@ import (
 
 // Store is the desired state of the swarm: what every manager agrees on
 // because it came out of committed Raft entries. Each manager keeps its own
-// copy and changes it only in apply, so two managers that applied the same
-// entries hold equal stores.
+// copy and changes it only by applying committed actions (storeaction.go),
+// so two managers that applied the same entries hold equal stores.
+//
+// Invariant: the indexes (slots, byNode) always describe Tasks exactly; only
+// addTask, moveTask and removeTask touch them.
 type Store struct {
 	Index    uint64                   `json:"index"` // the last applied log index
 	Nodes    map[string]*NodeRecord   `json:"nodes"`
@@ -24,48 +28,63 @@ type Store struct {
 	Tasks    map[string]*Task         `json:"tasks"`
 	NextTask uint64                   `json:"next_task"`
 
-	// slots indexes Tasks by slot (or by node, for global services), oldest
-	// first. Derived: rebuilt after decoding, never serialized.
-	slots map[slotKey][]*Task
+	// slots indexes each service's tasks by slot (or by node, for global
+	// services), oldest first. Derived: rebuilt after decoding.
+	slots map[string]map[slotKey][]*Task
+	// byNode indexes tasks by the node they are assigned to. Derived.
+	byNode map[string]map[string]*Task
 	// nodeOrder caches NodeNames; nil when nodes were added or removed.
 	nodeOrder []string
 	// taskOrder caches TaskList; nil when tasks were added, removed or moved.
 	taskOrder []*Task
+	// watch hears every change this store applies; set only on the store of
+	// the leading manager, whose orchestrators react to what changed.
+	watch watcher
 }
 
+// watcher is told what an applied action changed.
+type watcher interface {
+	nodeChanged(name string)
+	serviceChanged(name string)
+	taskChanged(t *Task)
+}
+
+// slotKey names a replicated task's slot, or a global task's node.
 type slotKey struct {
-	service string
-	slot    int
-	node    string // global services only
+	slot int
+	node string // global services only
 }
 
-func slotKeyFor(service string, slot int, node string) slotKey {
+func slotKeyFor(slot int, node string) slotKey {
 	if slot > 0 {
 		node = ""
 	}
-	return slotKey{service, slot, node}
+	return slotKey{slot, node}
 }
 
-func (t *Task) slotKey() slotKey { return slotKeyFor(t.Service, t.Slot, t.Node) }
-
-func (s *Store) reindex() {
-	s.slots = map[slotKey][]*Task{}
-	for _, t := range s.TaskList() {
-		s.slots[t.slotKey()] = append(s.slots[t.slotKey()], t)
-	}
-}
+func (t *Task) slotKey() slotKey { return slotKeyFor(t.Slot, t.Node) }
 
 // NodeRecord is a node as the swarm knows it (`docker node inspect`).
 type NodeRecord struct {
-	Name         string            `json:"name"`
-	Zone         string            `json:"zone"`
-	Role         string            `json:"role"`    // "manager" or "worker"
-	RaftID       uint64            `json:"raft_id"` // 0 for workers
-	Status       string            `json:"status"`  // "ready" or "down"
-	Availability string            `json:"availability"`
-	Labels       map[string]string `json:"labels,omitempty"`
-	NanoCPUs     int64             `json:"nano_cpus"`
-	MemoryBytes  int64             `json:"memory_bytes"`
+	Name          string            `json:"name"`
+	Zone          string            `json:"zone"`
+	Role          string            `json:"role"`    // "manager" or "worker"
+	RaftID        uint64            `json:"raft_id"` // 0 for workers
+	Status        string            `json:"status"`  // "ready", "unknown" or "down"
+	StatusMessage string            `json:"status_message,omitempty"`
+	DownSince     int64             `json:"down_since,omitempty"` // ms of simulated time
+	Availability  string            `json:"availability"`
+	Labels        map[string]string `json:"labels,omitempty"`
+	EngineLabels  map[string]string `json:"engine_labels,omitempty"`
+	NanoCPUs      int64             `json:"nano_cpus"`
+	MemoryBytes   int64             `json:"memory_bytes"`
+}
+
+func (r *NodeRecord) clone() *NodeRecord {
+	c := *r
+	c.Labels = maps.Clone(r.Labels)
+	c.EngineLabels = maps.Clone(r.EngineLabels)
+	return &c
 }
 
 // ServiceSpec is what `docker service create` describes.
@@ -117,12 +136,19 @@ func (s *ServiceSpec) clone() *ServiceSpec {
 	return &c
 }
 
-// sameTemplate reports whether two specs run the same tasks: a change to
-// anything else (replicas, update settings) needs no new tasks.
-func sameTemplate(a, b *ServiceSpec) bool {
-	return a.Image == b.Image && slices.Equal(a.Constraints, b.Constraints) && slices.Equal(a.Preferences, b.Preferences) &&
-		a.NanoCPUs == b.NanoCPUs && a.MemoryBytes == b.MemoryBytes && a.MaxReplicas == b.MaxReplicas &&
-		slices.Equal(a.HostPorts, b.HostPorts) && a.ForceUpdate == b.ForceUpdate && a.Restart == b.Restart
+// taskHash fingerprints what a task runs, leaving out placement: swarmkit's
+// updater (orchestrator.IsTaskDirty) replaces a task when its spec differs
+// from the service's, except that a change to placement alone leaves a task
+// whose node still satisfies the new constraints where it is.
+func (s *ServiceSpec) taskHash() uint64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s|%d|%d|%v|%d|%+v", s.Image, s.NanoCPUs, s.MemoryBytes, s.HostPorts, s.ForceUpdate, s.Restart)
+	return h.Sum64()
+}
+
+// samePlacement reports whether two specs place tasks alike.
+func samePlacement(a, b *ServiceSpec) bool {
+	return slices.Equal(a.Constraints, b.Constraints) && slices.Equal(a.Preferences, b.Preferences) && a.MaxReplicas == b.MaxReplicas
 }
 
 // Update states, as `docker service inspect` shows UpdateStatus.State.
@@ -143,14 +169,19 @@ type UpdateStatus struct {
 	NextBatch int64  `json:"next_batch"` // ms: no batch starts before
 }
 
+func (u *UpdateStatus) active() bool {
+	return u != nil && (u.State == UpdateUpdating || u.State == UpdateRollbackStarted)
+}
+
 // Task states, in the order a task goes through them.
 const (
 	TaskPending  = "pending"  // no node yet
 	TaskAssigned = "assigned" // committed to a node, not yet started there
 	TaskRunning  = "running"
-	TaskFailed   = "failed"   // the node lost it (crash, restart)
+	TaskFailed   = "failed"   // its container exited, or its node lost it
+	TaskRejected = "rejected" // its node stopped satisfying its constraints
 	TaskShutdown = "shutdown" // stopped on purpose
-	TaskOrphaned = "orphaned" // its node went down; replaced elsewhere
+	TaskOrphaned = "orphaned" // its node has been down for 24 hours
 )
 
 // Task is one slot of a service, or a global service's copy on one node.
@@ -160,13 +191,18 @@ type Task struct {
 	Slot    int    `json:"slot,omitempty"` // replicated services only
 	Node    string `json:"node,omitempty"`
 	Desired string `json:"desired"` // "running" or "shutdown"
-	State   string `json:"state"`
-	Reason  string `json:"reason,omitempty"` // why it is pending or what ended it
-	Version uint64 `json:"version"`          // the service's template version it runs
+	State   string `json:"state"`   // what the node last reported, or the orchestrator decided
+	Reason  string `json:"reason,omitempty"`
+	Version uint64 `json:"version"`   // the service's template version it was created for
+	Hash    uint64 `json:"spec_hash"` // ServiceSpec.taskHash of the spec it runs
 	Image   string `json:"image,omitempty"`
 	Attempt int    `json:"attempt,omitempty"`    // restarts of its slot before it
+	Created int64  `json:"created_at,omitempty"` // ms of simulated time
+	Delay   int64  `json:"delay,omitempty"`      // ms after Created before it may start: the restart delay
 	Started int64  `json:"started_at,omitempty"` // ms of simulated time
 	Ended   int64  `json:"ended_at,omitempty"`   // ms of simulated time
+	ExitOK  bool   `json:"exit_ok,omitempty"`    // its container exited with status 0
+	Final   bool   `json:"final,omitempty"`      // stopped, and its restart policy will not replace it
 }
 
 // Name is how Docker shows a task: web.3, or agent.w2 for a global service.
@@ -180,6 +216,20 @@ func (t *Task) Name() string {
 // Active reports whether the task is meant to run.
 func (t *Task) Active() bool { return t.Desired == TaskRunning }
 
+// terminal reports whether the task's container is over, whatever was meant.
+func (t *Task) terminal() bool {
+	switch t.State {
+	case TaskFailed, TaskRejected, TaskShutdown, TaskOrphaned:
+		return true
+	}
+	return false
+}
+
+// startsAt is when the task may start: its restart delay after it was made.
+func (t *Task) startsAt() time.Duration {
+	return time.Duration(t.Created+t.Delay) * time.Millisecond
+}
+
 func newStore() *Store {
 	return &Store{
 		Nodes:    map[string]*NodeRecord{},
@@ -188,7 +238,8 @@ func newStore() *Store {
 		Previous: map[string]*ServiceSpec{},
 		Updates:  map[string]*UpdateStatus{},
 		Tasks:    map[string]*Task{},
-		slots:    map[slotKey][]*Task{},
+		slots:    map[string]map[slotKey][]*Task{},
+		byNode:   map[string]map[string]*Task{},
 	}
 }
 
@@ -200,14 +251,12 @@ func (s *Store) encode() []byte {
 	return b
 }
 
-// clone returns a deep copy.
+// clone returns a deep copy, without a watcher.
 func (s *Store) clone() *Store {
 	out := newStore()
 	out.Index, out.NextTask = s.Index, s.NextTask
 	for name, n := range s.Nodes {
-		rec := *n
-		rec.Labels = maps.Clone(n.Labels)
-		out.Nodes[name] = &rec
+		out.Nodes[name] = n.clone()
 	}
 	for name, spec := range s.Services {
 		out.Services[name] = spec.clone()
@@ -237,6 +286,102 @@ func decodeStore(b []byte) (*Store, error) {
 	return s, nil
 }
 
+func (s *Store) reindex() {
+	s.slots = map[string]map[slotKey][]*Task{}
+	s.byNode = map[string]map[string]*Task{}
+	s.taskOrder = nil
+	for _, t := range s.TaskList() {
+		s.index(t)
+	}
+}
+
+func (s *Store) index(t *Task) {
+	bySlot := s.slots[t.Service]
+	if bySlot == nil {
+		bySlot = map[slotKey][]*Task{}
+		s.slots[t.Service] = bySlot
+	}
+	bySlot[t.slotKey()] = append(bySlot[t.slotKey()], t)
+	if t.Node != "" {
+		on := s.byNode[t.Node]
+		if on == nil {
+			on = map[string]*Task{}
+			s.byNode[t.Node] = on
+		}
+		on[t.ID] = t
+	}
+}
+
+func (s *Store) addTask(t *Task) {
+	s.Tasks[t.ID] = t
+	s.index(t)
+	s.taskOrder = nil
+}
+
+// assign puts a pending task on a node. A replicated task's slot does not
+// depend on its node; a global task is created with its node already set.
+func (s *Store) assign(t *Task, node string) {
+	t.Node = node
+	on := s.byNode[node]
+	if on == nil {
+		on = map[string]*Task{}
+		s.byNode[node] = on
+	}
+	on[t.ID] = t
+}
+
+func (s *Store) removeTask(t *Task) {
+	delete(s.Tasks, t.ID)
+	if bySlot := s.slots[t.Service]; bySlot != nil {
+		key := t.slotKey()
+		bySlot[key] = slices.DeleteFunc(bySlot[key], func(o *Task) bool { return o == t })
+		if len(bySlot[key]) == 0 {
+			delete(bySlot, key)
+		}
+	}
+	if on := s.byNode[t.Node]; on != nil {
+		delete(on, t.ID)
+	}
+	s.taskOrder = nil
+}
+
+// history returns a slot's tasks, oldest first. The slice is shared.
+func (s *Store) history(service string, key slotKey) []*Task {
+	return s.slots[service][key]
+}
+
+// current returns the newest task of a slot meant to run, or nil.
+func (s *Store) current(service string, key slotKey) *Task {
+	h := s.slots[service][key]
+	for i := len(h) - 1; i >= 0; i-- {
+		if h[i].Active() {
+			return h[i]
+		}
+	}
+	return nil
+}
+
+// serviceTasks returns a service's tasks in TaskList order.
+func (s *Store) serviceTasks(service string) []*Task {
+	var out []*Task
+	for _, h := range s.slots[service] {
+		out = append(out, h...)
+	}
+	sortTasks(out)
+	return out
+}
+
+// tasksOn returns the tasks assigned to a node, in TaskList order.
+func (s *Store) tasksOn(node string) []*Task {
+	on := s.byNode[node]
+	out := make([]*Task, 0, len(on))
+	for _, t := range on {
+		out = append(out, t)
+	}
+	sortTasks(out)
+	return out
+}
+
 // NodeNames returns node names sorted, managers first, each by number. The
 // slice is shared: do not modify it.
 func (s *Store) NodeNames() []string {
@@ -253,12 +398,7 @@ func (s *Store) NodeNames() []string {
 
 // ServiceNames returns service names sorted.
 func (s *Store) ServiceNames() []string {
-	names := make([]string, 0, len(s.Services))
-	for n := range s.Services {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
+	return slices.Sorted(maps.Keys(s.Services))
 }
 
 // TaskList returns all tasks ordered by service, slot or node, then ID. The

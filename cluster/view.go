@@ -134,7 +134,7 @@ func (c *Cluster) Snapshot() Snapshot {
 		if spec.Mode == ModeGlobal {
 			sv.Desired = 0
 			for _, nn := range s.NodeNames() {
-				if rec := s.Nodes[nn]; rec.Status == NodeReady && rec.Availability != Drain && c.matches(spec, rec) {
+				if rec := s.Nodes[nn]; rec.Status != NodeDown && rec.Availability != Drain && matches(spec, rec) {
 					sv.Desired++
 				}
 			}
@@ -155,9 +155,9 @@ func (c *Cluster) Snapshot() Snapshot {
 			continue
 		}
 		// A task counts as running when it runs on a live node the swarm
-		// still counts as ready: a node cut off and declared down may go on
+		// has not declared down: a node cut off and declared down may go on
 		// running its tasks, but the swarm has written them off.
-		if n, ok := c.node(t.Node); ok && n.alive && n.running[t.ID] && s.Nodes[t.Node] != nil && s.Nodes[t.Node].Status == NodeReady {
+		if n, ok := c.node(t.Node); ok && n.alive && n.running[t.ID] && s.Nodes[t.Node] != nil && s.Nodes[t.Node].Status != NodeDown {
 			sv.Running++
 			sv.PerZone[c.zones[n.zone]]++
 			byNode[t.Node] = append(byNode[t.Node], t.Name())
@@ -200,7 +200,7 @@ func (c *Cluster) Snapshot() Snapshot {
 // running count.
 func (c *Cluster) Converged() bool {
 	lead := c.leaderManager()
-	if lead == nil || lead.inflight != 0 {
+	if lead == nil || lead.lead == nil || lead.lead.inflight != 0 {
 		return false
 	}
 	snap := c.Snapshot()

@@ -1,0 +1,154 @@
+package cluster
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/swarmsim/swarmsim/scheduler"
+)
+
+// place runs package scheduler over the tasks that need a node: the ones
+// this batch creates, and the pending ones when something changed that may
+// let them in (a node, a service, a task that freed its resources). A
+// pending task is not looked at again until then, so a task no node can
+// take costs nothing while the swarm stands still.
+func (l *leader) place(b *batch) {
+	s := l.s
+	if len(b.creates) == 0 && (len(l.pending) == 0 || !l.schedule) {
+		return
+	}
+	l.schedule = false
+
+	var nodes []scheduler.Node
+	for _, name := range s.NodeNames() {
+		nodes = append(nodes, schedNode(s.Nodes[name]))
+	}
+	var services []scheduler.Service
+	for _, name := range s.ServiceNames() {
+		services = append(services, l.schedService(s.Services[name]))
+	}
+	pending := sortedTaskIDs(l.pending)
+	tasks := make([]scheduler.Task, 0, len(s.Tasks)+len(b.creates))
+	for _, t := range s.TaskList() {
+		if t.Active() && t.State != TaskPending && !b.stopped[t.ID] && t.Node != "" {
+			tasks = append(tasks, scheduler.Task{ID: t.ID, Service: t.Service, Node: t.Node})
+		}
+	}
+	for _, id := range pending {
+		if t := s.Tasks[id]; t != nil && !b.stopped[id] {
+			tasks = append(tasks, scheduler.Task{ID: id, Service: t.Service, Node: t.Node, Pending: true})
+		}
+	}
+	for i, ct := range b.creates {
+		tasks = append(tasks, scheduler.Task{ID: newTaskID(i), Service: ct.Service, Node: ct.Node, Pending: true})
+	}
+	plan := scheduler.Schedule(nodes, services, tasks, l.c.schedSeed)
+
+	where := make(map[string]string, len(plan.Placements))
+	for _, p := range plan.Placements {
+		where[p.Task] = p.Node
+	}
+	why := make(map[string]string, len(plan.Pending))
+	for _, u := range plan.Pending {
+		why[u.Task] = u.Reason
+	}
+	for _, id := range pending {
+		t := s.Tasks[id]
+		if t == nil || b.stopped[id] {
+			continue
+		}
+		if node, ok := where[id]; ok {
+			b.add(&assignTask{Task: id, Node: node})
+		} else if why[id] != t.Reason {
+			b.add(&pendingReason{Task: id, Reason: why[id]})
+		}
+	}
+	for i, ct := range b.creates {
+		id := newTaskID(i)
+		if node, ok := where[id]; ok {
+			ct.Node = node
+		} else {
+			ct.Pending, ct.Reason = true, why[id]
+		}
+		b.add(ct)
+	}
+}
+
+func newTaskID(i int) string { return "new:" + strconv.Itoa(i) }
+
+func schedNode(rec *NodeRecord) scheduler.Node {
+	return scheduler.Node{
+		ID:           rec.Name,
+		Hostname:     rec.Name,
+		Role:         rec.Role,
+		Ready:        rec.Status == NodeReady,
+		Availability: scheduler.Availability(rec.Availability),
+		Labels:       rec.Labels,
+		OS:           "linux",
+		Arch:         "x86_64",
+		Capacity:     scheduler.Resources{NanoCPUs: rec.NanoCPUs, MemoryBytes: rec.MemoryBytes},
+	}
+}
+
+func (l *leader) schedService(spec *ServiceSpec) scheduler.Service {
+	return scheduler.Service{
+		Name:        spec.Name,
+		Mode:        scheduler.Mode(spec.Mode),
+		Constraints: constraintsOf(spec),
+		Preferences: spec.Preferences,
+		Reservation: scheduler.Resources{NanoCPUs: spec.NanoCPUs, MemoryBytes: spec.MemoryBytes},
+		MaxReplicas: spec.MaxReplicas,
+		HostPorts:   spec.HostPorts,
+	}
+}
+
+// constraintsOf parses a spec's constraints; they were validated when the
+// service was created, so a parse error cannot happen here.
+func constraintsOf(spec *ServiceSpec) []scheduler.Constraint {
+	var out []scheduler.Constraint
+	for _, s := range spec.Constraints {
+		if k, err := scheduler.ParseConstraint(s); err == nil {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// matches reports whether a node satisfies a service's constraints.
+func (l *leader) matches(spec *ServiceSpec, rec *NodeRecord) bool { return matches(spec, rec) }
+
+func matches(spec *ServiceSpec, rec *NodeRecord) bool {
+	if len(spec.Constraints) == 0 {
+		return true
+	}
+	n := schedNode(rec)
+	return !slices.ContainsFunc(constraintsOf(spec), func(k scheduler.Constraint) bool { return !k.Match(n) })
+}
+
+// historyLimit is how many tasks a slot keeps, finished ones included, as
+// Docker's default task history retention limit.
+const historyLimit = 5
+
+// reap is the task reaper: a slot keeps at most historyLimit tasks, and the
+// oldest finished ones beyond that are deleted.
+func (l *leader) reap(b *batch) {
+	s := l.s
+	for _, id := range sortedTaskIDs(l.prune) {
+		t := s.Tasks[id]
+		if t == nil {
+			continue
+		}
+		hist := s.history(t.Service, t.slotKey())
+		excess := len(hist) - historyLimit
+		for _, old := range hist { // oldest first
+			if excess <= 0 {
+				break
+			}
+			if !old.Active() && !b.stopped[old.ID] {
+				b.add(&removeTask{Task: old.ID})
+				excess--
+			}
+		}
+	}
+	clear(l.prune)
+}

@@ -1,0 +1,186 @@
+package cluster
+
+import (
+	"slices"
+	"sort"
+)
+
+// Reasons the orchestrators write on the tasks they stop.
+const (
+	reasonNodeDown   = "its node is down"
+	reasonDrained    = "its node was drained"
+	reasonScaledDown = "the service was scaled down"
+	reasonNoMatch    = "its node no longer satisfies the service's constraints"
+	reasonUpdated    = "replaced by a rolling update"
+	reasonRejected   = "assigned node no longer meets constraints"
+)
+
+// orchestrate runs the replicated and global orchestrators over what
+// changed: nodes first (a node that went down, was drained, left, or no
+// longer satisfies a task's constraints), then services (created, scaled,
+// updated, removed).
+func (l *leader) orchestrate(b *batch) {
+	s := l.s
+	nodes := make([]string, 0, len(l.dirtyNodes))
+	for name := range l.dirtyNodes {
+		nodes = append(nodes, name)
+	}
+	clear(l.dirtyNodes)
+	slices.SortFunc(nodes, compareNodes)
+	for _, name := range nodes {
+		l.nodeTasks(b, name)
+	}
+	globals := l.globalServices()
+	for _, name := range nodes {
+		for _, spec := range globals {
+			l.globalOnNode(b, spec, name)
+		}
+	}
+	for _, name := range sortedKeys(l.dirtyServices) {
+		spec := s.Services[name]
+		switch {
+		case spec == nil:
+		case spec.Mode == ModeGlobal:
+			l.reconcileGlobal(b, spec)
+		default:
+			l.reconcileReplicated(b, spec)
+		}
+	}
+}
+
+// nodeTasks reacts to a change of one node for the tasks assigned to it:
+// the orchestrators replace the tasks of a node that went down (replicated
+// services only: a global task stays with its node), was drained or left
+// the swarm, and swarmkit's constraint enforcer rejects tasks whose node
+// no longer satisfies their constraints (constraintenforcer.go), after
+// which the restart supervisor replaces them where the constraints hold.
+func (l *leader) nodeTasks(b *batch, name string) {
+	s := l.s
+	rec := s.Nodes[name]
+	for _, t := range s.tasksOn(name) {
+		spec := s.Services[t.Service]
+		if !t.Active() || spec == nil || b.stopped[t.ID] {
+			continue
+		}
+		switch {
+		case rec == nil:
+			l.restartTask(b, t, spec, reasonGone, TaskOrphaned, causeReschedule)
+		case rec.Status == NodeDown:
+			if spec.Mode == ModeReplicated {
+				l.restartTask(b, t, spec, reasonNodeDown, "", causeReschedule)
+			}
+		case rec.Availability == Drain:
+			l.restartTask(b, t, spec, reasonDrained, "", causeReschedule)
+		case t.State != TaskPending && !t.terminal() && !l.matches(spec, rec) && !b.reported[t.ID]:
+			b.reported[t.ID] = true
+			b.add(&taskStatus{Task: t.ID, State: TaskRejected, Reason: reasonRejected, At: b.ms()})
+		}
+	}
+}
+
+// reconcileReplicated gives a replicated service its desired number of
+// slots, as swarmkit's replicated orchestrator does: missing slots get new
+// tasks, numbered from the lowest free number; extra slots are removed so
+// that the rest stay balanced over the nodes.
+func (l *leader) reconcileReplicated(b *batch, spec *ServiceSpec) {
+	s := l.s
+	hash := spec.taskHash()
+	keys := make([]slotKey, 0, len(s.slots[spec.Name]))
+	for key := range s.slots[spec.Name] {
+		keys = append(keys, key)
+	}
+	slices.SortFunc(keys, func(a, b slotKey) int { return a.slot - b.slot })
+	var active []*Task
+	occupied := map[int]bool{}
+	held := 0
+	for _, key := range keys {
+		if cur := l.current(b, spec.Name, key); cur != nil {
+			active = append(active, cur)
+			occupied[key.slot] = true
+			continue
+		}
+		if b.filled[spec.Name][key] {
+			occupied[key.slot] = true
+			held++ // a replacement is being made this batch
+			continue
+		}
+		// A slot whose task the restart policy will not replace keeps its
+		// number: scaling does not work around max attempts.
+		if h := s.history(spec.Name, key); len(h) > 0 && h[len(h)-1].Final && h[len(h)-1].Hash == hash {
+			occupied[key.slot] = true
+			held++
+		}
+	}
+	target := max(spec.Replicas-held, 0)
+	switch {
+	case len(active) < target:
+		slot := 0
+		for range target - len(active) {
+			slot++
+			for occupied[slot] || b.filled[spec.Name][slotKeyFor(slot, "")] {
+				slot++
+			}
+			occupied[slot] = true
+			l.createIn(b, spec, slot, "", createTask{})
+		}
+	case len(active) > target:
+		for _, t := range scaleDownOrder(active)[target:] {
+			state := ""
+			if t.State == TaskPending {
+				state = TaskShutdown // it never started: nothing to confirm
+			}
+			b.stop(t, state, reasonScaledDown, false)
+		}
+	}
+}
+
+// scaleDownOrder sorts a service's tasks so that the ones to keep come
+// first, as swarmkit's replicated orchestrator does when it scales down:
+// each task is numbered as the nth copy of the service on its node, and the
+// tasks with the highest numbers (on the nodes with the most copies) go
+// first; among equals, tasks that are not running go before running ones.
+func scaleDownOrder(tasks []*Task) []*Task {
+	sorted := slices.Clone(tasks)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		return sorted[i].State == TaskRunning && sorted[j].State != TaskRunning
+	})
+	nth := make(map[*Task]int, len(sorted))
+	perNode := map[string]int{}
+	for _, t := range sorted {
+		perNode[t.Node]++
+		nth[t] = perNode[t.Node]
+	}
+	sort.SliceStable(sorted, func(i, j int) bool { return nth[sorted[i]] < nth[sorted[j]] })
+	return sorted
+}
+
+// current is a slot's task meant to run, unless this batch stops it.
+func (l *leader) current(b *batch, service string, key slotKey) *Task {
+	cur := l.s.current(service, key)
+	if cur == nil || b.stopped[cur.ID] {
+		return nil
+	}
+	return cur
+}
+
+// createIn makes a new task for a slot (or a global service's node) with
+// the service's current spec. base carries the cause, attempt and delay.
+func (l *leader) createIn(b *batch, spec *ServiceSpec, slot int, node string, base createTask) {
+	if !b.fill(spec.Name, slotKeyFor(slot, node)) {
+		return
+	}
+	ct := base
+	ct.Service, ct.Slot, ct.Node = spec.Name, slot, node
+	ct.Version, ct.Hash, ct.Image = l.s.Versions[spec.Name], spec.taskHash(), spec.Image
+	b.create(&ct)
+}
+
+func compareNodes(a, b string) int {
+	switch {
+	case nodeLess(a, b):
+		return -1
+	case nodeLess(b, a):
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,112 @@
+package cluster
+
+import (
+	"slices"
+	"time"
+)
+
+// The restart supervisor decides whether a task that ended while it was
+// meant to run comes back, as swarmkit's orchestrator/restart does:
+//
+//   - The old task's desired state becomes shutdown at once, and its
+//     replacement is created in the same slot at once, so `docker service
+//     ps` shows it; the replacement starts only after the restart delay
+//     (Task.Delay), except when the old task's node was drained.
+//   - Condition none: nothing comes back, not even tasks lost with a node
+//     that went down or was drained. On-failure: a container that exited 0
+//     is not restarted. Any: everything comes back.
+//   - Max attempts: with no window, a slot is restarted at most MaxAttempts
+//     times for failures; with a window, at most MaxAttempts times within
+//     any window, counted from the restarts this leader made (swarmkit keeps
+//     this history in the leader's memory too).
+//
+// A slot the policy gives up on keeps its number (Task.Final), so scaling
+// does not bring it back behind the policy's back.
+
+// restartHistory is when each slot was restarted, for windowed max
+// attempts.
+type restartHistory map[string]map[slotKey][]time.Duration
+
+func (h restartHistory) record(service string, key slotKey, at time.Duration) {
+	slots := h[service]
+	if slots == nil {
+		slots = map[slotKey][]time.Duration{}
+		h[service] = slots
+	}
+	slots[key] = append(slots[key], at)
+}
+
+func (h restartHistory) since(service string, key slotKey, from time.Duration) int {
+	times := h[service][key]
+	if len(times) == 0 {
+		return 0
+	}
+	i, _ := slices.BinarySearch(times, from)
+	h[service][key] = times[i:] // older restarts no longer count for anything
+	return len(times) - i
+}
+
+// superviseRestarts handles the tasks that failed or were rejected.
+func (l *leader) superviseRestarts(b *batch) {
+	s := l.s
+	for _, id := range sortedTaskIDs(l.failedTasks) {
+		t := s.Tasks[id]
+		if t == nil || !t.Active() || b.stopped[id] {
+			continue
+		}
+		if spec := s.Services[t.Service]; spec != nil {
+			l.restartTask(b, t, spec, "", "", causeRestart)
+		}
+	}
+	clear(l.failedTasks)
+}
+
+// restartTask shuts a task down and, if its restart policy allows, creates
+// its replacement. state, when set, is the old task's new observed state;
+// reason, when set, says why it stops.
+func (l *leader) restartTask(b *batch, t *Task, spec *ServiceSpec, reason, state string, cause uint8) {
+	should := l.shouldRestart(b, t, spec, cause)
+	b.stop(t, state, reason, !should)
+	if !should {
+		return
+	}
+	key := t.slotKey()
+	next := createTask{Cause: cause, Replaces: t.Node, Attempt: t.Attempt}
+	if cause == causeRestart {
+		next.Attempt++
+		l.restarts.record(t.Service, key, b.now)
+	}
+	if rec := l.s.Nodes[t.Node]; rec == nil || rec.Availability != Drain {
+		next.Delay = spec.Restart.Delay.Milliseconds()
+	}
+	if spec.Mode == ModeGlobal {
+		// The global orchestrator puts it back on its node, if the node
+		// may still run it.
+		if rec := l.s.Nodes[t.Node]; rec != nil && rec.Status != NodeDown && rec.Availability != Drain && l.matches(spec, rec) {
+			l.createIn(b, spec, 0, t.Node, next)
+		}
+		return
+	}
+	l.createIn(b, spec, t.Slot, "", next)
+}
+
+// shouldRestart applies the restart policy to a task that ended or was
+// lost.
+func (l *leader) shouldRestart(b *batch, t *Task, spec *ServiceSpec, cause uint8) bool {
+	p := spec.Restart
+	switch p.Condition {
+	case "none":
+		return false
+	case "on-failure":
+		if t.ExitOK {
+			return false
+		}
+	}
+	if p.MaxAttempts == 0 || cause != causeRestart {
+		return true
+	}
+	if p.Window == 0 {
+		return t.Attempt < p.MaxAttempts
+	}
+	return l.restarts.since(t.Service, t.slotKey(), b.now-p.Window) < p.MaxAttempts
+}

@@ -1,0 +1,64 @@
+package cluster
+
+import (
+	"strings"
+	"time"
+)
+
+// What runs on the nodes is kept apart from the desired state: a node
+// starts a task when the leader's dispatcher hands it over, loses its
+// containers when it crashes, and keeps running them while it is cut off.
+
+// Images that rehearse failures. A container of an image whose name starts
+// with FailingImagePrefix exits with status 1 a few seconds after it starts
+// (`docker service create --name app fail`, or `fail/app:2`): a crash loop,
+// restart policies, failed updates. One whose name starts with
+// CompletingImagePrefix exits with status 0 after the same time: a job that
+// finished, which restart condition on-failure does not restart.
+const (
+	FailingImagePrefix    = "fail"
+	CompletingImagePrefix = "done"
+)
+
+// exitAfter is how long such a container runs before it exits.
+const exitAfter = 2 * time.Second
+
+// Docker's words for a container that exited.
+const (
+	reasonExit   = "task: non-zero exit (1)"
+	reasonExitOK = "task: exited (0)"
+)
+
+// exit is how a container ended, until its node reports it.
+type exit struct {
+	reason string
+	ok     bool
+}
+
+// start runs a task on its node.
+func (c *Cluster) start(n *node, t *Task) {
+	n.running[t.ID] = true
+	fails, completes := strings.HasPrefix(t.Image, FailingImagePrefix), strings.HasPrefix(t.Image, CompletingImagePrefix)
+	if fails || completes {
+		c.q.push(timed{at: c.now + exitAfter, kind: evTaskExit, node: c.byName[n.name], epoch: n.epoch, task: t.ID, exitOK: completes})
+	}
+}
+
+// exited ends a container on its node, which reports it to the leader's
+// dispatcher at once if it can reach it, or when its next session starts.
+func (c *Cluster) exited(n *node, task string, ok bool) {
+	if !n.running[task] {
+		return
+	}
+	delete(n.running, task)
+	e := exit{reasonExit, false}
+	if ok {
+		e = exit{reasonExitOK, true}
+	}
+	if m := c.leaderManager(); m != nil && m.lead != nil && c.linked(m.node, n) {
+		m.lead.exited(c.byName[n.name], task, e.reason, e.ok)
+		return
+	}
+	n.exited[task] = e
+	n.dirty = true
+}
