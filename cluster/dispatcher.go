@@ -34,7 +34,7 @@ type dispatcher struct {
 	expiry     []deadline      // heartbeat deadlines, in the order they fall due
 	heard      map[int]bool    // nodes heard from that the store does not count as ready
 	resync     map[int]bool    // nodes whose session started: compare what they run
-	deliveries map[string]bool // tasks whose node must start or stop them
+	deliveries idSet           // tasks whose node must start or stop them
 	delayed    delayQueue      // tasks waiting out their restart delay
 	orphans    []deadline      // down nodes, by when their tasks become orphaned
 	reports    []report        // containers that exited, as their nodes reported
@@ -70,7 +70,6 @@ func (d *dispatcher) init(l *leader) {
 	d.l = l
 	d.heard = map[int]bool{}
 	d.resync = map[int]bool{}
-	d.deliveries = map[string]bool{}
 	d.grow()
 	self := l.c.byName[l.m.node.name]
 	d.session[self] = true
@@ -120,7 +119,7 @@ func (d *dispatcher) exited(i int, task, reason string, exitOK bool) {
 
 // deliver notes that a task's node must act on it.
 func (d *dispatcher) deliver(t *Task) {
-	d.deliveries[t.ID] = true
+	d.deliveries.add(t.ID)
 }
 
 func (d *dispatcher) watchOrphans(rec *NodeRecord) {
@@ -208,15 +207,9 @@ func (l *leader) dispatch(b *batch) {
 	}
 
 	for d.delayed.Len() > 0 && d.delayed.items[0].at <= c.now {
-		d.deliveries[heap.Pop(&d.delayed).(delayed).task] = true
+		d.deliveries.add(heap.Pop(&d.delayed).(delayed).task)
 	}
-	ids := make([]string, 0, len(d.deliveries))
-	for id := range d.deliveries {
-		ids = append(ids, id)
-	}
-	slices.SortFunc(ids, compareTaskIDs)
-	clear(d.deliveries)
-	for _, id := range ids {
+	for _, id := range d.deliveries.take() {
 		if t := s.Tasks[id]; t != nil {
 			l.act(b, t)
 		}

@@ -23,8 +23,8 @@ func (l *leader) reconcileGlobal(b *batch, spec *ServiceSpec) {
 		l.globalOnNode(b, spec, name)
 	}
 	// Tasks of nodes that left the swarm.
-	for key := range l.s.slots[spec.Name] {
-		if l.s.Nodes[key.node] == nil {
+	for _, key := range l.s.slotKeys(spec.Name) {
+		if key.slot == 0 && l.s.Nodes[key.node] == nil {
 			if cur := l.current(b, spec.Name, key); cur != nil {
 				b.stop(cur, TaskOrphaned, reasonGone, true)
 			}
@@ -51,7 +51,7 @@ func (l *leader) globalOnNode(b *batch, spec *ServiceSpec, name string) {
 	if rec == nil || rec.Status != NodeReady || rec.Availability == Drain || !l.matches(spec, rec) {
 		return
 	}
-	if h := l.s.history(spec.Name, key); len(h) > 0 && h[len(h)-1].Final && h[len(h)-1].Hash == spec.taskHash() &&
+	if h := l.s.history(spec.Name, key); len(h) > 0 && h[len(h)-1].Final && h[len(h)-1].Hash == l.hashOf(spec) &&
 		h[len(h)-1].Reason != reasonDrained && h[len(h)-1].Reason != reasonNoMatch {
 		return // its restart policy gave up on this node
 	}

@@ -28,10 +28,11 @@ type leader struct {
 
 	dispatcher
 	restarts restartHistory
+	hashes   map[*ServiceSpec]uint64 // taskHash of the store's specs, which are replaced, never changed
 
 	dirtyServices map[string]bool
 	dirtyNodes    map[string]bool
-	failedTasks   map[string]bool // tasks that ended while meant to run: the restart supervisor's
+	failedTasks   idSet           // tasks that ended while meant to run: the restart supervisor's
 	pending       map[string]bool // tasks waiting for a node
 	schedule      bool            // something changed that may let a pending task be placed
 	prune         map[string]bool // tasks whose slot holds more than historyLimit tasks: the reaper's
@@ -53,10 +54,10 @@ func newLeader(c *Cluster, m *manager) *leader {
 		c: c, m: m, s: m.store,
 		dirtyServices: map[string]bool{},
 		dirtyNodes:    map[string]bool{},
-		failedTasks:   map[string]bool{},
 		pending:       map[string]bool{},
 		prune:         map[string]bool{},
 		restarts:      restartHistory{},
+		hashes:        map[*ServiceSpec]uint64{},
 	}
 	l.dispatcher.init(l)
 	// The swarm's first leader is the one `docker swarm init` made: every
@@ -94,6 +95,7 @@ func (l *leader) stop() {
 // The watcher: what applying a committed entry changed.
 
 func (l *leader) serviceChanged(name string) {
+	clear(l.hashes)
 	l.dirtyServices[name] = true
 	l.schedule = true
 	l.wake()
@@ -115,7 +117,7 @@ func (l *leader) taskChanged(t *Task) {
 	case t.State == TaskPending && t.Active():
 		l.pending[t.ID] = true
 	case t.Active() && (t.State == TaskFailed || t.State == TaskRejected):
-		l.failedTasks[t.ID] = true
+		l.failedTasks.add(t.ID)
 		delete(l.pending, t.ID)
 	default:
 		delete(l.pending, t.ID)
@@ -130,6 +132,42 @@ func (l *leader) taskChanged(t *Task) {
 		l.deliver(t)
 	}
 	l.wake()
+}
+
+// hashOf is spec.taskHash, computed once per spec.
+func (l *leader) hashOf(spec *ServiceSpec) uint64 {
+	h, ok := l.hashes[spec]
+	if !ok {
+		h = spec.taskHash()
+		l.hashes[spec] = h
+	}
+	return h
+}
+
+// idSet is a set of task IDs that remembers the order they were added in:
+// the order committed entries touched them, the same in every run, so it
+// needs no sorting.
+type idSet struct {
+	order []string
+	in    map[string]bool
+}
+
+func (s *idSet) add(id string) {
+	if s.in == nil {
+		s.in = map[string]bool{}
+	}
+	if !s.in[id] {
+		s.in[id] = true
+		s.order = append(s.order, id)
+	}
+}
+
+// take returns the members in order and empties the set.
+func (s *idSet) take() []string {
+	out := s.order
+	s.order = nil
+	clear(s.in)
+	return out
 }
 
 // wake queues a flush soon.

@@ -84,12 +84,8 @@ func (l *leader) nodeTasks(b *batch, name string) {
 // that the rest stay balanced over the nodes.
 func (l *leader) reconcileReplicated(b *batch, spec *ServiceSpec) {
 	s := l.s
-	hash := spec.taskHash()
-	keys := make([]slotKey, 0, len(s.slots[spec.Name]))
-	for key := range s.slots[spec.Name] {
-		keys = append(keys, key)
-	}
-	slices.SortFunc(keys, func(a, b slotKey) int { return a.slot - b.slot })
+	hash := l.hashOf(spec)
+	keys := s.slotKeys(spec.Name)
 	var active []*Task
 	occupied := map[int]bool{}
 	held := 0
@@ -171,7 +167,7 @@ func (l *leader) createIn(b *batch, spec *ServiceSpec, slot int, node string, ba
 	}
 	ct := base
 	ct.Service, ct.Slot, ct.Node = spec.Name, slot, node
-	ct.Version, ct.Hash, ct.Image = l.s.Versions[spec.Name], spec.taskHash(), spec.Image
+	ct.Version, ct.Hash, ct.Image = l.s.Versions[spec.Name], l.hashOf(spec), spec.Image
 	b.create(&ct)
 }
 

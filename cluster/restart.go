@@ -49,7 +49,7 @@ func (h restartHistory) since(service string, key slotKey, from time.Duration) i
 // superviseRestarts handles the tasks that failed or were rejected.
 func (l *leader) superviseRestarts(b *batch) {
 	s := l.s
-	for _, id := range sortedTaskIDs(l.failedTasks) {
+	for _, id := range l.failedTasks.take() {
 		t := s.Tasks[id]
 		if t == nil || !t.Active() || b.stopped[id] {
 			continue
@@ -58,7 +58,6 @@ func (l *leader) superviseRestarts(b *batch) {
 			l.restartTask(b, t, spec, "", "", causeRestart)
 		}
 	}
-	clear(l.failedTasks)
 }
 
 // restartTask shuts a task down and, if its restart policy allows, creates

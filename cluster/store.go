@@ -30,9 +30,9 @@ type Store struct {
 
 	// slots indexes each service's tasks by slot (or by node, for global
 	// services), oldest first. Derived: rebuilt after decoding.
-	slots map[string]map[slotKey][]*Task
+	slots map[string]*slotIndex
 	// byNode indexes tasks by the node they are assigned to. Derived.
-	byNode map[string]map[string]*Task
+	byNode map[string][]*Task
 	// nodeOrder caches NodeNames; nil when nodes were added or removed.
 	nodeOrder []string
 	// taskOrder caches TaskList; nil when tasks were added, removed or moved.
@@ -63,6 +63,61 @@ func slotKeyFor(slot int, node string) slotKey {
 }
 
 func (t *Task) slotKey() slotKey { return slotKeyFor(t.Slot, t.Node) }
+
+// slotIndex holds one service's tasks: a replicated service's by slot
+// number (slots are small dense numbers), a global service's by node.
+type slotIndex struct {
+	bySlot [][]*Task
+	byNode map[string][]*Task
+}
+
+func (x *slotIndex) get(key slotKey) []*Task {
+	if key.slot > 0 {
+		if key.slot < len(x.bySlot) {
+			return x.bySlot[key.slot]
+		}
+		return nil
+	}
+	return x.byNode[key.node]
+}
+
+func (x *slotIndex) set(key slotKey, tasks []*Task) {
+	if key.slot > 0 {
+		for len(x.bySlot) <= key.slot {
+			x.bySlot = append(x.bySlot, nil)
+		}
+		x.bySlot[key.slot] = tasks
+		return
+	}
+	if x.byNode == nil {
+		x.byNode = map[string][]*Task{}
+	}
+	if len(tasks) == 0 {
+		delete(x.byNode, key.node)
+		return
+	}
+	x.byNode[key.node] = tasks
+}
+
+// keys lists the slots that hold tasks, replicated slots in order, then
+// global ones by node.
+func (x *slotIndex) keys() []slotKey {
+	var out []slotKey
+	for slot, h := range x.bySlot {
+		if len(h) > 0 {
+			out = append(out, slotKey{slot: slot})
+		}
+	}
+	nodes := make([]string, 0, len(x.byNode))
+	for n := range x.byNode {
+		nodes = append(nodes, n)
+	}
+	slices.SortFunc(nodes, compareNodes)
+	for _, n := range nodes {
+		out = append(out, slotKey{node: n})
+	}
+	return out
+}
 
 // NodeRecord is a node as the swarm knows it (`docker node inspect`).
 type NodeRecord struct {
@@ -141,8 +196,21 @@ func (s *ServiceSpec) clone() *ServiceSpec {
 // from the service's, except that a change to placement alone leaves a task
 // whose node still satisfies the new constraints where it is.
 func (s *ServiceSpec) taskHash() uint64 {
+	var e encoder
+	e.str(s.Image)
+	e.int(s.NanoCPUs)
+	e.int(s.MemoryBytes)
+	e.uint(uint64(len(s.HostPorts)))
+	for _, p := range s.HostPorts {
+		e.uint(uint64(p))
+	}
+	e.uint(s.ForceUpdate)
+	e.str(s.Restart.Condition)
+	e.dur(s.Restart.Delay)
+	e.int(int64(s.Restart.MaxAttempts))
+	e.dur(s.Restart.Window)
 	h := fnv.New64a()
-	fmt.Fprintf(h, "%s|%d|%d|%v|%d|%+v", s.Image, s.NanoCPUs, s.MemoryBytes, s.HostPorts, s.ForceUpdate, s.Restart)
+	h.Write(e.b)
 	return h.Sum64()
 }
 
@@ -238,8 +306,8 @@ func newStore() *Store {
 		Previous: map[string]*ServiceSpec{},
 		Updates:  map[string]*UpdateStatus{},
 		Tasks:    map[string]*Task{},
-		slots:    map[string]map[slotKey][]*Task{},
-		byNode:   map[string]map[string]*Task{},
+		slots:    map[string]*slotIndex{},
+		byNode:   map[string][]*Task{},
 	}
 }
 
@@ -287,8 +355,8 @@ func decodeStore(b []byte) (*Store, error) {
 }
 
 func (s *Store) reindex() {
-	s.slots = map[string]map[slotKey][]*Task{}
-	s.byNode = map[string]map[string]*Task{}
+	s.slots = map[string]*slotIndex{}
+	s.byNode = map[string][]*Task{}
 	s.taskOrder = nil
 	for _, t := range s.TaskList() {
 		s.index(t)
@@ -296,19 +364,15 @@ func (s *Store) reindex() {
 }
 
 func (s *Store) index(t *Task) {
-	bySlot := s.slots[t.Service]
-	if bySlot == nil {
-		bySlot = map[slotKey][]*Task{}
-		s.slots[t.Service] = bySlot
+	x := s.slots[t.Service]
+	if x == nil {
+		x = &slotIndex{}
+		s.slots[t.Service] = x
 	}
-	bySlot[t.slotKey()] = append(bySlot[t.slotKey()], t)
+	key := t.slotKey()
+	x.set(key, append(x.get(key), t))
 	if t.Node != "" {
-		on := s.byNode[t.Node]
-		if on == nil {
-			on = map[string]*Task{}
-			s.byNode[t.Node] = on
-		}
-		on[t.ID] = t
+		s.byNode[t.Node] = append(s.byNode[t.Node], t)
 	}
 }
 
@@ -322,37 +386,36 @@ func (s *Store) addTask(t *Task) {
 // depend on its node; a global task is created with its node already set.
 func (s *Store) assign(t *Task, node string) {
 	t.Node = node
-	on := s.byNode[node]
-	if on == nil {
-		on = map[string]*Task{}
-		s.byNode[node] = on
-	}
-	on[t.ID] = t
+	s.byNode[node] = append(s.byNode[node], t)
 }
 
 func (s *Store) removeTask(t *Task) {
 	delete(s.Tasks, t.ID)
-	if bySlot := s.slots[t.Service]; bySlot != nil {
+	same := func(o *Task) bool { return o == t }
+	if x := s.slots[t.Service]; x != nil {
 		key := t.slotKey()
-		bySlot[key] = slices.DeleteFunc(bySlot[key], func(o *Task) bool { return o == t })
-		if len(bySlot[key]) == 0 {
-			delete(bySlot, key)
-		}
+		x.set(key, slices.DeleteFunc(x.get(key), same))
 	}
-	if on := s.byNode[t.Node]; on != nil {
-		delete(on, t.ID)
+	if t.Node != "" {
+		s.byNode[t.Node] = slices.DeleteFunc(s.byNode[t.Node], same)
+		if len(s.byNode[t.Node]) == 0 {
+			delete(s.byNode, t.Node)
+		}
 	}
 	s.taskOrder = nil
 }
 
 // history returns a slot's tasks, oldest first. The slice is shared.
 func (s *Store) history(service string, key slotKey) []*Task {
-	return s.slots[service][key]
+	if x := s.slots[service]; x != nil {
+		return x.get(key)
+	}
+	return nil
 }
 
 // current returns the newest task of a slot meant to run, or nil.
 func (s *Store) current(service string, key slotKey) *Task {
-	h := s.slots[service][key]
+	h := s.history(service, key)
 	for i := len(h) - 1; i >= 0; i-- {
 		if h[i].Active() {
 			return h[i]
@@ -361,23 +424,30 @@ func (s *Store) current(service string, key slotKey) *Task {
 	return nil
 }
 
+// slotKeys lists a service's slots that hold tasks, in order.
+func (s *Store) slotKeys(service string) []slotKey {
+	if x := s.slots[service]; x != nil {
+		return x.keys()
+	}
+	return nil
+}
+
 // serviceTasks returns a service's tasks in TaskList order.
 func (s *Store) serviceTasks(service string) []*Task {
-	var out []*Task
-	for _, h := range s.slots[service] {
-		out = append(out, h...)
+	x := s.slots[service]
+	if x == nil {
+		return nil
 	}
-	sortTasks(out)
+	var out []*Task
+	for _, key := range x.keys() {
+		out = append(out, x.get(key)...)
+	}
 	return out
 }
 
 // tasksOn returns the tasks assigned to a node, in TaskList order.
 func (s *Store) tasksOn(node string) []*Task {
-	on := s.byNode[node]
-	out := make([]*Task, 0, len(on))
-	for _, t := range on {
-		out = append(out, t)
-	}
+	out := slices.Clone(s.byNode[node])
 	sortTasks(out)
 	return out
 }

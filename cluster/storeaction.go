@@ -385,6 +385,10 @@ func (a *createTask) apply(s *Store, ctx *applyContext) {
 		t.State, t.Reason = TaskPending, a.Reason
 	}
 	s.addTask(t)
+	s.taskChanged(t)
+	if !ctx.report {
+		return
+	}
 	switch {
 	case a.Pending:
 		ctx.emit(EventTaskPending, a.Node, "%s pending: %s", t.Name(), a.Reason)
@@ -395,9 +399,8 @@ func (a *createTask) apply(s *Store, ctx *applyContext) {
 	case a.Cause == causeUpdate || a.Cause == causeStartFirst:
 		ctx.emit(EventTaskPlaced, a.Node, "%s updated to version %d on %s", t.Name(), t.Version, a.Node)
 	default:
-		ctx.emit(EventTaskPlaced, a.Node, "%s placed on %s", t.Name(), a.Node)
+		ctx.effects = append(ctx.effects, effect{EventTaskPlaced, a.Node, t.Name() + " placed on " + a.Node})
 	}
-	s.taskChanged(t)
 }
 
 // slotTaken reports whether a slot already has a task meant to run. A

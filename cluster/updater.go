@@ -39,7 +39,7 @@ func (l *leader) dirty(t *Task, spec *ServiceSpec, hash uint64) bool {
 func (l *leader) updateService(b *batch, spec *ServiceSpec, u *UpdateStatus) {
 	s, name := l.s, spec.Name
 	cfg := spec.Update
-	hash := spec.taskHash()
+	hash := l.hashOf(spec)
 	rollback := u.State == UpdateRollbackStarted
 	now := b.ms()
 
@@ -125,7 +125,7 @@ func (l *leader) createBeside(b *batch, spec *ServiceSpec, t *Task) {
 		return
 	}
 	b.create(&createTask{Service: spec.Name, Slot: t.Slot, Node: globalNode(t), Version: l.s.Versions[spec.Name],
-		Hash: spec.taskHash(), Image: spec.Image, Cause: causeStartFirst, Replaces: t.Node})
+		Hash: l.hashOf(spec), Image: spec.Image, Cause: causeStartFirst, Replaces: t.Node})
 }
 
 // globalNode is the node a global task's replacement must run on.
