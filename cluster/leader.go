@@ -102,6 +102,9 @@ func (l *leader) serviceChanged(name string) {
 }
 
 func (l *leader) nodeChanged(name string) {
+	if rec := l.s.Nodes[name]; rec != nil && rec.Status == NodeDown {
+		l.watchOrphans(rec)
+	}
 	l.dirtyNodes[name] = true
 	l.schedule = true
 	l.wake()

@@ -18,6 +18,10 @@ type Snapshot struct {
 	Services []ServiceView
 	Tasks    []Task // the desired state's tasks, history included
 	Cut      [][2]string
+	// LocalCopy names the manager whose store the picture shows when no
+	// manager leads: Docker answers every command with ErrNoLeader then,
+	// and this is only that manager's local copy. "" while a leader exists.
+	LocalCopy string
 }
 
 // Quorum is Raft's arithmetic applied to what is alive now.
@@ -111,6 +115,9 @@ func (c *Cluster) Snapshot() Snapshot {
 	s := v.store
 	lead := c.leaderManager()
 	snap := Snapshot{At: c.now, Leader: c.leader, Term: c.leaderTerm}
+	if lead == nil {
+		snap.LocalCopy = v.node.name
+	}
 
 	snap.Quorum = c.quorum(v)
 
@@ -193,6 +200,16 @@ func (c *Cluster) Snapshot() Snapshot {
 		snap.Zones = append(snap.Zones, Zone{Name: z, Nodes: zoneNodes[i]})
 	}
 	return snap
+}
+
+// Inspect is what Docker's read commands (`docker node ls`, `docker service
+// ls`, `docker service ps`) see: the leader's state, or without a leader
+// Docker's error. Snapshot still shows a manager's local copy then.
+func (c *Cluster) Inspect() (Snapshot, error) {
+	if c.leaderManager() == nil {
+		return Snapshot{}, ErrNoLeader
+	}
+	return c.Snapshot(), nil
 }
 
 // Converged reports whether the swarm has a leader with a quorum, no
