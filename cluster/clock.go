@@ -31,64 +31,85 @@ type timed struct {
 	exitOK bool   // evTaskExit: the container exits with status 0
 }
 
+// queue is a binary heap of small keys, (time, sequence) and a slot in a
+// slab that holds the events themselves: sifting moves 16 bytes, not a
+// whole event, and a popped event's slot is reused.
 type queue struct {
-	items []timed
-	seq   uint64
+	keys []qkey
+	slab []timed
+	free []int32
+	seq  uint64
 }
 
-func (q *queue) Len() int { return len(q.items) }
+type qkey struct {
+	at   time.Duration
+	seq  uint64 // the low 32 bits hold the slab slot; the order is that of the high bits
+	slot int32
+}
 
-func (q *queue) less(i, j int) bool {
-	a, b := &q.items[i], &q.items[j]
-	if a.at != b.at {
-		return a.at < b.at
+func (q *queue) Len() int { return len(q.keys) }
+
+func (k qkey) less(o qkey) bool {
+	if k.at != o.at {
+		return k.at < o.at
 	}
-	return a.seq < b.seq
+	return k.seq < o.seq
 }
 
 func (q *queue) push(e timed) {
 	q.seq++
 	e.seq = q.seq
-	q.items = append(q.items, e)
-	i := len(q.items) - 1
+	var slot int32
+	if n := len(q.free); n > 0 {
+		slot = q.free[n-1]
+		q.free = q.free[:n-1]
+		q.slab[slot] = e
+	} else {
+		slot = int32(len(q.slab))
+		q.slab = append(q.slab, e)
+	}
+	q.keys = append(q.keys, qkey{at: e.at, seq: e.seq, slot: slot})
+	i := len(q.keys) - 1
 	for i > 0 {
 		parent := (i - 1) / 2
-		if !q.less(i, parent) {
+		if !q.keys[i].less(q.keys[parent]) {
 			break
 		}
-		q.items[i], q.items[parent] = q.items[parent], q.items[i]
+		q.keys[i], q.keys[parent] = q.keys[parent], q.keys[i]
 		i = parent
 	}
 }
 
 // peek returns the time of the next event; ok is false when there is none.
 func (q *queue) peek() (time.Duration, bool) {
-	if len(q.items) == 0 {
+	if len(q.keys) == 0 {
 		return 0, false
 	}
-	return q.items[0].at, true
+	return q.keys[0].at, true
 }
 
 func (q *queue) pop() timed {
-	top := q.items[0]
-	last := len(q.items) - 1
-	q.items[0] = q.items[last]
-	q.items[last] = timed{} // drop the message reference
-	q.items = q.items[:last]
-	i, n := 0, len(q.items)
+	top := q.keys[0]
+	last := len(q.keys) - 1
+	q.keys[0] = q.keys[last]
+	q.keys = q.keys[:last]
+	i, n := 0, len(q.keys)
 	for {
 		l, r, small := 2*i+1, 2*i+2, i
-		if l < n && q.less(l, small) {
+		if l < n && q.keys[l].less(q.keys[small]) {
 			small = l
 		}
-		if r < n && q.less(r, small) {
+		if r < n && q.keys[r].less(q.keys[small]) {
 			small = r
 		}
 		if small == i {
 			break
 		}
-		q.items[i], q.items[small] = q.items[small], q.items[i]
+		q.keys[i], q.keys[small] = q.keys[small], q.keys[i]
 		i = small
 	}
-	return top
+	e := q.slab[top.slot]
+	q.slab[top.slot] = timed{} // drop the message reference
+	q.free = append(q.free, top.slot)
+	return e
 }

@@ -31,6 +31,7 @@ type leader struct {
 	hashes   map[*ServiceSpec]uint64 // taskHash of the store's specs, which are replaced, never changed
 
 	dirtyServices map[string]bool
+	updating      map[string]bool // services with a rolling update in progress: the updater's
 	dirtyNodes    map[string]bool
 	failedTasks   idSet           // tasks that ended while meant to run: the restart supervisor's
 	pending       map[string]bool // tasks waiting for a node
@@ -53,6 +54,7 @@ func newLeader(c *Cluster, m *manager) *leader {
 	l := &leader{
 		c: c, m: m, s: m.store,
 		dirtyServices: map[string]bool{},
+		updating:      map[string]bool{},
 		dirtyNodes:    map[string]bool{},
 		pending:       map[string]bool{},
 		prune:         map[string]bool{},
@@ -75,6 +77,9 @@ func (l *leader) scan() {
 	s := l.s
 	for name := range s.Services {
 		l.dirtyServices[name] = true
+		if s.Updates[name].active() {
+			l.updating[name] = true
+		}
 	}
 	for name := range s.Nodes {
 		l.dirtyNodes[name] = true
@@ -96,6 +101,9 @@ func (l *leader) stop() {
 
 func (l *leader) serviceChanged(name string) {
 	clear(l.hashes)
+	if l.s.Updates[name].active() {
+		l.updating[name] = true
+	}
 	l.dirtyServices[name] = true
 	l.schedule = true
 	l.wake()

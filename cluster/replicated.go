@@ -21,6 +21,9 @@ const (
 // updated, removed).
 func (l *leader) orchestrate(b *batch) {
 	s := l.s
+	if len(l.dirtyNodes) == 0 && len(l.dirtyServices) == 0 {
+		return
+	}
 	nodes := make([]string, 0, len(l.dirtyNodes))
 	for name := range l.dirtyNodes {
 		nodes = append(nodes, name)

@@ -1,5 +1,10 @@
 package cluster
 
+import (
+	"maps"
+	"slices"
+)
+
 // The updater rolls a service's tasks onto its new spec, as swarmkit's
 // orchestrator/update does:
 //
@@ -20,9 +25,14 @@ package cluster
 // update moves every rolling update in progress along by at most a batch.
 func (l *leader) update(b *batch) {
 	s := l.s
-	for _, name := range s.ServiceNames() {
-		if u := s.Updates[name]; u.active() {
+	if len(l.updating) == 0 {
+		return
+	}
+	for _, name := range slices.Sorted(maps.Keys(l.updating)) {
+		if u := s.Updates[name]; u.active() && s.Services[name] != nil {
 			l.updateService(b, s.Services[name], u)
+		} else {
+			delete(l.updating, name)
 		}
 	}
 }
