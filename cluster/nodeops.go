@@ -224,6 +224,7 @@ func (m *manager) applyChange(e raft.Entry, report bool) {
 	if rec == nil {
 		return
 	}
+	defer s.nodeChanged(name) // the orchestrators see the new role
 	if ch.Op == raft.AddVoter {
 		rec.Role, rec.RaftID = RoleManager, ch.Node
 		if report {

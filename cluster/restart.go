@@ -16,9 +16,11 @@ import (
 //     that went down or was drained. On-failure: a container that exited 0
 //     is not restarted. Any: everything comes back.
 //   - Max attempts: with no window, a slot is restarted at most MaxAttempts
-//     times for failures; with a window, at most MaxAttempts times within
-//     any window, counted from the restarts this leader made (swarmkit keeps
-//     this history in the leader's memory too).
+//     times; with a window, at most MaxAttempts times within any window.
+//     Every restart counts, a task lost with its node as much as a crash
+//     (Supervisor.RecordRestartHistory), and the count starts again when the
+//     service's spec changes. The windowed history lives in the leader's
+//     memory, as in swarmkit; the total is kept on the tasks (Attempt).
 //
 // A slot the policy gives up on keeps its number (Task.Final), so scaling
 // does not bring it back behind the policy's back.
@@ -64,17 +66,16 @@ func (l *leader) superviseRestarts(b *batch) {
 // its replacement. state, when set, is the old task's new observed state;
 // reason, when set, says why it stops.
 func (l *leader) restartTask(b *batch, t *Task, spec *ServiceSpec, reason, state string, cause uint8) {
-	should := l.shouldRestart(b, t, spec, cause)
+	should := l.shouldRestart(b, t, spec)
 	b.stop(t, state, reason, !should)
 	if !should {
 		return
 	}
-	key := t.slotKey()
-	next := createTask{Cause: cause, Replaces: t.Node, Attempt: t.Attempt}
-	if cause == causeRestart {
-		next.Attempt++
-		l.restarts.record(t.Service, key, b.now)
+	next := createTask{Cause: cause, Replaces: t.Node, Attempt: 1}
+	if t.Hash == l.hashOf(spec) {
+		next.Attempt = t.Attempt + 1
 	}
+	l.restarts.record(t.Service, t.slotKey(), b.now)
 	if rec := l.s.Nodes[t.Node]; rec == nil || rec.Availability != Drain {
 		next.Delay = spec.Restart.Delay.Milliseconds()
 	}
@@ -91,7 +92,7 @@ func (l *leader) restartTask(b *batch, t *Task, spec *ServiceSpec, reason, state
 
 // shouldRestart applies the restart policy to a task that ended or was
 // lost.
-func (l *leader) shouldRestart(b *batch, t *Task, spec *ServiceSpec, cause uint8) bool {
+func (l *leader) shouldRestart(b *batch, t *Task, spec *ServiceSpec) bool {
 	p := spec.Restart
 	switch p.Condition {
 	case "none":
@@ -101,7 +102,7 @@ func (l *leader) shouldRestart(b *batch, t *Task, spec *ServiceSpec, cause uint8
 			return false
 		}
 	}
-	if p.MaxAttempts == 0 || cause != causeRestart {
+	if p.MaxAttempts == 0 || t.Hash != l.hashOf(spec) {
 		return true
 	}
 	if p.Window == 0 {

@@ -1,0 +1,269 @@
+package cluster
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// These tests reproduce swarmkit's orchestrator tests (moby/swarmkit,
+// manager/orchestrator/...): each names the test whose behaviour it holds
+// the simulator to.
+
+// replicated/replicated_test.go TestReplicatedScaleDown: scaling down
+// removes tasks from the nodes with the most copies, keeps the lower slots
+// on a node, and removes tasks that are not running before running ones.
+func TestScaleDownOrder(t *testing.T) {
+	task := func(id, node, state string, slot int) *Task {
+		return &Task{ID: id, Node: node, State: state, Slot: slot, Desired: TaskRunning}
+	}
+	tasks := []*Task{
+		task("task1", "node1", TaskAssigned, 1), // starting, not running yet
+		task("task2", "node2", TaskRunning, 2),
+		task("task3", "node2", TaskRunning, 3),
+		task("task4", "node3", TaskRunning, 4),
+		task("task5", "node3", TaskRunning, 5),
+		task("task6", "node3", TaskRunning, 6),
+	}
+	ids := func(ts []*Task) []string {
+		var out []string
+		for _, t := range ts {
+			out = append(out, t.ID)
+		}
+		slices.Sort(out)
+		return out
+	}
+	for _, tc := range []struct {
+		name    string
+		from    []*Task
+		keep    int
+		removed []string
+	}{
+		{"6 to 4: node3 gives two, keeping its lowest slot", tasks, 4, []string{"task5", "task6"}},
+		{"4 to 2: the task not yet running goes, then balance", tasks[:4], 2, []string{"task1", "task3"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ids(scaleDownOrder(tc.from)[tc.keep:])
+			if !slices.Equal(got, tc.removed) {
+				t.Errorf("removed %v, want %v", got, tc.removed)
+			}
+		})
+	}
+}
+
+// The same rule end to end: after scaling down, no node holds two more
+// copies than another.
+func TestScaleDownStaysBalanced(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 3, 12)
+	mustApply(t, c, CreateService(service("web", 12)))
+	settle(t, c)
+	mustApply(t, c, ScaleService("web", 6))
+	settle(t, c)
+	counts := map[string]int{}
+	for _, n := range c.Snapshot().Nodes {
+		counts[n.Name] = len(n.Tasks)
+	}
+	lo, hi := 99, 0
+	for _, n := range counts {
+		lo, hi = min(lo, n), max(hi, n)
+	}
+	if hi-lo > 1 {
+		t.Errorf("after scaling 12 to 6 the tasks per node are %v: unbalanced", counts)
+	}
+}
+
+// constraintenforcer TestConstraintEnforcer: a node that stops satisfying
+// a running task's constraints has the task rejected ("assigned node no
+// longer meets constraints"), and the orchestrator replaces it where the
+// constraints hold, or leaves it pending with the reason. Replicated and
+// global services alike.
+func TestConstraintEnforcer(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 2, 13)
+	mustApply(t, c, UpdateNode("w1", NodeChange{LabelAdd: map[string]string{"disk": "ssd"}}))
+	mustApply(t, c, UpdateNode("w2", NodeChange{LabelAdd: map[string]string{"disk": "ssd"}}))
+	db := service("db", 2)
+	db.Constraints = []string{"node.labels.disk==ssd"}
+	agent := service("agent", 0)
+	agent.Mode, agent.Constraints = ModeGlobal, []string{"node.labels.disk==ssd"}
+	mustApply(t, c, CreateServices(db, agent))
+	settle(t, c)
+	if got := len(tasksOn(c, "w1")); got == 0 {
+		t.Fatal("w1 runs nothing; the test needs its tasks")
+	}
+
+	mustApply(t, c, UpdateNode("w1", NodeChange{LabelRm: []string{"disk"}}))
+	mustRun(t, c, 20*time.Second)
+	if got := tasksOn(c, "w1"); len(got) != 0 {
+		t.Errorf("w1 still runs %v after losing the label the tasks need", got)
+	}
+	rejected := 0
+	for _, tk := range c.Snapshot().Tasks {
+		if tk.Node == "w1" && tk.State == TaskRejected && tk.Reason == reasonRejected {
+			rejected++
+		}
+	}
+	if rejected == 0 {
+		t.Error("no task on w1 was rejected by the constraint enforcer")
+	}
+	if db := serviceView(t, c, "db"); db.Running != 2 || db.PerZone["b"] != 2 {
+		t.Errorf("db runs %d (%v), want both on w2 in zone b", db.Running, db.PerZone)
+	}
+	if agent := serviceView(t, c, "agent"); agent.Running != 1 || agent.Desired != 1 {
+		t.Errorf("agent runs %d of %d, want 1 of 1 (on w2 only)", agent.Running, agent.Desired)
+	}
+
+	// No node satisfies the constraints any more: the replacement waits.
+	mustApply(t, c, UpdateNode("w2", NodeChange{LabelRm: []string{"disk"}}))
+	mustRun(t, c, 20*time.Second)
+	db2 := serviceView(t, c, "db")
+	if db2.Running != 0 || db2.Pending != 2 || len(db2.Reasons) == 0 || !strings.Contains(db2.Reasons[0], "scheduling constraints not satisfied") {
+		t.Errorf("db: %d running, %d pending, reasons %q; want 0, 2, constraints not satisfied", db2.Running, db2.Pending, db2.Reasons)
+	}
+}
+
+// The enforcer also reacts to a role change: a task constrained to workers
+// leaves a node promoted to manager.
+func TestConstraintEnforcerOnPromotion(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 2, 14)
+	spec := service("batch", 2)
+	spec.Constraints = []string{"node.role==worker"}
+	mustApply(t, c, CreateService(spec))
+	settle(t, c)
+	if len(tasksOn(c, "w1")) == 0 {
+		t.Fatal("w1 runs nothing; the test needs its task")
+	}
+	mustApply(t, c, Promote("w1"))
+	mustRun(t, c, 20*time.Second)
+	if got := tasksOn(c, "w1"); len(got) != 0 {
+		t.Errorf("the promoted w1 still runs %v, constrained to workers", got)
+	}
+	if b := serviceView(t, c, "batch"); b.Running != 2 {
+		t.Errorf("batch runs %d of 2", b.Running)
+	}
+}
+
+// replicated/restart_test.go TestOrchestratorRestartOnNone and
+// TestOrchestratorRestartOnFailure, plus drain_test.go TestDrain with
+// condition none: what each condition brings back.
+func TestRestartConditions(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		condition string
+		image     string
+		event     func(c *Cluster) error
+		wantBack  bool
+	}{
+		{"any restarts a crash", "any", "fail", nil, true},
+		{"any restarts a finished job", "any", "done", nil, true},
+		{"on-failure restarts a crash", "on-failure", "fail", nil, true},
+		{"on-failure leaves a job that exited 0", "on-failure", "done", nil, false},
+		{"none leaves a crash", "none", "fail", nil, false},
+		{"none leaves a task lost with its node", "none", "nginx", func(c *Cluster) error { return c.Apply(Kill("w1")) }, false},
+		{"none leaves a task of a drained node", "none", "nginx", func(c *Cluster) error {
+			return c.Apply(UpdateNode("w1", NodeChange{Availability: Drain}))
+		}, false},
+		{"any moves a task lost with its node", "any", "nginx", func(c *Cluster) error { return c.Apply(Kill("w1")) }, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newTestCluster(t, "1", 1, 15)
+			mustApply(t, c, UpdateNode("m1", NodeChange{Availability: Pause})) // everything lands on w1
+			spec := service("app", 1)
+			spec.Image, spec.Restart.Condition, spec.Restart.Delay = tc.image, tc.condition, time.Second
+			mustApply(t, c, CreateService(spec))
+			mustRun(t, c, time.Second)
+			if tc.event != nil {
+				mustApply(t, c, UpdateNode("m1", NodeChange{Availability: Active}))
+				if err := tc.event(c); err != nil {
+					t.Fatal(err)
+				}
+			}
+			mustRun(t, c, 40*time.Second)
+			tasks := 0
+			for _, tk := range c.Snapshot().Tasks {
+				if tk.Service == "app" {
+					tasks++
+				}
+			}
+			if back := tasks > 1; back != tc.wantBack {
+				t.Errorf("%d tasks for app.1, replaced: %v, want %v", tasks, back, tc.wantBack)
+			}
+		})
+	}
+}
+
+// replicated/restart_test.go TestOrchestratorRestartMaxAttempts and
+// TestOrchestratorRestartWindow: without a window a slot restarts at most
+// MaxAttempts times; with one, a failure is restarted only while fewer than
+// MaxAttempts restarts fall inside the window before it. A crash loop that
+// fails again inside the window stops there; one whose restart delay is
+// longer than the window goes on.
+func TestRestartMaxAttempts(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		policy  RestartPolicy
+		run     time.Duration
+		minimum int // restarts
+		maximum int
+	}{
+		{"two attempts, no window", RestartPolicy{Condition: "any", Delay: time.Second, MaxAttempts: 2}, 2 * time.Minute, 2, 2},
+		{"failing again inside the window", RestartPolicy{Condition: "any", Delay: time.Second, MaxAttempts: 1, Window: 20 * time.Second}, 2 * time.Minute, 1, 1},
+		{"failing again after the window", RestartPolicy{Condition: "any", Delay: 25 * time.Second, MaxAttempts: 1, Window: 20 * time.Second}, 2 * time.Minute, 4, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newTestCluster(t, "1-1-1", 0, 16)
+			spec := service("crash", 1)
+			spec.Image, spec.Restart = "fail", tc.policy
+			mustApply(t, c, CreateService(spec))
+			mustRun(t, c, tc.run)
+			restarts := 0
+			for _, e := range c.Events() {
+				if e.Kind == EventTaskPlaced && strings.HasPrefix(e.Detail, "crash.1 restarted") {
+					restarts++
+				}
+			}
+			if restarts < tc.minimum || restarts > tc.maximum {
+				t.Errorf("crash.1 restarted %d times in %s, want %d to %d", restarts, tc.run, tc.minimum, tc.maximum)
+			}
+		})
+	}
+}
+
+// orchestrator/task_test.go TestIsTaskDirtyPlacementConstraintsOnly: a
+// constraint change that a task's node does not meet makes it dirty, so
+// the update moves it.
+func TestConstraintChangeMovesOnlyTasksThatNoLongerFit(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 3, 17)
+	mustApply(t, c, CreateService(service("web", 6)))
+	settle(t, c)
+	before := map[string]string{}
+	for _, tk := range c.Snapshot().Tasks {
+		if tk.Active() {
+			before[tk.ID] = tk.Node
+		}
+	}
+	mustApply(t, c, UpdateService("web", func(s *ServiceSpec) {
+		s.Constraints = []string{"node.role==worker"}
+		s.Update.Parallelism = 0
+	}))
+	mustRun(t, c, time.Minute)
+	for _, tk := range c.Snapshot().Tasks {
+		if !tk.Active() {
+			continue
+		}
+		if strings.HasPrefix(tk.Node, "m") {
+			t.Errorf("%s still runs on manager %s", tk.Name(), tk.Node)
+		}
+	}
+	after := map[string]bool{}
+	for _, tk := range c.Snapshot().Tasks {
+		if tk.Active() {
+			after[tk.ID] = true
+		}
+	}
+	for id, node := range before {
+		if strings.HasPrefix(node, "w") && !after[id] {
+			t.Errorf("task %s on worker %s was replaced though it still fits", id, node)
+		}
+	}
+}
