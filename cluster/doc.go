@@ -34,20 +34,35 @@
 //   - Raft messages cross the network with a seeded delay (0.2–1 ms inside a
 //     zone, 1–5 ms between zones), in order per link. A message to a dead
 //     node or across a cut link is lost.
-//   - Every node heartbeats to the leader's dispatcher every 5 s. A leader
-//     that has not heard from a node for 15 s proposes marking it down.
-//   - Once per tick the leader reconciles: nodes down or back, tasks on down
-//     or drained nodes replaced, services scaled, global services given one
-//     task per eligible node, pending tasks scheduled. The result is one
-//     proposal; the next waits until it is applied.
+//   - Every node heartbeats to the leader's dispatcher every 5 s.
+//
+// # The leader
+//
+// While a manager leads, it runs what a swarmkit manager runs while it
+// leads, each part in its own file: the dispatcher (dispatcher.go: node
+// sessions, heartbeats, unknown after a leadership change, down after 15 s
+// of silence, tasks orphaned after 24 h down), the replicated and global
+// orchestrators (replicated.go, global.go, including the constraint
+// enforcer), the restart supervisor (restart.go), the updater (updater.go),
+// the task reaper (reaper.go) and the scheduler's glue (placement.go).
+// None of them walks the swarm on a timer: the leader's store reports every
+// node, service and task an applied entry touched, the parts keep dirty
+// sets and deadlines, and a flush 50 ms after a change (and once per tick
+// for deadlines) turns them into one batch of store actions, proposed to
+// Raft. The next batch waits until that one is applied. A new leader looks
+// at the whole store once.
 //
 // # State
 //
 // Every manager applies committed entries to its own Store; nothing else
-// writes to a Store. Ops check their preconditions when applied, so an entry
-// proposed against an older state (by a deposed leader, say) is skipped the
-// same way on every manager. What actually runs is kept apart, on the nodes:
-// a node starts a task once its assignment is committed and it can hear the
-// leader, loses its tasks when it crashes, and keeps running them while cut
-// off. Snapshot puts the two side by side.
+// writes to a Store. An entry holds typed store actions (storeaction.go),
+// one payload type per kind, encoded compactly (codec.go). Each checks its
+// preconditions when applied, so an entry proposed against an older state
+// (by a deposed leader, say) is skipped the same way on every manager.
+//
+// What actually runs is kept apart, on the nodes: a node starts a task once
+// its assignment is committed and the leader's dispatcher can reach it (and
+// its restart delay is over), loses its tasks when it crashes, and keeps
+// running them while cut off. Snapshot puts the two side by side; Inspect
+// is what Docker's read commands see, which without a leader is an error.
 package cluster
