@@ -292,6 +292,9 @@ func TestZoneLossReschedulesOntoSurvivors(t *testing.T) {
 func transcript(t testing.TB, seed uint64) string {
 	c := newTestCluster(t, "2-2-1", 4, seed)
 	mustApply(t, c, CreateService(ServiceSpec{Name: "web", Replicas: 5, Preferences: []string{"node.labels.zone"}}))
+	// A crash loop keeps failed tasks around for the new leader to find.
+	mustApply(t, c, CreateService(ServiceSpec{Name: "crash", Image: "fail", Replicas: 4, Restart: RestartPolicy{Delay: time.Second}}))
+	mustRun(t, c, 3*time.Second)
 	mustApply(t, c, KillManagers(2))
 	mustRun(t, c, time.Minute)
 	var b strings.Builder

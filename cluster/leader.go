@@ -84,7 +84,7 @@ func (l *leader) scan() {
 	for name := range s.Nodes {
 		l.dirtyNodes[name] = true
 	}
-	for _, t := range s.Tasks {
+	for _, t := range s.TaskList() { // in order: the sets below keep it
 		l.taskChanged(t)
 	}
 	l.schedule = true
