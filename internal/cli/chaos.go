@@ -35,7 +35,7 @@ func parseChaos(args []string) (*chaosArgs, error) {
 	seed := fs.text("seed", strconv.Itoa(scenario.DefaultSeed), "`SEED` the run seeds derive from")
 	replay := fs.text("replay", "", "replay the run with this `RUNSEED`, printing its timeline")
 	swarm := swarmFlags(fs)
-	duration := fs.text("for", scenario.DefaultFor.String(), "simulated `TIME` each schedule runs")
+	duration := fs.text("for", seconds(scenario.DefaultFor), "simulated `TIME` each schedule runs")
 	if err := fs.parse(args); err != nil {
 		return nil, err
 	}

@@ -93,8 +93,41 @@ func (f *flagSet) noArgs(what string) error {
 	return nil
 }
 
-// Help is the usage and the flags, as --help prints it.
-func (f *flagSet) Help() string { return f.usage + f.FlagUsages() }
+// Help is the usage and the flags, as --help prints it: each flag with its
+// placeholder (the word in backquotes in its usage), then what it does and
+// its default; --help last.
+func (f *flagSet) Help() string {
+	type row struct{ left, usage string }
+	var rows []row
+	width := 0
+	add := func(fl *pflag.Flag) {
+		placeholder, usage := pflag.UnquoteUsage(fl)
+		left := "    --" + fl.Name
+		if fl.Shorthand != "" {
+			left = "-" + fl.Shorthand + ", --" + fl.Name
+		}
+		if fl.Value.Type() != "bool" && placeholder != "" {
+			left += " " + placeholder
+		}
+		if d := fl.DefValue; d != "" && d != "false" && d != "[]" && !strings.Contains(usage, "(default") {
+			usage += " (default " + d + ")"
+		}
+		rows = append(rows, row{left, usage})
+		width = max(width, len(left))
+	}
+	f.VisitAll(func(fl *pflag.Flag) {
+		if fl.Name != "help" {
+			add(fl)
+		}
+	})
+	add(f.Lookup("help"))
+	var b strings.Builder
+	b.WriteString(f.usage)
+	for _, r := range rows {
+		fmt.Fprintf(&b, "  %-*s  %s\n", width, r.left, r.usage)
+	}
+	return b.String()
+}
 
 // count reads a whole number from lo to hi given to flag, like "--managers"
 // or "--service web=" (written right before the value). example shows how
@@ -162,3 +195,6 @@ func parseOutput(v string) (json bool, err error) {
 	}
 	return false, fmt.Errorf("--output %s: choose text or json", v)
 }
+
+// seconds writes a whole number of seconds as a user would: 60s.
+func seconds(d time.Duration) string { return strconv.Itoa(int(d.Seconds())) + "s" }

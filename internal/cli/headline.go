@@ -53,8 +53,8 @@ func headlineFlags() (*flagSet, *headlineValues) {
 		globals:      fs.StringArray("global", nil, "a global service `NAME`, one task per node (repeatable)"),
 		kill:         fs.StringArray("kill", nil, "kill a `COUNT` of managers (the leader first, then a seeded choice) or nodes by name, like m1,m3 (repeatable; they add up)"),
 		killAZ:       fs.StringArray("kill-az", nil, "a `ZONE` whose nodes all die (repeatable)"),
-		partition:    fs.StringArray("partition", nil, "cut the network between two sets of zones, like `a|b,c` (once)"),
-		duration:     fs.text("for", scenario.DefaultFor.String(), "simulated `TIME` to run after the failure"),
+		partition:    fs.StringArray("partition", nil, "cut every link between the zones on either side of `A|B`, like a|b,c (once: a second partition would replace the first)"),
+		duration:     fs.text("for", seconds(scenario.DefaultFor), "simulated `TIME` to run after the failure"),
 		seed:         fs.text("seed", strconv.Itoa(scenario.DefaultSeed), "`SEED` of every random choice; the same seed gives the same run"),
 		output:       fs.text("output", "text", "`FORMAT` of the report: text or json"),
 		noColor:      fs.Bool("no-color", false, "plain text without colour (also when NO_COLOR is set)"),
@@ -210,7 +210,7 @@ func (h *headline) failure(spec scenario.Spec) (scenario.Failure, error) {
 		}
 		f.Partition = &p
 	}
-	killedBy := map[string]string{} // node → the flag that kills it
+	killedBy := map[string]string{} // node → the zone flag that kills it
 	for _, z := range h.killAZ {
 		switch {
 		case z == "":
@@ -250,11 +250,12 @@ func (h *headline) failure(spec scenario.Spec) (scenario.Failure, error) {
 					return f, fmt.Errorf("--kill %s: a name is missing; separate names with single commas, like --kill m1,m3", v)
 				case i < 0:
 					return f, fmt.Errorf("--kill %s: there is no node %q; the nodes are %s", v, name, nodeNames(spec, nodes))
+				case slices.Contains(f.Nodes, name):
+					return f, fmt.Errorf("--kill %s: %s is named twice; name each node once", v, name)
 				case killedBy[name] != "":
-					return f, fmt.Errorf("--kill %s: %s is already killed by %s; name each node once", v, name, killedBy[name])
+					return f, fmt.Errorf("--kill %s: %s is in zone %s, which %s already kills; leave it out", v, name, nodes[i].Zone, killedBy[name])
 				}
 				f.Nodes = append(f.Nodes, name)
-				killedBy[name] = "--kill " + v
 			}
 		}
 	}
@@ -263,10 +264,13 @@ func (h *headline) failure(spec scenario.Spec) (scenario.Failure, error) {
 		for _, n := range nodes {
 			if n.Role == cluster.RoleManager && !n.Down {
 				all++
-				if killedBy[n.Name] == "" {
+				if killedBy[n.Name] == "" && !slices.Contains(f.Nodes, n.Name) {
 					left++
 				}
 			}
+		}
+		if f.Managers > left && left == 0 {
+			return f, fmt.Errorf("%s: the other failures already kill every manager; leave it out", strings.Join(counts, " "))
 		}
 		if f.Managers > left {
 			asked := strings.Join(counts, " ")

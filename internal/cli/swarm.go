@@ -14,9 +14,9 @@ type swarmValues struct{ managers, layout, workers *string }
 
 func swarmFlags(fs *flagSet) swarmValues {
 	return swarmValues{
-		managers: fs.text("managers", strconv.Itoa(scenario.DefaultManagers), "`N` manager nodes, the Raft voters (default: the --az layout's, or 3)"),
-		layout:   fs.text("az", "", "managers per zone, like `2-2-1`; zones are named a, b, c, … (default: spread evenly over 3 zones, one per manager below 3)"),
-		workers:  fs.text("workers", strconv.Itoa(scenario.DefaultWorkers), "`N` worker nodes, assigned to zones in blocks: w1, w2, … fill zone a first"),
+		managers: fs.text("managers", strconv.Itoa(scenario.DefaultManagers), "manager nodes, the Raft voters: `N` (default: the --az layout's, or 3)"),
+		layout:   fs.text("az", "", "managers per zone as a `LAYOUT` like 2-2-1; zones are named a, b, c, … (default: spread evenly over 3 zones, one per manager below 3)"),
+		workers:  fs.text("workers", strconv.Itoa(scenario.DefaultWorkers), "worker nodes: `N`, assigned to zones in blocks, w1, w2, … filling zone a first"),
 	}
 }
 
