@@ -106,6 +106,19 @@ func version(info *debug.BuildInfo, ok bool) string {
 	return info.Main.Version
 }
 
+// render writes a command's report: JSON when asked, text otherwise. Only
+// JSON reports a write error, since a half-written object is no report.
+func render(asJSON bool, json func() error, text func()) error {
+	if !asJSON {
+		text()
+		return nil
+	}
+	if err := json(); err != nil {
+		return fmt.Errorf("writing JSON: %w", err)
+	}
+	return nil
+}
+
 // fail reports bad input: one line on stderr.
 func fail(stderr io.Writer, err error) int {
 	fmt.Fprintf(stderr, "swarmsim: %v\n", err)

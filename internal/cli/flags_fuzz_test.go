@@ -49,3 +49,40 @@ func FuzzParseOptions(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSubcommandFlags feeds the chaos and plan parsers arbitrary command
+// lines: a spec or a one-line error, never a panic. (run's parser reads the
+// files it is given, which a fuzzer must not choose; drill.FuzzParse covers
+// what it reads.)
+func FuzzSubcommandFlags(f *testing.F) {
+	for _, seed := range []string{
+		"chaos --runs 5 --seed 3 --az 2-2-1 --workers 3 --for 30s",
+		"chaos --replay 99999999999999999999 extra",
+		"plan --managers 5 --zones 3 --node-failure 0.01 --zone-failure 0.001 --samples 100",
+		"plan --az 2-2-1 --zones 2 --managers 4",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		args := strings.Fields(line)
+		if len(args) == 0 {
+			return
+		}
+		var err error
+		switch args[0] {
+		case "chaos":
+			_, err = parseChaos(args[1:])
+		case "plan":
+			_, err = parsePlan(args[1:])
+		default:
+			return
+		}
+		var help helpText
+		if err == nil || errors.As(err, &help) {
+			return
+		}
+		if msg := err.Error(); strings.Contains(msg, "\n") || msg == "" {
+			t.Errorf("%q: error is not one line: %q", line, msg)
+		}
+	})
+}

@@ -318,12 +318,9 @@ func runHeadline(args []string, stdout, stderr io.Writer, env func(string) strin
 	if err != nil {
 		return simulationFailed(stderr, err)
 	}
-	if h.json {
-		if err := report.HeadlineJSON(stdout, out); err != nil {
-			return fail(stderr, fmt.Errorf("writing JSON: %w", err))
-		}
-	} else {
-		report.Headline(stdout, out, styles(stdout, h.noColor, env), h.views)
+	if err := render(h.json, func() error { return report.HeadlineJSON(stdout, out) },
+		func() { report.Headline(stdout, out, styles(stdout, h.noColor, env), h.views) }); err != nil {
+		return fail(stderr, err)
 	}
 	if out.Verdict != scenario.Holds {
 		return exitFailed

@@ -267,3 +267,22 @@ func TestSameSeedSameBytes(t *testing.T) {
 		t.Error("seeds 1 and 2 gave identical runs")
 	}
 }
+
+// brokenPipe fails every write.
+type brokenPipe struct{}
+
+func (brokenPipe) Write([]byte) (int, error) { return 0, os.ErrClosed }
+
+func TestJSONWriteErrorsAreReported(t *testing.T) {
+	for _, args := range [][]string{
+		{"--kill", "1", "--output", "json"},
+		{"plan", "--output", "json"},
+		{"run", "--output", "json", root + "/examples/zone-loss-3.drill"},
+	} {
+		var stderr strings.Builder
+		code := run(args, strings.NewReader(""), brokenPipe{}, &stderr, noEnv)
+		if code != exitBadInput || !strings.Contains(stderr.String(), "writing JSON: ") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr.String())
+		}
+	}
+}

@@ -140,12 +140,9 @@ func runPlan(args []string, stdout, stderr io.Writer, env func(string) string) i
 	if err != nil {
 		return simulationFailed(stderr, err)
 	}
-	if a.json {
-		if err := report.PlanJSON(stdout, rep); err != nil {
-			return fail(stderr, fmt.Errorf("writing JSON: %w", err))
-		}
-	} else {
-		report.Plan(stdout, rep, styles(stdout, a.noColor, env))
+	if err := render(a.json, func() error { return report.PlanJSON(stdout, rep) },
+		func() { report.Plan(stdout, rep, styles(stdout, a.noColor, env)) }); err != nil {
+		return fail(stderr, err)
 	}
 	if !rep.Agrees() {
 		return exitFailed

@@ -134,12 +134,9 @@ func runDrills(args []string, stdout, stderr io.Writer, env func(string) string)
 		checks += rep.Expectations
 		fmt.Fprintln(text)
 	}
-	if a.json {
-		if err := report.WriteJSON(stdout, report.RunJSON{Drills: reports, Passed: failed == 0}); err != nil {
-			return fail(stderr, fmt.Errorf("writing JSON: %w", err))
-		}
-	} else {
-		t.Summary(len(a.scripts), steps, checks, failed)
+	if err := render(a.json, func() error { return report.WriteJSON(stdout, report.RunJSON{Drills: reports, Passed: failed == 0}) },
+		func() { t.Summary(len(a.scripts), steps, checks, failed) }); err != nil {
+		return fail(stderr, err)
 	}
 	if failed > 0 {
 		return exitFailed

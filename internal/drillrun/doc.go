@@ -22,10 +22,13 @@
 // Docker fails without a leader. Expectations read a snapshot of the swarm as
 // it is now.
 //
-// # Pace
+// # Transcripts and pace
 //
+// A transcript shows a step before what it causes, so Began, when set, is
+// called as each step begins, with the simulated time and the step's line.
 // With Pace set, simulated time advances one second at a time, sleeping Pace
 // of wall time after each, and the events of each second are handed to Paced
 // as they happen, so a teacher can narrate a run. A step's Result then holds
-// only the events Paced has not already been given.
+// only the events Paced has not already been given. Both hooks are the
+// caller's: the runner itself writes nothing.
 package drillrun
