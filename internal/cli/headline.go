@@ -51,7 +51,7 @@ func headlineFlags() (*flagSet, *headlineValues) {
 		swarm:        swarmFlags(fs),
 		services:     fs.StringArray("service", nil, "a replicated service `NAME=REPLICAS`, spread over zones (repeatable)"),
 		globals:      fs.StringArray("global", nil, "a global service `NAME`, one task per node (repeatable)"),
-		kill:         fs.StringArray("kill", nil, "kill a `COUNT` of managers (the leader first, then a seeded choice) or nodes by name, like m1,m3 (repeatable; they add up)"),
+		kill:         fs.StringArray("kill", nil, "kill `N|NAMES`: N managers (the leader first, then a seeded choice), or nodes by name like m1,m3 (repeatable; they add up)"),
 		killAZ:       fs.StringArray("kill-az", nil, "a `ZONE` whose nodes all die (repeatable)"),
 		partition:    fs.StringArray("partition", nil, "cut every link between the zones on either side of `A|B`, like a|b,c (once: a second partition would replace the first)"),
 		duration:     fs.text("for", seconds(scenario.DefaultFor), "simulated `TIME` to run after the failure"),

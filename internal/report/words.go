@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -28,11 +27,3 @@ func managersOver(managers, zones int) string {
 }
 
 func ms(d time.Duration) int64 { return d.Milliseconds() }
-
-func indent(s, prefix string) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	for i, l := range lines {
-		lines[i] = prefix + l
-	}
-	return strings.Join(lines, "\n")
-}
