@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"io"
 	"runtime"
 	"strconv"
@@ -51,6 +52,11 @@ func parseChaos(args []string) (*chaosArgs, error) {
 		return nil, err
 	}
 	if fs.Changed("replay") {
+		for _, f := range []string{"runs", "seed"} {
+			if fs.Changed(f) {
+				return nil, fmt.Errorf("--replay %s runs the one schedule with that run seed; leave out --%s", *replay, f)
+			}
+		}
 		r, err := parseSeed("--replay", *replay)
 		if err != nil {
 			return nil, err

@@ -67,7 +67,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(stri
 			return runPlan(args[1:], stdout, stderr, env)
 		case "help":
 			return help(args[1:], stdout, stderr)
-		case "--version", "version":
+		case "--version":
 			if len(args) > 1 {
 				return fail(stderr, fmt.Errorf("unexpected argument %q; %s takes none", args[1], args[0]))
 			}
@@ -90,7 +90,7 @@ func help(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "run", "shell", "chaos", "plan":
 		return run([]string{args[0], "--help"}, nil, stdout, stderr, func(string) string { return "" })
-	case "help", "--version", "version":
+	case "help", "--version":
 		fmt.Fprint(stdout, headlineHelp())
 		return exitOK
 	}

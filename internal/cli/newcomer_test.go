@@ -162,6 +162,8 @@ func TestSilentlyAcceptedInputsAreRefused(t *testing.T) {
 		{"shell stray argument", []string{"shell", "demo.txt"}, `unexpected argument "demo.txt"`},
 		{"views with json", []string{"--views", "--output", "json"}, "--views prints Docker's tables into the text report"},
 		{"version with an argument", []string{"--version", "x"}, `unexpected argument "x"`},
+		{"replay with runs", []string{"chaos", "--replay", "7", "--runs", "5"}, "--replay 7 runs the one schedule with that run seed; leave out --runs"},
+		{"replay with a seed", []string{"chaos", "--seed", "3", "--replay", "7"}, "leave out --seed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			assertBadInput(t, tc.args, tc.want)
