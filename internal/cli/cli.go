@@ -1,0 +1,152 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+
+	"github.com/muesli/termenv"
+
+	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/report"
+)
+
+// Exit statuses, the same for every command.
+const (
+	exitOK       = 0 // quorum held and every service reached its desired count; every expectation held
+	exitBadInput = 1 // the command line or a file was wrong; nothing ran
+	exitFailed   = 2 // quorum was lost, a service ended short, an expectation failed or an invariant broke
+)
+
+const rootUsage = `swarmsim simulates a Docker Swarm on real etcd Raft and shows what a failure does
+to quorum and to services. The same flags and seed always print the same bytes.
+
+Commands, each with an example:
+  swarmsim [flags]               build a swarm, let it settle, inject a failure, report
+      swarmsim --managers 5 --az 2-2-1 --kill 2
+  swarmsim run FILE.drill...     run drill scripts; exit 0 when every expectation holds
+      swarmsim run examples/zone-loss-5.drill
+  swarmsim shell                 type drill commands one at a time; the picture follows
+      swarmsim shell < demo.txt
+  swarmsim chaos [flags]         random failure schedules under the invariant checker
+      swarmsim chaos --runs 1000 --seed 7 --az 2-2-1
+  swarmsim plan [flags]          where to put your managers, and the odds of losing quorum
+      swarmsim plan --managers 5 --zones 3
+  swarmsim help [COMMAND]        this help, or a command's flags
+      swarmsim help plan
+  swarmsim --version             the version of swarmsim
+      swarmsim --version
+
+Every command starts from the same defaults: 3 managers spread evenly over 3
+zones (one zone per manager below 3), 0 workers, seed 1, 60s of simulated time.
+
+Exit status: 0 when quorum held and every service (or expectation) did, 2 when
+quorum was lost, a service ended short, an expectation failed or an invariant
+broke, 1 for bad input, with one line on stderr saying how to write it.
+`
+
+// Run is the whole program, minus the process: it reads the command line
+// and stdin, writes to stdout and stderr, and returns the exit status.
+// Tests call it directly.
+func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return run(args, stdin, stdout, stderr, os.Getenv)
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "run":
+			return runDrills(args[1:], stdout, stderr, env)
+		case "shell":
+			return runShell(args[1:], stdin, stdout, stderr, env)
+		case "chaos":
+			return runChaos(args[1:], stdout, stderr)
+		case "plan":
+			return runPlan(args[1:], stdout, stderr, env)
+		case "help":
+			return help(args[1:], stdout, stderr)
+		case "--version":
+			if len(args) > 1 {
+				return fail(stderr, fmt.Errorf("unexpected argument %q; %s takes none", args[1], args[0]))
+			}
+			fmt.Fprintf(stdout, "swarmsim %s\n", version(debug.ReadBuildInfo()))
+			return exitOK
+		}
+	}
+	return runHeadline(args, stdout, stderr, env)
+}
+
+// help prints the overview with the headline flags, or a command's help.
+func help(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 1 {
+		return fail(stderr, fmt.Errorf("unexpected argument %q; ask for one command's help, like swarmsim help plan", args[1]))
+	}
+	if len(args) == 0 {
+		fmt.Fprint(stdout, headlineHelp())
+		return exitOK
+	}
+	switch args[0] {
+	case "run", "shell", "chaos", "plan":
+		return run([]string{args[0], "--help"}, nil, stdout, stderr, func(string) string { return "" })
+	case "help", "--version":
+		fmt.Fprint(stdout, headlineHelp())
+		return exitOK
+	}
+	return fail(stderr, fmt.Errorf("there is no command %q; the commands are run, shell, chaos and plan (see swarmsim help)", args[0]))
+}
+
+// version is the module version swarmsim was built from: a release tag when
+// installed with go install …@version, "(devel)" from a work tree.
+func version(info *debug.BuildInfo, ok bool) string {
+	if !ok || info == nil || info.Main.Version == "" {
+		return "(devel)"
+	}
+	return info.Main.Version
+}
+
+// render writes a command's report: JSON when asked, text otherwise. Only
+// JSON reports a write error, since a half-written object is no report.
+func render(asJSON bool, json func() error, text func()) error {
+	if !asJSON {
+		text()
+		return nil
+	}
+	if err := json(); err != nil {
+		return fmt.Errorf("writing JSON: %w", err)
+	}
+	return nil
+}
+
+// fail reports bad input: one line on stderr.
+func fail(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "swarmsim: %v\n", err)
+	return exitBadInput
+}
+
+// simulationFailed reports an error from a simulation: a broken invariant
+// is a failed run (2); anything else is input the simulation refused (1).
+func simulationFailed(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "swarmsim: %v\n", err)
+	var v *cluster.Violation
+	if errors.As(err, &v) {
+		return exitFailed
+	}
+	return exitBadInput
+}
+
+// styles is the one colour decision: plain text with --no-color, when
+// NO_COLOR is set, or when w is not a terminal that shows colour.
+func styles(w io.Writer, noColor bool, env func(string) string) report.Styles {
+	if noColor || env("NO_COLOR") != "" {
+		return report.Plain()
+	}
+	return report.NewStyles(termenv.NewOutput(w, termenv.WithEnvironment(environ(env))).ColorProfile())
+}
+
+// environ gives termenv the environment through env.
+type environ func(string) string
+
+func (e environ) Environ() []string        { return nil }
+func (e environ) Getenv(key string) string { return e(key) }

@@ -1,0 +1,329 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/swarmsim/swarmsim/az"
+	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/report"
+	"github.com/swarmsim/swarmsim/internal/scenario"
+)
+
+// headline is the headline command as its flags ask for it, each flag read
+// and checked on its own. buildSpec then reads the files it names and
+// checks the flags against each other and the swarm.
+type headline struct {
+	swarm        swarmArgs
+	services     []scenario.Service
+	kill         []string // each --kill as given
+	killAZ       []string
+	partition    string // "" when not given
+	duration     time.Duration
+	seed         uint64
+	json         bool
+	noColor      bool
+	check        bool
+	views        bool
+	from         string // --from: docker node inspect output
+	servicesFile string // --services: docker service inspect output
+}
+
+var serviceName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+
+// headlineValues are the headline flags as given.
+type headlineValues struct {
+	swarm                                      swarmValues
+	duration, seed, output, from, servicesFile *string
+	services, globals, kill, killAZ, partition *[]string
+	noColor, check, views                      *bool
+}
+
+func headlineFlags() (*flagSet, *headlineValues) {
+	fs := newFlags("swarmsim", rootUsage+"\nFlags of the headline command:\n")
+	return fs, &headlineValues{
+		swarm:        swarmFlags(fs),
+		services:     fs.StringArray("service", nil, "a replicated service `NAME=REPLICAS`, spread over zones (repeatable)"),
+		globals:      fs.StringArray("global", nil, "a global service `NAME`, one task per node (repeatable)"),
+		kill:         fs.StringArray("kill", nil, "kill `N|NAMES`: N managers (the leader first, then a seeded choice), or nodes by name like m1,m3 (repeatable; they add up)"),
+		killAZ:       fs.StringArray("kill-az", nil, "a `ZONE` whose nodes all die (repeatable)"),
+		partition:    fs.StringArray("partition", nil, "cut every link between the zones on either side of `A|B`, like a|b,c (once: a second partition would replace the first)"),
+		duration:     fs.text("for", seconds(scenario.DefaultFor), "simulated `TIME` to run after the failure"),
+		seed:         fs.text("seed", strconv.Itoa(scenario.DefaultSeed), "`SEED` of every random choice; the same seed gives the same run"),
+		output:       fs.text("output", "text", "`FORMAT` of the report: text or json"),
+		noColor:      fs.Bool("no-color", false, "plain text without colour (also when NO_COLOR is set)"),
+		check:        fs.Bool("check", false, "check Raft's and Swarm's invariants on every step; a violation stops the run"),
+		views:        fs.Bool("views", false, "also print docker node ls, docker service ls and docker service ps as they read after the run"),
+		from:         fs.text("from", "", "build the swarm from `FILE`, the output of docker node inspect $(docker node ls -q)"),
+		servicesFile: fs.text("services", "", "create the services of `FILE`, the output of docker service inspect $(docker service ls -q)"),
+	}
+}
+
+func headlineHelp() string {
+	fs, _ := headlineFlags()
+	return fs.Help()
+}
+
+// parseHeadline reads the headline flags. Errors are one sentence that names
+// the flag and says how to write it.
+func parseHeadline(args []string) (*headline, error) {
+	fs, v := headlineFlags()
+	if err := fs.parse(args); err != nil {
+		return nil, err
+	}
+	if err := fs.noArgs("the headline command takes only flags"); err != nil {
+		return nil, err
+	}
+
+	h := &headline{noColor: *v.noColor, check: *v.check, views: *v.views, from: *v.from, servicesFile: *v.servicesFile}
+	var err error
+	if h.swarm, err = v.swarm.parse(fs); err != nil {
+		return nil, err
+	}
+	if h.from != "" {
+		for _, f := range []string{"managers", "az", "workers"} {
+			if fs.Changed(f) {
+				return nil, fmt.Errorf("--from %s already gives the nodes; leave out --%s", h.from, f)
+			}
+		}
+	}
+	if h.services, err = serviceFlags(*v.services, *v.globals); err != nil {
+		return nil, err
+	}
+	h.kill, h.killAZ = *v.kill, *v.killAZ
+	switch len(*v.partition) {
+	case 0:
+	case 1:
+		h.partition = (*v.partition)[0]
+		if h.partition == "" {
+			return nil, errors.New("--partition needs two sets of zones, like --partition a|b,c")
+		}
+	default:
+		return nil, fmt.Errorf("--partition is given %d times; a partition replaces the one before it, so give one, like --partition a|b,c", len(*v.partition))
+	}
+	if h.duration, err = parseFor(*v.duration); err != nil {
+		return nil, err
+	}
+	if h.seed, err = parseSeed("--seed", *v.seed); err != nil {
+		return nil, err
+	}
+	if h.json, err = parseOutput(*v.output); err != nil {
+		return nil, err
+	}
+	if h.json && h.views {
+		return nil, errors.New("--views prints Docker's tables into the text report; leave it out with --output json, whose services and events say the same")
+	}
+	return h, nil
+}
+
+// serviceFlags reads --service NAME=REPLICAS and --global NAME.
+func serviceFlags(replicated, global []string) ([]scenario.Service, error) {
+	var out []scenario.Service
+	seen := map[string]bool{}
+	add := func(s scenario.Service) error {
+		if seen[s.Name] {
+			return fmt.Errorf("service %s is given twice; name each service once", s.Name)
+		}
+		seen[s.Name] = true
+		out = append(out, s)
+		return nil
+	}
+	for _, s := range replicated {
+		name, n, ok := strings.Cut(s, "=")
+		if !ok || !serviceName.MatchString(name) {
+			return nil, fmt.Errorf("--service %s: write a name and a replica count, like --service web=6", s)
+		}
+		r, err := count("--service "+name+"=", n, 0, scenario.MaxCount, "--service "+name+"=6")
+		if err != nil {
+			return nil, err
+		}
+		if err := add(scenario.Replicated(name, r)); err != nil {
+			return nil, err
+		}
+	}
+	for _, g := range global {
+		if !serviceName.MatchString(g) {
+			return nil, fmt.Errorf("--global %q: write a service name, like --global agent", g)
+		}
+		if err := add(scenario.Global(g)); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// buildSpec reads the files the flags name and checks the flags against
+// each other and against the swarm they describe.
+func (h *headline) buildSpec() (scenario.Spec, error) {
+	spec := scenario.Spec{Seed: h.seed, For: h.duration, Check: h.check}
+	if h.from != "" {
+		s, err := scenario.ImportNodes(h.from)
+		if err != nil {
+			return spec, fmt.Errorf("--from %s: %w", h.from, err)
+		}
+		spec.Layout, spec.Nodes = s.Layout, s.Nodes
+	} else {
+		l, err := h.swarm.layout()
+		if err != nil {
+			return spec, err
+		}
+		spec.Layout = l
+	}
+	if h.servicesFile != "" {
+		imported, err := scenario.ImportServices(h.servicesFile)
+		if err != nil {
+			return spec, fmt.Errorf("--services %s: %w", h.servicesFile, err)
+		}
+		spec.Services = imported
+	}
+	for _, s := range h.services {
+		for _, have := range spec.Services {
+			if have.Name == s.Name {
+				return spec, fmt.Errorf("service %s is given twice (by --services %s and by a flag); name each service once", s.Name, h.servicesFile)
+			}
+		}
+		spec.Services = append(spec.Services, s)
+	}
+	var err error
+	spec.Failure, err = h.failure(spec)
+	return spec, err
+}
+
+// failure reads the failure flags against the swarm. Repeated --kill and
+// --kill-az add up; a node is killed once, so naming it twice, or naming a
+// node whose zone already dies, is refused. A second --partition was
+// refused by parseHeadline, since a partition replaces the one before.
+func (h *headline) failure(spec scenario.Spec) (scenario.Failure, error) {
+	var f scenario.Failure
+	nodes := spec.NodeSpecs()
+	zones := spec.Layout.Names()
+	if h.partition != "" {
+		p, err := az.ParsePartition(h.partition, zones)
+		if err != nil {
+			return f, fmt.Errorf("--partition %s: %w", h.partition, err)
+		}
+		f.Partition = &p
+	}
+	killedBy := map[string]string{} // node → the zone flag that kills it
+	for _, z := range h.killAZ {
+		switch {
+		case z == "":
+			return f, fmt.Errorf("--kill-az needs a zone, like --kill-az %s; the zones are %s", zones[0], strings.Join(zones, ", "))
+		case spec.Layout.Index(z) < 0:
+			return f, fmt.Errorf("--kill-az %s: there is no zone %s; the zones are %s", z, z, strings.Join(zones, ", "))
+		case slices.Contains(f.Zones, z):
+			return f, fmt.Errorf("--kill-az %s is given twice; name each zone once", z)
+		}
+		f.Zones = append(f.Zones, z)
+		for _, n := range nodes {
+			if n.Zone == z {
+				killedBy[n.Name] = "--kill-az " + z
+			}
+		}
+	}
+	var counts []string
+	for _, v := range h.kill {
+		switch {
+		case v == "":
+			return f, errors.New("--kill needs a count or node names, like --kill 2 or --kill m1,m3")
+		case v == "0":
+			return f, errors.New("--kill 0 kills nothing; kill at least 1 manager, like --kill 2, or leave --kill out")
+		case strings.Trim(v, "0123456789") == "" || strings.HasPrefix(v, "-") || strings.HasPrefix(v, "+"):
+			n, err := count("--kill", v, 1, scenario.MaxManagers, "--kill 2, or name the nodes, like --kill m1,m3")
+			if err != nil {
+				return f, err
+			}
+			f.Managers += n
+			counts = append(counts, "--kill "+v)
+		default:
+			for _, name := range strings.Split(v, ",") {
+				name = strings.TrimSpace(name)
+				i := slices.IndexFunc(nodes, func(n cluster.NodeSpec) bool { return n.Name == name })
+				switch {
+				case name == "":
+					return f, fmt.Errorf("--kill %s: a name is missing; separate names with single commas, like --kill m1,m3", v)
+				case i < 0:
+					return f, fmt.Errorf("--kill %s: there is no node %q; the nodes are %s", v, name, nodeNames(spec, nodes))
+				case slices.Contains(f.Nodes, name):
+					return f, fmt.Errorf("--kill %s: %s is named twice; name each node once", v, name)
+				case killedBy[name] != "":
+					return f, fmt.Errorf("--kill %s: %s is in zone %s, which %s already kills; leave it out", v, name, nodes[i].Zone, killedBy[name])
+				}
+				f.Nodes = append(f.Nodes, name)
+			}
+		}
+	}
+	if f.Managers > 0 {
+		all, left := 0, 0
+		for _, n := range nodes {
+			if n.Role == cluster.RoleManager && !n.Down {
+				all++
+				if killedBy[n.Name] == "" && !slices.Contains(f.Nodes, n.Name) {
+					left++
+				}
+			}
+		}
+		if f.Managers > left && left == 0 {
+			return f, fmt.Errorf("%s: the other failures already kill every manager; leave it out", strings.Join(counts, " "))
+		}
+		if f.Managers > left {
+			asked := strings.Join(counts, " ")
+			if len(counts) > 1 {
+				asked += fmt.Sprintf(" add up to %d, which", f.Managers)
+			}
+			where := fmt.Sprintf("the %d in the swarm", all)
+			if left < all {
+				where = fmt.Sprintf("the %d left alive by the other failures", left)
+			}
+			return f, fmt.Errorf("%s is more managers than %s; kill at most %d, or name them, like --kill m1,m3", asked, where, left)
+		}
+	}
+	return f, nil
+}
+
+// nodeNames lists the nodes for an error: m1…m5, w1…w3 for a generated
+// swarm, every name for an imported one.
+func nodeNames(spec scenario.Spec, nodes []cluster.NodeSpec) string {
+	if spec.Nodes != nil {
+		names := make([]string, len(nodes))
+		for i, n := range nodes {
+			names[i] = n.Name
+		}
+		return strings.Join(names, ", ")
+	}
+	s := fmt.Sprintf("m1…m%d", spec.Layout.Managers())
+	if w := spec.Layout.Workers(); w > 0 {
+		s += fmt.Sprintf(", w1…w%d", w)
+	}
+	return s
+}
+
+// runHeadline is the headline command.
+func runHeadline(args []string, stdout, stderr io.Writer, env func(string) string) int {
+	h, err := parseHeadline(args)
+	if code, done := parsed(err, stdout, stderr); done {
+		return code
+	}
+	spec, err := h.buildSpec()
+	if err != nil {
+		return fail(stderr, err)
+	}
+	out, err := scenario.Run(spec)
+	if err != nil {
+		return simulationFailed(stderr, err)
+	}
+	if err := render(h.json, func() error { return report.HeadlineJSON(stdout, out) },
+		func() { report.Headline(stdout, out, styles(stdout, h.noColor, env), h.views) }); err != nil {
+		return fail(stderr, err)
+	}
+	if out.Verdict != scenario.Holds {
+		return exitFailed
+	}
+	return exitOK
+}

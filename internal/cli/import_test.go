@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const (
+	nodesJSON    = root + "/inspect/testdata/nodes.json"
+	servicesJSON = root + "/inspect/testdata/services.json"
+)
+
+// The headline command runs on an imported swarm, and names nodes by
+// hostname.
+func TestHeadlineOnAnImportedSwarm(t *testing.T) {
+	out, stderr, code := runArgs(t, "--from", nodesJSON, "--services", servicesJSON, "--kill", "m1,m3", "--output", "json")
+	if code == exitBadInput {
+		t.Fatalf("stderr: %s", stderr)
+	}
+	for _, want := range []string{`"layout": "2-2-1"`, `"eu-west-1b"`, `"node-exporter"`, `"m1"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("JSON lacks %s", want)
+		}
+	}
+}
+
+func TestImportErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`[{"ID": "x1", "Spec": {"Role": "boss"}, "Description": {"Hostname": "m1"}}]`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing file", []string{"--from", filepath.Join(dir, "missing.json")}, "--from " + filepath.Join(dir, "missing.json")},
+		{"bad role", []string{"--from", bad}, "Spec.Role"},
+		{"managers too", []string{"--from", nodesJSON, "--managers", "3"}, "leave out --managers"},
+		{"unknown node", []string{"--from", nodesJSON, "--kill", "m9"}, `there is no node "m9"; the nodes are m1, m2`},
+		{"bad services", []string{"--services", bad}, "--services " + bad},
+		{"service twice", []string{"--services", servicesJSON, "--service", "web=2"}, "service web is given twice"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assertBadInput(t, tc.args, tc.want)
+		})
+	}
+	broken, err := filepath.Glob(root + "/inspect/testdata/broken/*nodes*.json")
+	if err != nil || len(broken) == 0 {
+		t.Fatalf("no broken fixtures: %v", err)
+	}
+	for _, f := range broken {
+		_, stderr, code := runArgs(t, "--from", f)
+		if code != exitBadInput || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("--from %s: exit %d, stderr %q", f, code, stderr)
+		}
+	}
+}
+
+func TestPlanFromImport(t *testing.T) {
+	out, _, code := runArgs(t, "plan", "--from", nodesJSON, "--no-color")
+	if code != exitOK || !strings.Contains(out, "lose zone eu-west-1a: predicted holds") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	assertBadInput(t, []string{"plan", "--from", nodesJSON, "--zones", "3"}, "already gives the layout")
+}

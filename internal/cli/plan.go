@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strconv"
+
+	"github.com/swarmsim/swarmsim/az"
+	"github.com/swarmsim/swarmsim/internal/report"
+	"github.com/swarmsim/swarmsim/internal/scenario"
+)
+
+const planUsage = `swarmsim plan answers "how should I spread my managers?": every layout of N
+managers over Z zones, best first, the recommended one marked, its zone losses
+verified on real Raft; with failure odds, the chance of losing quorum, exact
+and by a Monte Carlo of simulated periods.
+
+Usage:
+  swarmsim plan [--managers N] [--zones Z]        every layout worth showing
+      swarmsim plan --managers 5 --zones 3
+  swarmsim plan --az 2-2-1                        judge one layout
+      swarmsim plan --az 3-2
+  swarmsim plan --from FILE                       judge the layout of a real swarm
+      swarmsim plan --from nodes.json
+  swarmsim plan ... --node-failure P --zone-failure P   survival odds, exact and simulated
+      swarmsim plan --managers 5 --node-failure 0.01 --zone-failure 0.001
+
+Flags:
+`
+
+// planArgs are the plan flags, read.
+type planArgs struct {
+	spec    scenario.PlanSpec
+	json    bool
+	noColor bool
+}
+
+func parsePlan(args []string) (*planArgs, error) {
+	fs := newFlags("swarmsim plan", planUsage)
+	managers := fs.text("managers", strconv.Itoa(scenario.DefaultManagers), "managers to place: `N` (default: the --az layout's, or 3)")
+	zones := fs.text("zones", strconv.Itoa(scenario.DefaultZones), "availability zones to place them over: `Z` (default: the --az layout's, or 3)")
+	layout := fs.text("az", "", "judge this one `LAYOUT`, like 2-2-1")
+	from := fs.text("from", "", "judge the layout of a real swarm: `FILE` holds the output of docker node inspect $(docker node ls -q)")
+	nodeFail := fs.text("node-failure", "", "the probability `P` that a manager fails in a period, like 0.01")
+	zoneFail := fs.text("zone-failure", "", "the probability `P` that a whole zone fails in a period, like 0.001")
+	samples := fs.text("samples", "20000", "simulated periods for the Monte Carlo check: `N`")
+	seed := fs.text("seed", strconv.Itoa(scenario.DefaultSeed), "`SEED` of the simulations")
+	output := fs.text("output", "text", "`FORMAT` of the report: text or json")
+	noColor := fs.Bool("no-color", false, "plain text without colour (also when NO_COLOR is set)")
+	if err := fs.parse(args); err != nil {
+		return nil, err
+	}
+	if err := fs.noArgs("plan takes only flags"); err != nil {
+		return nil, err
+	}
+	a := &planArgs{noColor: *noColor}
+	s := &a.spec
+	var err error
+	if s.Managers, err = count("--managers", *managers, 1, scenario.MaxManagers, "--managers 5"); err != nil {
+		return nil, err
+	}
+	if s.Zones, err = count("--zones", *zones, 1, az.MaxZones, "--zones 3"); err != nil {
+		return nil, err
+	}
+	switch {
+	case *from != "":
+		if fs.Changed("az") || fs.Changed("managers") || fs.Changed("zones") {
+			return nil, fmt.Errorf("--from %s already gives the layout; leave out --az, --managers and --zones", *from)
+		}
+		sw, err := scenario.ImportNodes(*from)
+		if err != nil {
+			return nil, fmt.Errorf("--from %s: %w", *from, err)
+		}
+		s.Layout = &sw.Layout
+	case fs.Changed("az"):
+		l, err := az.Parse(*layout)
+		if err != nil {
+			return nil, fmt.Errorf("--az %s: %w", *layout, err)
+		}
+		if fs.Changed("managers") && l.Managers() != s.Managers {
+			return nil, fmt.Errorf("--az %s adds up to %d managers, but --managers is %d; make the zones add up, or leave out --managers", l, l.Managers(), s.Managers)
+		}
+		if fs.Changed("zones") && len(l.Zones) != s.Zones {
+			return nil, fmt.Errorf("--az %s already gives %d zones, but --zones is %d; leave out --zones", l, len(l.Zones), s.Zones)
+		}
+		s.Layout = &l
+	}
+	if s.Layout != nil {
+		s.Managers, s.Zones = s.Layout.Managers(), len(s.Layout.Zones)
+	}
+	if err := az.CheckPlan(s.Managers, s.Zones); err != nil {
+		return nil, err
+	}
+	if s.Odds, err = parseOdds(*nodeFail, *zoneFail); err != nil {
+		return nil, err
+	}
+	if s.Samples, err = count("--samples", *samples, 100, scenario.MaxCount, "--samples 20000"); err != nil {
+		return nil, err
+	}
+	if s.Seed, err = parseSeed("--seed", *seed); err != nil {
+		return nil, err
+	}
+	if a.json, err = parseOutput(*output); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// parseOdds reads --node-failure and --zone-failure, which come together.
+func parseOdds(nodeFail, zoneFail string) (*az.Odds, error) {
+	if (nodeFail == "") != (zoneFail == "") {
+		return nil, errors.New("give both --node-failure and --zone-failure, like --node-failure 0.01 --zone-failure 0.001")
+	}
+	if nodeFail == "" {
+		return nil, nil
+	}
+	var odds az.Odds
+	var err error
+	if odds.NodeFailure, err = strconv.ParseFloat(nodeFail, 64); err != nil {
+		return nil, fmt.Errorf("--node-failure %s: write a probability between 0 and 1, like 0.01", nodeFail)
+	}
+	if odds.ZoneFailure, err = strconv.ParseFloat(zoneFail, 64); err != nil {
+		return nil, fmt.Errorf("--zone-failure %s: write a probability between 0 and 1, like 0.001", zoneFail)
+	}
+	if err := odds.Validate(); err != nil {
+		return nil, err
+	}
+	return &odds, nil
+}
+
+func runPlan(args []string, stdout, stderr io.Writer, env func(string) string) int {
+	a, err := parsePlan(args)
+	if code, done := parsed(err, stdout, stderr); done {
+		return code
+	}
+	a.spec.Cores = runtime.NumCPU()
+	rep, err := scenario.Plan(a.spec)
+	if err != nil {
+		return simulationFailed(stderr, err)
+	}
+	if err := render(a.json, func() error { return report.PlanJSON(stdout, rep) },
+		func() { report.Plan(stdout, rep, styles(stdout, a.noColor, env)) }); err != nil {
+		return fail(stderr, err)
+	}
+	if !rep.Agrees() {
+		return exitFailed
+	}
+	return exitOK
+}

@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/swarmsim/swarmsim/drill"
+	"github.com/swarmsim/swarmsim/internal/drillrun"
+	"github.com/swarmsim/swarmsim/internal/report"
+)
+
+const runUsage = `swarmsim run runs drill scripts: checked-in failure rehearsals that build a
+swarm, run Docker's commands, inject failures and assert what must hold. Every
+file is parsed before any runs; the language is in drill/doc.go.
+
+Usage:
+  swarmsim run [flags] FILE.drill...
+      swarmsim run examples/*.drill
+      swarmsim run --pace 100ms examples/two-zone-trap.drill
+
+Exit status: 0 when every expectation held, 2 when one failed (each failure
+names its line) or an invariant broke, 1 for a syntax error (file:line:column).
+
+Flags:
+`
+
+// maxPace bounds --pace.
+const maxPace = 10 * time.Second
+
+// drillOptions are what run and shell share.
+type drillOptions struct {
+	pace    time.Duration
+	noColor bool
+	check   bool
+}
+
+func drillFlags(fs *flagSet, check bool) (pace *time.Duration, noColor, withCheck *bool) {
+	pace = fs.Duration("pace", 0, "wall `TIME` per simulated second, to narrate a run, like 100ms")
+	noColor = fs.Bool("no-color", false, "plain text without colour (also when NO_COLOR is set)")
+	if check {
+		withCheck = fs.Bool("check", false, "check Raft's and Swarm's invariants on every step; a violation stops the run")
+	}
+	return pace, noColor, withCheck
+}
+
+func checkPace(pace time.Duration) error {
+	if pace < 0 || pace > maxPace {
+		return fmt.Errorf("--pace %s: choose a wall time per simulated second between 0 and %s, like --pace 100ms", pace, maxPace)
+	}
+	return nil
+}
+
+// drillRun is the run flags and the parsed scripts.
+type drillRun struct {
+	drillOptions
+	json    bool
+	scripts []*drill.Script
+}
+
+// parseRun reads the flags and parses every file before running any, so a
+// typo fails fast, with its place.
+func parseRun(args []string) (*drillRun, error) {
+	fs := newFlags("swarmsim run", runUsage)
+	output := fs.text("output", "text", "`FORMAT` of the report: text or json")
+	pace, noColor, check := drillFlags(fs, true)
+	if err := fs.parse(args); err != nil {
+		return nil, err
+	}
+	a := &drillRun{drillOptions: drillOptions{pace: *pace, noColor: *noColor, check: *check}}
+	var err error
+	if a.json, err = parseOutput(*output); err != nil {
+		return nil, err
+	}
+	if fs.NArg() == 0 {
+		return nil, errors.New("name at least one drill file, like: swarmsim run examples/zone-loss-5.drill")
+	}
+	if err := checkPace(a.pace); err != nil {
+		return nil, err
+	}
+	for _, file := range fs.Args() {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read drill %s: %w", file, err)
+		}
+		script, err := drill.Parse(file, src)
+		if err != nil {
+			return nil, err
+		}
+		a.scripts = append(a.scripts, script)
+	}
+	return a, nil
+}
+
+func runDrills(args []string, stdout, stderr io.Writer, env func(string) string) int {
+	a, err := parseRun(args)
+	var perr *drill.Error
+	if errors.As(err, &perr) {
+		fmt.Fprintln(stderr, perr.Caret())
+		return exitBadInput
+	}
+	if code, done := parsed(err, stdout, stderr); done {
+		return code
+	}
+	text := stdout
+	if a.json {
+		text = io.Discard
+	}
+	t := report.Transcript{W: text, St: styles(text, a.noColor, env)}
+	var reports []report.DrillJSON
+	failed, steps, checks := 0, 0, 0
+	for _, script := range a.scripts {
+		r := a.runner(script.File, filepath.Dir(script.File), t)
+		t.Drill(script.File)
+		for _, s := range script.Steps {
+			res, err := r.Step(s)
+			t.Result(script.File, res)
+			if err != nil {
+				fmt.Fprintf(stderr, "swarmsim: %s:%d: %v\n", script.File, s.Pos.Line, err)
+				return exitFailed
+			}
+		}
+		rep := report.DrillJSON{File: script.File, Steps: len(script.Steps), Expectations: r.Expectations(), Failures: []string{}}
+		for _, f := range r.Failures() {
+			rep.Failures = append(rep.Failures, f.String())
+		}
+		rep.Passed = len(rep.Failures) == 0
+		reports = append(reports, rep)
+		failed += len(rep.Failures)
+		steps += rep.Steps
+		checks += rep.Expectations
+		fmt.Fprintln(text)
+	}
+	if err := render(a.json, func() error { return report.WriteJSON(stdout, report.RunJSON{Drills: reports, Passed: failed == 0}) },
+		func() { t.Summary(len(a.scripts), steps, checks, failed) }); err != nil {
+		return fail(stderr, err)
+	}
+	if failed > 0 {
+		return exitFailed
+	}
+	return exitOK
+}
+
+// runner makes a drill runner whose paced events go to the transcript.
+func (o drillOptions) runner(file, dir string, t report.Transcript) *drillrun.Runner {
+	return &drillrun.Runner{File: file, Dir: dir, Check: o.check, Pace: o.pace, Sleep: time.Sleep,
+		Began: t.Step, Paced: t.Events}
+}

@@ -1,0 +1,74 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/drillrun"
+)
+
+// stepIndent lines up a step's results under its command.
+const stepIndent = "           "
+
+// Transcript writes drill runs as they happen.
+type Transcript struct {
+	W  io.Writer
+	St Styles
+}
+
+// Drill starts a drill's part of the transcript.
+func (t Transcript) Drill(file string) {
+	fmt.Fprintf(t.W, "%s\n", t.St.Heading.Render("▶ "+file))
+}
+
+// Step writes a step as it begins: the simulated time and the line.
+func (t Transcript) Step(at time.Duration, source string) {
+	fmt.Fprintf(t.W, "%s  %s\n", t.St.TimeAt.Render(fmt.Sprintf("%9s", cluster.FormatTime(at))), source)
+}
+
+// Events writes timeline entries.
+func (t Transcript) Events(evs []cluster.Event) {
+	for _, e := range evs {
+		fmt.Fprintf(t.W, "%s    %s %s\n", t.St.TimeAt.Render(fmt.Sprintf("%9s", cluster.FormatTime(e.At))), t.St.Kind.Render(fmt.Sprintf("%-16s", e.Kind)), e.Detail)
+	}
+}
+
+// Result writes what a step did: its events, then ✓ or ✗.
+func (t Transcript) Result(file string, res drillrun.Result) {
+	t.Events(res.Events)
+	switch res.Kind {
+	case drillrun.Held:
+		fmt.Fprintf(t.W, "%s%s\n", stepIndent, t.St.Good.Render("✓ "+res.Detail))
+	case drillrun.Failed:
+		f := drillrun.Failure{File: file, Line: res.Step.Pos.Line, Msg: res.Detail}
+		fmt.Fprintf(t.W, "%s%s\n", stepIndent, t.St.Bad.Render("✗ "+f.String()))
+	}
+}
+
+// Summary ends a run of drills: how many drills, steps and expectations,
+// and whether all held.
+func (t Transcript) Summary(drills, steps, expectations, failed int) {
+	summary := fmt.Sprintf("%s, %s, %s: ", counted(drills, "drill"), counted(steps, "step"), counted(expectations, "expectation"))
+	if failed == 0 {
+		fmt.Fprintln(t.W, t.St.Good.Render(summary+"all held"))
+	} else {
+		fmt.Fprintln(t.W, t.St.Bad.Render(fmt.Sprintf("%s%d failed", summary, failed)))
+	}
+}
+
+// DrillJSON is one drill's result in `swarmsim run --output json`.
+type DrillJSON struct {
+	File         string   `json:"file"`
+	Steps        int      `json:"steps"`
+	Expectations int      `json:"expectations"`
+	Failures     []string `json:"failures"`
+	Passed       bool     `json:"passed"`
+}
+
+// RunJSON is the whole of `swarmsim run --output json`.
+type RunJSON struct {
+	Drills []DrillJSON `json:"drills"`
+	Passed bool        `json:"passed"`
+}

@@ -1,0 +1,113 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/swarmsim/swarmsim/cluster"
+)
+
+// The three tables an operator types most, printed as Docker prints them,
+// from a snapshot. Node names stand in for Docker's IDs.
+
+// NodeLS is `docker node ls`.
+func NodeLS(w io.Writer, s cluster.Snapshot) {
+	tw := tabwriter.NewWriter(w, 0, 4, 3, ' ', 0)
+	fmt.Fprintln(tw, "ID\tHOSTNAME\tSTATUS\tAVAILABILITY\tMANAGER STATUS\tZONE")
+	for _, n := range s.Nodes {
+		if n.Status == "unknown" {
+			continue // not part of the swarm (removed)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", n.Name, n.Name, title(n.Status), title(n.Availability), n.ManagerStatus, n.Zone)
+	}
+	tw.Flush()
+}
+
+// ServiceLS is `docker service ls`.
+func ServiceLS(w io.Writer, s cluster.Snapshot) {
+	tw := tabwriter.NewWriter(w, 0, 4, 3, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tMODE\tREPLICAS\tIMAGE")
+	for _, sv := range s.Services {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%s\n", sv.Name, sv.Name, sv.Mode, sv.Running, sv.Desired, sv.Image)
+	}
+	tw.Flush()
+}
+
+// ServicePS is `docker service ps NAME`: each slot's current task, then its
+// history marked \_, with the pending reason or exit in ERROR.
+func ServicePS(w io.Writer, s cluster.Snapshot, name string) error {
+	found := false
+	for _, sv := range s.Services {
+		found = found || sv.Name == name
+	}
+	if !found {
+		return fmt.Errorf("no such service: %s", name)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 3, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tIMAGE\tNODE\tDESIRED STATE\tCURRENT STATE\tERROR")
+	var group []cluster.Task
+	flush := func() {
+		// Newest first, as Docker lists a slot's history.
+		for i := len(group) - 1; i >= 0; i-- {
+			t := group[i]
+			label := t.Name()
+			if i != len(group)-1 {
+				label = ` \_ ` + label
+			}
+			errText := ""
+			if t.State == cluster.TaskPending || t.State == cluster.TaskFailed {
+				errText = fmt.Sprintf("%q", t.Reason)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, label, t.Image, t.Node, title(t.Desired), currentState(t, s.At), errText)
+		}
+		group = group[:0]
+	}
+	for _, t := range s.Tasks {
+		if t.Service != name {
+			continue
+		}
+		if len(group) > 0 && group[0].Name() != t.Name() {
+			flush()
+		}
+		group = append(group, t)
+	}
+	flush()
+	return tw.Flush()
+}
+
+func currentState(t cluster.Task, now time.Duration) string {
+	at := t.Started
+	if !t.Active() && t.Ended > 0 {
+		at = t.Ended
+	}
+	if at == 0 {
+		return title(t.State)
+	}
+	return fmt.Sprintf("%s %s ago", title(t.State), ago(now-time.Duration(at)*time.Millisecond))
+}
+
+// ago renders a duration the way Docker's CLI does: "5 seconds", "2 minutes".
+func ago(d time.Duration) string {
+	switch s := int(d.Seconds()); {
+	case s < 1:
+		return "less than a second"
+	case s == 1:
+		return "1 second"
+	case s < 60:
+		return fmt.Sprintf("%d seconds", s)
+	case s < 120:
+		return "about a minute"
+	default:
+		return fmt.Sprintf("%d minutes", s/60)
+	}
+}
+
+func title(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

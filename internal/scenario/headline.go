@@ -1,0 +1,189 @@
+package scenario
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/swarmsim/swarmsim/az"
+	"github.com/swarmsim/swarmsim/cluster"
+)
+
+// SettleLimit bounds how long the swarm may take to form and place its
+// services before the failure is injected.
+const SettleLimit = 2 * time.Minute
+
+// Verdict sums up a headline run; the JSON output spells it this way.
+type Verdict string
+
+const (
+	Holds      Verdict = "holds"       // quorum held and every service reached its desired count
+	QuorumLost Verdict = "quorum-lost" // no leader hears a quorum at the end
+	Degraded   Verdict = "degraded"    // quorum held, but a service ended short
+)
+
+// Spec is one headline run.
+type Spec struct {
+	Seed     uint64
+	Layout   az.Layout          // managers and workers per zone
+	Nodes    []cluster.NodeSpec // an imported swarm's nodes; nil builds the Layout's m1…, w1…
+	Services []Service          // nil runs DefaultWorkload
+	Failure  Failure
+	For      time.Duration // simulated time after the failure
+	Check    bool          // run the invariant checker on every step
+}
+
+// Failure is what a headline run injects once the swarm has settled, in
+// this order: the partition, the zones, the nodes by name, then the count
+// of managers.
+type Failure struct {
+	Partition *az.Partition // cut the network between two sets of zones
+	Zones     []string      // zones whose nodes all die
+	Nodes     []string      // nodes killed by name
+	Managers  int           // managers killed: the leader first, then a seeded choice
+}
+
+// None reports whether nothing is injected.
+func (f Failure) None() bool {
+	return f.Partition == nil && len(f.Zones) == 0 && len(f.Nodes) == 0 && f.Managers == 0
+}
+
+// actions turns the failure into cluster actions, in its fixed order.
+func (f Failure) actions() []cluster.Action {
+	var acts []cluster.Action
+	if f.Partition != nil {
+		acts = append(acts, cluster.Partition(*f.Partition))
+	}
+	for _, z := range f.Zones {
+		acts = append(acts, cluster.KillZone(z))
+	}
+	if len(f.Nodes) > 0 {
+		acts = append(acts, cluster.Kill(f.Nodes...))
+	}
+	if f.Managers > 0 {
+		acts = append(acts, cluster.KillManagers(f.Managers))
+	}
+	return acts
+}
+
+// Outcome is everything a headline run found out.
+type Outcome struct {
+	Spec       Spec
+	Before     cluster.Snapshot // once settled, just before the failure
+	After      cluster.Snapshot // at the end
+	InjectedAt time.Duration
+	Events     []cluster.Event // from the failure on
+	Killed     []string        // nodes alive before and dead after, in node order
+	ElectedIn  *time.Duration  // from the failure to the first new leader; nil when none was needed or none came
+	Verdict    Verdict
+	// Warnings are package az's warnings about the layout (an even count,
+	// more than 7 managers, one or two zones), one sentence each.
+	Warnings []string
+}
+
+// LiveManagers are the managers alive at the end: the ones that could run
+// `docker swarm init --force-new-cluster`.
+func (o *Outcome) LiveManagers() []string {
+	var out []string
+	for _, n := range o.After.Nodes {
+		if n.Role == cluster.RoleManager && n.Alive {
+			out = append(out, n.Name)
+		}
+	}
+	return out
+}
+
+// Run builds the swarm (m1 runs `docker swarm init`), creates the services,
+// lets it settle, injects the failure, runs for spec.For and reports. An
+// error is a *cluster.Violation when the checker found one, or the
+// simulation refusing the spec.
+func Run(spec Spec) (*Outcome, error) {
+	c, err := cluster.New(cluster.Config{Seed: spec.Seed, Layout: spec.Layout, Nodes: spec.Nodes, Check: spec.Check})
+	if err != nil {
+		return nil, err
+	}
+	// The first manager's `docker swarm init` election takes a few
+	// milliseconds; the services need it.
+	if err := c.RunFor(time.Second); err != nil {
+		return nil, err
+	}
+	services := spec.Services
+	if services == nil {
+		services = DefaultWorkload(len(spec.Layout.Zones))
+	}
+	if err := c.Apply(cluster.CreateServices(Specs(services)...)); err != nil {
+		return nil, err
+	}
+	if _, err := c.Settle(SettleLimit); err != nil {
+		return nil, err
+	}
+
+	out := &Outcome{Spec: spec, Before: c.Snapshot(), InjectedAt: c.Now(), Warnings: az.Assess(spec.Layout).Warnings}
+	for _, a := range spec.Failure.actions() {
+		if err := c.Apply(a); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.RunFor(spec.For); err != nil {
+		return nil, err
+	}
+	out.After = c.Snapshot()
+	out.Events = c.EventsSince(out.InjectedAt)
+
+	alive := map[string]bool{}
+	for _, n := range out.After.Nodes {
+		alive[n.Name] = n.Alive
+	}
+	for _, n := range out.Before.Nodes {
+		if n.Alive && !alive[n.Name] {
+			out.Killed = append(out.Killed, n.Name)
+		}
+	}
+	for _, e := range out.Events {
+		if e.Kind == cluster.EventLeaderElected {
+			d := e.At - out.InjectedAt
+			out.ElectedIn = &d
+			break
+		}
+	}
+	out.Verdict = verdictOf(out.After)
+	return out, nil
+}
+
+func verdictOf(s cluster.Snapshot) Verdict {
+	if !s.Quorum.Holds {
+		return QuorumLost
+	}
+	for _, sv := range s.Services {
+		if sv.Running < sv.Desired || sv.Pending > 0 {
+			return Degraded
+		}
+	}
+	return Holds
+}
+
+// NodeSpecs are the swarm's nodes: the imported ones, or the Layout's named
+// as cluster.Config names them, managers m1, m2, … then workers w1, w2, …,
+// each zone by zone.
+func (s Spec) NodeSpecs() []cluster.NodeSpec {
+	if s.Nodes != nil {
+		return s.Nodes
+	}
+	var out []cluster.NodeSpec
+	for _, role := range []string{cluster.RoleManager, cluster.RoleWorker} {
+		prefix, i := "m", 0
+		if role == cluster.RoleWorker {
+			prefix = "w"
+		}
+		for _, z := range s.Layout.Zones {
+			n := z.Managers
+			if role == cluster.RoleWorker {
+				n = z.Workers
+			}
+			for range n {
+				i++
+				out = append(out, cluster.NodeSpec{Name: fmt.Sprintf("%s%d", prefix, i), Zone: z.Name, Role: role})
+			}
+		}
+	}
+	return out
+}

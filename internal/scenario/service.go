@@ -1,0 +1,123 @@
+package scenario
+
+import (
+	"slices"
+
+	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/drill"
+	"github.com/swarmsim/swarmsim/inspect"
+)
+
+// zoneSpread is the placement preference that spreads tasks over zones.
+const zoneSpread = "node.labels.zone"
+
+// Service is a service to create, as one of swarmsim's inputs describes it.
+// Every input is read into a Service first (Replicated, Global, FromDrill,
+// FromInspect), and Spec is the one place a cluster.ServiceSpec is made from
+// one, so every input fills the same fields the same way.
+type Service struct {
+	Name        string
+	Image       string
+	Global      bool     // one task on every eligible node; Replicas is then ignored
+	Replicas    int      // desired tasks of a replicated service
+	Constraints []string // as written, node.labels.zone==a; all must hold
+	Spread      []string // spread descriptors, outermost first: node.labels.zone
+	MaxPerNode  int      // tasks of the service on one node; 0 for no limit
+	NanoCPUs    int64    // reserved per task
+	MemoryBytes int64    // reserved per task
+	HostPorts   []uint32 // published in host mode
+	ForceUpdate uint64   // bumped by docker service update --force
+
+	// Update and Restart are Docker's --update-* and --restart-* settings;
+	// nil means Docker's defaults.
+	Update  *cluster.UpdateConfig
+	Restart *cluster.RestartPolicy
+}
+
+// Spec is the service as the simulation takes it.
+func (s Service) Spec() cluster.ServiceSpec {
+	spec := cluster.NewServiceSpec(s.Name)
+	spec.Image, spec.Replicas = s.Image, s.Replicas
+	if s.Global {
+		spec.Mode, spec.Replicas = cluster.ModeGlobal, 0
+	}
+	spec.Constraints = slices.Clone(s.Constraints)
+	spec.Preferences = slices.Clone(s.Spread)
+	spec.MaxReplicas = s.MaxPerNode
+	spec.NanoCPUs, spec.MemoryBytes = s.NanoCPUs, s.MemoryBytes
+	spec.HostPorts = slices.Clone(s.HostPorts)
+	spec.ForceUpdate = s.ForceUpdate
+	if s.Update != nil {
+		spec.Update = *s.Update
+	}
+	if s.Restart != nil {
+		spec.Restart = *s.Restart
+	}
+	return spec
+}
+
+// Specs is Spec of each service, in order.
+func Specs(services []Service) []cluster.ServiceSpec {
+	specs := make([]cluster.ServiceSpec, len(services))
+	for i, s := range services {
+		specs[i] = s.Spec()
+	}
+	return specs
+}
+
+// Replicated is `--service NAME=REPLICAS`: nginx, spread over zones.
+func Replicated(name string, replicas int) Service {
+	return Service{Name: name, Image: "nginx", Replicas: replicas, Spread: []string{zoneSpread}}
+}
+
+// Global is `--global NAME`: one task on every eligible node, its image
+// named after the service.
+func Global(name string) Service {
+	return Service{Name: name, Image: name, Global: true}
+}
+
+// DefaultWorkload is what runs when no service is given, so that placement
+// is visible: web with two replicas per zone, spread over zones, and a
+// global agent.
+func DefaultWorkload(zones int) []Service {
+	return []Service{Replicated("web", 2*zones), Global("agent")}
+}
+
+// FromDrill reads a drill's `docker service create`.
+func FromDrill(x drill.ServiceCreate) Service {
+	s := Service{
+		Name: x.Name, Image: x.Image, Global: x.Mode == drill.ModeGlobal, Replicas: x.Replicas,
+		MaxPerNode: x.MaxReplicasPerNode, NanoCPUs: x.ReserveCPU, MemoryBytes: x.ReserveMemory,
+		Update: &cluster.UpdateConfig{Parallelism: x.Update.Parallelism, Delay: x.Update.Delay,
+			FailureAction: string(x.Update.FailureAction), Order: string(x.Update.Order),
+			Monitor: cluster.DefaultUpdate.Monitor}, // drills have no --update-monitor: Docker's default
+		Restart: &cluster.RestartPolicy{Condition: string(x.Restart.Condition), Delay: x.Restart.Delay,
+			MaxAttempts: x.Restart.MaxAttempts, Window: x.Restart.Window},
+	}
+	for _, k := range x.Constraints {
+		s.Constraints = append(s.Constraints, k.String())
+	}
+	for _, p := range x.PlacementPrefs {
+		s.Spread = append(s.Spread, p.Spread)
+	}
+	for _, p := range x.Publish {
+		if p.Mode == drill.PortHost {
+			s.HostPorts = append(s.HostPorts, uint32(p.Published))
+		}
+	}
+	return s
+}
+
+// FromInspect reads one service of `docker service inspect` output.
+func FromInspect(x inspect.Service) Service {
+	return Service{
+		Name: x.Name, Image: x.Image, Global: x.Mode == cluster.ModeGlobal, Replicas: x.Replicas,
+		Constraints: x.Constraints, Spread: x.Preferences, MaxPerNode: x.MaxReplicas,
+		NanoCPUs: x.Reservation.NanoCPUs, MemoryBytes: x.Reservation.MemoryBytes,
+		HostPorts: x.HostPorts, ForceUpdate: x.ForceUpdate,
+		Update: &cluster.UpdateConfig{Parallelism: x.Update.Parallelism, Delay: x.Update.Delay,
+			FailureAction: x.Update.FailureAction, Order: x.Update.Order, Monitor: x.Update.Monitor},
+		Restart: &cluster.RestartPolicy{Condition: x.Restart.Condition, Delay: x.Restart.Delay,
+			MaxAttempts: x.Restart.MaxAttempts, Window: x.Restart.Window},
+	}
+}
