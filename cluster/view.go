@@ -47,7 +47,7 @@ type NodeView struct {
 	Alive            bool   // the machine runs
 	Raft             string // the manager's Raft state; "" for workers and dead managers
 	Leader           bool
-	Status           string // the desired state's verdict: ready or down
+	Status           string // the desired state's verdict: ready, unknown or down; "" once removed from the swarm
 	Availability     string
 	ManagerStatus    string   // Leader, Reachable or Unreachable, as `docker node ls`; "" for workers
 	Tasks            []string // task names actually running here
@@ -175,7 +175,7 @@ func (c *Cluster) Snapshot() Snapshot {
 	}
 
 	for _, n := range c.nodes {
-		nv := NodeView{Name: n.name, Zone: c.zones[n.zone], Role: n.role(), Alive: n.alive, Status: "unknown", Tasks: byNode[n.name]}
+		nv := NodeView{Name: n.name, Zone: c.zones[n.zone], Role: n.role(), Alive: n.alive, Tasks: byNode[n.name]}
 		if rec := s.Nodes[n.name]; rec != nil {
 			nv.Status, nv.Availability, nv.Role = rec.Status, rec.Availability, rec.Role
 		}

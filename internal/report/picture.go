@@ -48,6 +48,11 @@ func nodeLines(n cluster.NodeView, st Styles) []string {
 		state = st.Leader.Render("★ leader")
 	case n.Status == cluster.NodeDown:
 		state = st.Down.Render("down")
+	case n.Status == "":
+		state = st.Dim.Render("removed")
+	case n.Status == cluster.NodeUnknown:
+		// A new leader has not heard from it yet.
+		state = st.Warn.Render("unknown")
 	case n.Role == cluster.RoleManager && n.ManagerStatus == "Unreachable":
 		state = st.Down.Render("unreachable")
 	case n.Availability != "" && n.Availability != cluster.Active:

@@ -12,13 +12,26 @@ import (
 
 // The three tables an operator types most, printed as Docker prints them,
 // from a snapshot. Node names stand in for Docker's IDs.
+//
+// Without a leader Docker answers each of them with its no-leader error,
+// and so do these. What follows that line is the simulator's own addition,
+// marked as such: the local copy of the state one manager still holds,
+// which Docker does not show.
+func noLeader(w io.Writer, s cluster.Snapshot) {
+	if s.LocalCopy == "" {
+		return
+	}
+	fmt.Fprintln(w, cluster.ErrNoLeader)
+	fmt.Fprintf(w, "# not what Docker prints: %s's local copy of the state, which no leader confirms\n", s.LocalCopy)
+}
 
 // NodeLS is `docker node ls`.
 func NodeLS(w io.Writer, s cluster.Snapshot) {
+	noLeader(w, s)
 	tw := tabwriter.NewWriter(w, 0, 4, 3, ' ', 0)
 	fmt.Fprintln(tw, "ID\tHOSTNAME\tSTATUS\tAVAILABILITY\tMANAGER STATUS\tZONE")
 	for _, n := range s.Nodes {
-		if n.Status == "unknown" {
+		if n.Status == "" {
 			continue // not part of the swarm (removed)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", n.Name, n.Name, title(n.Status), title(n.Availability), n.ManagerStatus, n.Zone)
@@ -28,6 +41,7 @@ func NodeLS(w io.Writer, s cluster.Snapshot) {
 
 // ServiceLS is `docker service ls`.
 func ServiceLS(w io.Writer, s cluster.Snapshot) {
+	noLeader(w, s)
 	tw := tabwriter.NewWriter(w, 0, 4, 3, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tMODE\tREPLICAS\tIMAGE")
 	for _, sv := range s.Services {
@@ -46,6 +60,7 @@ func ServicePS(w io.Writer, s cluster.Snapshot, name string) error {
 	if !found {
 		return fmt.Errorf("no such service: %s", name)
 	}
+	noLeader(w, s)
 	tw := tabwriter.NewWriter(w, 0, 4, 3, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tIMAGE\tNODE\tDESIRED STATE\tCURRENT STATE\tERROR")
 	var group []cluster.Task
@@ -61,7 +76,7 @@ func ServicePS(w io.Writer, s cluster.Snapshot, name string) error {
 			if t.State == cluster.TaskPending || t.State == cluster.TaskFailed {
 				errText = fmt.Sprintf("%q", t.Reason)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, label, t.Image, t.Node, title(t.Desired), currentState(t, s.At), errText)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, label, t.Image, t.Node, desiredState(t, s.At), currentState(t, s.At), errText)
 		}
 		group = group[:0]
 	}
@@ -76,6 +91,15 @@ func ServicePS(w io.Writer, s cluster.Snapshot, name string) error {
 	}
 	flush()
 	return tw.Flush()
+}
+
+// desiredState is Ready for a replacement waiting out its restart delay,
+// as swarmkit's restart supervisor sets it until the delay is over.
+func desiredState(t cluster.Task, now time.Duration) string {
+	if t.Active() && time.Duration(t.Created+t.Delay)*time.Millisecond > now {
+		return "Ready"
+	}
+	return title(t.Desired)
 }
 
 func currentState(t cluster.Task, now time.Duration) string {

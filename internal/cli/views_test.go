@@ -1,0 +1,33 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/swarmsim/swarmsim/cluster"
+)
+
+// Without a leader Docker answers `docker node ls`, `service ls` and
+// `service ps` with its no-leader error, as it answers every write. The
+// tables that follow are the simulator's addition and must say so.
+func TestViewsWithoutLeaderAnswerDockersError(t *testing.T) {
+	out, _, code := runArgs(t, "--managers", "3", "--kill", "2", "--views", "--no-color")
+	if code != 2 {
+		t.Errorf("exit %d, want 2 (quorum lost)", code)
+	}
+	for _, cmd := range []string{"$ docker node ls", "$ docker service ls", "$ docker service ps web"} {
+		i := strings.Index(out, cmd)
+		if i < 0 {
+			t.Fatalf("no %q in:\n%s", cmd, out)
+		}
+		rest := strings.SplitN(out[i:], "\n", 4)
+		if len(rest) < 3 || rest[1] != cluster.ErrNoLeader.Error() || !strings.HasPrefix(rest[2], "# not what Docker prints: ") {
+			t.Errorf("%s without a leader does not answer Docker's error, then a marked local copy:\n%s", cmd, strings.Join(rest, "\n"))
+		}
+	}
+	// With a leader, the tables are Docker's own and carry no such line.
+	out, _, _ = runArgs(t, "--managers", "3", "--kill", "1", "--views", "--no-color")
+	if strings.Contains(out, "does not have a leader") || strings.Contains(out, "not what Docker prints") {
+		t.Errorf("with a leader the views mention its absence:\n%s", out)
+	}
+}
