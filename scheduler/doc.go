@@ -34,21 +34,27 @@
 //
 // # Filters
 //
-// A node can take a task only if it passes every filter, in this order
-// (SPEC §2). Each filter is a small value with swarmkit's three verbs: set
-// the service, check a node, explain a failure on N nodes; each owns its
-// words, Docker's words, given here for one and for several nodes:
+// A node can take a task only if it passes every filter, in the order of
+// swarmkit's default pipeline (manager/scheduler/pipeline.go). Each filter
+// is a small value with swarmkit's three verbs: set the service, check a
+// node, explain a failure on N nodes; each owns its words, Docker's words,
+// given here for one and for several nodes:
 //
-//	ready          the node is up          1 node not available for new tasks
-//	availability   active, not pause/drain 2 nodes not available for new tasks
-//	resources      reservation fits        insufficient resources on 2 nodes
-//	constraints    all of them hold        scheduling constraints not satisfied on 2 nodes
-//	max replicas   per node, if set        max replicas per node limit exceed
-//	host port      host-mode port is free  host-mode port already in use on 2 nodes
+//	ready          up, and availability active  1 node not available for new tasks
+//	resources      reservation fits             insufficient resources on 2 nodes
+//	constraints    all of them hold             scheduling constraints not satisfied on 2 nodes
+//	host port      host-mode port is free       host-mode port already in use on 2 nodes
+//	max replicas   per node, if set             max replicas per node limit exceed
 //
-// Readiness and availability share one clause because swarmkit checks both
-// in one filter, so Docker words a down node and a drained one alike.
-// The max-replicas clause has no count, as in swarmkit.
+// swarmkit's ReadyFilter checks readiness and availability together, so
+// Docker words a down node and a paused or drained one alike, and a node
+// that is both counts once. swarmkit runs a plugin filter between
+// resources and constraints and a platform filter between constraints and
+// host port; the simulation models neither plugins nor image platforms,
+// so they would pass every node and are left out. The max-replicas clause
+// has no count, as in swarmkit. A task of a service holds the service's
+// host ports, so for a service that publishes one the host-port filter
+// rejects a node with one of its tasks before the replica limit is asked.
 //
 // Resources: the reservation must fit beside the reservations of the tasks
 // the node already holds, CPU and memory each within Node.Capacity. A
@@ -64,8 +70,8 @@
 //
 // When no node can take a task, every node is counted under the first
 // filter it fails, and the clauses are joined as swarmkit's pipeline joins
-// them: most rejected nodes first (ties in filter order), separated by
-// "; ", inside "no suitable node (...)":
+// them: most rejected nodes first, equal counts in filter order, separated
+// by "; ", inside "no suitable node (...)":
 //
 //	no suitable node (scheduling constraints not satisfied on 3 nodes; insufficient resources on 2 nodes)
 //
@@ -113,11 +119,10 @@
 // # Cost
 //
 // swarmkit scans every node for every task. Here the filters that cannot
-// change during a call (ready, availability, constraints) run once per
-// node per service; the candidates go into heaps, one per spread group,
-// ordered by the ranking, and only the node about to be chosen is checked
-// again against the filters placements can change (resources, replica
-// limit, ports). Those only ever turn from pass to fail within a call, so a
+// change during a call (ready, constraints) run once per node per service;
+// the candidates go into heaps, one per spread group, ordered by the
+// ranking, and only the node about to be chosen is checked again against
+// the filters placements can change (resources, ports, replica limit). Those only ever turn from pass to fail within a call, so a
 // node that fails leaves its heap for good. A call costs about one pass
 // over the nodes per service plus a logarithm per task: on a 2-core
 // machine, 100,000 tasks on 1,000 nodes take 12 to 25 ms, where swarmkit's
@@ -126,11 +131,13 @@
 // # Departures from swarmkit
 //
 // Deliberate, and small. swarmkit counts a node each time it runs the
-// filters on it, which can be twice or not at all, and its sort of the
-// clauses is not stable; here each node counts exactly once and ties keep
-// filter order. ParseConstraint rejects keys no node has (swarmkit
+// filters on it, which can be twice or not at all; here each node counts
+// exactly once. (Ties between clauses keep filter order in both: swarmkit
+// sorts its eight filters with sort.Sort, which for so few elements is an
+// insertion sort and moves nothing past an equal count.) ParseConstraint rejects keys no node has (swarmkit
 // leaves tasks with them pending forever) and node.ip, which the simulation
-// does not model. There is no platform filter: images have no platform
-// here; node.platform.os and .arch are constraints. Host ports have no
+// does not model. There are no plugin and platform filters: the
+// simulation has no plugins, and images have no platform here;
+// node.platform.os and .arch are constraints. Host ports have no
 // protocol: a port number is taken or free.
 package scheduler
