@@ -30,7 +30,10 @@
 //
 // tasks holds the running tasks (Pending false, Node set) next to the
 // pending ones: running tasks hold their node's resources and host ports,
-// count toward replica limits and steer the ranking.
+// count toward replica limits and steer the ranking. Each node may carry
+// RecentFailures, the caller's count of each service's recent task
+// failures on it, which puts a node a service keeps failing on last (see
+// Failing nodes).
 //
 // # Filters
 //
@@ -100,13 +103,48 @@
 //     racks within each zone). Only groups with at least one node that
 //     passes the filters take part, so a dead zone's share goes to the
 //     others, and a group that fills up mid-call drops out the same way;
-//  2. then to the node with the fewest tasks of this service;
-//  3. then to the node with the fewest tasks in all;
-//  4. then by a seeded tie-break: a hash of (seed, service name, node ID).
+//  2. then away from nodes where the service keeps failing: a node with
+//     MaxFailures (5) or more recent failures of the service goes after
+//     every node with fewer, still usable once they cannot take more,
+//     and among such nodes the one with fewer failures goes first (see
+//     Failing nodes below);
+//  3. then to the node with the fewest tasks of this service;
+//  4. then to the node with the fewest tasks in all;
+//  5. then by a seeded tie-break: a hash of (seed, service name, node ID).
 //
 // A hash rather than a random stream: it needs no state, it does not
 // depend on the order nodes or tasks are listed in, and equal nodes take
 // a service's tasks round-robin in an order the seed shuffles.
+//
+// # Failing nodes
+//
+// swarmkit's scheduler remembers, per node, when tasks of each service
+// failed there (nodeInfo.taskFailed) and ranks a node last for a service
+// whose tasks failed there maxFailures (5) times within monitorFailures
+// (5 minutes): a crash-looping image then moves on to other nodes instead
+// of failing on one forever. This package keeps no history and reads no
+// clock, so the caller counts and hands in the counts:
+//
+//	Node.RecentFailures[service name] = failures of that service's tasks
+//	    on this node within the last FailureWindow
+//
+// Count as swarmkit counts (manager/scheduler/scheduler.go, updateTask):
+//
+//   - a failure is a task of the service, on this node, that moved to
+//     failed or rejected; a task that completed, or that the orchestrator
+//     shut down (scale-down, drain, update, a lost node), is no failure;
+//   - only tasks the scheduler placed: swarmkit records nothing for a
+//     preassigned (global) task, whose node it did not choose; here a
+//     global task goes to its node whatever the count says;
+//   - only tasks of the service's current spec: swarmkit keys the history
+//     by service and spec version, so an update starts the count afresh;
+//   - within FailureWindow of now, a failure exactly that old included.
+//     CountRecentFailures(times, now) counts a list of failure times so.
+//
+// A nil map, or a count under MaxFailures, changes nothing. The penalty
+// ranks nodes within a spread group, not across groups: a zone whose only
+// node keeps failing still gets its share, as in swarmkit, where
+// placement preferences split the nodes before nodeLess orders them.
 //
 // # Order and determinism
 //
@@ -120,8 +158,9 @@
 //
 // swarmkit scans every node for every task. Here the filters that cannot
 // change during a call (ready, constraints) run once per node per service;
-// the candidates go into heaps, one per spread group, ordered by the
-// ranking, and only the node about to be chosen is checked again against
+// the candidates go into heaps, one per spread group (and per failure
+// count, in a group where some node has reached MaxFailures), ordered by
+// the ranking, and only the node about to be chosen is checked again against
 // the filters placements can change (resources, ports, replica limit). Those only ever turn from pass to fail within a call, so a
 // node that fails leaves its heap for good. A call costs about one pass
 // over the nodes per service plus a logarithm per task: on a 2-core
