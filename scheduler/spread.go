@@ -61,12 +61,13 @@ func (k spreadKey) value(n *Node) string {
 // at each preference level below it, and candidate nodes in the leaves.
 // Without preferences the root is the only group and a leaf.
 //
-// When some candidate has failed the service MaxFailures times, every
-// group of the last spread level (the root, without preferences) gets one
-// more level: a tier per penalty, healthy nodes in tier 0, the tiers
-// ranked strictly by penalty rather than spread evenly. The ranking inside
-// a leaf then becomes (penalty, rank, tie-break) without widening slot,
-// and a call with no failing node builds no tiers at all.
+// When some candidate has MaxFailures or more recent failures of the
+// service, every group of the last spread level (the root, without
+// preferences) gets one more level: a tier per penalty, healthy nodes in
+// tier 0, the tiers ranked strictly by penalty rather than spread evenly.
+// The ranking inside a group then becomes (penalty, rank, tie-break)
+// without widening slot, and a call with no failing node builds no tiers
+// at all.
 type group struct {
 	value  string // label value; "" for nodes without the label
 	tier   uint32 // a tier's penalty; 0 for spread groups
