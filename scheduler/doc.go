@@ -30,25 +30,34 @@
 //
 // tasks holds the running tasks (Pending false, Node set) next to the
 // pending ones: running tasks hold their node's resources and host ports,
-// count toward replica limits and steer the ranking.
+// count toward replica limits and steer the ranking. Each node may carry
+// RecentFailures, the caller's count of each service's recent task
+// failures on it, which puts a node a service keeps failing on last (see
+// Failing nodes).
 //
 // # Filters
 //
-// A node can take a task only if it passes every filter, in this order
-// (SPEC §2). Each filter is a small value with swarmkit's three verbs: set
-// the service, check a node, explain a failure on N nodes; each owns its
-// words, Docker's words, given here for one and for several nodes:
+// A node can take a task only if it passes every filter, in the order of
+// swarmkit's default pipeline (manager/scheduler/pipeline.go). Each filter
+// is a small value with swarmkit's three verbs: set the service, check a
+// node, explain a failure on N nodes; each owns its words, Docker's words,
+// given here for one and for several nodes:
 //
-//	ready          the node is up          1 node not available for new tasks
-//	availability   active, not pause/drain 2 nodes not available for new tasks
-//	resources      reservation fits        insufficient resources on 2 nodes
-//	constraints    all of them hold        scheduling constraints not satisfied on 2 nodes
-//	max replicas   per node, if set        max replicas per node limit exceed
-//	host port      host-mode port is free  host-mode port already in use on 2 nodes
+//	ready          up, and availability active  1 node not available for new tasks
+//	resources      reservation fits             insufficient resources on 2 nodes
+//	constraints    all of them hold             scheduling constraints not satisfied on 2 nodes
+//	host port      host-mode port is free       host-mode port already in use on 2 nodes
+//	max replicas   per node, if set             max replicas per node limit exceed
 //
-// Readiness and availability share one clause because swarmkit checks both
-// in one filter, so Docker words a down node and a drained one alike.
-// The max-replicas clause has no count, as in swarmkit.
+// swarmkit's ReadyFilter checks readiness and availability together, so
+// Docker words a down node and a paused or drained one alike, and a node
+// that is both counts once. swarmkit runs a plugin filter between
+// resources and constraints and a platform filter between constraints and
+// host port; the simulation models neither plugins nor image platforms,
+// so they would pass every node and are left out. The max-replicas clause
+// has no count, as in swarmkit. A task of a service holds the service's
+// host ports, so for a service that publishes one the host-port filter
+// rejects a node with one of its tasks before the replica limit is asked.
 //
 // Resources: the reservation must fit beside the reservations of the tasks
 // the node already holds, CPU and memory each within Node.Capacity. A
@@ -64,8 +73,8 @@
 //
 // When no node can take a task, every node is counted under the first
 // filter it fails, and the clauses are joined as swarmkit's pipeline joins
-// them: most rejected nodes first (ties in filter order), separated by
-// "; ", inside "no suitable node (...)":
+// them: most rejected nodes first, equal counts in filter order, separated
+// by "; ", inside "no suitable node (...)":
 //
 //	no suitable node (scheduling constraints not satisfied on 3 nodes; insufficient resources on 2 nodes)
 //
@@ -94,13 +103,48 @@
 //     racks within each zone). Only groups with at least one node that
 //     passes the filters take part, so a dead zone's share goes to the
 //     others, and a group that fills up mid-call drops out the same way;
-//  2. then to the node with the fewest tasks of this service;
-//  3. then to the node with the fewest tasks in all;
-//  4. then by a seeded tie-break: a hash of (seed, service name, node ID).
+//  2. then away from nodes where the service keeps failing: a node with
+//     MaxFailures (5) or more recent failures of the service goes after
+//     every node with fewer, still usable once they cannot take more,
+//     and among such nodes the one with fewer failures goes first (see
+//     Failing nodes below);
+//  3. then to the node with the fewest tasks of this service;
+//  4. then to the node with the fewest tasks in all;
+//  5. then by a seeded tie-break: a hash of (seed, service name, node ID).
 //
 // A hash rather than a random stream: it needs no state, it does not
 // depend on the order nodes or tasks are listed in, and equal nodes take
 // a service's tasks round-robin in an order the seed shuffles.
+//
+// # Failing nodes
+//
+// swarmkit's scheduler remembers, per node, when tasks of each service
+// failed there (nodeInfo.taskFailed) and ranks a node last for a service
+// whose tasks failed there maxFailures (5) times within monitorFailures
+// (5 minutes): a crash-looping image then moves on to other nodes instead
+// of failing on one forever. This package keeps no history and reads no
+// clock, so the caller counts and hands in the counts:
+//
+//	Node.RecentFailures[service name] = failures of that service's tasks
+//	    on this node within the last FailureWindow
+//
+// Count as swarmkit counts (manager/scheduler/scheduler.go, updateTask):
+//
+//   - a failure is a task of the service, on this node, that moved to
+//     failed or rejected; a task that completed, or that the orchestrator
+//     shut down (scale-down, drain, update, a lost node), is no failure;
+//   - only tasks the scheduler placed: swarmkit records nothing for a
+//     preassigned (global) task, whose node it did not choose; here a
+//     global task goes to its node whatever the count says;
+//   - only tasks of the service's current spec: swarmkit keys the history
+//     by service and spec version, so an update starts the count afresh;
+//   - within FailureWindow of now, a failure exactly that old included.
+//     CountRecentFailures(times, now) counts a list of failure times so.
+//
+// A nil map, or a count under MaxFailures, changes nothing. The penalty
+// ranks nodes within a spread group, not across groups: a zone whose only
+// node keeps failing still gets its share, as in swarmkit, where
+// placement preferences split the nodes before nodeLess orders them.
 //
 // # Order and determinism
 //
@@ -113,11 +157,11 @@
 // # Cost
 //
 // swarmkit scans every node for every task. Here the filters that cannot
-// change during a call (ready, availability, constraints) run once per
-// node per service; the candidates go into heaps, one per spread group,
-// ordered by the ranking, and only the node about to be chosen is checked
-// again against the filters placements can change (resources, replica
-// limit, ports). Those only ever turn from pass to fail within a call, so a
+// change during a call (ready, constraints) run once per node per service;
+// the candidates go into heaps, one per spread group (and per failure
+// count, in a group where some node has reached MaxFailures), ordered by
+// the ranking, and only the node about to be chosen is checked again against
+// the filters placements can change (resources, ports, replica limit). Those only ever turn from pass to fail within a call, so a
 // node that fails leaves its heap for good. A call costs about one pass
 // over the nodes per service plus a logarithm per task: on a 2-core
 // machine, 100,000 tasks on 1,000 nodes take 12 to 25 ms, where swarmkit's
@@ -126,11 +170,13 @@
 // # Departures from swarmkit
 //
 // Deliberate, and small. swarmkit counts a node each time it runs the
-// filters on it, which can be twice or not at all, and its sort of the
-// clauses is not stable; here each node counts exactly once and ties keep
-// filter order. ParseConstraint rejects keys no node has (swarmkit
+// filters on it, which can be twice or not at all; here each node counts
+// exactly once. (Ties between clauses keep filter order in both: swarmkit
+// sorts its eight filters with sort.Sort, which for so few elements is an
+// insertion sort and moves nothing past an equal count.) ParseConstraint rejects keys no node has (swarmkit
 // leaves tasks with them pending forever) and node.ip, which the simulation
-// does not model. There is no platform filter: images have no platform
-// here; node.platform.os and .arch are constraints. Host ports have no
+// does not model. There are no plugin and platform filters: the
+// simulation has no plugins, and images have no platform here;
+// node.platform.os and .arch are constraints. Host ports have no
 // protocol: a port number is taken or free.
 package scheduler

@@ -5,16 +5,26 @@ import (
 	"strings"
 )
 
-// The filters, in the order a node meets them (SPEC §2). A node that fails
-// is counted under the first filter it fails and no other, so the counts of
-// one explanation add up to the nodes that were tried.
+// The filters, in the order of swarmkit's default pipeline
+// (manager/scheduler/pipeline.go, defaultFilters): ReadyFilter,
+// ResourceFilter, PluginFilter, ConstraintFilter, PlatformFilter,
+// HostPortFilter, MaxReplicasFilter. The order matters beyond speed: a
+// node that fails several filters is counted under the first one only, so
+// it decides which clauses a pending task's reason has, and the clause sort
+// keeps this order among equal counts.
+//
+// PluginFilter and PlatformFilter have no counterpart here: the simulation
+// models neither volume, network or log plugins nor image platforms, so
+// they would pass every node. Their places are marked so that adding them
+// later keeps the order.
 const (
 	filterReady = iota
-	filterAvailability
 	filterResources
+	// PluginFilter would go here.
 	filterConstraints
-	filterMaxReplicas
+	// PlatformFilter would go here.
 	filterHostPort
+	filterMaxReplicas
 	numFilters
 )
 
@@ -39,27 +49,25 @@ func onNodes(what string, nodes int) string {
 	return what + " on " + strconv.Itoa(nodes) + " nodes"
 }
 
-// notAvailable is swarmkit's ReadyFilter clause. swarmkit checks readiness
-// and availability in one filter, so Docker words a down node and a paused
-// or drained one alike; both of ours use it, and clauses merges them.
-func notAvailable(nodes int) string {
+// readyFilter is swarmkit's ReadyFilter, which checks two things in one
+// filter: the node is READY (it has not missed its heartbeats) and its
+// availability is ACTIVE (not paused, not drained). So Docker words a down
+// node and a drained one alike, and a node that is both counts once.
+type readyFilter struct{ st *state }
+
+func (f *readyFilter) set(*Service) bool { return true }
+
+func (f *readyFilter) check(n int32) bool {
+	node := &f.st.nodes[n]
+	return node.Ready && node.Availability == Active
+}
+
+func (f *readyFilter) explain(nodes int) string {
 	if nodes == 1 {
 		return "1 node not available for new tasks"
 	}
 	return strconv.Itoa(nodes) + " nodes not available for new tasks"
 }
-
-type readyFilter struct{ st *state }
-
-func (f *readyFilter) set(*Service) bool        { return true }
-func (f *readyFilter) check(n int32) bool       { return f.st.nodes[n].Ready }
-func (f *readyFilter) explain(nodes int) string { return notAvailable(nodes) }
-
-type availabilityFilter struct{ st *state }
-
-func (f *availabilityFilter) set(*Service) bool        { return true }
-func (f *availabilityFilter) check(n int32) bool       { return f.st.nodes[n].Availability == Active }
-func (f *availabilityFilter) explain(nodes int) string { return notAvailable(nodes) }
 
 type resourceFilter struct {
 	st   *state
@@ -104,21 +112,6 @@ func (f *constraintFilter) explain(nodes int) string {
 	return onNodes("scheduling constraints not satisfied", nodes)
 }
 
-type maxReplicasFilter struct {
-	st  *state
-	max int
-}
-
-func (f *maxReplicasFilter) set(s *Service) bool {
-	f.max = s.MaxReplicas
-	return f.max > 0
-}
-
-func (f *maxReplicasFilter) check(n int32) bool { return int(f.st.count[n]) < f.max }
-
-// swarmkit's clause carries no count, in singular and plural alike.
-func (f *maxReplicasFilter) explain(int) string { return "max replicas per node limit exceed" }
-
 type hostPortFilter struct {
 	st    *state
 	ports []uint32
@@ -145,15 +138,29 @@ func (f *hostPortFilter) explain(nodes int) string {
 	return onNodes("host-mode port already in use", nodes)
 }
 
+type maxReplicasFilter struct {
+	st  *state
+	max int
+}
+
+func (f *maxReplicasFilter) set(s *Service) bool {
+	f.max = s.MaxReplicas
+	return f.max > 0
+}
+
+func (f *maxReplicasFilter) check(n int32) bool { return int(f.st.count[n]) < f.max }
+
+// swarmkit's clause carries no count, in singular and plural alike.
+func (f *maxReplicasFilter) explain(int) string { return "max replicas per node limit exceed" }
+
 // pipeline runs the filters in order for one service at a time, like
 // swarmkit's Pipeline.
 type pipeline struct {
 	ready   readyFilter
-	avail   availabilityFilter
 	res     resourceFilter
 	cons    constraintFilter
-	max     maxReplicasFilter
 	port    hostPortFilter
+	max     maxReplicasFilter
 	filters [numFilters]filter // the above, in filter order
 	on      [numFilters]bool   // which apply to the current service
 }
@@ -161,13 +168,12 @@ type pipeline struct {
 func newPipeline(st *state) *pipeline {
 	p := &pipeline{
 		ready: readyFilter{st},
-		avail: availabilityFilter{st},
 		res:   resourceFilter{st: st},
 		cons:  constraintFilter{st: st},
-		max:   maxReplicasFilter{st: st},
 		port:  hostPortFilter{st: st},
+		max:   maxReplicasFilter{st: st},
 	}
-	p.filters = [numFilters]filter{&p.ready, &p.avail, &p.res, &p.cons, &p.max, &p.port}
+	p.filters = [numFilters]filter{&p.ready, &p.res, &p.cons, &p.port, &p.max}
 	return p
 }
 
@@ -188,55 +194,43 @@ func (p *pipeline) first(n int32) int {
 }
 
 // recheck runs only the filters whose answer can change during a call
-// (resources, replica limit, ports), on a node that passed all of them
+// (resources, ports, replica limit), on a node that passed all of them
 // earlier. They only ever turn from pass to fail: placements take capacity
 // and ports and add replicas, never the reverse.
 func (p *pipeline) recheck(n int32) bool {
 	return (!p.on[filterResources] || p.res.check(n)) &&
-		(!p.on[filterMaxReplicas] || p.max.check(n)) &&
-		(!p.on[filterHostPort] || p.port.check(n))
+		(!p.on[filterHostPort] || p.port.check(n)) &&
+		(!p.on[filterMaxReplicas] || p.max.check(n))
 }
 
 // clauses joins the filters' explanations the way swarmkit's
 // Pipeline.Explain does: the filter that rejected most nodes first,
-// separated by "; ". Ties keep filter order, so the text is deterministic
-// (swarmkit's sort is not stable). Filters that word their failure alike
-// (ready and availability) share one clause with their counts summed.
+// separated by "; ", and among equal counts, filter order. swarmkit gets
+// that tie order from sort.Sort over sort.Reverse: the interface promises
+// no stability, but on a list this short (8 filters with its volume
+// filter) Go's sort runs an insertion sort, which only moves an entry past
+// a strictly smaller one. An insertion sort here keeps the same promise
+// on purpose.
 func (p *pipeline) clauses(counts *[numFilters]int) string {
-	type clause struct {
-		nodes int
-		f     filter
-		key   string
-	}
-	var cs [numFilters]clause
+	var order [numFilters]int // filter indexes with a count, most nodes first
 	k := 0
-next:
-	for i, f := range p.filters {
+	for i := range p.filters {
 		if counts[i] == 0 {
 			continue
 		}
-		key := f.explain(1)
-		for j := range k {
-			if cs[j].key == key {
-				cs[j].nodes += counts[i]
-				continue next
-			}
+		j := k
+		for ; j > 0 && counts[order[j-1]] < counts[i]; j-- {
+			order[j] = order[j-1]
 		}
-		cs[k] = clause{counts[i], f, key}
+		order[j] = i
 		k++
 	}
-	// Insertion sort: stable, and there are at most numFilters clauses.
-	for i := 1; i < k; i++ {
-		for j := i; j > 0 && cs[j].nodes > cs[j-1].nodes; j-- {
-			cs[j], cs[j-1] = cs[j-1], cs[j]
-		}
-	}
 	var b strings.Builder
-	for i := range k {
-		if i > 0 {
+	for _, i := range order[:k] {
+		if b.Len() > 0 {
 			b.WriteString("; ")
 		}
-		b.WriteString(cs[i].f.explain(cs[i].nodes))
+		b.WriteString(p.filters[i].explain(counts[i]))
 	}
 	return b.String()
 }

@@ -43,6 +43,12 @@ func randomCluster(r *rand.Rand) ([]Node, []Service, []Task) {
 		if rk := pick("r1", "r2", "-"); rk != "-" {
 			n.Labels["rack"] = rk
 		}
+		if r.IntN(3) == 0 { // failures around the MaxFailures line
+			n.RecentFailures = map[string]int{}
+			for range 1 + r.IntN(3) {
+				n.RecentFailures[fmt.Sprintf("s%d", r.IntN(4))] = MaxFailures - 2 + r.IntN(5)
+			}
+		}
 		nodes[i] = n
 	}
 	services := make([]Service, 1+r.IntN(4))
@@ -212,11 +218,15 @@ func reference(nodes []Node, services []Service, tasks []Task, seed uint64) Plan
 				}
 				cands = kept
 			}
+			// Within the group: a node the service keeps failing on after
+			// every other (fewer failures first among those), then the
+			// ranking.
 			best := cands[0]
 			for _, c := range cands[1:] {
+				pc, pb := failing(nodes[c], svc.Name), failing(nodes[best], svc.Name)
 				a := newSlot(st.rank(c), mix(hashString(nodes[c].ID)^key), c)
 				b := newSlot(st.rank(best), mix(hashString(nodes[best].ID)^key), best)
-				if a.less(&b) {
+				if pc < pb || pc == pb && a.less(&b) {
 					best = c
 				}
 			}
@@ -236,4 +246,14 @@ func reference(nodes []Node, services []Service, tasks []Task, seed uint64) Plan
 		}
 	}
 	return plan
+}
+
+// failing is swarmkit's nodeLess on failures alone, written out again
+// rather than shared with the code under test: the count when it reaches
+// MaxFailures, else 0.
+func failing(n Node, service string) int {
+	if f := n.RecentFailures[service]; f >= MaxFailures {
+		return f
+	}
+	return 0
 }

@@ -1,5 +1,7 @@
 package scheduler
 
+import "time"
+
 // Resources are CPU and memory in Docker's units: --reserve-cpu 0.5 is
 // 500,000,000 NanoCPUs, --reserve-memory 64M is 67,108,864 MemoryBytes.
 type Resources struct {
@@ -55,6 +57,60 @@ type Node struct {
 	// not unlimited: a node without capacity takes only tasks that reserve
 	// nothing.
 	Capacity Resources
+
+	// RecentFailures is, per service name, how many of that service's
+	// tasks failed or were rejected on this node within the last
+	// FailureWindow, as the caller counts them (CountRecentFailures does it from
+	// failure times). A node with MaxFailures or more for a service ranks
+	// after every node with fewer when that service's tasks are placed:
+	// it is still used, but only once the others cannot take more. Nil
+	// means no failures anywhere. See "Failing nodes" in the package doc
+	// for which failures swarmkit counts.
+	RecentFailures map[string]int
+}
+
+// The failure penalty's numbers, swarmkit's maxFailures and
+// monitorFailures (manager/scheduler/scheduler.go): a node where a
+// service's tasks failed MaxFailures times within FailureWindow is put
+// last for that service.
+const (
+	MaxFailures   = 5
+	FailureWindow = 5 * time.Minute
+)
+
+// CountRecentFailures counts the failure times in failedAt that fall within
+// FailureWindow before now, the window's far end included, as swarmkit's
+// nodeInfo.countRecentFailures counts: a failure exactly FailureWindow
+// old still counts, one a nanosecond older does not. Times are the
+// caller's clock (simulated time since the start of the run, say); they
+// need not be sorted, and a time after now counts.
+func CountRecentFailures(failedAt []time.Duration, now time.Duration) int {
+	n := 0
+	for _, at := range failedAt {
+		if now-at <= FailureWindow {
+			n++
+		}
+	}
+	return n
+}
+
+// penalty is where node n stands for service svc in the failure ranking:
+// 0 for a node with fewer than MaxFailures recent failures, else the
+// count, so that among failing nodes the one with fewer goes first. That
+// is swarmkit's nodeLess: failure counts decide only when either node has
+// MaxFailures or more, and then the smaller count wins.
+func penalty(n *Node, svc string) uint32 {
+	if len(n.RecentFailures) == 0 {
+		return 0 // the common case, without a map lookup per candidate
+	}
+	f := n.RecentFailures[svc]
+	switch {
+	case f < MaxFailures:
+		return 0
+	case uint64(f) > 1<<32-1:
+		return 1<<32 - 1 // beyond four billion failures, all count alike
+	}
+	return uint32(f)
 }
 
 // Mode is a service's mode. The scheduler places global and replicated

@@ -53,6 +53,25 @@ func BenchmarkSchedule(b *testing.B) {
 	benchSchedule(b, benchNodes(1_000), svc, 10_000)
 }
 
+// BenchmarkFailingNodes is BenchmarkSchedule's shape with every tenth node
+// past MaxFailures for the service, so that each zone's leaf splits into
+// failure tiers: what the penalty costs when it is in play.
+func BenchmarkFailingNodes(b *testing.B) {
+	svc := Service{
+		Name:        "web",
+		Preferences: []string{"node.labels.zone"},
+		Constraints: constraints(b, "node.labels.disk==ssd"),
+		Reservation: Resources{NanoCPUs: cpu / 10, MemoryBytes: 64 << 20},
+	}
+	nodes := benchNodes(1_000)
+	for i := range nodes {
+		if i%10 == 0 {
+			nodes[i].RecentFailures = map[string]int{"web": MaxFailures + i%3}
+		}
+	}
+	benchSchedule(b, nodes, svc, 10_000)
+}
+
 func benchSchedule(b *testing.B, nodes []Node, svc Service, tasks int) {
 	services := []Service{svc}
 	pend := pending(svc.Name, tasks)

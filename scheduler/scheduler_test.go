@@ -166,9 +166,12 @@ func TestFilters(t *testing.T) {
 				s.MaxReplicas = 1
 				s.HostPorts = []uint32{443}
 			},
+			// x1 runs a web task: it is at the replica limit, but it also
+			// holds web's port 443, and swarmkit's host-port filter runs
+			// before its max-replicas filter, so x1 counts under ports.
 			tasks: tasksOf(running("web", "x1", 1), running("tls", "p1", 1), pending("web", 1)),
 			reasons: []string{"no suitable node (insufficient resources on 4 nodes; scheduling constraints not satisfied on 3 nodes; " +
-				"2 nodes not available for new tasks; max replicas per node limit exceed; host-mode port already in use on 1 node)"},
+				"2 nodes not available for new tasks; host-mode port already in use on 2 nodes)"},
 		},
 		{
 			name:    "unknown service",

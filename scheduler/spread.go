@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -59,19 +60,30 @@ func (k spreadKey) value(n *Node) string {
 // group is a node of the spread tree: the root, one group per label value
 // at each preference level below it, and candidate nodes in the leaves.
 // Without preferences the root is the only group and a leaf.
+//
+// When some candidate has MaxFailures or more recent failures of the
+// service, every group of the last spread level (the root, without
+// preferences) gets one more level: a tier per penalty, healthy nodes in
+// tier 0, the tiers ranked strictly by penalty rather than spread evenly.
+// The ranking inside a group then becomes (penalty, rank, tie-break)
+// without widening slot, and a call with no failing node builds no tiers
+// at all.
 type group struct {
 	value  string // label value; "" for nodes without the label
+	tier   uint32 // a tier's penalty; 0 for spread groups
 	parent int32  // -1 for the root
 	count  int32  // tasks of the service in the group, running or placed
-	order  int32  // place among siblings: label values in order, "" last
+	order  int32  // place among siblings: label values in order, "" last; tiers by penalty
 	size   int32  // candidates, while building
 	leaf   bool
-	kids   []int32 // internal groups: min-heap by (count, order)
+	tiers  bool    // kids are tiers: ranked by order alone, never by count
+	kids   []int32 // internal groups: min-heap by (count, order), or by order for tiers
 	slots  []slot  // leaves: min-heap of candidate nodes
 }
 
 type branch struct {
 	parent int32
+	tier   uint32
 	value  string
 }
 
@@ -87,12 +99,15 @@ type branch struct {
 // was built, and it leaves the race when its last candidate fails, so a
 // dead zone's share goes to the others. Within a leaf the node with the
 // fewest tasks of the service wins, then the one with the fewest tasks,
-// then the seeded tie-break.
+// then the seeded tie-break; nodes the service keeps failing on come after
+// all of those (the tiers above).
 type picker struct {
 	groups []group
 	index  map[branch]int32
 	keys   []spreadKey
 	cands  []slot
+	pens   []uint32 // per candidate, its penalty; only filled when tiered
+	tiered bool     // some candidate has a penalty
 	sorted []slot   // cands regrouped by leaf; the leaves' heaps live here
 	leafOf []int32  // per candidate, while building
 	hashes []uint64 // per node, hashString(ID); computed once per call
@@ -100,15 +115,16 @@ type picker struct {
 }
 
 func (pk *picker) build(st *state, p *pipeline, svc *Service, seed uint64) {
-	pk.candidates(st, p, serviceKey(seed, svc.Name))
+	pk.candidates(st, p, svc.Name, serviceKey(seed, svc.Name))
 	pk.keys = pk.keys[:0]
 	for _, d := range svc.Preferences {
 		if k, ok := parseDescriptor(d); ok {
 			pk.keys = append(pk.keys, k)
 		}
 	}
-	pk.groups = append(pk.groups[:0], group{parent: -1, leaf: len(pk.keys) == 0})
-	if len(pk.keys) == 0 {
+	flat := len(pk.keys) == 0 && !pk.tiered
+	pk.groups = append(pk.groups[:0], group{parent: -1, leaf: flat})
+	if flat {
 		pk.groups[0].slots = pk.cands
 		heapifySlots(pk.cands)
 		return
@@ -120,9 +136,10 @@ func (pk *picker) build(st *state, p *pipeline, svc *Service, seed uint64) {
 	}
 }
 
-// candidates collects the nodes that pass every filter now. It is the one
-// pass over all nodes a service costs.
-func (pk *picker) candidates(st *state, p *pipeline, key uint64) {
+// candidates collects the nodes that pass every filter now, and their
+// penalties if any has one. It is the one pass over all nodes a service
+// costs.
+func (pk *picker) candidates(st *state, p *pipeline, name string, key uint64) {
 	if pk.hashes == nil {
 		pk.hashes = make([]uint64, len(st.nodes))
 		for i := range st.nodes {
@@ -130,10 +147,22 @@ func (pk *picker) candidates(st *state, p *pipeline, key uint64) {
 		}
 	}
 	pk.cands = slices.Grow(pk.cands[:0], len(st.nodes))
+	pk.tiered = false
 	for n := range int32(len(st.nodes)) {
-		if p.first(n) < 0 {
-			pk.cands = append(pk.cands, newSlot(st.rank(n), mix(pk.hashes[n]^key), n))
+		if p.first(n) >= 0 {
+			continue
 		}
+		if pen := penalty(&st.nodes[n], name); pen > 0 || pk.tiered {
+			if !pk.tiered {
+				// The first failing node: every candidate before it
+				// was healthy.
+				pk.tiered = true
+				pk.pens = slices.Grow(pk.pens[:0], len(st.nodes))[:len(pk.cands)]
+				clear(pk.pens)
+			}
+			pk.pens = append(pk.pens, pen)
+		}
+		pk.cands = append(pk.cands, newSlot(st.rank(n), mix(pk.hashes[n]^key), n))
 	}
 }
 
@@ -146,20 +175,15 @@ func (pk *picker) grow(st *state) {
 		clear(pk.index)
 	}
 	pk.leafOf = slices.Grow(pk.leafOf[:0], len(pk.cands))[:len(pk.cands)]
-	last := len(pk.keys) - 1
 	for ci := range pk.cands {
 		node := &st.nodes[pk.cands[ci].node()]
 		g := int32(0)
 		for l, k := range pk.keys {
-			b := branch{g, k.value(node)}
-			x, ok := pk.index[b]
-			if !ok {
-				x = int32(len(pk.groups))
-				pk.groups = append(pk.groups, group{value: b.value, parent: g, leaf: l == last})
-				pk.groups[g].kids = append(pk.groups[g].kids, x)
-				pk.index[b] = x
-			}
-			g = x
+			g = pk.child(branch{parent: g, value: k.value(node)}, l == len(pk.keys)-1 && !pk.tiered)
+		}
+		if pk.tiered {
+			pk.groups[g].tiers = true
+			g = pk.child(branch{parent: g, tier: pk.pens[ci]}, true)
 		}
 		pk.leafOf[ci] = g
 		pk.groups[g].size++
@@ -180,6 +204,18 @@ func (pk *picker) grow(st *state) {
 	}
 }
 
+// child returns the group b names, making it if it is new.
+func (pk *picker) child(b branch, leaf bool) int32 {
+	x, ok := pk.index[b]
+	if !ok {
+		x = int32(len(pk.groups))
+		pk.groups = append(pk.groups, group{value: b.value, tier: b.tier, parent: b.parent, leaf: leaf})
+		pk.groups[b.parent].kids = append(pk.groups[b.parent].kids, x)
+		pk.index[b] = x
+	}
+	return x
+}
+
 // countRunning adds the service's tasks to the groups they run in. They
 // count also on nodes that cannot take more now (a paused node's tasks
 // still fill its zone), but only in groups that take part: a group with no
@@ -191,7 +227,7 @@ func (pk *picker) countRunning(st *state) {
 		g := int32(0)
 		pk.groups[0].count += c
 		for _, k := range pk.keys {
-			x, ok := pk.index[branch{g, k.value(node)}]
+			x, ok := pk.index[branch{parent: g, value: k.value(node)}]
 			if !ok {
 				break
 			}
@@ -202,21 +238,28 @@ func (pk *picker) countRunning(st *state) {
 }
 
 // heapify orders a group's heap. Siblings are ranked by label value first,
-// since that is how ties between equally full groups break.
+// since that is how ties between equally full groups break; tiers by
+// penalty alone.
 func (pk *picker) heapify(g int32) {
 	grp := &pk.groups[g]
 	if grp.leaf {
 		heapifySlots(grp.slots)
 		return
 	}
-	slices.SortFunc(grp.kids, func(a, b int32) int {
-		return compareValues(pk.groups[a].value, pk.groups[b].value)
-	})
+	if grp.tiers {
+		slices.SortFunc(grp.kids, func(a, b int32) int {
+			return cmp.Compare(pk.groups[a].tier, pk.groups[b].tier)
+		})
+	} else {
+		slices.SortFunc(grp.kids, func(a, b int32) int {
+			return compareValues(pk.groups[a].value, pk.groups[b].value)
+		})
+	}
 	for i, x := range grp.kids {
 		pk.groups[x].order = int32(i)
 	}
 	for i := len(grp.kids)/2 - 1; i >= 0; i-- {
-		pk.siftKids(grp.kids, i)
+		pk.siftKids(g, i)
 	}
 }
 
@@ -234,25 +277,30 @@ func compareValues(a, b string) int {
 	return strings.Compare(a, b)
 }
 
-func (pk *picker) kidLess(a, b int32) bool {
+// kidLess orders the kids of group parent. Spread groups go by the
+// service's tasks in them, then label order; tiers by penalty only, so a
+// failing node's tier never draws tasks to even out counts.
+func (pk *picker) kidLess(parent, a, b int32) bool {
 	ga, gb := &pk.groups[a], &pk.groups[b]
-	if ga.count != gb.count {
+	if !pk.groups[parent].tiers && ga.count != gb.count {
 		return ga.count < gb.count
 	}
 	return ga.order < gb.order
 }
 
-func (pk *picker) siftKids(h []int32, i int) {
+// siftKids moves kid i of group g down its heap.
+func (pk *picker) siftKids(g int32, i int) {
+	h := pk.groups[g].kids
 	n := len(h)
 	for {
 		m := 2*i + 1
 		if m >= n {
 			return
 		}
-		if r := m + 1; r < n && pk.kidLess(h[r], h[m]) {
+		if r := m + 1; r < n && pk.kidLess(g, h[r], h[m]) {
 			m = r
 		}
-		if !pk.kidLess(h[m], h[i]) {
+		if !pk.kidLess(g, h[m], h[i]) {
 			return
 		}
 		h[i], h[m] = h[m], h[i]
@@ -293,15 +341,16 @@ func (pk *picker) next(p *pipeline) int32 {
 // parent if that leaves it empty.
 func (pk *picker) drop(g int32) {
 	for g != 0 {
-		p := &pk.groups[pk.groups[g].parent]
+		parent := pk.groups[g].parent
+		p := &pk.groups[parent]
 		last := len(p.kids) - 1
 		p.kids[0] = p.kids[last]
 		p.kids = p.kids[:last]
-		pk.siftKids(p.kids, 0)
+		pk.siftKids(parent, 0)
 		if len(p.kids) > 0 {
 			return
 		}
-		g = pk.groups[g].parent
+		g = parent
 	}
 }
 
@@ -315,7 +364,7 @@ func (pk *picker) placed(rank uint64) {
 	for g != 0 {
 		pk.groups[g].count++
 		parent := pk.groups[g].parent
-		pk.siftKids(pk.groups[parent].kids, 0)
+		pk.siftKids(parent, 0)
 		g = parent
 	}
 	pk.groups[0].count++
