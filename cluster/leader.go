@@ -27,8 +27,11 @@ type leader struct {
 	s *Store
 
 	dispatcher
-	restarts restartHistory
-	hashes   map[*ServiceSpec]uint64 // taskHash of the store's specs, which are replaced, never changed
+	restarts   restartHistory
+	failures   failureHistory
+	specHashes map[string]uint64       // each service's taskHash as the failure history knows it
+	scanning   bool                    // taking in the whole store: no event is new
+	hashes     map[*ServiceSpec]uint64 // taskHash of the store's specs, which are replaced, never changed
 
 	dirtyServices map[string]bool
 	updating      map[string]bool // services with a rolling update in progress: the updater's
@@ -59,6 +62,8 @@ func newLeader(c *Cluster, m *manager) *leader {
 		pending:       map[string]bool{},
 		prune:         map[string]bool{},
 		restarts:      restartHistory{},
+		failures:      failureHistory{},
+		specHashes:    map[string]uint64{},
 		hashes:        map[*ServiceSpec]uint64{},
 	}
 	l.dispatcher.init(l)
@@ -75,6 +80,8 @@ func newLeader(c *Cluster, m *manager) *leader {
 // predecessor was doing.
 func (l *leader) scan() {
 	s := l.s
+	l.scanning = true
+	defer func() { l.scanning = false }()
 	for name := range s.Services {
 		l.dirtyServices[name] = true
 		if s.Updates[name].active() {
@@ -101,6 +108,10 @@ func (l *leader) stop() {
 
 func (l *leader) serviceChanged(name string) {
 	clear(l.hashes)
+	if h := l.hashOfName(name); h != l.specHashes[name] {
+		l.failures.forget(name) // removed, or a new spec: failures count afresh
+		l.specHashes[name] = h
+	}
 	if l.s.Updates[name].active() {
 		l.updating[name] = true
 	}
@@ -129,6 +140,9 @@ func (l *leader) taskChanged(t *Task) {
 		l.pending[t.ID] = true
 	case t.Active() && (t.State == TaskFailed || t.State == TaskRejected):
 		l.failedTasks.add(t.ID)
+		if !l.scanning && t.Hash == l.hashOfName(t.Service) {
+			l.failures.record(t, l.c.now)
+		}
 		delete(l.pending, t.ID)
 	default:
 		delete(l.pending, t.ID)
@@ -153,6 +167,14 @@ func (l *leader) hashOf(spec *ServiceSpec) uint64 {
 		l.hashes[spec] = h
 	}
 	return h
+}
+
+// hashOfName is the taskHash of a service's current spec, 0 if it is gone.
+func (l *leader) hashOfName(service string) uint64 {
+	if spec := l.s.Services[service]; spec != nil {
+		return l.hashOf(spec)
+	}
+	return 0
 }
 
 // idSet is a set of task IDs that remembers the order they were added in:

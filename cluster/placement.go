@@ -3,6 +3,7 @@ package cluster
 import (
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/swarmsim/swarmsim/scheduler"
 )
@@ -21,7 +22,9 @@ func (l *leader) place(b *batch) {
 
 	var nodes []scheduler.Node
 	for _, name := range s.NodeNames() {
-		nodes = append(nodes, schedNode(s.Nodes[name]))
+		n := schedNode(s.Nodes[name])
+		n.RecentFailures = l.failures.counts(name, l.c.now)
+		nodes = append(nodes, n)
 	}
 	var services []scheduler.Service
 	for _, name := range s.ServiceNames() {
@@ -74,6 +77,57 @@ func (l *leader) place(b *batch) {
 	}
 }
 
+// failureHistory is when each service's tasks failed on each node, for
+// the scheduler's penalty: swarmkit's scheduler keeps the same history in
+// the leader's memory (nodeInfo.recentFailures) and puts last the nodes
+// where a service failed MaxFailures times within FailureWindow.
+type failureHistory map[string]map[string][]time.Duration // node → service → times
+
+// record notes a failure of a task the scheduler placed. A global task
+// goes to its own node whatever the penalty, so it is not counted.
+func (h failureHistory) record(t *Task, at time.Duration) {
+	if t.Slot == 0 || t.Node == "" {
+		return
+	}
+	bySvc := h[t.Node]
+	if bySvc == nil {
+		bySvc = map[string][]time.Duration{}
+		h[t.Node] = bySvc
+	}
+	bySvc[t.Service] = append(bySvc[t.Service], at)
+}
+
+// forget drops a service's history: after an update its failures count
+// from zero, as swarmkit keys them by spec version.
+func (h failureHistory) forget(service string) {
+	for _, bySvc := range h {
+		delete(bySvc, service)
+	}
+}
+
+// counts returns a node's recent failures per service, dropping those too
+// old to count again; nil when there are none.
+func (h failureHistory) counts(node string, now time.Duration) map[string]int {
+	bySvc := h[node]
+	if len(bySvc) == 0 {
+		return nil
+	}
+	out := map[string]int{}
+	for svc, times := range bySvc {
+		i := 0
+		for i < len(times) && now-times[i] > scheduler.FailureWindow {
+			i++
+		}
+		bySvc[svc] = times[i:]
+		if len(times) == i {
+			delete(bySvc, svc)
+			continue
+		}
+		out[svc] = scheduler.CountRecentFailures(times[i:], now)
+	}
+	return out
+}
+
 func newTaskID(i int) string { return "new:" + strconv.Itoa(i) }
 
 func schedNode(rec *NodeRecord) scheduler.Node {
@@ -84,6 +138,7 @@ func schedNode(rec *NodeRecord) scheduler.Node {
 		Ready:        rec.Status == NodeReady,
 		Availability: scheduler.Availability(rec.Availability),
 		Labels:       rec.Labels,
+		EngineLabels: rec.EngineLabels,
 		OS:           "linux",
 		Arch:         "x86_64",
 		Capacity:     scheduler.Resources{NanoCPUs: rec.NanoCPUs, MemoryBytes: rec.MemoryBytes},

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/swarmsim/swarmsim/az"
 )
 
 // These tests reproduce swarmkit's orchestrator tests (moby/swarmkit,
@@ -265,5 +267,62 @@ func TestConstraintChangeMovesOnlyTasksThatNoLongerFit(t *testing.T) {
 		if strings.HasPrefix(node, "w") && !after[id] {
 			t.Errorf("task %s on worker %s was replaced though it still fits", id, node)
 		}
+	}
+}
+
+// scheduler's TestSchedulerFaultyNode: a node where a service's tasks
+// failed MaxFailures (5) times within 5 minutes goes after every other
+// node, so a crash loop moves on instead of failing in one place forever.
+func TestCrashLoopMovesOffFaultyNode(t *testing.T) {
+	c := newTestCluster(t, "1", 2, 18)
+	mustApply(t, c, UpdateNode("m1", NodeChange{Availability: Pause}))
+	spec := service("crash", 1)
+	spec.Image, spec.Restart.Delay = "fail", time.Second
+	mustApply(t, c, CreateService(spec))
+	mustRun(t, c, 2*time.Minute)
+	// Where each attempt failed, in order, from the timeline: the store
+	// keeps only the last five tasks of a slot.
+	var nodes []string
+	for _, e := range c.Events() {
+		if e.Kind == EventTaskFailed {
+			nodes = append(nodes, e.Node)
+		}
+	}
+	if len(nodes) < 12 {
+		t.Fatalf("only %d failures in two minutes: %v", len(nodes), nodes)
+	}
+	first := nodes[0]
+	for i, n := range nodes[:5] {
+		if n != first {
+			t.Fatalf("attempt %d ran on %s before %s failed 5 times: %v", i+1, n, first, nodes)
+		}
+	}
+	if nodes[5] == first {
+		t.Errorf("the 6th attempt ran on %s again after 5 failures there: %v", first, nodes)
+	}
+}
+
+// scheduler's TestEngineLabel through the whole simulation: nodes keep the
+// engine labels their daemon was started with, and engine.labels.KEY
+// constraints match them as node.labels.KEY match node labels.
+func TestEngineLabelConstraint(t *testing.T) {
+	l, err := az.Parse("1-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Config{Seed: 19, Layout: l, Nodes: []NodeSpec{
+		{Name: "m1", Zone: "a", Role: RoleManager},
+		{Name: "m2", Zone: "b", Role: RoleManager, EngineLabels: map[string]string{"gpu": "yes"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, c, time.Second)
+	spec := service("train", 3)
+	spec.Constraints = []string{"engine.labels.gpu==yes"}
+	mustApply(t, c, CreateService(spec))
+	settle(t, c)
+	if got := len(tasksOn(c, "m2")); got != 3 {
+		t.Errorf("m2, the node with engine label gpu=yes, runs %d of 3 train tasks", got)
 	}
 }

@@ -93,7 +93,7 @@ func swarmOf(nodes []inspect.Node) (*Swarm, error) {
 			zones[zone].Workers++
 		}
 		s.Nodes = append(s.Nodes, cluster.NodeSpec{
-			Name: n.Hostname, Zone: zone, Role: n.Role, Labels: n.Labels, Availability: n.Availability,
+			Name: n.Hostname, Zone: zone, Role: n.Role, Labels: n.Labels, EngineLabels: n.EngineLabels, Availability: n.Availability,
 			NanoCPUs: n.NanoCPUs, MemoryBytes: n.MemoryBytes, Down: n.State != "ready",
 		})
 	}
