@@ -270,6 +270,11 @@ func (l *leader) resyncNode(b *batch, i int) {
 			}
 		case t.Active() && t.State == TaskAssigned, !t.Active() && n.running[t.ID]:
 			l.act(b, t)
+		case !t.Active() && (t.State == TaskRunning || t.State == TaskAssigned) && !b.reported[t.ID]:
+			// Stopped while the node was away, and the node no longer
+			// runs it: it says so now.
+			b.reported[t.ID] = true
+			b.add(&taskStatus{Task: t.ID, State: TaskShutdown, Reason: t.Reason, At: b.ms()})
 		}
 	}
 	clear(n.exited)

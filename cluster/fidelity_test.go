@@ -230,3 +230,30 @@ func TestReplacementWaitsOutRestartDelay(t *testing.T) {
 		t.Errorf("%d tasks 15 s in with a 20 s restart delay, want 2", len(tk))
 	}
 }
+
+// A node that comes back reports the tasks it no longer runs: the ones
+// replaced while it was down read shutdown, not the running Docker last
+// knew.
+func TestReturningNodeReportsItsOldTasksShutDown(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 2, 9)
+	mustApply(t, c, CreateService(service("web", 6)))
+	settle(t, c)
+	old := activeTasksOn(c, "web", "w1")
+	if len(old) == 0 {
+		t.Fatal("w1 runs no web task; the test needs one")
+	}
+	mustApply(t, c, Kill("w1"))
+	mustRun(t, c, time.Minute)
+	mustApply(t, c, Restart("w1"))
+	mustRun(t, c, 10*time.Second)
+	for _, o := range old {
+		for _, tk := range c.Snapshot().Tasks {
+			if tk.ID == o.ID && (tk.Desired != TaskShutdown || tk.State != TaskShutdown) {
+				t.Errorf("%s after w1 came back: desired %s, state %s; want shutdown, shutdown", tk.Name(), tk.Desired, tk.State)
+			}
+		}
+	}
+	if got := tasksOn(c, "w1"); len(got) != 0 {
+		t.Errorf("w1 runs %v after coming back; Swarm does not rebalance by itself", got)
+	}
+}
