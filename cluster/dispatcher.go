@@ -300,7 +300,7 @@ func (q *delayQueue) Less(i, j int) bool {
 	if a.at != b.at {
 		return a.at < b.at
 	}
-	return compareTaskIDs(a.task, b.task) < 0
+	return compareNames(a.task, b.task) < 0
 }
 func (q *delayQueue) Swap(i, j int) { q.items[i], q.items[j] = q.items[j], q.items[i] }
 func (q *delayQueue) Push(x any)    { q.items = append(q.items, x.(delayed)) }
@@ -310,22 +310,12 @@ func (q *delayQueue) Pop() any {
 	return last
 }
 
-func compareTaskIDs(a, b string) int {
-	switch {
-	case taskIDLess(a, b):
-		return -1
-	case taskIDLess(b, a):
-		return 1
-	}
-	return 0
-}
-
 func sortedTaskIDs(set map[string]bool) []string {
 	ids := make([]string, 0, len(set))
 	for id := range set {
 		ids = append(ids, id)
 	}
-	slices.SortFunc(ids, compareTaskIDs)
+	slices.SortFunc(ids, compareNames)
 	return ids
 }
 

@@ -29,7 +29,7 @@ func (l *leader) orchestrate(b *batch) {
 		nodes = append(nodes, name)
 	}
 	clear(l.dirtyNodes)
-	slices.SortFunc(nodes, compareNodes)
+	slices.SortFunc(nodes, compareNames)
 	for _, name := range nodes {
 		l.nodeTasks(b, name)
 	}
@@ -172,14 +172,4 @@ func (l *leader) createIn(b *batch, spec *ServiceSpec, slot int, node string, ba
 	ct.Service, ct.Slot, ct.Node = spec.Name, slot, node
 	ct.Version, ct.Hash, ct.Image = l.s.Versions[spec.Name], l.hashOf(spec), spec.Image
 	b.create(&ct)
-}
-
-func compareNodes(a, b string) int {
-	switch {
-	case nodeLess(a, b):
-		return -1
-	case nodeLess(b, a):
-		return 1
-	}
-	return 0
 }

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -8,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -112,7 +114,7 @@ func (x *slotIndex) keys() []slotKey {
 	for n := range x.byNode {
 		nodes = append(nodes, n)
 	}
-	slices.SortFunc(nodes, compareNodes)
+	slices.SortFunc(nodes, compareNames)
 	for _, n := range nodes {
 		out = append(out, slotKey{node: n})
 	}
@@ -498,31 +500,19 @@ func sortTasks(list []*Task) {
 		if a.Slot == 0 && a.Node != b.Node {
 			return nodeLess(a.Node, b.Node)
 		}
-		return taskIDLess(a.ID, b.ID)
+		return compareNames(a.ID, b.ID) < 0
 	})
 }
 
-// nodeLess orders m2 before m10 and managers before workers.
-func nodeLess(a, b string) bool {
+// compareNames orders names by their letters, then their number: m2
+// before m10, managers (m…) before workers (w…), task t9 before t10.
+func compareNames(a, b string) int {
 	pa, na := splitName(a)
 	pb, nb := splitName(b)
-	if pa != pb {
-		return pa < pb
-	}
-	if na != nb {
-		return na < nb
-	}
-	return a < b
+	return cmp.Or(strings.Compare(pa, pb), cmp.Compare(na, nb), strings.Compare(a, b))
 }
 
-func taskIDLess(a, b string) bool {
-	_, na := splitName(a)
-	_, nb := splitName(b)
-	if na != nb {
-		return na < nb
-	}
-	return a < b
-}
+func nodeLess(a, b string) bool { return compareNames(a, b) < 0 }
 
 func splitName(s string) (string, int) {
 	i := len(s)
