@@ -66,7 +66,7 @@ func Parse(spec string) (Layout, error) {
 	}
 	// A leading dash before a number reads as a minus sign; every other
 	// empty part is more likely a doubled or stray dash.
-	if len(parts) > 1 && parts[0] == "" && isDigits(parts[1]) {
+	if len(parts) > 1 && parts[0] == "" && wholeNumber(parts[1]) {
 		return Layout{}, fmt.Errorf("%q starts with a negative count, but a zone cannot hold fewer than 0 managers; write counts of 0 or more, %s", spec, howToWrite)
 	}
 	l := Layout{Zones: make([]Zone, len(parts))}
@@ -76,7 +76,7 @@ func Parse(spec string) (Layout, error) {
 		switch {
 		case p == "":
 			return Layout{}, fmt.Errorf("zone %s is empty in %q; write a whole number of managers for every zone, %s", name, spec, howToWrite)
-		case !isDigits(p):
+		case !wholeNumber(p):
 			hint := "write only digits for each zone"
 			if strings.ContainsFunc(p, isSpace) {
 				hint = "write the counts without spaces"
@@ -99,17 +99,6 @@ func Parse(spec string) (Layout, error) {
 	return l, nil
 }
 
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
 
 func isSpace(r rune) bool {
 	switch r {
@@ -220,3 +209,6 @@ func (l Layout) WithWorkers(n int) Layout {
 	}
 	return out
 }
+
+// wholeNumber reports whether s is made of digits only.
+func wholeNumber(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }

@@ -128,7 +128,8 @@ func BenchmarkHeadlineShape(b *testing.B) {
 	b.ReportMetric(simulated.Seconds()/b.Elapsed().Seconds(), "sim-s/s")
 }
 
-// BenchmarkPlaceThroughRaft is SPEC §6's scheduler shape end to end: from
+// BenchmarkPlaceThroughRaft is swarmkit's scheduler benchmark shape end to
+// end (1,000 nodes; 1,000 and 10,000 tasks; the goal 10k tasks in 50 ms): from
 // tasks pending to every assignment recorded in the desired-state store,
 // through the leader's orchestrator, the scheduler and a Raft commit.
 func BenchmarkPlaceThroughRaft(b *testing.B) {

@@ -165,7 +165,7 @@
 // node that fails leaves its heap for good. A call costs about one pass
 // over the nodes per service plus a logarithm per task: on a 2-core
 // machine, 100,000 tasks on 1,000 nodes take 12 to 25 ms, where swarmkit's
-// benchmark takes 12 s (scheduler_bench_test.go has SPEC §6's shapes).
+// benchmark takes 12 s (scheduler_bench_test.go has swarmkit's shapes).
 //
 // # Departures from swarmkit
 //

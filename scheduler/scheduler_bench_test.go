@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// The yardstick is SwarmKit's own scheduler benchmarks (SPEC §6): 1,000
+// The yardstick is SwarmKit's own scheduler benchmarks: 1,000
 // nodes with 1,000, 10,000 and 100,000 pending tasks, and 100,000 nodes
 // with 1,000, each once with any node eligible and once with only every
 // third node. One operation is one Schedule call, from tasks pending to
