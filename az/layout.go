@@ -99,7 +99,6 @@ func Parse(spec string) (Layout, error) {
 	return l, nil
 }
 
-
 func isSpace(r rune) bool {
 	switch r {
 	case ' ', '\t', '\n', '\r', '\v', '\f':
