@@ -106,6 +106,25 @@ func (c *Cluster) checkApplied(m *manager, e raft.Entry) {
 	k.entries[e.Index] = sum
 }
 
+// checkForceNewCluster runs as m forces a new cluster. Its Raft history
+// starts again from its own state: entries the old cluster committed beyond
+// that state are discarded, as Docker discards them, and its terms belong to
+// a cluster whose other managers are gone. The checker forgets both, and
+// holds the new cluster to the same rules from here on.
+func (c *Cluster) checkForceNewCluster(m *manager) {
+	k := c.check
+	if k == nil {
+		return
+	}
+	clear(k.leaders)
+	applied := m.member.Status().Applied
+	for idx := range k.entries {
+		if idx > applied {
+			delete(k.entries, idx)
+		}
+	}
+}
+
 // checkLeader runs whenever a manager's Raft state changes.
 func (c *Cluster) checkLeader(m *manager, st raft.Status) {
 	k := c.check

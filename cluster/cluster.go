@@ -133,6 +133,10 @@ type node struct {
 	exited  map[string]string // tasks whose container exited, with why, until the leader hears of it
 	mgr     *manager          // nil for workers
 	left    bool              // removed from the swarm: it no longer heartbeats
+	// ticking: a tick event of this epoch is queued. A node has at most one
+	// chain of ticks, whichever manager software it runs when they fire, so
+	// a node demoted and promoted again within a second does not tick twice.
+	ticking bool
 }
 
 // New builds a swarm in which every node has joined and m1 has just run
@@ -317,9 +321,11 @@ func (c *Cluster) addNode(name string, zone int, raftID uint64) *node {
 // schedule starts a node's periodic work at a seeded phase, so managers do
 // not tick in lockstep and heartbeats do not arrive in bursts.
 func (c *Cluster) schedule(i int, n *node) {
+	n.ticking = false // a new epoch: older tick events are void
 	if n.mgr != nil {
 		phase := time.Duration(c.phaseRand.Int64N(int64(TickInterval)))
 		c.q.push(timed{at: c.now + phase, kind: evTick, node: i, epoch: n.epoch})
+		n.ticking = true
 	}
 	phase := time.Duration(c.phaseRand.Int64N(int64(HeartbeatPeriod)))
 	c.q.push(timed{at: c.now + phase, kind: evHeartbeat, node: i, epoch: n.epoch})
@@ -391,7 +397,11 @@ func (c *Cluster) handle(e timed) {
 	n := c.nodes[e.node]
 	switch e.kind {
 	case evTick:
-		if !n.alive || e.epoch != n.epoch || n.mgr == nil {
+		if !n.alive || e.epoch != n.epoch {
+			return
+		}
+		if n.mgr == nil {
+			n.ticking = false // retired: the chain ends here
 			return
 		}
 		c.q.push(timed{at: c.now + TickInterval, kind: evTick, node: e.node, epoch: n.epoch})

@@ -23,6 +23,8 @@ type manager struct {
 	lastSeen   map[string]time.Duration // dispatcher: last heartbeat per node
 	inflight   uint64                   // the orchestrator's proposal awaiting apply
 	inflightAt time.Duration
+	// nextRoleCheck: when the role manager next looks for orphan voters.
+	nextRoleCheck time.Duration
 }
 
 func newManager(c *Cluster, n *node, raftID uint64) *manager {
@@ -187,6 +189,7 @@ func (c *Cluster) leaderManager() *manager {
 // lead runs the leader's duties once per tick: the dispatcher's verdicts and
 // the orchestrators, as one proposal at a time.
 func (c *Cluster) lead(m *manager) {
+	c.reconcileRoles(m)
 	if m.inflight != 0 && c.now-m.inflightAt < ProposalRetry {
 		return
 	}
