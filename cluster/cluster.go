@@ -105,8 +105,9 @@ type Cluster struct {
 	schedSeed  uint64     // scheduler tie-breaks
 
 	events   []Event
-	reported uint64          // highest log index whose effects reached the timeline
-	applied  map[uint64]bool // command IDs applied somewhere
+	reported uint64             // highest log index whose effects reached the timeline
+	applied  map[uint64]bool    // command IDs applied somewhere
+	changed  map[changeKey]bool // configuration changes applied somewhere
 	decoded  map[[2]uint64]*command
 	scratch  scratch
 	retiring []uint64 // raft IDs of managers demoted by an entry just applied
@@ -159,6 +160,7 @@ func New(cfg Config) (*Cluster, error) {
 		zoneOf:     map[string]int{},
 		fifo:       map[[2]uint64]time.Duration{},
 		applied:    map[uint64]bool{},
+		changed:    map[changeKey]bool{},
 		decoded:    map[[2]uint64]*command{},
 		scratch:    newScratch(),
 		netRand:    rand.New(rand.NewPCG(cfg.Seed, 0x6e6574)),          // "net"
@@ -227,6 +229,7 @@ func New(cfg Config) (*Cluster, error) {
 	if len(peers) == 0 {
 		return nil, fmt.Errorf("a swarm needs at least one manager")
 	}
+	c.checkBootstrap(peers)
 	bootstrap := boot.encode()
 	for _, n := range c.nodes {
 		if n.mgr == nil {

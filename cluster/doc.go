@@ -41,6 +41,18 @@
 //     task per eligible node, pending tasks scheduled. The result is one
 //     proposal; the next waits until it is applied.
 //
+// # Membership
+//
+// Membership goes through Raft first. Promote, and Join as a manager,
+// propose the configuration change that adds a voter; the node runs manager
+// software only once that change has committed, starting empty and caught up
+// by the leader's snapshot, so a change that cannot commit leaves nothing
+// behind. Demoting the leader hands Raft leadership to another manager first,
+// which then removes it. ForceNewCluster is accepted only on a node whose own
+// committed state makes it a manager. Snapshot's Quorum is read off the
+// leader's Raft progress: the voters it has heard from within CheckQuorum's
+// window, not the machines that happen to run.
+//
 // # State
 //
 // Every manager applies committed entries to its own Store; nothing else

@@ -143,10 +143,7 @@ func (c *Cluster) promote(name string) error {
 		return fmt.Errorf("node %s is down: restart it before promoting it", name)
 	}
 	c.nextRaft++
-	return c.changeMembership(raft.Change{Op: raft.AddVoter, Node: c.nextRaft, Context: []byte(name)}, func(s *Store) bool {
-		r := s.Nodes[name]
-		return r != nil && r.Role == RoleManager
-	})
+	return c.changeMembership(raft.Change{Op: raft.AddVoter, Node: c.nextRaft, Context: []byte(name)})
 }
 
 // startManager gives a node manager software once the change that makes it
@@ -165,6 +162,7 @@ func (c *Cluster) startManager(name string, id uint64) {
 		c.fail(fmt.Errorf("starting manager software on %s: %w", name, err))
 		return
 	}
+	c.checkManager(name, id, "started manager software")
 	m := newManager(c, n, id)
 	m.member, m.store = member, newStore()
 	n.mgr = m
@@ -216,10 +214,7 @@ func (c *Cluster) demote(name string) error {
 		// fails, the leader removes itself all the same.
 		c.transferLeadership(lead)
 	}
-	return c.changeMembership(raft.Change{Op: raft.RemoveVoter, Node: rec.RaftID, Context: []byte(name)}, func(s *Store) bool {
-		r := s.Nodes[name]
-		return r == nil || r.Role == RoleWorker
-	})
+	return c.changeMembership(raft.Change{Op: raft.RemoveVoter, Node: rec.RaftID, Context: []byte(name)})
 }
 
 // canRemove is swarmkit's quorum safeguard (CanRemoveMember): the voters the
@@ -265,9 +260,11 @@ func (c *Cluster) transferLeadership(lead *manager) bool {
 	return moved()
 }
 
-// changeMembership proposes a Raft configuration change and waits, like
-// propose, until the leader's store shows done.
-func (c *Cluster) changeMembership(ch raft.Change, done func(*Store) bool) error {
+// changeMembership proposes a Raft configuration change to the leader and
+// waits, like propose, until the change has been applied somewhere, which
+// means it committed. That may be after the leader that proposed it is gone:
+// a leader that removes itself steps down as the removal commits.
+func (c *Cluster) changeMembership(ch raft.Change) error {
 	lead := c.leaderManager()
 	if lead == nil {
 		return ErrNoLeader
@@ -276,10 +273,8 @@ func (c *Cluster) changeMembership(ch raft.Change, done func(*Store) bool) error
 		return ErrNoLeader
 	}
 	c.process(lead)
-	finished := func() bool {
-		m := c.leaderManager()
-		return m != nil && done(m.store)
-	}
+	key := changeKey{ch.Op, ch.Node}
+	finished := func() bool { return c.changed[key] }
 	if err := c.runUntil(c.now+RequestTimeout, finished); err != nil {
 		return err
 	}
@@ -289,12 +284,22 @@ func (c *Cluster) changeMembership(ch raft.Change, done func(*Store) bool) error
 	return nil
 }
 
+// changeKey names a configuration change: Raft IDs are never reused, so a
+// voter is added at most once and removed at most once.
+type changeKey struct {
+	op raft.ChangeOp
+	id uint64
+}
+
 // applyChange records a committed membership change in the store. The
 // first manager to apply it (report) also changes the machines: an added
 // voter's node starts manager software, a removed voter's node stops it.
 func (m *manager) applyChange(e raft.Entry, report bool) {
 	c, s, ch := m.c, m.store, e.Change
 	s.Index = e.Index
+	if report {
+		c.changed[changeKey{ch.Op, ch.Node}] = true
+	}
 	name := string(ch.Context)
 	rec := s.Nodes[name]
 	if ch.Op == raft.AddVoter {
@@ -474,6 +479,14 @@ func ForceNewCluster(name string) Action {
 			// own promotion: there is no swarm in it to recover.
 			return fmt.Errorf("%s", msgNotManager)
 		}
+		c.checkManager(name, m.raftID, "forced a new cluster")
+		// Docker's task IDs are random and never reused; here they count up
+		// in the store, and the survivor's count may be behind the tasks the
+		// old cluster went on to start, which may still run on nodes it cannot
+		// reach. Moving the count past every ID the swarm has seen keeps a new
+		// task from taking an old one's name. It goes into the survivor's
+		// state before that state becomes the new cluster's first snapshot.
+		m.store.NextTask = max(m.store.NextTask, c.highestTaskNumber())
 		if err := m.member.ForceNewCluster(m); err != nil {
 			return fmt.Errorf("force-new-cluster on %s: %w", name, err)
 		}
@@ -503,4 +516,21 @@ func ForceNewCluster(name string) Action {
 		}
 		return c.propose(ops)
 	}}
+}
+
+// highestTaskNumber is the highest task number any manager's store has
+// handed out or any node runs.
+func (c *Cluster) highestTaskNumber() uint64 {
+	var top uint64
+	for _, m := range c.managers {
+		top = max(top, m.store.NextTask)
+	}
+	for _, n := range c.nodes {
+		for id := range n.running {
+			if _, num := splitName(id); uint64(num) > top {
+				top = uint64(num)
+			}
+		}
+	}
+	return top
 }
