@@ -18,6 +18,8 @@ import (
 //     same entry at the same index (log matching, state machine safety);
 //   - a manager applies only committed entries, so no desired state
 //     changes without a commit;
+//   - a node runs manager software, and can force a new cluster, only with
+//     a Raft ID that a committed configuration made a voter;
 //   - a task runs on at most one node;
 //   - a replicated service never runs more tasks than desired, except while
 //     a start-first update overlaps old and new;
@@ -43,6 +45,7 @@ const (
 	InvOneLeaderPerTerm = "one leader per term"
 	InvCommittedStable  = "committed entries never change"
 	InvApplyCommitted   = "only committed entries are applied"
+	InvManagerCommitted = "managers only by committed configuration changes"
 	InvOneNodePerTask   = "a task runs on at most one node"
 	InvNoExtraTasks     = "no more tasks than desired"
 	InvDrainEmpties     = "drained nodes run no tasks"
@@ -61,14 +64,19 @@ const predictionBound = 3 * raft.DefaultElectionTicks * TickInterval
 type checker struct {
 	leaders        map[uint64]string // term → leader seen
 	entries        map[uint64]uint64 // index → hash of (term, data) first applied there
+	voters         map[uint64]bool   // Raft IDs the bootstrap or a committed change made voters
 	drainedSince   map[string]time.Duration
 	extraSince     map[string]time.Duration // service → since when it runs too many tasks
 	disturbed      time.Duration            // last kill, restart, partition, heal or membership change
 	lastPrediction time.Duration            // when the prediction was last compared
+
+	// Scratch for checkState, reused from step to step.
+	where   map[string]string // task ID → the live node running it
+	running map[string]int    // service → tasks meant to run that do
 }
 
 func newChecker() *checker {
-	return &checker{leaders: map[uint64]string{}, entries: map[uint64]uint64{}, drainedSince: map[string]time.Duration{}, extraSince: map[string]time.Duration{}}
+	return &checker{leaders: map[uint64]string{}, entries: map[uint64]uint64{}, voters: map[uint64]bool{}, where: map[string]string{}, running: map[string]int{}, drainedSince: map[string]time.Duration{}, extraSince: map[string]time.Duration{}}
 }
 
 func (c *Cluster) violate(inv, format string, args ...any) {
@@ -104,6 +112,47 @@ func (c *Cluster) checkApplied(m *manager, e raft.Entry) {
 		c.violate(InvCommittedStable, "%s applied a different entry at index %d than another manager did", m.node.name, e.Index)
 	}
 	k.entries[e.Index] = sum
+	if e.Change != nil && e.Change.Op == raft.AddVoter {
+		k.voters[e.Change.Node] = true
+	}
+}
+
+// checkBootstrap records the voters of the swarm's first configuration.
+func (c *Cluster) checkBootstrap(peers []uint64) {
+	if c.check == nil {
+		return
+	}
+	for _, id := range peers {
+		c.check.voters[id] = true
+	}
+}
+
+// checkManager runs as a node gets manager software with Raft ID id, or as
+// that software forces a new cluster: a Raft member that no committed
+// configuration includes has no state to serve and no right to lead.
+func (c *Cluster) checkManager(name string, id uint64, what string) {
+	if k := c.check; k != nil && !k.voters[id] {
+		c.violate(InvManagerCommitted, "%s %s as Raft member %d, which no committed configuration change made a voter", name, what, id)
+	}
+}
+
+// checkForceNewCluster runs as m forces a new cluster. Its Raft history
+// starts again from its own state: entries the old cluster committed beyond
+// that state are discarded, as Docker discards them, and its terms belong to
+// a cluster whose other managers are gone. The checker forgets both, and
+// holds the new cluster to the same rules from here on.
+func (c *Cluster) checkForceNewCluster(m *manager) {
+	k := c.check
+	if k == nil {
+		return
+	}
+	clear(k.leaders)
+	applied := m.member.Status().Applied
+	for idx := range k.entries {
+		if idx > applied {
+			delete(k.entries, idx)
+		}
+	}
 }
 
 // checkLeader runs whenever a manager's Raft state changes.
@@ -124,9 +173,10 @@ func (c *Cluster) checkState() {
 	if k == nil || c.fault != nil {
 		return
 	}
-	where := map[string]string{}
+	where := k.where
+	clear(where)
 	for _, n := range c.nodes {
-		if !n.alive {
+		if !n.alive || len(n.running) == 0 { // starting a map iteration costs more than the test
 			continue
 		}
 		for id := range n.running {
@@ -142,12 +192,14 @@ func (c *Cluster) checkState() {
 		return
 	}
 	s := lead.store
-	running := map[string]int{}
+	running := k.running
+	clear(running)
 	for _, t := range s.TaskList() {
-		if t.Active() && where[t.ID] != "" {
-			running[t.Service]++
+		if !t.Active() || where[t.ID] == "" {
+			continue
 		}
-		if rec := s.Nodes[t.Node]; t.Active() && where[t.ID] != "" && rec != nil && rec.Availability == Drain {
+		running[t.Service]++
+		if rec := s.Nodes[t.Node]; rec != nil && rec.Availability == Drain {
 			since, ok := k.drainedSince[t.Node]
 			if !ok {
 				k.drainedSince[t.Node] = c.now
@@ -159,8 +211,11 @@ func (c *Cluster) checkState() {
 	}
 	// Scaling down commits first and stops tasks on the leader's next pass:
 	// too many tasks is a violation only once that has had time to happen.
-	for _, name := range s.ServiceNames() {
-		spec, n := s.Services[name], running[name]
+	// Services are visited in map order, which is why a violation names the
+	// first of them by name rather than the first one met.
+	var over string
+	for name, spec := range s.Services {
+		n := running[name]
 		u := s.Updates[name]
 		overlapping := spec.Update.Order == "start-first" && u != nil && (u.State == UpdateUpdating || u.State == UpdateRollbackStarted)
 		if spec.Mode != ModeReplicated || n <= spec.Replicas || overlapping {
@@ -170,10 +225,14 @@ func (c *Cluster) checkState() {
 		since, ok := k.extraSince[name]
 		if !ok {
 			k.extraSince[name] = c.now
-		} else if c.now-since > drainGrace {
-			c.violate(InvNoExtraTasks, "%s has run %d tasks for %s, %d desired", name, n, FormatTime(c.now-since), spec.Replicas)
-			return
+		} else if c.now-since > drainGrace && (over == "" || name < over) {
+			over = name
 		}
+	}
+	if over != "" {
+		since := k.extraSince[over]
+		c.violate(InvNoExtraTasks, "%s has run %d tasks for %s, %d desired", over, running[over], FormatTime(c.now-since), s.Services[over].Replicas)
+		return
 	}
 	for node := range k.drainedSince {
 		if rec := s.Nodes[node]; rec == nil || rec.Availability != Drain {

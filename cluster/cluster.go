@@ -102,9 +102,10 @@ type Cluster struct {
 	schedSeed  uint64     // scheduler tie-breaks
 
 	events   []Event
-	reported uint64 // highest log index whose effects reached the timeline
-	awaiting uint64 // the user's command propose waits for
-	awaited  bool   // it was applied
+	reported uint64             // highest log index whose effects reached the timeline
+	awaiting uint64             // the user's command propose waits for
+	awaited  bool               // it was applied
+	changed  map[changeKey]bool // configuration changes applied somewhere
 	decoded  map[[2]uint64]*command
 	applyCtx applyContext
 	retiring []uint64 // raft IDs of managers demoted by an entry just applied
@@ -132,6 +133,10 @@ type node struct {
 	dirty   bool            // something happened here the leader has not heard of
 	mgr     *manager        // nil for workers
 	left    bool            // removed from the swarm: it no longer heartbeats
+	// ticking: a tick event of this epoch is queued. A node has at most one
+	// chain of ticks, whichever manager software it runs when they fire, so
+	// a node demoted and promoted again within a second does not tick twice.
+	ticking bool
 }
 
 // New builds a swarm in which every node has joined and m1 has just run
@@ -153,6 +158,7 @@ func New(cfg Config) (*Cluster, error) {
 		byRaft:     map[uint64]int{},
 		zoneOf:     map[string]int{},
 		fifo:       map[[2]uint64]time.Duration{},
+		changed:    map[changeKey]bool{},
 		decoded:    map[[2]uint64]*command{},
 		netRand:    rand.New(rand.NewPCG(cfg.Seed, 0x6e6574)),          // "net"
 		phaseRand:  rand.New(rand.NewPCG(cfg.Seed, 0x706861)),          // "pha"
@@ -221,6 +227,7 @@ func New(cfg Config) (*Cluster, error) {
 	if len(peers) == 0 {
 		return nil, fmt.Errorf("a swarm needs at least one manager")
 	}
+	c.checkBootstrap(peers)
 	bootstrap := boot.encode()
 	for _, n := range c.nodes {
 		if n.mgr == nil {
@@ -316,9 +323,11 @@ func (c *Cluster) addNode(name string, zone int, raftID uint64) *node {
 // schedule starts a node's periodic work at a seeded phase, so managers do
 // not tick in lockstep and heartbeats do not arrive in bursts.
 func (c *Cluster) schedule(i int, n *node) {
+	n.ticking = false // a new epoch: older tick events are void
 	if n.mgr != nil {
 		phase := time.Duration(c.phaseRand.Int64N(int64(TickInterval)))
 		c.q.push(timed{at: c.now + phase, kind: evTick, node: i, epoch: n.epoch})
+		n.ticking = true
 	}
 	phase := time.Duration(c.phaseRand.Int64N(int64(HeartbeatPeriod)))
 	c.q.push(timed{at: c.now + phase, kind: evHeartbeat, node: i, epoch: n.epoch})
@@ -390,7 +399,11 @@ func (c *Cluster) handle(e timed) {
 	n := c.nodes[e.node]
 	switch e.kind {
 	case evTick:
-		if !n.alive || e.epoch != n.epoch || n.mgr == nil {
+		if !n.alive || e.epoch != n.epoch {
+			return
+		}
+		if n.mgr == nil {
+			n.ticking = false // retired: the chain ends here
 			return
 		}
 		c.q.push(timed{at: c.now + TickInterval, kind: evTick, node: e.node, epoch: n.epoch})

@@ -52,6 +52,18 @@
 // Raft. The next batch waits until that one is applied. A new leader looks
 // at the whole store once.
 //
+// # Membership
+//
+// Membership goes through Raft first. Promote, and Join as a manager,
+// propose the configuration change that adds a voter; the node runs manager
+// software only once that change has committed, starting empty and caught up
+// by the leader's snapshot, so a change that cannot commit leaves nothing
+// behind. Demoting the leader hands Raft leadership to another manager first,
+// which then removes it. ForceNewCluster is accepted only on a node whose own
+// committed state makes it a manager. Snapshot's Quorum is read off the
+// leader's Raft progress: the voters it has heard from within CheckQuorum's
+// window, not the machines that happen to run.
+//
 // # State
 //
 // Every manager applies committed entries to its own Store; nothing else

@@ -212,9 +212,13 @@ func (l *leader) wake() {
 	l.c.q.push(timed{at: l.flushAt, kind: evFlush, node: l.c.byName[l.m.node.name], epoch: l.m.node.epoch})
 }
 
-// onTick is the leader's part of a manager's tick: the dispatcher's
-// deadlines are checked once a second.
+// onTick is the leader's part of a manager's tick: the role manager looks
+// for orphan voters, and the dispatcher's deadlines are checked.
 func (l *leader) onTick() {
+	l.c.reconcileRoles(l.m)
+	if l.m.lead != l {
+		return // the role manager's change cost this manager its leadership
+	}
 	l.flush()
 }
 
@@ -318,6 +322,14 @@ func (b *batch) fill(service string, key slotKey) bool {
 	}
 	slots[key] = true
 	return true
+}
+
+// cancel takes back a new task this batch was about to create.
+func (b *batch) cancel(service string, key slotKey) {
+	b.creates = slices.DeleteFunc(b.creates, func(ct *createTask) bool {
+		return ct.Service == service && slotKeyFor(ct.Slot, ct.Node) == key
+	})
+	delete(b.filled[service], key)
 }
 
 // create adds a new task; the scheduler gives it a node before the batch is

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/swarmsim/swarmsim/raft"
 )
@@ -17,6 +18,8 @@ type manager struct {
 	last   raft.Status        // as of the last process
 	sendFn func(raft.Message) // bound once: sending must not allocate
 	lead   *leader            // non-nil while this manager leads
+	// nextRoleCheck: when the role manager next looks for orphan voters.
+	nextRoleCheck time.Duration
 }
 
 func newManager(c *Cluster, n *node, raftID uint64) *manager {

@@ -5,16 +5,25 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/raft"
 )
 
-// Docker's refusals for node changes.
+// Docker's refusals for node changes, word for word: swarmkit's control API
+// (manager/controlapi/node.go) and the daemon (daemon/cluster/errors.go).
 const (
 	msgLoseQuorum  = "Error response from daemon: rpc error: code = FailedPrecondition desc = can't remove member from the raft: this would result in a loss of quorum"
 	msgLastManager = "Error response from daemon: rpc error: code = FailedPrecondition desc = attempting to demote the last manager of the swarm"
+	msgNotManager  = "Error response from daemon: This node is not a swarm manager. Worker nodes can't be used to view or modify cluster state. " +
+		"Please run this command on a manager node or promote the current node to a manager."
 )
+
+// roleReconcileInterval is how often the leader's role manager looks for
+// Raft voters whose node is no longer a manager in the store (swarmkit's
+// roleReconcileInterval).
+const roleReconcileInterval = 5 * time.Second
 
 // NodeChange is `docker node update`: the zero value changes nothing.
 type NodeChange struct {
@@ -93,8 +102,8 @@ func RollbackService(name string) Action {
 	}}
 }
 
-// Promote is `docker node promote`: the node gets manager software and
-// joins the Raft configuration as a voter.
+// Promote is `docker node promote`: the node joins the Raft configuration
+// as a voter, and runs manager software once that change has committed.
 func Promote(names ...string) Action {
 	return forEachNode("docker node promote", names, (*Cluster).promote)
 }
@@ -112,42 +121,69 @@ func forEachNode(command string, names []string, act func(*Cluster, string) erro
 	}}
 }
 
+// promote proposes the Raft configuration change that adds the node as a
+// voter, and nothing else: the node gets manager software only when the
+// change commits (startManager, on apply). A promotion that cannot commit
+// therefore leaves no half-made manager behind, with an empty Raft member
+// that could lead a cluster of its own. The Raft ID is chosen now, because
+// the change names it; until the member exists, messages to it are lost as
+// to any unreachable peer.
 func (c *Cluster) promote(name string) error {
 	rec, err := c.nodeRecord(name)
 	if err != nil {
 		return err
 	}
-	n, _ := c.node(name) // every node in the store is a machine of the simulation
 	if rec.Role == RoleManager {
 		return nil // Docker: "Node w1 is already a manager."
 	}
+	n, _ := c.node(name) // every node in the store is a machine of the simulation
 	if !n.alive {
-		return fmt.Errorf("Error response from daemon: node %s is down and cannot become a manager", name)
+		// Docker would record the promotion and finish it when the node
+		// is back; the simulation only promotes nodes that run.
+		return fmt.Errorf("node %s is down: restart it before promoting it", name)
 	}
 	c.nextRaft++
-	if err := c.addManager(n, c.nextRaft); err != nil {
-		return err
-	}
-	return c.changeMembership(raft.Change{Op: raft.AddVoter, Node: n.mgr.raftID, Context: []byte(name)}, func(s *Store) bool {
-		r := s.Nodes[name]
-		return r != nil && r.Role == RoleManager
-	})
+	return c.changeMembership(raft.Change{Op: raft.AddVoter, Node: c.nextRaft, Context: []byte(name)})
 }
 
-// addManager gives a node manager software with an empty Raft member that
-// learns everything from the leader once it is a voter.
-func (c *Cluster) addManager(n *node, id uint64) error {
+// startManager gives a node manager software once the change that makes it
+// a voter has committed: an empty Raft member that the leader catches up
+// with a snapshot, and an empty store that snapshot fills.
+func (c *Cluster) startManager(name string, id uint64) {
+	n, ok := c.node(name)
+	if !ok || n.left || n.mgr != nil {
+		// No machine to run it (removed from the swarm meanwhile), or one
+		// that already runs manager software: the voter is an orphan, and
+		// the role manager takes it out of Raft again.
+		return
+	}
 	member, err := raft.NewMember(raft.Config{ID: id, Seed: c.cfg.Seed})
 	if err != nil {
-		return err
+		c.fail(fmt.Errorf("starting manager software on %s: %w", name, err))
+		return
 	}
+	c.checkManager(name, id, "started manager software")
 	m := newManager(c, n, id)
 	m.member, m.store = member, newStore()
 	n.mgr = m
-	c.managers = append(c.managers, m)
-	c.byRaft[id] = c.byName[n.name]
-	c.q.push(timed{at: c.now + TickInterval, kind: evTick, node: c.byName[n.name], epoch: n.epoch})
-	return nil
+	i := c.byName[name]
+	// c.managers stays in node order.
+	at := slices.IndexFunc(c.managers, func(o *manager) bool { return c.byName[o.node.name] > i })
+	if at < 0 {
+		at = len(c.managers)
+	}
+	c.managers = slices.Insert(c.managers, at, m)
+	c.byRaft[id] = i
+	if !n.alive {
+		// It died while its promotion was committing: the member starts on
+		// its disk when the node restarts.
+		member.Crash()
+		return
+	}
+	if !n.ticking {
+		n.ticking = true
+		c.q.push(timed{at: c.now + TickInterval, kind: evTick, node: i, epoch: n.epoch})
+	}
 }
 
 // Demote is `docker node demote`, refused like Docker when it would leave
@@ -165,33 +201,70 @@ func (c *Cluster) demote(name string) error {
 		return nil // Docker: "Node w1 is already a worker."
 	}
 	lead := c.leaderManager()
-	voters := lead.member.Voters()
-	if len(voters) <= 1 {
+	if len(lead.member.Voters()) <= 1 {
 		return fmt.Errorf("%s", msgLastManager)
 	}
-	// Swarm counts the managers the leader can reach, without the one
-	// leaving, against the quorum of the smaller configuration.
-	reachable := 0
-	for _, id := range voters {
-		if id == rec.RaftID {
-			continue
-		}
-		if i, ok := c.byRaft[id]; ok && c.linked(lead.node, c.nodes[i]) {
-			reachable++
-		}
-	}
-	if reachable < az.Quorum(len(voters)-1) {
+	if !canRemove(lead, rec.RaftID) {
 		return fmt.Errorf("%s", msgLoseQuorum)
 	}
-	return c.changeMembership(raft.Change{Op: raft.RemoveVoter, Node: rec.RaftID, Context: []byte(name)}, func(s *Store) bool {
-		r := s.Nodes[name]
-		return r == nil || r.Role == RoleWorker
-	})
+	if rec.RaftID == lead.raftID {
+		// Removing itself would make the leader step down as the removal
+		// commits and leave the swarm leaderless for an election timeout.
+		// Like swarmkit's role manager, hand leadership over first; if that
+		// fails, the leader removes itself all the same.
+		c.transferLeadership(lead)
+	}
+	return c.changeMembership(raft.Change{Op: raft.RemoveVoter, Node: rec.RaftID, Context: []byte(name)})
 }
 
-// changeMembership proposes a Raft configuration change and waits, like
-// propose, until the leader's store shows done.
-func (c *Cluster) changeMembership(ch raft.Change, done func(*Store) bool) error {
+// canRemove is swarmkit's quorum safeguard (CanRemoveMember): the voters the
+// leader's Raft hears from, without the one leaving, must be a quorum of the
+// configuration without it.
+func canRemove(lead *manager, id uint64) bool {
+	voters, heard := 0, 0
+	for _, p := range lead.member.Progress() {
+		if p.ID == id {
+			continue
+		}
+		voters++
+		if p.RecentActive {
+			heard++
+		}
+	}
+	return heard >= az.Quorum(voters)
+}
+
+// transferLeadership hands the leader's Raft leadership to the voter it
+// hears from with the most of the log, and waits in simulated time until
+// another manager leads, for at most the election timeout within which Raft
+// completes or abandons a transfer. It reports whether leadership moved.
+func (c *Cluster) transferLeadership(lead *manager) bool {
+	var to, match uint64
+	for _, p := range lead.member.Progress() { // sorted by ID: ties go to the lowest
+		if _, runs := c.byRaft[p.ID]; p.ID == lead.raftID || !p.RecentActive || !runs {
+			continue
+		}
+		if to == 0 || p.Match > match {
+			to, match = p.ID, p.Match
+		}
+	}
+	if to == 0 || lead.member.TransferLeader(to) != nil {
+		return false
+	}
+	c.process(lead)
+	old := lead.node.name
+	moved := func() bool { return c.leader != "" && c.leader != old }
+	if err := c.runUntil(c.now+raft.DefaultElectionTicks*TickInterval, moved); err != nil {
+		return false
+	}
+	return moved()
+}
+
+// changeMembership proposes a Raft configuration change to the leader and
+// waits, like propose, until the change has been applied somewhere, which
+// means it committed. That may be after the leader that proposed it is gone:
+// a leader that removes itself steps down as the removal commits.
+func (c *Cluster) changeMembership(ch raft.Change) error {
 	lead := c.leaderManager()
 	if lead == nil {
 		return ErrNoLeader
@@ -200,10 +273,8 @@ func (c *Cluster) changeMembership(ch raft.Change, done func(*Store) bool) error
 		return ErrNoLeader
 	}
 	c.process(lead)
-	finished := func() bool {
-		m := c.leaderManager()
-		return m != nil && done(m.store)
-	}
+	key := changeKey{ch.Op, ch.Node}
+	finished := func() bool { return c.changed[key] }
 	if err := c.runUntil(c.now+RequestTimeout, finished); err != nil {
 		return err
 	}
@@ -213,28 +284,47 @@ func (c *Cluster) changeMembership(ch raft.Change, done func(*Store) bool) error
 	return nil
 }
 
-// applyChange records a committed membership change in the store. A manager
-// removed from the configuration stops its manager software, once, when the
-// change first takes effect.
+// changeKey names a configuration change: Raft IDs are never reused, so a
+// voter is added at most once and removed at most once.
+type changeKey struct {
+	op raft.ChangeOp
+	id uint64
+}
+
+// applyChange records a committed membership change in the store. The
+// first manager to apply it (report) also changes the machines: an added
+// voter's node starts manager software, a removed voter's node stops it.
 func (m *manager) applyChange(e raft.Entry, report bool) {
 	c, s, ch := m.c, m.store, e.Change
 	s.Index = e.Index
+	if report {
+		c.changed[changeKey{ch.Op, ch.Node}] = true
+	}
 	name := string(ch.Context)
 	rec := s.Nodes[name]
-	if rec == nil {
-		return
+	if rec != nil {
+		defer s.nodeChanged(name) // the orchestrators see the new role
 	}
-	defer s.nodeChanged(name) // the orchestrators see the new role
 	if ch.Op == raft.AddVoter {
+		if rec == nil {
+			return // removed meanwhile: an orphan voter for the role manager
+		}
 		rec.Role, rec.RaftID = RoleManager, ch.Node
 		if report {
+			c.startManager(name, ch.Node)
 			c.emit(EventNodeUpdated, name, "%s promoted: it is now a manager and a Raft voter", name)
 		}
 		return
 	}
-	rec.Role, rec.RaftID = RoleWorker, 0
+	if rec != nil && rec.RaftID == ch.Node {
+		rec.Role, rec.RaftID = RoleWorker, 0
+	}
 	if report {
-		c.emit(EventNodeUpdated, name, "%s demoted: it is now a worker", name)
+		if rec != nil {
+			c.emit(EventNodeUpdated, name, "%s demoted: it is now a worker", name)
+		} else {
+			c.emit(EventNodeUpdated, "", "Raft voter %d removed: no manager in the swarm answers to it", ch.Node)
+		}
 		c.retiring = append(c.retiring, ch.Node)
 	}
 }
@@ -255,6 +345,39 @@ func (c *Cluster) retire(id uint64) {
 	delete(c.byRaft, id)
 	n.mgr = nil
 	c.updateLeader()
+}
+
+// reconcileRoles is the leader's role manager taking orphan voters out of
+// Raft, as swarmkit's evictRemovedNode does: a voter whose node the store no
+// longer lists as that manager (removed from the swarm while its promotion
+// was still in the log) would otherwise count toward the quorum forever
+// without ever voting. It looks every roleReconcileInterval, and proposes
+// one removal at a time, since Raft takes one configuration change at a time.
+func (c *Cluster) reconcileRoles(m *manager) {
+	if c.now < m.nextRoleCheck {
+		return
+	}
+	m.nextRoleCheck = c.now + roleReconcileInterval
+	for _, id := range m.member.Voters() {
+		if !c.orphan(m.store, id) {
+			continue
+		}
+		if m.member.ProposeChange(raft.Change{Op: raft.RemoveVoter, Node: id}) == nil {
+			c.process(m)
+		}
+		return
+	}
+}
+
+// orphan reports whether a voter has no node that the store s lists as the
+// manager with that Raft ID.
+func (c *Cluster) orphan(s *Store, id uint64) bool {
+	i, ok := c.byRaft[id]
+	if !ok {
+		return true
+	}
+	rec := s.Nodes[c.nodes[i].name]
+	return rec == nil || rec.Role != RoleManager || rec.RaftID != id
 }
 
 // nodeRecord is the leader's record of a node, read as Docker's API reads
@@ -339,7 +462,8 @@ func Join(role, zone, name string) Action {
 // ForceNewCluster is `docker swarm init --force-new-cluster` on a surviving
 // manager: it becomes the only manager of a swarm that keeps its copy of the
 // state. The other managers are demoted to workers, and must be promoted
-// again to restore fault tolerance.
+// again to restore fault tolerance. Docker accepts it only on a node that
+// runs as a manager: here, one whose own committed state says it is one.
 func ForceNewCluster(name string) Action {
 	return Action{"docker swarm init --force-new-cluster on " + name, func(c *Cluster) error {
 		n, ok := c.node(name)
@@ -347,15 +471,29 @@ func ForceNewCluster(name string) Action {
 			return fmt.Errorf("there is no node named %q; the nodes are %s", name, c.nodeRange())
 		}
 		if n.mgr == nil {
-			return fmt.Errorf("%s is not a manager: run --force-new-cluster on a surviving manager", name)
+			return fmt.Errorf("%s", msgNotManager)
 		}
 		if !n.alive {
 			return fmt.Errorf("%s is not running: run --force-new-cluster on a surviving manager", name)
 		}
 		m := n.mgr
+		if rec := m.store.Nodes[name]; rec == nil || rec.Role != RoleManager || rec.RaftID != m.raftID {
+			// Manager software whose state has not yet caught up with its
+			// own promotion: there is no swarm in it to recover.
+			return fmt.Errorf("%s", msgNotManager)
+		}
+		c.checkManager(name, m.raftID, "forced a new cluster")
+		// Docker's task IDs are random and never reused; here they count up
+		// in the store, and the survivor's count may be behind the tasks the
+		// old cluster went on to start, which may still run on nodes it cannot
+		// reach. Moving the count past every ID the swarm has seen keeps a new
+		// task from taking an old one's name. It goes into the survivor's
+		// state before that state becomes the new cluster's first snapshot.
+		m.store.NextTask = max(m.store.NextTask, c.highestTaskNumber())
 		if err := m.member.ForceNewCluster(m); err != nil {
 			return fmt.Errorf("force-new-cluster on %s: %w", name, err)
 		}
+		c.checkForceNewCluster(m)
 		c.reported = m.store.Index
 		c.emit(EventForceNewCluster, name, "%s forced a new cluster: it is the only manager, with the state as of entry %d", name, m.store.Index)
 		var others []uint64
@@ -381,4 +519,21 @@ func ForceNewCluster(name string) Action {
 		}
 		return c.propose(actions...)
 	}}
+}
+
+// highestTaskNumber is the highest task number any manager's store has
+// handed out or any node runs.
+func (c *Cluster) highestTaskNumber() uint64 {
+	var top uint64
+	for _, m := range c.managers {
+		top = max(top, m.store.NextTask)
+	}
+	for _, n := range c.nodes {
+		for id := range n.running {
+			if _, num := splitName(id); uint64(num) > top {
+				top = uint64(num)
+			}
+		}
+	}
+	return top
 }

@@ -99,8 +99,10 @@ func (l *leader) reconcileReplicated(b *batch, spec *ServiceSpec) {
 			continue
 		}
 		if b.filled[spec.Name][key] {
+			// A replacement made earlier in this batch counts as a task
+			// not yet running; scaling down may take it back.
 			occupied[key.slot] = true
-			held++ // a replacement is being made this batch
+			active = append(active, &Task{Service: spec.Name, Slot: key.slot, State: TaskPending})
 			continue
 		}
 		// A slot whose task the restart policy will not replace keeps its
@@ -124,6 +126,10 @@ func (l *leader) reconcileReplicated(b *batch, spec *ServiceSpec) {
 		}
 	case len(active) > target:
 		for _, t := range scaleDownOrder(active)[target:] {
+			if t.ID == "" {
+				b.cancel(spec.Name, t.slotKey())
+				continue
+			}
 			state := ""
 			if t.State == TaskPending {
 				state = TaskShutdown // it never started: nothing to confirm

@@ -24,15 +24,26 @@ type Snapshot struct {
 	LocalCopy string
 }
 
-// Quorum is Raft's arithmetic applied to what is alive now.
+// Quorum is the quorum as the current leader's Raft sees it, beside what is
+// alive. Every figure about reaching voters comes from the leader's Raft
+// progress (what CheckQuorum counts), not from which machines run or which
+// links are cut: a voter that runs but cannot reach the leader is as lost to
+// the quorum as a dead one, and a leader keeps counting a voter it heard
+// from until CheckQuorum's window has passed without a word from it.
 type Quorum struct {
-	Members   int  // voters in the Raft configuration, dead ones included
-	Needed    int  // floor(Members/2)+1
-	Alive     int  // voters whose machine runs
-	Reachable int  // voters that can talk to the leader, the leader included; 0 without a leader
-	Tolerance int  // floor((Members-1)/2)
-	Holds     bool // a leader exists and hears a quorum: changes can commit
-	Predicted bool // what package az predicts from the live managers and cut links
+	Members int // voters in the Raft configuration, dead ones included
+	Needed  int // floor(Members/2)+1
+	Alive   int // voters whose machine runs
+	// Reachable counts the voters the leader's Raft has recently heard
+	// from, the leader included; 0 without a leader.
+	Reachable int
+	Tolerance int  // floor((Members-1)/2): failures a full configuration survives
+	Holds     bool // a leader whose Raft hears a quorum: changes can commit
+	// MoreFailuresTolerated is how many more voters the swarm can lose and
+	// keep its quorum: Reachable - Needed while it holds, else 0. Voters
+	// that are alive but cut off from the leader are already lost.
+	MoreFailuresTolerated int
+	Predicted             bool // what package az predicts from the live managers and cut links
 }
 
 // Zone lists a zone's nodes.
@@ -86,9 +97,9 @@ func (c *Cluster) view() *manager {
 	return best
 }
 
-// quorum applies Raft's arithmetic to the configuration v knows.
+// quorum reads the quorum off the configuration v knows and the current
+// leader's Raft progress.
 func (c *Cluster) quorum(v *manager) Quorum {
-	lead := c.leaderManager()
 	voters := v.member.Voters()
 	q := Quorum{Members: len(voters), Needed: az.Quorum(len(voters)), Tolerance: az.Tolerance(len(voters))}
 	live := map[string]int{}
@@ -97,14 +108,20 @@ func (c *Cluster) quorum(v *manager) Quorum {
 		if !ok || !c.nodes[i].alive {
 			continue
 		}
-		n := c.nodes[i]
 		q.Alive++
-		live[c.zones[n.zone]]++
-		if lead != nil && c.linked(lead.node, n) {
-			q.Reachable++
-		}
+		live[c.zones[c.nodes[i].zone]]++
 	}
-	q.Holds = lead != nil && q.Reachable >= q.Needed
+	if lead := c.leaderManager(); lead != nil {
+		for _, p := range lead.member.Progress() {
+			if p.RecentActive {
+				q.Reachable++
+			}
+		}
+		q.Holds = q.Reachable >= q.Needed
+	}
+	if q.Holds {
+		q.MoreFailuresTolerated = q.Reachable - q.Needed
+	}
 	q.Predicted = az.Predict(q.Members, live, func(a, b string) bool { return c.cut[c.zoneOf[a]][c.zoneOf[b]] })
 	return q
 }

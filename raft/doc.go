@@ -24,6 +24,19 @@
 // it depends on is stable, a crash between any two calls loses nothing Raft
 // promised.
 //
+// # Membership and leadership
+//
+// ProposeChange adds or removes a voter; the change takes effect on every
+// member as it applies the committed entry, and App.Apply sees it as an
+// Entry with Change set. A voter added to a running cluster is a member
+// created without Peers: it knows nothing until the leader sends it a
+// snapshot, and messages to it before it exists are simply lost.
+// TransferLeader hands a leader's role to another voter within a round trip,
+// which is how a leader leaves without an election timeout. Progress is the
+// leader's view of every voter: how much of the log it holds and whether it
+// was heard from within CheckQuorum's window, which is what decides whether
+// the leader still has a quorum.
+//
 // # Crashes and restarts
 //
 // Crash drops the RawNode and everything in memory; the storage stays, as a

@@ -7,6 +7,7 @@ import (
 
 	etcd "go.etcd.io/raft/v3"
 	pb "go.etcd.io/raft/v3/raftpb"
+	"go.etcd.io/raft/v3/tracker"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -141,6 +142,18 @@ type App interface {
 	Restore(index uint64, data []byte)
 }
 
+// PeerProgress is what a leader's Raft knows of one voter, itself included.
+type PeerProgress struct {
+	ID uint64
+	// Match is the highest log index known to be replicated on the voter;
+	// Next is the next index the leader will send it.
+	Match, Next uint64
+	// RecentActive is what CheckQuorum counts: the leader has heard from the
+	// voter within the current CheckQuorum window or the one CheckQuorum last
+	// judged. The leader itself is always active.
+	RecentActive bool
+}
+
 // Message is a Raft message in flight between two members. The network may
 // delay it, drop it or deliver it; it must not look inside.
 type Message struct{ m *pb.Message }
@@ -171,6 +184,27 @@ type Member struct {
 	// joins empty can only be caught up by a snapshot whose configuration
 	// includes it (etcd raft refuses to restore one that does not).
 	confChanged bool
+
+	// Role and term as of the last Ready round, so that Tick can tell
+	// whether it ticks a leader without asking the RawNode (which allocates).
+	soft etcd.SoftState
+	term uint64
+
+	// What CheckQuorum last counted. Every election timeout a leader's
+	// CheckQuorum asks whether a quorum of voters was recently active, then
+	// clears RecentActive on every peer; each flag comes back with the
+	// peer's next message, a round trip later. Read in that gap, etcd's raw
+	// flags say no peer is active just after Raft has found a quorum active.
+	// judged keeps the peers the last CheckQuorum of term judgedTerm found
+	// active; until the first CheckQuorum of a term, granted (the voters
+	// that elected this member in grantedTerm) stands in for it. Progress
+	// reports a peer active if either etcd's flag or these say so.
+	judged, before      []uint64
+	judgedTerm          uint64
+	granted             []uint64
+	grantedTerm         uint64
+	noteBefore, noteNow func(uint64, etcd.ProgressType, tracker.Progress) // bound once: ticking must not allocate
+	cleared             bool
 }
 
 // NewMember creates a running member. With Peers set it bootstraps a new
@@ -185,6 +219,16 @@ func NewMember(cfg Config) (*Member, error) {
 		storage: etcd.NewMemoryStorage(),
 		entropy: newStream(cfg.Seed, cfg.ID),
 		conf:    &pb.ConfState{},
+	}
+	m.noteBefore = func(id uint64, _ etcd.ProgressType, pr tracker.Progress) {
+		if pr.RecentActive && id != m.cfg.ID {
+			m.before = append(m.before, id)
+		}
+	}
+	m.noteNow = func(id uint64, _ etcd.ProgressType, pr tracker.Progress) {
+		if !pr.RecentActive && slices.Contains(m.before, id) {
+			m.cleared = true
+		}
 	}
 	if len(cfg.Peers) > 0 {
 		if !slices.Contains(cfg.Peers, cfg.ID) {
@@ -222,6 +266,12 @@ func (m *Member) start(app App) error {
 	if app != nil && !etcd.IsEmptySnap(snap) {
 		app.Restore(md.GetIndex(), snap.GetData())
 	}
+	hs, _, err := m.storage.InitialState()
+	if err != nil {
+		return fmt.Errorf("reading raft member %d's hard state: %w", m.cfg.ID, err)
+	}
+	m.soft, m.term = etcd.SoftState{RaftState: etcd.StateFollower}, hs.GetTerm()
+	m.judged, m.judgedTerm, m.granted, m.grantedTerm = m.judged[:0], 0, m.granted[:0], 0
 	var startErr error
 	withEntropy(m.entropy, func() {
 		m.node, startErr = etcd.NewRawNode(&etcd.Config{
@@ -296,12 +346,75 @@ func (m *Member) LogSize() uint64 {
 	return last - first + 1
 }
 
-// Tick advances the member's logical clock by one tick.
+// Tick advances the member's logical clock by one tick. On a leader, a tick
+// may run CheckQuorum; what it counted is kept for Progress.
 func (m *Member) Tick() {
 	if m.node == nil {
 		return
 	}
+	if m.soft.RaftState != etcd.StateLeader {
+		withEntropy(m.entropy, m.node.Tick)
+		return
+	}
+	m.before, m.cleared = m.before[:0], false
+	m.node.WithProgress(m.noteBefore)
 	withEntropy(m.entropy, m.node.Tick)
+	m.node.WithProgress(m.noteNow)
+	if m.cleared {
+		// Only CheckQuorum (or losing leadership, which Progress notices by
+		// the role) clears a flag: m.before is what it counted.
+		m.judged, m.before = m.before, m.judged
+		m.judgedTerm = m.term
+	}
+}
+
+// Progress reports, on the leader, every voter's replication progress as its
+// Raft sees it, sorted by ID; it is nil on a member that does not lead. This
+// is Raft's own view of who is reachable: a voter that is up but cut off
+// stays active until CheckQuorum's window has passed without a word from it.
+func (m *Member) Progress() []PeerProgress {
+	if m.node == nil {
+		return nil
+	}
+	bs := m.node.BasicStatus()
+	if bs.RaftState != etcd.StateLeader {
+		return nil
+	}
+	var counted []uint64
+	switch term := bs.HardState.GetTerm(); term {
+	case m.judgedTerm:
+		counted = m.judged
+	case m.grantedTerm:
+		counted = m.granted
+	}
+	var out []PeerProgress
+	m.node.WithProgress(func(id uint64, typ etcd.ProgressType, pr tracker.Progress) {
+		if typ != etcd.ProgressTypePeer {
+			return
+		}
+		out = append(out, PeerProgress{ID: id, Match: pr.Match, Next: pr.Next, RecentActive: pr.RecentActive || slices.Contains(counted, id)})
+	})
+	return out
+}
+
+// TransferLeader asks the leader to hand its leadership to the voter to, as
+// swarmkit's role manager does before the leader is demoted: Raft brings to
+// up to date, then tells it to campaign at once, so the swarm goes without a
+// leader for a round trip instead of an election timeout. Raft abandons the
+// transfer if it has not finished within an election timeout, and drops
+// proposals while it is under way.
+func (m *Member) TransferLeader(to uint64) error {
+	if m.node == nil {
+		return ErrCrashed
+	}
+	if m.Status().State != Leader {
+		return ErrNotLeader
+	}
+	if to == m.cfg.ID || !slices.Contains(m.conf.GetVoters(), to) {
+		return fmt.Errorf("raft member %d cannot hand leadership to %d: it is not another voter", m.cfg.ID, to)
+	}
+	withEntropy(m.entropy, func() { m.node.TransferLeader(to) })
+	return nil
 }
 
 // Campaign makes the member start an election now, as `docker swarm init`
@@ -319,6 +432,13 @@ func (m *Member) Campaign() error {
 func (m *Member) Step(msg Message) error {
 	if m.node == nil {
 		return ErrCrashed
+	}
+	if msg.m.GetType() == pb.MsgVoteResp && !msg.m.GetReject() {
+		// A vote for this member: if it wins, these voters were active.
+		if t := msg.m.GetTerm(); t != m.grantedTerm {
+			m.granted, m.grantedTerm = m.granted[:0], t
+		}
+		m.granted = append(m.granted, msg.m.GetFrom())
 	}
 	var err error
 	withEntropy(m.entropy, func() { err = m.node.Step(msg.m) })
@@ -401,6 +521,12 @@ func (m *Member) Process(app App, send func(Message)) error {
 func (m *Member) round(app App, send func(Message)) error {
 	var rd etcd.Ready
 	withEntropy(m.entropy, func() { rd = m.node.Ready() })
+	if rd.SoftState != nil {
+		m.soft = *rd.SoftState
+	}
+	if rd.HardState != nil {
+		m.term = rd.HardState.GetTerm()
+	}
 
 	// 1. Persist. A snapshot from the leader replaces the state machine too.
 	if !etcd.IsEmptySnap(rd.Snapshot) {

@@ -395,3 +395,110 @@ func TestAddedVoterCatchesUpFromEmpty(t *testing.T) {
 		t.Errorf("the new voter sees voters %v", got)
 	}
 }
+
+func TestTransferLeader(t *testing.T) {
+	ls := newLockstep(t, 3, 7, nil)
+	lead, _ := ls.tickUntilLeader(30)
+	to := lead%3 + 1
+	if err := ls.members[to].TransferLeader(lead); err != ErrNotLeader {
+		t.Errorf("TransferLeader on a follower: %v, want ErrNotLeader", err)
+	}
+	if err := ls.members[lead].TransferLeader(lead); err == nil {
+		t.Error("a leader accepted to hand leadership to itself")
+	}
+	if err := ls.members[lead].TransferLeader(to); err != nil {
+		t.Fatal(err)
+	}
+	// No tick: the transfer takes message round trips, not an election
+	// timeout.
+	ls.settle()
+	if got := ls.leader(); got != to {
+		t.Fatalf("leader after the transfer is %d, want %d", got, to)
+	}
+	if st := ls.members[lead].Status(); st.State != Follower {
+		t.Errorf("the old leader is %v, want follower", st.State)
+	}
+}
+
+// CheckQuorum clears etcd's RecentActive flags every election timeout and
+// the peers' next replies set them again. Progress must not report that gap
+// as peers lost, and must report a peer that stopped answering once a whole
+// CheckQuorum window has passed without it.
+func TestProgressShowsWhoTheLeaderHears(t *testing.T) {
+	ls := newLockstep(t, 3, 8, nil)
+	lead, _ := ls.tickUntilLeader(30)
+	if got := ls.members[lead%3+1].Progress(); got != nil {
+		t.Errorf("a follower reported progress %v", got)
+	}
+	active := func() []uint64 {
+		var ids []uint64
+		for _, p := range ls.members[lead].Progress() {
+			if p.RecentActive {
+				ids = append(ids, p.ID)
+			}
+		}
+		return ids
+	}
+	for tick := range 3 * DefaultElectionTicks {
+		// Read between the tick and the replies to its heartbeats, where
+		// CheckQuorum leaves etcd's flags cleared.
+		ls.members[lead].Tick()
+		if got := active(); !slices.Equal(got, []uint64{1, 2, 3}) {
+			t.Fatalf("tick %d: the leader reports %v active, want all three", tick, got)
+		}
+		for _, id := range ls.ids() {
+			if id != lead {
+				ls.members[id].Tick()
+			}
+		}
+		ls.settle()
+	}
+	silent := lead%3 + 1
+	ls.down[silent] = true
+	for range 2*DefaultElectionTicks + 1 {
+		ls.tick()
+	}
+	if got := active(); slices.Contains(got, silent) || len(got) != 2 {
+		t.Errorf("%d has been silent for two CheckQuorum windows, yet the leader reports %v active", silent, got)
+	}
+	for _, p := range ls.members[lead].Progress() {
+		if p.ID != silent && p.Match != ls.members[lead].Status().Commit {
+			t.Errorf("voter %d matches %d, the leader committed %d", p.ID, p.Match, ls.members[lead].Status().Commit)
+		}
+	}
+}
+
+// A leader elected a moment ago has not yet heard back from its followers,
+// but the voters that elected it were active: it holds a quorum.
+func TestNewLeaderCountsItsVoters(t *testing.T) {
+	ls := newLockstep(t, 3, 9, nil)
+	if err := ls.members[1].Campaign(); err != nil {
+		t.Fatal(err)
+	}
+	// Deliver messages one at a time and stop as soon as member 1 leads,
+	// before the replies to its first appends arrive.
+	for ls.members[1].Status().State != Leader {
+		for _, id := range ls.ids() {
+			if err := ls.members[id].Process(ls.apps[id], ls.send); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(ls.queue) == 0 {
+			t.Fatal("member 1 never won its election")
+		}
+		msg := ls.queue[0]
+		ls.queue = ls.queue[1:]
+		if err := ls.members[msg.To()].Step(msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	active := 0
+	for _, p := range ls.members[1].Progress() {
+		if p.RecentActive {
+			active++
+		}
+	}
+	if active < 2 {
+		t.Errorf("a leader just elected by a quorum reports %d of 3 voters active", active)
+	}
+}

@@ -31,3 +31,21 @@ func TestViewsWithoutLeaderAnswerDockersError(t *testing.T) {
 		t.Errorf("with a leader the views mention its absence:\n%s", out)
 	}
 }
+
+// With zone a cut off, all five managers are alive but the leader (in b or
+// c) hears only the three on its side: quorum holds with no margin, and
+// killing one more manager there loses it. The margin counts the voters
+// the leader's Raft hears, not the machines that run.
+func TestPartitionMarginCountsWhomTheLeaderHears(t *testing.T) {
+	out, _, code := runArgs(t, "--managers", "5", "--az", "2-2-1", "--partition", "a|b,c", "--no-color")
+	if code != 0 {
+		t.Errorf("exit %d, want 0", code)
+	}
+	if !strings.Contains(out, "5 alive, 3 heard by the leader, tolerates 2, 0 more failures tolerated.") {
+		t.Errorf("the verdict does not count the managers the leader hears:\n%s", out)
+	}
+	out, _, _ = runArgs(t, "--managers", "5", "--az", "2-2-1", "--partition", "a|b,c", "--output", "json")
+	if !strings.Contains(out, `"more_failures_tolerated": 0`) {
+		t.Errorf("JSON margin is not 0:\n%s", out)
+	}
+}

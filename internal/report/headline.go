@@ -90,9 +90,13 @@ func verdict(w io.Writer, o *scenario.Outcome, st Styles) {
 	q := o.After.Quorum
 	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
 	numbers := fmt.Sprintf("quorum %d of %d, %d alive, tolerates %d", q.Needed, q.Members, q.Alive, q.Tolerance)
+	if o.After.Leader != "" && q.Reachable != q.Alive {
+		// A partition: what counts is whom the leader's Raft hears.
+		numbers = fmt.Sprintf("quorum %d of %d, %d alive, %d heard by the leader, tolerates %d", q.Needed, q.Members, q.Alive, q.Reachable, q.Tolerance)
+	}
 	switch o.Verdict {
 	case scenario.Holds, scenario.Degraded:
-		more := q.Alive - q.Needed
+		more := q.MoreFailuresTolerated
 		label := st.Good.Render("Verdict: quorum holds")
 		if o.Verdict == scenario.Degraded {
 			label = st.Warn.Render("Verdict: degraded")
@@ -217,9 +221,7 @@ func HeadlineJSON(w io.Writer, o *scenario.Outcome) error {
 		Warnings:   append([]string{}, o.Warnings...),
 		Checked:    o.Spec.Check,
 	}
-	if q.Holds {
-		r.MoreFail = max(q.Alive-q.Needed, 0)
-	}
+	r.MoreFail = q.MoreFailuresTolerated
 	for _, z := range l.Zones {
 		r.Zones[z.Name] = zoneJSON{Managers: z.Managers, Workers: z.Workers}
 	}
