@@ -24,7 +24,6 @@ const (
 	EventLeaderLost      = "leader-lost"
 	EventLeaderElected   = "leader-elected"
 	EventStepDown        = "step-down"
-	EventQuorumLost      = "quorum-lost"
 	EventNodeDown        = "node-down"
 	EventNodeReady       = "node-ready"
 	EventNodeUpdated     = "node-updated"
