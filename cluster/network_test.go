@@ -1,0 +1,187 @@
+package cluster
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/swarmsim/swarmsim/az"
+)
+
+func TestParseRTT(t *testing.T) {
+	abc := []string{"a", "b", "c"}
+	for _, tc := range []struct {
+		in    string
+		zones []string
+		want  string // RTT.String(), or the error's distinctive part
+		ok    bool
+	}{
+		{"a-b=40ms,a-c=40ms,b-c=12ms", abc, "a-b=40ms,a-c=40ms,b-c=12ms", true},
+		{"c-a=40ms, b-a=1.5ms", abc, "a-b=1.5ms,a-c=40ms", true},
+		{"a-a=500us", abc, "a-a=500µs", true},
+		{"eu-west-1a-eu-west-1b=2ms", []string{"eu-west-1a", "eu-west-1b"}, "eu-west-1a-eu-west-1b=2ms", true},
+		{"", abc, "no round trips are given", false},
+		{"a-b=40ms,", abc, "has an empty pair", false},
+		{"a-b", abc, `"a-b" has no round-trip time`, false},
+		{"ab=40ms", abc, `"ab" is not a pair of zones`, false},
+		{"a-d=40ms", abc, `"a-d" does not name two zones; the zones are a, b, c`, false},
+		{"a-b=40", abc, `"40" is not a round-trip time; write a duration with its unit`, false},
+		{"a-b=0s", abc, "the round trip a-b is 0s; give one from 1µs to 1s", false},
+		{"a-b=-5ms", abc, "give one from 1µs to 1s", false},
+		{"a-b=2s", abc, "the round trip a-b is 2s", false},
+		{"a-b=4ms,b-a=5ms", abc, "the round trip between a and b is given twice", false},
+		{"a-b-c=4ms", []string{"a", "b", "c", "a-b", "b-c"}, "can be read as a and b-c or as a-b and c", false},
+	} {
+		r, err := ParseRTT(tc.in, tc.zones)
+		switch {
+		case tc.ok && err != nil:
+			t.Errorf("ParseRTT(%q): %v", tc.in, err)
+		case tc.ok && r.String() != tc.want:
+			t.Errorf("ParseRTT(%q) = %s, want %s", tc.in, r, tc.want)
+		case !tc.ok && err == nil:
+			t.Errorf("ParseRTT(%q) = %s, want an error", tc.in, r)
+		case !tc.ok && !strings.Contains(err.Error(), tc.want):
+			t.Errorf("ParseRTT(%q) error %q lacks %q", tc.in, err, tc.want)
+		}
+	}
+}
+
+// FuzzParseRTT: any text gives an RTT that New accepts, or a one-line error.
+func FuzzParseRTT(f *testing.F) {
+	for _, s := range []string{"a-b=40ms,a-c=40ms,b-c=12ms", "a-a=1us", "a-b=", "=,", "a--b=1ms", "a-b=1e3ms", "a-b=9223372036854775807ns"} {
+		f.Add(s)
+	}
+	l := az.Even(3, 3)
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ParseRTT(s, l.Names())
+		if err != nil {
+			if msg := err.Error(); msg == "" || strings.Contains(msg, "\n") {
+				t.Errorf("ParseRTT(%q): error is not one line: %q", s, msg)
+			}
+			return
+		}
+		if err := r.Check(l.Names()); err != nil {
+			t.Errorf("ParseRTT(%q) = %s, which Check refuses: %v", s, r, err)
+		}
+		again, err := ParseRTT(r.String(), l.Names())
+		if err != nil || again.String() != r.String() {
+			t.Errorf("ParseRTT(%q) = %s, which does not read back: %s, %v", s, r, again, err)
+		}
+	})
+}
+
+func TestNewRefusesABadNetwork(t *testing.T) {
+	l := az.Even(3, 3)
+	for _, tc := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{Layout: l, RTT: RTT{Pair("a", "d"): time.Millisecond}}, "zone d, which the swarm does not have"},
+		{Config{Layout: l, RTT: RTT{Pair("a", "b"): 0}}, "the round trip a-b is 0s"},
+		{Config{Layout: l, Init: "m9"}, "m9 cannot run docker swarm init"},
+	} {
+		if _, err := New(tc.cfg); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("New(%+v) = %v, want an error with %q", tc.cfg, err, tc.want)
+		}
+	}
+}
+
+func TestInitChoosesTheFirstLeader(t *testing.T) {
+	for _, init := range []string{"m1", "m3", "m5"} {
+		c, err := New(Config{Seed: 4, Layout: az.Even(5, 3), Init: init})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustRun(t, c, time.Second)
+		if c.leader != init {
+			t.Errorf("Init %s: %q leads", init, c.leader)
+		}
+	}
+}
+
+// A round trip given for a pair sets the delay of every message between
+// them to half of it, give or take a tenth of that half: two managers in
+// zones 40 ms apart commit in 36 to 44 ms, whichever leads.
+func TestRTTSetsTheDelay(t *testing.T) {
+	l := az.Even(2, 2)
+	for _, init := range []string{"m1", "m2"} {
+		c, err := New(Config{Seed: 2, Layout: l, RTT: RTT{Pair("a", "b"): 40 * time.Millisecond}, Init: init})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustRun(t, c, 10*time.Second)
+		got, err := c.MeasureCommits(50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lo, hi := got.Latencies[0], got.Latencies[0]
+		for _, d := range got.Latencies {
+			lo, hi = min(lo, d), max(hi, d)
+		}
+		if lo < 36*time.Millisecond || hi > 44*time.Millisecond || hi-lo < time.Millisecond {
+			t.Errorf("leader %s: commits took %v to %v, want 36–44 ms with some jitter", init, lo, hi)
+		}
+	}
+}
+
+func TestMeasureCommits(t *testing.T) {
+	forty := RTT{Pair("a", "b"): 40 * time.Millisecond, Pair("a", "c"): 40 * time.Millisecond, Pair("b", "c"): 40 * time.Millisecond}
+	for _, tc := range []struct {
+		layout   string
+		lo, hi   time.Duration // every commit's latency
+		managers int
+	}{
+		// The leader and one more in zone a, a third from b or c: one
+		// cross-zone round trip.
+		{"2-2-1", 36 * time.Millisecond, 44 * time.Millisecond, 5},
+		// A quorum of 3 inside zone a: intra-zone round trips only.
+		{"3-1-1", 400 * time.Microsecond, 2 * time.Millisecond, 5},
+		{"1", 0, 0, 1},
+	} {
+		l, _ := az.Parse(tc.layout)
+		rtt := RTT{}
+		for p, d := range forty {
+			if l.Index(p[0]) >= 0 && l.Index(p[1]) >= 0 {
+				rtt[p] = d
+			}
+		}
+		c, err := New(Config{Seed: 3, Layout: l, RTT: rtt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustRun(t, c, 10*time.Second)
+		before := c.leaderManager().member.Status().Commit
+		got, err := c.MeasureCommits(100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := c.leaderManager().member.Status().Commit - before; n != 100 || len(got.Latencies) != 100 {
+			t.Errorf("%s: %d entries committed, %d latencies; want 100", tc.layout, n, len(got.Latencies))
+		}
+		for _, d := range got.Latencies {
+			if d < tc.lo || d > tc.hi {
+				t.Errorf("%s: a commit took %v, want %v to %v", tc.layout, d, tc.lo, tc.hi)
+				break
+			}
+		}
+		// Each commit: an append to every follower and its answer, then the
+		// commit index passed on and answered; now and then a probe more.
+		per := 4 * uint64(tc.managers-1)
+		if got.Messages < 100*per || got.Messages > 100*per+100 {
+			t.Errorf("%s: %d messages for 100 commits, want about %d each", tc.layout, got.Messages, per)
+		}
+		if got.Leader != "m1" {
+			t.Errorf("%s: measured at %s, want m1, which ran swarm init", tc.layout, got.Leader)
+		}
+	}
+}
+
+func TestMeasureCommitsWithoutALeader(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 0, 5)
+	mustApply(t, c, KillManagers(2))
+	mustRun(t, c, electionBound)
+	if _, err := c.MeasureCommits(10); !errors.Is(err, ErrNoLeader) {
+		t.Errorf("without quorum: %v, want ErrNoLeader", err)
+	}
+}
