@@ -28,6 +28,10 @@ import (
 // Within one plan every layout has the same managers, so 2 and 3 never
 // decide there; they do when layouts of different sizes are compared.
 
+// Rule is the recommendation rule in one sentence, as the README and the
+// plan command state it.
+const Rule = "survive the most single-zone losses, then the most manager losses, then the fewest managers, then the lowest commit latency"
+
 // SurvivedZones is the rule's first key: how many of the zones holding
 // managers l survives losing, one at a time.
 func (l Layout) SurvivedZones() int {
@@ -40,9 +44,11 @@ func (l Layout) SurvivedZones() int {
 	return n
 }
 
-// compareKeys compares a and b by the rule's first three keys, the better
-// one first: it is negative when a is better.
-func compareKeys(a, b Assessment) int {
+// Compare orders a and b by the rule's first three keys, what they survive
+// and how many managers they need, commit latency aside: it is negative
+// when a is better, 0 when they tie and only latency or evenness can tell
+// them apart.
+func Compare(a, b Assessment) int {
 	if sa, sb := a.Layout.SurvivesAnyZone(), b.Layout.SurvivesAnyZone(); sa != sb {
 		if sa {
 			return -1
@@ -78,7 +84,7 @@ func Rank(as []Assessment, commit []time.Duration) []int {
 		left[i] = i
 	}
 	slices.SortStableFunc(left, func(i, j int) int {
-		if c := compareKeys(as[i], as[j]); c != 0 {
+		if c := Compare(as[i], as[j]); c != 0 {
 			return c
 		}
 		return compareLayouts(as[i].Layout, as[j].Layout)
@@ -88,7 +94,7 @@ func Rank(as []Assessment, commit []time.Duration) []int {
 		pick := 0
 		if commit != nil {
 			tied := 1
-			for tied < len(left) && compareKeys(as[left[0]], as[left[tied]]) == 0 {
+			for tied < len(left) && Compare(as[left[0]], as[left[tied]]) == 0 {
 				tied++
 			}
 			fastest := commit[left[0]]
@@ -113,7 +119,7 @@ func Rank(as []Assessment, commit []time.Duration) []int {
 // measured). It returns "" when the rule does not prefer a: when b is
 // better, or when the two tie on every key.
 func Versus(a, b Assessment, ca, cb time.Duration) string {
-	if c := compareKeys(a, b); c > 0 {
+	if c := Compare(a, b); c > 0 {
 		return ""
 	} else if c < 0 {
 		switch {

@@ -68,6 +68,18 @@ func (r RTT) String() string {
 	return strings.Join(parts, ",")
 }
 
+// Within is the part of r between zones among zones: what applies to a
+// swarm with only those zones.
+func (r RTT) Within(zones []string) RTT {
+	out := RTT{}
+	for p, d := range r {
+		if slices.Contains(zones, p[0]) && slices.Contains(zones, p[1]) {
+			out[p] = d
+		}
+	}
+	return out
+}
+
 // Check says whether every pair names zones among zones and every round
 // trip is within MinRTT and MaxRTT. The error is one sentence.
 func (r RTT) Check(zones []string) error {
@@ -143,7 +155,7 @@ func splitPair(pair string, zones []string) (string, string, error) {
 	case !strings.Contains(pair, "-"):
 		return "", "", fmt.Errorf("%q is not a pair of zones; join two zone names with \"-\", %s", pair, rttExample)
 	}
-	return "", "", fmt.Errorf("%q does not name two zones; the zones are %s, %s", pair, strings.Join(zones, ", "), rttExample)
+	return "", "", fmt.Errorf("%q does not name two zones: the zones are %s; write pairs of them %s", pair, strings.Join(zones, ", "), rttExample)
 }
 
 // delay draws how long a message takes one way from zone a to zone b.

@@ -25,7 +25,7 @@ func TestParseRTT(t *testing.T) {
 		{"a-b=40ms,", abc, "has an empty pair", false},
 		{"a-b", abc, `"a-b" has no round-trip time`, false},
 		{"ab=40ms", abc, `"ab" is not a pair of zones`, false},
-		{"a-d=40ms", abc, `"a-d" does not name two zones; the zones are a, b, c`, false},
+		{"a-d=40ms", abc, `"a-d" does not name two zones: the zones are a, b, c; write pairs of them like a-b=40ms`, false},
 		{"a-b=40", abc, `"40" is not a round-trip time; write a duration with its unit`, false},
 		{"a-b=0s", abc, "the round trip a-b is 0s; give one from 1µs to 1s", false},
 		{"a-b=-5ms", abc, "give one from 1µs to 1s", false},
@@ -69,6 +69,19 @@ func FuzzParseRTT(f *testing.F) {
 			t.Errorf("ParseRTT(%q) = %s, which does not read back: %s, %v", s, r, again, err)
 		}
 	})
+}
+
+func TestRTTWithin(t *testing.T) {
+	r, err := ParseRTT("a-b=40ms,a-c=40ms,b-c=12ms,c-c=1ms", []string{"a", "b", "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Within([]string{"a", "b"}).String(); got != "a-b=40ms" {
+		t.Errorf("Within(a, b) = %s, want a-b=40ms", got)
+	}
+	if got := r.Within([]string{"c"}).String(); got != "c-c=1ms" {
+		t.Errorf("Within(c) = %s, want c-c=1ms", got)
+	}
 }
 
 func TestNewRefusesABadNetwork(t *testing.T) {
