@@ -41,9 +41,13 @@ func Pair(a, b string) [2]string {
 	return [2]string{a, b}
 }
 
-// Of is the round trip between zones a and b, and whether it was given.
+// Of is the round trip between zones a and b, and whether it was given,
+// under either order of the names.
 func (r RTT) Of(a, b string) (time.Duration, bool) {
-	d, ok := r[Pair(a, b)]
+	if d, ok := r[[2]string{a, b}]; ok {
+		return d, true
+	}
+	d, ok := r[[2]string{b, a}]
 	return d, ok
 }
 
@@ -91,6 +95,9 @@ func (r RTT) Check(zones []string) error {
 		}
 		if d := r[p]; d < MinRTT || d > MaxRTT {
 			return fmt.Errorf("the round trip %s-%s is %s; give one from %s to %s", p[0], p[1], d, MinRTT, MaxRTT)
+		}
+		if _, twice := r[[2]string{p[1], p[0]}]; twice && p[0] != p[1] {
+			return fmt.Errorf("the round trip between %s and %s is given twice; give each pair once", p[0], p[1])
 		}
 	}
 	return nil

@@ -1,7 +1,6 @@
 package cluster
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -84,6 +83,20 @@ func TestRTTWithin(t *testing.T) {
 	}
 }
 
+// An RTT built by hand may name a pair in either order.
+func TestRTTOfEitherOrder(t *testing.T) {
+	r := RTT{{"b", "a"}: 7 * time.Millisecond}
+	for _, p := range [][2]string{{"a", "b"}, {"b", "a"}} {
+		if d, ok := r.Of(p[0], p[1]); !ok || d != 7*time.Millisecond {
+			t.Errorf("Of(%s, %s) = %v, %v", p[0], p[1], d, ok)
+		}
+	}
+	c, err := New(Config{Layout: az.Even(2, 2), RTT: r})
+	if err != nil || c.rtt[0][1] != 7*time.Millisecond || c.rtt[1][0] != 7*time.Millisecond {
+		t.Errorf("New with b-a given: %v, table %v", err, c.rtt)
+	}
+}
+
 func TestNewRefusesABadNetwork(t *testing.T) {
 	l := az.Even(3, 3)
 	for _, tc := range []struct {
@@ -93,6 +106,7 @@ func TestNewRefusesABadNetwork(t *testing.T) {
 		{Config{Layout: l, RTT: RTT{Pair("a", "d"): time.Millisecond}}, "zone d, which the swarm does not have"},
 		{Config{Layout: l, RTT: RTT{Pair("a", "b"): 0}}, "the round trip a-b is 0s"},
 		{Config{Layout: l, Init: "m9"}, "m9 cannot run docker swarm init"},
+		{Config{Layout: l, RTT: RTT{{"a", "b"}: time.Millisecond, {"b", "a"}: 2 * time.Millisecond}}, "between a and b is given twice"},
 	} {
 		if _, err := New(tc.cfg); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("New(%+v) = %v, want an error with %q", tc.cfg, err, tc.want)
@@ -135,66 +149,5 @@ func TestRTTSetsTheDelay(t *testing.T) {
 		if lo < 36*time.Millisecond || hi > 44*time.Millisecond || hi-lo < time.Millisecond {
 			t.Errorf("leader %s: commits took %v to %v, want 36–44 ms with some jitter", init, lo, hi)
 		}
-	}
-}
-
-func TestMeasureCommits(t *testing.T) {
-	forty := RTT{Pair("a", "b"): 40 * time.Millisecond, Pair("a", "c"): 40 * time.Millisecond, Pair("b", "c"): 40 * time.Millisecond}
-	for _, tc := range []struct {
-		layout   string
-		lo, hi   time.Duration // every commit's latency
-		managers int
-	}{
-		// The leader and one more in zone a, a third from b or c: one
-		// cross-zone round trip.
-		{"2-2-1", 36 * time.Millisecond, 44 * time.Millisecond, 5},
-		// A quorum of 3 inside zone a: intra-zone round trips only.
-		{"3-1-1", 400 * time.Microsecond, 2 * time.Millisecond, 5},
-		{"1", 0, 0, 1},
-	} {
-		l, _ := az.Parse(tc.layout)
-		rtt := RTT{}
-		for p, d := range forty {
-			if l.Index(p[0]) >= 0 && l.Index(p[1]) >= 0 {
-				rtt[p] = d
-			}
-		}
-		c, err := New(Config{Seed: 3, Layout: l, RTT: rtt})
-		if err != nil {
-			t.Fatal(err)
-		}
-		mustRun(t, c, 10*time.Second)
-		before := c.leaderManager().member.Status().Commit
-		got, err := c.MeasureCommits(100)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n := c.leaderManager().member.Status().Commit - before; n != 100 || len(got.Latencies) != 100 {
-			t.Errorf("%s: %d entries committed, %d latencies; want 100", tc.layout, n, len(got.Latencies))
-		}
-		for _, d := range got.Latencies {
-			if d < tc.lo || d > tc.hi {
-				t.Errorf("%s: a commit took %v, want %v to %v", tc.layout, d, tc.lo, tc.hi)
-				break
-			}
-		}
-		// Each commit: an append to every follower and its answer, then the
-		// commit index passed on and answered; now and then a probe more.
-		per := 4 * uint64(tc.managers-1)
-		if got.Messages < 100*per || got.Messages > 100*per+100 {
-			t.Errorf("%s: %d messages for 100 commits, want about %d each", tc.layout, got.Messages, per)
-		}
-		if got.Leader != "m1" {
-			t.Errorf("%s: measured at %s, want m1, which ran swarm init", tc.layout, got.Leader)
-		}
-	}
-}
-
-func TestMeasureCommitsWithoutALeader(t *testing.T) {
-	c := newTestCluster(t, "1-1-1", 0, 5)
-	mustApply(t, c, KillManagers(2))
-	mustRun(t, c, electionBound)
-	if _, err := c.MeasureCommits(10); !errors.Is(err, ErrNoLeader) {
-		t.Errorf("without quorum: %v, want ErrNoLeader", err)
 	}
 }

@@ -106,7 +106,7 @@ type PlannedLayout struct {
 	Odds   *OddsResult // when odds were given
 	// Commit has one entry per zone holding managers, in layout order, each
 	// with the leader in that zone; the first is the zone where swarm init
-	// ran.
+	// ran. Every layout of a report Plan returned has at least one.
 	Commit []CommitLatency
 }
 

@@ -64,17 +64,20 @@ func TestPlanNeverTurnsAnErrorIntoAVerdict(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		spec PlanSpec
+		want string // which simulation the error names
 	}{
-		{"verification", PlanSpec{Layout: &empty, Managers: 0, Zones: 2, Samples: 100, Seed: 1}},
-		{"monte carlo", PlanSpec{Layout: &empty, Managers: 0, Zones: 2, Samples: 100, Seed: 1, Odds: &az.Odds{NodeFailure: 0.1, ZoneFailure: 0.1}}},
+		{"verification", PlanSpec{Layout: &empty, Managers: 0, Zones: 2, Samples: 100, Seed: 1}, "simulating the loss of zone a"},
+		{"monte carlo", PlanSpec{Layout: &empty, Managers: 0, Zones: 2, Samples: 100, Seed: 1, Odds: &az.Odds{NodeFailure: 0.1, ZoneFailure: 0.1}}, "simulating a period"},
+		// A network the simulator refuses: no write can be timed on it.
+		{"commit timing", PlanSpec{Managers: 3, Zones: 2, Samples: 100, Seed: 1, RTT: cluster.RTT{cluster.Pair("a", "b"): 0}}, "timing writes in 2-1 with the leader in zone a"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rep, err := Plan(tc.spec)
 			if err == nil {
-				t.Fatalf("a swarm without managers was simulated and judged: %+v", rep)
+				t.Fatalf("a simulation that cannot run was judged: %+v", rep)
 			}
-			if !strings.Contains(err.Error(), "simulating") {
-				t.Errorf("error %q does not say which simulation failed", err)
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not say which simulation failed (%q)", err, tc.want)
 			}
 		})
 	}
