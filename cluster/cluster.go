@@ -109,21 +109,23 @@ type Cluster struct {
 	victimRand *rand.Rand // which managers `--kill N` picks
 	schedSeed  uint64     // scheduler tie-breaks
 
-	events    []Event
-	reported  uint64 // highest log index whose effects reached the timeline
-	awaiting  uint64 // the user's command propose waits for
-	awaited   bool   // it was applied
-	appliedBy int    // by how many managers (MeasureCommits waits for them all)
-	decoded   map[[2]uint64]*command
-	applyCtx  applyContext
-	retiring  []uint64 // raft IDs of managers demoted by an entry just applied
-	check     *checker // nil unless Config.Check
-	steps     uint64   // events handled so far
-	messages  uint64   // Raft messages delivered, for benchmarks
-	counting  bool     // MeasureCommits is running: count the messages that are not heartbeats
-	counted   uint64   // what it counted
-	nextCmd   uint64
-	nextRaft  uint64
+	events   []Event
+	reported uint64 // highest log index whose effects reached the timeline
+	awaiting uint64 // the user's command propose waits for
+	awaited  bool   // it was applied
+	decoded  map[[2]uint64]*command
+	applyCtx applyContext
+	retiring []uint64 // raft IDs of managers demoted by an entry just applied
+	check    *checker // nil unless Config.Check
+	steps    uint64   // events handled so far
+	messages uint64   // Raft messages delivered, for benchmarks
+	nextCmd  uint64
+	nextRaft uint64
+
+	// MeasureCommits (commits.go)
+	appliedBy int    // managers that applied the awaited command
+	counting  bool   // count the delivered messages that are not heartbeats
+	counted   uint64 // what was counted
 
 	leader       string // the current leader's name, "" when there is none
 	leaderTerm   uint64
