@@ -222,6 +222,9 @@ func TestEvenAndRecommend(t *testing.T) {
 		{9, 3, "3-3-3", "3-3-3"},
 		{4, 3, "2-1-1", "2-1-1"},
 		{3, 2, "2-1", "2-1"},
+		{4, 2, "2-2", "3-1"},
+		{6, 2, "3-3", "4-2"},
+		{2, 2, "1-1", "1-1"},
 		{5, 5, "1-1-1-1-1", "1-1-1-1-1"},
 		{3, 5, "1-1-1-0-0", "1-1-1-0-0"},
 		{1, 1, "1", "1"},
@@ -263,24 +266,34 @@ func compositions(m, z int, f func([]int)) {
 	rec(0, m)
 }
 
+// TestRecommendIsBestPossible checks Recommend against every composition:
+// no layout survives more single-zone losses (any zone first, then the
+// most zones holding managers), and none that survives as many has a
+// smaller largest zone.
 func TestRecommendIsBestPossible(t *testing.T) {
 	for m := 1; m <= 12; m++ {
 		for z := 1; z <= 5; z++ {
-			anySurvives, smallestLargest := false, m
+			bestAny, bestCount, smallestLargest := false, 0, m
 			compositions(m, z, func(counts []int) {
 				l := az.Layout{Zones: make([]az.Zone, z)}
 				for i, n := range counts {
 					l.Zones[i] = az.Zone{Name: az.ZoneName(i), Managers: n}
 				}
-				anySurvives = anySurvives || l.SurvivesAnyZone()
-				smallestLargest = min(smallestLargest, slices.Max(counts))
+				anyZone, count, largest := l.SurvivesAnyZone(), l.SurvivedZones(), slices.Max(counts)
+				switch {
+				case anyZone && !bestAny, anyZone == bestAny && count > bestCount:
+					bestAny, bestCount, smallestLargest = anyZone, count, largest
+				case anyZone == bestAny && count == bestCount:
+					smallestLargest = min(smallestLargest, largest)
+				}
 			})
 			r := az.Recommend(m, z)
 			if r.Managers() != m || len(r.Zones) != z {
 				t.Fatalf("Recommend(%d, %d) = %q: wrong shape", m, z, r)
 			}
-			if r.SurvivesAnyZone() != anySurvives {
-				t.Errorf("Recommend(%d, %d) = %q survives any zone: %v, but some layout does: %v", m, z, r, r.SurvivesAnyZone(), anySurvives)
+			if r.SurvivesAnyZone() != bestAny || r.SurvivedZones() != bestCount {
+				t.Errorf("Recommend(%d, %d) = %q survives any zone: %v, %d zone losses; the best layout: %v, %d",
+					m, z, r, r.SurvivesAnyZone(), r.SurvivedZones(), bestAny, bestCount)
 			}
 			largest := 0
 			for _, zone := range r.Zones {

@@ -80,6 +80,15 @@
 // break it, why it is or is not recommended, and warnings (even counts, more
 // than 7 managers, one or two zones). Recommend's layout is first.
 //
+// Best is decided by one rule (rule.go): survive the most single-zone
+// losses (any zone first, then the most zones holding managers), then the
+// most manager losses, then the fewest managers, then the lowest commit
+// latency, then the most even spread. Commit latency is measured by the
+// caller on real Raft; Rank takes it as data and orders layouts by the
+// whole rule, and Versus says in one sentence why one layout beats
+// another. With two zones no layout survives both, so 4 managers are
+// recommended as 3-1 (it survives losing b), not 2-2 (it survives neither).
+//
 // LossProbability is the exact probability that a layout loses quorum in
 // one period when each manager fails with Odds.NodeFailure and each zone
 // with Odds.ZoneFailure, independently. SampleLoss draws one period from the

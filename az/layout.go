@@ -131,16 +131,32 @@ func share(n, zones, i int) int {
 	return s
 }
 
-// Recommend returns the layout of managers over zones that survives the loss of any single zone when one exists
-// (that is the one minimizing the largest zone), and Even otherwise; it must reproduce 3→1-1-1, 5→2-2-1, 7→3-2-2, 9→3-3-3 over 3 zones.
+// Recommend returns the layout the recommendation rule (rule.go) picks for
+// managers over zones, commit latency aside; it reproduces 3→1-1-1,
+// 5→2-2-1, 7→3-2-2, 9→3-3-3 over 3 zones.
 //
-// Surviving any one zone means no zone holds more than Tolerance(managers).
-// Even already makes the largest zone as small as it can be, ceil(m/z), so
-// when Even fails that test no layout passes it, and Even is the answer in
-// both cases. Recommend is kept separate because it is the question the
-// caller asks; the brute-force test pins the equivalence.
+// When some layout survives the loss of any one zone, Even does: surviving
+// any zone means no zone holds more than Tolerance(managers), and Even
+// makes the largest zone as small as it can be, ceil(m/z), over as many
+// zones as there are managers to fill. Otherwise no layout survives every
+// zone, and the most a layout can survive is all zones but one: zones-1
+// zones of Tolerance(managers) each, the rest in the first zone (4 over 2
+// is 3-1, 6 over 2 is 4-2, where Even's 2-2 and 3-3 survive no zone). With
+// a tolerance of 0 (1 or 2 managers) no zone loss is survived and Even's is
+// the smallest largest zone. Negative counts are taken as 0; zones ≤ 0
+// gives an empty layout. The brute-force tests pin all of this.
 func Recommend(managers, zones int) Layout {
-	return Even(managers, zones)
+	even := Even(managers, zones)
+	t := Tolerance(max(managers, 0))
+	if zones < 2 || t == 0 || even.SurvivesAnyZone() {
+		return even
+	}
+	l := Layout{Zones: make([]Zone, zones)}
+	for i := range l.Zones {
+		l.Zones[i] = Zone{Name: ZoneName(i), Managers: t}
+	}
+	l.Zones[0].Managers = managers - (zones-1)*t
+	return l
 }
 
 // Managers is the total number of managers, which is the Raft

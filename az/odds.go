@@ -105,7 +105,10 @@ func binomial(m int, p float64) []float64 {
 	dist[0] = 1
 	for trial := 1; trial <= m; trial++ {
 		for k := trial; k >= 1; k-- {
-			dist[k] = dist[k]*(1-p) + dist[k-1]*p
+			// The conversions round each product before the sum: Go may
+			// otherwise fuse a multiply and an add (as arm64 does), and the
+			// odds a plan prints would differ by architecture.
+			dist[k] = float64(dist[k]*(1-p)) + float64(dist[k-1]*p)
 		}
 		dist[0] *= 1 - p
 	}
@@ -120,7 +123,7 @@ func convolve(a, b []float64) []float64 {
 			continue
 		}
 		for j, y := range b {
-			out[i+j] += x * y
+			out[i+j] += float64(x * y) // rounded before the sum, as in binomial
 		}
 	}
 	return out

@@ -42,11 +42,12 @@ func CheckPlan(managers, zones int) error {
 // once, with zones ordered largest first and named a, b, c, …: for 5 over 3
 // that is 2-2-1, 3-1-1, 3-2-0, 4-1-0, 5-0-0.
 //
-// The order is best first: layouts that survive the loss of any one zone,
-// then the smallest largest zone, then the fewest empty zones, then the more
-// even (by comparing counts zone by zone, smaller first). The first layout
-// is always Recommend's. Layouts returns nil when CheckPlan rejects the
-// counts.
+// The order is best first by the recommendation rule (rule.go) without its
+// commit latency: layouts that survive the loss of any one zone, then the
+// most zones holding managers whose loss alone they survive, then the
+// smallest largest zone, then the fewest empty zones, then the more even
+// (by comparing counts zone by zone, smaller first). The first layout is always Recommend's. Layouts
+// returns nil when CheckPlan rejects the counts.
 func Layouts(managers, zones int) []Layout {
 	if CheckPlan(managers, zones) != nil {
 		return nil
@@ -94,6 +95,9 @@ func compareLayouts(a, b Layout) int {
 			return -1
 		}
 		return 1
+	}
+	if c := cmp.Compare(b.SurvivedZones(), a.SurvivedZones()); c != 0 {
+		return c
 	}
 	if c := cmp.Compare(largest(a), largest(b)); c != 0 {
 		return c
@@ -148,6 +152,10 @@ type Assessment struct {
 	Survives []string
 	Loses    []string
 
+	// SurvivedZones counts the zones holding managers whose loss alone
+	// leaves a quorum: the recommendation rule's first key (rule.go).
+	SurvivedZones int
+
 	// MinBreak is the fewest managers whose loss breaks quorum when they
 	// are the worst ones to lose: Tolerance+1 (0 without managers, which
 	// have no quorum to break).
@@ -159,22 +167,29 @@ type Assessment struct {
 	MinZoneBreak int
 
 	// Recommended marks Recommend's layout for the same managers and zones
-	// (compared without zone names: 1-2-2 is 2-2-1).
+	// (compared without zone names: 1-2-2 is 2-2-1): the rule's pick before
+	// commit latency is measured. A caller that measures it, or compares
+	// layouts over more zones, ranks them with Rank and sets this again.
 	Recommended bool
 
 	Why      string   // one sentence: whether it survives losing a zone, and why
 	Warnings []string // one sentence each; none for an odd count of at most 7 in three or more zones
+	// WarningTags name the warnings in a word or two, in the same order, for
+	// a table: "no managers", "1 manager", "even count", "over 7", "one
+	// zone", "two-zone trap".
+	WarningTags []string
 }
 
 // Assess says what l survives and what to beware of.
 func Assess(l Layout) Assessment {
 	n := l.Managers()
 	a := Assessment{
-		Layout:       l,
-		Quorum:       Quorum(n),
-		Tolerance:    Tolerance(n),
-		MinZoneBreak: minZoneBreak(l),
-		Recommended:  n > 0 && slices.Equal(sortedCounts(l), sortedCounts(Recommend(n, len(l.Zones)))),
+		Layout:        l,
+		Quorum:        Quorum(n),
+		Tolerance:     Tolerance(n),
+		MinZoneBreak:  minZoneBreak(l),
+		SurvivedZones: l.SurvivedZones(),
+		Recommended:   n > 0 && SameShape(l, Recommend(n, len(l.Zones))),
 	}
 	if n > 0 {
 		a.MinBreak = a.Tolerance + 1
@@ -187,8 +202,22 @@ func Assess(l Layout) Assessment {
 		}
 	}
 	a.Why = why(l, a.Loses)
-	a.Warnings = warnings(l)
+	a.Warnings, a.WarningTags = warnings(l)
 	return a
+}
+
+// SameShape reports whether a and b place the same numbers of managers per
+// zone, zone names and empty zones aside: 1-2-2, 2-2-1 and 2-0-2-1 are one
+// shape.
+func SameShape(a, b Layout) bool {
+	trim := func(l Layout) []int {
+		counts := sortedCounts(l)
+		for len(counts) > 0 && counts[len(counts)-1] == 0 {
+			counts = counts[:len(counts)-1]
+		}
+		return counts
+	}
+	return slices.Equal(trim(a), trim(b))
 }
 
 // Plan assesses every layout Layouts lists, in the same order; the first is
@@ -249,20 +278,24 @@ func orList(names []string) string {
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
-// warnings is Assessment.Warnings, most fundamental first.
-func warnings(l Layout) []string {
+// warnings is Assessment.Warnings and WarningTags, most fundamental first.
+func warnings(l Layout) (sentences, tags []string) {
 	n := l.Managers()
-	var out []string
+	add := func(tag, format string, args ...any) {
+		tags = append(tags, tag)
+		sentences = append(sentences, fmt.Sprintf(format, args...))
+	}
 	switch {
 	case n <= 0:
-		return []string{"no managers: a swarm needs at least one, and 3, 5 or 7 tolerate failures"}
+		add("no managers", "no managers: a swarm needs at least one, and 3, 5 or 7 tolerate failures")
+		return sentences, tags
 	case n == 1:
-		out = append(out, "1 manager tolerates no failure: losing it leaves the swarm without a leader, and nothing can change until it comes back")
+		add("1 manager", "1 manager tolerates no failure: losing it leaves the swarm without a leader, and nothing can change until it comes back")
 	case n%2 == 0:
-		out = append(out, fmt.Sprintf("%d managers tolerate no more failures than %d: an even count only adds a manager that can fail", n, n-1))
+		add("even count", "%d managers tolerate no more failures than %d: an even count only adds a manager that can fail", n, n-1)
 	}
 	if n > 7 {
-		out = append(out, fmt.Sprintf("%d managers are more than the 7 Docker recommends at most: every change needs a quorum's acknowledgement, so more managers mean slower writes", n))
+		add("over 7", "%d managers are more than the 7 Docker recommends at most: every change needs a quorum's acknowledgement, so more managers mean slower writes", n)
 	}
 	var used []Zone
 	for _, z := range l.Zones {
@@ -274,17 +307,17 @@ func warnings(l Layout) []string {
 	case 1:
 		z := used[0]
 		if n == 1 {
-			out = append(out, fmt.Sprintf("a single zone: the only manager is in zone %s, so losing that zone loses it", z.Name))
+			add("one zone", "a single zone: the only manager is in zone %s, so losing that zone loses it", z.Name)
 		} else {
-			out = append(out, fmt.Sprintf("a single zone: all %d managers are in zone %s, so losing that zone loses every one of them", n, z.Name))
+			add("one zone", "a single zone: all %d managers are in zone %s, so losing that zone loses every one of them", n, z.Name)
 		}
 	case 2:
 		big := used[0]
 		if used[1].Managers > big.Managers {
 			big = used[1]
 		}
-		out = append(out, fmt.Sprintf("the two-zone trap: with managers in only two zones, zone %s holds %d of %d, so losing it loses quorum; a third zone fixes this, more managers do not",
-			big.Name, big.Managers, n))
+		add("two-zone trap", "the two-zone trap: with managers in only two zones, zone %s holds %d of %d, so losing it loses quorum; a third zone fixes this, more managers do not",
+			big.Name, big.Managers, n)
 	}
-	return out
+	return sentences, tags
 }

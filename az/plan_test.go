@@ -27,9 +27,14 @@ func TestLayouts(t *testing.T) {
 		{1, 3, []string{"1-0-0"}},
 		{4, 1, []string{"4"}},
 		{2, 2, []string{"1-1", "2-0"}},
-		{7, 3, []string{"3-2-2", "3-3-1", "4-2-1", "4-3-0", "5-1-1", "5-2-0", "6-1-0", "7-0-0"}},
-		{9, 4, []string{"3-2-2-2", "3-3-2-1", "3-3-3-0", "4-2-2-1", "4-3-1-1", "4-3-2-0", "4-4-1-0",
-			"5-2-1-1", "5-2-2-0", "5-3-1-0", "5-4-0-0", "6-1-1-1", "6-2-1-0", "6-3-0-0", "7-1-1-0", "7-2-0-0", "8-1-0-0", "9-0-0-0"}},
+		// 5-1-1 survives losing b or c, 4-3-0 only b: it comes first.
+		{7, 3, []string{"3-2-2", "3-3-1", "4-2-1", "5-1-1", "4-3-0", "5-2-0", "6-1-0", "7-0-0"}},
+		// Surviving any zone over four zones before surviving it over three.
+		{9, 4, []string{"3-2-2-2", "3-3-2-1", "4-2-2-1", "4-3-1-1", "3-3-3-0", "4-3-2-0", "4-4-1-0",
+			"5-2-1-1", "6-1-1-1", "5-2-2-0", "5-3-1-0", "6-2-1-0", "7-1-1-0", "5-4-0-0", "6-3-0-0", "7-2-0-0", "8-1-0-0", "9-0-0-0"}},
+		// No two-zone layout survives both zones; 3-1 survives losing b.
+		{4, 2, []string{"3-1", "2-2", "4-0"}},
+		{6, 2, []string{"4-2", "5-1", "3-3", "6-0"}},
 		{3, 5, []string{"1-1-1-0-0", "2-1-0-0-0", "3-0-0-0-0"}},
 	}
 	for _, tt := range tests {
@@ -91,11 +96,13 @@ func TestLayoutsOrderIsBestFirst(t *testing.T) {
 			ls := az.Layouts(m, z)
 			for i := 1; i < len(ls); i++ {
 				a, b := ls[i-1], ls[i]
-				if !a.SurvivesAnyZone() && b.SurvivesAnyZone() {
+				switch {
+				case !a.SurvivesAnyZone() && b.SurvivesAnyZone():
 					t.Errorf("Layouts(%d, %d): %s, which loses a zone, comes before %s, which does not", m, z, a, b)
-				}
-				if a.SurvivesAnyZone() == b.SurvivesAnyZone() && maxZone(a) > maxZone(b) {
-					t.Errorf("Layouts(%d, %d): %s comes before %s, which has a smaller largest zone", m, z, a, b)
+				case a.SurvivesAnyZone() == b.SurvivesAnyZone() && a.SurvivedZones() < b.SurvivedZones():
+					t.Errorf("Layouts(%d, %d): %s survives %d zone losses and comes before %s, which survives %d", m, z, a, a.SurvivedZones(), b, b.SurvivedZones())
+				case a.SurvivesAnyZone() == b.SurvivesAnyZone() && a.SurvivedZones() == b.SurvivedZones() && maxZone(a) > maxZone(b):
+					t.Errorf("Layouts(%d, %d): %s comes before %s, which survives as much with a smaller largest zone", m, z, a, b)
 				}
 			}
 		}
@@ -238,7 +245,8 @@ func TestAssess(t *testing.T) {
 		{"3-2-0", 3, 2, []string{"b", "c"}, []string{"a"}, 3, 1, false,
 			"loses quorum if zone a fails: losing zone a leaves 2 of 5 managers, and quorum needs 3",
 			[]string{"the two-zone trap: with managers in only two zones, zone a holds 3 of 5, so losing it loses quorum; a third zone fixes this, more managers do not"}},
-		{"2-2", 3, 1, nil, []string{"a", "b"}, 2, 1, true,
+		// Not recommended: 3-1 survives losing b, 2-2 neither zone.
+		{"2-2", 3, 1, nil, []string{"a", "b"}, 2, 1, false,
 			"loses quorum if zone a or b fails: losing zone a leaves 2 of 4 managers, and quorum needs 3",
 			[]string{
 				"4 managers tolerate no more failures than 3: an even count only adds a manager that can fail",

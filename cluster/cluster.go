@@ -28,10 +28,11 @@ const (
 	ProposalRetry = 5 * time.Second
 )
 
-// Simulated network delays, one way. Inside a zone a message takes 0.2 to
-// 1 ms, between zones 1 to 5 ms: the order of magnitude of a LAN and of
-// availability zones in one cloud region. Both are far below Raft's
-// one-second tick, so elections and heartbeats behave as in a real swarm.
+// Simulated network delays, one way, for pairs of zones Config.RTT does not
+// name. Inside a zone a message takes 0.2 to 1 ms, between zones 1 to 5 ms:
+// the order of magnitude of a LAN and of availability zones in one cloud
+// region. Both are far below Raft's one-second tick, so elections and
+// heartbeats behave as in a real swarm.
 const (
 	intraZoneMin, intraZoneMax = 200 * time.Microsecond, time.Millisecond
 	crossZoneMin, crossZoneMax = time.Millisecond, 5 * time.Millisecond
@@ -79,6 +80,12 @@ type Config struct {
 	// Check turns on the invariant checker (check.go): every step is
 	// checked, and the first violation stops the run with a *Violation.
 	Check bool
+	// RTT gives round-trip times between zones (network.go); pairs it does
+	// not name keep the default delays.
+	RTT RTT
+	// Init names the manager that runs `docker swarm init`, and so leads
+	// first; "" is the first manager that is up.
+	Init string
 }
 
 // Cluster is one simulated swarm. It is not safe for concurrent use; run
@@ -94,6 +101,7 @@ type Cluster struct {
 	zones    []string
 	zoneOf   map[string]int
 	cut      [][]bool                    // cut[a][b]: zones a and b cannot talk
+	rtt      [][]time.Duration           // rtt[a][b]: Config.RTT by zone index, 0 for the default; nil without one
 	fifo     map[[2]uint64]time.Duration // per link: when its last message arrives
 
 	netRand    *rand.Rand // message delays
@@ -114,6 +122,11 @@ type Cluster struct {
 	messages uint64   // Raft messages delivered, for benchmarks
 	nextCmd  uint64
 	nextRaft uint64
+
+	// MeasureCommits (commits.go)
+	appliedBy int    // managers that applied the awaited command
+	counting  bool   // count the delivered messages that are not heartbeats
+	counted   uint64 // what was counted
 
 	leader       string // the current leader's name, "" when there is none
 	leaderTerm   uint64
@@ -175,6 +188,9 @@ func New(cfg Config) (*Cluster, error) {
 	c.cut = make([][]bool, len(c.zones))
 	for i := range c.cut {
 		c.cut[i] = make([]bool, len(c.zones))
+	}
+	if err := c.setRTT(cfg.RTT); err != nil {
+		return nil, err
 	}
 
 	nodes := cfg.Nodes
@@ -245,13 +261,20 @@ func New(cfg Config) (*Cluster, error) {
 		c.schedule(i, n)
 	}
 	// Nodes that are down in the swarm being imported start crashed; the
-	// first manager that is up runs `docker swarm init`.
+	// manager Config.Init names, or else the first that is up, runs
+	// `docker swarm init`.
 	for _, name := range down {
 		n, _ := c.node(name)
 		c.crash(n)
 	}
+	if cfg.Init != "" {
+		n, ok := c.node(cfg.Init)
+		if !ok || n.mgr == nil || !n.alive {
+			return nil, fmt.Errorf("%s cannot run docker swarm init: it is not a manager that is up", cfg.Init)
+		}
+	}
 	for _, m := range c.managers {
-		if m.node.alive {
+		if m.node.alive && (cfg.Init == "" || m.node.name == cfg.Init) {
 			if err := m.member.Campaign(); err != nil {
 				return nil, fmt.Errorf("%s could not start the first election: %w", m.node.name, err)
 			}
@@ -455,13 +478,7 @@ func (c *Cluster) send(from *manager, msg raft.Message) {
 	if (!to.alive || c.cut[from.node.zone][to.zone]) && !msg.IsSnapshot() {
 		return // lost at once; snapshots wait to report their failure
 	}
-	var d time.Duration
-	if from.node.zone == to.zone {
-		d = intraZoneMin + time.Duration(c.netRand.Int64N(int64(intraZoneMax-intraZoneMin)))
-	} else {
-		d = crossZoneMin + time.Duration(c.netRand.Int64N(int64(crossZoneMax-crossZoneMin)))
-	}
-	at := c.now + d
+	at := c.now + c.delay(from.node.zone, to.zone)
 	// Raft runs over one TCP stream per pair of managers: messages on a link
 	// arrive in the order they were sent.
 	link := [2]uint64{msg.From(), msg.To()}
@@ -481,6 +498,9 @@ func (c *Cluster) deliver(e timed, to *node) {
 	arrives := to.alive && to.epoch == e.epoch && to.mgr != nil && !c.cut[from.zone][to.zone]
 	if arrives {
 		c.messages++
+		if c.counting {
+			c.countMessage(e.msg)
+		}
 		if err := to.mgr.member.Step(e.msg); err != nil {
 			c.fail(fmt.Errorf("%s could not take a %s from %s: %w", to.name, e.msg.Kind(), from.name, err))
 			return

@@ -32,9 +32,23 @@
 //   - Each manager ticks its Raft member once per simulated second, at its
 //     own seeded phase, and runs Ready rounds after every tick and message.
 //   - Raft messages cross the network with a seeded delay (0.2–1 ms inside a
-//     zone, 1–5 ms between zones), in order per link. A message to a dead
-//     node or across a cut link is lost.
+//     zone, 1–5 ms between zones, or half the round trip Config.RTT gives
+//     for the pair, give or take a tenth), in order per link. A message to
+//     a dead node or across a cut link is lost (network.go).
 //   - Every node heartbeats to the leader's dispatcher every 5 s.
+//
+// # Measuring writes
+//
+// MeasureCommits proposes empty entries at the leader one at a time and
+// returns, for each, the simulated time from its proposal to its commit at
+// the leader, and the Raft messages they cost: what a write waits for in a
+// given layout and network. Config.Init chooses the manager that runs
+// `docker swarm init`, so the leader can be put in the zone to measure:
+//
+//	rtt, err := cluster.ParseRTT("a-b=40ms,a-c=40ms,b-c=12ms", layout.Names())
+//	c, err := cluster.New(cluster.Config{Seed: 7, Layout: layout, RTT: rtt, Init: "m3"})
+//	c.RunFor(10 * time.Second)      // m3 leads; every node has reported in
+//	commits, err := c.MeasureCommits(200)
 //
 // # The leader
 //

@@ -54,6 +54,7 @@ func (m *manager) Apply(e raft.Entry) {
 	}
 	if cmd.ID != 0 && cmd.ID == c.awaiting {
 		c.awaited = true
+		c.appliedBy++
 	}
 	if m.lead != nil {
 		m.lead.applied(cmd.ID)

@@ -19,6 +19,7 @@ func FuzzParseOptions(f *testing.F) {
 		"--service web=6 --global agent --no-color --check",
 		"--managers x", "--kill -1", "--az 1--1", "--partition |", "--for 0s", "--seed 99999999999999999999",
 		"--kill 1 --kill m3 --kill-az a --kill-az b", "--az 3-2", "--service web= --service x=-1",
+		"--rtt a-b=40ms,a-c=40ms,b-c=12ms", "--az 2-1 --rtt a-c=1ms", "--rtt a-a=0s", "--rtt =,",
 	} {
 		f.Add(seed)
 	}
@@ -60,6 +61,7 @@ func FuzzSubcommandFlags(f *testing.F) {
 		"chaos --replay 99999999999999999999 extra",
 		"plan --managers 5 --zones 3 --node-failure 0.01 --zone-failure 0.001 --samples 100",
 		"plan --az 2-2-1 --zones 2 --managers 4",
+		"plan --az 3-2 --rtt a-b=40ms,a-c=40ms,b-c=12ms", "plan --rtt a-b=1h", "plan --managers 2 --zones 1 --rtt a-a=1ms",
 	} {
 		f.Add(seed)
 	}

@@ -33,6 +33,7 @@ type headline struct {
 	views        bool
 	from         string // --from: docker node inspect output
 	servicesFile string // --services: docker service inspect output
+	rtt          string // --rtt as given, read once the zones are known; "" when not given
 }
 
 var serviceName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
@@ -41,6 +42,7 @@ var serviceName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 type headlineValues struct {
 	swarm                                      swarmValues
 	duration, seed, output, from, servicesFile *string
+	rtt                                        *string
 	services, globals, kill, killAZ, partition *[]string
 	noColor, check, views                      *bool
 }
@@ -62,6 +64,7 @@ func headlineFlags() (*flagSet, *headlineValues) {
 		views:        fs.Bool("views", false, "also print docker node ls, docker service ls and docker service ps as they read after the run"),
 		from:         fs.text("from", "", "build the swarm from `FILE`, the output of docker node inspect $(docker node ls -q)"),
 		servicesFile: fs.text("services", "", "create the services of `FILE`, the output of docker service inspect $(docker service ls -q)"),
+		rtt:          fs.text("rtt", "", "round trips between zones, `PAIRS` like a-b=40ms,a-c=40ms,b-c=12ms; pairs left out keep the simulator's defaults"),
 	}
 }
 
@@ -81,7 +84,10 @@ func parseHeadline(args []string) (*headline, error) {
 		return nil, err
 	}
 
-	h := &headline{noColor: *v.noColor, check: *v.check, views: *v.views, from: *v.from, servicesFile: *v.servicesFile}
+	h := &headline{noColor: *v.noColor, check: *v.check, views: *v.views, from: *v.from, servicesFile: *v.servicesFile, rtt: *v.rtt}
+	if fs.Changed("rtt") && h.rtt == "" {
+		return nil, errors.New("--rtt needs round trips between zones, like --rtt a-b=40ms,a-c=40ms,b-c=12ms")
+	}
 	var err error
 	if h.swarm, err = v.swarm.parse(fs); err != nil {
 		return nil, err
@@ -174,6 +180,13 @@ func (h *headline) buildSpec() (scenario.Spec, error) {
 			return spec, err
 		}
 		spec.Layout = l
+	}
+	if h.rtt != "" {
+		rtt, err := cluster.ParseRTT(h.rtt, spec.Layout.Names())
+		if err != nil {
+			return spec, fmt.Errorf("--rtt %s: %w", h.rtt, err)
+		}
+		spec.RTT = rtt
 	}
 	if h.servicesFile != "" {
 		imported, err := scenario.ImportServices(h.servicesFile)

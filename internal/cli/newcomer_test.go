@@ -388,7 +388,7 @@ func TestWords(t *testing.T) {
 		t.Errorf("an empty leader is quoted:\n%s", out)
 	}
 	out, _, _ = runArgs(t, "plan", "--managers", "1", "--zones", "1", "--no-color")
-	if !strings.Contains(out, "1 manager in 1 zone") || !strings.Contains(out, "breaks after 1 manager or 1 zone\n") {
+	if !strings.Contains(out, "1 manager in 1 zone") || !strings.Contains(out, " 1 manager or 1 zone ") {
 		t.Errorf("plan --managers 1:\n%s", out)
 	}
 }

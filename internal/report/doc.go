@@ -1,6 +1,7 @@
 // Package report draws what swarmsim found: the headline report (a picture
 // of the swarm before and after, the timeline, the services and a verdict),
-// chaos summaries, plans, drill transcripts and Docker's own tables (docker
+// chaos summaries, plans (a table of layouts, best first, with commit
+// latencies and odds side by side), drill transcripts and Docker's own tables (docker
 // node ls, docker service ls, docker service ps), as text and as JSON.
 //
 // Renderers take results (package scenario's, package drillrun's) and a
@@ -11,6 +12,8 @@
 //
 // JSON goes through WriteJSON, which reports write errors. Field names are
 // stable and documented in the README: fields may be added, never renamed.
+// Simulated durations and ratios are written from integers (millis, ratio),
+// so the bytes are the same on every architecture.
 //
 // # Transcripts
 //

@@ -15,8 +15,12 @@ import (
 func Headline(w io.Writer, o *scenario.Outcome, st Styles, views bool) {
 	spec := o.Spec
 	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
-	p("%s\n\n", st.Title.Render(fmt.Sprintf("swarmsim · %s (%s) · %s · seed %d",
-		managersOver(spec.Layout.Managers(), len(spec.Layout.Zones)), spec.Layout, counted(spec.Layout.Workers(), "worker"), spec.Seed)))
+	title := fmt.Sprintf("swarmsim · %s (%s) · %s · seed %d",
+		managersOver(spec.Layout.Managers(), len(spec.Layout.Zones)), spec.Layout, counted(spec.Layout.Workers(), "worker"), spec.Seed)
+	if len(spec.RTT) > 0 {
+		title += " · round trips " + rttList(spec.RTT)
+	}
+	p("%s\n\n", st.Title.Render(title))
 
 	p("%s\n", st.Heading.Render(fmt.Sprintf("Before · at %s, %s", cluster.FormatTime(o.Before.At), leaderPhrase(o.Before))))
 	p("%s\n\n", Picture(o.Before, st))
@@ -163,6 +167,7 @@ type headlineJSON struct {
 	Verdict    string              `json:"verdict"`
 	Warnings   []string            `json:"warnings"`
 	Checked    bool                `json:"invariants_checked"`
+	RTT        map[string]millis   `json:"rtt_ms,omitempty"`
 }
 
 type zoneJSON struct {
@@ -222,6 +227,12 @@ func HeadlineJSON(w io.Writer, o *scenario.Outcome) error {
 		Checked:    o.Spec.Check,
 	}
 	r.MoreFail = q.MoreFailuresTolerated
+	for _, p := range o.Spec.RTT.Pairs() {
+		if r.RTT == nil {
+			r.RTT = map[string]millis{}
+		}
+		r.RTT[p[0]+"-"+p[1]] = millis(o.Spec.RTT[p])
+	}
 	for _, z := range l.Zones {
 		r.Zones[z.Name] = zoneJSON{Managers: z.Managers, Workers: z.Workers}
 	}

@@ -27,9 +27,13 @@
 // for a while, and return an Outcome with snapshots before and after, the
 // timeline and a Verdict. Chaos runs random failure schedules under the
 // invariant checker and returns one ChaosRun each; Replay runs one of them
-// again with its timeline. Plan assesses layouts with package az and checks
-// the arithmetic on real Raft, returning a PlanReport; a simulation that
-// fails is an error, never a verdict.
+// again with its timeline. Plan assesses layouts with package az, times
+// writes in each on real Raft with the leader in every zone it can be in
+// (cluster.MeasureCommits over the network's round trips, PlanSpec.RTT),
+// ranks them by az's recommendation rule with those latencies, names a
+// better layout than a judged one, and checks the arithmetic on real Raft,
+// returning a PlanReport; a simulation that fails is an error, never a
+// verdict.
 //
 // Chaos and Plan spread independent simulations over cores with one worker
 // pool; results are gathered by index, so they never depend on the number of

@@ -30,6 +30,7 @@ type Spec struct {
 	Failure  Failure
 	For      time.Duration // simulated time after the failure
 	Check    bool          // run the invariant checker on every step
+	RTT      cluster.RTT   // round trips between zones; pairs not given keep the simulator's defaults
 }
 
 // Failure is what a headline run injects once the swarm has settled, in
@@ -97,7 +98,7 @@ func (o *Outcome) LiveManagers() []string {
 // error is a *cluster.Violation when the checker found one, or the
 // simulation refusing the spec.
 func Run(spec Spec) (*Outcome, error) {
-	c, err := cluster.New(cluster.Config{Seed: spec.Seed, Layout: spec.Layout, Nodes: spec.Nodes, Check: spec.Check})
+	c, err := cluster.New(cluster.Config{Seed: spec.Seed, Layout: spec.Layout, Nodes: spec.Nodes, Check: spec.Check, RTT: spec.RTT})
 	if err != nil {
 		return nil, err
 	}
