@@ -79,6 +79,9 @@ type Config struct {
 	// Check turns on the invariant checker (check.go): every step is
 	// checked, and the first violation stops the run with a *Violation.
 	Check bool
+	// Trace records every change of a manager's life, Raft role, term and
+	// links as a Mark (trace.go), for timelines drawn after the run.
+	Trace bool
 }
 
 // Cluster is one simulated swarm. It is not safe for concurrent use; run
@@ -109,6 +112,7 @@ type Cluster struct {
 	applyCtx applyContext
 	retiring []uint64 // raft IDs of managers demoted by an entry just applied
 	check    *checker // nil unless Config.Check
+	trace    *tracer  // nil unless Config.Trace
 	steps    uint64   // events handled so far
 	messages uint64   // Raft messages delivered, for benchmarks
 	nextCmd  uint64
@@ -161,6 +165,9 @@ func New(cfg Config) (*Cluster, error) {
 	}
 	if cfg.Check {
 		c.check = newChecker()
+	}
+	if cfg.Trace {
+		c.trace = &tracer{last: map[string]int{}}
 	}
 	for i, z := range cfg.Layout.Zones {
 		c.zones = append(c.zones, z.Name)
@@ -251,6 +258,9 @@ func New(cfg Config) (*Cluster, error) {
 			c.process(m)
 			break
 		}
+	}
+	if c.trace != nil {
+		c.traceManagers()
 	}
 	return c, c.fault
 }
@@ -374,6 +384,9 @@ func (c *Cluster) runUntil(end time.Duration, done func() bool) error {
 		c.now = e.at
 		c.steps++
 		c.handle(e)
+		if c.trace != nil {
+			c.traceManagers()
+		}
 		c.checkState()
 		c.checkPrediction()
 		if done != nil && done() {
