@@ -106,15 +106,21 @@ func version(info *debug.BuildInfo, ok bool) string {
 	return info.Main.Version
 }
 
-// render writes a command's report: JSON when asked, text otherwise. Only
-// JSON reports a write error, since a half-written object is no report.
-func render(asJSON bool, json func() error, text func()) error {
-	if !asJSON {
+// render writes a command's report in the format asked for. JSON and HTML
+// report a write error, since a half-written object or page is no report;
+// text is read as it comes.
+func render(f format, json, html func() error, text func()) error {
+	switch f {
+	case jsonOutput:
+		if err := json(); err != nil {
+			return fmt.Errorf("writing JSON: %w", err)
+		}
+	case htmlOutput:
+		if err := html(); err != nil {
+			return fmt.Errorf("writing HTML: %w", err)
+		}
+	default:
 		text()
-		return nil
-	}
-	if err := json(); err != nil {
-		return fmt.Errorf("writing JSON: %w", err)
 	}
 	return nil
 }

@@ -33,7 +33,7 @@ Flags:
 // planArgs are the plan flags, read.
 type planArgs struct {
 	spec    scenario.PlanSpec
-	json    bool
+	output  format
 	noColor bool
 }
 
@@ -47,7 +47,7 @@ func parsePlan(args []string) (*planArgs, error) {
 	zoneFail := fs.text("zone-failure", "", "the probability `P` that a whole zone fails in a period, like 0.001")
 	samples := fs.text("samples", "20000", "simulated periods for the Monte Carlo check: `N`")
 	seed := fs.text("seed", strconv.Itoa(scenario.DefaultSeed), "`SEED` of the simulations")
-	output := fs.text("output", "text", "`FORMAT` of the report: text or json")
+	output := fs.text("output", "text", "`FORMAT` of the report: text, json or html (one self-contained page, the layouts side by side)")
 	noColor := fs.Bool("no-color", false, "plain text without colour (also when NO_COLOR is set)")
 	if err := fs.parse(args); err != nil {
 		return nil, err
@@ -102,7 +102,7 @@ func parsePlan(args []string) (*planArgs, error) {
 	if s.Seed, err = parseSeed("--seed", *seed); err != nil {
 		return nil, err
 	}
-	if a.json, err = parseOutput(*output); err != nil {
+	if a.output, err = parseOutput(*output); err != nil {
 		return nil, err
 	}
 	return a, nil
@@ -140,7 +140,7 @@ func runPlan(args []string, stdout, stderr io.Writer, env func(string) string) i
 	if err != nil {
 		return simulationFailed(stderr, err)
 	}
-	if err := render(a.json, func() error { return report.PlanJSON(stdout, rep) },
+	if err := render(a.output, func() error { return report.PlanJSON(stdout, rep) }, func() error { return report.PlanHTML(stdout, rep) },
 		func() { report.Plan(stdout, rep, styles(stdout, a.noColor, env)) }); err != nil {
 		return fail(stderr, err)
 	}

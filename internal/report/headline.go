@@ -47,6 +47,11 @@ func Headline(w io.Writer, o *scenario.Outcome, st Styles, views bool) {
 		p("  %s\n", serviceLine(sv, o.After, st, width))
 	}
 	p("\n")
+	if o.Raft != nil {
+		p("%s\n", st.Heading.Render("Raft · as etcd Raft reports each manager"))
+		RaftTable(w, o.Raft, st)
+		p("\n")
+	}
 	if views {
 		p("%s\n", st.Heading.Render("$ docker node ls"))
 		NodeLS(w, o.After)
@@ -159,6 +164,7 @@ type headlineJSON struct {
 	Verdict    string              `json:"verdict"`
 	Warnings   []string            `json:"warnings"`
 	Checked    bool                `json:"invariants_checked"`
+	Raft       []raftJSON          `json:"raft,omitempty"` // with --raft
 }
 
 type zoneJSON struct {
@@ -216,6 +222,9 @@ func HeadlineJSON(w io.Writer, o *scenario.Outcome) error {
 		Verdict:    string(o.Verdict),
 		Warnings:   append([]string{}, o.Warnings...),
 		Checked:    o.Spec.Check,
+	}
+	if o.Raft != nil {
+		r.Raft = raftList(o.Raft)
 	}
 	if q.Holds {
 		r.MoreFail = max(q.Alive-q.Needed, 0)
