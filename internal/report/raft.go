@@ -13,10 +13,12 @@ import (
 // vote and log indexes, then the leader's view of each follower. It is the
 // headline's --raft section and the shell's raft command.
 func RaftTable(w io.Writer, views []cluster.RaftView, st Styles) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "  NODE\tZONE\tSTATE\tTERM\tVOTE\tLEADER\tCOMMIT\tAPPLIED\tLAST INDEX\t")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  NODE\tZONE\tSTATE\tTERM\tVOTE\tLEADER\tCOMMIT\tAPPLIED\tLAST INDEX")
+	dead := false
 	for _, v := range views {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%s\t%d\t%s\t%d\t\n", v.Node, v.Zone, v.State, v.Term, dash(v.Vote), dash(v.Lead), v.Commit, applied(v), v.LastIndex)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%s\t%d\t%s\t%d\n", v.Node, v.Zone, v.State, v.Term, dash(v.Vote), dash(v.Lead), v.Commit, applied(v), v.LastIndex)
+		dead = dead || !v.Running
 	}
 	tw.Flush()
 	for _, v := range views {
@@ -34,7 +36,9 @@ func RaftTable(w io.Writer, views []cluster.RaftView, st Styles) {
 		}
 		tw.Flush()
 	}
-	fmt.Fprintf(w, "  %s\n", st.Dim.Render("applied is — on a dead manager: its state machine was in memory; commit and last index are what its disk holds"))
+	if dead {
+		fmt.Fprintf(w, "  %s\n", st.Dim.Render("a dead manager's applied index is —: its state machine was in memory; its commit and last index are what its disk holds"))
+	}
 }
 
 func dash(s string) string {
