@@ -103,7 +103,7 @@ svg .cursor{stroke:var(--fg);stroke-width:1}
 .swatch{display:inline-block;width:11px;height:11px;margin-right:4px;vertical-align:-1px;border-radius:2px}
 .swatch.follower{background:var(--zone);opacity:.55}.swatch.candidate{background:var(--kind)}.swatch.leader{background:var(--leader)}
 .swatch.dead{background:repeating-linear-gradient(45deg,var(--bad) 0 2px,transparent 2px 5px)}
-.swatch.cut{background:repeating-linear-gradient(-45deg,var(--kind) 0 2px,transparent 2px 5px)}
+.swatch.cut{background:repeating-linear-gradient(-45deg,var(--fg) 0 2px,transparent 2px 5px)}
 .readout{min-height:1.5em;color:var(--dim);margin:4px 0 8px}
 table{border-collapse:collapse;margin:4px 0}
 th,td{text-align:left;padding:2px 12px 2px 0;vertical-align:top}

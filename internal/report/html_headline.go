@@ -108,6 +108,7 @@ const (
 	laneHeight = 22
 	laneGap    = 8
 	axisHeight = 28
+	cutBand    = 6 // height of a lane's cut-off band
 	rowHeight  = 40 // a service's chart
 	rowGap     = 18
 )
@@ -210,7 +211,7 @@ func lanesSVG(p *page, h *scenario.History, evs []cluster.Event) {
 	p.f("<svg class=\"lanes\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" data-x0=\"%d\" data-x1=\"%d\" data-span-ms=\"%d\" role=\"img\" aria-label=\"each manager's Raft state over time\">\n",
 		svgWidth, height, svgWidth, height, laneLeft, svgWidth-laneRight, ms(ax.span))
 	p.f("<defs><pattern id=\"dead\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"2.5\" height=\"6\" style=\"fill:var(--bad)\"/></pattern>")
-	p.f("<pattern id=\"cut\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(-45)\"><rect width=\"2\" height=\"6\" style=\"fill:var(--kind)\"/></pattern></defs>\n")
+	p.f("<pattern id=\"cut\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(-45)\"><rect width=\"3\" height=\"6\" style=\"fill:var(--fg)\"/></pattern></defs>\n")
 	ax.grid(p, axisHeight, height-2)
 	for i, node := range order {
 		y := axisHeight + laneGap/2 + i*(laneHeight+laneGap)
@@ -239,12 +240,22 @@ func lanesSVG(p *page, h *scenario.History, evs []cluster.Event) {
 				}
 			}
 		}
+		// A cut-off stretch may span several states; draw it once, as a
+		// hatched band along the lane's foot that leaves its words legible.
+		var cuts []segment
 		for _, s := range segs[node] {
-			if s.mark.CutOff {
-				x0, x1 := ax.x(s.from), ax.x(s.to)
-				p.f("<rect class=\"cut\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"><title>%s is cut off by a partition from %s to %s</title></rect>\n",
-					x0, y, x1-x0, laneHeight, esc(node), since(s.from-h.From), since(s.to-h.From))
+			switch {
+			case !s.mark.CutOff:
+			case len(cuts) > 0 && cuts[len(cuts)-1].to == s.from:
+				cuts[len(cuts)-1].to = s.to
+			default:
+				cuts = append(cuts, s)
 			}
+		}
+		for _, s := range cuts {
+			x0, x1 := ax.x(s.from), ax.x(s.to)
+			p.f("<rect class=\"cut\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" data-node=\"%s\"><title>%s is cut off by a partition from %s to %s</title></rect>\n",
+				x0, y+laneHeight-cutBand, x1-x0, cutBand, esc(node), esc(node), since(s.from-h.From), since(s.to-h.From))
 		}
 	}
 	eventLines(p, ax, evs, axisHeight-2, height-2)
