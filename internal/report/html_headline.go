@@ -108,7 +108,7 @@ const (
 	laneHeight = 22
 	laneGap    = 8
 	axisHeight = 28
-	cutBand    = 6 // height of a lane's cut-off band
+	cutBand    = 6  // height of a lane's cut-off band
 	rowHeight  = 40 // a service's chart
 	rowGap     = 18
 )
