@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/drill"
@@ -60,7 +59,7 @@ func drillHTML(p *page, n int, r DrillRun) {
 		mark, class = fmt.Sprintf("%d failed", len(r.Failures)), "bad"
 	}
 	p.f("<section class=\"drill\" id=\"drill-%d\" data-file=\"%s\">\n<h2>▶ %s · <span class=\"%s\">%s</span></h2>\n", n, esc(r.Script.File), esc(r.Script.File), class, mark)
-	if teaches := opening(r.Script); teaches != "" {
+	if teaches := r.Script.Opening(); teaches != "" {
 		p.f("<p class=\"teaches\">%s</p>\n", esc(teaches))
 	}
 	p.f("<ol class=\"steps\">\n")
@@ -86,21 +85,4 @@ func drillHTML(p *page, n int, r DrillRun) {
 		p.f("</figure>\n")
 	}
 	p.f("</section>\n")
-}
-
-// opening is a drill's opening comment, the lines before its first step:
-// what the drill teaches.
-func opening(s *drill.Script) string {
-	first := 0
-	if len(s.Steps) > 0 {
-		first = s.Steps[0].Pos.Line
-	}
-	var lines []string
-	for _, c := range s.Comments {
-		if first > 0 && c.Pos.Line >= first {
-			break
-		}
-		lines = append(lines, strings.TrimSpace(strings.TrimPrefix(c.Text, "#")))
-	}
-	return strings.Join(lines, " ")
 }

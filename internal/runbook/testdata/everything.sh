@@ -1,0 +1,395 @@
+#!/usr/bin/env bash
+# Runbook for a lab swarm, written by swarmsim from testdata/everything.drill.
+#
+# Every kind of step a runbook writes: failures by name, by zone, the leader
+# and a count; a partition and its heal; a joining node; waits; Docker's
+# commands with quoted words; and every expectation.
+#
+# The lab: 5 managers and 2 workers, named as in the drill and labelled with
+# their zones (docker node update --label-add zone=a m1); zone a: m1 m2 w1;
+# zone b: m3 m4 w2; zone c: m5. w3 joins later, in zone c. m9 joins later,
+# in zone c.
+#
+# Docker commands run on a manager over ssh (docker -H ssh://HOST), the
+# first that answers with a leader. Each failure is a MANUAL STEP: the
+# runbook prints the commands that cause it and waits for Enter. Each
+# expectation is checked every few seconds for up to CHECK_WITHIN seconds
+# (default 60) and stops the runbook with exit status 1 when it does not
+# hold. Images are the drill's: the simulator's fail… images crash on
+# purpose, so give a lab an image that does. Set the ssh target and address
+# of each node below.
+set -euo pipefail
+
+# How to reach each node over ssh, like [m1]=admin@10.0.0.11.
+declare -A host=(
+  [m1]=m1
+  [m2]=m2
+  [m3]=m3
+  [m4]=m4
+  [m5]=m5
+  [w1]=w1
+  [w2]=w2
+  [w3]=w3
+  [m9]=m9
+)
+# The address other nodes reach each node at, for the iptables rules of a partition.
+declare -A addr=(
+  [m1]=m1
+  [m2]=m2
+  [m3]=m3
+  [m4]=m4
+  [m5]=m5
+  [w1]=w1
+  [w2]=w2
+  [w3]=w3
+  [m9]=m9
+)
+# Each node's zone, as the drill places it (node.labels.zone).
+declare -A zone=(
+  [m1]=a
+  [m2]=a
+  [m3]=b
+  [m4]=b
+  [m5]=c
+  [w1]=a
+  [w2]=b
+  [w3]=c
+  [m9]=c
+)
+managers=(m1 m2 m3 m4 m5)
+
+CHECK_WITHIN=${CHECK_WITHIN:-60}
+seen=""
+
+# docker runs a docker command on a manager, over ssh, the way the drill's
+# commands reach whichever manager is alive: when a manager is down or has
+# no leader to ask, the next one is tried. Other errors are the answer.
+# Service changes are sent with --detach: like the drill's, they return
+# once the swarm accepted them, and the expectations wait for the rest.
+docker() {
+  local m out status=1
+  if [[ ${1:-} == service && ${2:-} =~ ^(create|update|scale|rollback)$ ]]; then
+    set -- "$1" "$2" --detach "${@:3}"
+  fi
+  for m in "${managers[@]}"; do
+    if out=$(command docker -H "ssh://${host[$m]:-$m}" "$@" 2>&1); then
+      if [[ -n $out ]]; then printf '%s\n' "$out"; fi
+      return 0
+    else
+      status=$?
+    fi
+    case $out in
+      *"does not have a leader"* | *"deadline exceeded"* | *"not a swarm manager"* | *"error during connect"* | *"Cannot connect"* | *"connection refused"* | *"ssh:"*) continue ;;
+    esac
+    break
+  done
+  printf '%s\n' "$out" >&2
+  return "$status"
+}
+
+# on_node runs a docker command on one node, for what Docker runs there.
+on_node() {
+  local node=$1
+  shift
+  command docker -H "ssh://${host[$node]:-$node}" "$@"
+}
+
+step() { printf '\n[line %s] %s\n' "$1" "$2"; }
+
+pause() {
+  printf '  waiting %ss\n' "$1"
+  sleep "$1"
+}
+
+# manual LINE WHAT COMMAND...: a failure the operator causes by hand, with
+# the commands that cause it; the runbook goes on when they press Enter.
+manual() {
+  local line=$1 what=$2 c
+  shift 2
+  printf '\n######## MANUAL STEP, line %s: %s\n' "$line" "$what"
+  printf '# Make it happen now, from another terminal:\n'
+  for c in "$@"; do printf '#   %s\n' "$c"; done
+  read -r -p '# then press Enter to go on (Ctrl-C stops the runbook) ' _
+}
+
+stop_docker() {
+  local n
+  for n in "$@"; do printf 'ssh %s sudo systemctl stop docker.socket docker.service\n' "${host[$n]:-$n}"; done
+}
+
+start_docker() {
+  local n
+  for n in "$@"; do printf 'ssh %s sudo systemctl start docker.socket docker.service\n' "${host[$n]:-$n}"; done
+}
+
+# cut_links A... -- B...: on each node of A, drop all traffic to and from
+# the nodes of B. The rules carry a comment so heal_links finds them.
+cut_links() {
+  local -a a=()
+  while [[ $1 != -- ]]; do
+    a+=("$1")
+    shift
+  done
+  shift
+  local x y ips=""
+  for y in "$@"; do ips+=" ${addr[$y]:-$y}"; done
+  for x in "${a[@]}"; do
+    printf "ssh %s 'for ip in%s; do sudo iptables -I INPUT -s \$ip -m comment --comment swarmsim-drill -j DROP; sudo iptables -I OUTPUT -d \$ip -m comment --comment swarmsim-drill -j DROP; done'\n" "${host[$x]:-$x}" "$ips"
+  done
+}
+
+# heal_links NODE...: remove every rule cut_links added on these nodes.
+heal_links() {
+  local x
+  for x in "$@"; do
+    printf "ssh %s 'sudo iptables-save | grep -v swarmsim-drill | sudo iptables-restore'\n" "${host[$x]:-$x}"
+  done
+}
+
+# pick_managers N: the leader, then other reachable managers by name, as
+# the drill's "kill N managers" takes the leader first.
+pick_managers() {
+  local out
+  out=$(docker node ls --filter role=manager --format '{{.ManagerStatus}} {{.Hostname}}') || return 1
+  {
+    grep '^Leader ' <<<"$out" || true
+    grep '^Reachable ' <<<"$out" | sort || true
+  } | head -n "$1" | cut -d' ' -f2
+}
+
+# expect LINE SECONDS WHAT CHECK ARGS...: run CHECK until it holds, for at
+# most SECONDS; if it never does, say what was seen and stop the runbook.
+expect() {
+  local line=$1 deadline=$((SECONDS + $2)) what=$3
+  shift 3
+  until "$@"; do
+    if ((SECONDS >= deadline)); then
+      printf 'FAILED line %s: expected %s\n  seen: %s\n' "$line" "$what" "$seen" >&2
+      exit 1
+    fi
+    sleep 3
+  done
+  printf '  ok: %s (%s)\n' "$what" "$seen"
+}
+
+# expect_error LINE TEXT COMMAND...: the command must fail with TEXT.
+expect_error() {
+  local line=$1 want=$2 out
+  shift 2
+  if out=$("$@" 2>&1); then
+    printf 'FAILED line %s: expected "%s" to fail with "%s", but it succeeded\n' "$line" "$*" "$want" >&2
+    exit 1
+  fi
+  if [[ $out != *"$want"* ]]; then
+    printf 'FAILED line %s: expected an error with "%s"\n  seen: %s\n' "$line" "$want" "$out" >&2
+    exit 1
+  fi
+  printf '  ok: failed as expected: %s\n' "${out##*desc = }"
+}
+
+# The checks. Each sets seen to what it saw and succeeds when it holds.
+
+# lab_has MANAGERS WORKERS. (Bash scopes dynamically: a local named
+# managers here would hide the list the docker function walks.)
+lab_has() {
+  local out nm nw
+  if ! out=$(docker node ls --format '{{.Hostname}} {{.ManagerStatus}}' 2>&1); then
+    seen="docker node ls: ${out##*desc = }"
+    return 1
+  fi
+  nm=$(awk 'NF > 1' <<<"$out" | grep -c . || true)
+  nw=$(awk 'NF == 1' <<<"$out" | grep -c . || true)
+  seen="$nm managers and $nw workers"
+  ((nm == $1 && nw == $2))
+}
+
+quorum_holds() {
+  local out total up
+  if ! out=$(docker node ls --filter role=manager --format '{{.ManagerStatus}}' 2>&1); then
+    seen="docker node ls: ${out##*desc = }"
+    return 1
+  fi
+  total=$(grep -c . <<<"$out" || true)
+  up=$(grep -c -E '^(Leader|Reachable)$' <<<"$out" || true)
+  seen="$up of $total managers reachable"
+  ((up * 2 > total))
+}
+
+quorum_lost() { ! quorum_holds; }
+
+# leader_in ZONE: some manager leads, in ZONE unless it is empty.
+leader_in() {
+  local out name
+  if ! out=$(docker node ls --format '{{.ManagerStatus}} {{.Hostname}}' 2>&1); then
+    seen="no leader: ${out##*desc = }"
+    return 1
+  fi
+  name=$(awk '$1 == "Leader" {print $2}' <<<"$out")
+  if [[ -z $name ]]; then
+    seen="no manager is Leader"
+    return 1
+  fi
+  seen="$name leads, in zone ${zone[$name]:-unknown}"
+  [[ -z $1 || ${zone[$name]:-} == "$1" ]]
+}
+
+no_leader() { ! leader_in ""; }
+
+# service_running NAME N [ZONE=COUNT...]: N tasks running, so many per zone.
+service_running() {
+  local name=$1 want=$2 out running
+  shift 2
+  out=$(docker service ls --format '{{.Name}} {{.Replicas}}' 2>&1) || { seen=$out; return 1; }
+  running=$(awk -v n="$name" '$1 == n {split($2, r, "/"); print r[1]}' <<<"$out")
+  seen="$name: ${running:-no such service} running"
+  [[ $running == "$want" ]] || return 1
+  (($# > 0)) || return 0
+  local tasks pair z count have node state
+  tasks=$(docker service ps "$name" --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' 2>&1) || { seen=$tasks; return 1; }
+  for pair in "$@"; do
+    z=${pair%%=*}
+    count=${pair#*=}
+    have=0
+    while read -r node state _; do
+      if [[ $state == Running && ${zone[$node]:-} == "$z" ]]; then have=$((have + 1)); fi
+    done <<<"$tasks"
+    seen+=", $have in zone $z"
+    ((have == count)) || return 1
+  done
+}
+
+# task_pending NAME REASON: a task of NAME is pending, its error naming REASON.
+task_pending() {
+  local out
+  out=$(docker service ps "$1" --no-trunc --filter desired-state=running --format '{{.CurrentState}} {{.Error}}' 2>&1) || { seen=$out; return 1; }
+  seen=$(grep '^Pending' <<<"$out" | head -n 1 || true)
+  seen=${seen:-no pending task}
+  [[ $seen == Pending* && $seen == *"$2"* ]]
+}
+
+# node_is NAME STATE: ready or down (its status), active, pause or drain
+# (its availability).
+node_is() {
+  local out line
+  out=$(docker node ls --format '{{.Hostname}} {{.Status}} {{.Availability}}' 2>&1) || { seen=$out; return 1; }
+  line=$(awk -v n="$1" '$1 == n' <<<"$out")
+  seen=${line:-$1 is not in docker node ls}
+  case $2 in
+    ready | down) [[ ${line,,} == "${1,,} $2 "* ]] ;;
+    *) [[ ${line,,} == *" $2" ]] ;;
+  esac
+}
+
+step 4 'cluster managers=5 az=2-2-1 workers=2 seed=3'
+expect 4 "$CHECK_WITHIN" 'a lab of 5 managers and 2 workers' lab_has 5 2
+
+step 5 'docker service create --name web --replicas 4 --constraint "node.role != manager" --placement-pref spread=node.labels.zone nginx:1.25'
+docker service create --name web --replicas 4 --constraint 'node.role != manager' --placement-pref spread=node.labels.zone nginx:1.25
+
+step 6 'docker service create --name agent --mode global agent'
+docker service create --name agent --mode global agent
+
+step 7 'wait 1500ms'
+pause 1.500
+
+step 8 'wait until leader within 30s'
+expect 8 30 leader leader_in ''
+
+step 9 'expect service web running 4 spread a=2 b=2'
+expect 9 "$CHECK_WITHIN" 'service web running 4 spread a=2 b=2' service_running web 4 a=2 b=2
+
+mapfile -t victims < <(pick_managers 1)
+if ((${#victims[@]} < 1)); then
+  printf 'FAILED line 10: could not find 1 reachable managers to stop\n' >&2
+  exit 1
+fi
+mapfile -t cmds < <(stop_docker "${victims[@]}")
+manual 10 'kill leader: the manager that leads now' "${cmds[@]}"
+
+mapfile -t victims < <(pick_managers 1)
+if ((${#victims[@]} < 1)); then
+  printf 'FAILED line 11: could not find 1 reachable managers to stop\n' >&2
+  exit 1
+fi
+mapfile -t cmds < <(stop_docker "${victims[@]}")
+manual 11 'kill 1 managers: the leader, then others by name' "${cmds[@]}"
+
+step 12 'wait until quorum'
+expect 12 60 quorum quorum_holds
+
+mapfile -t cmds < <(start_docker m1 m2 w1)
+manual 13 'restart az a: every node of zone a' "${cmds[@]}"
+
+mapfile -t cmds < <(cut_links m1 m2 w1 -- m3 m4 m5 w2)
+manual 14 'partition a | b c: cut every link between zones a and b, c' "${cmds[@]}"
+
+step 15 'expect leader in b'
+expect 15 "$CHECK_WITHIN" 'a leader in zone b' leader_in b
+
+mapfile -t cmds < <(heal_links m1 m2 w1)
+manual 16 'heal: restore every link' "${cmds[@]}"
+
+step 17 heal
+# No partition is in force: nothing to heal.
+
+manual 18 'docker swarm join --token worker' \
+  'on the new worker w3: docker swarm join --token TOKEN MANAGER-ADDRESS:2377, TOKEN being what docker swarm join-token -q worker prints on a manager' \
+  'then, on a manager: docker node update --label-add zone=c w3'
+
+manual 19 'docker swarm join --token manager --zone c --name m9' \
+  'on the new manager m9: docker swarm join --token TOKEN MANAGER-ADDRESS:2377, TOKEN being what docker swarm join-token -q manager prints on a manager' \
+  'then, on a manager: docker node update --label-add zone=c m9'
+managers+=(m9)
+
+step 20 'docker node promote w1'
+docker node promote w1
+managers=(m1 m2 m3 m4 m5 m9 w1)
+
+step 21 'docker node demote m4'
+docker node demote m4
+managers=(m1 m2 m3 m5 m9 w1)
+
+step 22 'docker node update --availability drain w2'
+docker node update --availability drain w2
+
+step 23 'expect node w2 drain'
+expect 23 "$CHECK_WITHIN" 'node w2 drain' node_is w2 drain
+
+step 24 'docker node rm --force w3'
+docker node rm --force w3
+
+step 25 'docker service scale web=6'
+docker service scale web=6
+
+step 26 'docker service update --image nginx:1.27 web'
+docker service update --image nginx:1.27 web
+
+step 27 'docker service rollback web'
+docker service rollback web
+
+step 28 'expect task pending web "no suitable node"'
+expect 28 "$CHECK_WITHIN" 'task pending web "no suitable node"' task_pending web 'no suitable node'
+
+mapfile -t cmds < <(stop_docker m5 w3 m9)
+manual 29 'kill az c: every node of zone c' "${cmds[@]}"
+
+step 30 'expect no leader'
+expect 30 "$CHECK_WITHIN" 'no leader' no_leader
+
+step 31 'expect quorum lost'
+expect 31 "$CHECK_WITHIN" 'quorum lost' quorum_lost
+
+step 32 'expect error "does not have a leader": docker service scale web=2'
+expect_error 32 'does not have a leader' docker service scale web=2
+
+step 33 'docker swarm init --force-new-cluster --advertise-addr m3'
+on_node m3 swarm init --force-new-cluster --advertise-addr "${addr[m3]}"
+managers=(m3)
+
+step 34 'expect quorum holds'
+expect 34 "$CHECK_WITHIN" 'quorum holds' quorum_holds
+
+step 35 'docker service rm web agent'
+docker service rm web agent
+
+printf '\nThe runbook of %s ran to the end: every expectation held.\n' testdata/everything.drill
