@@ -16,28 +16,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/swarmsim/swarmsim/internal/needtool"
 )
 
 // The HTML reports are checked the way a person would check them: opened
 // in a real browser (Debian's headless Chromium), whose DOM after the
 // page's script ran must show the new leader and the verdict, with no
 // script error, and whose screenshot must show a picture, not a blank.
-
-// browser is headless Chromium's path. A developer's machine without it
-// skips these tests; CI must have it (.ci/run installs it), so there a
-// missing browser fails instead of passing silently.
-func browser(t *testing.T) string {
-	t.Helper()
-	path, err := exec.LookPath("chromium")
-	if err == nil {
-		return path
-	}
-	if ci := os.Getenv("CI"); ci != "" && ci != "false" {
-		t.Fatal("chromium is not installed, and CI must run the browser checks: .ci/run installs it with apt-get install -y chromium")
-	}
-	t.Skip("chromium is not installed (apt-get install chromium); CI installs it and runs these checks")
-	return ""
-}
 
 // viewport is the browser window a screenshot shows.
 const viewportW, viewportH = 1100, 1400
@@ -111,7 +97,8 @@ func checkPage(t *testing.T, dom string, shot image.Image, data []byte) {
 }
 
 func TestHTMLInChromium(t *testing.T) {
-	chromium := browser(t)
+	// Skipped without Chromium on a developer's machine; under CI it fails.
+	chromium := needtool.Path(t, "chromium")
 
 	t.Run("headline", func(t *testing.T) {
 		t.Parallel()

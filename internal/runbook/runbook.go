@@ -93,9 +93,13 @@ func Write(w io.Writer, s *drill.Script, dir string) error {
 	for _, n := range l.nodes {
 		p("  [%s]=%s\n", sh(n.name), sh(n.name))
 	}
-	p(")\n# The address other nodes reach each node at, for the iptables rules of a partition.\ndeclare -A addr=(\n")
-	for _, n := range l.nodes {
-		p("  [%s]=%s\n", sh(n.name), sh(n.name))
+	if needsAddresses(s) {
+		p(")\n# The address other nodes reach each node at, for iptables and --advertise-addr.\ndeclare -A addr=(\n")
+		for _, n := range l.nodes {
+			p("  [%s]=%s\n", sh(n.name), sh(n.name))
+		}
+	} else {
+		p(")\n# No partition or --advertise-addr in this drill: no addresses are needed.\ndeclare -A addr=(\n")
 	}
 	p(")\n# Each node's zone, as the drill places it (node.labels.zone).\ndeclare -A zone=(\n")
 	for _, n := range l.nodes {
@@ -401,6 +405,22 @@ func (l *lab) count() (managers, workers int) {
 		}
 	}
 	return managers, workers
+}
+
+// needsAddresses reports whether a step names a node by its address: a
+// partition's iptables rules, or --advertise-addr.
+func needsAddresses(s *drill.Script) bool {
+	for _, st := range s.Steps {
+		switch x := st.Cmd.(type) {
+		case drill.Partition:
+			return true
+		case drill.ForceNewCluster:
+			if x.Node != "" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // isDocker reports whether a command is one of Docker's that the runbook
