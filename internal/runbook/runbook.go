@@ -21,6 +21,7 @@ package runbook
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -85,7 +86,7 @@ func Write(w io.Writer, s *drill.Script, dir string) error {
 		p("# %s\n", line)
 	}
 	p("#\n")
-	for _, line := range wrap("Docker commands run on a manager over ssh (docker -H ssh://HOST), the first that answers with a leader. Each failure is a MANUAL STEP: the runbook prints the commands that cause it and waits for Enter. Each expectation is checked every few seconds for up to CHECK_WITHIN seconds (default 60) and stops the runbook with exit status 1 when it does not hold. Images are the drill's: the simulator's fail… images crash on purpose, so give a lab an image that does. Set the ssh target and address of each node below.", 74) {
+	for _, line := range wrap("Docker commands run on a manager over ssh (docker -H ssh://HOST), the first that answers with a leader. Each failure is a MANUAL STEP: the runbook prints the commands that cause it and waits for Enter. Each expectation is checked every few seconds for up to CHECK_WITHIN seconds (default 60) and stops the runbook with exit status 1 when it does not hold. Images are the drill's: where it names one starting with fail, which the simulator crashes on purpose, use an image that crashes. Set each node's ssh target (and address, where a step needs one) below.", 74) {
 		p("# %s\n", line)
 	}
 	p("set -euo pipefail\n\n")
@@ -155,11 +156,13 @@ func build(c drill.Cluster, dir string) (*lab, error) {
 	return l, nil
 }
 
+// relative resolves a file a drill names against the drill's directory,
+// as swarmsim run does.
 func relative(dir, path string) string {
-	if dir == "" || strings.HasPrefix(path, "/") {
+	if dir == "" || filepath.IsAbs(path) {
 		return path
 	}
-	return dir + "/" + path
+	return filepath.Join(dir, path)
 }
 
 // describe says what lab the runbook expects.

@@ -14,9 +14,9 @@
 # runbook prints the commands that cause it and waits for Enter. Each
 # expectation is checked every few seconds for up to CHECK_WITHIN seconds
 # (default 60) and stops the runbook with exit status 1 when it does not
-# hold. Images are the drill's: the simulator's fail… images crash on
-# purpose, so give a lab an image that does. Set the ssh target and address
-# of each node below.
+# hold. Images are the drill's: where it names one starting with fail, which
+# the simulator crashes on purpose, use an image that crashes. Set each
+# node's ssh target (and address, where a step needs one) below.
 set -euo pipefail
 
 # How to reach each node over ssh, like [m1]=admin@10.0.0.11.
