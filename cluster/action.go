@@ -29,6 +29,9 @@ func (c *Cluster) Apply(a Action) error {
 	c.disturb()
 	err := a.do(c)
 	c.disturb()
+	if c.trace != nil {
+		c.traceManagers()
+	}
 	if c.fault != nil {
 		return c.fault
 	}

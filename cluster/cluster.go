@@ -86,6 +86,9 @@ type Config struct {
 	// Init names the manager that runs `docker swarm init`, and so leads
 	// first; "" is the first manager that is up.
 	Init string
+	// Trace records every change of a manager's life, Raft role, term and
+	// links as a Mark (trace.go), for timelines drawn after the run.
+	Trace bool
 }
 
 // Cluster is one simulated swarm. It is not safe for concurrent use; run
@@ -118,6 +121,7 @@ type Cluster struct {
 	applyCtx applyContext
 	retiring []uint64 // raft IDs of managers demoted by an entry just applied
 	check    *checker // nil unless Config.Check
+	trace    *tracer  // nil unless Config.Trace
 	steps    uint64   // events handled so far
 	messages uint64   // Raft messages delivered, for benchmarks
 	nextCmd  uint64
@@ -180,6 +184,9 @@ func New(cfg Config) (*Cluster, error) {
 	}
 	if cfg.Check {
 		c.check = newChecker()
+	}
+	if cfg.Trace {
+		c.trace = &tracer{last: map[string]int{}}
 	}
 	for i, z := range cfg.Layout.Zones {
 		c.zones = append(c.zones, z.Name)
@@ -281,6 +288,9 @@ func New(cfg Config) (*Cluster, error) {
 			c.process(m)
 			break
 		}
+	}
+	if c.trace != nil {
+		c.traceManagers()
 	}
 	return c, c.fault
 }
@@ -406,6 +416,9 @@ func (c *Cluster) runUntil(end time.Duration, done func() bool) error {
 		c.now = e.at
 		c.steps++
 		c.handle(e)
+		if c.trace != nil {
+			c.traceManagers()
+		}
 		c.checkState()
 		c.checkPrediction()
 		if done != nil && done() {

@@ -91,4 +91,10 @@
 // its restart delay is over), loses its tasks when it crashes, and keeps
 // running them while cut off. Snapshot puts the two side by side; Inspect
 // is what Docker's read commands see, which without a leader is an error.
+//
+// Two more reads serve teaching: Raft returns every manager's Raft as etcd
+// reports it (term, vote, commit, applied, last index, and the leader's
+// view of each follower), and with Config.Trace the cluster records a Mark
+// whenever a manager's life, Raft role, term or links change, which Trace
+// returns for a timeline.
 package cluster

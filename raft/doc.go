@@ -37,6 +37,15 @@
 // was heard from within CheckQuorum's window, which is what decides whether
 // the leader still has a quorum.
 //
+// # Looking inside
+//
+// Status is the cheap, allocation-free summary the simulation reads after
+// every round. Inspect is what a Raft instructor asks: term, vote, commit,
+// applied and last index read from etcd (RawNode.Status and the storage),
+// and on the leader each follower's match, next, replication state and
+// whether it was heard from recently. A crashed member answers Inspect
+// from its disk.
+//
 // # Crashes and restarts
 //
 // Crash drops the RawNode and everything in memory; the storage stays, as a

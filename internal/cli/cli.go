@@ -34,6 +34,8 @@ Commands, each with an example:
       swarmsim chaos --runs 1000 --seed 7 --az 2-2-1
   swarmsim plan [flags]          where to put your managers, and the odds of losing quorum
       swarmsim plan --managers 5 --zones 3
+  swarmsim runbook FILE.drill    a drill as a bash script to rehearse on a real lab swarm
+      swarmsim runbook examples/zone-loss-5.drill > zone-loss-5.sh
   swarmsim help [COMMAND]        this help, or a command's flags
       swarmsim help plan
   swarmsim --version             the version of swarmsim
@@ -65,6 +67,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(stri
 			return runChaos(args[1:], stdout, stderr)
 		case "plan":
 			return runPlan(args[1:], stdout, stderr, env)
+		case "runbook":
+			return runRunbook(args[1:], stdout, stderr)
 		case "help":
 			return help(args[1:], stdout, stderr)
 		case "--version":
@@ -88,13 +92,13 @@ func help(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	switch args[0] {
-	case "run", "shell", "chaos", "plan":
+	case "run", "shell", "chaos", "plan", "runbook":
 		return run([]string{args[0], "--help"}, nil, stdout, stderr, func(string) string { return "" })
 	case "help", "--version":
 		fmt.Fprint(stdout, headlineHelp())
 		return exitOK
 	}
-	return fail(stderr, fmt.Errorf("there is no command %q; the commands are run, shell, chaos and plan (see swarmsim help)", args[0]))
+	return fail(stderr, fmt.Errorf("there is no command %q; the commands are run, shell, chaos, plan and runbook (see swarmsim help)", args[0]))
 }
 
 // version is the module version swarmsim was built from: a release tag when
@@ -106,15 +110,21 @@ func version(info *debug.BuildInfo, ok bool) string {
 	return info.Main.Version
 }
 
-// render writes a command's report: JSON when asked, text otherwise. Only
-// JSON reports a write error, since a half-written object is no report.
-func render(asJSON bool, json func() error, text func()) error {
-	if !asJSON {
+// render writes a command's report in the format asked for. JSON and HTML
+// report a write error, since a half-written object or page is no report;
+// text is read as it comes.
+func render(f format, json, html func() error, text func()) error {
+	switch f {
+	case jsonOutput:
+		if err := json(); err != nil {
+			return fmt.Errorf("writing JSON: %w", err)
+		}
+	case htmlOutput:
+		if err := html(); err != nil {
+			return fmt.Errorf("writing HTML: %w", err)
+		}
+	default:
 		text()
-		return nil
-	}
-	if err := json(); err != nil {
-		return fmt.Errorf("writing JSON: %w", err)
 	}
 	return nil
 }

@@ -12,8 +12,13 @@
 //	swarmsim shell              the drill language one line at a time (shell.go)
 //	swarmsim chaos              random failure schedules (chaos.go)
 //	swarmsim plan               manager layouts and their odds (plan.go)
+//	swarmsim runbook FILE.drill a drill as a bash script for a lab swarm (runbook.go)
 //	swarmsim help [COMMAND]     the overview, or a command's flags, on stdout
 //	swarmsim --version          the module version
+//
+// The headline command, run and plan write their report as text, JSON or
+// one self-contained HTML page (--output html); the headline command asks
+// the scenario to record a History for the page's timeline only then.
 //
 // Each command reads its flags into a spec of package scenario (checking
 // each flag, then the flags against each other and the swarm they

@@ -185,15 +185,22 @@ func parseFor(v string) (time.Duration, error) {
 	return d, nil
 }
 
+// format is a report's --output.
+type format string
+
+const (
+	textOutput format = "text"
+	jsonOutput format = "json"
+	htmlOutput format = "html" // one self-contained page
+)
+
 // parseOutput reads --output.
-func parseOutput(v string) (json bool, err error) {
-	switch v {
-	case "text":
-		return false, nil
-	case "json":
-		return true, nil
+func parseOutput(v string) (format, error) {
+	switch f := format(v); f {
+	case textOutput, jsonOutput, htmlOutput:
+		return f, nil
 	}
-	return false, fmt.Errorf("--output %s: choose text or json", v)
+	return "", fmt.Errorf("--output %s: choose text, json or html", v)
 }
 
 // seconds writes a whole number of seconds as a user would: 60s.

@@ -27,8 +27,9 @@ type headline struct {
 	partition    string // "" when not given
 	duration     time.Duration
 	seed         uint64
-	json         bool
+	output       format
 	noColor      bool
+	raft         bool // --raft: every manager's Raft at the end
 	check        bool
 	views        bool
 	from         string // --from: docker node inspect output
@@ -44,7 +45,7 @@ type headlineValues struct {
 	duration, seed, output, from, servicesFile *string
 	rtt                                        *string
 	services, globals, kill, killAZ, partition *[]string
-	noColor, check, views                      *bool
+	noColor, check, views, raft                *bool
 }
 
 func headlineFlags() (*flagSet, *headlineValues) {
@@ -58,10 +59,11 @@ func headlineFlags() (*flagSet, *headlineValues) {
 		partition:    fs.StringArray("partition", nil, "cut every link between the zones on either side of `A|B`, like a|b,c (once: a second partition would replace the first)"),
 		duration:     fs.text("for", seconds(scenario.DefaultFor), "simulated `TIME` to run after the failure"),
 		seed:         fs.text("seed", strconv.Itoa(scenario.DefaultSeed), "`SEED` of every random choice; the same seed gives the same run"),
-		output:       fs.text("output", "text", "`FORMAT` of the report: text or json"),
+		output:       fs.text("output", "text", "`FORMAT` of the report: text, json or html (one self-contained page with the timeline drawn)"),
 		noColor:      fs.Bool("no-color", false, "plain text without colour (also when NO_COLOR is set)"),
 		check:        fs.Bool("check", false, "check Raft's and Swarm's invariants on every step; a violation stops the run"),
 		views:        fs.Bool("views", false, "also print docker node ls, docker service ls and docker service ps as they read after the run"),
+		raft:         fs.Bool("raft", false, "also show every manager's Raft as etcd reports it: state, term, vote, commit, applied and last index, and the leader's view of each follower"),
 		from:         fs.text("from", "", "build the swarm from `FILE`, the output of docker node inspect $(docker node ls -q)"),
 		servicesFile: fs.text("services", "", "create the services of `FILE`, the output of docker service inspect $(docker service ls -q)"),
 		rtt:          fs.text("rtt", "", "round trips between zones, `PAIRS` like a-b=40ms,a-c=40ms,b-c=12ms; pairs left out keep the simulator's defaults"),
@@ -84,7 +86,7 @@ func parseHeadline(args []string) (*headline, error) {
 		return nil, err
 	}
 
-	h := &headline{noColor: *v.noColor, check: *v.check, views: *v.views, from: *v.from, servicesFile: *v.servicesFile, rtt: *v.rtt}
+	h := &headline{noColor: *v.noColor, check: *v.check, views: *v.views, raft: *v.raft, from: *v.from, servicesFile: *v.servicesFile, rtt: *v.rtt}
 	if fs.Changed("rtt") && h.rtt == "" {
 		return nil, errors.New("--rtt needs round trips between zones, like --rtt a-b=40ms,a-c=40ms,b-c=12ms")
 	}
@@ -119,11 +121,11 @@ func parseHeadline(args []string) (*headline, error) {
 	if h.seed, err = parseSeed("--seed", *v.seed); err != nil {
 		return nil, err
 	}
-	if h.json, err = parseOutput(*v.output); err != nil {
+	if h.output, err = parseOutput(*v.output); err != nil {
 		return nil, err
 	}
-	if h.json && h.views {
-		return nil, errors.New("--views prints Docker's tables into the text report; leave it out with --output json, whose services and events say the same")
+	if h.output != textOutput && h.views {
+		return nil, fmt.Errorf("--views prints Docker's tables into the text report; leave it out with --output %s, whose services and events say the same", h.output)
 	}
 	return h, nil
 }
@@ -167,7 +169,7 @@ func serviceFlags(replicated, global []string) ([]scenario.Service, error) {
 // buildSpec reads the files the flags name and checks the flags against
 // each other and against the swarm they describe.
 func (h *headline) buildSpec() (scenario.Spec, error) {
-	spec := scenario.Spec{Seed: h.seed, For: h.duration, Check: h.check}
+	spec := scenario.Spec{Seed: h.seed, For: h.duration, Check: h.check, Raft: h.raft, Record: h.output == htmlOutput}
 	if h.from != "" {
 		s, err := scenario.ImportNodes(h.from)
 		if err != nil {
@@ -331,7 +333,7 @@ func runHeadline(args []string, stdout, stderr io.Writer, env func(string) strin
 	if err != nil {
 		return simulationFailed(stderr, err)
 	}
-	if err := render(h.json, func() error { return report.HeadlineJSON(stdout, out) },
+	if err := render(h.output, func() error { return report.HeadlineJSON(stdout, out) }, func() error { return report.HeadlineHTML(stdout, out) },
 		func() { report.Headline(stdout, out, styles(stdout, h.noColor, env), h.views) }); err != nil {
 		return fail(stderr, err)
 	}

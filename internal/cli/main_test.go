@@ -211,7 +211,7 @@ func TestBadInput(t *testing.T) {
 		{"bad duration", []string{"--for", "60"}, "--for 60: write a simulated duration"},
 		{"bad seed", []string{"--seed", "-3"}, "--seed -3: write a whole number"},
 		{"seed too large", []string{"--seed", "99999999999999999999"}, "--seed 99999999999999999999 is too large; write a whole number from 0 to 18446744073709551615"},
-		{"bad output", []string{"--output", "yaml"}, "--output yaml: choose text or json"},
+		{"bad output", []string{"--output", "yaml"}, "--output yaml: choose text, json or html"},
 		{"bad service", []string{"--service", "web"}, "--service web: write a name and a replica count"},
 		{"service without replicas", []string{"--service", "web="}, "--service web= needs a whole number, like --service web=6"},
 		{"negative replicas", []string{"--service", "web=-1"}, "--service web=-1: it must be 0 or more, like --service web=6"},

@@ -41,7 +41,7 @@ Flags:
 // planArgs are the plan flags, read.
 type planArgs struct {
 	spec    scenario.PlanSpec
-	json    bool
+	output  format
 	noColor bool
 }
 
@@ -56,7 +56,7 @@ func parsePlan(args []string) (*planArgs, error) {
 	samples := fs.text("samples", "20000", "simulated periods for the Monte Carlo check: `N`")
 	rtt := fs.text("rtt", "", "round trips between zones, `PAIRS` like a-b=40ms,a-c=40ms,b-c=12ms; pairs left out keep the simulator's defaults")
 	seed := fs.text("seed", strconv.Itoa(scenario.DefaultSeed), "`SEED` of the simulations")
-	output := fs.text("output", "text", "`FORMAT` of the report: text or json")
+	output := fs.text("output", "text", "`FORMAT` of the report: text, json or html (one self-contained page, the layouts side by side)")
 	noColor := fs.Bool("no-color", false, "plain text without colour (also when NO_COLOR is set)")
 	if err := fs.parse(args); err != nil {
 		return nil, err
@@ -116,7 +116,7 @@ func parsePlan(args []string) (*planArgs, error) {
 	if s.Seed, err = parseSeed("--seed", *seed); err != nil {
 		return nil, err
 	}
-	if a.json, err = parseOutput(*output); err != nil {
+	if a.output, err = parseOutput(*output); err != nil {
 		return nil, err
 	}
 	return a, nil
@@ -154,7 +154,7 @@ func runPlan(args []string, stdout, stderr io.Writer, env func(string) string) i
 	if err != nil {
 		return simulationFailed(stderr, err)
 	}
-	if err := render(a.json, func() error { return report.PlanJSON(stdout, rep) },
+	if err := render(a.output, func() error { return report.PlanJSON(stdout, rep) }, func() error { return report.PlanHTML(stdout, rep) },
 		func() { report.Plan(stdout, rep, styles(stdout, a.noColor, env)) }); err != nil {
 		return fail(stderr, err)
 	}

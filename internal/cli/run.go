@@ -57,7 +57,7 @@ func checkPace(pace time.Duration) error {
 // drillRun is the run flags and the parsed scripts.
 type drillRun struct {
 	drillOptions
-	json    bool
+	output  format
 	scripts []*drill.Script
 }
 
@@ -65,14 +65,14 @@ type drillRun struct {
 // typo fails fast, with its place.
 func parseRun(args []string) (*drillRun, error) {
 	fs := newFlags("swarmsim run", runUsage)
-	output := fs.text("output", "text", "`FORMAT` of the report: text or json")
+	output := fs.text("output", "text", "`FORMAT` of the report: text, json or html (one self-contained page, each step with its result)")
 	pace, noColor, check := drillFlags(fs, true)
 	if err := fs.parse(args); err != nil {
 		return nil, err
 	}
 	a := &drillRun{drillOptions: drillOptions{pace: *pace, noColor: *noColor, check: *check}}
 	var err error
-	if a.json, err = parseOutput(*output); err != nil {
+	if a.output, err = parseOutput(*output); err != nil {
 		return nil, err
 	}
 	if fs.NArg() == 0 {
@@ -80,6 +80,11 @@ func parseRun(args []string) (*drillRun, error) {
 	}
 	if err := checkPace(a.pace); err != nil {
 		return nil, err
+	}
+	if a.pace != 0 && a.output == htmlOutput {
+		// A paced run hands its events to the terminal as they happen;
+		// the page is written at the end and would miss them.
+		return nil, errors.New("--pace narrates a run on the terminal; leave it out with --output html")
 	}
 	for _, file := range fs.Args() {
 		src, err := os.ReadFile(file)
@@ -106,15 +111,17 @@ func runDrills(args []string, stdout, stderr io.Writer, env func(string) string)
 		return code
 	}
 	text := stdout
-	if a.json {
+	if a.output != textOutput {
 		text = io.Discard
 	}
 	t := report.Transcript{W: text, St: styles(text, a.noColor, env)}
 	var reports []report.DrillJSON
+	var runs []report.DrillRun
 	failed, steps, checks := 0, 0, 0
 	for _, script := range a.scripts {
 		r := a.runner(script.File, filepath.Dir(script.File), t)
 		t.Drill(script.File)
+		ran := report.DrillRun{Script: script}
 		for _, s := range script.Steps {
 			res, err := r.Step(s)
 			t.Result(script.File, res)
@@ -122,7 +129,13 @@ func runDrills(args []string, stdout, stderr io.Writer, env func(string) string)
 				fmt.Fprintf(stderr, "swarmsim: %s:%d: %v\n", script.File, s.Pos.Line, err)
 				return exitFailed
 			}
+			ran.Results = append(ran.Results, res)
 		}
+		if snap, ok := r.Snapshot(); ok {
+			ran.Final = &snap
+		}
+		ran.Expectations, ran.Failures = r.Expectations(), r.Failures()
+		runs = append(runs, ran)
 		rep := report.DrillJSON{File: script.File, Steps: len(script.Steps), Expectations: r.Expectations(), Failures: []string{}}
 		for _, f := range r.Failures() {
 			rep.Failures = append(rep.Failures, f.String())
@@ -134,7 +147,8 @@ func runDrills(args []string, stdout, stderr io.Writer, env func(string) string)
 		checks += rep.Expectations
 		fmt.Fprintln(text)
 	}
-	if err := render(a.json, func() error { return report.WriteJSON(stdout, report.RunJSON{Drills: reports, Passed: failed == 0}) },
+	if err := render(a.output, func() error { return report.WriteJSON(stdout, report.RunJSON{Drills: reports, Passed: failed == 0}) },
+		func() error { return report.DrillHTML(stdout, runs) },
 		func() { t.Summary(len(a.scripts), steps, checks, failed) }); err != nil {
 		return fail(stderr, err)
 	}

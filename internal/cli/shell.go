@@ -48,6 +48,7 @@ const shellHelp = `Commands (the drill language, one per line):
 Views:
   show                                               the picture again
   docker node ls · docker service ls · docker service ps web
+  raft                                               every manager's term, vote and log indexes, as etcd Raft reports them
   help · exit
 `
 
@@ -158,7 +159,7 @@ func (sh *shell) draw(always bool) {
 // one of them.
 func (sh *shell) view(line string) bool {
 	f := strings.Fields(line)
-	isView := line == "show" || line == "docker node ls" || line == "docker service ls" || len(f) == 4 && strings.Join(f[:3], " ") == "docker service ps"
+	isView := line == "show" || line == "raft" || line == "docker node ls" || line == "docker service ls" || len(f) == 4 && strings.Join(f[:3], " ") == "docker service ps"
 	if !isView {
 		return false
 	}
@@ -168,6 +169,9 @@ func (sh *shell) view(line string) bool {
 		fmt.Fprintln(sh.out, noSwarm)
 	case line == "show":
 		sh.draw(true)
+	case line == "raft":
+		views, _ := sh.r.Raft()
+		report.RaftTable(sh.out, views, sh.st)
 	case line == "docker node ls":
 		report.NodeLS(sh.out, s)
 	case line == "docker service ls":

@@ -15,6 +15,19 @@
 // Simulated durations and ratios are written from integers (millis, ratio),
 // so the bytes are the same on every architecture.
 //
+// # HTML
+//
+// HeadlineHTML, DrillHTML and PlanHTML write one self-contained page each
+// (html*.go): styles, SVG pictures and a small script inline, nothing
+// fetched. Every coordinate is an integer computed from simulated time, so
+// the same run writes the same bytes. The page's colours are the terminal
+// styles' colour indexes (style.go), shown in GNOME Terminal's palette on a
+// dark background and in the same hues' darker shades when printed. The
+// script only adds a hover read-out of the timeline and marks the document
+// (data-script="ok", or data-script-error on an error) so that a browser
+// test can tell it ran. RaftTable and the headline's --raft section show
+// cluster.RaftView, etcd Raft's own numbers.
+//
 // # Transcripts
 //
 // A Transcript writes a drill run as it happens: the drill's name, each step

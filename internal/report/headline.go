@@ -51,6 +51,11 @@ func Headline(w io.Writer, o *scenario.Outcome, st Styles, views bool) {
 		p("  %s\n", serviceLine(sv, o.After, st, width))
 	}
 	p("\n")
+	if o.Raft != nil {
+		p("%s\n", st.Heading.Render("Raft · as etcd Raft reports each manager"))
+		RaftTable(w, o.Raft, st)
+		p("\n")
+	}
 	if views {
 		p("%s\n", st.Heading.Render("$ docker node ls"))
 		NodeLS(w, o.After)
@@ -168,6 +173,7 @@ type headlineJSON struct {
 	Warnings   []string            `json:"warnings"`
 	Checked    bool                `json:"invariants_checked"`
 	RTT        map[string]millis   `json:"rtt_ms,omitempty"`
+	Raft       []raftJSON          `json:"raft,omitempty"` // with --raft
 }
 
 type zoneJSON struct {
@@ -225,6 +231,9 @@ func HeadlineJSON(w io.Writer, o *scenario.Outcome) error {
 		Verdict:    string(o.Verdict),
 		Warnings:   append([]string{}, o.Warnings...),
 		Checked:    o.Spec.Check,
+	}
+	if o.Raft != nil {
+		r.Raft = raftList(o.Raft)
 	}
 	r.MoreFail = q.MoreFailuresTolerated
 	for _, p := range o.Spec.RTT.Pairs() {

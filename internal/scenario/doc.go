@@ -25,7 +25,10 @@
 //
 // Run is the headline experiment: build, settle, inject the Failure, run
 // for a while, and return an Outcome with snapshots before and after, the
-// timeline and a Verdict. Chaos runs random failure schedules under the
+// timeline and a Verdict. With Spec.Record it also keeps a History for a
+// drawn timeline (every manager's lane changes exactly, running tasks per
+// service at a steady step), without changing the run; with Spec.Raft it
+// reads every manager's Raft at the end. Chaos runs random failure schedules under the
 // invariant checker and returns one ChaosRun each; Replay runs one of them
 // again with its timeline. Plan assesses layouts with package az, times
 // writes in each on real Raft with the leader in every zone it can be in

@@ -31,6 +31,8 @@ type Spec struct {
 	For      time.Duration // simulated time after the failure
 	Check    bool          // run the invariant checker on every step
 	RTT      cluster.RTT   // round trips between zones; pairs not given keep the simulator's defaults
+	Record   bool          // keep a History of the run for a timeline (Outcome.History)
+	Raft     bool          // read every manager's Raft at the end (Outcome.Raft)
 }
 
 // Failure is what a headline run injects once the swarm has settled, in
@@ -79,6 +81,8 @@ type Outcome struct {
 	// Warnings are package az's warnings about the layout (an even count,
 	// more than 7 managers, one or two zones), one sentence each.
 	Warnings []string
+	History  *History           // with Spec.Record; nil otherwise
+	Raft     []cluster.RaftView // with Spec.Raft: every manager's Raft at the end
 }
 
 // LiveManagers are the managers alive at the end: the ones that could run
@@ -98,7 +102,7 @@ func (o *Outcome) LiveManagers() []string {
 // error is a *cluster.Violation when the checker found one, or the
 // simulation refusing the spec.
 func Run(spec Spec) (*Outcome, error) {
-	c, err := cluster.New(cluster.Config{Seed: spec.Seed, Layout: spec.Layout, Nodes: spec.Nodes, Check: spec.Check, RTT: spec.RTT})
+	c, err := cluster.New(cluster.Config{Seed: spec.Seed, Layout: spec.Layout, Nodes: spec.Nodes, Check: spec.Check, RTT: spec.RTT, Trace: spec.Record})
 	if err != nil {
 		return nil, err
 	}
@@ -124,10 +128,19 @@ func Run(spec Spec) (*Outcome, error) {
 			return nil, err
 		}
 	}
-	if err := c.RunFor(spec.For); err != nil {
+	if spec.Record {
+		out.History = &History{}
+		err = record(c, spec.For, out.History)
+	} else {
+		err = c.RunFor(spec.For)
+	}
+	if err != nil {
 		return nil, err
 	}
 	out.After = c.Snapshot()
+	if spec.Raft {
+		out.Raft = c.Raft()
+	}
 	out.Events = c.EventsSince(out.InjectedAt)
 
 	alive := map[string]bool{}
