@@ -9,7 +9,8 @@ import (
 
 // PlanHTML writes a plan as one HTML page: the layouts side by side, best
 // first, each with its zones drawn, the zone losses it survives, what
-// breaks it, its warnings and, when asked for, its odds; then the first
+// breaks it, its commit latency, its warnings and, when asked for, its
+// odds; then the first
 // layout's zone losses as real Raft decided them.
 func PlanHTML(w io.Writer, rep *scenario.PlanReport) error {
 	title := "swarmsim plan · " + managersOver(rep.Managers, rep.Zones)
@@ -96,6 +97,15 @@ func layoutCard(p *page, l scenario.PlannedLayout) {
 		p.f("</dd>\n")
 	}
 	p.f("<dt>breaks after</dt><dd>%s or %s</dd>\n", counted(l.MinBreak, "manager"), counted(l.MinZoneBreak, "zone"))
+	if len(l.Commit) > 0 {
+		// Measured on real Raft: where swarm init ran, and where the leader
+		// may end up after a failure.
+		first, slowest := l.First(), l.Slowest()
+		p.f("<dt>commit</dt><dd class=\"commit\">%s / %s ms (p50 / p99), leader in %s</dd>\n", tenths(first.P50), tenths(first.P99), esc(first.Zone))
+		if slowest.Zone != first.Zone {
+			p.f("<dt>slowest leader zone</dt><dd>%s ms p50, leader in %s</dd>\n", tenths(slowest.P50), esc(slowest.Zone))
+		}
+	}
 	if o := l.Odds; o != nil {
 		agree := "<span class=\"good\">agree</span>"
 		if !o.Agree {
