@@ -79,6 +79,9 @@ type Config struct {
 	// Check turns on the invariant checker (check.go): every step is
 	// checked, and the first violation stops the run with a *Violation.
 	Check bool
+	// Autolock is `docker swarm init --autolock`: a manager that restarts
+	// stays locked until it is given the unlock key (autolock.go).
+	Autolock bool
 }
 
 // Cluster is one simulated swarm. It is not safe for concurrent use; run
@@ -105,7 +108,7 @@ type Cluster struct {
 	reported uint64 // highest log index whose effects reached the timeline
 	awaiting uint64 // the user's command propose waits for
 	awaited  bool   // it was applied
-	decoded  map[[2]uint64]*command
+	decoded  map[[2]uint64]decodedEntry
 	applyCtx applyContext
 	retiring []uint64 // raft IDs of managers demoted by an entry just applied
 	check    *checker // nil unless Config.Check
@@ -113,6 +116,9 @@ type Cluster struct {
 	messages uint64   // Raft messages delivered, for benchmarks
 	nextCmd  uint64
 	nextRaft uint64
+	keys     keyring            // every unlock key the swarm committed (autolock.go)
+	backups  map[string]*backup // copies of managers' swarm directories, by name (backup.go)
+	restores int                // new clusters forced from restored backups (backup.go)
 
 	leader       string // the current leader's name, "" when there is none
 	leaderTerm   uint64
@@ -132,6 +138,10 @@ type node struct {
 	dirty   bool            // something happened here the leader has not heard of
 	mgr     *manager        // nil for workers
 	left    bool            // removed from the swarm: it no longer heartbeats
+	// locked: the machine runs but its manager waits for the unlock key
+	// (autolock.go). A locked node is not alive: it neither votes, nor
+	// receives messages, nor heartbeats, nor runs tasks.
+	locked bool
 }
 
 // New builds a swarm in which every node has joined and m1 has just run
@@ -153,7 +163,7 @@ func New(cfg Config) (*Cluster, error) {
 		byRaft:     map[uint64]int{},
 		zoneOf:     map[string]int{},
 		fifo:       map[[2]uint64]time.Duration{},
-		decoded:    map[[2]uint64]*command{},
+		decoded:    map[[2]uint64]decodedEntry{},
 		netRand:    rand.New(rand.NewPCG(cfg.Seed, 0x6e6574)),          // "net"
 		phaseRand:  rand.New(rand.NewPCG(cfg.Seed, 0x706861)),          // "pha"
 		victimRand: rand.New(rand.NewPCG(cfg.Seed, 0x766963)),          // "vic"
@@ -221,6 +231,7 @@ func New(cfg Config) (*Cluster, error) {
 	if len(peers) == 0 {
 		return nil, fmt.Errorf("a swarm needs at least one manager")
 	}
+	c.initAutolock(boot)
 	bootstrap := boot.encode()
 	for _, n := range c.nodes {
 		if n.mgr == nil {

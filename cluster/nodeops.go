@@ -349,6 +349,9 @@ func ForceNewCluster(name string) Action {
 		if n.mgr == nil {
 			return fmt.Errorf("%s is not a manager: run --force-new-cluster on a surviving manager", name)
 		}
+		if n.locked {
+			return errSwarmLocked
+		}
 		if !n.alive {
 			return fmt.Errorf("%s is not running: run --force-new-cluster on a surviving manager", name)
 		}
@@ -356,6 +359,7 @@ func ForceNewCluster(name string) Action {
 		if err := m.member.ForceNewCluster(m); err != nil {
 			return fmt.Errorf("force-new-cluster on %s: %w", name, err)
 		}
+		c.forkIfRestored(m)
 		c.reported = m.store.Index
 		c.emit(EventForceNewCluster, name, "%s forced a new cluster: it is the only manager, with the state as of entry %d", name, m.store.Index)
 		var others []uint64
