@@ -25,19 +25,22 @@ import (
 // no heartbeats and runs no tasks, until `docker swarm unlock` gives it the
 // key its disk is sealed with. Workers are never locked.
 
+// ErrSwarmLocked is Docker's answer from a locked manager, and so the
+// answer to every command when every manager that runs is locked.
+var ErrSwarmLocked = errors.New(`Error response from daemon: Swarm is encrypted and needs to be unlocked before it can be used. Please use "docker swarm unlock" to unlock it.`)
+
 // Docker's words for autolock, from the daemon (moby daemon/cluster) and
 // the CLI (docker/cli cli/command/swarm).
 var (
-	errSwarmLocked = errors.New(`Error response from daemon: Swarm is encrypted and needs to be unlocked before it can be used. Please use "docker swarm unlock" to unlock it.`)
-	errInvalidKey  = errors.New("Error response from daemon: swarm could not be unlocked: invalid key provided")
-	errKeyString   = errors.New("Error response from daemon: invalid key string")
+	errInvalidKey = errors.New("Error response from daemon: swarm could not be unlocked: invalid key provided")
+	errKeyString  = errors.New("Error response from daemon: invalid key string")
 	// Docker 29 writes these two in lower case ("error: swarm is not
 	// locked"); every release before it, and the documentation, as here.
-	errNotLocked   = errors.New("Error: swarm is not locked")
-	errNoSwarm     = errors.New("Error: This node is not part of a swarm")
-	errDaemonDown  = errors.New("Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?")
-	errNoKey       = errors.New("no unlock key is set")
-	errCannotRotat = errors.New("cannot rotate because autolock is not turned on")
+	errNotLocked    = errors.New("Error: swarm is not locked")
+	errNoSwarm      = errors.New("Error: This node is not part of a swarm")
+	errDaemonDown   = errors.New("Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?")
+	errNoKey        = errors.New("no unlock key is set")
+	errCannotRotate = errors.New("cannot rotate because autolock is not turned on")
 )
 
 // unlockKeyPrefix starts every unlock key: swarmkit's human-readable form,
@@ -150,7 +153,7 @@ func (c *Cluster) noLeader() error {
 		locked = locked || m.node.locked
 	}
 	if locked {
-		return errSwarmLocked
+		return ErrSwarmLocked
 	}
 	return ErrNoLeader
 }
@@ -183,7 +186,7 @@ func RotateUnlockKey() Action {
 			return err
 		}
 		if !s.Autolock {
-			return errCannotRotat
+			return errCannotRotate
 		}
 		return c.propose(&rotateUnlockKey{Key: c.newUnlockKey()})
 	}}
@@ -201,6 +204,11 @@ func (c *Cluster) UnlockKey() (string, error) {
 	}
 	return s.UnlockKey, nil
 }
+
+// UnlockKeys are every unlock key the swarm has committed, oldest first:
+// what an operator who kept each one holds. A locked manager needs one of
+// them, and unlike UnlockKey they can be read without a leader.
+func (c *Cluster) UnlockKeys() []string { return append([]string(nil), c.keys.keys...) }
 
 // Unlock is `docker swarm unlock` run on node with key: CurrentKey (or ""),
 // PreviousKey, or a key written out. Given the key its disk is sealed with,

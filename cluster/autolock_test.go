@@ -64,7 +64,7 @@ func TestLockedManagersDoNotCountTowardQuorum(t *testing.T) {
 	if c.leader != "" || q.Holds || q.Alive != 0 || q.Locked != 3 {
 		t.Fatalf("three locked managers: leader %q, quorum %+v", c.leader, q)
 	}
-	wantErr(t, c, ScaleService("web", 3), errSwarmLocked.Error())
+	wantErr(t, c, ScaleService("web", 3), ErrSwarmLocked.Error())
 
 	mustApply(t, c, Unlock("m1", CurrentKey))
 	mustRun(t, c, 3*electionBound)
@@ -198,8 +198,8 @@ func TestAutolockRefusals(t *testing.T) {
 		wantErr(t, c, tc.a, tc.want)
 	}
 	mustApply(t, c, Kill("m1"))
-	wantErr(t, c, CreateService(service("web", 1)), errSwarmLocked.Error())
-	if _, err := c.Inspect(); err != errSwarmLocked {
+	wantErr(t, c, CreateService(service("web", 1)), ErrSwarmLocked.Error())
+	if _, err := c.Inspect(); err != ErrSwarmLocked {
 		t.Errorf("docker node ls on a locked swarm: %v", err)
 	}
 }

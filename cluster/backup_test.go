@@ -126,7 +126,7 @@ func TestRestoreUnderAutolockNeedsTheKeyOfThatTime(t *testing.T) {
 	mustApply(t, c, Kill("m1", "m2", "m3"))
 	mustApply(t, c, RestoreBackup("b1", "m2"))
 	wantErr(t, c, Unlock("m2", CurrentKey), errInvalidKey.Error())
-	wantErr(t, c, ForceNewCluster("m2"), errSwarmLocked.Error())
+	wantErr(t, c, ForceNewCluster("m2"), ErrSwarmLocked.Error())
 	mustApply(t, c, Unlock("m2", then))
 	mustApply(t, c, ForceNewCluster("m2"))
 	mustRun(t, c, 5*time.Second)

@@ -350,7 +350,7 @@ func ForceNewCluster(name string) Action {
 			return fmt.Errorf("%s is not a manager: run --force-new-cluster on a surviving manager", name)
 		}
 		if n.locked {
-			return errSwarmLocked
+			return ErrSwarmLocked
 		}
 		if !n.alive {
 			return fmt.Errorf("%s is not running: run --force-new-cluster on a surviving manager", name)

@@ -15,8 +15,12 @@ import (
 func Headline(w io.Writer, o *scenario.Outcome, st Styles, views bool) {
 	spec := o.Spec
 	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
-	p("%s\n\n", st.Title.Render(fmt.Sprintf("swarmsim · %s (%s) · %s · seed %d",
-		managersOver(spec.Layout.Managers(), len(spec.Layout.Zones)), spec.Layout, counted(spec.Layout.Workers(), "worker"), spec.Seed)))
+	title := fmt.Sprintf("swarmsim · %s (%s) · %s · seed %d",
+		managersOver(spec.Layout.Managers(), len(spec.Layout.Zones)), spec.Layout, counted(spec.Layout.Workers(), "worker"), spec.Seed)
+	if spec.Autolock {
+		title += " · autolock"
+	}
+	p("%s\n\n", st.Title.Render(title))
 
 	p("%s\n", st.Heading.Render(fmt.Sprintf("Before · at %s, %s", cluster.FormatTime(o.Before.At), leaderPhrase(o.Before))))
 	p("%s\n\n", Picture(o.Before, st))
@@ -89,7 +93,7 @@ func serviceLine(sv cluster.ServiceView, s cluster.Snapshot, st Styles, width in
 func verdict(w io.Writer, o *scenario.Outcome, st Styles) {
 	q := o.After.Quorum
 	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
-	numbers := fmt.Sprintf("quorum %d of %d, %d alive, tolerates %d", q.Needed, q.Members, q.Alive, q.Tolerance)
+	numbers := fmt.Sprintf("quorum %d of %d, %d alive%s, tolerates %d", q.Needed, q.Members, q.Alive, lockedCount(q.Locked), q.Tolerance)
 	switch o.Verdict {
 	case scenario.Holds, scenario.Degraded:
 		more := q.Alive - q.Needed
@@ -106,6 +110,9 @@ func verdict(w io.Writer, o *scenario.Outcome, st Styles) {
 				p("  %s runs %d of %d tasks.\n", sv.Name, sv.Running, sv.Desired)
 			}
 		}
+		for _, line := range unlockAdvice(o.After, o.UnlockKey, 0) {
+			p("  %s\n", line)
+		}
 	case scenario.QuorumLost:
 		missing := max(q.Needed-q.Alive, 0)
 		if missing > 0 {
@@ -117,8 +124,19 @@ func verdict(w io.Writer, o *scenario.Outcome, st Styles) {
 		p("  but no service can be created, updated or scaled, tasks lost with dead nodes are not\n")
 		p("  rescheduled, and no node can be promoted, demoted, drained, joined or removed. Docker\n")
 		p("  answers every change with:\n")
-		p("    %s\n", st.Dim.Render(cluster.ErrNoLeader.Error()))
-		if live := o.LiveManagers(); len(live) > 0 {
+		answer := cluster.ErrNoLeader
+		if q.Alive == 0 && q.Locked > 0 {
+			answer = cluster.ErrSwarmLocked
+		}
+		p("    %s\n", st.Dim.Render(answer.Error()))
+		if q.Locked > 0 {
+			for _, line := range unlockAdvice(o.After, o.UnlockKey, min(missing, q.Locked)) {
+				p("  %s\n", line)
+			}
+			if dead := missing - q.Locked; dead > 0 {
+				p("  Then restart %d more dead %s: they come back locked, to be unlocked the same way.\n", dead, plural(dead, "manager", "managers"))
+			}
+		} else if live := o.LiveManagers(); len(live) > 0 {
 			p("  To recover, bring enough dead managers back to reach %d, or on a surviving manager\n", q.Needed)
 			p("  (%s) run `docker swarm init --force-new-cluster`: it becomes a one-manager swarm that\n", strings.Join(live, ", "))
 			p("  keeps its copy of the state; then promote managers again to restore fault tolerance.\n")
@@ -159,6 +177,9 @@ type headlineJSON struct {
 	Verdict    string              `json:"verdict"`
 	Warnings   []string            `json:"warnings"`
 	Checked    bool                `json:"invariants_checked"`
+	Autolock   bool                `json:"autolock"`
+	Locked     []string            `json:"locked"`
+	UnlockKey  string              `json:"unlock_key"`
 }
 
 type zoneJSON struct {
@@ -216,6 +237,9 @@ func HeadlineJSON(w io.Writer, o *scenario.Outcome) error {
 		Verdict:    string(o.Verdict),
 		Warnings:   append([]string{}, o.Warnings...),
 		Checked:    o.Spec.Check,
+		Autolock:   o.Spec.Autolock,
+		Locked:     append([]string{}, lockedNames(o.After)...),
+		UnlockKey:  o.UnlockKey,
 	}
 	if q.Holds {
 		r.MoreFail = max(q.Alive-q.Needed, 0)

@@ -30,6 +30,12 @@ type Spec struct {
 	Failure  Failure
 	For      time.Duration // simulated time after the failure
 	Check    bool          // run the invariant checker on every step
+	// Autolock is `docker swarm init --autolock`: managers that restart
+	// come back locked.
+	Autolock bool
+	// RestartAfter, when set, restarts every node the failure killed that
+	// long after it, as power coming back would; it is less than For.
+	RestartAfter time.Duration
 }
 
 // Failure is what a headline run injects once the swarm has settled, in
@@ -78,14 +84,17 @@ type Outcome struct {
 	// Warnings are package az's warnings about the layout (an even count,
 	// more than 7 managers, one or two zones), one sentence each.
 	Warnings []string
+	// UnlockKey is the swarm's unlock key at the end when autolock is on:
+	// what `docker swarm unlock` on a locked manager needs.
+	UnlockKey string
 }
 
-// LiveManagers are the managers alive at the end: the ones that could run
-// `docker swarm init --force-new-cluster`.
+// LiveManagers are the managers alive and unlocked at the end: the ones
+// that could run `docker swarm init --force-new-cluster`.
 func (o *Outcome) LiveManagers() []string {
 	var out []string
 	for _, n := range o.After.Nodes {
-		if n.Role == cluster.RoleManager && n.Alive {
+		if n.Role == cluster.RoleManager && n.Alive && !n.Locked {
 			out = append(out, n.Name)
 		}
 	}
@@ -97,7 +106,7 @@ func (o *Outcome) LiveManagers() []string {
 // error is a *cluster.Violation when the checker found one, or the
 // simulation refusing the spec.
 func Run(spec Spec) (*Outcome, error) {
-	c, err := cluster.New(cluster.Config{Seed: spec.Seed, Layout: spec.Layout, Nodes: spec.Nodes, Check: spec.Check})
+	c, err := cluster.New(cluster.Config{Seed: spec.Seed, Layout: spec.Layout, Nodes: spec.Nodes, Check: spec.Check, Autolock: spec.Autolock})
 	if err != nil {
 		return nil, err
 	}
@@ -123,20 +132,22 @@ func Run(spec Spec) (*Outcome, error) {
 			return nil, err
 		}
 	}
-	if err := c.RunFor(spec.For); err != nil {
-		return nil, err
-	}
-	out.After = c.Snapshot()
-	out.Events = c.EventsSince(out.InjectedAt)
-
 	alive := map[string]bool{}
-	for _, n := range out.After.Nodes {
+	for _, n := range c.Snapshot().Nodes {
 		alive[n.Name] = n.Alive
 	}
 	for _, n := range out.Before.Nodes {
 		if n.Alive && !alive[n.Name] {
 			out.Killed = append(out.Killed, n.Name)
 		}
+	}
+	if err := runFailure(c, spec, out.Killed); err != nil {
+		return nil, err
+	}
+	out.After = c.Snapshot()
+	out.Events = c.EventsSince(out.InjectedAt)
+	if keys := c.UnlockKeys(); out.After.Autolock && len(keys) > 0 {
+		out.UnlockKey = keys[len(keys)-1]
 	}
 	for _, e := range out.Events {
 		if e.Kind == cluster.EventLeaderElected {
@@ -147,6 +158,21 @@ func Run(spec Spec) (*Outcome, error) {
 	}
 	out.Verdict = verdictOf(out.After)
 	return out, nil
+}
+
+// runFailure runs spec.For after the failure, restarting the killed nodes
+// spec.RestartAfter into it when asked to.
+func runFailure(c *cluster.Cluster, spec Spec, killed []string) error {
+	if spec.RestartAfter == 0 || len(killed) == 0 {
+		return c.RunFor(spec.For)
+	}
+	if err := c.RunFor(spec.RestartAfter); err != nil {
+		return err
+	}
+	if err := c.Apply(cluster.Restart(killed...)); err != nil {
+		return err
+	}
+	return c.RunFor(spec.For - spec.RestartAfter)
 }
 
 func verdictOf(s cluster.Snapshot) Verdict {

@@ -1,0 +1,71 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/drillrun"
+)
+
+// Shown is what a Docker command printed, in the Docker CLI's words
+// (docker/cli cli/command/swarm: unlock_key.go, update.go).
+func Shown(sh *drillrun.Shown) []string {
+	if sh.Quiet {
+		return []string{sh.Key}
+	}
+	var out []string
+	if sh.Updated {
+		out = append(out, "Swarm updated.")
+	}
+	if sh.Rotated {
+		out = append(out, "Successfully rotated manager unlock key.")
+	}
+	if sh.Key == "" {
+		return out
+	}
+	return append(out,
+		"To unlock a swarm manager after it restarts, run the `docker swarm unlock`",
+		"command and provide the following key:",
+		"",
+		"    "+sh.Key,
+		"",
+		"Remember to store this key in a password manager, since without it you",
+		"will not be able to restart the manager.")
+}
+
+// lockedNames are the managers of a snapshot that wait for the unlock key.
+func lockedNames(s cluster.Snapshot) []string {
+	var out []string
+	for _, n := range s.Nodes {
+		if n.Locked {
+			out = append(out, n.Name)
+		}
+	}
+	return out
+}
+
+// unlockAdvice says what locked managers need, for a verdict.
+func unlockAdvice(s cluster.Snapshot, key string, needed int) []string {
+	locked := lockedNames(s)
+	if len(locked) == 0 {
+		return nil
+	}
+	out := []string{fmt.Sprintf("%s %s locked: autolock keeps a manager that restarts out of Raft until `docker swarm unlock`",
+		strings.Join(locked, ", "), plural(len(locked), "is", "are"))}
+	if needed > 0 {
+		out = append(out, fmt.Sprintf("runs on it with the unlock key. Unlock %d of them to bring the quorum back; on each, run", needed))
+	} else {
+		out = append(out, "runs on it with the unlock key. To bring one back into Raft, run on it")
+	}
+	out = append(out, "`docker swarm unlock` and type "+key)
+	return out
+}
+
+// lockedCount adds the locked managers to a count of live ones.
+func lockedCount(locked int) string {
+	if locked == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d locked)", locked)
+}
