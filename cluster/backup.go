@@ -54,8 +54,7 @@ func Backup(node, name string) Action {
 			return fmt.Errorf("%s is not running: a backup stops and starts Docker on it; restart it first", node)
 		}
 		m := n.mgr
-		c.emit(EventBackup, node, "Docker stopped on %s to copy its swarm directory", node)
-		c.crash(n)
+		c.stopDocker(n, EventBackup, "copy")
 		rb, err := m.member.Backup()
 		if err != nil {
 			return fmt.Errorf("backing up %s: %w", node, err)
@@ -73,6 +72,15 @@ func Backup(node, name string) Action {
 		}
 		return c.restart(n)
 	}}
+}
+
+// stopDocker stops Docker on a manager, as `systemctl stop docker` does:
+// its tasks and its Raft member stop, and if it led, the swarm has no
+// leader until another is elected.
+func (c *Cluster) stopDocker(n *node, kind, why string) {
+	c.emit(kind, n.name, "Docker stopped on %s to %s its swarm directory", n.name, why)
+	c.crash(n)
+	c.updateLeader()
 }
 
 func sealedWith(key string) string {
@@ -110,8 +118,7 @@ func RestoreBackup(name, node string) Action {
 		m := n.mgr
 		now := c.view().store
 		if n.alive || n.locked {
-			c.emit(EventRestore, node, "Docker stopped on %s to replace its swarm directory", node)
-			c.crash(n)
+			c.stopDocker(n, EventRestore, "replace")
 		}
 		if err := m.member.RestoreBackup(b.raft); err != nil {
 			return fmt.Errorf("restoring %s on %s: %w", name, node, err)

@@ -229,3 +229,18 @@ func TestForcingANewClusterFromABackupWhileTheOldOneRuns(t *testing.T) {
 		}
 	}
 }
+
+// Backing up the leader stops it: the swarm has no leader from that moment
+// until the others elect one, and the timeline says so when it happens.
+func TestBackingUpTheLeaderLosesIt(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 0, 14)
+	lead, at := c.leader, c.Now()
+	mustApply(t, c, Backup(lead, "b"))
+	lost := eventsOf(c, EventLeaderLost, at)
+	if len(lost) == 0 || c.EventsSince(at)[1].Kind != EventLeaderLost {
+		t.Errorf("no leader-lost right as %s stopped for its backup: %v", lead, c.EventsSince(at))
+	}
+	if c.leader == lead {
+		t.Errorf("%s still counts as the leader after its backup downtime", lead)
+	}
+}
