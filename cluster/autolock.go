@@ -138,7 +138,7 @@ func (m *manager) seal(report bool) {
 
 // lock leaves a restarted manager waiting for its key.
 func (c *Cluster) lock(n *node) {
-	n.locked = true
+	n.locked, n.lockedWith = true, n.mgr.kek
 	c.emit(EventLocked, n.name, "%s is locked: it takes no part in Raft until docker swarm unlock gives it the unlock key", n.name)
 }
 
@@ -238,7 +238,7 @@ func Unlock(node, key string) Action {
 			return err
 		case !validKey(k):
 			return errKeyString
-		case k != n.mgr.kek:
+		case k != n.lockedWith:
 			return errInvalidKey
 		}
 		n.locked = false

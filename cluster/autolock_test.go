@@ -203,3 +203,23 @@ func TestAutolockRefusals(t *testing.T) {
 		t.Errorf("docker node ls on a locked swarm: %v", err)
 	}
 }
+
+// A manager locked while another forces a new cluster is no longer a
+// manager once unlocked: it was taken out of the configuration meanwhile,
+// and its machine goes on as a worker.
+func TestUnlockingAManagerRetiredWhileLocked(t *testing.T) {
+	c := newAutolockCluster(t, "1-1-1", 0, 15)
+	mustApply(t, c, Kill("m2", "m3"))
+	mustApply(t, c, Restart("m2"))
+	mustApply(t, c, ForceNewCluster("m1"))
+	mustApply(t, c, Unlock("m2", CurrentKey))
+	mustRun(t, c, 20*time.Second)
+	for _, v := range c.Snapshot().Nodes {
+		if v.Name == "m2" && (v.Role != RoleWorker || v.Locked || !v.Alive || v.Status != NodeReady) {
+			t.Errorf("m2 after unlocking: %+v", v)
+		}
+	}
+	if q := c.Snapshot().Quorum; c.leader != "m1" || q.Members != 1 || !q.Holds {
+		t.Errorf("leader %q, quorum %+v", c.leader, q)
+	}
+}

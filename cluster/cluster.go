@@ -138,10 +138,12 @@ type node struct {
 	dirty   bool            // something happened here the leader has not heard of
 	mgr     *manager        // nil for workers
 	left    bool            // removed from the swarm: it no longer heartbeats
-	// locked: the machine runs but its manager waits for the unlock key
-	// (autolock.go). A locked node is not alive: it neither votes, nor
-	// receives messages, nor heartbeats, nor runs tasks.
-	locked bool
+	// locked: the machine runs but its manager waits for lockedWith, the
+	// unlock key its disk is sealed with (autolock.go). A locked node is
+	// not alive: it neither votes, nor receives messages, nor heartbeats,
+	// nor runs tasks.
+	locked     bool
+	lockedWith string
 }
 
 // New builds a swarm in which every node has joined and m1 has just run
