@@ -12,11 +12,17 @@ import (
 // checker on, so that every test here also holds Raft and az to account.
 func newAutolockCluster(t testing.TB, layout string, workers int, seed uint64) *Cluster {
 	t.Helper()
+	return newCheckedCluster(t, layout, workers, seed, true)
+}
+
+// newCheckedCluster is a swarm with the invariant checker on, m1 elected.
+func newCheckedCluster(t testing.TB, layout string, workers int, seed uint64, autolock bool) *Cluster {
+	t.Helper()
 	l, err := az.Parse(layout)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := New(Config{Seed: seed, Layout: l.WithWorkers(workers), Autolock: true, Check: true})
+	c, err := New(Config{Seed: seed, Layout: l.WithWorkers(workers), Autolock: autolock, Check: true})
 	if err != nil {
 		t.Fatal(err)
 	}

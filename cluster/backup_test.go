@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/swarmsim/swarmsim/az"
 )
 
 func eventsOf(c *Cluster, kind string, since time.Duration) []string {
@@ -24,12 +22,7 @@ func eventsOf(c *Cluster, kind string, since time.Duration) []string {
 // copy was taken, everything since is reported lost, and a new cluster
 // forced from it runs that state, under the invariant checker.
 func TestRestoreBringsBackTheStateAtTheBackupIndex(t *testing.T) {
-	l, _ := az.Parse("1-1-1")
-	c, err := New(Config{Seed: 11, Layout: l.WithWorkers(2), Check: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mustRun(t, c, time.Second)
+	c := newCheckedCluster(t, "1-1-1", 2, 11, false)
 	mustApply(t, c, CreateService(service("web", 3)))
 	mustApply(t, c, CreateService(service("old", 1)))
 	settle(t, c)
@@ -167,12 +160,7 @@ func TestBackupRefusals(t *testing.T) {
 // the old container must not count as a second copy of it.
 func TestRestoredSwarmDoesNotMistakeTheOldHistorysContainers(t *testing.T) {
 	for seed := uint64(1); seed <= 8; seed++ {
-		l, _ := az.Parse("1-1-1")
-		c, err := New(Config{Seed: seed, Layout: l.WithWorkers(2), Check: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		mustRun(t, c, time.Second)
+		c := newCheckedCluster(t, "1-1-1", 2, seed, false)
 		mustApply(t, c, Kill("w1", "w2"))
 		mustRun(t, c, 20*time.Second)
 		spec := service("web", 1)
@@ -200,12 +188,7 @@ func TestRestoredSwarmDoesNotMistakeTheOldHistorysContainers(t *testing.T) {
 // the entry it was given, never one decoded from the other history.
 func TestForcingANewClusterFromABackupWhileTheOldOneRuns(t *testing.T) {
 	for seed := uint64(1); seed <= 6; seed++ {
-		l, _ := az.Parse("1-1-1")
-		c, err := New(Config{Seed: seed, Layout: l.WithWorkers(1), Check: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		mustRun(t, c, time.Second)
+		c := newCheckedCluster(t, "1-1-1", 1, seed, false)
 		mustApply(t, c, CreateService(service("web", 3)))
 		settle(t, c)
 		lead := c.leader

@@ -96,54 +96,48 @@ const (
 
 // parseBackup reads `backup NODE as NAME`.
 func parseBackup(verb token, args []token) (Command, *Error) {
-	node, name, err := pair(verb, args, "as", "a manager", "a name for the backup", backupLike)
+	node, name, err := pair(verb, args, "as", "a manager", "a name for the backup", backupLike, value.nodeName, value.backupName)
 	if err != nil {
 		return nil, err
 	}
-	b := Backup{}
-	if b.Node, err = valueOf(node, "", "").nodeName(); err != nil {
-		return nil, err
-	}
-	if b.Name, err = valueOf(name, "", "").backupName(); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return Backup{Node: node, Name: name}, nil
 }
 
 // parseRestore reads `restore NAME on NODE`.
 func parseRestore(verb token, args []token) (Command, *Error) {
-	name, node, err := pair(verb, args, "on", "a backup", "the manager to restore it on", restoreLike)
+	name, node, err := pair(verb, args, "on", "a backup", "the manager to restore it on", restoreLike, value.backupName, value.nodeName)
 	if err != nil {
 		return nil, err
 	}
-	r := Restore{}
-	if r.Name, err = valueOf(name, "", "").backupName(); err != nil {
-		return nil, err
-	}
-	if r.Node, err = valueOf(node, "", "").nodeName(); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return Restore{Name: name, Node: node}, nil
 }
 
-// pair reads the shape both commands share: VERB FIRST KEYWORD SECOND.
-func pair(verb token, args []token, kw, first, second, like string) (token, token, *Error) {
-	var none token
+// pair reads the shape both commands share, VERB FIRST KEYWORD SECOND,
+// each word with its reader.
+func pair(verb token, args []token, kw, first, second, like string, readFirst, readSecond func(value) (string, *Error)) (string, string, *Error) {
 	switch {
 	case len(args) == 0:
-		return none, none, errAt(after(verb), "%s needs %s, %q and %s, like %s", verb.text, first, kw, second, like)
+		return "", "", errAt(after(verb), "%s needs %s, %q and %s, like %s", verb.text, first, kw, second, like)
 	case len(args) == 1 || !args[1].is(kw):
 		col := after(args[0])
 		if len(args) > 1 {
 			col = args[1].col
 		}
-		return none, none, errAt(col, "expected %q and %s after %s %s, like %s", kw, second, verb.text, args[0].text, like)
+		return "", "", errAt(col, "expected %q and %s after %s %s, like %s", kw, second, verb.text, args[0].text, like)
 	case len(args) == 2:
-		return none, none, errAt(after(args[1]), "%s %s %s needs %s, like %s", verb.text, args[0].text, kw, second, like)
+		return "", "", errAt(after(args[1]), "%s %s %s needs %s, like %s", verb.text, args[0].text, kw, second, like)
 	case len(args) > 3:
-		return none, none, errAt(args[3].col, "%s takes one %s and one name; write a line for each", verb.text, strings.TrimPrefix(first, "a "))
+		return "", "", errAt(args[3].col, "%s takes one %s and one name; write a line for each", verb.text, strings.TrimPrefix(first, "a "))
 	}
-	return args[0], args[2], nil
+	a, err := readFirst(valueOf(args[0], "", ""))
+	if err != nil {
+		return "", "", err
+	}
+	b, err := readSecond(valueOf(args[2], "", ""))
+	if err != nil {
+		return "", "", err
+	}
+	return a, b, nil
 }
 
 // backupName is the shape of node names, which backups are named like.
