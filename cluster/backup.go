@@ -116,7 +116,7 @@ func RestoreBackup(name, node string) Action {
 			return fmt.Errorf("%s is no longer the manager backup %s was taken from (it was demoted since); a backup restores only onto its own manager", node, name)
 		}
 		m := n.mgr
-		now := c.view().store
+		now := c.latestStore()
 		if n.alive || n.locked {
 			c.stopDocker(n, EventRestore, "replace")
 		}
@@ -134,6 +134,18 @@ func RestoreBackup(name, node string) Action {
 		}
 		return c.restart(n)
 	}}
+}
+
+// latestStore is the most advanced state any manager holds, dead, locked
+// or running: what a restore is compared with.
+func (c *Cluster) latestStore() *Store {
+	var best *Store
+	for _, m := range c.managers {
+		if best == nil || m.store.Index > best.Index {
+			best = m.store
+		}
+	}
+	return best
 }
 
 // lost is one thing a restore takes back.

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/swarmsim/swarmsim/az"
 )
 
 func eventsOf(c *Cluster, kind string, since time.Duration) []string {
@@ -225,5 +227,24 @@ func TestBackingUpTheLeaderLosesIt(t *testing.T) {
 	}
 	if c.leader == lead {
 		t.Errorf("%s still counts as the leader after its backup downtime", lead)
+	}
+}
+
+// What a restore takes back is measured against the newest state any
+// manager holds, not the state of the manager that happens to run: here
+// the only survivor was cut off while a service was created.
+func TestRestoreReportsLossesAgainstTheNewestState(t *testing.T) {
+	c := newCheckedCluster(t, "1-1-1", 0, 16, false)
+	mustApply(t, c, Backup("m3", "b"))
+	mustRun(t, c, 30*time.Second)
+	mustApply(t, c, Partition(az.Partition{Sides: [2][]string{{"a", "b"}, {"c"}}}))
+	mustRun(t, c, 30*time.Second)
+	mustApply(t, c, CreateService(service("api", 1)))
+	mustApply(t, c, Kill("m1", "m2"))
+	mustApply(t, c, Heal())
+	at := c.Now()
+	mustApply(t, c, RestoreBackup("b", "m3"))
+	if lost := eventsOf(c, EventStateLost, at); !slices.Equal(lost, []string{"service api was created after the backup: it is gone"}) {
+		t.Errorf("reported lost: %q", lost)
 	}
 }

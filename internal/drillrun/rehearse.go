@@ -21,11 +21,13 @@ func (r *Runner) rehearse(cmd drill.Command) error {
 	c := r.c
 	switch x := cmd.(type) {
 	case drill.SwarmUpdate:
+		// Docker prints the key only when the update turned autolock on.
+		was := c.Snapshot().Autolock
 		if err := c.Apply(cluster.SetAutolock(x.Autolock)); err != nil {
 			return err
 		}
 		r.shown = &Shown{Updated: true}
-		if x.Autolock {
+		if x.Autolock && !was {
 			key, err := c.UnlockKey()
 			if err != nil {
 				return err

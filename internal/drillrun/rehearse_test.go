@@ -13,6 +13,7 @@ func TestRehearsalSteps(t *testing.T) {
 	var got []string
 	var shown []*Shown
 	for _, s := range steps(t, `cluster managers=3 az=1-1-1 seed=2 autolock=true
+docker swarm update --autolock=true
 docker swarm unlock-key -q
 expect node m2 locked
 kill m2
@@ -35,6 +36,7 @@ restore b on m2
 	want := []string{
 		"ran: ",
 		"ran: ",
+		"ran: ",
 		"failed: expected m2 locked, but m2 is not locked: it is ready and active",
 		"ran: ",
 		"ran: ",
@@ -49,14 +51,17 @@ restore b on m2
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("results:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if sh := shown[1]; sh == nil || !sh.Quiet || !strings.HasPrefix(sh.Key, "SWMKEY-1-") {
+	if sh := shown[1]; sh == nil || !sh.Updated || sh.Key != "" {
+		t.Errorf("update --autolock=true with autolock on already showed %+v; Docker prints the key only when it turns autolock on", sh)
+	}
+	if sh := shown[2]; sh == nil || !sh.Quiet || !strings.HasPrefix(sh.Key, "SWMKEY-1-") {
 		t.Errorf("unlock-key -q showed %+v", sh)
 	}
-	if sh := shown[10]; sh == nil || !sh.Updated || sh.Key != "" {
+	if sh := shown[11]; sh == nil || !sh.Updated || sh.Key != "" {
 		t.Errorf("update --autolock=false showed %+v", sh)
 	}
 	for i, sh := range shown {
-		if sh != nil && i != 1 && i != 10 {
+		if sh != nil && i != 1 && i != 2 && i != 11 {
 			t.Errorf("step %d showed %+v", i+1, sh)
 		}
 	}

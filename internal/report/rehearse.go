@@ -8,9 +8,9 @@ import (
 	"github.com/swarmsim/swarmsim/internal/drillrun"
 )
 
-// Shown is what a Docker command printed, in the Docker CLI's words
+// DockerOutput is what a Docker command printed, in the Docker CLI's words
 // (docker/cli cli/command/swarm: unlock_key.go, update.go).
-func Shown(sh *drillrun.Shown) []string {
+func DockerOutput(sh *drillrun.Shown) []string {
 	if sh.Quiet {
 		return []string{sh.Key}
 	}

@@ -40,7 +40,7 @@ func (t Transcript) Events(evs []cluster.Event) {
 func (t Transcript) Result(file string, res drillrun.Result) {
 	t.Events(res.Events)
 	if res.Shown != nil {
-		for _, line := range Shown(res.Shown) {
+		for _, line := range DockerOutput(res.Shown) {
 			if line == "" {
 				fmt.Fprintln(t.W)
 				continue
