@@ -84,9 +84,12 @@ func (r *Runner) expect(cmd drill.Command) *check {
 		case x.State == drill.NodeLocked:
 			got = "not locked"
 		}
-		if n.Locked {
+		switch {
+		case n.Locked:
 			seen = fmt.Sprintf("%s is locked (the swarm counts it %s) and %s", n.Name, n.Status, n.Availability)
-		} else if x.State == drill.NodeLocked {
+		case x.State == drill.NodeLocked && !n.Alive:
+			seen = fmt.Sprintf("%s is not locked: it is not running", n.Name)
+		case x.State == drill.NodeLocked:
 			seen = fmt.Sprintf("%s is not locked: it is %s and %s", n.Name, n.Status, n.Availability)
 		}
 		if got != string(x.State) {

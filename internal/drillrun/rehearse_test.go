@@ -17,6 +17,7 @@ docker swarm update --autolock=true
 docker swarm unlock-key -q
 expect node m2 locked
 kill m2
+expect node m2 locked
 restart m2
 expect node m2 locked
 docker swarm unlock m1
@@ -39,6 +40,7 @@ restore b on m2
 		"ran: ",
 		"failed: expected m2 locked, but m2 is not locked: it is ready and active",
 		"ran: ",
+		"failed: expected m2 locked, but m2 is not locked: it is not running",
 		"ran: ",
 		"held: m2 is locked (the swarm counts it ready) and active",
 		"failed: the command failed: Error: swarm is not locked",
@@ -57,11 +59,11 @@ restore b on m2
 	if sh := shown[2]; sh == nil || !sh.Quiet || !strings.HasPrefix(sh.Key, "SWMKEY-1-") {
 		t.Errorf("unlock-key -q showed %+v", sh)
 	}
-	if sh := shown[11]; sh == nil || !sh.Updated || sh.Key != "" {
+	if sh := shown[12]; sh == nil || !sh.Updated || sh.Key != "" {
 		t.Errorf("update --autolock=false showed %+v", sh)
 	}
 	for i, sh := range shown {
-		if sh != nil && i != 1 && i != 2 && i != 11 {
+		if sh != nil && i != 1 && i != 2 && i != 12 {
 			t.Errorf("step %d showed %+v", i+1, sh)
 		}
 	}
