@@ -208,7 +208,8 @@
 // is typed: current (the default), previous (what a manager that was down
 // during a rotation needs) or a key written out. Under autolock a manager
 // that restarts is locked, and so is one whose backup was just taken or
-// restored. backup and restore are the steps of Docker's admin guide, which
+// restored. Docker stays stopped for 10 simulated seconds while a swarm
+// directory is copied or replaced. backup and restore are the steps of Docker's admin guide, which
 // does them with systemctl and a copy of /var/lib/docker/swarm; a backup
 // holds its manager's identity, so it is restored on the manager it was
 // taken from, which then needs docker swarm init --force-new-cluster.
