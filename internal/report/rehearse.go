@@ -45,21 +45,27 @@ func lockedNames(s cluster.Snapshot) []string {
 	return out
 }
 
-// unlockAdvice says what locked managers need, for a verdict.
+// unlockAdvice says what locked managers need, for a verdict: needed is
+// how many must be unlocked to bring the quorum back, 0 when it holds.
 func unlockAdvice(s cluster.Snapshot, key string, needed int) []string {
 	locked := lockedNames(s)
 	if len(locked) == 0 {
 		return nil
 	}
-	out := []string{fmt.Sprintf("%s %s locked: autolock keeps a manager that restarts out of Raft until `docker swarm unlock`",
+	out := []string{fmt.Sprintf("%s %s locked: autolock keeps a manager that restarts out of Raft until it is given",
 		strings.Join(locked, ", "), plural(len(locked), "is", "are"))}
-	if needed > 0 {
-		out = append(out, fmt.Sprintf("runs on it with the unlock key. Unlock %d of them to bring the quorum back; on each, run", needed))
-	} else {
-		out = append(out, "runs on it with the unlock key. To bring one back into Raft, run on it")
+	switch {
+	case needed == 0:
+		out = append(out, fmt.Sprintf("the unlock key. To bring %s back, run `docker swarm unlock` on %s and type",
+			plural(len(locked), "it", "them"), plural(len(locked), "it", "each")))
+	case needed == len(locked):
+		out = append(out, fmt.Sprintf("the unlock key. Unlock %s to bring the quorum back: run `docker swarm unlock` on %s and type",
+			plural(needed, "it", "all of them"), plural(needed, "it", "each")))
+	default:
+		out = append(out, fmt.Sprintf("the unlock key. Unlock %d of them to bring the quorum back: run `docker swarm unlock` on %s and type",
+			needed, plural(needed, "it", "each")))
 	}
-	out = append(out, "`docker swarm unlock` and type "+key)
-	return out
+	return append(out, "  "+key)
 }
 
 // lockedCount adds the locked managers to a count of live ones.
