@@ -103,7 +103,7 @@ func KillZone(zone string) Action {
 		var victims []*node
 		var names []string
 		for _, n := range c.nodes {
-			if n.zone == zi && n.alive {
+			if n.zone == zi && (n.alive || n.locked) {
 				victims = append(victims, n)
 				names = append(names, n.name)
 			}
@@ -319,13 +319,13 @@ func (c *Cluster) service(name string) (*Store, *ServiceSpec, error) {
 func (c *Cluster) leaderStore() (*Store, error) {
 	m := c.leaderManager()
 	if m == nil {
-		return nil, ErrNoLeader
+		return nil, c.noLeader()
 	}
 	return m.store, nil
 }
 
 func (c *Cluster) kill(n *node) {
-	if n.alive {
+	if n.alive || n.locked {
 		c.emit(EventKill, n.name, "%s killed (%s in zone %s)", n.name, n.role(), c.zones[n.zone])
 		c.crash(n)
 	}
@@ -333,7 +333,7 @@ func (c *Cluster) kill(n *node) {
 
 // crash stops a node as a power cut would.
 func (c *Cluster) crash(n *node) {
-	n.alive = false
+	n.alive, n.locked = false, false
 	n.epoch++
 	clear(n.running)
 	clear(n.exited)
@@ -348,12 +348,22 @@ func (c *Cluster) crash(n *node) {
 }
 
 func (c *Cluster) restart(n *node) error {
-	if n.alive {
+	if n.alive || n.locked {
 		return nil
 	}
+	c.emit(EventRestart, n.name, "%s restarted (%s in zone %s)", n.name, n.role(), c.zones[n.zone])
+	if n.mgr != nil && n.mgr.kek != "" {
+		c.lock(n)
+		return nil
+	}
+	return c.boot(n)
+}
+
+// boot starts a node's swarm software: its manager recovers from its Raft
+// storage and catches up; its agent opens a session with the leader.
+func (c *Cluster) boot(n *node) error {
 	n.alive = true
 	n.epoch++
-	c.emit(EventRestart, n.name, "%s restarted (%s in zone %s)", n.name, n.role(), c.zones[n.zone])
 	n.dirty = true // its new session tells the leader it runs nothing
 	if n.mgr != nil {
 		n.mgr.store = newStore()

@@ -89,6 +89,9 @@ type Config struct {
 	// Trace records every change of a manager's life, Raft role, term and
 	// links as a Mark (trace.go), for timelines drawn after the run.
 	Trace bool
+	// Autolock is `docker swarm init --autolock`: a manager that restarts
+	// stays locked until it is given the unlock key (autolock.go).
+	Autolock bool
 }
 
 // Cluster is one simulated swarm. It is not safe for concurrent use; run
@@ -117,7 +120,7 @@ type Cluster struct {
 	awaiting uint64             // the user's command propose waits for
 	awaited  bool               // it was applied
 	changed  map[changeKey]bool // configuration changes applied somewhere
-	decoded  map[[2]uint64]*command
+	decoded  map[[2]uint64]decodedEntry
 	applyCtx applyContext
 	retiring []uint64 // raft IDs of managers demoted by an entry just applied
 	check    *checker // nil unless Config.Check
@@ -126,6 +129,9 @@ type Cluster struct {
 	messages uint64   // Raft messages delivered, for benchmarks
 	nextCmd  uint64
 	nextRaft uint64
+	keys     keyring            // every unlock key the swarm committed (autolock.go)
+	backups  map[string]*backup // copies of managers' swarm directories, by name (backup.go)
+	restores int                // new clusters forced from restored backups (backup.go)
 
 	// MeasureCommits (commits.go)
 	appliedBy int    // managers that applied the awaited command
@@ -154,6 +160,12 @@ type node struct {
 	// chain of ticks, whichever manager software it runs when they fire, so
 	// a node demoted and promoted again within a second does not tick twice.
 	ticking bool
+	// locked: the machine runs but its manager waits for lockedWith, the
+	// unlock key its disk is sealed with (autolock.go). A locked node is
+	// not alive: it neither votes, nor receives messages, nor heartbeats,
+	// nor runs tasks.
+	locked     bool
+	lockedWith string
 }
 
 // New builds a swarm in which every node has joined and m1 has just run
@@ -176,7 +188,7 @@ func New(cfg Config) (*Cluster, error) {
 		zoneOf:     map[string]int{},
 		fifo:       map[[2]uint64]time.Duration{},
 		changed:    map[changeKey]bool{},
-		decoded:    map[[2]uint64]*command{},
+		decoded:    map[[2]uint64]decodedEntry{},
 		netRand:    rand.New(rand.NewPCG(cfg.Seed, 0x6e6574)),          // "net"
 		phaseRand:  rand.New(rand.NewPCG(cfg.Seed, 0x706861)),          // "pha"
 		victimRand: rand.New(rand.NewPCG(cfg.Seed, 0x766963)),          // "vic"
@@ -251,6 +263,7 @@ func New(cfg Config) (*Cluster, error) {
 		return nil, fmt.Errorf("a swarm needs at least one manager")
 	}
 	c.checkBootstrap(peers)
+	c.initAutolock(boot)
 	bootstrap := boot.encode()
 	for _, n := range c.nodes {
 		if n.mgr == nil {

@@ -34,6 +34,8 @@ func everyAction() []action {
 		&addNode{Record: rec, Replace: true},
 		&removeNode{Node: "w1"},
 		&removeTask{Task: "t1"},
+		&setAutolock{On: true, Key: "SWMKEY-1-abc"},
+		&rotateUnlockKey{Key: "SWMKEY-1-def"},
 	}
 	return actions
 }

@@ -15,7 +15,9 @@
 //	for _, e := range c.Events() { fmt.Println(e) }                 // the timeline
 //
 // Apply takes an Action: failures (Kill, KillManagers, KillLeader, KillZone,
-// Restart, RestartZone, Partition, Heal) take effect at once; Docker
+// Restart, RestartZone, Partition, Heal) take effect at once, and so do an
+// operator's Backup and RestoreBackup, which also let the downtime they
+// cause pass; Docker
 // commands (CreateService, ScaleService, RemoveService) go to the leader,
 // are proposed to Raft and return once committed, after the simulated time
 // that took — or with Docker's own error: ErrNoLeader without a leader,
@@ -85,6 +87,19 @@
 // one payload type per kind, encoded compactly (codec.go). Each checks its
 // preconditions when applied, so an entry proposed against an older state
 // (by a deposed leader, say) is skipped the same way on every manager.
+//
+// # Autolock, backup and restore
+//
+// With Config.Autolock (`docker swarm init --autolock`) or SetAutolock, the
+// unlock key is part of the desired state, and each manager's disk is
+// sealed with the key of the state it applied (autolock.go). A manager that
+// restarts sealed is locked: its machine runs, its Raft member does not,
+// so it neither votes nor counts toward quorum until Unlock gives it that
+// key. RotateUnlockKey changes the key through Raft; a manager down
+// meanwhile needs the previous one. Backup copies a stopped manager's Raft
+// storage, and RestoreBackup puts it back (backup.go): the manager returns
+// with the state as of the backup's commit index, the timeline says what
+// was lost since, and ForceNewCluster makes it lead that state.
 //
 // What actually runs is kept apart, on the nodes: a node starts a task once
 // its assignment is committed and the leader's dispatcher can reach it (and

@@ -37,6 +37,12 @@ const (
 	EventTaskPending     = "task-pending"
 	EventTaskFailed      = "task-failed"
 	EventForceNewCluster = "force-new-cluster"
+	EventAutolock        = "autolock"   // autolock turned on or off, or the unlock key rotated
+	EventLocked          = "locked"     // a manager restarted under autolock and waits for its key
+	EventUnlocked        = "unlocked"   // a locked manager was given its key and takes part again
+	EventBackup          = "backup"     // a manager's swarm directory was copied
+	EventRestore         = "restore"    // a manager's swarm directory was replaced by a backup
+	EventStateLost       = "state-lost" // what a restore took back: created, removed or changed since the backup
 )
 
 func (e Event) String() string {

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"bytes"
 	"fmt"
 	"time"
 
@@ -20,6 +21,14 @@ type manager struct {
 	lead   *leader            // non-nil while this manager leads
 	// nextRoleCheck: when the role manager next looks for orphan voters.
 	nextRoleCheck time.Duration
+	// kek is the unlock key the manager's state on disk is sealed with, ""
+	// without autolock: the key of the last state it applied. Like the Raft
+	// storage it survives a crash; a restart with it set leaves the manager
+	// locked (autolock.go).
+	kek string
+	// restored is the backup its swarm directory was last replaced with,
+	// until it forces a new cluster from it or catches up (backup.go).
+	restored *backup
 }
 
 func newManager(c *Cluster, n *node, raftID uint64) *manager {
@@ -49,6 +58,7 @@ func (m *manager) Apply(e raft.Entry) {
 	ctx := &c.applyCtx
 	ctx.report, ctx.effects = report, ctx.effects[:0]
 	m.store.apply(e.Index, cmd, ctx)
+	m.seal(report)
 	for _, ef := range ctx.effects {
 		c.emit(ef.kind, ef.node, "%s", ef.detail)
 	}
@@ -61,12 +71,29 @@ func (m *manager) Apply(e raft.Entry) {
 	}
 }
 
+// decodedEntry is a decoded entry with the bytes it was decoded from.
+type decodedEntry struct {
+	data []byte
+	cmd  *command
+}
+
+// sameBytes reports whether two entries hold the same bytes. Members share
+// the leader's entries, so the same backing array answers at once; a forced
+// new cluster from a restored backup may write other bytes at an index and
+// term another history already used.
+func sameBytes(a, b []byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	return len(a) == 0 || &a[0] == &b[0] || bytes.Equal(a, b)
+}
+
 // decode decodes an entry once for all the managers that apply it. Apply
 // treats commands as read-only, so sharing one is safe.
 func (c *Cluster) decode(e raft.Entry) (*command, error) {
 	key := [2]uint64{e.Index, e.Term}
-	if cmd, ok := c.decoded[key]; ok {
-		return cmd, nil
+	if d, ok := c.decoded[key]; ok && sameBytes(d.data, e.Data) {
+		return d.cmd, nil
 	}
 	cmd, err := decodeCommand(e.Data)
 	if err != nil {
@@ -75,7 +102,7 @@ func (c *Cluster) decode(e raft.Entry) (*command, error) {
 	if len(c.decoded) >= 256 {
 		clear(c.decoded)
 	}
-	c.decoded[key] = cmd
+	c.decoded[key] = decodedEntry{e.Data, cmd}
 	return cmd, nil
 }
 
@@ -89,6 +116,7 @@ func (m *manager) Restore(index uint64, data []byte) {
 	}
 	s.Index = index
 	m.store = s
+	m.seal(false)
 	if m.lead != nil { // cannot happen: a leader is never sent a snapshot
 		m.lead.stop()
 		m.lead = nil
@@ -196,7 +224,7 @@ func (c *Cluster) leaderManager() *manager {
 func (c *Cluster) propose(actions ...action) error {
 	m := c.leaderManager()
 	if m == nil {
-		return ErrNoLeader
+		return c.noLeader()
 	}
 	c.nextCmd++
 	cmd := &command{ID: c.nextCmd, Actions: actions}

@@ -473,6 +473,9 @@ func ForceNewCluster(name string) Action {
 		if n.mgr == nil {
 			return fmt.Errorf("%s", msgNotManager)
 		}
+		if n.locked {
+			return ErrSwarmLocked
+		}
 		if !n.alive {
 			return fmt.Errorf("%s is not running: run --force-new-cluster on a surviving manager", name)
 		}
@@ -494,6 +497,7 @@ func ForceNewCluster(name string) Action {
 			return fmt.Errorf("force-new-cluster on %s: %w", name, err)
 		}
 		c.checkForceNewCluster(m)
+		c.forkIfRestored(m)
 		c.reported = m.store.Index
 		c.emit(EventForceNewCluster, name, "%s forced a new cluster: it is the only manager, with the state as of entry %d", name, m.store.Index)
 		var others []uint64

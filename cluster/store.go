@@ -29,6 +29,12 @@ type Store struct {
 	Updates  map[string]*UpdateStatus `json:"updates"`
 	Tasks    map[string]*Task         `json:"tasks"`
 	NextTask uint64                   `json:"next_task"`
+	// Autolock is on after `docker swarm init --autolock` or `docker swarm
+	// update --autolock=true`: each manager keeps its state on disk sealed
+	// with UnlockKey, and one that restarts is locked until it is given the
+	// key (autolock.go). Invariant: UnlockKey is set exactly when Autolock is.
+	Autolock  bool   `json:"autolock,omitempty"`
+	UnlockKey string `json:"unlock_key,omitempty"`
 
 	// slots indexes each service's tasks by slot (or by node, for global
 	// services), oldest first. Derived: rebuilt after decoding.
@@ -325,6 +331,7 @@ func (s *Store) encode() []byte {
 func (s *Store) clone() *Store {
 	out := newStore()
 	out.Index, out.NextTask = s.Index, s.NextTask
+	out.Autolock, out.UnlockKey = s.Autolock, s.UnlockKey
 	for name, n := range s.Nodes {
 		out.Nodes[name] = n.clone()
 	}

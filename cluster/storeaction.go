@@ -45,6 +45,8 @@ const (
 	kindAddNode
 	kindRemoveNode
 	kindRemoveTask
+	kindSetAutolock
+	kindRotateUnlockKey
 	numActionKinds
 )
 
@@ -80,6 +82,10 @@ func newAction(k actionKind) action {
 		return &removeNode{}
 	case kindRemoveTask:
 		return &removeTask{}
+	case kindSetAutolock:
+		return &setAutolock{}
+	case kindRotateUnlockKey:
+		return &rotateUnlockKey{}
 	}
 	return nil
 }

@@ -22,6 +22,9 @@ type Snapshot struct {
 	// manager leads: Docker answers every command with ErrNoLeader then,
 	// and this is only that manager's local copy. "" while a leader exists.
 	LocalCopy string
+	// Autolock is whether that store has autolock on: managers that
+	// restart come back locked.
+	Autolock bool
 }
 
 // Quorum is the quorum as the current leader's Raft sees it, beside what is
@@ -33,7 +36,8 @@ type Snapshot struct {
 type Quorum struct {
 	Members int // voters in the Raft configuration, dead ones included
 	Needed  int // floor(Members/2)+1
-	Alive   int // voters whose machine runs
+	Alive   int // voters whose manager runs: neither dead nor locked
+	Locked  int // voters whose machine runs but whose manager is locked: they take no part
 	// Reachable counts the voters the leader's Raft has recently heard
 	// from, the leader included; 0 without a leader.
 	Reachable int
@@ -56,6 +60,7 @@ type Zone struct {
 type NodeView struct {
 	Name, Zone, Role string
 	Alive            bool   // the machine runs
+	Locked           bool   // a manager waiting for the unlock key: it takes no part in Raft
 	Raft             string // the manager's Raft state; "" for workers and dead managers
 	Leader           bool
 	Status           string // the desired state's verdict: ready, unknown or down; "" once removed from the swarm
@@ -105,6 +110,9 @@ func (c *Cluster) quorum(v *manager) Quorum {
 	live := map[string]int{}
 	for _, id := range voters {
 		i, ok := c.byRaft[id]
+		if ok && c.nodes[i].locked {
+			q.Locked++
+		}
 		if !ok || !c.nodes[i].alive {
 			continue
 		}
@@ -131,7 +139,7 @@ func (c *Cluster) Snapshot() Snapshot {
 	v := c.view()
 	s := v.store
 	lead := c.leaderManager()
-	snap := Snapshot{At: c.now, Leader: c.leader, Term: c.leaderTerm}
+	snap := Snapshot{At: c.now, Leader: c.leader, Term: c.leaderTerm, Autolock: s.Autolock}
 	if lead == nil {
 		snap.LocalCopy = v.node.name
 	}
@@ -192,7 +200,7 @@ func (c *Cluster) Snapshot() Snapshot {
 	}
 
 	for _, n := range c.nodes {
-		nv := NodeView{Name: n.name, Zone: c.zones[n.zone], Role: n.role(), Alive: n.alive, Tasks: byNode[n.name]}
+		nv := NodeView{Name: n.name, Zone: c.zones[n.zone], Role: n.role(), Alive: n.alive || n.locked, Locked: n.locked, Tasks: byNode[n.name]}
 		if rec := s.Nodes[n.name]; rec != nil {
 			nv.Status, nv.Availability, nv.Role = rec.Status, rec.Availability, rec.Role
 		}
@@ -224,7 +232,7 @@ func (c *Cluster) Snapshot() Snapshot {
 // Docker's error. Snapshot still shows a manager's local copy then.
 func (c *Cluster) Inspect() (Snapshot, error) {
 	if c.leaderManager() == nil {
-		return Snapshot{}, ErrNoLeader
+		return Snapshot{}, c.noLeader()
 	}
 	return c.Snapshot(), nil
 }

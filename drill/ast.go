@@ -58,6 +58,9 @@ type Cluster struct {
 	AZ      string
 	Workers int     // ≥ 0
 	Seed    *uint64 // nil when not given: the runner's default seed
+	// Autolock is `docker swarm init --autolock`: managers that restart
+	// stay locked until they are given the unlock key.
+	Autolock bool
 	// From names a file holding `docker node inspect $(docker node ls -q)`
 	// output: the swarm is built from it, and Managers, AZ and Workers are
 	// then 0 and "". Services names `docker service inspect` output whose
@@ -439,7 +442,8 @@ type ExpectTaskPending struct {
 }
 
 // NodeState is what `expect node` checks. Down and ready are the node's
-// status; active, pause and drain are its availability.
+// status; active, pause and drain are its availability; locked is a
+// manager waiting for the unlock key.
 type NodeState string
 
 const (
@@ -448,6 +452,7 @@ const (
 	NodeActive NodeState = "active"
 	NodePause  NodeState = "pause"
 	NodeDrain  NodeState = "drain"
+	NodeLocked NodeState = "locked"
 )
 
 // ExpectNode is `expect node w3 down`.

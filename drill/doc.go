@@ -99,8 +99,9 @@
 // key=value in any order, each at most once: managers (required, at least
 // 1), az (managers per zone, zones named a, b, c, … in order; package az
 // reads it, and the counts must add up to managers), workers (default 0,
-// spread over the zones by the runner) and seed (a whole number; without
-// it the runner uses its default).
+// spread over the zones by the runner), seed (a whole number; without
+// it the runner uses its default) and autolock (true or false, default
+// false: true is `docker swarm init --autolock`).
 //
 // # Failures
 //
@@ -185,9 +186,34 @@
 //
 // docker swarm init is only the recovery from lost quorum, so
 // --force-new-cluster is required; --advertise-addr names the surviving
-// manager it runs on (without it the runner picks one). docker swarm join
-// takes --token worker or --token manager in place of a real token and no
+// manager it runs on (without it the runner picks one). Its --autolock
+// belongs on the cluster line (autolock=true). docker swarm join takes
+// --token worker or --token manager in place of a real token and no
 // manager address; --zone and --name are optional.
+//
+// # Autolock, backup and restore
+//
+//	docker swarm update --autolock=true       # also --autolock, and --autolock=false
+//	docker swarm unlock-key                   # print the unlock key (--quiet or -q: the key alone)
+//	docker swarm unlock-key --rotate          # replace the key, then print it
+//	docker swarm unlock m2                    # give locked m2 the current key
+//	docker swarm unlock --key previous m2     # … the key before the last rotation
+//	docker swarm unlock --key SWMKEY-1-… m2   # … a key written out, as unlock-key printed it
+//	backup m3 as nightly                      # stop Docker on m3, copy its swarm directory, start Docker
+//	restore nightly on m3                     # stop Docker on m3, put the copy in place, start Docker
+//	expect node m2 locked
+//
+// Docker runs docker swarm unlock on the locked manager and reads the key
+// from the keyboard; a drill names the manager, and with --key which key
+// is typed: current (the default), previous (what a manager that was down
+// during a rotation needs) or a key written out. Under autolock a manager
+// that restarts is locked, and so is one whose backup was just taken or
+// restored. Docker stays stopped for 10 simulated seconds while a swarm
+// directory is copied or replaced. backup and restore are the steps of Docker's admin guide, which
+// does them with systemctl and a copy of /var/lib/docker/swarm; a backup
+// holds its manager's identity, so it is restored on the manager it was
+// taken from, which then needs docker swarm init --force-new-cluster.
+// Backup names are written like node names.
 //
 // # Expectations
 //
@@ -200,7 +226,7 @@
 //	expect service web running 6 spread a=2 b=2 c=2
 //	expect task pending web "no suitable node"
 //	expect task pending web           # pending for any reason
-//	expect node w3 down               # or ready (status), active, pause, drain (availability)
+//	expect node w3 down               # or ready (status), active, pause, drain (availability), locked
 //	expect error "does not have a leader": docker service scale web=10
 //
 // spread lists running tasks per zone; zones left out are not checked,

@@ -9,12 +9,13 @@ import (
 
 // flagDef is one flag a Docker command takes, spelled as Docker spells it.
 type flagDef struct {
-	name    string // long name, without dashes
-	short   string // one-letter alias without the dash, or ""
-	boolean bool   // takes no value: present means true
-	repeat  bool   // may be given more than once, each adding to a list
-	example string // a valid value, for messages: "6" gives "like --replicas 6"
-	set     func(v value) *Error
+	name     string // long name, without dashes
+	short    string // one-letter alias without the dash, or ""
+	boolean  bool   // takes no value: present means true
+	explicit bool   // boolean, and set hears =false too (v.text "false") instead of the flag counting as not given
+	repeat   bool   // may be given more than once, each adding to a list
+	example  string // a valid value, for messages: "6" gives "like --replicas 6"
+	set      func(v value) *Error
 }
 
 func (d flagDef) like() string {
@@ -78,10 +79,11 @@ func parseFlags(cmd string, args []token, defs []flagDef, stopAtWord bool) ([]to
 				if val != "true" && val != "false" {
 					return nil, nil, errAt(t.col+runes(written)+1, "%s takes no value, or =true or =false, like %s", written, d.like())
 				}
-				if val == "false" {
+				if val == "false" && !d.explicit {
 					delete(seen, d.name)
 					continue
 				}
+				v.text = val
 			}
 		case hasVal:
 			v.text, v.col = val, t.col+runes(written)+1
@@ -549,9 +551,9 @@ func parseNodeUpdate(sub token, args []token) (Command, *Error) {
 }
 
 func parseSwarm(group token, args []token) (Command, *Error) {
-	subs := []string{"init", "join"}
+	subs := []string{"init", "join", "update", "unlock-key", "unlock"}
 	if len(args) == 0 {
-		return nil, errAt(after(group), "docker swarm needs init --force-new-cluster or join --token worker, like docker swarm join --token worker")
+		return nil, errAt(after(group), "docker swarm needs %s, like docker swarm join --token worker", orList(subs))
 	}
 	sub, rest := args[0], args[1:]
 	switch {
@@ -561,6 +563,9 @@ func parseSwarm(group token, args []token) (Command, *Error) {
 		var f ForceNewCluster
 		defs := []flagDef{
 			{name: "force-new-cluster", boolean: true, set: func(value) *Error { force = true; return nil }},
+			{name: "autolock", boolean: true, set: func(v value) *Error {
+				return errAt(v.col, "a drill's swarm is initialized by its cluster line: turn autolock on there, like cluster managers=3 autolock=true, or later with %s", updateLike)
+			}},
 			{name: "advertise-addr", example: "m3", set: func(v value) (err *Error) {
 				f.Node, err = v.nodeName()
 				return err
@@ -602,6 +607,12 @@ func parseSwarm(group token, args []token) (Command, *Error) {
 			return nil, errAt(sub.col, "docker swarm join needs --token worker or --token manager, like docker swarm join --token worker --zone b")
 		}
 		return j, nil
+	case sub.is("update"):
+		return parseSwarmUpdate(sub, rest)
+	case sub.is("unlock-key"):
+		return parseUnlockKey(rest)
+	case sub.is("unlock"):
+		return parseUnlock(sub, rest)
 	}
 	return nil, unknownSub("docker swarm", sub, subs)
 }

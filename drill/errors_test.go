@@ -37,7 +37,7 @@ func TestParseErrors(t *testing.T) {
 		{"managers not a number", "cluster managers=x", `x.drill:1:18: managers needs a whole number, like managers=5`},
 		{"too many managers", "cluster managers=1001", `x.drill:1:18: managers can be at most 1000, like managers=5`},
 		{"misspelt setting", "cluster managers=3 worker=2", `x.drill:1:20: unknown cluster setting "worker"; did you mean "workers"?`},
-		{"unknown setting", "cluster managers=3 size=2", `x.drill:1:20: unknown cluster setting "size"; the settings are managers, az, workers, seed, from and services, like: cluster managers=5 az=2-2-1 workers=6 seed=7`},
+		{"unknown setting", "cluster managers=3 size=2", `x.drill:1:20: unknown cluster setting "size"; the settings are managers, az, workers, seed, from, services and autolock, like: cluster managers=5 az=2-2-1 workers=6 seed=7`},
 		{"setting without =", "cluster managers 3", `x.drill:1:9: cluster settings are written key=value, like: cluster managers=5 az=2-2-1 workers=6 seed=7`},
 		{"quoted setting", `cluster "managers=3"`, `x.drill:1:9: cluster settings are written key=value, like: cluster managers=5 az=2-2-1 workers=6 seed=7`},
 		{"setting twice", "cluster managers=3 managers=5", `x.drill:1:20: managers is set twice; set it once`},
@@ -49,7 +49,7 @@ func TestParseErrors(t *testing.T) {
 		// Commands.
 		{"misspelt command", c3 + "kil m1", `x.drill:2:1: unknown command "kil"; did you mean "kill"?`},
 		{"capitalised command", c3 + "Heal", `x.drill:2:1: unknown command "Heal"; did you mean "heal"?`},
-		{"unknown command", c3 + "frobnicate", `x.drill:2:1: unknown command "frobnicate"; the commands are cluster, kill, restart, partition, heal, wait, docker and expect`},
+		{"unknown command", c3 + "frobnicate", `x.drill:2:1: unknown command "frobnicate"; the commands are cluster, kill, restart, partition, heal, wait, docker, expect, backup and restore`},
 		{"docker without docker", c3 + "service create --name web nginx", `x.drill:2:1: unknown command "service"; Docker commands start with docker, like docker service create --name web nginx`},
 		{"quoted command", c3 + `"kill" m1`, `x.drill:2:1: a command starts with a word like kill or docker, not a quoted string`},
 
@@ -167,13 +167,13 @@ func TestParseErrors(t *testing.T) {
 		{"rm unknown short flag", c3 + "docker node rm -x w1", `x.drill:2:16: unknown flag -x for docker node rm; it takes --force`},
 
 		// docker swarm.
-		{"swarm nothing", c3 + "docker swarm", `x.drill:2:14: docker swarm needs init --force-new-cluster or join --token worker, like docker swarm join --token worker`},
+		{"swarm nothing", c3 + "docker swarm", `x.drill:2:14: docker swarm needs init, join, update, unlock-key or unlock, like docker swarm join --token worker`},
 		{"swarm init plain", c3 + "docker swarm init", `x.drill:2:14: a drill runs docker swarm init only to recover lost quorum, with --force-new-cluster; the cluster line builds the swarm`},
 		{"swarm init argument", c3 + "docker swarm init --force-new-cluster m3", `x.drill:2:39: docker swarm init takes only flags, like docker swarm init --force-new-cluster --advertise-addr m3`},
 		{"swarm join without token", c3 + "docker swarm join", `x.drill:2:14: docker swarm join needs --token worker or --token manager, like docker swarm join --token worker --zone b`},
 		{"swarm join real token", c3 + "docker swarm join --token SWMTKN-1-abc", `x.drill:2:27: --token must be worker or manager, like --token worker`},
 		{"swarm join address", c3 + "docker swarm join --token worker 10.0.0.1:2377", `x.drill:2:34: a drill's docker swarm join takes no manager address, since the node joins the simulated swarm; write docker swarm join --token worker`},
-		{"swarm leave", c3 + "docker swarm leave", `x.drill:2:14: a drill runs docker swarm init and docker swarm join; "leave" is none of them`},
+		{"swarm leave", c3 + "docker swarm leave", `x.drill:2:14: a drill runs docker swarm init, docker swarm join, docker swarm update, docker swarm unlock-key and docker swarm unlock; "leave" is none of them`},
 
 		// Expectations.
 		{"expect nothing", c3 + "expect", `x.drill:2:8: expect needs what to check: quorum, leader, no leader, service, task, node or error, like expect quorum holds`},
@@ -203,8 +203,8 @@ func TestParseErrors(t *testing.T) {
 		{"expect task reason unquoted", c3 + "expect task pending web no suitable node", `x.drill:2:25: put the reason in double quotes, like: expect task pending web "no suitable node"`},
 		{"expect task two reasons", c3 + `expect task pending web "a" "b"`, `x.drill:2:29: expect task pending takes one quoted reason; put all of it inside the quotes, like: expect task pending web "no suitable node"`},
 		{"expect node nothing", c3 + "expect node", `x.drill:2:13: expect node needs a node and a state, like expect node w3 down`},
-		{"expect node without state", c3 + "expect node w3", `x.drill:2:16: expect node w3 needs a state (down, ready, active, pause or drain), like expect node w3 down`},
-		{"expect node misspelt state", c3 + "expect node w3 dwn", `x.drill:2:16: the state in expect node must be down, ready, active, pause or drain; did you mean down?`},
+		{"expect node without state", c3 + "expect node w3", `x.drill:2:16: expect node w3 needs a state (down, ready, active, pause, drain or locked), like expect node w3 down`},
+		{"expect node misspelt state", c3 + "expect node w3 dwn", `x.drill:2:16: the state in expect node must be down, ready, active, pause, drain or locked; did you mean down?`},
 		{"expect node and more", c3 + "expect node w3 down now", `x.drill:2:21: expect node w3 down takes nothing after it`},
 		{"expect error nothing", c3 + "expect error", `x.drill:2:14: expect error needs the error text in double quotes, ":" and the command, like: expect error "does not have a leader": docker service scale web=10`},
 		{"expect error unquoted", c3 + "expect error no leader: heal", `x.drill:2:14: expect error needs the error text in double quotes, ":" and the command, like: expect error "does not have a leader": docker service scale web=10`},

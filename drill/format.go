@@ -178,6 +178,9 @@ func (c Cluster) String() string {
 	if c.Seed != nil {
 		w.add("seed=" + strconv.FormatUint(*c.Seed, 10))
 	}
+	if c.Autolock {
+		w.add("autolock=true")
+	}
 	return w.String()
 }
 

@@ -88,7 +88,7 @@ func ParseCommand(line string) (Command, error) {
 	return cmd, nil
 }
 
-var verbs = []string{"cluster", "kill", "restart", "partition", "heal", "wait", "docker", "expect"}
+var verbs = []string{"cluster", "kill", "restart", "partition", "heal", "wait", "docker", "expect", "backup", "restore"}
 
 // parseCommand reads the words of one command. nested is set for the
 // command inside expect error, which may be neither an expectation nor the
@@ -119,6 +119,10 @@ func parseCommand(toks []token, nested bool) (Command, *Error) {
 		return parseWait(verb, args)
 	case "docker":
 		return parseDocker(verb, args)
+	case "backup":
+		return parseBackup(verb, args)
+	case "restore":
+		return parseRestore(verb, args)
 	case "expect":
 		if nested {
 			return nil, errAt(verb.col, "expect error wraps a command to run, not another expect")
@@ -160,7 +164,7 @@ func valueOf(t token, what, like string) value {
 	return value{text: t.text, col: t.col, what: what, like: like}
 }
 
-var clusterKeys = []string{"managers", "az", "workers", "seed", "from", "services"}
+var clusterKeys = []string{"managers", "az", "workers", "seed", "from", "services", "autolock"}
 
 const clusterLike = "cluster managers=5 az=2-2-1 workers=6 seed=7"
 
@@ -203,6 +207,11 @@ func parseCluster(verb token, args []token) (Command, *Error) {
 				err = errAt(v.col, "seed needs a whole number from 0 up to %d, like seed=7", uint64(1<<64-1))
 			}
 			c.Seed = &n
+		case "autolock":
+			v.like = "autolock=true"
+			var on string
+			on, err = v.enum([]string{"true", "false"})
+			c.Autolock = on == "true"
 		case "from", "services":
 			if text == "" {
 				err = errAt(v.col, "%s needs a file name, like %s=swarm/%s.json", key, key, map[string]string{"from": "nodes", "services": "services"}[key])
@@ -473,7 +482,7 @@ const (
 	nodeStateLike     = "expect node w3 down"
 )
 
-var nodeStates = []string{"down", "ready", "active", "pause", "drain"}
+var nodeStates = []string{"down", "ready", "active", "pause", "drain", "locked"}
 
 func parseExpect(verb token, args []token) (Command, *Error) {
 	if len(args) == 0 {

@@ -52,6 +52,11 @@
 // disk would. Restart builds a new RawNode from that storage, hands the last
 // snapshot to app.Restore, and lets Raft replay the committed entries after it.
 //
+// Backup copies the storage, as copying a stopped manager's swarm directory
+// does, and RestoreBackup puts such a copy in place of a crashed member's
+// storage: its next Restart replays what was committed when the copy was
+// taken.
+//
 // # Log compaction
 //
 // Every SnapshotEvery applied entries the member asks app for a snapshot of its

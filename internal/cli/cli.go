@@ -26,6 +26,7 @@ to quorum and to services. The same flags and seed always print the same bytes.
 Commands, each with an example:
   swarmsim [flags]               build a swarm, let it settle, inject a failure, report
       swarmsim --managers 5 --az 2-2-1 --kill 2
+      swarmsim --autolock --kill 3 --restart-after 20s    (a power loss under autolock)
   swarmsim run FILE.drill...     run drill scripts; exit 0 when every expectation holds
       swarmsim run examples/zone-loss-5.drill
   swarmsim shell                 type drill commands one at a time; the picture follows

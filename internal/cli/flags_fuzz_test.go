@@ -20,6 +20,7 @@ func FuzzParseOptions(f *testing.F) {
 		"--managers x", "--kill -1", "--az 1--1", "--partition |", "--for 0s", "--seed 99999999999999999999",
 		"--kill 1 --kill m3 --kill-az a --kill-az b", "--az 3-2", "--service web= --service x=-1",
 		"--rtt a-b=40ms,a-c=40ms,b-c=12ms", "--az 2-1 --rtt a-c=1ms", "--rtt a-a=0s", "--rtt =,",
+		"--autolock --kill 3 --restart-after 20s", "--restart-after 90s --kill 1", "--restart-after 5s", "--restart-after -1s --autolock=false",
 	} {
 		f.Add(seed)
 	}
@@ -37,6 +38,9 @@ func FuzzParseOptions(f *testing.F) {
 				}
 				if spec.Layout.Managers() < 1 || spec.Failure.Managers > alive {
 					t.Errorf("accepted %q: layout %s, killing %d of %d managers", line, spec.Layout, spec.Failure.Managers, alive)
+				}
+				if spec.RestartAfter < 0 || spec.RestartAfter > 0 && (spec.RestartAfter >= spec.For || spec.Failure.None()) {
+					t.Errorf("accepted %q: restarting after %s of %s, failure %+v", line, spec.RestartAfter, spec.For, spec.Failure)
 				}
 				return
 			}

@@ -24,7 +24,9 @@ type headline struct {
 	services     []scenario.Service
 	kill         []string // each --kill as given
 	killAZ       []string
-	partition    string // "" when not given
+	partition    string        // "" when not given
+	restartAfter time.Duration // 0 when not given
+	autolock     bool
 	duration     time.Duration
 	seed         uint64
 	output       format
@@ -43,9 +45,9 @@ var serviceName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 type headlineValues struct {
 	swarm                                      swarmValues
 	duration, seed, output, from, servicesFile *string
-	rtt                                        *string
+	rtt, restartAfter                          *string
 	services, globals, kill, killAZ, partition *[]string
-	noColor, check, views, raft                *bool
+	noColor, check, views, raft, autolock      *bool
 }
 
 func headlineFlags() (*flagSet, *headlineValues) {
@@ -57,6 +59,8 @@ func headlineFlags() (*flagSet, *headlineValues) {
 		kill:         fs.StringArray("kill", nil, "kill `N|NAMES`: N managers (the leader first, then a seeded choice), or nodes by name like m1,m3 (repeatable; they add up)"),
 		killAZ:       fs.StringArray("kill-az", nil, "a `ZONE` whose nodes all die (repeatable)"),
 		partition:    fs.StringArray("partition", nil, "cut every link between the zones on either side of `A|B`, like a|b,c (once: a second partition would replace the first)"),
+		restartAfter: fs.text("restart-after", "", "restart the nodes the failure killed `TIME` after it, as power coming back would (before --for ends)"),
+		autolock:     fs.Bool("autolock", false, "initialize the swarm with docker swarm init --autolock: a manager that restarts stays locked until it is unlocked"),
 		duration:     fs.text("for", seconds(scenario.DefaultFor), "simulated `TIME` to run after the failure"),
 		seed:         fs.text("seed", strconv.Itoa(scenario.DefaultSeed), "`SEED` of every random choice; the same seed gives the same run"),
 		output:       fs.text("output", "text", "`FORMAT` of the report: text, json or html (one self-contained page with the timeline drawn)"),
@@ -86,7 +90,7 @@ func parseHeadline(args []string) (*headline, error) {
 		return nil, err
 	}
 
-	h := &headline{noColor: *v.noColor, check: *v.check, views: *v.views, raft: *v.raft, from: *v.from, servicesFile: *v.servicesFile, rtt: *v.rtt}
+	h := &headline{noColor: *v.noColor, check: *v.check, views: *v.views, raft: *v.raft, from: *v.from, servicesFile: *v.servicesFile, rtt: *v.rtt, autolock: *v.autolock}
 	if fs.Changed("rtt") && h.rtt == "" {
 		return nil, errors.New("--rtt needs round trips between zones, like --rtt a-b=40ms,a-c=40ms,b-c=12ms")
 	}
@@ -116,6 +120,9 @@ func parseHeadline(args []string) (*headline, error) {
 		return nil, fmt.Errorf("--partition is given %d times; a partition replaces the one before it, so give one, like --partition a|b,c", len(*v.partition))
 	}
 	if h.duration, err = parseFor(*v.duration); err != nil {
+		return nil, err
+	}
+	if h.restartAfter, err = parseRestartAfter(*v.restartAfter, h.duration); err != nil {
 		return nil, err
 	}
 	if h.seed, err = parseSeed("--seed", *v.seed); err != nil {
@@ -169,7 +176,7 @@ func serviceFlags(replicated, global []string) ([]scenario.Service, error) {
 // buildSpec reads the files the flags name and checks the flags against
 // each other and against the swarm they describe.
 func (h *headline) buildSpec() (scenario.Spec, error) {
-	spec := scenario.Spec{Seed: h.seed, For: h.duration, Check: h.check, Raft: h.raft, Record: h.output == htmlOutput}
+	spec := scenario.Spec{Seed: h.seed, For: h.duration, Check: h.check, Raft: h.raft, Record: h.output == htmlOutput, Autolock: h.autolock, RestartAfter: h.restartAfter}
 	if h.from != "" {
 		s, err := scenario.ImportNodes(h.from)
 		if err != nil {
@@ -206,8 +213,29 @@ func (h *headline) buildSpec() (scenario.Spec, error) {
 		spec.Services = append(spec.Services, s)
 	}
 	var err error
-	spec.Failure, err = h.failure(spec)
-	return spec, err
+	if spec.Failure, err = h.failure(spec); err != nil {
+		return spec, err
+	}
+	if f := spec.Failure; h.restartAfter > 0 && len(f.Zones) == 0 && len(f.Nodes) == 0 && f.Managers == 0 {
+		return spec, fmt.Errorf("--restart-after restarts the nodes the failure kills, and nothing is killed; add --kill or --kill-az, like --kill 3 --restart-after 30s")
+	}
+	return spec, nil
+}
+
+// parseRestartAfter reads --restart-after: a simulated duration within
+// --for, or "" for none.
+func parseRestartAfter(v string, within time.Duration) (time.Duration, error) {
+	if v == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	switch {
+	case err != nil || d <= 0:
+		return 0, fmt.Errorf("--restart-after %s: write a simulated duration above 0, like --restart-after 30s", v)
+	case d >= within:
+		return 0, fmt.Errorf("--restart-after %s is not before the run ends (--for %s); restart earlier, or run longer, like --for %s", v, seconds(within), seconds(d+scenario.DefaultFor))
+	}
+	return d, nil
 }
 
 // failure reads the failure flags against the swarm. Repeated --kill and

@@ -42,9 +42,12 @@ const shellHelp = `Commands (the drill language, one per line):
   docker service rollback web                        docker service rm web
   docker node update --availability drain w1         docker node promote w1 · demote m4 · rm w3
   docker swarm join --token worker --zone b          docker swarm init --force-new-cluster
+  docker swarm update --autolock=true                docker swarm unlock-key --rotate
+  docker swarm unlock m2 · unlock --key previous m2  backup m3 as nightly · restore nightly on m3
   kill m1 m3 · kill az a · kill leader · kill 2 managers
   restart m1 · restart az a                          partition a | b c · heal
   wait 30s · wait until leader                       expect quorum holds · expect service web running 6
+  expect node m2 locked                              cluster managers=3 autolock=true
 Views:
   show                                               the picture again
   docker node ls · docker service ls · docker service ps web

@@ -16,6 +16,10 @@
 //	}
 //	r.Failures() // every failure, with its line
 //
+// A Docker command that prints something besides succeeding (docker swarm
+// unlock-key, or an update that turns autolock on) gives it in Result.Shown,
+// as data; the transcript writes it in Docker's words.
+//
 // A failed expectation does not stop the drill, so that every failure is
 // reported in one run. Commands act on the swarm the cluster line built:
 // failures take effect at once, Docker commands go through Raft and fail as

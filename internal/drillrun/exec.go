@@ -103,6 +103,8 @@ func (r *Runner) exec(cmd drill.Command) (*check, error) {
 			}
 		}
 		return nil, c.Apply(cluster.ForceNewCluster(node))
+	case drill.SwarmUpdate, drill.SwarmUnlockKey, drill.SwarmUnlock, drill.Backup, drill.Restore:
+		return nil, r.rehearse(x)
 	case drill.SwarmJoin:
 		zone := x.Zone
 		if zone == "" {

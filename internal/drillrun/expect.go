@@ -15,7 +15,7 @@ func (r *Runner) expect(cmd drill.Command) *check {
 	switch x := cmd.(type) {
 	case drill.ExpectQuorum:
 		q := s.Quorum
-		seen := fmt.Sprintf("%d of %d managers alive, quorum needs %d, %s", q.Alive, q.Members, q.Needed, leaderWords(s))
+		seen := fmt.Sprintf("%d of %d managers alive%s, quorum needs %d, %s", q.Alive, q.Members, lockedWords(q.Locked), q.Needed, leaderWords(s))
 		if q.Holds != x.Holds {
 			return failed("expected quorum %s, but it %s: %s", holdsWord(x.Holds), holdsWord(q.Holds), seen)
 		}
@@ -76,8 +76,21 @@ func (r *Runner) expect(cmd drill.Command) *check {
 		n := s.Nodes[i]
 		seen := fmt.Sprintf("%s is %s and %s", n.Name, n.Status, n.Availability)
 		got := n.Status
-		if x.State == drill.NodeActive || x.State == drill.NodePause || x.State == drill.NodeDrain {
+		switch {
+		case x.State == drill.NodeActive || x.State == drill.NodePause || x.State == drill.NodeDrain:
 			got = n.Availability
+		case x.State == drill.NodeLocked && n.Locked:
+			got = string(drill.NodeLocked)
+		case x.State == drill.NodeLocked:
+			got = "not locked"
+		}
+		switch {
+		case n.Locked:
+			seen = fmt.Sprintf("%s is locked (the swarm counts it %s) and %s", n.Name, n.Status, n.Availability)
+		case x.State == drill.NodeLocked && !n.Alive:
+			seen = fmt.Sprintf("%s is not locked: it is not running", n.Name)
+		case x.State == drill.NodeLocked:
+			seen = fmt.Sprintf("%s is not locked: it is %s and %s", n.Name, n.Status, n.Availability)
 		}
 		if got != string(x.State) {
 			return failed("expected %s %s, but %s", x.Node, x.State, seen)
@@ -85,6 +98,14 @@ func (r *Runner) expect(cmd drill.Command) *check {
 		return held("%s", seen)
 	}
 	return failed("swarmsim cannot check %q yet", cmd)
+}
+
+// lockedWords adds the locked managers to a count of live ones.
+func lockedWords(locked int) string {
+	if locked == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d locked)", locked)
 }
 
 // leaderWords names the leader, or says there is none.

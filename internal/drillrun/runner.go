@@ -34,6 +34,7 @@ type Result struct {
 	Kind   Kind
 	Detail string          // Held: what was seen; Failed: what was expected and what was seen, or the command's error
 	Events []cluster.Event // the timeline entries the step caused, less those already given to Paced
+	Shown  *Shown          // what the Docker command printed, when it prints something: the unlock key
 }
 
 // Failure is a failed step, with its place.
@@ -66,6 +67,7 @@ type Runner struct {
 	given        int // events already handed out
 	expectations int
 	failures     []Failure
+	shown        *Shown // what the step's command printed, for its Result
 }
 
 // Step runs one step. An error means the drill cannot go on: an invariant
@@ -81,6 +83,7 @@ func (r *Runner) Step(s drill.Step) (Result, error) {
 	}
 	c, err := r.exec(s.Cmd)
 	res.Events = r.newEvents()
+	res.Shown, r.shown = r.shown, nil
 	var v *cluster.Violation
 	switch {
 	case errors.As(err, &v):
@@ -155,7 +158,7 @@ func (r *Runner) run(d time.Duration) error {
 
 // build creates the swarm of a cluster line; m1 runs `docker swarm init`.
 func (r *Runner) build(x drill.Cluster) error {
-	cfg := cluster.Config{Seed: scenario.DefaultSeed, Check: r.Check}
+	cfg := cluster.Config{Seed: scenario.DefaultSeed, Check: r.Check, Autolock: x.Autolock}
 	if x.Seed != nil {
 		cfg.Seed = *x.Seed
 	}

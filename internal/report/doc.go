@@ -31,8 +31,9 @@
 // # Transcripts
 //
 // A Transcript writes a drill run as it happens: the drill's name, each step
-// with the simulated time it began, the timeline entries it caused, and a
-// line for each expectation (✓ with what was seen, ✗ with the file, line,
+// with the simulated time it began, the timeline entries it caused, what
+// its Docker command printed in Docker's words (DockerOutput: the unlock
+// key of docker swarm unlock-key), and a line for each expectation (✓ with what was seen, ✗ with the file, line,
 // what was expected and what was seen), then a summary. The same transcript
 // is the golden file of each example under testdata/.
 package report

@@ -20,6 +20,9 @@ func Headline(w io.Writer, o *scenario.Outcome, st Styles, views bool) {
 	if len(spec.RTT) > 0 {
 		title += " · round trips " + rttList(spec.RTT)
 	}
+	if spec.Autolock {
+		title += " · autolock"
+	}
 	p("%s\n\n", st.Title.Render(title))
 
 	p("%s\n", st.Heading.Render(fmt.Sprintf("Before · at %s, %s", cluster.FormatTime(o.Before.At), leaderPhrase(o.Before))))
@@ -98,10 +101,10 @@ func serviceLine(sv cluster.ServiceView, s cluster.Snapshot, st Styles, width in
 func verdict(w io.Writer, o *scenario.Outcome, st Styles) {
 	q := o.After.Quorum
 	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
-	numbers := fmt.Sprintf("quorum %d of %d, %d alive, tolerates %d", q.Needed, q.Members, q.Alive, q.Tolerance)
+	numbers := fmt.Sprintf("quorum %d of %d, %d alive%s, tolerates %d", q.Needed, q.Members, q.Alive, lockedCount(q.Locked), q.Tolerance)
 	if o.After.Leader != "" && q.Reachable != q.Alive {
 		// A partition: what counts is whom the leader's Raft hears.
-		numbers = fmt.Sprintf("quorum %d of %d, %d alive, %d heard by the leader, tolerates %d", q.Needed, q.Members, q.Alive, q.Reachable, q.Tolerance)
+		numbers = fmt.Sprintf("quorum %d of %d, %d alive%s, %d heard by the leader, tolerates %d", q.Needed, q.Members, q.Alive, lockedCount(q.Locked), q.Reachable, q.Tolerance)
 	}
 	switch o.Verdict {
 	case scenario.Holds, scenario.Degraded:
@@ -119,6 +122,9 @@ func verdict(w io.Writer, o *scenario.Outcome, st Styles) {
 				p("  %s runs %d of %d tasks.\n", sv.Name, sv.Running, sv.Desired)
 			}
 		}
+		for _, line := range unlockAdvice(o.After, o.UnlockKey, 0) {
+			p("  %s\n", line)
+		}
 	case scenario.QuorumLost:
 		missing := max(q.Needed-q.Alive, 0)
 		if missing > 0 {
@@ -130,8 +136,19 @@ func verdict(w io.Writer, o *scenario.Outcome, st Styles) {
 		p("  but no service can be created, updated or scaled, tasks lost with dead nodes are not\n")
 		p("  rescheduled, and no node can be promoted, demoted, drained, joined or removed. Docker\n")
 		p("  answers every change with:\n")
-		p("    %s\n", st.Dim.Render(cluster.ErrNoLeader.Error()))
-		if live := o.LiveManagers(); len(live) > 0 {
+		answer := cluster.ErrNoLeader
+		if q.Alive == 0 && q.Locked > 0 {
+			answer = cluster.ErrSwarmLocked
+		}
+		p("    %s\n", st.Dim.Render(answer.Error()))
+		if q.Locked > 0 {
+			for _, line := range unlockAdvice(o.After, o.UnlockKey, min(missing, q.Locked)) {
+				p("  %s\n", line)
+			}
+			if dead := missing - q.Locked; dead > 0 {
+				p("  Then restart %d more dead %s: they come back locked, to be unlocked the same way.\n", dead, plural(dead, "manager", "managers"))
+			}
+		} else if live := o.LiveManagers(); len(live) > 0 {
 			p("  To recover, bring enough dead managers back to reach %d, or on a surviving manager\n", q.Needed)
 			p("  (%s) run `docker swarm init --force-new-cluster`: it becomes a one-manager swarm that\n", strings.Join(live, ", "))
 			p("  keeps its copy of the state; then promote managers again to restore fault tolerance.\n")
@@ -174,6 +191,9 @@ type headlineJSON struct {
 	Checked    bool                `json:"invariants_checked"`
 	RTT        map[string]millis   `json:"rtt_ms,omitempty"`
 	Raft       []raftJSON          `json:"raft,omitempty"` // with --raft
+	Autolock   bool                `json:"autolock"`
+	Locked     []string            `json:"locked"`
+	UnlockKey  string              `json:"unlock_key"`
 }
 
 type zoneJSON struct {
@@ -231,6 +251,9 @@ func HeadlineJSON(w io.Writer, o *scenario.Outcome) error {
 		Verdict:    string(o.Verdict),
 		Warnings:   append([]string{}, o.Warnings...),
 		Checked:    o.Spec.Check,
+		Autolock:   o.Spec.Autolock,
+		Locked:     append([]string{}, lockedNames(o.After)...),
+		UnlockKey:  o.UnlockKey,
 	}
 	if o.Raft != nil {
 		r.Raft = raftList(o.Raft)

@@ -44,6 +44,8 @@ func nodeLines(n cluster.NodeView, st Styles) []string {
 	switch {
 	case !n.Alive:
 		state = st.Dead.Render("✗ dead")
+	case n.Locked:
+		state = st.Warn.Render("locked")
 	case n.Leader:
 		state = st.Leader.Render("★ leader")
 	case n.Status == cluster.NodeDown:

@@ -35,9 +35,19 @@ func (t Transcript) Events(evs []cluster.Event) {
 	}
 }
 
-// Result writes what a step did: its events, then ✓ or ✗.
+// Result writes what a step did: its events, what its command printed,
+// then ✓ or ✗.
 func (t Transcript) Result(file string, res drillrun.Result) {
 	t.Events(res.Events)
+	if res.Shown != nil {
+		for _, line := range DockerOutput(res.Shown) {
+			if line == "" {
+				fmt.Fprintln(t.W)
+				continue
+			}
+			fmt.Fprintf(t.W, "%s%s\n", stepIndent, t.St.Dim.Render(line))
+		}
+	}
 	switch res.Kind {
 	case drillrun.Held:
 		fmt.Fprintf(t.W, "%s%s\n", stepIndent, t.St.Good.Render("✓ "+res.Detail))

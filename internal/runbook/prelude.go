@@ -69,6 +69,21 @@ start_docker() {
   for n in "$@"; do printf 'ssh %s sudo systemctl start docker.socket docker.service\n' "${host[$n]:-$n}"; done
 }
 
+# backup_swarm NODE ARCHIVE and restore_swarm NODE ARCHIVE: Docker's admin
+# guide, with Docker stopped while the swarm directory is copied or replaced.
+backup_swarm() {
+  stop_docker "$1"
+  printf 'ssh %s sudo tar -czf %s -C /var/lib/docker swarm\n' "${host[$1]:-$1}" "$2"
+  start_docker "$1"
+}
+
+restore_swarm() {
+  stop_docker "$1"
+  printf 'ssh %s sudo rm -rf /var/lib/docker/swarm\n' "${host[$1]:-$1}"
+  printf 'ssh %s sudo tar -xzf %s -C /var/lib/docker\n' "${host[$1]:-$1}" "$2"
+  start_docker "$1"
+}
+
 # cut_links A... -- B...: on each node of A, drop all traffic to and from
 # the nodes of B. The rules carry a comment so heal_links finds them.
 cut_links() {
@@ -215,9 +230,15 @@ task_pending() {
 }
 
 # node_is NAME STATE: ready or down (its status), active, pause or drain
-# (its availability).
+# (its availability), or locked (its daemon waits for the unlock key).
 node_is() {
   local out line
+  if [[ $2 == locked ]]; then
+    out=$(on_node "$1" info --format '{{.Swarm.LocalNodeState}}' 2>&1)
+    seen="$1 is $out"
+    [[ $out == locked ]]
+    return
+  fi
   out=$(docker node ls --format '{{.Hostname}} {{.Status}} {{.Availability}}' 2>&1) || { seen=$out; return 1; }
   line=$(awk -v n="$1" '$1 == n' <<<"$out")
   seen=${line:-$1 is not in docker node ls}

@@ -355,8 +355,29 @@ func (l *lab) step(p func(string, ...any), st drill.Step) error {
 		p("\nstep %d %s\n%s\n", line, sh(src), command(src))
 		l.managers = slices.DeleteFunc(l.managers, func(n string) bool { return slices.Contains(x.Nodes, n) })
 		p("managers=(%s)\n", words(l.managers))
-	case drill.ServiceCreate, drill.ServiceScale, drill.ServiceUpdate, drill.ServiceRollback, drill.ServiceRemove, drill.NodeUpdate, drill.NodeRemove:
+	case drill.ServiceCreate, drill.ServiceScale, drill.ServiceUpdate, drill.ServiceRollback, drill.ServiceRemove, drill.NodeUpdate, drill.NodeRemove,
+		drill.SwarmUpdate, drill.SwarmUnlockKey:
 		p("\nstep %d %s\n%s\n", line, sh(src), command(src))
+	case drill.SwarmUnlock:
+		// Docker reads the key from the keyboard on the locked manager.
+		key := "the current unlock key (docker swarm unlock-key -q on an unlocked manager)"
+		switch {
+		case x.Key == drill.KeyPrevious:
+			key = "the unlock key from before the last rotation"
+		case x.Key != "":
+			key = x.Key
+		}
+		p("\nmanual %d %s %s\n", line, sh(src), sh(fmt.Sprintf("ssh -t %s docker swarm unlock, and type %s", x.Node, key)))
+	case drill.Backup:
+		// Docker's admin guide: stop Docker, copy the swarm directory,
+		// start Docker again.
+		archive := "/var/tmp/swarm-" + x.Name + ".tgz"
+		p("\nmapfile -t cmds < <(backup_swarm %s %s)\n", sh(x.Node), sh(archive))
+		p("manual %d %s \"${cmds[@]}\"\n", line, sh(src+": back up the swarm directory of "+x.Node+" to "+archive))
+	case drill.Restore:
+		archive := "/var/tmp/swarm-" + x.Name + ".tgz"
+		p("\nmapfile -t cmds < <(restore_swarm %s %s)\n", sh(x.Node), sh(archive))
+		p("manual %d %s \"${cmds[@]}\"\n", line, sh(src+": replace the swarm directory of "+x.Node+" with "+archive+"; force a new cluster on it next"))
 	case drill.ExpectQuorum:
 		check, what := "quorum_holds", "quorum holds"
 		if !x.Holds {
@@ -430,7 +451,8 @@ func needsAddresses(s *drill.Script) bool {
 // writes as it is.
 func isDocker(c drill.Command) bool {
 	switch c.(type) {
-	case drill.ServiceCreate, drill.ServiceScale, drill.ServiceUpdate, drill.ServiceRollback, drill.ServiceRemove,
+	case drill.SwarmUpdate, drill.SwarmUnlockKey,
+		drill.ServiceCreate, drill.ServiceScale, drill.ServiceUpdate, drill.ServiceRollback, drill.ServiceRemove,
 		drill.NodeUpdate, drill.NodePromote, drill.NodeDemote, drill.NodeRemove:
 		return true
 	}

@@ -33,6 +33,12 @@ type Spec struct {
 	RTT      cluster.RTT   // round trips between zones; pairs not given keep the simulator's defaults
 	Record   bool          // keep a History of the run for a timeline (Outcome.History)
 	Raft     bool          // read every manager's Raft at the end (Outcome.Raft)
+	// Autolock is `docker swarm init --autolock`: managers that restart
+	// come back locked.
+	Autolock bool
+	// RestartAfter, when set, restarts every node the failure killed that
+	// long after it, as power coming back would; it is less than For.
+	RestartAfter time.Duration
 }
 
 // Failure is what a headline run injects once the swarm has settled, in
@@ -83,14 +89,17 @@ type Outcome struct {
 	Warnings []string
 	History  *History           // with Spec.Record; nil otherwise
 	Raft     []cluster.RaftView // with Spec.Raft: every manager's Raft at the end
+	// UnlockKey is the swarm's unlock key at the end when autolock is on:
+	// what `docker swarm unlock` on a locked manager needs.
+	UnlockKey string
 }
 
-// LiveManagers are the managers alive at the end: the ones that could run
-// `docker swarm init --force-new-cluster`.
+// LiveManagers are the managers alive and unlocked at the end: the ones
+// that could run `docker swarm init --force-new-cluster`.
 func (o *Outcome) LiveManagers() []string {
 	var out []string
 	for _, n := range o.After.Nodes {
-		if n.Role == cluster.RoleManager && n.Alive {
+		if n.Role == cluster.RoleManager && n.Alive && !n.Locked {
 			out = append(out, n.Name)
 		}
 	}
@@ -102,7 +111,7 @@ func (o *Outcome) LiveManagers() []string {
 // error is a *cluster.Violation when the checker found one, or the
 // simulation refusing the spec.
 func Run(spec Spec) (*Outcome, error) {
-	c, err := cluster.New(cluster.Config{Seed: spec.Seed, Layout: spec.Layout, Nodes: spec.Nodes, Check: spec.Check, RTT: spec.RTT, Trace: spec.Record})
+	c, err := cluster.New(cluster.Config{Seed: spec.Seed, Layout: spec.Layout, Nodes: spec.Nodes, Check: spec.Check, RTT: spec.RTT, Trace: spec.Record, Autolock: spec.Autolock})
 	if err != nil {
 		return nil, err
 	}
@@ -128,29 +137,34 @@ func Run(spec Spec) (*Outcome, error) {
 			return nil, err
 		}
 	}
-	if spec.Record {
-		out.History = &History{}
-		err = record(c, spec.For, out.History)
-	} else {
-		err = c.RunFor(spec.For)
-	}
-	if err != nil {
-		return nil, err
-	}
-	out.After = c.Snapshot()
-	if spec.Raft {
-		out.Raft = c.Raft()
-	}
-	out.Events = c.EventsSince(out.InjectedAt)
-
 	alive := map[string]bool{}
-	for _, n := range out.After.Nodes {
+	for _, n := range c.Snapshot().Nodes {
 		alive[n.Name] = n.Alive
 	}
 	for _, n := range out.Before.Nodes {
 		if n.Alive && !alive[n.Name] {
 			out.Killed = append(out.Killed, n.Name)
 		}
+	}
+	run := c.RunFor
+	if spec.Record {
+		out.History = &History{}
+		out.History.begin(c, spec.For)
+		run = func(d time.Duration) error { return out.History.run(c, d) }
+	}
+	if err := runFailure(c, spec, out.Killed, run); err != nil {
+		return nil, err
+	}
+	if out.History != nil {
+		out.History.end(c)
+	}
+	out.After = c.Snapshot()
+	if spec.Raft {
+		out.Raft = c.Raft()
+	}
+	out.Events = c.EventsSince(out.InjectedAt)
+	if keys := c.UnlockKeys(); out.After.Autolock && len(keys) > 0 {
+		out.UnlockKey = keys[len(keys)-1]
 	}
 	for _, e := range out.Events {
 		if e.Kind == cluster.EventLeaderElected {
@@ -161,6 +175,21 @@ func Run(spec Spec) (*Outcome, error) {
 	}
 	out.Verdict = verdictOf(out.After)
 	return out, nil
+}
+
+// runFailure runs spec.For after the failure, restarting the killed nodes
+// spec.RestartAfter into it when asked to.
+func runFailure(c *cluster.Cluster, spec Spec, killed []string, run func(time.Duration) error) error {
+	if spec.RestartAfter == 0 || len(killed) == 0 {
+		return run(spec.For)
+	}
+	if err := run(spec.RestartAfter); err != nil {
+		return err
+	}
+	if err := c.Apply(cluster.Restart(killed...)); err != nil {
+		return err
+	}
+	return run(spec.For - spec.RestartAfter)
 }
 
 func verdictOf(s cluster.Snapshot) Verdict {

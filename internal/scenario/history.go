@@ -38,21 +38,30 @@ func sampleStep(d time.Duration) time.Duration {
 	return max(time.Second, (step+time.Second-1)/time.Second*time.Second)
 }
 
-// record runs c for d, sampling its services as it goes. Running in steps
-// handles exactly the events one RunFor(d) would, in the same order: the
-// recording changes nothing in the run.
-func record(c *cluster.Cluster, d time.Duration, h *History) error {
-	h.From, h.Step = c.Now(), sampleStep(d)
+// begin starts recording a run of c that will last total. Running in
+// steps handles exactly the events one RunFor would, in the same order:
+// the recording changes nothing in the run.
+func (h *History) begin(c *cluster.Cluster, total time.Duration) {
+	h.From, h.Step = c.Now(), sampleStep(total)
 	h.sample(c)
+}
+
+// run runs c for d, sampling its services as it goes; a run may take
+// several calls (a restart in the middle of it).
+func (h *History) run(c *cluster.Cluster, d time.Duration) error {
 	for left := d; left > 0; left -= h.Step {
 		if err := c.RunFor(min(h.Step, left)); err != nil {
 			return err
 		}
 		h.sample(c)
 	}
+	return nil
+}
+
+// end closes the recording with every lane change the cluster traced.
+func (h *History) end(c *cluster.Cluster) {
 	h.To = c.Now()
 	h.Marks = c.Trace()
-	return nil
 }
 
 func (h *History) sample(c *cluster.Cluster) {

@@ -1,0 +1,254 @@
+package cluster
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/swarmsim/swarmsim/raft"
+)
+
+// Backup and restore of a manager's swarm directory, as Docker's admin
+// guide describes them. A backup stops Docker on a manager, copies its
+// swarm directory (its Raft state, and with autolock on, sealed with the
+// unlock key of that time) and starts Docker again. A restore stops Docker
+// on the manager, replaces its swarm directory with the copy and starts
+// Docker: the manager comes back with the state as of the backup, locked
+// under autolock, and still a member of its old Raft configuration, so it
+// needs `docker swarm init --force-new-cluster` to lead a swarm of its own.
+// What the swarm gained, lost or changed since the backup is reported as
+// lost, on the timeline.
+
+// BackupDowntime is how long Docker stays stopped on a manager while its
+// swarm directory is copied or replaced.
+const BackupDowntime = 10 * time.Second
+
+// backup is a copy of one manager's swarm directory.
+type backup struct {
+	name  string
+	node  string
+	at    time.Duration
+	raft  raft.Backup
+	key   string // the unlock key the copy is sealed with; "" without autolock
+	state *Store // the state as of the copy's commit index
+}
+
+// Backup is `backup NODE as NAME`: Docker stops on the manager, its swarm
+// directory is copied, and Docker starts again, locked under autolock.
+func Backup(node, name string) Action {
+	return Action{"backup " + node + " as " + name, func(c *Cluster) error {
+		if b := c.backups[name]; b != nil {
+			return fmt.Errorf("there is already a backup named %s (of %s at %s); give this one another name", name, b.node, FormatTime(b.at))
+		}
+		nodes, err := c.lookup([]string{node})
+		if err != nil {
+			return err
+		}
+		n := nodes[0]
+		switch {
+		case n.mgr == nil:
+			return fmt.Errorf("%s is a worker: its swarm directory holds no Raft state; back up a manager, like: backup %s as %s", node, c.managers[0].node.name, name)
+		case !n.alive && !n.locked:
+			return fmt.Errorf("%s is not running: a backup stops and starts Docker on it; restart it first", node)
+		}
+		m := n.mgr
+		c.stopDocker(n, EventBackup, "copy")
+		rb, err := m.member.Backup()
+		if err != nil {
+			return fmt.Errorf("backing up %s: %w", node, err)
+		}
+		// What a crashed manager holds in memory is what it had applied,
+		// which is what its storage commits: the state of the copy.
+		b := &backup{name: name, node: node, at: c.now, raft: rb, key: m.kek, state: m.store.clone()}
+		if c.backups == nil {
+			c.backups = map[string]*backup{}
+		}
+		c.backups[name] = b
+		c.emit(EventBackup, node, "backup %s holds %s's state up to entry %d%s", name, node, rb.Commit(), sealedWith(b.key))
+		if err := c.RunFor(BackupDowntime); err != nil {
+			return err
+		}
+		return c.restart(n)
+	}}
+}
+
+// stopDocker stops Docker on a manager, as `systemctl stop docker` does:
+// its tasks and its Raft member stop, and if it led, the swarm has no
+// leader until another is elected.
+func (c *Cluster) stopDocker(n *node, kind, why string) {
+	c.emit(kind, n.name, "Docker stopped on %s to %s its swarm directory", n.name, why)
+	c.crash(n)
+	c.updateLeader()
+}
+
+func sealedWith(key string) string {
+	if key == "" {
+		return ""
+	}
+	return ", sealed with the unlock key " + key
+}
+
+// RestoreBackup is `restore NAME on NODE`: Docker stops on the manager the
+// backup was taken from, its swarm directory is replaced by the backup, and
+// Docker starts again.
+func RestoreBackup(name, node string) Action {
+	return Action{"restore " + name + " on " + node, func(c *Cluster) error {
+		b := c.backups[name]
+		if b == nil {
+			if len(c.backups) == 0 {
+				return fmt.Errorf("there is no backup named %s: no backup has been taken; take one first, like: backup %s as %s", name, c.managers[0].node.name, name)
+			}
+			return fmt.Errorf("there is no backup named %s; the backups are %s", name, strings.Join(slices.Sorted(maps.Keys(c.backups)), ", "))
+		}
+		nodes, err := c.lookup([]string{node})
+		if err != nil {
+			return err
+		}
+		n := nodes[0]
+		switch {
+		case n.name != b.node && n.mgr == nil:
+			return fmt.Errorf("%s is a worker: backup %s is the swarm directory of manager %s, with its identity; restore it on %s", node, name, b.node, b.node)
+		case n.name != b.node:
+			return fmt.Errorf("backup %s is the swarm directory of %s, with its identity, not %s's; restore it on %s", name, b.node, node, b.node)
+		case n.mgr == nil || n.mgr.raftID != b.raft.ID():
+			return fmt.Errorf("%s is no longer the manager backup %s was taken from (it was demoted since); a backup restores only onto its own manager", node, name)
+		}
+		m := n.mgr
+		now := c.latestStore()
+		if n.alive || n.locked {
+			c.stopDocker(n, EventRestore, "replace")
+		}
+		if err := m.member.RestoreBackup(b.raft); err != nil {
+			return fmt.Errorf("restoring %s on %s: %w", name, node, err)
+		}
+		m.kek, m.store, m.restored = b.key, b.state.clone(), b
+		c.emit(EventRestore, node, "%s's swarm directory is backup %s, taken at %s: the state as of entry %d%s",
+			node, name, FormatTime(b.at), b.raft.Commit(), sealedWith(b.key))
+		for _, lost := range lostSince(b.state, now) {
+			c.emit(EventStateLost, lost.node, "%s", lost.detail)
+		}
+		if err := c.RunFor(BackupDowntime); err != nil {
+			return err
+		}
+		return c.restart(n)
+	}}
+}
+
+// latestStore is the most advanced state any manager holds, dead, locked
+// or running: what a restore is compared with.
+func (c *Cluster) latestStore() *Store {
+	var best *Store
+	for _, m := range c.managers {
+		if best == nil || m.store.Index > best.Index {
+			best = m.store
+		}
+	}
+	return best
+}
+
+// lost is one thing a restore takes back.
+type lost struct{ node, detail string }
+
+// lostSince lists what the state now has that the backup's state then does
+// not: objects created since (gone), removed since (back) or changed since
+// (back as they were).
+func lostSince(then, now *Store) []lost {
+	var out []lost
+	add := func(node, format string, a ...any) { out = append(out, lost{node, fmt.Sprintf(format, a...)}) }
+	for _, name := range sortedUnion(then.ServiceNames(), now.ServiceNames(), strings.Compare) {
+		was, is := then.Services[name], now.Services[name]
+		switch {
+		case was == nil:
+			add("", "service %s was created after the backup: it is gone", name)
+		case is == nil:
+			add("", "service %s was removed after the backup: it is back", name)
+		case then.Versions[name] != now.Versions[name] || was.Replicas != is.Replicas || was.taskHash() != is.taskHash() || !samePlacement(was, is):
+			add("", "service %s changed after the backup: it is back as it was, %s", name, specWords(was))
+		}
+	}
+	for _, name := range sortedUnion(then.NodeNames(), now.NodeNames(), compareNames) {
+		was, is := then.Nodes[name], now.Nodes[name]
+		switch {
+		case was == nil:
+			add(name, "node %s joined after the backup: the restored state does not know it", name)
+		case is == nil:
+			add(name, "node %s was removed after the backup: it is back in the state", name)
+		case was.Role != is.Role:
+			add(name, "node %s became a %s after the backup: it is a %s again", name, is.Role, was.Role)
+		case was.Availability != is.Availability:
+			add(name, "node %s was set to %s after the backup: it is %s again", name, is.Availability, was.Availability)
+		}
+	}
+	switch {
+	case then.Autolock && !now.Autolock:
+		add("", "autolock was turned off after the backup: it is on again, with the unlock key of the backup")
+	case !then.Autolock && now.Autolock:
+		add("", "autolock was turned on after the backup: it is off again")
+	case then.UnlockKey != now.UnlockKey:
+		add("", "the unlock key was rotated after the backup: the restored state has the key of the backup")
+	}
+	return out
+}
+
+func specWords(s *ServiceSpec) string {
+	if s.Mode == ModeGlobal {
+		return "global, " + s.Image
+	}
+	return fmt.Sprintf("%d replicas of %s", s.Replicas, s.Image)
+}
+
+// sortedUnion merges two sorted lists without repeats.
+func sortedUnion(a, b []string, cmp func(x, y string) int) []string {
+	out := slices.Concat(a, b)
+	slices.SortFunc(out, cmp)
+	return slices.Compact(out)
+}
+
+// forkIfRestored runs when a manager forces a new cluster. If its state is
+// a restored backup's that never caught up, the new cluster continues a
+// history that left the old one at the backup's index: the checker forgets
+// the old history past it, and the containers of tasks the restored state
+// does not know on their node are set apart. Docker gives tasks random IDs,
+// so a restored swarm never mistakes them for its own and stops them when
+// their node reports in; the simulation numbers tasks, and the restored
+// state will number new tasks as the old history already did.
+func (c *Cluster) forkIfRestored(m *manager) {
+	b := m.restored
+	m.restored = nil
+	if b == nil || m.store.Index > b.state.Index {
+		return
+	}
+	c.restores++
+	if k := c.check; k != nil {
+		maps.DeleteFunc(k.entries, func(index, _ uint64) bool { return index > m.store.Index })
+		maps.DeleteFunc(k.leaders, func(term uint64, _ string) bool { return term > b.raft.Term() })
+	}
+	for _, n := range c.nodes {
+		for _, id := range sortedTaskIDs(n.running) {
+			if t := m.store.Tasks[id]; t == nil || t.Node != n.name {
+				delete(n.running, id)
+				n.running[c.setApart(id)] = true
+			}
+		}
+		for _, id := range sortedTaskIDs(exitedIDs(n.exited)) {
+			if t := m.store.Tasks[id]; t == nil || t.Node != n.name {
+				n.exited[c.setApart(id)] = n.exited[id]
+				delete(n.exited, id)
+			}
+		}
+	}
+}
+
+// setApart renames the container of a task from another history, with a
+// suffix no store task ID has.
+func (c *Cluster) setApart(id string) string { return fmt.Sprintf("%s~%d", id, c.restores) }
+
+func exitedIDs(m map[string]exit) map[string]bool {
+	out := make(map[string]bool, len(m))
+	for id := range m {
+		out[id] = true
+	}
+	return out
+}
