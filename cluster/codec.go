@@ -76,6 +76,48 @@ func (e *encoder) spec(s *ServiceSpec) {
 	e.dur(r.Delay)
 	e.int(int64(r.MaxAttempts))
 	e.dur(r.Window)
+	// What stacks brought, after everything older.
+	e.int(int64(u.MaxFailureRatio))
+	e.labels(s.Labels)
+	e.ports(s.Ports)
+	e.str(s.EndpointMode)
+	e.int(s.LimitNanoCPUs)
+	e.int(s.LimitMemoryBytes)
+	e.health(s.Health)
+	e.strs(s.Secrets)
+	e.strs(s.Configs)
+	rb := s.Rollback
+	e.int(int64(rb.Parallelism))
+	e.dur(rb.Delay)
+	e.str(rb.FailureAction)
+	e.str(rb.Order)
+	e.dur(rb.Monitor)
+	e.int(int64(rb.MaxFailureRatio))
+}
+
+func (e *encoder) ports(ports []PortConfig) {
+	e.uint(uint64(len(ports)))
+	for _, p := range ports {
+		e.uint(uint64(p.Published))
+		e.uint(uint64(p.Target))
+		e.str(p.Protocol)
+		e.str(p.Mode)
+	}
+}
+
+func (e *encoder) health(h HealthCheck) {
+	e.str(h.Cmd)
+	e.dur(h.Interval)
+	e.dur(h.Timeout)
+	e.dur(h.StartPeriod)
+	e.int(int64(h.Retries))
+}
+
+func (e *encoder) object(o *FileObject) {
+	e.str(o.Name)
+	e.labels(o.Labels)
+	e.uint(o.Digest)
+	e.int(o.Created)
 }
 
 func (e *encoder) record(r *NodeRecord) {
@@ -222,7 +264,42 @@ func (d *decoder) spec() *ServiceSpec {
 	s.Restart.Delay = d.dur()
 	s.Restart.MaxAttempts = int(d.int())
 	s.Restart.Window = d.dur()
+	s.Update.MaxFailureRatio = int(d.int())
+	s.Labels = d.labels()
+	s.Ports = d.ports()
+	s.EndpointMode = d.str()
+	s.LimitNanoCPUs = d.int()
+	s.LimitMemoryBytes = d.int()
+	s.Health = d.health()
+	s.Secrets = d.strs()
+	s.Configs = d.strs()
+	s.Rollback.Parallelism = int(d.int())
+	s.Rollback.Delay = d.dur()
+	s.Rollback.FailureAction = d.str()
+	s.Rollback.Order = d.str()
+	s.Rollback.Monitor = d.dur()
+	s.Rollback.MaxFailureRatio = int(d.int())
 	return s
+}
+
+func (d *decoder) ports() []PortConfig {
+	n := d.count()
+	if n == 0 {
+		return nil
+	}
+	out := make([]PortConfig, n)
+	for i := range out {
+		out[i] = PortConfig{Published: uint32(d.uint()), Target: uint32(d.uint()), Protocol: d.str(), Mode: d.str()}
+	}
+	return out
+}
+
+func (d *decoder) health() HealthCheck {
+	return HealthCheck{Cmd: d.str(), Interval: d.dur(), Timeout: d.dur(), StartPeriod: d.dur(), Retries: int(d.int())}
+}
+
+func (d *decoder) object() *FileObject {
+	return &FileObject{Name: d.str(), Labels: d.labels(), Digest: d.uint(), Created: d.int()}
 }
 
 func (d *decoder) record() *NodeRecord {

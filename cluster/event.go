@@ -38,6 +38,11 @@ const (
 	EventTaskPending     = "task-pending"
 	EventTaskFailed      = "task-failed"
 	EventForceNewCluster = "force-new-cluster"
+	EventSecretCreated   = "secret-created"
+	EventSecretRemoved   = "secret-removed"
+	EventConfigCreated   = "config-created"
+	EventConfigRemoved   = "config-removed"
+	EventTaskHealthy     = "task-healthy"
 )
 
 func (e Event) String() string {
