@@ -275,6 +275,7 @@ func (s ServiceCreate) String() string {
 	if r.Window != dr.Window {
 		w.flag("restart-window", formatDuration(r.Window))
 	}
+	w.objectFlags(s)
 	w.add(quote(s.Image))
 	return w.String()
 }
