@@ -33,6 +33,7 @@ type headline struct {
 	views        bool
 	from         string // --from: docker node inspect output
 	servicesFile string // --services: docker service inspect output
+	stackFile    string // --stack: a compose file deployed as a stack named after it
 }
 
 var serviceName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
@@ -41,6 +42,7 @@ var serviceName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 type headlineValues struct {
 	swarm                                      swarmValues
 	duration, seed, output, from, servicesFile *string
+	stackFile                                  *string
 	services, globals, kill, killAZ, partition *[]string
 	noColor, check, views                      *bool
 }
@@ -62,6 +64,7 @@ func headlineFlags() (*flagSet, *headlineValues) {
 		views:        fs.Bool("views", false, "also print docker node ls, docker service ls and docker service ps as they read after the run"),
 		from:         fs.text("from", "", "build the swarm from `FILE`, the output of docker node inspect $(docker node ls -q)"),
 		servicesFile: fs.text("services", "", "create the services of `FILE`, the output of docker service inspect $(docker service ls -q)"),
+		stackFile:    fs.text("stack", "", "deploy the compose `FILE` as docker stack deploy -c FILE does, as a stack named after the file"),
 	}
 }
 
@@ -81,7 +84,7 @@ func parseHeadline(args []string) (*headline, error) {
 		return nil, err
 	}
 
-	h := &headline{noColor: *v.noColor, check: *v.check, views: *v.views, from: *v.from, servicesFile: *v.servicesFile}
+	h := &headline{noColor: *v.noColor, check: *v.check, views: *v.views, from: *v.from, servicesFile: *v.servicesFile, stackFile: *v.stackFile}
 	var err error
 	if h.swarm, err = v.swarm.parse(fs); err != nil {
 		return nil, err
@@ -189,6 +192,13 @@ func (h *headline) buildSpec() (scenario.Spec, error) {
 			}
 		}
 		spec.Services = append(spec.Services, s)
+	}
+	if h.stackFile != "" {
+		st, err := scenario.LoadStack(scenario.StackName(h.stackFile), []string{h.stackFile}, "")
+		if err != nil {
+			return spec, fmt.Errorf("--stack %w", err) // the error starts with the file's name
+		}
+		spec.Stack = st
 	}
 	var err error
 	spec.Failure, err = h.failure(spec)
@@ -313,6 +323,12 @@ func runHeadline(args []string, stdout, stderr io.Writer, env func(string) strin
 	spec, err := h.buildSpec()
 	if err != nil {
 		return fail(stderr, err)
+	}
+	if spec.Stack != nil {
+		// Docker prints these on stderr too, and deploys all the same.
+		for _, w := range spec.Stack.Warnings {
+			fmt.Fprintln(stderr, w)
+		}
 	}
 	out, err := scenario.Run(spec)
 	if err != nil {

@@ -37,6 +37,9 @@ func (t Transcript) Events(evs []cluster.Event) {
 
 // Result writes what a step did: its events, then ✓ or ✗.
 func (t Transcript) Result(file string, res drillrun.Result) {
+	if len(res.Output) > 0 || res.View != nil {
+		t.output(res)
+	}
 	t.Events(res.Events)
 	switch res.Kind {
 	case drillrun.Held:
