@@ -16,6 +16,10 @@
 //	}
 //	r.Failures() // every failure, with its line
 //
+// A command that prints something in Docker (docker stack deploy's
+// Creating service shop_web, docker stack ls's table) returns it in the
+// Result as data, Output and View, for the transcript to draw.
+//
 // A failed expectation does not stop the drill, so that every failure is
 // reported in one run. Commands act on the swarm the cluster line built:
 // failures take effect at once, Docker commands go through Raft and fail as
