@@ -65,19 +65,13 @@ func (e *encoder) spec(s *ServiceSpec) {
 		e.uint(uint64(p))
 	}
 	e.uint(s.ForceUpdate)
-	u := s.Update
-	e.int(int64(u.Parallelism))
-	e.dur(u.Delay)
-	e.str(u.FailureAction)
-	e.str(u.Order)
-	e.dur(u.Monitor)
+	e.update(s.Update)
 	r := s.Restart
 	e.str(r.Condition)
 	e.dur(r.Delay)
 	e.int(int64(r.MaxAttempts))
 	e.dur(r.Window)
 	// What stacks brought, after everything older.
-	e.int(int64(u.MaxFailureRatio))
 	e.labels(s.Labels)
 	e.ports(s.Ports)
 	e.str(s.EndpointMode)
@@ -86,13 +80,16 @@ func (e *encoder) spec(s *ServiceSpec) {
 	e.health(s.Health)
 	e.strs(s.Secrets)
 	e.strs(s.Configs)
-	rb := s.Rollback
-	e.int(int64(rb.Parallelism))
-	e.dur(rb.Delay)
-	e.str(rb.FailureAction)
-	e.str(rb.Order)
-	e.dur(rb.Monitor)
-	e.int(int64(rb.MaxFailureRatio))
+	e.update(s.Rollback)
+}
+
+func (e *encoder) update(u UpdateConfig) {
+	e.int(int64(u.Parallelism))
+	e.dur(u.Delay)
+	e.str(u.FailureAction)
+	e.str(u.Order)
+	e.dur(u.Monitor)
+	e.int(int64(u.MaxFailureRatio))
 }
 
 func (e *encoder) ports(ports []PortConfig) {
@@ -255,16 +252,11 @@ func (d *decoder) spec() *ServiceSpec {
 		}
 	}
 	s.ForceUpdate = d.uint()
-	s.Update.Parallelism = int(d.int())
-	s.Update.Delay = d.dur()
-	s.Update.FailureAction = d.str()
-	s.Update.Order = d.str()
-	s.Update.Monitor = d.dur()
+	s.Update = d.update()
 	s.Restart.Condition = d.str()
 	s.Restart.Delay = d.dur()
 	s.Restart.MaxAttempts = int(d.int())
 	s.Restart.Window = d.dur()
-	s.Update.MaxFailureRatio = int(d.int())
 	s.Labels = d.labels()
 	s.Ports = d.ports()
 	s.EndpointMode = d.str()
@@ -273,13 +265,13 @@ func (d *decoder) spec() *ServiceSpec {
 	s.Health = d.health()
 	s.Secrets = d.strs()
 	s.Configs = d.strs()
-	s.Rollback.Parallelism = int(d.int())
-	s.Rollback.Delay = d.dur()
-	s.Rollback.FailureAction = d.str()
-	s.Rollback.Order = d.str()
-	s.Rollback.Monitor = d.dur()
-	s.Rollback.MaxFailureRatio = int(d.int())
+	s.Rollback = d.update()
 	return s
+}
+
+func (d *decoder) update() UpdateConfig {
+	return UpdateConfig{Parallelism: int(d.int()), Delay: d.dur(), FailureAction: d.str(), Order: d.str(),
+		Monitor: d.dur(), MaxFailureRatio: int(d.int())}
 }
 
 func (d *decoder) ports() []PortConfig {

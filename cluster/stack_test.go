@@ -315,3 +315,37 @@ func TestSameServiceFillsDefaults(t *testing.T) {
 		t.Error("specs with different labels are the same")
 	}
 }
+
+func TestRollbackUsesTheRollbackConfig(t *testing.T) {
+	images := func(c *Cluster) map[string]int {
+		out := map[string]int{}
+		for _, tk := range c.Snapshot().Tasks {
+			if tk.Active() {
+				out[tk.Image]++
+			}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		parallelism int
+		rolledBack  int // tasks back on v1 two seconds into the rollback
+	}{{1, 1}, {0, 4}} {
+		c := newTestCluster(t, "1-1-1", 3, 5)
+		spec := service("web", 4)
+		spec.Image = "web:1"
+		spec.Update = UpdateConfig{Parallelism: 4, FailureAction: "pause", Order: "stop-first", Monitor: time.Second}
+		spec.Rollback = UpdateConfig{Parallelism: tc.parallelism, FailureAction: "pause", Order: "stop-first", Monitor: 5 * time.Second}
+		mustApply(t, c, CreateService(spec))
+		settle(t, c)
+		mustApply(t, c, UpdateService("web", func(s *ServiceSpec) { s.Image = "web:2" }))
+		mustRun(t, c, 30*time.Second)
+		if got := images(c); got["web:2"] != 4 {
+			t.Fatalf("the update did not finish: %v", got)
+		}
+		mustApply(t, c, RollbackService("web"))
+		mustRun(t, c, 2*time.Second)
+		if got := images(c); got["web:1"] != tc.rolledBack {
+			t.Errorf("rollback parallelism %d: %v two seconds in, want %d back on web:1", tc.parallelism, got, tc.rolledBack)
+		}
+	}
+}

@@ -339,6 +339,14 @@ func TestDeployChecksSecretsAndModes(t *testing.T) {
 	if _, err := DeployStack(c, st); err == nil || !strings.Contains(err.Error(), "service mode change is not allowed") {
 		t.Errorf("a mode change: %v", err)
 	}
+	// A service of the same name outside the stack is not the stack's.
+	if err := c.Apply(cluster.CreateService(Replicated("blog_web", 1).Spec())); err != nil {
+		t.Fatal(err)
+	}
+	st, _ = LoadStack("blog", []string{"global.yml"}, dir)
+	if _, err := DeployStack(c, st); err == nil || !strings.Contains(err.Error(), "failed to create service blog_web: Error response from daemon: rpc error: code = AlreadyExists") {
+		t.Errorf("a name taken outside the stack: %v", err)
+	}
 }
 
 func TestStacksNeedALeader(t *testing.T) {

@@ -53,7 +53,9 @@ func DeployStack(c *cluster.Cluster, st *Stack) ([]string, error) {
 	}
 	for _, svc := range st.Services {
 		spec := svc.Spec()
-		exists := slices.ContainsFunc(snap.Services, func(sv cluster.ServiceView) bool { return sv.Name == spec.Name })
+		// Docker looks for the stack's services by its label: a service of
+		// the same name outside the stack is a name conflict, not an update.
+		exists := slices.ContainsFunc(snap.Services, func(sv cluster.ServiceView) bool { return sv.Name == spec.Name && sv.Stack == st.Name })
 		if !exists {
 			out = append(out, "Creating service "+spec.Name)
 			if err := c.Apply(cluster.CreateService(spec)); err != nil {
