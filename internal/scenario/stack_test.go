@@ -319,7 +319,7 @@ func TestDeployChecksSecretsAndModes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := DeployStack(c, st); err == nil || err.Error() != "service web: secret not found: key" {
+	if _, err := DeployStack(c, st); err == nil || err.Error() != "service web: secret not found: key; create it first (docker secret create key -), or give it a file: in the stack" {
 		t.Errorf("a missing external secret: %v", err)
 	}
 	if snap, _ := c.Inspect(); len(snap.Services) != 0 {

@@ -98,7 +98,7 @@ func (st *Stack) checkReferences(c *cluster.Cluster) error {
 			}
 			for _, name := range refs {
 				if !slices.ContainsFunc(have, func(o cluster.FileObject) bool { return o.Name == name }) {
-					return fmt.Errorf("service %s: %s not found: %s", st.refs[svc.Name], kind, name)
+					return fmt.Errorf("service %s: %s not found: %s; create it first (docker %s create %s -), or give it a file: in the stack", st.refs[svc.Name], kind, name, kind, name)
 				}
 			}
 		}
