@@ -203,9 +203,16 @@ func (l *leader) dispatch(b *batch) {
 	}
 	d.reports = d.reports[:0]
 	for _, id := range d.passed.take() {
-		if t := s.Tasks[id]; t != nil && t.Active() && t.State == TaskStarting && !b.reported[id] {
+		t := s.Tasks[id]
+		switch {
+		case t == nil || !t.Active() || b.reported[id]:
+		case t.State == TaskStarting:
 			b.reported[id] = true
 			b.add(&taskStatus{Task: id, State: TaskRunning, At: b.ms()})
+		case t.State == TaskAssigned:
+			// The batch that started it has not committed (Raft dropped
+			// it, and it is proposed again): keep the report until it has.
+			d.passed.add(id)
 		}
 	}
 

@@ -349,3 +349,17 @@ func TestRollbackUsesTheRollbackConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestHealthCheckFasterThanRaft(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 3, 1)
+	s := healthy("web", 3, "nginx")
+	s.Health.Interval = time.Millisecond // passes before its start commits
+	mustApply(t, c, CreateService(s))
+	mustRun(t, c, time.Second)
+	if web := serviceView(t, c, "web"); web.Running != 3 {
+		t.Errorf("%d of 3 run", web.Running)
+	}
+	if got := taskStates(c, "web"); !slices.Equal(got, []string{TaskRunning, TaskRunning, TaskRunning}) {
+		t.Errorf("tasks are %v, want running", got)
+	}
+}
