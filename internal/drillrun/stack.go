@@ -2,8 +2,6 @@ package drillrun
 
 import (
 	"fmt"
-	"hash/fnv"
-	"os"
 
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/drill"
@@ -100,16 +98,14 @@ func (r *Runner) execObjects(cmd drill.Command) (bool, error) {
 // createObject is docker secret/config create: Docker prints the new
 // object's ID, which in the simulation is its name.
 func (r *Runner) createObject(kind cluster.FileKind, name, file string) error {
-	var data []byte
-	if file != "-" { // a drill has no standard input: - is empty
-		var err error
-		if data, err = os.ReadFile(r.relative(file)); err != nil {
-			return err
-		}
+	if file != "-" {
+		file = r.relative(file)
 	}
-	h := fnv.New64a()
-	h.Write(data)
-	if err := r.c.Apply(cluster.CreateObject(kind, cluster.FileObject{Name: name, Digest: h.Sum64()})); err != nil {
+	digest, err := scenario.FileDigest(file)
+	if err != nil {
+		return err
+	}
+	if err := r.c.Apply(cluster.CreateObject(kind, cluster.FileObject{Name: name, Digest: digest})); err != nil {
 		return err
 	}
 	r.output = append(r.output, name)

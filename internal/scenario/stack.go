@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -54,7 +55,7 @@ func LoadStack(name string, files []string, dir string) (*Stack, error) {
 	}
 	sources := map[string][]byte{}
 	for _, f := range files {
-		b, err := os.ReadFile(resolve(dir, f))
+		b, err := readStackFile(resolve(dir, f))
 		if pe, ok := errors.AsType[*os.PathError](err); ok {
 			err = pe.Err // the path is the one resolved; the user wrote f
 		}
@@ -72,6 +73,42 @@ func LoadStack(name string, files []string, dir string) (*Stack, error) {
 		return nil, fmt.Errorf("%s: %w", strings.Join(files, " + "), err)
 	}
 	return st, nil
+}
+
+// maxStackFile bounds what is read of a stack file, so that a path like
+// /dev/zero is an error instead of a process that never ends.
+const maxStackFile = 16 << 20
+
+func readStackFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxStackFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxStackFile {
+		return nil, fmt.Errorf("it is larger than %d MiB, more than any stack file", maxStackFile>>20)
+	}
+	return b, nil
+}
+
+// FileDigest is what the swarm keeps of a secret's or config's file: a
+// digest of its data, enough to tell that it changed. "-" is standard
+// input, which a drill does not have: no data.
+func FileDigest(path string) (uint64, error) {
+	var data []byte
+	if path != "-" {
+		var err error
+		if data, err = readStackFile(path); err != nil {
+			return 0, err
+		}
+	}
+	h := fnv.New64a()
+	h.Write(data)
+	return h.Sum64(), nil
 }
 
 // resolve finds a file named relative to dir.
@@ -152,13 +189,11 @@ func stackObjects(stack, kind string, objs map[string]types.FileObjectConfig) ([
 		}
 		so.Labels[cluster.LabelNamespace] = stack
 		if obj.Driver == "" {
-			data, err := os.ReadFile(obj.File)
+			digest, err := FileDigest(obj.File)
 			if err != nil {
 				return nil, fmt.Errorf("%s %s: %w", kind, key, err)
 			}
-			h := fnv.New64a()
-			h.Write(data)
-			so.Digest = h.Sum64()
+			so.Digest = digest
 		}
 		out = append(out, so)
 	}
