@@ -149,11 +149,15 @@ func checkImage(svc types.ServiceConfig) error {
 	if svc.Image == "" {
 		return fmt.Errorf("invalid image reference for service %s: no image specified", svc.Name)
 	}
-	for i := 0; i < len(svc.Image); i++ {
+	// Not the whole reference grammar: its characters, and no empty part at
+	// either end (nginx: is what an unset ${TAG} leaves).
+	bad := strings.IndexByte("._/:@-", svc.Image[0]) >= 0 || strings.IndexByte("._/:@-", svc.Image[len(svc.Image)-1]) >= 0
+	for i := 0; i < len(svc.Image) && !bad; i++ {
 		c := svc.Image[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._/:@-", c) >= 0) {
-			return fmt.Errorf("invalid image reference for service %s: invalid reference format", svc.Name)
-		}
+		bad = !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._/:@-", c) >= 0)
+	}
+	if bad {
+		return fmt.Errorf("invalid image reference for service %s: invalid reference format", svc.Name)
 	}
 	return nil
 }

@@ -184,6 +184,7 @@ func TestLoadStackRefusesMalformedFiles(t *testing.T) {
 		{"forbidden key", "services:\n  web:\n    image: nginx\n    extends: {service: x}\n",
 			"bad.yml: compose file contains unsupported options: extends: Support for `extends` is not implemented yet."},
 		{"no image", "services:\n  web:\n    deploy: {replicas: 2}\n", "bad.yml: invalid image reference for service web: no image specified"},
+		{"empty tag", "services:\n  web:\n    image: nginx:${TAG}\n", "bad.yml: invalid image reference for service web: invalid reference format"},
 		{"global with replicas", "services:\n  web:\n    image: nginx\n    deploy: {mode: global, replicas: 2}\n",
 			"bad.yml: service web: replicas can only be used with replicated or replicated-job mode"},
 		{"job", "services:\n  web:\n    image: nginx\n    deploy: {mode: replicated-job}\n",
