@@ -197,6 +197,9 @@ func CreateService(spec ServiceSpec) Action {
 		if s.Services[spec.Name] != nil {
 			return fmt.Errorf("Error response from daemon: rpc error: code = AlreadyExists desc = name conflicts with an existing object: service %s already exists", spec.Name)
 		}
+		if err := checkReferences(s, &spec); err != nil {
+			return err
+		}
 		return c.propose(&createService{Spec: &spec})
 	}}
 }
@@ -298,7 +301,7 @@ func validateSpec(spec *ServiceSpec) error {
 			return fmt.Errorf("service %s: %w", spec.Name, err)
 		}
 	}
-	return nil
+	return validateExtras(spec)
 }
 
 // service is the leader's spec of a service, with the store it is in.
@@ -336,6 +339,7 @@ func (c *Cluster) crash(n *node) {
 	n.alive, n.locked = false, false
 	n.epoch++
 	clear(n.running)
+	clear(n.starting)
 	clear(n.exited)
 	if n.mgr != nil {
 		n.mgr.member.Crash()

@@ -217,7 +217,11 @@ func (c *Cluster) checkState() {
 	for name, spec := range s.Services {
 		n := running[name]
 		u := s.Updates[name]
-		overlapping := spec.Update.Order == "start-first" && u != nil && (u.State == UpdateUpdating || u.State == UpdateRollbackStarted)
+		order := spec.Update.Order
+		if u != nil && u.State == UpdateRollbackStarted {
+			order = spec.Rollback.Order
+		}
+		overlapping := order == "start-first" && u != nil && (u.State == UpdateUpdating || u.State == UpdateRollbackStarted)
 		if spec.Mode != ModeReplicated || n <= spec.Replicas || overlapping {
 			delete(k.extraSince, name)
 			continue

@@ -18,6 +18,8 @@ const (
 	evHeartbeat                  // a node heartbeats to the leader's dispatcher
 	evTaskExit                   // a task's container exits on its node
 	evFlush                      // the leader acts on what changed
+	evHealthy                    // a task's health check passes for the first time
+	evUnhealthy                  // a task's health check has failed for good
 )
 
 type timed struct {

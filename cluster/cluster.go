@@ -166,6 +166,10 @@ type node struct {
 	// nor runs tasks.
 	locked     bool
 	lockedWith string
+
+	// starting holds the running tasks whose health check has not passed
+	// yet; each has a health event queued that takes it out.
+	starting map[string]bool
 }
 
 // New builds a swarm in which every node has joined and m1 has just run
@@ -355,7 +359,7 @@ func (c *Cluster) record(name, zone, role string, raftID uint64) *NodeRecord {
 }
 
 func (c *Cluster) addNode(name string, zone int, raftID uint64) *node {
-	n := &node{name: name, zone: zone, alive: true, running: map[string]bool{}, exited: map[string]exit{}}
+	n := &node{name: name, zone: zone, alive: true, running: map[string]bool{}, starting: map[string]bool{}, exited: map[string]exit{}}
 	c.byName[name] = len(c.nodes)
 	if raftID != 0 {
 		n.mgr = newManager(c, n, raftID)
@@ -470,6 +474,15 @@ func (c *Cluster) handle(e timed) {
 	case evFlush:
 		if n.alive && e.epoch == n.epoch && n.mgr != nil && n.mgr.lead != nil && n.mgr.lead.flushAt == e.at {
 			n.mgr.lead.flush()
+		}
+	case evHealthy, evUnhealthy:
+		if !n.alive || e.epoch != n.epoch {
+			return
+		}
+		if e.kind == evHealthy {
+			c.healthy(n, e.task)
+		} else {
+			c.unhealthy(n, e.task)
 		}
 	case evHeartbeat:
 		if !n.alive || e.epoch != n.epoch {

@@ -65,17 +65,56 @@ func (e *encoder) spec(s *ServiceSpec) {
 		e.uint(uint64(p))
 	}
 	e.uint(s.ForceUpdate)
-	u := s.Update
-	e.int(int64(u.Parallelism))
-	e.dur(u.Delay)
-	e.str(u.FailureAction)
-	e.str(u.Order)
-	e.dur(u.Monitor)
+	e.update(s.Update)
 	r := s.Restart
 	e.str(r.Condition)
 	e.dur(r.Delay)
 	e.int(int64(r.MaxAttempts))
 	e.dur(r.Window)
+	// What stacks brought, after everything older.
+	e.labels(s.Labels)
+	e.ports(s.Ports)
+	e.str(s.EndpointMode)
+	e.int(s.LimitNanoCPUs)
+	e.int(s.LimitMemoryBytes)
+	e.health(s.Health)
+	e.strs(s.Secrets)
+	e.strs(s.Configs)
+	e.update(s.Rollback)
+}
+
+func (e *encoder) update(u UpdateConfig) {
+	e.int(int64(u.Parallelism))
+	e.dur(u.Delay)
+	e.str(u.FailureAction)
+	e.str(u.Order)
+	e.dur(u.Monitor)
+	e.int(int64(u.MaxFailureRatio))
+}
+
+func (e *encoder) ports(ports []PortConfig) {
+	e.uint(uint64(len(ports)))
+	for _, p := range ports {
+		e.uint(uint64(p.Published))
+		e.uint(uint64(p.Target))
+		e.str(p.Protocol)
+		e.str(p.Mode)
+	}
+}
+
+func (e *encoder) health(h HealthCheck) {
+	e.str(h.Cmd)
+	e.dur(h.Interval)
+	e.dur(h.Timeout)
+	e.dur(h.StartPeriod)
+	e.int(int64(h.Retries))
+}
+
+func (e *encoder) object(o *FileObject) {
+	e.str(o.Name)
+	e.labels(o.Labels)
+	e.uint(o.Digest)
+	e.int(o.Created)
 }
 
 func (e *encoder) record(r *NodeRecord) {
@@ -213,16 +252,46 @@ func (d *decoder) spec() *ServiceSpec {
 		}
 	}
 	s.ForceUpdate = d.uint()
-	s.Update.Parallelism = int(d.int())
-	s.Update.Delay = d.dur()
-	s.Update.FailureAction = d.str()
-	s.Update.Order = d.str()
-	s.Update.Monitor = d.dur()
+	s.Update = d.update()
 	s.Restart.Condition = d.str()
 	s.Restart.Delay = d.dur()
 	s.Restart.MaxAttempts = int(d.int())
 	s.Restart.Window = d.dur()
+	s.Labels = d.labels()
+	s.Ports = d.ports()
+	s.EndpointMode = d.str()
+	s.LimitNanoCPUs = d.int()
+	s.LimitMemoryBytes = d.int()
+	s.Health = d.health()
+	s.Secrets = d.strs()
+	s.Configs = d.strs()
+	s.Rollback = d.update()
 	return s
+}
+
+func (d *decoder) update() UpdateConfig {
+	return UpdateConfig{Parallelism: int(d.int()), Delay: d.dur(), FailureAction: d.str(), Order: d.str(),
+		Monitor: d.dur(), MaxFailureRatio: int(d.int())}
+}
+
+func (d *decoder) ports() []PortConfig {
+	n := d.count()
+	if n == 0 {
+		return nil
+	}
+	out := make([]PortConfig, n)
+	for i := range out {
+		out[i] = PortConfig{Published: uint32(d.uint()), Target: uint32(d.uint()), Protocol: d.str(), Mode: d.str()}
+	}
+	return out
+}
+
+func (d *decoder) health() HealthCheck {
+	return HealthCheck{Cmd: d.str(), Interval: d.dur(), Timeout: d.dur(), StartPeriod: d.dur(), Retries: int(d.int())}
+}
+
+func (d *decoder) object() *FileObject {
+	return &FileObject{Name: d.str(), Labels: d.labels(), Digest: d.uint(), Created: d.int()}
 }
 
 func (d *decoder) record() *NodeRecord {

@@ -12,8 +12,16 @@ func everyAction() []action {
 	spec := &ServiceSpec{Name: "web", Image: "nginx:1.25", Mode: ModeReplicated, Replicas: 3,
 		Constraints: []string{"node.role==worker"}, Preferences: []string{"node.labels.zone"},
 		NanoCPUs: 500_000_000, MemoryBytes: 1 << 28, MaxReplicas: 2, HostPorts: []uint32{80, 443}, ForceUpdate: 4,
-		Update:  UpdateConfig{Parallelism: 2, Delay: time.Second, FailureAction: "rollback", Order: "start-first", Monitor: 7 * time.Second},
-		Restart: RestartPolicy{Condition: "on-failure", Delay: 3 * time.Second, MaxAttempts: 5, Window: time.Minute}}
+		Update:       UpdateConfig{Parallelism: 2, Delay: time.Second, FailureAction: "rollback", Order: "start-first", Monitor: 7 * time.Second},
+		Restart:      RestartPolicy{Condition: "on-failure", Delay: 3 * time.Second, MaxAttempts: 5, Window: time.Minute},
+		Labels:       map[string]string{LabelNamespace: "shop"},
+		Ports:        []PortConfig{{Published: 8080, Target: 80, Protocol: "tcp", Mode: PublishIngress}, {Published: 443, Target: 443, Protocol: "udp", Mode: PublishHost}},
+		EndpointMode: "vip", LimitNanoCPUs: 1_000_000_000, LimitMemoryBytes: 1 << 29,
+		Health:  HealthCheck{Cmd: "curl -f localhost", Interval: 5 * time.Second, Timeout: time.Second, StartPeriod: 10 * time.Second, Retries: 2},
+		Secrets: []string{"db_pass"}, Configs: []string{"nginx_conf"},
+		Rollback: UpdateConfig{Parallelism: 3, Delay: 2 * time.Second, FailureAction: "continue", Order: "start-first", Monitor: 9 * time.Second, MaxFailureRatio: 250_000}}
+	spec.Update.MaxFailureRatio = 100_000
+	obj := &FileObject{Name: "shop_db_pass", Labels: map[string]string{LabelNamespace: "shop"}, Digest: 1<<64 - 1, Created: 321}
 	rec := &NodeRecord{Name: "w1", Zone: "a", Role: RoleWorker, RaftID: 9, Status: NodeDown, StatusMessage: "heartbeat failure",
 		DownSince: 1234, Availability: Drain, Labels: map[string]string{"zone": "a", "disk": "ssd"},
 		EngineLabels: map[string]string{"gpu": "yes"}, NanoCPUs: 4, MemoryBytes: 8}
@@ -36,6 +44,10 @@ func everyAction() []action {
 		&removeTask{Task: "t1"},
 		&setAutolock{On: true, Key: "SWMKEY-1-abc"},
 		&rotateUnlockKey{Key: "SWMKEY-1-def"},
+		&createSecret{Object: obj},
+		&removeSecret{Name: "shop_db_pass"},
+		&createConfig{Object: obj},
+		&removeConfig{Name: "nginx_conf"},
 	}
 	return actions
 }

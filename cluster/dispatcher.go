@@ -38,6 +38,7 @@ type dispatcher struct {
 	delayed    delayQueue      // tasks waiting out their restart delay
 	orphans    []deadline      // down nodes, by when their tasks become orphaned
 	reports    []report        // containers that exited, as their nodes reported
+	passed     idSet           // tasks whose health check passed, as their nodes reported
 }
 
 // NodeDownPeriod is how long a node stays down before its tasks are
@@ -195,12 +196,25 @@ func (l *leader) dispatch(b *batch) {
 	}
 
 	for _, r := range d.reports {
-		if t := s.Tasks[r.task]; t != nil && (t.State == TaskRunning || t.State == TaskAssigned) && !b.reported[t.ID] {
+		if t := s.Tasks[r.task]; t != nil && (t.State == TaskRunning || t.State == TaskStarting || t.State == TaskAssigned) && !b.reported[t.ID] {
 			b.reported[t.ID] = true
 			b.add(&taskStatus{Task: t.ID, State: TaskFailed, Reason: r.reason, At: b.ms(), ExitOK: r.exitOK})
 		}
 	}
 	d.reports = d.reports[:0]
+	for _, id := range d.passed.take() {
+		t := s.Tasks[id]
+		switch {
+		case t == nil || !t.Active() || b.reported[id]:
+		case t.State == TaskStarting:
+			b.reported[id] = true
+			b.add(&taskStatus{Task: id, State: TaskRunning, At: b.ms()})
+		case t.State == TaskAssigned:
+			// The batch that started it has not committed (Raft dropped
+			// it, and it is proposed again): keep the report until it has.
+			d.passed.add(id)
+		}
+	}
 
 	for _, i := range sortedInts(d.resync) {
 		l.resyncNode(b, i)
@@ -234,12 +248,13 @@ func (l *leader) act(b *batch, t *Task) {
 			heap.Push(&l.delayed, delayed{at, t.ID})
 			return
 		}
-		c.start(n, t)
-		b.add(&taskStatus{Task: t.ID, State: TaskRunning, At: b.ms()})
+		state := c.start(n, t, l.healthOf(t))
+		b.add(&taskStatus{Task: t.ID, State: state, At: b.ms()})
 	case !t.Active():
 		running := n.running[t.ID]
 		if running {
 			delete(n.running, t.ID)
+			delete(n.starting, t.ID)
 		}
 		if (running || t.State == TaskAssigned) && !t.terminal() && t.State != TaskPending {
 			b.add(&taskStatus{Task: t.ID, State: TaskShutdown, Reason: t.Reason, At: b.ms()})
@@ -259,7 +274,7 @@ func (l *leader) resyncNode(b *batch, i int) {
 	assigned := s.tasksOn(n.name)
 	for _, t := range assigned {
 		switch {
-		case t.Active() && t.State == TaskRunning && !n.running[t.ID]:
+		case t.Active() && (t.State == TaskRunning || t.State == TaskStarting) && !n.running[t.ID]:
 			reason, exitOK := reasonLost, false
 			if e, ok := n.exited[t.ID]; ok {
 				reason, exitOK = e.reason, e.ok
@@ -275,6 +290,9 @@ func (l *leader) resyncNode(b *batch, i int) {
 			// runs it: it says so now.
 			b.reported[t.ID] = true
 			b.add(&taskStatus{Task: t.ID, State: TaskShutdown, Reason: t.Reason, At: b.ms()})
+		case t.Active() && t.State == TaskStarting && !n.starting[t.ID] && !b.reported[t.ID]:
+			b.reported[t.ID] = true // its health check passed while the leader could not hear it
+			b.add(&taskStatus{Task: t.ID, State: TaskRunning, At: b.ms()})
 		}
 	}
 	clear(n.exited)
@@ -282,6 +300,7 @@ func (l *leader) resyncNode(b *batch, i int) {
 	for _, id := range sortedTaskIDs(n.running) {
 		if t := s.Tasks[id]; t == nil || t.Node != n.name {
 			delete(n.running, id)
+			delete(n.starting, id)
 		}
 	}
 }

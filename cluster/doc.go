@@ -100,12 +100,23 @@
 // storage, and RestoreBackup puts it back (backup.go): the manager returns
 // with the state as of the backup's commit index, the timeline says what
 // was lost since, and ForceNewCluster makes it lead that state.
+// Secrets and configs (secrets.go) are store objects like services:
+// CreateObject and RemoveObject go through the leader and Raft, so none can
+// be made without a leader, and a snapshot of the store holds exactly the
+// ones it held. A service that names a missing one is refused with
+// Docker's error.
 //
 // What actually runs is kept apart, on the nodes: a node starts a task once
 // its assignment is committed and the leader's dispatcher can reach it (and
 // its restart delay is over), loses its tasks when it crashes, and keeps
-// running them while cut off. Snapshot puts the two side by side; Inspect
-// is what Docker's read commands see, which without a leader is an error.
+// running them while cut off. A task whose service has a health check
+// (health.go) is "starting" on its node until a probe passes, and counts
+// as running only then; an image named unhealthy… never passes, and is
+// killed as Docker kills an unhealthy container. Published ports
+// (ports.go) are open on every live node in ingress mode, and only where a
+// task runs in host mode. Snapshot puts the desired and the actual side by
+// side; Inspect is what Docker's read commands see, which without a leader
+// is an error.
 //
 // Two more reads serve teaching: Raft returns every manager's Raft as etcd
 // reports it (term, vote, commit, applied, last index, and the leader's

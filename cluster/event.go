@@ -43,6 +43,11 @@ const (
 	EventBackup          = "backup"     // a manager's swarm directory was copied
 	EventRestore         = "restore"    // a manager's swarm directory was replaced by a backup
 	EventStateLost       = "state-lost" // what a restore took back: created, removed or changed since the backup
+	EventSecretCreated   = "secret-created"
+	EventSecretRemoved   = "secret-removed"
+	EventConfigCreated   = "config-created"
+	EventConfigRemoved   = "config-removed"
+	EventTaskHealthy     = "task-healthy"
 )
 
 func (e Event) String() string {

@@ -66,7 +66,7 @@ func UpdateNode(name string, ch NodeChange) Action {
 // current spec. A change to what the tasks run starts a rolling update.
 func UpdateService(name string, change func(*ServiceSpec)) Action {
 	return Action{"docker service update " + name, func(c *Cluster) error {
-		_, old, err := c.service(name)
+		s, old, err := c.service(name)
 		if err != nil {
 			return err
 		}
@@ -74,6 +74,9 @@ func UpdateService(name string, change func(*ServiceSpec)) Action {
 		change(spec)
 		spec.Name, spec.Mode = old.Name, old.Mode
 		if err := validateSpec(spec); err != nil {
+			return err
+		}
+		if err := checkReferences(s, spec); err != nil {
 			return err
 		}
 		return c.propose(&updateService{Spec: spec, At: c.now.Milliseconds()})

@@ -33,8 +33,10 @@ type Store struct {
 	// update --autolock=true`: each manager keeps its state on disk sealed
 	// with UnlockKey, and one that restarts is locked until it is given the
 	// key (autolock.go). Invariant: UnlockKey is set exactly when Autolock is.
-	Autolock  bool   `json:"autolock,omitempty"`
-	UnlockKey string `json:"unlock_key,omitempty"`
+	Autolock  bool                   `json:"autolock,omitempty"`
+	UnlockKey string                 `json:"unlock_key,omitempty"`
+	Secrets   map[string]*FileObject `json:"secrets,omitempty"` // docker secret create, by name
+	Configs   map[string]*FileObject `json:"configs,omitempty"` // docker config create, by name
 
 	// slots indexes each service's tasks by slot (or by node, for global
 	// services), oldest first. Derived: rebuilt after decoding.
@@ -166,6 +168,61 @@ type ServiceSpec struct {
 
 	Update  UpdateConfig  `json:"update"`
 	Restart RestartPolicy `json:"restart"`
+
+	// Labels are the service's labels; a stack's services carry
+	// LabelNamespace, which is how Docker finds a stack's parts.
+	Labels map[string]string `json:"labels,omitempty"`
+	// Ports are every published port, as the endpoint spec lists them. The
+	// host-mode ones are also in HostPorts, which the scheduler reads.
+	Ports        []PortConfig `json:"ports,omitempty"`
+	EndpointMode string       `json:"endpoint_mode,omitempty"` // vip ("" too) or dnsrr
+	// Limits are recorded, as `docker service inspect` shows them; the
+	// simulated containers use no CPU or memory to be limited.
+	LimitNanoCPUs    int64        `json:"limit_nano_cpus,omitempty"`
+	LimitMemoryBytes int64        `json:"limit_memory_bytes,omitempty"`
+	Health           HealthCheck  `json:"health,omitzero"`
+	Secrets          []string     `json:"secrets,omitempty"` // names of secrets the tasks mount
+	Configs          []string     `json:"configs,omitempty"` // names of configs the tasks mount
+	Rollback         UpdateConfig `json:"rollback"`          // how a rollback replaces tasks
+}
+
+// LabelNamespace is the label Docker puts on a stack's services, secrets
+// and configs, with the stack's name as its value.
+const LabelNamespace = "com.docker.stack.namespace"
+
+// Publish modes of a port.
+const (
+	PublishIngress = "ingress" // the routing mesh: open on every node
+	PublishHost    = "host"    // only on the nodes that run a task
+)
+
+// PortConfig is one published port of a service.
+type PortConfig struct {
+	Published uint32 `json:"published"`
+	Target    uint32 `json:"target"`
+	Protocol  string `json:"protocol"` // tcp, udp or sctp
+	Mode      string `json:"mode"`     // PublishIngress or PublishHost
+}
+
+// HealthCheck is a container's health check (`--health-*`, a stack's
+// healthcheck). A task that has one counts as running only once a check
+// has passed; the zero value has none.
+type HealthCheck struct {
+	Cmd         string        `json:"cmd,omitempty"` // the test as written; "" for no check
+	Interval    time.Duration `json:"interval,omitempty"`
+	Timeout     time.Duration `json:"timeout,omitempty"`
+	StartPeriod time.Duration `json:"start_period,omitempty"` // failures in it do not count
+	Retries     int           `json:"retries,omitempty"`      // consecutive failures that make it unhealthy
+}
+
+// FileObject is a secret or a config as the swarm stores it. Its data is
+// not kept, only a digest of it, which is enough to tell that a stack's
+// file changed.
+type FileObject struct {
+	Name    string            `json:"name"`
+	Labels  map[string]string `json:"labels,omitempty"`
+	Digest  uint64            `json:"digest"`
+	Created int64             `json:"created_at"` // ms of simulated time
 }
 
 // UpdateConfig is `--update-*`: how a rolling update replaces tasks.
@@ -175,6 +232,10 @@ type UpdateConfig struct {
 	FailureAction string        `json:"failure_action"` // pause, continue or rollback
 	Order         string        `json:"order"`          // stop-first or start-first
 	Monitor       time.Duration `json:"monitor"`        // how long a new task must run to count as updated
+	// MaxFailureRatio is the share of tasks that may fail before the
+	// failure action applies, in millionths: Docker's 0.25 is 250000.
+	// Integers keep floating point out of every decision.
+	MaxFailureRatio int `json:"max_failure_ratio,omitempty"`
 }
 
 // RestartPolicy is `--restart-*`: what happens when a task's container exits.
@@ -189,6 +250,8 @@ type RestartPolicy struct {
 var (
 	DefaultUpdate  = UpdateConfig{Parallelism: 1, FailureAction: "pause", Order: "stop-first", Monitor: 5 * time.Second}
 	DefaultRestart = RestartPolicy{Condition: "any", Delay: 5 * time.Second}
+	// DefaultRollback is swarmkit's rollback config when a service gives none.
+	DefaultRollback = UpdateConfig{Parallelism: 1, FailureAction: "pause", Order: "stop-first", Monitor: 5 * time.Second}
 )
 
 func (s *ServiceSpec) clone() *ServiceSpec {
@@ -196,6 +259,10 @@ func (s *ServiceSpec) clone() *ServiceSpec {
 	c.Constraints = slices.Clone(s.Constraints)
 	c.Preferences = slices.Clone(s.Preferences)
 	c.HostPorts = slices.Clone(s.HostPorts)
+	c.Labels = maps.Clone(s.Labels)
+	c.Ports = slices.Clone(s.Ports)
+	c.Secrets = slices.Clone(s.Secrets)
+	c.Configs = slices.Clone(s.Configs)
 	return &c
 }
 
@@ -217,6 +284,7 @@ func (s *ServiceSpec) taskHash() uint64 {
 	e.dur(s.Restart.Delay)
 	e.int(int64(s.Restart.MaxAttempts))
 	e.dur(s.Restart.Window)
+	s.hashExtras(&e)
 	h := fnv.New64a()
 	h.Write(e.b)
 	return h.Sum64()
@@ -253,6 +321,7 @@ func (u *UpdateStatus) active() bool {
 const (
 	TaskPending  = "pending"  // no node yet
 	TaskAssigned = "assigned" // committed to a node, not yet started there
+	TaskStarting = "starting" // its container runs, its health check has not passed yet
 	TaskRunning  = "running"
 	TaskFailed   = "failed"   // its container exited, or its node lost it
 	TaskRejected = "rejected" // its node stopped satisfying its constraints
@@ -314,6 +383,8 @@ func newStore() *Store {
 		Previous: map[string]*ServiceSpec{},
 		Updates:  map[string]*UpdateStatus{},
 		Tasks:    map[string]*Task{},
+		Secrets:  map[string]*FileObject{},
+		Configs:  map[string]*FileObject{},
 		slots:    map[string]*slotIndex{},
 		byNode:   map[string][]*Task{},
 	}
@@ -349,6 +420,12 @@ func (s *Store) clone() *Store {
 	for id, t := range s.Tasks {
 		task := *t
 		out.Tasks[id] = &task
+	}
+	for name, o := range s.Secrets {
+		out.Secrets[name] = o.clone()
+	}
+	for name, o := range s.Configs {
+		out.Configs[name] = o.clone()
 	}
 	out.reindex()
 	return out

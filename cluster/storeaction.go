@@ -47,6 +47,10 @@ const (
 	kindRemoveTask
 	kindSetAutolock
 	kindRotateUnlockKey
+	kindCreateSecret
+	kindRemoveSecret
+	kindCreateConfig
+	kindRemoveConfig
 	numActionKinds
 )
 
@@ -86,6 +90,14 @@ func newAction(k actionKind) action {
 		return &setAutolock{}
 	case kindRotateUnlockKey:
 		return &rotateUnlockKey{}
+	case kindCreateSecret:
+		return &createSecret{}
+	case kindRemoveSecret:
+		return &removeSecret{}
+	case kindCreateConfig:
+		return &createConfig{}
+	case kindRemoveConfig:
+		return &removeConfig{}
 	}
 	return nil
 }
@@ -462,13 +474,22 @@ func (a *taskStatus) apply(s *Store, ctx *applyContext) {
 	if t == nil || t.State == a.State || t.terminal() {
 		return
 	}
-	if a.State == TaskRunning && (t.State != TaskAssigned || !t.Active()) {
+	if a.State == TaskRunning && (t.State != TaskAssigned && t.State != TaskStarting || !t.Active()) {
 		return
 	}
+	if a.State == TaskStarting && (t.State != TaskAssigned || !t.Active()) {
+		return
+	}
+	was := t.State
 	t.State, t.Reason = a.State, a.Reason
 	switch a.State {
+	case TaskStarting:
+		t.Started = a.At
 	case TaskRunning:
 		t.Started = a.At
+		if was == TaskStarting {
+			ctx.emit(EventTaskHealthy, t.Node, "%s is healthy on %s", t.Name(), t.Node)
+		}
 	case TaskFailed, TaskRejected:
 		t.Ended, t.ExitOK = a.At, a.ExitOK
 		ctx.emit(EventTaskFailed, t.Node, "%s %s on %s: %s", t.Name(), a.State, t.Node, a.Reason)

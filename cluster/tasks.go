@@ -35,26 +35,38 @@ type exit struct {
 	ok     bool
 }
 
-// start runs a task on its node.
-func (c *Cluster) start(n *node, t *Task) {
+// start runs a task on its node, and returns the state its node reports:
+// running, or starting while its health check has yet to pass.
+func (c *Cluster) start(n *node, t *Task, h HealthCheck) string {
 	n.running[t.ID] = true
 	fails, completes := strings.HasPrefix(t.Image, FailingImagePrefix), strings.HasPrefix(t.Image, CompletingImagePrefix)
 	if fails || completes {
 		c.q.push(timed{at: c.now + exitAfter, kind: evTaskExit, node: c.byName[n.name], epoch: n.epoch, task: t.ID, exitOK: completes})
 	}
+	if h.Cmd == "" {
+		return TaskRunning
+	}
+	c.startHealth(n, t, h)
+	return TaskStarting
 }
 
 // exited ends a container on its node, which reports it to the leader's
 // dispatcher at once if it can reach it, or when its next session starts.
 func (c *Cluster) exited(n *node, task string, ok bool) {
-	if !n.running[task] {
-		return
-	}
-	delete(n.running, task)
 	e := exit{reasonExit, false}
 	if ok {
 		e = exit{reasonExitOK, true}
 	}
+	c.stopped(n, task, e)
+}
+
+// stopped ends a container on its node for the reason e gives.
+func (c *Cluster) stopped(n *node, task string, e exit) {
+	if !n.running[task] {
+		return
+	}
+	delete(n.running, task)
+	delete(n.starting, task)
 	if m := c.leaderManager(); m != nil && m.lead != nil && c.linked(m.node, n) {
 		m.lead.exited(c.byName[n.name], task, e.reason, e.ok)
 		return

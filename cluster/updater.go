@@ -51,12 +51,18 @@ func (l *leader) updateService(b *batch, spec *ServiceSpec, u *UpdateStatus) {
 	cfg := spec.Update
 	hash := l.hashOf(spec)
 	rollback := u.State == UpdateRollbackStarted
+	if rollback {
+		cfg = spec.Rollback // swarmkit rolls back with the restored spec's rollback config
+	}
 	now := b.ms()
 
 	var stale []*Task
 	var failed *Task
-	busy := 0
+	busy, failures, slots := 0, 0, 0
 	for _, t := range s.serviceTasks(name) {
+		if t.Active() {
+			slots++
+		}
 		if t.Active() && t.Hash == hash && t.State == TaskRunning && t.Slot > 0 {
 			// A start-first task runs: its predecessor in the slot stops.
 			for _, old := range s.history(name, t.slotKey()) {
@@ -67,6 +73,7 @@ func (l *leader) updateService(b *batch, spec *ServiceSpec, u *UpdateStatus) {
 		}
 		switch {
 		case t.Hash == hash && (t.State == TaskFailed || t.State == TaskRejected) && t.Ended >= u.StartedAt:
+			failures++
 			if failed == nil {
 				failed = t
 			}
@@ -79,7 +86,11 @@ func (l *leader) updateService(b *batch, spec *ServiceSpec, u *UpdateStatus) {
 			busy++
 		}
 	}
-	if failed != nil && cfg.FailureAction != "continue" {
+	// The failure action applies once the failed share of the service's
+	// tasks exceeds the max failure ratio (swarmkit's failedTaskCount /
+	// len(dirtySlots) > MaxFailureRatio), in whole numbers.
+	tolerated := int64(failures)*1_000_000 <= int64(cfg.MaxFailureRatio)*int64(max(slots, 1))
+	if failed != nil && cfg.FailureAction != "continue" && !tolerated {
 		why := "update paused due to failure or early termination of task " + failed.Name() + ": " + failed.Reason
 		switch {
 		case rollback:

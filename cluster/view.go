@@ -67,6 +67,7 @@ type NodeView struct {
 	Availability     string
 	ManagerStatus    string   // Leader, Reachable or Unreachable, as `docker node ls`; "" for workers
 	Tasks            []string // task names actually running here
+	Ports            []uint32 // published ports this node listens on, ascending (see ports.go)
 }
 
 // ServiceView is one service as `docker service ls` and the verdict see it.
@@ -79,6 +80,8 @@ type ServiceView struct {
 	Pending    int            // tasks no node could take
 	PerZone    map[string]int // running tasks per zone
 	Reasons    []string       // distinct pending reasons
+	Stack      string         // the stack it belongs to (its LabelNamespace label); "" for none
+	Ports      []PortConfig   // its published ports
 }
 
 // view is the store the picture reads: the leader's, or without a leader
@@ -159,7 +162,8 @@ func (c *Cluster) Snapshot() Snapshot {
 	services := map[string]*ServiceView{}
 	for _, name := range s.ServiceNames() {
 		spec := s.Services[name]
-		sv := &ServiceView{Name: name, Mode: spec.Mode, Image: spec.Image, Desired: spec.Replicas, PerZone: map[string]int{}}
+		sv := &ServiceView{Name: name, Mode: spec.Mode, Image: spec.Image, Desired: spec.Replicas, PerZone: map[string]int{},
+			Stack: spec.Labels[LabelNamespace], Ports: spec.Ports}
 		if u := s.Updates[name]; u != nil {
 			sv.Update = u.State
 		}
@@ -189,7 +193,7 @@ func (c *Cluster) Snapshot() Snapshot {
 		// A task counts as running when it runs on a live node the swarm
 		// has not declared down: a node cut off and declared down may go on
 		// running its tasks, but the swarm has written them off.
-		if n, ok := c.node(t.Node); ok && n.alive && n.running[t.ID] && s.Nodes[t.Node] != nil && s.Nodes[t.Node].Status != NodeDown {
+		if n, ok := c.node(t.Node); ok && n.alive && n.running[t.ID] && !n.starting[t.ID] && s.Nodes[t.Node] != nil && s.Nodes[t.Node].Status != NodeDown {
 			sv.Running++
 			sv.PerZone[c.zones[n.zone]]++
 			byNode[t.Node] = append(byNode[t.Node], t.Name())
@@ -199,8 +203,9 @@ func (c *Cluster) Snapshot() Snapshot {
 		snap.Services = append(snap.Services, *services[name])
 	}
 
+	ports := c.openPorts(s)
 	for _, n := range c.nodes {
-		nv := NodeView{Name: n.name, Zone: c.zones[n.zone], Role: n.role(), Alive: n.alive || n.locked, Locked: n.locked, Tasks: byNode[n.name]}
+		nv := NodeView{Name: n.name, Zone: c.zones[n.zone], Role: n.role(), Alive: n.alive || n.locked, Locked: n.locked, Tasks: byNode[n.name], Ports: ports[n.name]}
 		if rec := s.Nodes[n.name]; rec != nil {
 			nv.Status, nv.Availability, nv.Role = rec.Status, rec.Availability, rec.Role
 		}

@@ -274,6 +274,9 @@ type ServiceCreate struct {
 	Publish            []Port
 	Update             UpdateConfig
 	Restart            RestartPolicy
+	Health             HealthCheck // --health-*; the zero value has no health check
+	Secrets            []string    // --secret NAME, each a secret the tasks mount
+	Configs            []string    // --config NAME
 }
 
 // ServiceScale is `docker service scale web=10 api=3`.

@@ -78,10 +78,13 @@
 // manager"), and a ':' right after a closing quote is a word of its own
 // (expect error "text": ...).
 //
-// Names: a service name is Docker's (letters, digits and '-', not first or
-// last, at most 63 characters). A node or zone name starts with a letter,
-// then letters, digits, '-', '_' or '.', at most 63 characters; starting
-// with a letter is what keeps `kill 2 managers` apart from node names.
+// Names: a service name is Docker's (letters, digits, '-' and '_', not
+// first or last, at most 63 characters); a stack's name follows the same
+// rule, since it starts its services' names. A secret or config name has
+// up to 64 letters, digits, '-', '_' and '.', a letter or digit first and
+// last. A node or zone name starts with a letter, then letters, digits,
+// '-', '_' or '.', at most 63 characters; starting with a letter is what
+// keeps `kill 2 managers` apart from node names.
 // leader and az are keywords and cannot name a node.
 //
 // Values: a count is a whole number from 0 (from 1 where noted) up to
@@ -214,6 +217,34 @@
 // holds its manager's identity, so it is restored on the manager it was
 // taken from, which then needs docker swarm init --force-new-cluster.
 // Backup names are written like node names.
+// Services with health checks, secrets and configs:
+//
+//	docker service create --name web --health-cmd "curl -f http://localhost" \
+//	    --health-interval 5s --health-timeout 3s --health-start-period 10s --health-retries 3 \
+//	    --secret db_pass … --config nginx_conf … nginx
+//
+// A task of a service with a health check counts as running only once a
+// probe has passed; --health-interval and the others need --health-cmd,
+// since the simulated images have no health check of their own. Zero
+// means Docker's default (30s interval and timeout, 3 retries).
+//
+//	docker stack deploy -c stack.yml -c override.yml shop   (also: --compose-file, docker stack up)
+//	docker stack ls
+//	docker stack services shop
+//	docker stack ps shop
+//	docker stack rm shop blog                               (also: remove, down)
+//	docker secret create db_pass -                          (or a file: docker secret create db_pass db.txt)
+//	docker secret ls
+//	docker secret rm db_pass
+//	docker config create nginx_conf nginx.conf              (and docker config ls, docker config rm)
+//
+// docker stack deploy reads its compose files in order, later ones
+// overriding earlier ones, as Docker merges them; the runner resolves
+// their paths (swarmsim: against the drill's directory). A stack's
+// services are named STACK_SERVICE, so service names may hold "_" too.
+// docker stack ls, services and ps print Docker's tables into the
+// transcript. A secret or config made with - reads standard input, which
+// a drill does not have: it is empty.
 //
 // # Expectations
 //
@@ -227,7 +258,12 @@
 //	expect task pending web "no suitable node"
 //	expect task pending web           # pending for any reason
 //	expect node w3 down               # or ready (status), active, pause, drain (availability), locked
+//	expect port 8080 open on w2       # or closed: whether w2 listens on published port 8080
 //	expect error "does not have a leader": docker service scale web=10
+//
+// A port published in ingress mode is open on every live node of the
+// swarm (the routing mesh); one published in host mode only on the nodes
+// that run one of the service's tasks.
 //
 // spread lists running tasks per zone; zones left out are not checked,
 // and the counts may not add up to more than running. The pending reason

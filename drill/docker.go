@@ -245,7 +245,7 @@ func ptr[T any](dst **T) func(T) { return func(v T) { *dst = &v } }
 
 func parseDocker(verb token, args []token) (Command, *Error) {
 	if len(args) == 0 {
-		return nil, errAt(after(verb), "docker needs service, node or swarm, like docker service create --name web nginx")
+		return nil, errAt(after(verb), "docker needs service, node, swarm, stack, secret or config, like docker service create --name web nginx")
 	}
 	group, rest := args[0], args[1:]
 	switch {
@@ -255,11 +255,15 @@ func parseDocker(verb token, args []token) (Command, *Error) {
 		return parseNode(group, rest)
 	case group.is("swarm"):
 		return parseSwarm(group, rest)
+	case group.is("stack"):
+		return parseStack(group, rest)
+	case group.is("secret"), group.is("config"):
+		return parseObject(group, rest)
 	}
-	if s := suggest(group.text, []string{"service", "node", "swarm"}); s != "" && !group.quoted {
+	if s := suggest(group.text, []string{"service", "node", "swarm", "stack", "secret", "config"}); s != "" && !group.quoted {
 		return nil, errAt(group.col, "unknown command \"docker %s\"; did you mean \"docker %s\"?", group.text, s)
 	}
-	return nil, errAt(group.col, "a drill runs docker service, docker node and docker swarm commands; %q is none of them", group.text)
+	return nil, errAt(group.col, "a drill runs docker service, docker node, docker swarm, docker stack, docker secret and docker config commands; %q is none of them", group.text)
 }
 
 // unknownSub reports a subcommand a drill does not run, such as docker
@@ -371,8 +375,12 @@ func parseServiceCreate(sub token, args []token) (Command, *Error) {
 		maxAttempts:   func(n int) { sc.Restart.MaxAttempts = n },
 		window:        func(d time.Duration) { sc.Restart.Window = d },
 	})...)
+	defs = append(defs, serviceObjectFlags(&sc)...)
 	words, seen, err := parseFlags(cmd, args, defs, true)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkHealthFlags(sc, seen); err != nil {
 		return nil, err
 	}
 	switch {

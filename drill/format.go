@@ -278,6 +278,7 @@ func (s ServiceCreate) String() string {
 	if r.Window != dr.Window {
 		w.flag("restart-window", formatDuration(r.Window))
 	}
+	w.objectFlags(s)
 	w.add(quote(s.Image))
 	return w.String()
 }

@@ -173,6 +173,35 @@ var everyForm = []struct {
 	{"expect error any", `expect error "": docker service create --name web --replicas 2 nginx`,
 		ExpectError{Text: "", Cmd: create("web", "nginx", func(s *ServiceCreate) { s.Replicas = 2 })}},
 	{"expect error glued command", `expect error "no such node":kill m9`, ExpectError{Text: "no such node", Cmd: Kill{Nodes: []string{"m9"}}}},
+
+	{"service create health and secrets", `docker service create --name web --health-cmd "curl -f http://localhost" --health-interval 5s --health-timeout 2s --health-start-period 10s --health-retries 2 --secret db_pass --secret api.key --config nginx_conf nginx`,
+		create("web", "nginx", func(s *ServiceCreate) {
+			s.Health = HealthCheck{Cmd: "curl -f http://localhost", Interval: 5 * time.Second, Timeout: 2 * time.Second, StartPeriod: 10 * time.Second, Retries: 2}
+			s.Secrets, s.Configs = []string{"db_pass", "api.key"}, []string{"nginx_conf"}
+		})},
+	{"service create health cmd alone", `docker service create --name web --health-cmd=true nginx`,
+		create("web", "nginx", func(s *ServiceCreate) { s.Health.Cmd = "true" })},
+	{"expect service in a stack", "expect service shop_web running 3", ExpectService{Name: "shop_web", Running: 3}},
+	{"stack deploy", "docker stack deploy -c stack.yml shop", StackDeploy{Files: []string{"stack.yml"}, Name: "shop"}},
+	{"stack deploy files merged", "docker stack deploy --compose-file base.yml -c stacks/v2.yml --compose-file=\"my stack.yml\" shop",
+		StackDeploy{Files: []string{"base.yml", "stacks/v2.yml", "my stack.yml"}, Name: "shop"}},
+	{"stack up alias", "docker stack up -c s.yml shop", StackDeploy{Files: []string{"s.yml"}, Name: "shop"}},
+	{"stack ls", "docker stack ls", StackList{}},
+	{"stack services", "docker stack services shop", StackServices{Name: "shop"}},
+	{"stack ps", "docker stack ps shop", StackPS{Name: "shop"}},
+	{"stack rm", "docker stack rm shop", StackRemove{Names: []string{"shop"}}},
+	{"stack down several", "docker stack down shop blog", StackRemove{Names: []string{"shop", "blog"}}},
+	{"secret create stdin", "docker secret create db_pass -", SecretCreate{Name: "db_pass", File: "-"}},
+	{"secret create file", "docker secret create db.pass secrets/db.txt", SecretCreate{Name: "db.pass", File: "secrets/db.txt"}},
+	{"secret ls", "docker secret ls", SecretList{}},
+	{"secret rm", "docker secret rm db_pass api_key", SecretRemove{Names: []string{"db_pass", "api_key"}}},
+	{"config create", "docker config create nginx_conf nginx.conf", ConfigCreate{Name: "nginx_conf", File: "nginx.conf"}},
+	{"config ls", "docker config ls", ConfigList{}},
+	{"config rm", "docker config remove nginx_conf", ConfigRemove{Names: []string{"nginx_conf"}}},
+	{"expect port open", "expect port 8080 open on w2", ExpectPort{Port: 8080, Open: true, Node: "w2"}},
+	{"expect port closed", "expect port 1 closed on m1", ExpectPort{Port: 1, Node: "m1"}},
+	{"expect error stack", `expect error "must be an integer": docker stack deploy -c bad.yml shop`,
+		ExpectError{Text: "must be an integer", Cmd: StackDeploy{Files: []string{"bad.yml"}, Name: "shop"}}},
 }
 
 func TestParseEveryForm(t *testing.T) {

@@ -473,7 +473,7 @@ func parseWait(verb token, args []token) (Command, *Error) {
 	return w, nil
 }
 
-var expectations = []string{"quorum", "leader", "no", "service", "task", "node", "error"}
+var expectations = []string{"quorum", "leader", "no", "service", "task", "node", "port", "error"}
 
 const (
 	expectServiceLike = "expect service web running 6"
@@ -486,7 +486,7 @@ var nodeStates = []string{"down", "ready", "active", "pause", "drain", "locked"}
 
 func parseExpect(verb token, args []token) (Command, *Error) {
 	if len(args) == 0 {
-		return nil, errAt(after(verb), "expect needs what to check: quorum, leader, no leader, service, task, node or error, like expect quorum holds")
+		return nil, errAt(after(verb), "expect needs what to check: quorum, leader, no leader, service, task, node, port or error, like expect quorum holds")
 	}
 	what, rest := args[0], args[1:]
 	if what.quoted {
@@ -558,13 +558,15 @@ func parseExpect(verb token, args []token) (Command, *Error) {
 			return nil, errAt(rest[2].col, "expect node %s %s takes nothing after it", n, s)
 		}
 		return ExpectNode{Node: n, State: NodeState(s)}, nil
+	case "port":
+		return parseExpectPort(what, rest)
 	case "error":
 		return parseExpectError(what, rest)
 	}
 	if s := suggest(what.text, expectations); s != "" {
 		return nil, errAt(what.col, "expect cannot check %q; did you mean %q?", what.text, s)
 	}
-	return nil, errAt(what.col, "expect cannot check %q; it checks quorum, leader, no leader, service, task, node and error", what.text)
+	return nil, errAt(what.col, "expect cannot check %q; it checks quorum, leader, no leader, service, task, node, port and error", what.text)
 }
 
 func parseExpectService(kw token, rest []token) (Command, *Error) {

@@ -299,15 +299,17 @@ func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-// serviceName applies Docker's rule for service names.
+// serviceName applies Docker's rule for service names (swarmkit's
+// isValidDNSName). "_" is allowed inside a name because a stack's services
+// are named STACK_SERVICE.
 func (v value) serviceName() (string, *Error) {
 	s := v.text
-	ok := s != "" && len(s) <= 63 && s[0] != '-' && s[len(s)-1] != '-'
+	ok := s != "" && len(s) <= 63 && isAlnum(s[0]) && isAlnum(s[len(s)-1])
 	for i := 0; ok && i < len(s); i++ {
-		ok = isAlnum(s[i]) || s[i] == '-'
+		ok = isAlnum(s[i]) || s[i] == '-' || s[i] == '_'
 	}
 	if !ok {
-		return "", errAt(v.col, `%q is not a service name; use letters, digits and "-" (not first or last), up to 63 characters, like web`, s)
+		return "", errAt(v.col, `%q is not a service name; use letters, digits, "-" and "_" (not first or last), up to 63 characters, like web`, s)
 	}
 	return s, nil
 }

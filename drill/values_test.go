@@ -142,6 +142,8 @@ func TestNames(t *testing.T) {
 		{"w3.example_x", false, true, true},
 		{"-web", false, false, false},
 		{"web-", false, true, true},
+		{"shop_web", true, true, true},
+		{"shop_", false, true, true},
 		{"leader", true, false, true},
 		{"az", true, false, true},
 		{"", false, false, false},

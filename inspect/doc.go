@@ -60,8 +60,9 @@
 // with its Replicas, or Global); its image; its placement from
 // Spec.TaskTemplate.Placement (Constraints as written, the SpreadDescriptor
 // of each spread preference, MaxReplicas); its per-task reservation from
-// Spec.TaskTemplate.Resources.Reservations; the ports it publishes in host
-// mode from Spec.EndpointSpec.Ports; ForceUpdate; and its rolling-update
+// Spec.TaskTemplate.Resources.Reservations; the ports it publishes from
+// Spec.EndpointSpec.Ports (Ports, ingress and host mode, and HostPorts, the
+// host-mode numbers the scheduler keeps apart); ForceUpdate; and its rolling-update
 // and restart settings from Spec.UpdateConfig and
 // Spec.TaskTemplate.RestartPolicy, with Docker's defaults (DefaultUpdate,
 // DefaultRestart) wherever the input is silent.

@@ -41,11 +41,22 @@ type Service struct {
 	// picks a free port on each node. Ports published in ingress mode are
 	// the routing mesh's and limit nothing.
 	HostPorts []uint32
+	// Ports are every port of Spec.EndpointSpec.Ports that has a
+	// PublishedPort, in input order, ingress and host mode alike: the
+	// routing mesh opens an ingress port on every node.
+	Ports []Port
 
 	ForceUpdate uint64 // Spec.TaskTemplate.ForceUpdate: bumped by docker service update --force
 
 	Update  UpdateConfig  // Spec.UpdateConfig, with Docker's defaults where it is silent
 	Restart RestartPolicy // Spec.TaskTemplate.RestartPolicy, with Docker's defaults where it is silent
+}
+
+// Port is one published port.
+type Port struct {
+	Published, Target uint32
+	Protocol          string // "tcp", "udp" or "sctp"; Docker's default tcp when absent
+	Mode              string // "ingress" or "host"
 }
 
 // Resources are CPU and memory, as Docker counts them.
@@ -133,6 +144,8 @@ type dockerService struct {
 		EndpointSpec *struct {
 			Ports []struct {
 				PublishedPort int64 // uint32 in Docker; wider here so that the range check can name the port
+				TargetPort    int64
+				Protocol      string
 				PublishMode   string
 			}
 		}
@@ -268,17 +281,36 @@ func service(d dockerService) (Service, error) {
 
 	if e := spec.EndpointSpec; e != nil {
 		for i, p := range e.Ports {
-			switch p.PublishMode {
+			field := fmt.Sprintf("Spec.EndpointSpec.Ports[%d]", i)
+			mode := p.PublishMode
+			switch mode {
 			case "", "ingress": // the routing mesh: no port is taken on the node
+				mode = "ingress"
 			case "host":
-				if p.PublishedPort < 0 || p.PublishedPort > 65535 {
-					return Service{}, fmt.Errorf("Spec.EndpointSpec.Ports[%d].PublishedPort is %d, but ports go from 1 to 65535", i, p.PublishedPort)
-				}
-				if port := uint32(p.PublishedPort); port != 0 && !slices.Contains(s.HostPorts, port) {
-					s.HostPorts = append(s.HostPorts, port)
-				}
 			default:
-				return Service{}, fmt.Errorf("Spec.EndpointSpec.Ports[%d].PublishMode is %q; it must be %s", i, p.PublishMode, oneOf("ingress", "host"))
+				return Service{}, fmt.Errorf("%s.PublishMode is %q; it must be %s", field, p.PublishMode, oneOf("ingress", "host"))
+			}
+			if p.PublishedPort < 0 || p.PublishedPort > 65535 {
+				return Service{}, fmt.Errorf("%s.PublishedPort is %d, but ports go from 1 to 65535", field, p.PublishedPort)
+			}
+			if p.TargetPort < 0 || p.TargetPort > 65535 {
+				return Service{}, fmt.Errorf("%s.TargetPort is %d, but ports go from 1 to 65535", field, p.TargetPort)
+			}
+			proto := p.Protocol
+			switch proto {
+			case "":
+				proto = "tcp"
+			case "tcp", "udp", "sctp":
+			default:
+				return Service{}, fmt.Errorf("%s.Protocol is %q; it must be %s", field, p.Protocol, oneOf("tcp", "udp", "sctp"))
+			}
+			port := uint32(p.PublishedPort)
+			if port == 0 {
+				continue // Docker picks one; the simulation does not
+			}
+			s.Ports = append(s.Ports, Port{Published: port, Target: uint32(p.TargetPort), Protocol: proto, Mode: mode})
+			if mode == "host" && !slices.Contains(s.HostPorts, port) {
+				s.HostPorts = append(s.HostPorts, port)
 			}
 		}
 	}

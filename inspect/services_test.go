@@ -21,6 +21,7 @@ var wantServices = []inspect.Service{
 		Constraints: []string{"node.platform.os==linux", "node.labels.disk!=hdd"},
 		Preferences: []string{"node.labels.zone"},
 		MaxReplicas: 2,
+		Ports:       []inspect.Port{{Published: 8080, Target: 80, Protocol: "tcp", Mode: "ingress"}},
 		ForceUpdate: 1,
 		Update: inspect.UpdateConfig{Parallelism: 2, Delay: 10 * time.Second, FailureAction: "rollback",
 			Monitor: 15 * time.Second, MaxFailureRatio: 0.2, Order: "start-first"},
@@ -38,8 +39,10 @@ var wantServices = []inspect.Service{
 		Constraints: []string{"node.labels.edge==true", "node.role==worker"},
 		Reservation: inspect.Resources{NanoCPUs: 500_000_000, MemoryBytes: 256 << 20},
 		HostPorts:   []uint32{80, 443},
-		Update:      inspect.DefaultUpdate,
-		Restart:     inspect.DefaultRestart,
+		Ports: []inspect.Port{{Published: 80, Target: 80, Protocol: "tcp", Mode: "host"}, {Published: 443, Target: 443, Protocol: "tcp", Mode: "host"},
+			{Published: 443, Target: 443, Protocol: "udp", Mode: "host"}, {Published: 8081, Target: 8080, Protocol: "tcp", Mode: "ingress"}},
+		Update:  inspect.DefaultUpdate,
+		Restart: inspect.DefaultRestart,
 	},
 }
 
@@ -114,11 +117,16 @@ func TestServiceDefaults(t *testing.T) {
 		{"empty placement", `{"Spec":{"Name":"s","Mode":{"Replicated":{}},"TaskTemplate":{"Placement":{}}}}`, base},
 		{"nested spread preferences in order", `{"Spec":{"Name":"s","Mode":{"Replicated":{}},"TaskTemplate":{"Placement":{"Preferences":[{"Spread":{"SpreadDescriptor":"node.labels.zone"}},{"Spread":{"SpreadDescriptor":"node.labels.rack"}}]}}}}`,
 			with(func(s *inspect.Service) { s.Preferences = []string{"node.labels.zone", "node.labels.rack"} })},
-		{"ports without a mode are ingress", `{"Spec":{"Name":"s","Mode":{"Replicated":{}},"EndpointSpec":{"Ports":[{"TargetPort":80,"PublishedPort":80}]}}}`, base},
+		{"ports without a mode are ingress", `{"Spec":{"Name":"s","Mode":{"Replicated":{}},"EndpointSpec":{"Ports":[{"TargetPort":80,"PublishedPort":80}]}}}`,
+			with(func(s *inspect.Service) {
+				s.Ports = []inspect.Port{{Published: 80, Target: 80, Protocol: "tcp", Mode: "ingress"}}
+			})},
 		{"the assigned endpoint is ignored", `{"Spec":{"Name":"s","Mode":{"Replicated":{}}},"Endpoint":{"Ports":[{"PublishedPort":80,"PublishMode":"host"}]}}`, base},
 		{"the previous spec is ignored", `{"Spec":{"Name":"s","Mode":{"Replicated":{}}},"PreviousSpec":{"Name":"s","Mode":{"Global":{}}}}`, base},
 		{"the highest port", `{"Spec":{"Name":"s","Mode":{"Replicated":{}},"EndpointSpec":{"Ports":[{"PublishedPort":65535,"PublishMode":"host"}]}}}`,
-			with(func(s *inspect.Service) { s.HostPorts = []uint32{65535} })},
+			with(func(s *inspect.Service) {
+				s.HostPorts, s.Ports = []uint32{65535}, []inspect.Port{{Published: 65535, Protocol: "tcp", Mode: "host"}}
+			})},
 		{"counts at the limit", `{"Spec":{"Name":"s","Mode":{"Replicated":{"Replicas":1000000}},"TaskTemplate":{"Placement":{"MaxReplicas":1000000}}}}`,
 			with(func(s *inspect.Service) { s.Replicas, s.MaxReplicas = inspect.MaxCount, inspect.MaxCount })},
 	}

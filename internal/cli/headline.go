@@ -37,6 +37,7 @@ type headline struct {
 	from         string // --from: docker node inspect output
 	servicesFile string // --services: docker service inspect output
 	rtt          string // --rtt as given, read once the zones are known; "" when not given
+	stackFile    string // --stack: a compose file deployed as a stack named after it
 }
 
 var serviceName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
@@ -45,7 +46,7 @@ var serviceName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 type headlineValues struct {
 	swarm                                      swarmValues
 	duration, seed, output, from, servicesFile *string
-	rtt, restartAfter                          *string
+	rtt, restartAfter, stackFile               *string
 	services, globals, kill, killAZ, partition *[]string
 	noColor, check, views, raft, autolock      *bool
 }
@@ -71,6 +72,7 @@ func headlineFlags() (*flagSet, *headlineValues) {
 		from:         fs.text("from", "", "build the swarm from `FILE`, the output of docker node inspect $(docker node ls -q)"),
 		servicesFile: fs.text("services", "", "create the services of `FILE`, the output of docker service inspect $(docker service ls -q)"),
 		rtt:          fs.text("rtt", "", "round trips between zones, `PAIRS` like a-b=40ms,a-c=40ms,b-c=12ms; pairs left out keep the simulator's defaults"),
+		stackFile:    fs.text("stack", "", "deploy the compose `FILE` as docker stack deploy -c FILE does, as a stack named after the file"),
 	}
 }
 
@@ -90,7 +92,7 @@ func parseHeadline(args []string) (*headline, error) {
 		return nil, err
 	}
 
-	h := &headline{noColor: *v.noColor, check: *v.check, views: *v.views, raft: *v.raft, from: *v.from, servicesFile: *v.servicesFile, rtt: *v.rtt, autolock: *v.autolock}
+	h := &headline{noColor: *v.noColor, check: *v.check, views: *v.views, raft: *v.raft, from: *v.from, servicesFile: *v.servicesFile, rtt: *v.rtt, autolock: *v.autolock, stackFile: *v.stackFile}
 	if fs.Changed("rtt") && h.rtt == "" {
 		return nil, errors.New("--rtt needs round trips between zones, like --rtt a-b=40ms,a-c=40ms,b-c=12ms")
 	}
@@ -211,6 +213,13 @@ func (h *headline) buildSpec() (scenario.Spec, error) {
 			}
 		}
 		spec.Services = append(spec.Services, s)
+	}
+	if h.stackFile != "" {
+		st, err := scenario.LoadStack(scenario.StackName(h.stackFile), []string{h.stackFile}, "")
+		if err != nil {
+			return spec, fmt.Errorf("--stack %w", err) // the error starts with the file's name
+		}
+		spec.Stack = st
 	}
 	var err error
 	if spec.Failure, err = h.failure(spec); err != nil {
@@ -356,6 +365,12 @@ func runHeadline(args []string, stdout, stderr io.Writer, env func(string) strin
 	spec, err := h.buildSpec()
 	if err != nil {
 		return fail(stderr, err)
+	}
+	if spec.Stack != nil {
+		// Docker prints these on stderr too, and deploys all the same.
+		for _, w := range spec.Stack.Warnings {
+			fmt.Fprintln(stderr, w)
+		}
 	}
 	out, err := scenario.Run(spec)
 	if err != nil {

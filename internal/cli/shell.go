@@ -48,6 +48,9 @@ const shellHelp = `Commands (the drill language, one per line):
   restart m1 · restart az a                          partition a | b c · heal
   wait 30s · wait until leader                       expect quorum holds · expect service web running 6
   expect node m2 locked                              cluster managers=3 autolock=true
+  docker stack deploy -c stack.yml shop              docker stack ls · services shop · ps shop · rm shop
+  docker secret create db_pass -                     docker secret ls · rm db_pass (docker config the same)
+  expect port 8080 open on w2                        expect port 8080 closed on w2
 Views:
   show                                               the picture again
   docker node ls · docker service ls · docker service ps web

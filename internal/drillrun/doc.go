@@ -19,6 +19,9 @@
 // A Docker command that prints something besides succeeding (docker swarm
 // unlock-key, or an update that turns autolock on) gives it in Result.Shown,
 // as data; the transcript writes it in Docker's words.
+// A command that prints something in Docker (docker stack deploy's
+// Creating service shop_web, docker stack ls's table) returns it in the
+// Result as data, Output and View, for the transcript to draw.
 //
 // A failed expectation does not stop the drill, so that every failure is
 // reported in one run. Commands act on the swarm the cluster line built:

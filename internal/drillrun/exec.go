@@ -125,6 +125,9 @@ func (r *Runner) exec(cmd drill.Command) (*check, error) {
 		}
 		return held("failed as expected: %v", err), nil
 	}
+	if ok, err := r.execObjects(cmd); ok {
+		return nil, err
+	}
 	r.expectations++
 	return r.expect(cmd), nil
 }

@@ -96,6 +96,8 @@ func (r *Runner) expect(cmd drill.Command) *check {
 			return failed("expected %s %s, but %s", x.Node, x.State, seen)
 		}
 		return held("%s", seen)
+	case drill.ExpectPort:
+		return expectPort(s, x)
 	}
 	return failed("swarmsim cannot check %q yet", cmd)
 }

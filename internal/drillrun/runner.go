@@ -35,6 +35,11 @@ type Result struct {
 	Detail string          // Held: what was seen; Failed: what was expected and what was seen, or the command's error
 	Events []cluster.Event // the timeline entries the step caused, less those already given to Paced
 	Shown  *Shown          // what the Docker command printed, when it prints something: the unlock key
+	// Output is what Docker's CLI prints for the command (Creating service
+	// shop_web, Ignoring unsupported options: build), and View a table it
+	// prints (docker stack ls); nil when it prints none.
+	Output []string
+	View   *View
 }
 
 // Failure is a failed step, with its place.
@@ -68,6 +73,9 @@ type Runner struct {
 	expectations int
 	failures     []Failure
 	shown        *Shown // what the step's command printed, for its Result
+
+	output []string // what the step's command printed so far
+	view   *View    // the table it printed
 }
 
 // Step runs one step. An error means the drill cannot go on: an invariant
@@ -81,9 +89,11 @@ func (r *Runner) Step(s drill.Step) (Result, error) {
 	if r.Began != nil {
 		r.Began(res.At, s.Source)
 	}
+	r.output, r.view = nil, nil
 	c, err := r.exec(s.Cmd)
 	res.Events = r.newEvents()
 	res.Shown, r.shown = r.shown, nil
+	res.Output, res.View = r.output, r.view
 	var v *cluster.Violation
 	switch {
 	case errors.As(err, &v):

@@ -1,8 +1,10 @@
 // Package report draws what swarmsim found: the headline report (a picture
 // of the swarm before and after, the timeline, the services and a verdict),
 // chaos summaries, plans (a table of layouts, best first, with commit
-// latencies and odds side by side), drill transcripts and Docker's own tables (docker
-// node ls, docker service ls, docker service ps), as text and as JSON.
+// latencies and odds side by side), drill transcripts and Docker's own
+// tables (docker node ls, docker service ls, docker service ps, docker
+// stack ls, services and ps, docker secret ls, docker config ls), as text
+// and as JSON.
 //
 // Renderers take results (package scenario's, package drillrun's) and a
 // Styles, and write; they read no flags and run nothing. Whether text is in
@@ -33,7 +35,8 @@
 // A Transcript writes a drill run as it happens: the drill's name, each step
 // with the simulated time it began, the timeline entries it caused, what
 // its Docker command printed in Docker's words (DockerOutput: the unlock
-// key of docker swarm unlock-key), and a line for each expectation (✓ with what was seen, ✗ with the file, line,
-// what was expected and what was seen), then a summary. The same transcript
+// key of docker swarm unlock-key; Docker's lines and tables, indented under
+// it), and a line for each expectation (✓ with what was seen, ✗ with the
+// file, line, what was expected and what was seen), then a summary. The same transcript
 // is the golden file of each example under testdata/.
 package report

@@ -38,6 +38,9 @@ func (t Transcript) Events(evs []cluster.Event) {
 // Result writes what a step did: its events, what its command printed,
 // then ✓ or ✗.
 func (t Transcript) Result(file string, res drillrun.Result) {
+	if len(res.Output) > 0 || res.View != nil {
+		t.output(res)
+	}
 	t.Events(res.Events)
 	if res.Shown != nil {
 		for _, line := range DockerOutput(res.Shown) {

@@ -61,8 +61,19 @@ func ServicePS(w io.Writer, s cluster.Snapshot, name string) error {
 		return fmt.Errorf("no such service: %s", name)
 	}
 	noLeader(w, s)
+	return taskTable(w, s, func(service string) bool { return service == name }, nil)
+}
+
+// taskTable writes the tasks of the services match accepts, as `docker
+// service ps` and `docker stack ps` list them; with ports (the host-mode
+// ports of each service) it adds Docker's PORTS column.
+func taskTable(w io.Writer, s cluster.Snapshot, match func(service string) bool, ports map[string]string) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 3, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tIMAGE\tNODE\tDESIRED STATE\tCURRENT STATE\tERROR")
+	header := "ID\tNAME\tIMAGE\tNODE\tDESIRED STATE\tCURRENT STATE\tERROR"
+	if ports != nil {
+		header += "\tPORTS"
+	}
+	fmt.Fprintln(tw, header)
 	var group []cluster.Task
 	flush := func() {
 		// Newest first, as Docker lists a slot's history.
@@ -76,12 +87,20 @@ func ServicePS(w io.Writer, s cluster.Snapshot, name string) error {
 			if t.State == cluster.TaskPending || t.State == cluster.TaskFailed {
 				errText = fmt.Sprintf("%q", t.Reason)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, label, t.Image, t.Node, desiredState(t, s.At), currentState(t, s.At), errText)
+			row := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s", t.ID, label, t.Image, t.Node, desiredState(t, s.At), currentState(t, s.At), errText)
+			if ports != nil {
+				if t.State == cluster.TaskRunning || t.State == cluster.TaskStarting {
+					row += "\t" + ports[t.Service]
+				} else {
+					row += "\t"
+				}
+			}
+			fmt.Fprintln(tw, row)
 		}
 		group = group[:0]
 	}
 	for _, t := range s.Tasks {
-		if t.Service != name {
+		if !match(t.Service) {
 			continue
 		}
 		if len(group) > 0 && group[0].Name() != t.Name() {

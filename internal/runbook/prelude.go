@@ -229,6 +229,16 @@ task_pending() {
   [[ $seen == Pending* && $seen == *"$2"* ]]
 }
 
+# port_is NODE PORT open|closed: whether NODE accepts connections on PORT.
+port_is() {
+  local state=closed
+  # The inner bash expands $1 and $2: its arguments, the host and the port.
+  # shellcheck disable=SC2016
+  if timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "${host[$1]:-$1}" "$2" 2>/dev/null; then state=open; fi
+  seen="port $2 on $1 is $state"
+  [[ $state == "$3" ]]
+}
+
 # node_is NAME STATE: ready or down (its status), active, pause or drain
 # (its availability), or locked (its daemon waits for the unlock key).
 node_is() {

@@ -51,6 +51,7 @@ type lab struct {
 	cut      []string // nodes holding iptables rules until the next heal
 	imported string   // the nodes file of an imported swarm, "" otherwise
 	services string   // the services file, "" when the drill creates its own
+	dir      string   // where the files the drill names are found
 }
 
 // Write writes the runbook of s. dir is where files the drill names
@@ -65,6 +66,9 @@ func Write(w io.Writer, s *drill.Script, dir string) error {
 		return fmt.Errorf("%s does not start with a cluster line", s.File)
 	}
 	l, err := build(c, dir)
+	if l != nil {
+		l.dir = dir
+	}
 	if err != nil {
 		return fmt.Errorf("%s:%d: %w", s.File, s.Steps[0].Pos.Line, err)
 	}
@@ -356,8 +360,28 @@ func (l *lab) step(p func(string, ...any), st drill.Step) error {
 		l.managers = slices.DeleteFunc(l.managers, func(n string) bool { return slices.Contains(x.Nodes, n) })
 		p("managers=(%s)\n", words(l.managers))
 	case drill.ServiceCreate, drill.ServiceScale, drill.ServiceUpdate, drill.ServiceRollback, drill.ServiceRemove, drill.NodeUpdate, drill.NodeRemove,
-		drill.SwarmUpdate, drill.SwarmUnlockKey:
+		drill.SwarmUpdate, drill.SwarmUnlockKey,
+		drill.StackList, drill.StackServices, drill.StackPS, drill.StackRemove,
+		drill.SecretList, drill.SecretRemove, drill.ConfigList, drill.ConfigRemove:
 		p("\nstep %d %s\n%s\n", line, sh(src), command(src))
+	case drill.StackDeploy:
+		// The docker CLI reads the compose files here, where the runbook
+		// runs: they are named as the drill names them, from its directory.
+		var files []string
+		for _, f := range x.Files {
+			files = append(files, "-c", relative(l.dir, f))
+		}
+		p("\nstep %d %s\ndocker stack deploy %s %s\n", line, sh(src), words(files), sh(x.Name))
+	case drill.SecretCreate:
+		l.object(p, line, src, "secret", x.Name, x.File)
+	case drill.ConfigCreate:
+		l.object(p, line, src, "config", x.Name, x.File)
+	case drill.ExpectPort:
+		state := "closed"
+		if x.Open {
+			state = "open"
+		}
+		p("\nstep %d %s\nexpect %d \"$CHECK_WITHIN\" %s port_is %s %d %s\n", line, sh(src), line, sh(strings.TrimPrefix(src, "expect ")), sh(x.Node), x.Port, state)
 	case drill.SwarmUnlock:
 		// Docker reads the key from the keyboard on the locked manager.
 		key := "the current unlock key (docker swarm unlock-key -q on an unlocked manager)"
@@ -447,11 +471,25 @@ func needsAddresses(s *drill.Script) bool {
 	return false
 }
 
+// object writes docker secret|config create. A drill's "-" reads a
+// standard input it does not have, so its data is empty; Docker refuses an
+// empty secret, so on a lab the data is a placeholder line instead.
+func (l *lab) object(p func(string, ...any), line int, src, kind, name, file string) {
+	p("\nstep %d %s\n", line, sh(src))
+	if file == "-" {
+		p("printf 'swarmsim rehearsal\\n' | docker %s create %s -\n", kind, sh(name))
+		return
+	}
+	p("docker %s create %s %s\n", kind, sh(name), sh(relative(l.dir, file)))
+}
+
 // isDocker reports whether a command is one of Docker's that the runbook
 // writes as it is.
 func isDocker(c drill.Command) bool {
 	switch c.(type) {
 	case drill.SwarmUpdate, drill.SwarmUnlockKey,
+		drill.StackDeploy, drill.StackList, drill.StackServices, drill.StackPS, drill.StackRemove,
+		drill.SecretCreate, drill.SecretList, drill.SecretRemove, drill.ConfigCreate, drill.ConfigList, drill.ConfigRemove,
 		drill.ServiceCreate, drill.ServiceScale, drill.ServiceUpdate, drill.ServiceRollback, drill.ServiceRemove,
 		drill.NodeUpdate, drill.NodePromote, drill.NodeDemote, drill.NodeRemove:
 		return true

@@ -15,11 +15,28 @@
 //	l, err := scenario.NewLayout(5, nil, 7)          // 2-2-1 with workers 3-2-2
 //	l, err = scenario.NewLayout(5, &given, 0)        // given must add up to 5
 //
-// Services come from three inputs, the --service and --global flags, a
-// drill's `docker service create`, and `docker service inspect` output; each
-// is read into a Service (Replicated, Global, FromDrill, FromInspect) and
-// Service.Spec is the one place a cluster.ServiceSpec is made. ImportNodes
-// and ImportServices read Docker's inspect output from files.
+// Services come from four inputs, the --service and --global flags, a
+// drill's `docker service create`, `docker service inspect` output and
+// stack files; each is read into a Service (Replicated, Global, FromDrill,
+// FromInspect, FromCompose) and Service.Spec is the one place a
+// cluster.ServiceSpec is made. ImportNodes and ImportServices read
+// Docker's inspect output from files.
+//
+// # Stacks
+//
+// LoadStack reads compose files with Docker's own loader
+// (github.com/docker/cli/cli/compose/loader), as `docker stack deploy -c`
+// does: a malformed file is refused with Docker's schema message, keys
+// stack deploy ignores give Docker's "Ignoring unsupported options: …"
+// line, several files merge in order. Each service becomes a Service by
+// FromCompose, named STACK_SERVICE and labelled with the stack's
+// namespace. DeployStack then does what Docker's CLI does, one request to
+// the leader at a time: creates the stack's secrets and configs, checks
+// every service's references, creates the new services and updates the
+// changed ones, leaving unchanged services (and their tasks) alone;
+// RemoveStack undoes it. Variables in a stack file are not taken from the
+// environment, so that it reads the same everywhere. The WebAssembly build
+// cannot load stack files: Docker's loader does not build for it.
 //
 // # Running
 //

@@ -26,7 +26,8 @@ type Spec struct {
 	Seed     uint64
 	Layout   az.Layout          // managers and workers per zone
 	Nodes    []cluster.NodeSpec // an imported swarm's nodes; nil builds the Layout's m1…, w1…
-	Services []Service          // nil runs DefaultWorkload
+	Services []Service          // nil runs DefaultWorkload, unless a Stack is given
+	Stack    *Stack             // deployed after Services, as docker stack deploy does
 	Failure  Failure
 	For      time.Duration // simulated time after the failure
 	Check    bool          // run the invariant checker on every step
@@ -121,11 +122,16 @@ func Run(spec Spec) (*Outcome, error) {
 		return nil, err
 	}
 	services := spec.Services
-	if services == nil {
+	if services == nil && spec.Stack == nil {
 		services = DefaultWorkload(len(spec.Layout.Zones))
 	}
 	if err := c.Apply(cluster.CreateServices(Specs(services)...)); err != nil {
 		return nil, err
+	}
+	if spec.Stack != nil {
+		if _, err := DeployStack(c, spec.Stack); err != nil {
+			return nil, fmt.Errorf("deploying stack %s: %w", spec.Stack.Name, err)
+		}
 	}
 	if _, err := c.Settle(SettleLimit); err != nil {
 		return nil, err

@@ -1,6 +1,8 @@
 package scenario
 
 import (
+	"maps"
+	"math"
 	"slices"
 
 	"github.com/swarmsim/swarmsim/cluster"
@@ -28,10 +30,19 @@ type Service struct {
 	HostPorts   []uint32 // published in host mode
 	ForceUpdate uint64   // bumped by docker service update --force
 
-	// Update and Restart are Docker's --update-* and --restart-* settings;
-	// nil means Docker's defaults.
-	Update  *cluster.UpdateConfig
-	Restart *cluster.RestartPolicy
+	// Update and Restart are Docker's --update-* and --restart-* settings,
+	// Rollback a stack's rollback_config; nil means Docker's defaults.
+	Update   *cluster.UpdateConfig
+	Restart  *cluster.RestartPolicy
+	Rollback *cluster.UpdateConfig
+
+	Labels                          map[string]string    // the service's labels; a stack's carry cluster.LabelNamespace
+	Ports                           []cluster.PortConfig // every published port; host-mode ones limit placement too
+	EndpointMode                    string               // vip ("" too) or dnsrr
+	LimitNanoCPUs, LimitMemoryBytes int64                // recorded, not enforced
+	Health                          cluster.HealthCheck  // the zero value has none
+	Secrets                         []string             // names of the secrets the tasks mount
+	Configs                         []string             // names of the configs the tasks mount
 }
 
 // Spec is the service as the simulation takes it.
@@ -53,6 +64,21 @@ func (s Service) Spec() cluster.ServiceSpec {
 	if s.Restart != nil {
 		spec.Restart = *s.Restart
 	}
+	if s.Rollback != nil {
+		spec.Rollback = *s.Rollback
+	}
+	spec.Labels = maps.Clone(s.Labels)
+	spec.Ports = slices.Clone(s.Ports)
+	for _, p := range s.Ports {
+		// The scheduler keeps two tasks publishing one host port apart.
+		if p.Mode == cluster.PublishHost && !slices.Contains(spec.HostPorts, p.Published) {
+			spec.HostPorts = append(spec.HostPorts, p.Published)
+		}
+	}
+	spec.EndpointMode = s.EndpointMode
+	spec.LimitNanoCPUs, spec.LimitMemoryBytes = s.LimitNanoCPUs, s.LimitMemoryBytes
+	spec.Health = s.Health
+	spec.Secrets, spec.Configs = slices.Clone(s.Secrets), slices.Clone(s.Configs)
 	return spec
 }
 
@@ -101,23 +127,41 @@ func FromDrill(x drill.ServiceCreate) Service {
 		s.Spread = append(s.Spread, p.Spread)
 	}
 	for _, p := range x.Publish {
-		if p.Mode == drill.PortHost {
-			s.HostPorts = append(s.HostPorts, uint32(p.Published))
+		// A port without a published number gets one Docker picks; the
+		// simulation does not pick, so it publishes nothing.
+		if p.Published != 0 {
+			s.Ports = append(s.Ports, cluster.PortConfig{Published: uint32(p.Published), Target: uint32(p.Target), Protocol: string(p.Protocol), Mode: string(p.Mode)})
 		}
 	}
+	h := x.Health
+	s.Health = cluster.HealthCheck{Cmd: h.Cmd, Interval: h.Interval, Timeout: h.Timeout, StartPeriod: h.StartPeriod, Retries: h.Retries}
+	s.Secrets, s.Configs = slices.Clone(x.Secrets), slices.Clone(x.Configs)
 	return s
 }
 
 // FromInspect reads one service of `docker service inspect` output.
 func FromInspect(x inspect.Service) Service {
+	var ports []cluster.PortConfig
+	for _, p := range x.Ports {
+		ports = append(ports, cluster.PortConfig{Published: p.Published, Target: p.Target, Protocol: p.Protocol, Mode: p.Mode})
+	}
 	return Service{
-		Name: x.Name, Image: x.Image, Global: x.Mode == cluster.ModeGlobal, Replicas: x.Replicas,
+		Ports: ports,
+		Name:  x.Name, Image: x.Image, Global: x.Mode == cluster.ModeGlobal, Replicas: x.Replicas,
 		Constraints: x.Constraints, Spread: x.Preferences, MaxPerNode: x.MaxReplicas,
 		NanoCPUs: x.Reservation.NanoCPUs, MemoryBytes: x.Reservation.MemoryBytes,
 		HostPorts: x.HostPorts, ForceUpdate: x.ForceUpdate,
 		Update: &cluster.UpdateConfig{Parallelism: x.Update.Parallelism, Delay: x.Update.Delay,
-			FailureAction: x.Update.FailureAction, Order: x.Update.Order, Monitor: x.Update.Monitor},
+			FailureAction: x.Update.FailureAction, Order: x.Update.Order, Monitor: x.Update.Monitor,
+			MaxFailureRatio: millionths(x.Update.MaxFailureRatio)},
 		Restart: &cluster.RestartPolicy{Condition: x.Restart.Condition, Delay: x.Restart.Delay,
 			MaxAttempts: x.Restart.MaxAttempts, Window: x.Restart.Window},
 	}
+}
+
+// millionths turns Docker's fraction (0.25) into the simulation's whole
+// millionths (250000), rounding to the nearest: the one place a float
+// from the input meets the integer model.
+func millionths(f float64) int {
+	return int(math.Round(f * 1e6))
 }

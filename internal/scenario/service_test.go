@@ -26,6 +26,7 @@ func TestEveryInputGivesTheSameSpec(t *testing.T) {
 		Name: "web", Mode: cluster.ModeReplicated, Replicas: 6, Image: "nginx:1.25",
 		Constraints: []string{"node.role!=manager"}, Preferences: []string{"node.labels.zone"}, MaxReplicas: 2,
 		Reservation: inspect.Resources{NanoCPUs: 500_000_000, MemoryBytes: 64 << 20}, HostPorts: []uint32{8080},
+		Ports:   []inspect.Port{{Published: 8080, Target: 80, Protocol: "tcp", Mode: "host"}},
 		Update:  inspect.UpdateConfig{Parallelism: 2, Delay: 10 * time.Second, FailureAction: "rollback", Order: "start-first", Monitor: 5 * time.Second},
 		Restart: inspect.RestartPolicy{Condition: "on-failure", Delay: 3 * time.Second, MaxAttempts: 4, Window: time.Minute},
 	}).Spec()

@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestHeadlineStack(t *testing.T) {
+	t.Chdir(root)
+	stdout, stderr, code := runArgs(t, "--stack", "examples/stacks/shop.yml", "--managers", "5", "--az", "2-2-1", "--workers", "6", "--kill-az", "a", "--no-color")
+	if code != exitOK {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	// Docker says so on stderr and deploys all the same.
+	if stderr != "Ignoring unsupported options: build\n" {
+		t.Errorf("stderr %q", stderr)
+	}
+	for _, want := range []string{"shop_web   replicated 6/6 running  a=0 b=3 c=3", "shop_agent global"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	golden(t, "stack.golden", stdout)
+}
+
+const malformedStack = "services:\n  web:\n    image: nginx\n    deploy:\n      replicas: three\n"
+
+func TestMalformedStackIsOneLineAndExit1(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bad.yml")
+	if err := os.WriteFile(path, []byte(malformedStack), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runArgs(t, "--stack", path)
+	if code != exitBadInput || stdout != "" {
+		t.Errorf("exit %d, stdout %q", code, stdout)
+	}
+	if want := "swarmsim: --stack " + path + ": services.web.deploy.replicas: must be an integer\n"; stderr != want {
+		t.Errorf("stderr %q, want %q", stderr, want)
+	}
+}
+
+func TestMalformedStackFailsADrillStep(t *testing.T) {
+	path := writeDrill(t, "cluster managers=3 workers=1\ndocker stack deploy -c bad.yml shop\nexpect service shop_web running 0\n")
+	if err := os.WriteFile(filepath.Join(filepath.Dir(path), "bad.yml"), []byte(malformedStack), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := runArgs(t, "run", "--no-color", path)
+	if code != exitFailed {
+		t.Errorf("exit %d, want %d", code, exitFailed)
+	}
+	want := "✗ " + path + ":2: the command failed: bad.yml: services.web.deploy.replicas: must be an integer"
+	if !strings.Contains(out, want) {
+		t.Errorf("output lacks %q:\n%s", want, out)
+	}
+	if !strings.Contains(out, "expected service shop_web, but there is no such service") {
+		t.Errorf("the drill did not go on past the failed deploy:\n%s", out)
+	}
+}
+
+func TestShellStacksAndPorts(t *testing.T) {
+	t.Chdir(root)
+	input := strings.Join([]string{
+		"cluster managers=3 az=1-1-1 workers=3 seed=2",
+		"docker stack deploy -c examples/stacks/shop.yml shop",
+		"wait 20s",
+		"docker stack ls",
+		"docker stack services shop",
+		"expect port 8080 open on m1",
+		"expect port 9000 closed on m1",
+		"docker secret ls",
+		"kill 2 managers",
+		"wait 30s",
+		"expect error \"does not have a leader\": docker stack ls",
+		"expect error \"does not have a leader\": docker secret create db -",
+		"exit",
+	}, "\n")
+	stdout, stderr, code := runInput(t, input, "shell", "--no-color")
+	if code != exitOK || stderr != "" {
+		t.Fatalf("exit %d, stderr %q\n%s", code, stderr, stdout)
+	}
+	for _, want := range []string{
+		"Creating service shop_web",
+		"NAME   SERVICES",
+		"shop   3",
+		"*:8080->80/tcp",
+		"✓ port 8080 is open on m1",
+		"✓ port 9000 is closed on m1",
+		"shop_db_password",
+		"✓ failed as expected: Error response from daemon: rpc error: code = Unknown desc = The swarm does not have a leader.",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("shell output lacks %q:\n%s", want, stdout)
+		}
+	}
+}
