@@ -168,6 +168,17 @@ func lostSince(then, now *Store) []lost {
 			add("", "service %s changed after the backup: it is back as it was, %s", name, specWords(was))
 		}
 	}
+	for _, kind := range []FileKind{KindSecret, KindConfig} {
+		was, is := then.objects(kind), now.objects(kind)
+		for _, name := range sortedUnion(slices.Sorted(maps.Keys(was)), slices.Sorted(maps.Keys(is)), strings.Compare) {
+			switch {
+			case was[name] == nil:
+				add("", "%s %s was created after the backup: it is gone", kind, name)
+			case is[name] == nil:
+				add("", "%s %s was removed after the backup: it is back", kind, name)
+			}
+		}
+	}
 	for _, name := range sortedUnion(then.NodeNames(), now.NodeNames(), compareNames) {
 		was, is := then.Nodes[name], now.Nodes[name]
 		switch {

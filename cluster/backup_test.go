@@ -27,6 +27,7 @@ func TestRestoreBringsBackTheStateAtTheBackupIndex(t *testing.T) {
 	c := newCheckedCluster(t, "1-1-1", 2, 11, false)
 	mustApply(t, c, CreateService(service("web", 3)))
 	mustApply(t, c, CreateService(service("old", 1)))
+	mustApply(t, c, CreateObject(KindSecret, FileObject{Name: "db_pass"}))
 	settle(t, c)
 	mustRun(t, c, 5*time.Second)
 
@@ -54,6 +55,8 @@ func TestRestoreBringsBackTheStateAtTheBackupIndex(t *testing.T) {
 	mustApply(t, c, ScaleService("web", 5))
 	mustApply(t, c, CreateService(service("api", 2)))
 	mustApply(t, c, RemoveService("old"))
+	mustApply(t, c, CreateObject(KindConfig, FileObject{Name: "nginx_conf"}))
+	mustApply(t, c, RemoveObject(KindSecret, "db_pass"))
 	mustApply(t, c, Join(RoleWorker, "a", "w3"))
 	mustApply(t, c, UpdateNode("w1", NodeChange{Availability: Drain}))
 	settle(t, c)
@@ -70,6 +73,8 @@ func TestRestoreBringsBackTheStateAtTheBackupIndex(t *testing.T) {
 		"service api was created after the backup: it is gone",
 		"service old was removed after the backup: it is back",
 		"service web changed after the backup: it is back as it was, 3 replicas of nginx",
+		"secret db_pass was removed after the backup: it is back",
+		"config nginx_conf was created after the backup: it is gone",
 		"node w1 was set to drain after the backup: it is active again",
 		"node w3 joined after the backup: the restored state does not know it",
 	}
