@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -47,5 +48,26 @@ func TestPartitionMarginCountsWhomTheLeaderHears(t *testing.T) {
 	out, _, _ = runArgs(t, "--managers", "5", "--az", "2-2-1", "--partition", "a|b,c", "--output", "json")
 	if !strings.Contains(out, `"more_failures_tolerated": 0`) {
 		t.Errorf("JSON margin is not 0:\n%s", out)
+	}
+}
+
+// The README shows the headline command's output as it is: a newcomer's
+// first run prints exactly that.
+func TestReadmeShowsTheHeadlineAsItRuns(t *testing.T) {
+	readme, err := os.ReadFile(root + "/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := runArgs(t, "--managers", "5", "--az", "2-2-1", "--kill", "2", "--no-color")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var lines []string
+	for _, l := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		lines = append(lines, strings.TrimRight(l, " "))
+	}
+	example := "$ go run . --managers 5 --az 2-2-1 --kill 2\n" + strings.Join(lines, "\n") + "\n```"
+	if !strings.Contains(string(readme), example) {
+		t.Errorf("the README's headline example is not what the command prints:\n%s", example)
 	}
 }
