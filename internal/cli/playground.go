@@ -96,17 +96,15 @@ func runPlayground(args []string, stdout, stderr io.Writer) int {
 	if code, done := parsed(err, stdout, stderr); done {
 		return code
 	}
-	src, dir := playground.Source{}, ""
-	if a.drill != "" {
-		src, err = playground.ReadDrill(a.drill)
-		dir = filepath.Dir(a.drill)
-	} else {
-		src, err = playground.FromStart(a.start)
-	}
 	// The drill runs here first, so a mistake is reported now and not by
 	// a page in front of a class.
-	if err == nil {
-		_, err = playground.New(src, dir)
+	var src playground.Source
+	if a.drill != "" {
+		if src, err = playground.ReadDrill(a.drill); err == nil {
+			_, err = playground.New(src, filepath.Dir(a.drill))
+		}
+	} else if src, err = playground.FromStart(a.start); err == nil {
+		_, err = playground.NewCarried(src)
 	}
 	var perr *drill.Error
 	if errors.As(err, &perr) {

@@ -3,6 +3,8 @@ package playground
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -60,6 +62,30 @@ func New(src Source, dir string) (*Session, error) {
 	}
 	s.lines = strings.Split(strings.TrimRight(src.Text, "\n"), "\n")
 	return s, nil
+}
+
+// NewCarried runs the drill the playground starts from natively, reading
+// the files its cluster line names from what src carries, as the page
+// does: a mistake shows in the terminal, before a page is written.
+func NewCarried(src Source) (*Session, error) {
+	dir, err := os.MkdirTemp("", "swarmsim-playground-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	for name, text := range src.Files {
+		if !filepath.IsLocal(name) {
+			return nil, fmt.Errorf("%s: the file %s lies outside the drill's directory; name it from there", src.Name, name)
+		}
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	return New(src, dir)
 }
 
 // failedPrefix is how drillrun words a command the swarm refused.

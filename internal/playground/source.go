@@ -37,8 +37,8 @@ const SettleFor = "10s"
 // downloaded drill knows where the class took over.
 const startHeader = "# The swarm the playground started from; the lines after the wait are what the class did.\n"
 
-// FromStart writes the drill that builds the swarm of st and lets it settle.
-// Files are named as given, so the drill finds them where swarmsim did.
+// FromStart writes the drill that builds the swarm of st and lets it
+// settle. The files it names are carried as NodesFile and ServicesFile.
 func FromStart(st Start) (Source, error) {
 	src := Source{Name: "playground.drill", Files: map[string]string{}}
 	var b strings.Builder
@@ -50,10 +50,10 @@ func FromStart(st Start) (Source, error) {
 			return src, fmt.Errorf("--from %s: %w", st.From, err)
 		}
 		zones = len(swarm.Layout.Zones)
-		if err := src.carry(st.From); err != nil {
+		if err := src.carry(NodesFile, st.From); err != nil {
 			return src, fmt.Errorf("--from %s: %w", st.From, err)
 		}
-		fmt.Fprintf(&b, "cluster from=%s", word(st.From))
+		fmt.Fprintf(&b, "cluster from=%s", NodesFile)
 	} else {
 		l := st.Layout
 		fmt.Fprintf(&b, "cluster managers=%d az=%s workers=%d", l.Managers(), l, l.Workers())
@@ -62,10 +62,10 @@ func FromStart(st Start) (Source, error) {
 		if _, err := scenario.ImportServices(st.ServicesFile); err != nil {
 			return src, fmt.Errorf("--services %s: %w", st.ServicesFile, err)
 		}
-		if err := src.carry(st.ServicesFile); err != nil {
+		if err := src.carry(ServicesFile, st.ServicesFile); err != nil {
 			return src, fmt.Errorf("--services %s: %w", st.ServicesFile, err)
 		}
-		fmt.Fprintf(&b, " services=%s", word(st.ServicesFile))
+		fmt.Fprintf(&b, " services=%s", ServicesFile)
 	}
 	fmt.Fprintf(&b, " seed=%d\n", st.Seed)
 	services := st.Services
@@ -115,9 +115,17 @@ func ReadDrill(path string) (Source, error) {
 	return src, nil
 }
 
-// carry adds a file named on the command line to the page.
-func (s *Source) carry(name string) error {
-	data, err := os.ReadFile(name)
+// The names a drill made from flags gives the files it carries, whatever
+// they were called: the page offers them for download under these names,
+// to keep beside the drill.
+const (
+	NodesFile    = "nodes.json"
+	ServicesFile = "services.json"
+)
+
+// carry adds the file at path to the page, as name.
+func (s *Source) carry(name, path string) error {
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}

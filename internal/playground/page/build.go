@@ -139,15 +139,24 @@ func (tc Toolchain) Build() ([]byte, error) {
 	}
 	defer os.RemoveAll(dir)
 	out := filepath.Join(dir, "playground.wasm")
-	cmd := exec.Command(tc.Go, "build", "-trimpath", "-ldflags=-s -w", "-o", out, entry)
+	if err := tc.compile(entry, out); err != nil {
+		return nil, err
+	}
+	return os.ReadFile(out)
+}
+
+// compile builds the package pkg of swarmsim's module for GOOS=js
+// GOARCH=wasm into the file out.
+func (tc Toolchain) compile(pkg, out string) error {
+	cmd := exec.Command(tc.Go, "build", "-trimpath", "-ldflags=-s -w", "-o", out, pkg)
 	cmd.Dir = tc.Module
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("go build of the playground's simulator in %s failed (%w): %s", tc.Module, err, firstLine(stderr.String()))
+		return fmt.Errorf("go build of %s for the browser in %s failed (%w): %s", pkg, tc.Module, err, firstLine(stderr.String()))
 	}
-	return os.ReadFile(out)
+	return nil
 }
 
 // WasmExec is Go's JavaScript support for WebAssembly, the version that

@@ -339,6 +339,22 @@
     a.href = URL.createObjectURL(new Blob([state ? state.drill : ""], { type: "text/plain" }));
   });
 
+  // The files the drill reads (cluster from=…) download too: the drill
+  // replays only beside them.
+  const carried = Object.keys(start.files || {}).sort();
+  if (carried.length) {
+    $("files").hidden = false;
+    $("files").innerHTML = "It reads " + carried.map((n) =>
+      `<a href="#" data-file="${esc(n)}" download="${esc(n.split("/").pop())}">⬇ ${esc(n)}</a>`).join(" and ") +
+      ": keep them there, beside the drill.";
+    $("files").addEventListener("click", (ev) => {
+      const a = ev.target.closest("a[data-file]");
+      if (!a) return;
+      if (a.href.startsWith("blob:")) URL.revokeObjectURL(a.href);
+      a.href = URL.createObjectURL(new Blob([start.files[a.dataset.file]], { type: "application/json" }));
+    });
+  }
+
   document.addEventListener("keydown", (ev) => {
     if (ev.target.closest("input, select, textarea")) return;
     if (ev.key === " ") {

@@ -1,0 +1,130 @@
+package page
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/swarmsim/swarmsim/internal/playground"
+	"github.com/swarmsim/swarmsim/internal/playground/browser"
+)
+
+// repo is the repository's root, where the golden files and examples are.
+const repo = "../../.."
+
+// node runs a WebAssembly program under Node with Go's wasm_exec_node.js,
+// from the repository's root, and returns its stdout and exit status.
+func node(t *testing.T, prog string, args ...string) (string, int) {
+	t.Helper()
+	nodeCmd := browser.Need(t, "node")
+	tc := toolchain(t)
+	runner := filepath.Join(tc.GOROOT, "lib", "wasm", "wasm_exec_node.js")
+	if _, err := os.Stat(runner); err != nil {
+		runner = filepath.Join(tc.GOROOT, "misc", "wasm", "wasm_exec_node.js") // before Go 1.24
+	}
+	cmd := exec.Command(nodeCmd, append([]string{runner, prog}, args...)...)
+	cmd.Dir = repo
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if exit, ok := err.(*exec.ExitError); ok {
+		code = exit.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	if stderr.Len() > 0 {
+		t.Logf("stderr: %s", stderr.String())
+	}
+	return stdout.String(), code
+}
+
+// swarmsim compiled to WebAssembly prints, under Node, byte for byte what
+// the native build printed into the golden files: the same Raft, the same
+// seeds, the same story.
+func TestWasmMatchesTheGoldensUnderNode(t *testing.T) {
+	browser.Need(t, "node")
+	prog := wasm(t, ".")
+	for _, tc := range []struct {
+		golden string
+		args   []string
+		code   int
+	}{
+		// The headline scenarios, as cli's TestHeadlineGolden and TestJSON run them.
+		{"kill-2.golden", []string{"--managers", "5", "--az", "2-2-1", "--kill", "2", "--no-color"}, 0},
+		{"kill-3.golden", []string{"--managers", "5", "--az", "2-2-1", "--kill", "3", "--no-color"}, 2},
+		{"kill-az.golden", []string{"--managers", "5", "--az", "2-2-1", "--workers", "6", "--kill-az", "a", "--no-color"}, 0},
+		{"two-zone-trap.golden", []string{"--managers", "3", "--az", "2-1", "--kill-az", "a", "--no-color"}, 2},
+		{"partition.golden", []string{"--managers", "5", "--az", "2-2-1", "--workers", "3", "--partition", "a|b,c", "--seed", "4", "--no-color"}, 0},
+		{"views.golden", []string{"--managers", "3", "--workers", "2", "--kill", "w1", "--views", "--no-color"}, 0},
+		{"kill-2.json", []string{"--managers", "5", "--az", "2-2-1", "--kill", "2", "--output", "json"}, 0},
+		// Drills, one of them reading an imported swarm from files.
+		{"examples/zone-loss-5.golden", []string{"run", "--no-color", "examples/zone-loss-5.drill"}, 0},
+		{"examples/imported-swarm.golden", []string{"run", "--no-color", "examples/imported-swarm.drill"}, 0},
+	} {
+		t.Run(tc.golden, func(t *testing.T) {
+			t.Parallel()
+			want, err := os.ReadFile(filepath.Join(repo, "internal", "cli", "testdata", tc.golden))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, code := node(t, prog, tc.args...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d", code, tc.code)
+			}
+			if got != string(want) {
+				t.Errorf("under Node the WebAssembly build printed\n%s\nwhere the native build printed\n%s", got, want)
+			}
+		})
+	}
+}
+
+// The page's own simulator, run under Node, reaches the very state the
+// native build does for the same start and the same clicks: the lanes,
+// the timeline, the verdict and the drill, byte for byte.
+func TestPlaygroundWasmMatchesNative(t *testing.T) {
+	browser.Need(t, "node")
+	prog := wasm(t, entry)
+	for _, tc := range []struct {
+		file    string
+		a, b, c string // its zones
+	}{
+		{"examples/zone-loss-5.drill", "a", "b", "c"},
+		{"examples/imported-swarm.drill", "eu-west-1a", "eu-west-1b", "eu-west-1c"},
+	} {
+		actions := []string{"kill leader"}
+		for range 25 {
+			actions = append(actions, "+1s")
+		}
+		actions = append(actions, "partition "+tc.a+" | "+tc.b+" "+tc.c, "wait 30s", "docker service scale web=1",
+			"kill az "+tc.b, "+1s", "docker service scale web=9", "heal", "restart az "+tc.b, "wait 40s")
+		file := tc.file
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			src, err := playground.ReadDrill(filepath.Join(repo, file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := playground.Script(src, filepath.Join(repo, filepath.Dir(file)), actions)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want bytes.Buffer
+			if err := json.NewEncoder(&want).Encode(st); err != nil {
+				t.Fatal(err)
+			}
+			got, code := node(t, prog, append([]string{file}, actions...)...)
+			if code != 0 {
+				t.Fatalf("exit %d", code)
+			}
+			if got != want.String() {
+				t.Errorf("the page's simulator under Node reached\n%s\nthe native build\n%s", got, want.String())
+			}
+			if len(st.Events) < 30 || len(st.Lanes) == 0 {
+				t.Errorf("%d events and %d lanes: the script did too little to compare", len(st.Events), len(st.Lanes))
+			}
+		})
+	}
+}
