@@ -175,6 +175,16 @@ func TestPlaygroundOfAnImportedSwarmInChromium(t *testing.T) {
 	if strings.Join(zones, " ") != "eu-west-1a eu-west-1b eu-west-1c" {
 		t.Fatalf("the page shows zones %v", zones)
 	}
+	// A typo is answered with the parser's words and a caret, and runs nothing.
+	var before, answer, after string
+	c.eval(`document.getElementById("drill").textContent`, &before)
+	c.eval(`document.getElementById("line").value = "kil az eu-west-1b"`, nil)
+	c.click("#command button")
+	c.eval(`document.getElementById("error").textContent`, &answer)
+	c.eval(`document.getElementById("drill").textContent`, &after)
+	if answer != "unknown command \"kil\"; did you mean \"kill\"?\nkil az eu-west-1b\n^" || after != before {
+		t.Errorf("a typo is answered %q, and the drill changed: %v", answer, after != before)
+	}
 	c.click(`.zone[data-zone="eu-west-1b"] .zonename`)
 	for range 20 {
 		c.click("#step")

@@ -35,7 +35,7 @@ type Session struct {
 type Step struct {
 	AtMS   int64  `json:"at_ms"`
 	Line   string `json:"line"`   // as the drill holds it
-	Kind   string `json:"kind"`   // ran, held or failed
+	Kind   string `json:"kind"`   // ran, held, failed (an expectation), or refused (a command the swarm refused)
 	Detail string `json:"detail"` // what was seen, or why it failed
 }
 
@@ -123,12 +123,13 @@ func (s *Session) Do(line string) (Step, error) {
 	if err != nil {
 		return Step{}, err
 	}
-	written := cmd
-	if res.Kind == drillrun.Failed && !isExpectation(cmd) {
-		written = drill.ExpectError{Text: expectedText(res.Detail), Cmd: cmd}
-	}
 	st := s.steps[len(s.steps)-1]
-	st.Line = written.String()
+	st.Line = cmd.String()
+	if res.Kind == drillrun.Failed && !isExpectation(cmd) {
+		msg := strings.TrimPrefix(res.Detail, failedPrefix)
+		st.Line = drill.ExpectError{Text: expectedText(msg), Cmd: cmd}.String()
+		st.Kind, st.Detail = "refused", msg
+	}
 	s.steps[len(s.steps)-1] = st
 	s.lines = append(s.lines, st.Line)
 	return st, nil
@@ -243,8 +244,7 @@ func isExpectation(c drill.Command) bool {
 // expectedText is what `expect error` should look for in a refusal: the
 // distinctive words of Docker's two errors without a working leader, or
 // the whole message.
-func expectedText(detail string) string {
-	msg := strings.TrimPrefix(detail, failedPrefix)
+func expectedText(msg string) string {
 	for _, words := range []string{"does not have a leader", "context deadline exceeded"} {
 		if strings.Contains(msg, words) {
 			return words

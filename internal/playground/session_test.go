@@ -88,7 +88,7 @@ func TestReplayMatchesPage(t *testing.T) {
 	do(t, s, "kill az b")
 	advance(t, s, 25)
 	refused := do(t, s, "docker service scale web=1")
-	if refused.Kind != "failed" || refused.Line != `expect error "does not have a leader": docker service scale web=1` {
+	if refused.Kind != "refused" || refused.Line != `expect error "does not have a leader": docker service scale web=1` {
 		t.Errorf("a refused command is written %q (%s), want it as an expect error line", refused.Line, refused.Kind)
 	}
 	do(t, s, "# the class heals the network")

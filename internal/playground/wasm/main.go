@@ -15,12 +15,15 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall/js"
 	"time"
 
+	"github.com/swarmsim/swarmsim/drill"
 	"github.com/swarmsim/swarmsim/internal/playground"
 )
 
@@ -76,7 +79,14 @@ func browser() {
 	}
 	answer := func(from int, step *playground.Step, err error) any {
 		r := reply{Step: step}
-		if err != nil {
+		var perr *drill.Error
+		switch {
+		case errors.As(err, &perr):
+			// A typed line: the message, the line and a caret under the
+			// column, without the line:column a one-line prompt has no use for.
+			_, lines, _ := strings.Cut(perr.Caret(), "\n")
+			r.Error = perr.Msg + "\n" + lines
+		case err != nil:
 			r.Error = err.Error()
 		}
 		state := s.State(from)

@@ -21,6 +21,7 @@
   // Play advances in tenths of a simulated second, so the clock moves
   // smoothly; the drill writes the sum as one wait line.
   const quantum = 0.1;
+  const cardsPerZone = 24;
 
   globalThis.swarmsimReady = (err) => {
     $("loading").hidden = true;
@@ -126,7 +127,10 @@
     $("zones").innerHTML = s.zones.map((z) => {
       const alive = z.nodes.some((n) => n.alive);
       const action = alive ? `kill az ${z.name}` : `restart az ${z.name}`;
-      const cards = z.nodes.map((n) => {
+      // A projector shows a couple of dozen cards a zone; the rest are
+      // still there for typed commands.
+      const more = z.nodes.length > cardsPerZone ? `<p class="dim">… ${z.nodes.length - cardsPerZone} more nodes</p>` : "";
+      const cards = z.nodes.slice(0, cardsPerZone).map((n) => {
         const [cls, words] = nodeState(n);
         const raft = n.role === "manager" && n.raft && !n.leader ? ` · ${n.raft}` : "";
         return `<div class="node ${esc(n.role)} ${n.leader ? "leader" : ""} ${n.alive ? "alive" : "dead"}" data-node="${esc(n.name)}"
@@ -136,7 +140,7 @@
           <div class="tasks">${n.tasks.map((t) => `<span class="task">${esc(t)}</span>`).join("")}</div></div>`;
       }).join("");
       return `<div class="zone ${cut.has(z.name) ? "cut" : ""}" data-zone="${esc(z.name)}">
-        <button class="zonename" data-action="${esc(action)}" title="click to ${esc(action)}">zone ${esc(z.name)} <small>${alive ? "✗ kill zone" : "↻ restart zone"}</small></button>${cards}</div>`;
+        <button class="zonename" data-action="${esc(action)}" title="click to ${esc(action)}">zone ${esc(z.name)} <small>${alive ? "✗ kill zone" : "↻ restart zone"}</small></button>${cards}${more}</div>`;
     }).join("");
   }
 
@@ -235,7 +239,7 @@
   function logStep(step) {
     const row = document.createElement("div");
     row.className = "st " + step.kind;
-    const mark = step.kind === "held" ? "✓ " : step.kind === "failed" ? "✗ " : "";
+    const mark = { held: "✓ ", failed: "✗ ", refused: "✗ refused: " }[step.kind] || "";
     row.innerHTML = `<span class="t">${fmt(step.at_ms * 1000)}</span><code>${esc(step.line)}</code>` +
       (step.detail ? `<span class="detail">${esc(mark + step.detail)}</span>` : "");
     appendLog(row);
