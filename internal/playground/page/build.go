@@ -35,12 +35,21 @@ const entry = "./internal/playground/wasm"
 // this binary was built from when it is still there, else the module cache
 // copy of the version this binary is.
 func FindToolchain() (Toolchain, error) {
+	// runtime.GOROOT is only a guess at the Go in use, good enough for
+	// when go is not on PATH.
+	return findToolchain(exec.LookPath, runtime.GOROOT(), []func(Toolchain) string{Toolchain.workingModule, builtFrom, Toolchain.moduleCache})
+}
+
+// findToolchain is FindToolchain with its surroundings given: how to look
+// a command up, the GOROOT this binary was built with, and the places the
+// source may be, in order.
+func findToolchain(lookPath func(string) (string, error), goroot string, sources []func(Toolchain) string) (Toolchain, error) {
 	var tc Toolchain
-	goCmd, err := exec.LookPath("go")
+	goCmd, err := lookPath("go")
 	if err != nil {
 		// Not on PATH: the Go this binary was built with may still be there.
-		goCmd = filepath.Join(runtime.GOROOT(), "bin", "go")
-		if _, statErr := os.Stat(goCmd); runtime.GOROOT() == "" || statErr != nil {
+		goCmd = filepath.Join(goroot, "bin", "go")
+		if _, statErr := os.Stat(goCmd); goroot == "" || statErr != nil {
 			return tc, errors.New("swarmsim playground builds the simulator for the browser with the Go toolchain, and finds no go command; install Go 1.26 or newer from https://go.dev/dl/ and put it on PATH")
 		}
 	}
@@ -48,8 +57,8 @@ func FindToolchain() (Toolchain, error) {
 	if tc.GOROOT, err = tc.env("GOROOT"); err != nil {
 		return tc, err
 	}
-	for _, find := range []func() string{tc.workingModule, builtFrom, tc.moduleCache} {
-		if dir := find(); dir != "" && isModule(dir) {
+	for _, find := range sources {
+		if dir := find(tc); dir != "" && isModule(dir) {
 			tc.Module = dir
 			return tc, nil
 		}
@@ -77,7 +86,7 @@ func (tc Toolchain) workingModule() string {
 
 // builtFrom is the module this binary was compiled from, when its source
 // files are still where the compiler saw them (not with -trimpath).
-func builtFrom() string {
+func builtFrom(Toolchain) string {
 	_, file, _, ok := runtime.Caller(0)
 	if !ok || !filepath.IsAbs(file) {
 		return ""

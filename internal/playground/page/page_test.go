@@ -182,6 +182,27 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// Without Go, or without swarmsim's source, the command says what to do in
+// one line.
+func TestFindToolchainSaysWhatIsMissing(t *testing.T) {
+	noGo := func(string) (string, error) { return "", exec.ErrNotFound }
+	if _, err := findToolchain(noGo, "", nil); err == nil || !strings.Contains(err.Error(), "finds no go command; install Go 1.26 or newer") {
+		t.Errorf("without go: %v", err)
+	}
+	if _, err := findToolchain(noGo, t.TempDir(), nil); err == nil || !strings.Contains(err.Error(), "finds no go command") {
+		t.Errorf("without go in GOROOT: %v", err)
+	}
+	nowhere := func(Toolchain) string { return t.TempDir() }
+	_, err := findToolchain(exec.LookPath, "", []func(Toolchain) string{nowhere})
+	if err == nil || !strings.Contains(err.Error(), "cannot find it; run it inside a clone of github.com/swarmsim/swarmsim") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("without the source: %v", err)
+	}
+	tc, err := FindToolchain()
+	if err != nil || !isModule(tc.Module) || tc.GOROOT == "" {
+		t.Errorf("in the repository: %+v, %v", tc, err)
+	}
+}
+
 func TestIsModule(t *testing.T) {
 	if !isModule("../../..") {
 		t.Error("the repository is not recognized as swarmsim's module")
