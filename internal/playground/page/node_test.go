@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/swarmsim/swarmsim/internal/playground"
@@ -16,8 +17,9 @@ import (
 const repo = "../../.."
 
 // node runs a WebAssembly program under Node with Go's wasm_exec_node.js,
-// from the repository's root, and returns its stdout and exit status.
-func node(t *testing.T, prog string, args ...string) (string, int) {
+// from the repository's root, with stdin as its input, and returns its
+// stdout and exit status.
+func node(t *testing.T, prog, stdin string, args ...string) (string, int) {
 	t.Helper()
 	nodeCmd := browser.Need(t, "node")
 	tc := toolchain(t)
@@ -27,6 +29,7 @@ func node(t *testing.T, prog string, args ...string) (string, int) {
 	}
 	cmd := exec.Command(nodeCmd, append([]string{runner, prog}, args...)...)
 	cmd.Dir = repo
+	cmd.Stdin = strings.NewReader(stdin)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -48,30 +51,48 @@ func node(t *testing.T, prog string, args ...string) (string, int) {
 func TestWasmMatchesTheGoldensUnderNode(t *testing.T) {
 	browser.Need(t, "node")
 	prog := wasm(t, ".")
+	// Every headline golden file is run here; a new one must be added.
+	covered := map[string]bool{}
+	defer func() {
+		files, _ := filepath.Glob(filepath.Join(repo, "internal", "cli", "testdata", "*.*"))
+		for _, f := range files {
+			if !covered[filepath.Base(f)] {
+				t.Errorf("%s is not run under Node; add it to this test", f)
+			}
+		}
+	}()
 	for _, tc := range []struct {
 		golden string
 		args   []string
 		code   int
+		stdin  string
 	}{
 		// The headline scenarios, as cli's TestHeadlineGolden and TestJSON run them.
-		{"kill-2.golden", []string{"--managers", "5", "--az", "2-2-1", "--kill", "2", "--no-color"}, 0},
-		{"kill-3.golden", []string{"--managers", "5", "--az", "2-2-1", "--kill", "3", "--no-color"}, 2},
-		{"kill-az.golden", []string{"--managers", "5", "--az", "2-2-1", "--workers", "6", "--kill-az", "a", "--no-color"}, 0},
-		{"two-zone-trap.golden", []string{"--managers", "3", "--az", "2-1", "--kill-az", "a", "--no-color"}, 2},
-		{"partition.golden", []string{"--managers", "5", "--az", "2-2-1", "--workers", "3", "--partition", "a|b,c", "--seed", "4", "--no-color"}, 0},
-		{"views.golden", []string{"--managers", "3", "--workers", "2", "--kill", "w1", "--views", "--no-color"}, 0},
-		{"kill-2.json", []string{"--managers", "5", "--az", "2-2-1", "--kill", "2", "--output", "json"}, 0},
+		{"kill-2.golden", []string{"--managers", "5", "--az", "2-2-1", "--kill", "2", "--no-color"}, 0, ""},
+		{"kill-3.golden", []string{"--managers", "5", "--az", "2-2-1", "--kill", "3", "--no-color"}, 2, ""},
+		{"kill-az.golden", []string{"--managers", "5", "--az", "2-2-1", "--workers", "6", "--kill-az", "a", "--no-color"}, 0, ""},
+		{"two-zone-trap.golden", []string{"--managers", "3", "--az", "2-1", "--kill-az", "a", "--no-color"}, 2, ""},
+		{"partition.golden", []string{"--managers", "5", "--az", "2-2-1", "--workers", "3", "--partition", "a|b,c", "--seed", "4", "--no-color"}, 0, ""},
+		{"views.golden", []string{"--managers", "3", "--workers", "2", "--kill", "w1", "--views", "--no-color"}, 0, ""},
+		{"kill-2.json", []string{"--managers", "5", "--az", "2-2-1", "--kill", "2", "--output", "json"}, 0, ""},
 		// Drills, one of them reading an imported swarm from files.
-		{"examples/zone-loss-5.golden", []string{"run", "--no-color", "examples/zone-loss-5.drill"}, 0},
-		{"examples/imported-swarm.golden", []string{"run", "--no-color", "examples/imported-swarm.drill"}, 0},
+		{"examples/zone-loss-5.golden", []string{"run", "--no-color", "examples/zone-loss-5.drill"}, 0, ""},
+		{"examples/imported-swarm.golden", []string{"run", "--no-color", "examples/imported-swarm.drill"}, 0, ""},
+		// The shell, typed into from a pipe, as cli's TestShellGolden types.
+		{"shell.golden", []string{"shell", "--no-color"}, 1, strings.Join([]string{"help", "docker service ls",
+			"cluster managers=3 az=1-1-1 workers=2 seed=3",
+			"docker service create --name web --replicas 4 --placement-pref spread=node.labels.zone nginx",
+			"wait 10s", "docker service ls", "kil m1", "kill leader", "wait 30s", "expect quorum holds",
+			"docker node ls", "docker service ps web", "exit"}, "\n")},
 	} {
+		covered[tc.golden] = true
 		t.Run(tc.golden, func(t *testing.T) {
 			t.Parallel()
 			want, err := os.ReadFile(filepath.Join(repo, "internal", "cli", "testdata", tc.golden))
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, code := node(t, prog, tc.args...)
+			got, code := node(t, prog, tc.stdin, tc.args...)
 			if code != tc.code {
 				t.Errorf("exit %d, want %d", code, tc.code)
 			}
@@ -115,7 +136,7 @@ func TestPlaygroundWasmMatchesNative(t *testing.T) {
 			if err := json.NewEncoder(&want).Encode(st); err != nil {
 				t.Fatal(err)
 			}
-			got, code := node(t, prog, append([]string{file}, actions...)...)
+			got, code := node(t, prog, "", append([]string{file}, actions...)...)
 			if code != 0 {
 				t.Fatalf("exit %d", code)
 			}
