@@ -43,7 +43,7 @@ func openPlayground(t *testing.T, args ...string) *classroom {
 	t.Cleanup(cancel)
 	c.ctx = ctx
 	var err error
-	if c.b, err = browser.Launch(ctx, chromium, filepath.Join(c.dir, "profile")); err != nil {
+	if c.b, err = browser.Launch(chromium, filepath.Join(c.dir, "profile")); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.b.Close() })

@@ -21,7 +21,6 @@ const MaxAdvance = time.Hour
 // draws. It is not safe for concurrent use; the page calls it from one
 // thread.
 type Session struct {
-	name   string
 	r      *drillrun.Runner
 	lines  []string      // the drill so far, without the time run since the last line
 	waited time.Duration // time run since the last line: the wait line still to write
@@ -49,7 +48,7 @@ func New(src Source, dir string) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{name: src.Name}
+	s := &Session{}
 	s.r = &drillrun.Runner{File: src.Name, Dir: dir, Watch: s.watch}
 	for _, st := range script.Steps {
 		res, err := s.step(st)
@@ -114,7 +113,7 @@ func (s *Session) Do(line string) (Step, error) {
 		s.lines = append(s.lines, line) // a comment: the class's note in the drill
 		return Step{AtMS: s.r.Now().Milliseconds(), Line: line, Kind: "ran"}, nil
 	case drill.Cluster:
-		return Step{}, errors.New("the playground keeps the swarm it started with; reload the page to start over, or change the swarm with kill, restart and docker swarm join")
+		return Step{}, errors.New("the playground keeps the swarm it started with; press Start over to begin again, or change the swarm with kill, restart and docker swarm join")
 	case drill.Wait:
 		return Step{AtMS: s.r.Now().Milliseconds(), Line: x.String(), Kind: "ran"}, s.Advance(x.Duration)
 	}

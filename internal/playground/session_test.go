@@ -186,7 +186,7 @@ func TestDoRefusesWhatItCannotRun(t *testing.T) {
 	if !errors.As(err, &perr) || !strings.Contains(err.Error(), `did you mean "kill"`) {
 		t.Errorf("a typo gives %v, want the parser's error", err)
 	}
-	if _, err := s.Do("cluster managers=5"); err == nil || !strings.Contains(err.Error(), "reload the page") {
+	if _, err := s.Do("cluster managers=5"); err == nil || !strings.Contains(err.Error(), "Start over") {
 		t.Errorf("a second cluster line gives %v", err)
 	}
 	if err := s.Advance(2 * MaxAdvance); err == nil {

@@ -4,7 +4,7 @@
 // JSON in, JSON out, and the few the tests need have helpers. Only tests
 // and tools import it.
 //
-//	b, err := browser.Launch(ctx, "/usr/bin/chromium", dir)
+//	b, err := browser.Launch("/usr/bin/chromium", dir)
 //	defer b.Close()
 //	p, err := b.Open(ctx, "file:///tmp/class.html", dir, nil) // nil: refuse every request but the page
 //	p.Click(ctx, ".node.leader")
@@ -54,7 +54,7 @@ type reply struct {
 }
 
 // Launch starts Chromium headless with a fresh profile in dir.
-func Launch(ctx context.Context, chromium, dir string) (*Browser, error) {
+func Launch(chromium, dir string) (*Browser, error) {
 	toBrowser, fromUs, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -166,9 +166,11 @@ func (b *Browser) Stderr() string {
 	return b.stderr.String()
 }
 
-// Close ends the browser.
+// Close ends the browser, killing it when it does not end by itself.
 func (b *Browser) Close() error {
-	_ = b.Call(context.Background(), "", "Browser.close", nil, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = b.Call(ctx, "", "Browser.close", nil, nil)
 	b.in.Close()
 	wait := make(chan error, 1)
 	go func() { wait <- b.cmd.Wait() }()
