@@ -37,6 +37,8 @@ Commands, each with an example:
       swarmsim plan --managers 5 --zones 3
   swarmsim runbook FILE.drill    a drill as a bash script to rehearse on a real lab swarm
       swarmsim runbook examples/zone-loss-5.drill > zone-loss-5.sh
+  swarmsim playground -o F.html  one HTML file that runs the simulator in a browser, for a class
+      swarmsim playground -o class.html --managers 5 --az 2-2-1 --workers 6
   swarmsim help [COMMAND]        this help, or a command's flags
       swarmsim help plan
   swarmsim --version             the version of swarmsim
@@ -70,6 +72,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(stri
 			return runPlan(args[1:], stdout, stderr, env)
 		case "runbook":
 			return runRunbook(args[1:], stdout, stderr)
+		case "playground":
+			return runPlayground(args[1:], stdout, stderr)
 		case "help":
 			return help(args[1:], stdout, stderr)
 		case "--version":
@@ -93,13 +97,13 @@ func help(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	switch args[0] {
-	case "run", "shell", "chaos", "plan", "runbook":
+	case "run", "shell", "chaos", "plan", "runbook", "playground":
 		return run([]string{args[0], "--help"}, nil, stdout, stderr, func(string) string { return "" })
 	case "help", "--version":
 		fmt.Fprint(stdout, headlineHelp())
 		return exitOK
 	}
-	return fail(stderr, fmt.Errorf("there is no command %q; the commands are run, shell, chaos, plan and runbook (see swarmsim help)", args[0]))
+	return fail(stderr, fmt.Errorf("there is no command %q; the commands are run, shell, chaos, plan, runbook and playground (see swarmsim help)", args[0]))
 }
 
 // version is the module version swarmsim was built from: a release tag when

@@ -67,6 +67,10 @@ type Runner struct {
 	// second that caused events, with those events.
 	Began func(at time.Duration, source string)
 	Paced func([]cluster.Event)
+	// Watch, when set, is called after every simulated event while a step
+	// runs time forward (wait, and the cluster line's first second), so a
+	// caller can follow what changes between steps. It must only read.
+	Watch func()
 
 	c            *cluster.Cluster
 	given        int // events already handed out
@@ -148,14 +152,14 @@ func (r *Runner) newEvents() []cluster.Event {
 // run advances simulated time, at the pace when one is set.
 func (r *Runner) run(d time.Duration) error {
 	if r.Pace == 0 {
-		return r.c.RunFor(d)
+		return r.advance(d)
 	}
 	sleep := r.Sleep
 	if sleep == nil {
 		sleep = time.Sleep
 	}
 	for left := d; left > 0; left -= time.Second {
-		if err := r.c.RunFor(min(time.Second, left)); err != nil {
+		if err := r.advance(min(time.Second, left)); err != nil {
 			return err
 		}
 		if evs := r.newEvents(); len(evs) > 0 && r.Paced != nil {

@@ -1,0 +1,190 @@
+package playground
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/scenario"
+)
+
+// State is everything the page draws, as JSON. Field names are the page's;
+// only the page reads them.
+type State struct {
+	AtMS      int64     `json:"at_ms"`
+	Time      string    `json:"time"`   // as the timeline writes it: 41.431s
+	Leader    string    `json:"leader"` // "" when no manager leads
+	Term      uint64    `json:"term"`
+	LocalCopy string    `json:"local_copy"` // without a leader: whose local copy the picture shows
+	Quorum    Quorum    `json:"quorum"`
+	Verdict   Verdict   `json:"verdict"`
+	Zones     []Zone    `json:"zones"`
+	Cut       []string  `json:"cut"` // each cut link, as "a|b"
+	Services  []Service `json:"services"`
+	Lanes     []Lane    `json:"lanes"`
+	Steps     []Step    `json:"steps"`
+	// Events are the timeline from the index the page asked for;
+	// EventCount is the length of the whole timeline.
+	Events     []Event `json:"events"`
+	EventCount int     `json:"event_count"`
+	Drill      string  `json:"drill"`
+	Broken     string  `json:"broken,omitempty"` // an invariant broke: the session stopped
+}
+
+// Quorum is the quorum's numbers, as the verdict names them.
+type Quorum struct {
+	Members   int  `json:"members"`
+	Needed    int  `json:"needed"`
+	Alive     int  `json:"alive"`
+	Reachable int  `json:"reachable"`
+	Tolerance int  `json:"tolerance"`
+	More      int  `json:"more_failures_tolerated"`
+	Holds     bool `json:"holds"`
+}
+
+// Verdict is the headline verdict of the swarm as it is now.
+type Verdict struct {
+	Word    string   `json:"word"`    // holds, quorum-lost or degraded
+	Summary string   `json:"summary"` // the sentence with the numbers
+	Notes   []string `json:"notes"`   // what else it means
+}
+
+// Zone is a zone's column of node cards.
+type Zone struct {
+	Name  string `json:"name"`
+	Nodes []Node `json:"nodes"`
+}
+
+// Node is one card.
+type Node struct {
+	Name          string   `json:"name"`
+	Role          string   `json:"role"`
+	Alive         bool     `json:"alive"`
+	Leader        bool     `json:"leader"`
+	Raft          string   `json:"raft"`   // the manager's Raft role; "" for workers and dead managers
+	Status        string   `json:"status"` // ready, unknown or down; "" once removed
+	Availability  string   `json:"availability"`
+	ManagerStatus string   `json:"manager_status"`
+	Tasks         []string `json:"tasks"`
+}
+
+// Service is one service's line.
+type Service struct {
+	Name    string         `json:"name"`
+	Mode    string         `json:"mode"`
+	Image   string         `json:"image"`
+	Update  string         `json:"update"`
+	Desired int            `json:"desired"`
+	Running int            `json:"running"`
+	Pending int            `json:"pending"`
+	Zones   map[string]int `json:"zones"`
+	Reasons []string       `json:"reasons"`
+}
+
+// Event is one line of the timeline.
+type Event struct {
+	AtMS   int64  `json:"at_ms"`
+	Time   string `json:"time"`
+	Kind   string `json:"kind"`
+	Node   string `json:"node"`
+	Detail string `json:"detail"`
+}
+
+// State is what the page draws now, with the timeline from event index
+// from on (0 for all of it).
+func (s *Session) State(from int) State {
+	snap, _ := s.r.Snapshot()
+	st := State{
+		AtMS: snap.At.Milliseconds(), Time: cluster.FormatTime(snap.At),
+		Leader: snap.Leader, Term: snap.Term, LocalCopy: snap.LocalCopy,
+		Quorum:   Quorum{snap.Quorum.Members, snap.Quorum.Needed, snap.Quorum.Alive, snap.Quorum.Reachable, snap.Quorum.Tolerance, snap.Quorum.MoreFailuresTolerated, snap.Quorum.Holds},
+		Verdict:  verdictOf(snap),
+		Cut:      []string{},
+		Services: []Service{},
+		Lanes:    s.lanes.all,
+		Steps:    s.steps,
+		Events:   []Event{},
+		Drill:    s.Drill(),
+	}
+	if s.broken != nil {
+		st.Broken = s.broken.Error()
+	}
+	nodes := map[string]cluster.NodeView{}
+	for _, n := range snap.Nodes {
+		nodes[n.Name] = n
+	}
+	for _, z := range snap.Zones {
+		zone := Zone{Name: z.Name, Nodes: []Node{}}
+		for _, name := range z.Nodes {
+			n := nodes[name]
+			zone.Nodes = append(zone.Nodes, Node{Name: n.Name, Role: n.Role, Alive: n.Alive, Leader: n.Leader, Raft: n.Raft,
+				Status: n.Status, Availability: n.Availability, ManagerStatus: n.ManagerStatus, Tasks: append([]string{}, n.Tasks...)})
+		}
+		st.Zones = append(st.Zones, zone)
+	}
+	for _, c := range snap.Cut {
+		st.Cut = append(st.Cut, c[0]+"|"+c[1])
+	}
+	for _, sv := range snap.Services {
+		zones := map[string]int{}
+		for _, z := range snap.Zones {
+			zones[z.Name] = sv.PerZone[z.Name]
+		}
+		st.Services = append(st.Services, Service{Name: sv.Name, Mode: sv.Mode, Image: sv.Image, Update: sv.Update, Desired: sv.Desired,
+			Running: sv.Running, Pending: sv.Pending, Zones: zones, Reasons: append([]string{}, sv.Reasons...)})
+	}
+	st.EventCount = len(s.events)
+	for _, e := range s.events[min(max(from, 0), len(s.events)):] {
+		st.Events = append(st.Events, Event{AtMS: e.At.Milliseconds(), Time: cluster.FormatTime(e.At), Kind: e.Kind, Node: e.Node, Detail: e.Detail})
+	}
+	return st
+}
+
+// verdictOf words the verdict with its numbers, as the headline report
+// does, so a class reads the same sentence on the page and in a terminal.
+func verdictOf(snap cluster.Snapshot) Verdict {
+	q := snap.Quorum
+	v := Verdict{Word: string(scenario.VerdictOf(snap)), Notes: []string{}}
+	numbers := fmt.Sprintf("quorum %d of %d, %d alive, tolerates %d", q.Needed, q.Members, q.Alive, q.Tolerance)
+	if snap.Leader != "" && q.Reachable != q.Alive {
+		numbers = fmt.Sprintf("quorum %d of %d, %d alive, %d heard by the leader, tolerates %d", q.Needed, q.Members, q.Alive, q.Reachable, q.Tolerance)
+	}
+	if q.Holds {
+		head := "quorum holds"
+		if v.Word == string(scenario.Degraded) {
+			head = "degraded"
+		}
+		v.Summary = fmt.Sprintf("%s: %s, %d more %s tolerated.", head, numbers, q.MoreFailuresTolerated, plural(q.MoreFailuresTolerated, "failure", "failures"))
+		for _, sv := range snap.Services {
+			if sv.Running < sv.Desired || sv.Pending > 0 {
+				v.Notes = append(v.Notes, fmt.Sprintf("%s runs %d of %d tasks.", sv.Name, sv.Running, sv.Desired))
+			}
+		}
+		return v
+	}
+	if missing := q.Needed - q.Alive; missing > 0 {
+		v.Summary = fmt.Sprintf("quorum lost: %s: %d more %s needed.", numbers, missing, plural(missing, "manager is", "managers are"))
+	} else {
+		v.Summary = fmt.Sprintf("quorum lost: %s, but no leader can reach %d of them across the cut network.", numbers, q.Needed)
+	}
+	v.Notes = append(v.Notes, "Without a leader nothing can change: running tasks keep running, but no service can be created, updated or scaled, and tasks lost with dead nodes are not rescheduled.")
+	var live []string
+	for _, n := range snap.Nodes {
+		if n.Role == cluster.RoleManager && n.Alive {
+			live = append(live, n.Name)
+		}
+	}
+	if len(live) > 0 {
+		v.Notes = append(v.Notes, fmt.Sprintf("To recover, restart dead managers until %d run, or run docker swarm init --force-new-cluster on a survivor (%s).", q.Needed, strings.Join(live, ", ")))
+	} else {
+		v.Notes = append(v.Notes, fmt.Sprintf("To recover, restart dead managers until %d run: they come back with their Raft state.", q.Needed))
+	}
+	return v
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
