@@ -159,49 +159,11 @@ func (c *Cluster) Snapshot() Snapshot {
 
 	zoneNodes := make([][]string, len(c.zones))
 	byNode := map[string][]string{}
-	services := map[string]*ServiceView{}
-	for _, name := range s.ServiceNames() {
-		spec := s.Services[name]
-		sv := &ServiceView{Name: name, Mode: spec.Mode, Image: spec.Image, Desired: spec.Replicas, PerZone: map[string]int{},
-			Stack: spec.Labels[LabelNamespace], Ports: spec.Ports}
-		if u := s.Updates[name]; u != nil {
-			sv.Update = u.State
-		}
-		if spec.Mode == ModeGlobal {
-			sv.Desired = 0
-			for _, nn := range s.NodeNames() {
-				if rec := s.Nodes[nn]; rec.Status != NodeDown && rec.Availability != Drain && matches(spec, rec) {
-					sv.Desired++
-				}
-			}
-		}
-		services[name] = sv
-	}
+	snap.Tasks = make([]Task, 0, len(s.Tasks))
 	for _, t := range s.TaskList() {
 		snap.Tasks = append(snap.Tasks, *t)
-		sv := services[t.Service]
-		if sv == nil || !t.Active() {
-			continue
-		}
-		if t.State == TaskPending {
-			sv.Pending++
-			if len(sv.Reasons) == 0 || sv.Reasons[len(sv.Reasons)-1] != t.Reason {
-				sv.Reasons = append(sv.Reasons, t.Reason)
-			}
-			continue
-		}
-		// A task counts as running when it runs on a live node the swarm
-		// has not declared down: a node cut off and declared down may go on
-		// running its tasks, but the swarm has written them off.
-		if n, ok := c.node(t.Node); ok && n.alive && n.running[t.ID] && !n.starting[t.ID] && s.Nodes[t.Node] != nil && s.Nodes[t.Node].Status != NodeDown {
-			sv.Running++
-			sv.PerZone[c.zones[n.zone]]++
-			byNode[t.Node] = append(byNode[t.Node], t.Name())
-		}
 	}
-	for _, name := range s.ServiceNames() {
-		snap.Services = append(snap.Services, *services[name])
-	}
+	snap.Services = c.serviceViews(s, byNode)
 
 	ports := c.openPorts(s)
 	for _, n := range c.nodes {
@@ -242,6 +204,57 @@ func (c *Cluster) Inspect() (Snapshot, error) {
 	return c.Snapshot(), nil
 }
 
+// serviceViews counts each service's tasks as `docker service ls` does.
+// With byNode set it also lists, per node, the names of the tasks that run
+// there.
+func (c *Cluster) serviceViews(s *Store, byNode map[string][]string) []ServiceView {
+	names := s.ServiceNames()
+	views := make([]ServiceView, len(names))
+	index := make(map[string]int, len(names))
+	for i, name := range names {
+		spec := s.Services[name]
+		sv := ServiceView{Name: name, Mode: spec.Mode, Image: spec.Image, Desired: spec.Replicas, PerZone: map[string]int{},
+			Stack: spec.Labels[LabelNamespace], Ports: spec.Ports}
+		if u := s.Updates[name]; u != nil {
+			sv.Update = u.State
+		}
+		if spec.Mode == ModeGlobal {
+			sv.Desired = 0
+			for _, nn := range s.NodeNames() {
+				if rec := s.Nodes[nn]; rec.Status != NodeDown && rec.Availability != Drain && matches(spec, rec) {
+					sv.Desired++
+				}
+			}
+		}
+		views[i], index[name] = sv, i
+	}
+	for _, t := range s.TaskList() {
+		i, ok := index[t.Service]
+		if !ok || !t.Active() {
+			continue
+		}
+		sv := &views[i]
+		if t.State == TaskPending {
+			sv.Pending++
+			if len(sv.Reasons) == 0 || sv.Reasons[len(sv.Reasons)-1] != t.Reason {
+				sv.Reasons = append(sv.Reasons, t.Reason)
+			}
+			continue
+		}
+		// A task counts as running when it runs on a live node the swarm
+		// has not declared down: a node cut off and declared down may go on
+		// running its tasks, but the swarm has written them off.
+		if n, ok := c.node(t.Node); ok && n.alive && n.running[t.ID] && !n.starting[t.ID] && s.Nodes[t.Node] != nil && s.Nodes[t.Node].Status != NodeDown {
+			sv.Running++
+			sv.PerZone[c.zones[n.zone]]++
+			if byNode != nil {
+				byNode[t.Node] = append(byNode[t.Node], t.Name())
+			}
+		}
+	}
+	return views
+}
+
 // Converged reports whether the swarm has a leader with a quorum, no
 // proposal of its orchestrator in flight, and every service at its desired
 // running count.
@@ -250,11 +263,10 @@ func (c *Cluster) Converged() bool {
 	if lead == nil || lead.lead == nil || lead.lead.inflight != 0 {
 		return false
 	}
-	snap := c.Snapshot()
-	if !snap.Quorum.Holds {
+	if !c.quorum(lead).Holds {
 		return false
 	}
-	for _, sv := range snap.Services {
+	for _, sv := range c.serviceViews(lead.store, nil) {
 		if sv.Running != sv.Desired {
 			return false
 		}
