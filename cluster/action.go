@@ -29,6 +29,7 @@ func (c *Cluster) Apply(a Action) error {
 	c.disturb()
 	err := a.do(c)
 	c.disturb()
+	c.gate.touch() // it may have changed anything
 	if c.fault != nil {
 		return c.fault
 	}
@@ -333,6 +334,7 @@ func (c *Cluster) crash(n *node) {
 	n.alive = false
 	n.epoch++
 	clear(n.running)
+	c.gate.touch()
 	clear(n.exited)
 	if n.mgr != nil {
 		n.mgr.member.Crash()

@@ -18,6 +18,7 @@ const (
 	evHeartbeat                  // a node heartbeats to the leader's dispatcher
 	evTaskExit                   // a task's container exits on its node
 	evFlush                      // the leader acts on what changed
+	evTimer                      // a caller's function, scheduled with After
 )
 
 type timed struct {
@@ -29,6 +30,7 @@ type timed struct {
 	msg    raft.Message
 	task   string // evTaskExit
 	exitOK bool   // evTaskExit: the container exits with status 0
+	fn     func() // evTimer
 }
 
 // queue is a binary heap of small keys, (time, sequence) and a slot in a

@@ -61,6 +61,9 @@ var (
 	ErrNoLeader = errors.New("Error response from daemon: rpc error: code = Unknown desc = The swarm does not have a leader. " +
 		"It's possible that too few managers are online. Make sure more than half of the managers are online.")
 	ErrDeadline = errors.New("Error response from daemon: rpc error: code = DeadlineExceeded desc = context deadline exceeded")
+	// ErrOutOfSequence answers an update of a service that was written
+	// after the spec it changes was read.
+	ErrOutOfSequence = errors.New("Error response from daemon: rpc error: code = Unknown desc = update out of sequence")
 )
 
 // Config describes the swarm to build.
@@ -105,6 +108,7 @@ type Cluster struct {
 	reported uint64 // highest log index whose effects reached the timeline
 	awaiting uint64 // the user's command propose waits for
 	awaited  bool   // it was applied
+	awaitErr error  // why it did nothing when applied, if it did nothing
 	decoded  map[[2]uint64]*command
 	applyCtx applyContext
 	retiring []uint64 // raft IDs of managers demoted by an entry just applied
@@ -119,6 +123,9 @@ type Cluster struct {
 	leaderLostAt time.Duration
 	hadLeader    bool
 	fault        error // a broken invariant inside Raft or the store: stops the run
+
+	hist *history // clients' calls and what came of them; nil until the first
+	gate checkGate
 }
 
 // node is a machine: a manager or a worker.
@@ -347,6 +354,11 @@ func (c *Cluster) EventsSince(t time.Duration) []Event {
 }
 
 func (c *Cluster) emit(kind, node, format string, args ...any) {
+	if kind == EventForceNewCluster {
+		// The timeline's line is where the client history learns of it:
+		// at that moment the survivor's state is all the new cluster keeps.
+		c.forcedNewCluster(node)
+	}
 	c.events = append(c.events, Event{At: c.now, Kind: kind, Node: node, Detail: fmt.Sprintf(format, args...)})
 }
 
@@ -374,7 +386,9 @@ func (c *Cluster) runUntil(end time.Duration, done func() bool) error {
 		c.now = e.at
 		c.steps++
 		c.handle(e)
-		c.checkState()
+		if c.gate.due(c.now) {
+			c.checkState()
+		}
 		c.checkPrediction()
 		if done != nil && done() {
 			return c.fault
@@ -409,6 +423,8 @@ func (c *Cluster) handle(e timed) {
 		if n.alive && e.epoch == n.epoch && n.mgr != nil && n.mgr.lead != nil && n.mgr.lead.flushAt == e.at {
 			n.mgr.lead.flush()
 		}
+	case evTimer:
+		e.fn()
 	case evHeartbeat:
 		if !n.alive || e.epoch != n.epoch {
 			return

@@ -240,6 +240,7 @@ func (l *leader) act(b *batch, t *Task) {
 		running := n.running[t.ID]
 		if running {
 			delete(n.running, t.ID)
+			c.gate.touch()
 		}
 		if (running || t.State == TaskAssigned) && !t.terminal() && t.State != TaskPending {
 			b.add(&taskStatus{Task: t.ID, State: TaskShutdown, Reason: t.Reason, At: b.ms()})
@@ -277,6 +278,7 @@ func (l *leader) resyncNode(b *batch, i int) {
 	for _, id := range sortedTaskIDs(n.running) {
 		if t := s.Tasks[id]; t == nil || t.Node != n.name {
 			delete(n.running, id)
+			c.gate.touch()
 		}
 	}
 }

@@ -19,14 +19,19 @@ import (
 // Invariant: the indexes (slots, byNode) always describe Tasks exactly; only
 // addTask, moveTask and removeTask touch them.
 type Store struct {
-	Index    uint64                   `json:"index"` // the last applied log index
-	Nodes    map[string]*NodeRecord   `json:"nodes"`
-	Services map[string]*ServiceSpec  `json:"services"`
-	Versions map[string]uint64        `json:"versions"` // service → template version
-	Previous map[string]*ServiceSpec  `json:"previous"` // service → spec before the last update, for rollback
-	Updates  map[string]*UpdateStatus `json:"updates"`
-	Tasks    map[string]*Task         `json:"tasks"`
-	NextTask uint64                   `json:"next_task"`
+	Index    uint64                  `json:"index"` // the last applied log index
+	Nodes    map[string]*NodeRecord  `json:"nodes"`
+	Services map[string]*ServiceSpec `json:"services"`
+	Versions map[string]uint64       `json:"versions"` // service → template version
+	// Revisions counts the writes to each service's spec, as swarmkit's
+	// Meta.Version does: an update names the revision it read and is
+	// refused if another write came first, so two clients cannot undo
+	// each other's change unseen.
+	Revisions map[string]uint64        `json:"revisions"`
+	Previous  map[string]*ServiceSpec  `json:"previous"` // service → spec before the last update, for rollback
+	Updates   map[string]*UpdateStatus `json:"updates"`
+	Tasks     map[string]*Task         `json:"tasks"`
+	NextTask  uint64                   `json:"next_task"`
 
 	// slots indexes each service's tasks by slot (or by node, for global
 	// services), oldest first. Derived: rebuilt after decoding.
@@ -300,14 +305,15 @@ func (t *Task) startsAt() time.Duration {
 
 func newStore() *Store {
 	return &Store{
-		Nodes:    map[string]*NodeRecord{},
-		Services: map[string]*ServiceSpec{},
-		Versions: map[string]uint64{},
-		Previous: map[string]*ServiceSpec{},
-		Updates:  map[string]*UpdateStatus{},
-		Tasks:    map[string]*Task{},
-		slots:    map[string]*slotIndex{},
-		byNode:   map[string][]*Task{},
+		Nodes:     map[string]*NodeRecord{},
+		Services:  map[string]*ServiceSpec{},
+		Versions:  map[string]uint64{},
+		Revisions: map[string]uint64{},
+		Previous:  map[string]*ServiceSpec{},
+		Updates:   map[string]*UpdateStatus{},
+		Tasks:     map[string]*Task{},
+		slots:     map[string]*slotIndex{},
+		byNode:    map[string][]*Task{},
 	}
 }
 
@@ -330,6 +336,7 @@ func (s *Store) clone() *Store {
 		out.Services[name] = spec.clone()
 	}
 	maps.Copy(out.Versions, s.Versions)
+	maps.Copy(out.Revisions, s.Revisions)
 	for name, spec := range s.Previous {
 		out.Previous[name] = spec.clone()
 	}

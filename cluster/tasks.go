@@ -38,6 +38,7 @@ type exit struct {
 // start runs a task on its node.
 func (c *Cluster) start(n *node, t *Task) {
 	n.running[t.ID] = true
+	c.gate.touch()
 	fails, completes := strings.HasPrefix(t.Image, FailingImagePrefix), strings.HasPrefix(t.Image, CompletingImagePrefix)
 	if fails || completes {
 		c.q.push(timed{at: c.now + exitAfter, kind: evTaskExit, node: c.byName[n.name], epoch: n.epoch, task: t.ID, exitOK: completes})
@@ -51,6 +52,7 @@ func (c *Cluster) exited(n *node, task string, ok bool) {
 		return
 	}
 	delete(n.running, task)
+	c.gate.touch()
 	e := exit{reasonExit, false}
 	if ok {
 		e = exit{reasonExitOK, true}
