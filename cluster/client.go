@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"time"
@@ -17,11 +18,13 @@ import (
 // A request follows Docker's path. The client's CLI talks to one manager;
 // a manager that does not lead forwards the request to the leader it knows
 // of; the leader reads its store and proposes the change to Raft, then
-// answers once it has applied the entry. A read goes the same way: the
-// leader proposes an empty entry and answers from its store once it has
-// applied that entry, so the answer reflects every write committed before
-// the read began (a leader deposed behind its back cannot commit, so it
-// cannot answer with a stale value).
+// answers once it has applied the entry. A read reaches the leader the same
+// way and is answered from the leader's store, as Docker answers it, but
+// only after Raft's ReadIndex has confirmed with a quorum that this manager
+// still leads and the store has caught up with what was committed when the
+// read arrived: so the answer reflects every write acknowledged before the
+// read was sent, and a leader deposed behind its back, which could answer
+// with a stale value, never gets to answer at all.
 //
 // Every call ends in one of three ways. Refused before anything was
 // proposed (no leader, a manager that is down, a stale spec): CallFailed,
@@ -114,12 +117,13 @@ var (
 	errNoService   = "Error: No such service: %s"
 )
 
-// inflight is a call proposed to Raft, waiting for its entry.
+// inflight is a call handed to Raft: a write waiting for its entry, or a
+// read waiting for the leader to confirm it still leads.
 type inflight struct {
 	call     int      // index into history.calls
-	proposer *manager // the leader that proposed it answers it
+	proposer *manager // the leader that took it answers it
 	epoch    uint32   // the proposer's node epoch: a restarted node forgot the call
-	revision uint64   // OpScale: the service's revision the write was made from
+	index    uint64   // a confirmed read: the entry the proposer must apply first
 	done     func(Call)
 }
 
@@ -155,26 +159,38 @@ func (c *Cluster) Send(r Request, done func(Call)) {
 		c.finish(i, CallOK, nil, done)
 		return
 	}
-	var actions []action
-	if r.Op == OpScale {
-		if spec.Mode != ModeReplicated {
-			c.finish(i, CallFailed, fmt.Errorf("%s: scale can only be used with replicated or replicated-job mode", r.Service), done)
+	f := &inflight{call: i, proposer: lead, epoch: lead.node.epoch, done: done}
+	if r.Op == OpInspect {
+		// The leader confirms it still leads (Raft's ReadIndex) and answers
+		// from its store once it has applied everything committed before.
+		h.nextRead++
+		id := h.nextRead
+		if err := lead.member.ReadIndex(binary.AppendUvarint(nil, id)); err != nil {
+			c.finish(i, CallFailed, ErrNoLeader, done)
 			return
 		}
-		next := spec.clone()
-		next.Replicas = r.Replicas
-		actions = append(actions, &updateService{Spec: next, At: c.now.Milliseconds(), Revision: s.Revisions[r.Service]})
+		h.reads[id] = f
+		c.After(r.Timeout, func() {
+			if h.reads[id] == f {
+				delete(h.reads, id)
+				c.finish(i, CallUnknown, ErrDeadline, done)
+			}
+		})
+		c.process(lead)
+		return
 	}
-	// A read proposes an entry with no actions: applying it changes nothing,
-	// and by the time the leader applies it, every write committed before
-	// the read was sent has been applied too.
+	if spec.Mode != ModeReplicated {
+		c.finish(i, CallFailed, fmt.Errorf("%s: scale can only be used with replicated or replicated-job mode", r.Service), done)
+		return
+	}
+	next := spec.clone()
+	next.Replicas = r.Replicas
 	c.nextCmd++
-	cmd := &command{ID: c.nextCmd, Actions: actions}
+	cmd := &command{ID: c.nextCmd, Actions: []action{&updateService{Spec: next, At: c.now.Milliseconds(), Revision: s.Revisions[r.Service]}}}
 	if err := lead.member.Propose(cmd.encode()); err != nil {
 		c.finish(i, CallFailed, ErrNoLeader, done)
 		return
 	}
-	f := &inflight{call: i, proposer: lead, epoch: lead.node.epoch, revision: s.Revisions[r.Service], done: done}
 	h.pending[cmd.ID] = f
 	c.After(r.Timeout, func() {
 		if h.pending[cmd.ID] == f {
@@ -187,6 +203,7 @@ func (c *Cluster) Send(r Request, done func(Call)) {
 		delete(h.pending, cmd.ID)
 		h.calls[i].Entry = lead.member.LastIndex()
 		h.acked[h.calls[i].Entry] = cmd.ID
+		h.ackedIDs[cmd.ID] = i
 		c.finish(i, CallOK, nil, done)
 	}
 }
@@ -233,10 +250,24 @@ func (c *Cluster) clientApplied(m *manager, e raft.Entry, cmd *command, refused 
 	if h == nil {
 		return
 	}
-	if id, ok := h.acked[e.Index]; ok && c.check != nil && (cmd == nil || cmd.ID != id) {
-		call := h.ackedCall(id)
-		c.violate(InvAckedWritesKept, "%s applied another entry at index %d, where the write acknowledged to client %d at %s (%s) was",
-			m.node.name, e.Index, call.Client, FormatTime(call.Returned), call.Request)
+	// Raft hands out every entry but a new leader's empty one, so an index
+	// skipped since m's last entry held an empty entry on m: an
+	// acknowledged write there was overwritten.
+	prev, seen := h.applied[m]
+	if !seen {
+		prev = e.Index - 1
+	}
+	h.applied[m] = e.Index
+	for i := prev + 1; i <= e.Index && len(h.acked) > 0; i++ {
+		if id, ok := h.acked[i]; ok && (i < e.Index || cmd == nil || cmd.ID != id) {
+			call := h.ackedCall(id)
+			c.violate(InvAckedWritesKept, "%s applied another entry at index %d, where the write acknowledged to client %d at %s (%s) was",
+				m.node.name, i, call.Client, FormatTime(call.Returned), call.Request)
+			return
+		}
+	}
+	if len(h.waiting) > 0 {
+		c.answerReads(m)
 	}
 	if cmd == nil {
 		return
@@ -255,15 +286,52 @@ func (c *Cluster) clientApplied(m *manager, e raft.Entry, cmd *command, refused 
 		h.acked[e.Index] = cmd.ID
 		h.ackedIDs[cmd.ID] = f.call
 		c.finish(f.call, CallOK, nil, f.done)
-	default:
-		spec := m.store.Services[call.Service]
-		if spec == nil {
-			c.finish(f.call, CallFailed, fmt.Errorf(errNoService, call.Service), f.done)
-			return
-		}
-		call.Value = spec.Replicas
-		c.finish(f.call, CallOK, nil, f.done)
 	}
+}
+
+// ReadConfirmed answers a read once m has applied what was committed when
+// it was asked: m is the member's App.
+func (m *manager) ReadConfirmed(ctx []byte, index uint64) {
+	c := m.c
+	h := c.hist
+	id, n := binary.Uvarint(ctx)
+	if h == nil || n <= 0 {
+		return
+	}
+	f := h.reads[id]
+	if f == nil || f.proposer != m || f.epoch != m.node.epoch {
+		return
+	}
+	delete(h.reads, id)
+	f.index = index
+	h.waiting = append(h.waiting, f)
+	c.answerReads(m)
+}
+
+// answerReads answers the confirmed reads m has applied far enough for.
+func (c *Cluster) answerReads(m *manager) {
+	h := c.hist
+	applied := m.member.Status().Applied
+	keep := h.waiting[:0]
+	for _, f := range h.waiting {
+		switch {
+		case f.proposer != m:
+			keep = append(keep, f)
+		case f.epoch != m.node.epoch || h.calls[f.call].Outcome != CallPending:
+			// forgotten by a restart, or the client gave up
+		case applied >= f.index:
+			call := &h.calls[f.call]
+			if spec := m.store.Services[call.Service]; spec == nil {
+				c.finish(f.call, CallFailed, fmt.Errorf(errNoService, call.Service), f.done)
+			} else {
+				call.Value = spec.Replicas
+				c.finish(f.call, CallOK, nil, f.done)
+			}
+		default:
+			keep = append(keep, f)
+		}
+	}
+	h.waiting = keep
 }
 
 // Leader names the manager that leads now and its term; "" and 0 when no

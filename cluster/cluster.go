@@ -387,6 +387,7 @@ func (c *Cluster) runUntil(end time.Duration, done func() bool) error {
 		c.steps++
 		c.handle(e)
 		if c.gate.due(c.now) {
+			c.pauseGrace()
 			c.checkState()
 		}
 		c.checkPrediction()

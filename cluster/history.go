@@ -17,7 +17,7 @@ import (
 //
 //   - An acknowledged write is never lost: the entry it was applied at is
 //     the entry every manager applies at that index. Checked as entries
-//     are applied, with Config.Check. The one exception is
+//     are applied, whenever clients have called. The one exception is
 //     `docker swarm init --force-new-cluster`, which keeps only the
 //     survivor's state: the acknowledged writes beyond it are lost by
 //     design, and LostWrites lists them.
@@ -39,6 +39,10 @@ type history struct {
 	pending  map[uint64]*inflight // command ID → the call waiting for it
 	acked    map[uint64]uint64    // log index → command ID of the acknowledged write applied there
 	ackedIDs map[uint64]int       // command ID → index into calls
+	applied  map[*manager]uint64  // each manager's last applied entry as the history saw it
+	reads    map[uint64]*inflight // read ID → a read waiting for its leader's confirmation
+	waiting  []*inflight          // confirmed reads waiting for their leader to apply enough
+	nextRead uint64
 	epochs   []Epoch
 	lost     []LostWrite
 	faults   faults
@@ -53,12 +57,20 @@ type faults struct {
 
 func (c *Cluster) history() *history {
 	if c.hist == nil {
-		c.hist = &history{pending: map[uint64]*inflight{}, acked: map[uint64]uint64{}, ackedIDs: map[uint64]int{}}
+		c.hist = &history{pending: map[uint64]*inflight{}, acked: map[uint64]uint64{}, ackedIDs: map[uint64]int{}, applied: map[*manager]uint64{}, reads: map[uint64]*inflight{}}
 	}
 	return c.hist
 }
 
 func (h *history) ackedCall(id uint64) Call { return h.calls[h.ackedIDs[id]] }
+
+// clientRestored notes that m's state was replaced by a snapshot taken at
+// index: the entries up to it will not be applied one by one.
+func (c *Cluster) clientRestored(m *manager, index uint64) {
+	if c.hist != nil {
+		c.hist.applied[m] = index
+	}
+}
 
 // Epoch is a force-new-cluster: the history after it starts again from
 // the survivor's state.

@@ -30,7 +30,9 @@ func newManager(c *Cluster, n *node, raftID uint64) *manager {
 func (m *manager) Apply(e raft.Entry) {
 	c := m.c
 	c.checkApplied(m, e)
-	c.gate.touch()
+	if m.lead != nil {
+		c.gate.touch() // the checker reads the leader's store only
+	}
 	report := e.Index > c.reported
 	if report {
 		c.reported = e.Index
@@ -89,6 +91,7 @@ func (m *manager) Restore(index uint64, data []byte) {
 	s.Index = index
 	m.store = s
 	m.c.gate.touch()
+	m.c.clientRestored(m, index)
 	if m.lead != nil { // cannot happen: a leader is never sent a snapshot
 		m.lead.stop()
 		m.lead = nil

@@ -63,6 +63,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(stri
 			return runShell(args[1:], stdin, stdout, stderr, env)
 		case "chaos":
 			return runChaos(args[1:], stdout, stderr)
+		case workerCommand:
+			return runChaosWorker(args[1:], stdin, stdout, stderr)
 		case "plan":
 			return runPlan(args[1:], stdout, stderr, env)
 		case "help":
