@@ -1,8 +1,6 @@
 package cluster
 
 import (
-	"encoding/json"
-	"fmt"
 	"hash/fnv"
 	"maps"
 	"slices"
@@ -317,14 +315,6 @@ func newStore() *Store {
 	}
 }
 
-func (s *Store) encode() []byte {
-	b, err := json.Marshal(s)
-	if err != nil {
-		panic(fmt.Sprintf("encoding the store: %v", err)) // only plain data in it
-	}
-	return b
-}
-
 // clone returns a deep copy, without a watcher.
 func (s *Store) clone() *Store {
 	out := newStore()
@@ -350,15 +340,6 @@ func (s *Store) clone() *Store {
 	}
 	out.reindex()
 	return out
-}
-
-func decodeStore(b []byte) (*Store, error) {
-	s := newStore()
-	if err := json.Unmarshal(b, s); err != nil {
-		return nil, fmt.Errorf("decoding the store: %w", err)
-	}
-	s.reindex()
-	return s, nil
 }
 
 func (s *Store) reindex() {

@@ -230,3 +230,58 @@ func TestReplayFlagsAreCanonical(t *testing.T) {
 		t.Errorf("replayFlags: %q", got)
 	}
 }
+
+// TestChaosCorpus replays the runs of testdata/chaos-corpus.txt and
+// compares each transcript with its golden file. The corpus must hold the
+// audit's case: a node promoted while no configuration change could
+// commit, then forced into a new cluster.
+func TestChaosCorpus(t *testing.T) {
+	t.Chdir(t.TempDir())
+	corpus, err := os.ReadFile(filepath.Join(testdata, "chaos-corpus.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	audit := false
+	for _, line := range strings.Split(string(corpus), "\n") {
+		command, _, _ := strings.Cut(line, "#")
+		args := strings.Fields(command)
+		if len(args) == 0 {
+			continue
+		}
+		if len(args) < 4 || args[0] != "swarmsim" || args[1] != "chaos" || args[2] != "--replay" {
+			t.Fatalf("corpus line %q is not a replay command", line)
+		}
+		t.Run(args[3], func(t *testing.T) {
+			out, stderr, code := runArgs(t, args[1:]...)
+			if code == exitBadInput || stderr != "" {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			golden(t, filepath.Join("corpus", args[3]+".txt"), out)
+			if promotedWithoutCommitThenForced(out) {
+				audit = true
+			}
+		})
+	}
+	if !audit {
+		t.Error("no corpus run promotes a node while no change can commit and then forces a new cluster on it")
+	}
+}
+
+// promotedWithoutCommitThenForced reports whether a replay's actions
+// promote (or join as a manager) a node whose promotion the timeline never
+// records as committed, and later force a new cluster on that node.
+func promotedWithoutCommitThenForced(replay string) bool {
+	promoted := map[string]bool{}
+	for _, line := range strings.Split(replay, "\n") {
+		f := strings.Fields(line)
+		switch {
+		case len(f) == 5 && f[1] == "docker" && f[2] == "node" && f[3] == "promote":
+			promoted[f[4]] = true
+		case len(f) >= 3 && f[1] == "node-updated" && strings.Contains(line, " promoted: it is now a manager"):
+			delete(promoted, f[2])
+		case len(f) == 7 && strings.Join(f[1:6], " ") == "docker swarm init --force-new-cluster on" && promoted[f[6]]:
+			return true
+		}
+	}
+	return false
+}

@@ -180,7 +180,7 @@ func Replay(spec ChaosSpec, seed uint64) ChaosRun {
 // tasks start.
 const (
 	formTime   = time.Second
-	settleTime = 5 * time.Second
+	settleTime = 2 * time.Second
 )
 
 func chaosRun(spec ChaosSpec, index int, seed uint64, keep bool) (res ChaosRun) {
@@ -316,9 +316,9 @@ func (s *schedule) call(client int) {
 // A client pauses between thinkMin and thinkMin+thinkSpread between calls,
 // and one call in writeOdds is a write.
 var (
-	thinkMin    = 500 * time.Millisecond
-	thinkSpread = 2500 * time.Millisecond
-	writeOdds   = 2
+	thinkMin    = 3 * time.Second
+	thinkSpread = 7 * time.Second
+	writeOdds   = 4
 )
 
 // machines names the nodes that pass keep, in the simulation's order.
