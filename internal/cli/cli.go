@@ -30,7 +30,7 @@ Commands, each with an example:
       swarmsim run examples/zone-loss-5.drill
   swarmsim shell                 type drill commands one at a time; the picture follows
       swarmsim shell < demo.txt
-  swarmsim chaos [flags]         random failure schedules under the invariant checker
+  swarmsim chaos [flags]         random failures and client calls under the invariant checker
       swarmsim chaos --runs 1000 --seed 7 --az 2-2-1
   swarmsim plan [flags]          where to put your managers, and the odds of losing quorum
       swarmsim plan --managers 5 --zones 3

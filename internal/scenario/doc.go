@@ -25,16 +25,20 @@
 //
 // Run is the headline experiment: build, settle, inject the Failure, run
 // for a while, and return an Outcome with snapshots before and after, the
-// timeline and a Verdict. Chaos runs random failure schedules under the
-// invariant checker and returns one ChaosRun each; Replay runs one of them
-// again with its timeline. Plan assesses layouts with package az and checks
-// the arithmetic on real Raft, returning a PlanReport; a simulation that
-// fails is an error, never a verdict.
+// timeline and a Verdict. Chaos runs random schedules of failures and
+// Docker commands under the invariant checker, with clients calling the
+// swarm, and hands back one ChaosRun each, in run order, whatever ran it;
+// a Shard runs a slice of the same campaign, and Replay runs one run again
+// with its actions, timeline and client history. Plan assesses layouts
+// with package az and checks the arithmetic on real Raft, returning a
+// PlanReport; a simulation that fails is an error, never a verdict.
 //
 // Chaos and Plan spread independent simulations over cores with one worker
 // pool; results are gathered by index, so they never depend on the number of
-// cores or on scheduling. Every simulation is seeded: the same Spec gives
-// the same result.
+// cores or on scheduling. A chaos campaign's workers may be processes
+// (ChaosSpec.Launch, each running ServeChaos), so that each has etcd Raft's
+// process-wide entropy lock to itself. Every simulation is seeded: the same
+// Spec gives the same result.
 //
 // # Defaults and limits
 //
