@@ -38,6 +38,9 @@ type Store struct {
 	byNode map[string][]*Task
 	// nodeOrder caches NodeNames; nil when nodes were added or removed.
 	nodeOrder []string
+	// serviceOrder caches ServiceNames; nil when services were added or
+	// removed.
+	serviceOrder []string
 	// taskOrder caches TaskList; nil when tasks were added, removed or moved.
 	taskOrder []*Task
 	// watch hears every change this store applies; set only on the store of
@@ -454,9 +457,13 @@ func (s *Store) NodeNames() []string {
 	return s.nodeOrder
 }
 
-// ServiceNames returns service names sorted.
+// ServiceNames returns service names sorted. The slice is shared: do not
+// modify it.
 func (s *Store) ServiceNames() []string {
-	return slices.Sorted(maps.Keys(s.Services))
+	if len(s.serviceOrder) != len(s.Services) {
+		s.serviceOrder = slices.Sorted(maps.Keys(s.Services))
+	}
+	return s.serviceOrder
 }
 
 // TaskList returns all tasks ordered by service, slot or node, then ID. The

@@ -185,6 +185,7 @@ func (a *createService) apply(s *Store, ctx *applyContext) {
 	}
 	spec := a.Spec.clone()
 	s.Services[spec.Name] = spec
+	s.serviceOrder = nil
 	s.Versions[spec.Name] = 1
 	s.Revisions[spec.Name] = 1
 	if spec.Mode == ModeGlobal {
@@ -246,6 +247,7 @@ func (a *removeService) apply(s *Store, ctx *applyContext) {
 		return
 	}
 	delete(s.Services, a.Name)
+	s.serviceOrder = nil
 	delete(s.Versions, a.Name)
 	delete(s.Revisions, a.Name)
 	delete(s.Previous, a.Name)
