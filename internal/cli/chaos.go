@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"golang.org/x/term"
 
@@ -147,18 +148,22 @@ func parseChaos(args []string) (*chaosArgs, error) {
 // parseShard reads --shard I/N: the I-th of N slices, I from 1 to N, and no
 // more slices than runs, since a slice without runs is a mistake.
 func parseShard(v string, runs int) (scenario.Shard, error) {
+	shown := v
+	if strings.ContainsFunc(v, func(r rune) bool { return !unicode.IsPrint(r) || unicode.IsSpace(r) }) {
+		shown = strconv.Quote(v) // so that the error stays one readable line
+	}
 	i, n, ok := strings.Cut(v, "/")
 	index, err1 := strconv.Atoi(i)
 	of, err2 := strconv.Atoi(n)
 	switch {
 	case !ok || err1 != nil || err2 != nil || strings.ContainsAny(v, "+ ") || i == "" || n == "":
-		return scenario.Shard{}, fmt.Errorf("--shard %s: write the slice as I/N, like --shard 2/4 for the second of 4 slices", v)
+		return scenario.Shard{}, fmt.Errorf("--shard %s: write the slice as I/N, like --shard 2/4 for the second of 4 slices", shown)
 	case of < 1:
-		return scenario.Shard{}, fmt.Errorf("--shard %s: the campaign needs at least 1 slice, like --shard 1/4", v)
+		return scenario.Shard{}, fmt.Errorf("--shard %s: the campaign needs at least 1 slice, like --shard 1/4", shown)
 	case index < 1 || index > of:
-		return scenario.Shard{}, fmt.Errorf("--shard %s: slices count from 1 to %d, like --shard 1/%d", v, of, of)
+		return scenario.Shard{}, fmt.Errorf("--shard %s: slices count from 1 to %d, like --shard 1/%d", shown, of, of)
 	case of > runs:
-		return scenario.Shard{}, fmt.Errorf("--shard %s: %d slices of %s would leave some empty; use at most %d slices, or more --runs", v, of, plural(runs, "1 run", strconv.Itoa(runs)+" runs"), runs)
+		return scenario.Shard{}, fmt.Errorf("--shard %s: %d slices of %s would leave some empty; use at most %d slices, or more --runs", shown, of, plural(runs, "1 run", strconv.Itoa(runs)+" runs"), runs)
 	}
 	return scenario.Shard{Index: index, Of: of}, nil
 }
