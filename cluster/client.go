@@ -123,6 +123,7 @@ type inflight struct {
 	call     int      // index into history.calls
 	proposer *manager // the leader that took it answers it
 	epoch    uint32   // the proposer's node epoch: a restarted node forgot the call
+	term     uint64   // the proposer's term: a leader that lost it gave up the call
 	index    uint64   // a confirmed read: the entry the proposer must apply first
 	done     func(Call)
 }
@@ -159,7 +160,7 @@ func (c *Cluster) Send(r Request, done func(Call)) {
 		c.finish(i, CallOK, nil, done)
 		return
 	}
-	f := &inflight{call: i, proposer: lead, epoch: lead.node.epoch, done: done}
+	f := &inflight{call: i, proposer: lead, epoch: lead.node.epoch, term: lead.last.Term, done: done}
 	if r.Op == OpInspect {
 		// The leader confirms it still leads (Raft's ReadIndex) and answers
 		// from its store once it has applied everything committed before.
@@ -273,7 +274,10 @@ func (c *Cluster) clientApplied(m *manager, e raft.Entry, cmd *command, refused 
 		return
 	}
 	f := h.pending[cmd.ID]
-	if f == nil || f.proposer != m || f.epoch != m.node.epoch {
+	// A leader that lost its leadership has already told its client so
+	// (swarmkit cancels the wait): the entry may commit after all, but the
+	// client learns nothing more and gives up at its deadline.
+	if f == nil || f.proposer != m || f.epoch != m.node.epoch || m.lead == nil || m.last.Term != f.term {
 		return
 	}
 	delete(h.pending, cmd.ID)
