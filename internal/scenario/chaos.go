@@ -217,13 +217,16 @@ func chaosRun(spec ChaosSpec, index int, seed uint64, keep bool) (res ChaosRun) 
 	if res.Violation == nil && res.Err == "" {
 		res.Operations = h.Operations()
 		var v *cluster.Violation
-		if err := c.CheckHistory(); errors.As(err, &v) {
+		switch err := c.CheckHistory(); {
+		case errors.As(err, &v):
 			res.Violation = &Finding{Invariant: v.Invariant, Detail: v.Error()}
 			var page bytes.Buffer
 			if err := c.VisualizeHistory(&page); err != nil {
 				res.Err = err.Error()
 			}
 			res.Visualization = page.Bytes()
+		case err != nil:
+			res.Err = err.Error()
 		}
 		for _, sv := range c.Snapshot().Services {
 			res.Pending += sv.Pending
