@@ -82,7 +82,7 @@ func parseChaos(args []string) (*chaosArgs, error) {
 	fs := newFlags("swarmsim chaos", chaosUsage)
 	runs := fs.text("runs", "100", "how many random schedules the campaign runs: `N`")
 	seed := fs.text("seed", strconv.Itoa(scenario.DefaultSeed), "`SEED` the run seeds derive from")
-	shard := fs.text("shard", "", "run only the `I/N`-th of N disjoint slices of the campaign, like 2/4")
+	shard := fs.text("shard", "", "run only slice `I/N` of the campaign: the I-th of N disjoint slices, like 2/4")
 	replay := fs.text("replay", "", "replay the run with this `RUNSEED`, printing its timeline")
 	swarm := swarmFlags(fs)
 	duration := fs.text("for", seconds(scenario.DefaultFor), "simulated `TIME` each schedule runs")
