@@ -136,7 +136,9 @@ func (c *Cluster) After(d time.Duration, fn func()) {
 
 // Send hands a client's request to a manager and returns at once; done is
 // called with the finished call when the swarm answers or the client gives
-// up, possibly before Send returns.
+// up, possibly before Send returns. done runs inside the event loop, maybe
+// while a manager is applying an entry: it may Send or schedule work with
+// After, and must change nothing else.
 func (c *Cluster) Send(r Request, done func(Call)) {
 	h := c.history()
 	if r.Timeout <= 0 {
