@@ -154,3 +154,21 @@ func BenchmarkChaos(b *testing.B) {
 	}
 	b.ReportMetric(float64(spec.Runs*b.N)/b.Elapsed().Seconds(), "runs/s")
 }
+
+// deadProcess is a worker process that died at once.
+type deadProcess struct{}
+
+func (deadProcess) Write(p []byte) (int, error) { return len(p), nil }
+func (deadProcess) Read([]byte) (int, error)    { return 0, io.EOF }
+func (deadProcess) Close() error                { return fmt.Errorf("exit status 2 (out of memory)") }
+
+// A worker process that dies is an error of the campaign, which says what
+// the process said, not a run's result.
+func TestDeadWorkerIsAnError(t *testing.T) {
+	spec := ChaosSpec{Runs: 4, Seed: 1, Layout: az.Even(3, 3), For: 10 * time.Second, Cores: 2,
+		Launch: func() (Process, error) { return deadProcess{}, nil }}
+	err := Chaos(spec, func(ChaosRun) { t.Error("a dead worker delivered a run") })
+	if err == nil || !strings.Contains(err.Error(), "out of memory") || !strings.Contains(err.Error(), "reading run") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("Chaos with dead workers: %v", err)
+	}
+}

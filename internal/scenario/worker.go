@@ -3,7 +3,6 @@ package scenario
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -49,7 +48,6 @@ func chaosInProcesses(spec ChaosSpec, lo, hi int, deliver func(int, ChaosRun)) e
 	if err != nil {
 		return fmt.Errorf("describing the campaign to a worker: %w", err)
 	}
-	var errs []error
 	defer func() {
 		for _, w := range workers {
 			if w != nil {
@@ -70,19 +68,17 @@ func chaosInProcesses(spec ChaosSpec, lo, hi int, deliver func(int, ChaosRun)) e
 			return fmt.Errorf("starting a worker process: %w", err)
 		}
 	}
-	err = pool(hi-lo, slots, chunk, func(slot, a, b int) error {
+	// The first error is the one to report: the others follow from it.
+	first := pool(hi-lo, slots, chunk, func(slot, a, b int) error {
 		return workers[slot].run(lo+a, lo+b, deliver)
 	})
-	if err != nil {
-		errs = append(errs, err)
-	}
 	for i, w := range workers {
-		if err := w.close(); err != nil {
-			errs = append(errs, err)
+		if err := w.close(); err != nil && first == nil {
+			first = err
 		}
 		workers[i] = nil
 	}
-	return errors.Join(errs...)
+	return first
 }
 
 func jobOf(spec ChaosSpec) job {
@@ -110,7 +106,11 @@ func (w *workerProc) run(lo, hi int, deliver func(int, ChaosRun)) error {
 	for i := lo; i < hi; i++ {
 		var r ChaosRun
 		if err := w.in.Decode(&r); err != nil {
-			return fmt.Errorf("reading run %d from a worker process: %w", i, errors.Join(err, w.close()))
+			// What the process says as it ends tells more than the broken pipe.
+			if cerr := w.close(); cerr != nil {
+				err = cerr
+			}
+			return fmt.Errorf("reading run %d from a worker process: %w", i, err)
 		}
 		if r.Index != i {
 			return fmt.Errorf("a worker process answered run %d for run %d", r.Index, i)
@@ -133,7 +133,11 @@ func (w *workerProc) close() error {
 func ServeChaos(in io.Reader, out io.Writer) error {
 	lines := bufio.NewScanner(in)
 	if !lines.Scan() {
-		return fmt.Errorf("a chaos worker expects a campaign on its input: %w", errors.Join(lines.Err(), io.ErrUnexpectedEOF))
+		err := lines.Err()
+		if err == nil {
+			err = io.ErrUnexpectedEOF
+		}
+		return fmt.Errorf("a chaos worker expects a campaign on its input: %w", err)
 	}
 	var j job
 	if err := json.Unmarshal(lines.Bytes(), &j); err != nil {
