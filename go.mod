@@ -3,6 +3,7 @@ module github.com/swarmsim/swarmsim
 go 1.26.0
 
 require (
+	github.com/anishathalye/porcupine v1.3.1
 	github.com/charmbracelet/lipgloss v1.1.0
 	github.com/docker/cli v29.9.3+incompatible
 	github.com/muesli/termenv v0.16.0

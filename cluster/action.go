@@ -32,6 +32,7 @@ func (c *Cluster) Apply(a Action) error {
 	if c.trace != nil {
 		c.traceManagers()
 	}
+	c.gate.touch() // it may have changed anything
 	if c.fault != nil {
 		return c.fault
 	}
@@ -340,6 +341,7 @@ func (c *Cluster) crash(n *node) {
 	n.epoch++
 	clear(n.running)
 	clear(n.starting)
+	c.gate.touch()
 	clear(n.exited)
 	if n.mgr != nil {
 		n.mgr.member.Crash()

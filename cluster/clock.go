@@ -20,6 +20,7 @@ const (
 	evFlush                      // the leader acts on what changed
 	evHealthy                    // a task's health check passes for the first time
 	evUnhealthy                  // a task's health check has failed for good
+	evTimer                      // a caller's function, scheduled with After
 )
 
 type timed struct {
@@ -31,6 +32,7 @@ type timed struct {
 	msg    raft.Message
 	task   string // evTaskExit
 	exitOK bool   // evTaskExit: the container exits with status 0
+	fn     func() // evTimer
 }
 
 // queue is a binary heap of small keys, (time, sequence) and a slot in a

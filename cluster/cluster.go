@@ -62,6 +62,9 @@ var (
 	ErrNoLeader = errors.New("Error response from daemon: rpc error: code = Unknown desc = The swarm does not have a leader. " +
 		"It's possible that too few managers are online. Make sure more than half of the managers are online.")
 	ErrDeadline = errors.New("Error response from daemon: rpc error: code = DeadlineExceeded desc = context deadline exceeded")
+	// ErrOutOfSequence answers an update of a service that was written
+	// after the spec it changes was read.
+	ErrOutOfSequence = errors.New("Error response from daemon: rpc error: code = Unknown desc = update out of sequence")
 )
 
 // Config describes the swarm to build.
@@ -119,6 +122,7 @@ type Cluster struct {
 	reported uint64             // highest log index whose effects reached the timeline
 	awaiting uint64             // the user's command propose waits for
 	awaited  bool               // it was applied
+	awaitErr error              // why it did nothing when applied, if it did nothing
 	changed  map[changeKey]bool // configuration changes applied somewhere
 	decoded  map[[2]uint64]decodedEntry
 	applyCtx applyContext
@@ -143,6 +147,9 @@ type Cluster struct {
 	leaderLostAt time.Duration
 	hadLeader    bool
 	fault        error // a broken invariant inside Raft or the store: stops the run
+
+	hist *history // clients' calls and what came of them; nil until the first
+	gate checkGate
 }
 
 // node is a machine: a manager or a worker.
@@ -406,6 +413,11 @@ func (c *Cluster) EventsSince(t time.Duration) []Event {
 }
 
 func (c *Cluster) emit(kind, node, format string, args ...any) {
+	if kind == EventForceNewCluster {
+		// The timeline's line is where the client history learns of it:
+		// at that moment the survivor's state is all the new cluster keeps.
+		c.forcedNewCluster(node)
+	}
 	c.events = append(c.events, Event{At: c.now, Kind: kind, Node: node, Detail: fmt.Sprintf(format, args...)})
 }
 
@@ -436,7 +448,10 @@ func (c *Cluster) runUntil(end time.Duration, done func() bool) error {
 		if c.trace != nil {
 			c.traceManagers()
 		}
-		c.checkState()
+		if c.gate.due(c.now) {
+			c.pauseGrace()
+			c.checkState()
+		}
 		c.checkPrediction()
 		if done != nil && done() {
 			return c.fault
@@ -484,6 +499,8 @@ func (c *Cluster) handle(e timed) {
 		} else {
 			c.unhealthy(n, e.task)
 		}
+	case evTimer:
+		e.fn()
 	case evHeartbeat:
 		if !n.alive || e.epoch != n.epoch {
 			return

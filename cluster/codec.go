@@ -12,8 +12,8 @@ import (
 // The wire form of a Raft entry's store actions: varints and length-prefixed
 // strings, one byte of kind before each action. It is several times smaller
 // and faster than JSON, which matters when one entry assigns 10,000 tasks
-// and every manager decodes it. Snapshots of the whole store stay JSON: they
-// are rare and read by people debugging a run.
+// and every manager decodes it. Snapshots of the whole store use it too
+// (storecodec.go).
 
 var errTruncated = errors.New("the entry ends in the middle of an action")
 

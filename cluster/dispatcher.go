@@ -255,6 +255,7 @@ func (l *leader) act(b *batch, t *Task) {
 		if running {
 			delete(n.running, t.ID)
 			delete(n.starting, t.ID)
+			c.gate.touch()
 		}
 		if (running || t.State == TaskAssigned) && !t.terminal() && t.State != TaskPending {
 			b.add(&taskStatus{Task: t.ID, State: TaskShutdown, Reason: t.Reason, At: b.ms()})
@@ -301,6 +302,7 @@ func (l *leader) resyncNode(b *batch, i int) {
 		if t := s.Tasks[id]; t == nil || t.Node != n.name {
 			delete(n.running, id)
 			delete(n.starting, id)
+			c.gate.touch()
 		}
 	}
 }

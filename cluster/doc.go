@@ -105,6 +105,14 @@
 // be made without a leader, and a snapshot of the store holds exactly the
 // ones it held. A service that names a missing one is refused with
 // Docker's error.
+// Clients (client.go) call the swarm without waiting: Send hands a
+// `docker service scale` or `docker service inspect` to a manager, which
+// forwards it to its leader, and the answer comes back through a callback
+// when the swarm gives it, or the client gives up. History (history.go)
+// keeps every call; the leader answers a read only after Raft's ReadIndex,
+// an acknowledged write must never be lost (except by force-new-cluster,
+// which lists what it discarded), and CheckHistory asks porcupine whether
+// the history is linearizable.
 //
 // What actually runs is kept apart, on the nodes: a node starts a task once
 // its assignment is committed and the leader's dispatcher can reach it (and

@@ -42,12 +42,16 @@ func newManager(c *Cluster, n *node, raftID uint64) *manager {
 func (m *manager) Apply(e raft.Entry) {
 	c := m.c
 	c.checkApplied(m, e)
+	if m.lead != nil {
+		c.gate.touch() // the checker reads the leader's store only
+	}
 	report := e.Index > c.reported
 	if report {
 		c.reported = e.Index
 	}
 	if e.Change != nil {
 		m.applyChange(e, report)
+		c.clientApplied(m, e, nil, nil)
 		return
 	}
 	cmd, err := c.decode(e)
@@ -56,16 +60,17 @@ func (m *manager) Apply(e raft.Entry) {
 		return
 	}
 	ctx := &c.applyCtx
-	ctx.report, ctx.effects = report, ctx.effects[:0]
+	ctx.report, ctx.effects, ctx.refused = report, ctx.effects[:0], nil
 	m.store.apply(e.Index, cmd, ctx)
 	m.seal(report)
 	for _, ef := range ctx.effects {
 		c.emit(ef.kind, ef.node, "%s", ef.detail)
 	}
 	if cmd.ID != 0 && cmd.ID == c.awaiting {
-		c.awaited = true
+		c.awaited, c.awaitErr = true, ctx.refused
 		c.appliedBy++
 	}
+	c.clientApplied(m, e, cmd, ctx.refused)
 	if m.lead != nil {
 		m.lead.applied(cmd.ID)
 	}
@@ -117,6 +122,8 @@ func (m *manager) Restore(index uint64, data []byte) {
 	s.Index = index
 	m.store = s
 	m.seal(false)
+	m.c.gate.touch()
+	m.c.clientRestored(m, index)
 	if m.lead != nil { // cannot happen: a leader is never sent a snapshot
 		m.lead.stop()
 		m.lead = nil
@@ -193,6 +200,7 @@ func (c *Cluster) updateLeader() {
 		c.emit(EventLeaderElected, name, "%s elected leader in term %d", name, term)
 	}
 	c.leader, c.leaderTerm = name, term
+	c.gate.touch()
 	c.hadLeader = c.hadLeader || name != ""
 }
 
@@ -227,11 +235,12 @@ func (c *Cluster) propose(actions ...action) error {
 		return c.noLeader()
 	}
 	c.nextCmd++
+	stampRevisions(m.store, actions)
 	cmd := &command{ID: c.nextCmd, Actions: actions}
 	if err := m.member.Propose(cmd.encode()); err != nil {
 		return ErrNoLeader
 	}
-	c.awaiting, c.awaited = cmd.ID, false
+	c.awaiting, c.awaited, c.awaitErr = cmd.ID, false, nil
 	c.process(m)
 	if err := c.runUntil(c.now+RequestTimeout, func() bool { return c.awaited }); err != nil {
 		return err
@@ -239,5 +248,15 @@ func (c *Cluster) propose(actions ...action) error {
 	if !c.awaited {
 		return ErrDeadline
 	}
-	return nil
+	return c.awaitErr
+}
+
+// stampRevisions names, in every service update, the revision of the spec
+// it was made from: the leader's, read the moment the user's command ran.
+func stampRevisions(s *Store, actions []action) {
+	for _, a := range actions {
+		if u, ok := a.(*updateService); ok && u.Revision == 0 {
+			u.Revision = s.Revisions[u.Spec.Name]
+		}
+	}
 }

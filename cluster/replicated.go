@@ -16,9 +16,12 @@ const (
 )
 
 // orchestrate runs the replicated and global orchestrators over what
-// changed: nodes first (a node that went down, was drained, left, or no
-// longer satisfies a task's constraints), then services (created, scaled,
-// updated, removed).
+// changed: services first (created, scaled, updated, removed), then nodes
+// (a node that went down, was drained, left, or no longer satisfies a
+// task's constraints). Swarmkit replaces the tasks of a lost node only
+// after the services are reconciled (tickTasks), and not a task the
+// reconciliation has meanwhile shut down: a service scaled down as its
+// node went down does not get that node's task back elsewhere.
 func (l *leader) orchestrate(b *batch) {
 	s := l.s
 	if len(l.dirtyNodes) == 0 && len(l.dirtyServices) == 0 {
@@ -30,15 +33,6 @@ func (l *leader) orchestrate(b *batch) {
 	}
 	clear(l.dirtyNodes)
 	slices.SortFunc(nodes, compareNames)
-	for _, name := range nodes {
-		l.nodeTasks(b, name)
-	}
-	globals := l.globalServices()
-	for _, name := range nodes {
-		for _, spec := range globals {
-			l.globalOnNode(b, spec, name)
-		}
-	}
 	for _, name := range sortedKeys(l.dirtyServices) {
 		spec := s.Services[name]
 		switch {
@@ -47,6 +41,15 @@ func (l *leader) orchestrate(b *batch) {
 			l.reconcileGlobal(b, spec)
 		default:
 			l.reconcileReplicated(b, spec)
+		}
+	}
+	for _, name := range nodes {
+		l.nodeTasks(b, name)
+	}
+	globals := l.globalServices()
+	for _, name := range nodes {
+		for _, spec := range globals {
+			l.globalOnNode(b, spec, name)
 		}
 	}
 }

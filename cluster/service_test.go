@@ -329,3 +329,34 @@ func TestNodeRemove(t *testing.T) {
 		t.Error("w1 is still in the swarm after docker node rm")
 	}
 }
+
+// Swarmkit replaces a lost node's tasks only after reconciling services
+// (the replicated orchestrator's tickTasks), and skips a task the
+// reconciliation shut down: scaling a service to zero as its node goes
+// down leaves no replacement running elsewhere.
+func TestScaleDownAsANodeGoesDownReplacesNothing(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 2, 6)
+	mustApply(t, c, CreateService(service("web", 2)))
+	settle(t, c)
+	victim := ""
+	for _, task := range c.leaderManager().store.TaskList() {
+		if strings.HasPrefix(task.Node, "w") {
+			victim = task.Node
+		}
+	}
+	if victim == "" {
+		t.Fatal("no web task on a worker")
+	}
+	mustApply(t, c, Kill(victim))
+	for end := c.now + time.Minute; c.leaderManager().store.Nodes[victim].Status != NodeDown; {
+		if c.now > end {
+			t.Fatalf("%s never went down", victim)
+		}
+		mustRun(t, c, time.Millisecond)
+	}
+	c.Send(Request{Client: 1, Manager: c.leader, Op: OpScale, Service: "web", Replicas: 0}, nil)
+	mustRun(t, c, 20*time.Second)
+	if web := serviceView(t, c, "web"); web.Running != 0 {
+		t.Errorf("web runs %d tasks after scaling to 0 as %s went down", web.Running, victim)
+	}
+}

@@ -2,8 +2,6 @@ package cluster
 
 import (
 	"cmp"
-	"encoding/json"
-	"fmt"
 	"hash/fnv"
 	"maps"
 	"slices"
@@ -21,14 +19,19 @@ import (
 // Invariant: the indexes (slots, byNode) always describe Tasks exactly; only
 // addTask, moveTask and removeTask touch them.
 type Store struct {
-	Index    uint64                   `json:"index"` // the last applied log index
-	Nodes    map[string]*NodeRecord   `json:"nodes"`
-	Services map[string]*ServiceSpec  `json:"services"`
-	Versions map[string]uint64        `json:"versions"` // service → template version
-	Previous map[string]*ServiceSpec  `json:"previous"` // service → spec before the last update, for rollback
-	Updates  map[string]*UpdateStatus `json:"updates"`
-	Tasks    map[string]*Task         `json:"tasks"`
-	NextTask uint64                   `json:"next_task"`
+	Index    uint64                  `json:"index"` // the last applied log index
+	Nodes    map[string]*NodeRecord  `json:"nodes"`
+	Services map[string]*ServiceSpec `json:"services"`
+	Versions map[string]uint64       `json:"versions"` // service → template version
+	// Revisions counts the writes to each service's spec, as swarmkit's
+	// Meta.Version does: an update names the revision it read and is
+	// refused if another write came first, so two clients cannot undo
+	// each other's change unseen.
+	Revisions map[string]uint64        `json:"revisions"`
+	Previous  map[string]*ServiceSpec  `json:"previous"` // service → spec before the last update, for rollback
+	Updates   map[string]*UpdateStatus `json:"updates"`
+	Tasks     map[string]*Task         `json:"tasks"`
+	NextTask  uint64                   `json:"next_task"`
 	// Autolock is on after `docker swarm init --autolock` or `docker swarm
 	// update --autolock=true`: each manager keeps its state on disk sealed
 	// with UnlockKey, and one that restarts is locked until it is given the
@@ -45,6 +48,9 @@ type Store struct {
 	byNode map[string][]*Task
 	// nodeOrder caches NodeNames; nil when nodes were added or removed.
 	nodeOrder []string
+	// serviceOrder caches ServiceNames; nil when services were added or
+	// removed.
+	serviceOrder []string
 	// taskOrder caches TaskList; nil when tasks were added, removed or moved.
 	taskOrder []*Task
 	// watch hears every change this store applies; set only on the store of
@@ -377,25 +383,18 @@ func (t *Task) startsAt() time.Duration {
 
 func newStore() *Store {
 	return &Store{
-		Nodes:    map[string]*NodeRecord{},
-		Services: map[string]*ServiceSpec{},
-		Versions: map[string]uint64{},
-		Previous: map[string]*ServiceSpec{},
-		Updates:  map[string]*UpdateStatus{},
-		Tasks:    map[string]*Task{},
-		Secrets:  map[string]*FileObject{},
-		Configs:  map[string]*FileObject{},
-		slots:    map[string]*slotIndex{},
-		byNode:   map[string][]*Task{},
+		Nodes:     map[string]*NodeRecord{},
+		Services:  map[string]*ServiceSpec{},
+		Versions:  map[string]uint64{},
+		Revisions: map[string]uint64{},
+		Previous:  map[string]*ServiceSpec{},
+		Updates:   map[string]*UpdateStatus{},
+		Tasks:     map[string]*Task{},
+		Secrets:   map[string]*FileObject{},
+		Configs:   map[string]*FileObject{},
+		slots:     map[string]*slotIndex{},
+		byNode:    map[string][]*Task{},
 	}
-}
-
-func (s *Store) encode() []byte {
-	b, err := json.Marshal(s)
-	if err != nil {
-		panic(fmt.Sprintf("encoding the store: %v", err)) // only plain data in it
-	}
-	return b
 }
 
 // clone returns a deep copy, without a watcher.
@@ -410,6 +409,7 @@ func (s *Store) clone() *Store {
 		out.Services[name] = spec.clone()
 	}
 	maps.Copy(out.Versions, s.Versions)
+	maps.Copy(out.Revisions, s.Revisions)
 	for name, spec := range s.Previous {
 		out.Previous[name] = spec.clone()
 	}
@@ -429,15 +429,6 @@ func (s *Store) clone() *Store {
 	}
 	out.reindex()
 	return out
-}
-
-func decodeStore(b []byte) (*Store, error) {
-	s := newStore()
-	if err := json.Unmarshal(b, s); err != nil {
-		return nil, fmt.Errorf("decoding the store: %w", err)
-	}
-	s.reindex()
-	return s, nil
 }
 
 func (s *Store) reindex() {
@@ -552,9 +543,13 @@ func (s *Store) NodeNames() []string {
 	return s.nodeOrder
 }
 
-// ServiceNames returns service names sorted.
+// ServiceNames returns service names sorted. The slice is shared: do not
+// modify it.
 func (s *Store) ServiceNames() []string {
-	return slices.Sorted(maps.Keys(s.Services))
+	if len(s.serviceOrder) != len(s.Services) {
+		s.serviceOrder = slices.Sorted(maps.Keys(s.Services))
+	}
+	return s.serviceOrder
 }
 
 // TaskList returns all tasks ordered by service, slot or node, then ID. The

@@ -151,6 +151,7 @@ func decodeCommand(b []byte) (*command, error) {
 type applyContext struct {
 	report  bool     // the first manager to apply an entry reports its effects
 	effects []effect // for the timeline
+	refused error    // why an action of the command did nothing, for its proposer
 }
 
 // effect is what applying an action changed, for the timeline.
@@ -202,7 +203,9 @@ func (a *createService) apply(s *Store, ctx *applyContext) {
 	}
 	spec := a.Spec.clone()
 	s.Services[spec.Name] = spec
+	s.serviceOrder = nil
 	s.Versions[spec.Name] = 1
+	s.Revisions[spec.Name] = 1
 	if spec.Mode == ModeGlobal {
 		ctx.emit(EventServiceCreated, "", "%s created (global)", spec.Name)
 	} else {
@@ -216,16 +219,25 @@ func (a *createService) apply(s *Store, ctx *applyContext) {
 type updateService struct {
 	Spec *ServiceSpec
 	At   int64 // ms
+	// Revision is the service's revision the spec was read at. The update
+	// is refused if the service was written since: the spec would undo
+	// that write.
+	Revision uint64
 }
 
 func (a *updateService) kind() actionKind  { return kindUpdateService }
-func (a *updateService) encode(e *encoder) { e.spec(a.Spec); e.int(a.At) }
-func (a *updateService) decode(d *decoder) { a.Spec = d.spec(); a.At = d.int() }
+func (a *updateService) encode(e *encoder) { e.spec(a.Spec); e.int(a.At); e.uint(a.Revision) }
+func (a *updateService) decode(d *decoder) { a.Spec = d.spec(); a.At = d.int(); a.Revision = d.uint() }
 func (a *updateService) apply(s *Store, ctx *applyContext) {
 	old := s.Services[a.Spec.Name]
 	if old == nil {
 		return
 	}
+	if s.Revisions[a.Spec.Name] != a.Revision {
+		ctx.refused = ErrOutOfSequence
+		return
+	}
+	s.Revisions[a.Spec.Name]++
 	spec := a.Spec.clone()
 	s.Services[spec.Name] = spec
 	switch {
@@ -253,7 +265,9 @@ func (a *removeService) apply(s *Store, ctx *applyContext) {
 		return
 	}
 	delete(s.Services, a.Name)
+	s.serviceOrder = nil
 	delete(s.Versions, a.Name)
+	delete(s.Revisions, a.Name)
 	delete(s.Previous, a.Name)
 	delete(s.Updates, a.Name)
 	for _, t := range s.serviceTasks(a.Name) {
@@ -285,6 +299,7 @@ func (a *rollbackService) apply(s *Store, ctx *applyContext) {
 	restored.Replicas = cur.Replicas
 	s.Services[a.Name], s.Previous[a.Name] = restored, cur
 	s.Versions[a.Name]++
+	s.Revisions[a.Name]++
 	s.Updates[a.Name] = &UpdateStatus{State: UpdateRollbackStarted, Message: a.Reason, StartedAt: a.At, NextBatch: a.At}
 	ctx.emit(EventServiceUpdated, "", "%s rolling back: %s", a.Name, a.Reason)
 	s.serviceChanged(a.Name)

@@ -39,6 +39,7 @@ type exit struct {
 // running, or starting while its health check has yet to pass.
 func (c *Cluster) start(n *node, t *Task, h HealthCheck) string {
 	n.running[t.ID] = true
+	c.gate.touch()
 	fails, completes := strings.HasPrefix(t.Image, FailingImagePrefix), strings.HasPrefix(t.Image, CompletingImagePrefix)
 	if fails || completes {
 		c.q.push(timed{at: c.now + exitAfter, kind: evTaskExit, node: c.byName[n.name], epoch: n.epoch, task: t.ID, exitOK: completes})
@@ -67,6 +68,7 @@ func (c *Cluster) stopped(n *node, task string, e exit) {
 	}
 	delete(n.running, task)
 	delete(n.starting, task)
+	c.gate.touch()
 	if m := c.leaderManager(); m != nil && m.lead != nil && c.linked(m.node, n) {
 		m.lead.exited(c.byName[n.name], task, e.reason, e.ok)
 		return

@@ -63,6 +63,12 @@
 // state, stores it, and compacts the log up to KeepEntries behind it, so long
 // runs stay flat in memory. Followers too far behind receive the snapshot.
 //
+// # Linearizable reads
+//
+// ReadIndex (read.go) confirms with a quorum that a leader still leads
+// before a read is answered from its state, as etcd does; an App that also
+// implements ReadApp hears the confirmed reads from Process.
+//
 // # Reproducible elections
 //
 // etcd Raft randomises election timeouts with crypto/rand. jitter.go is the one

@@ -559,6 +559,13 @@ func (m *Member) round(app App, send func(Message)) error {
 		}
 	}
 
+	// Reads confirmed in this round: their index is committed and applied.
+	if ra, ok := app.(ReadApp); ok {
+		for _, rs := range rd.ReadStates {
+			ra.ReadConfirmed(rs.RequestCtx, rs.Index)
+		}
+	}
+
 	// 4. Advance, then compact if the log has grown.
 	withEntropy(m.entropy, func() { m.node.Advance(rd) })
 	return m.maybeCompact(app)

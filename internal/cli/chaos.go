@@ -1,46 +1,98 @@
 package cli
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/exec"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"golang.org/x/term"
 
 	"github.com/swarmsim/swarmsim/internal/report"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
 
-const chaosUsage = `swarmsim chaos runs random failure schedules (kills, restarts, zone failures,
-partitions, heals, scaling) under the invariant checker, on every core, and
-prints a summary that is the same whatever the number of cores.
+const chaosUsage = `swarmsim chaos runs random schedules of failures and Docker commands (kills,
+restarts, zone failures, partitions, heals, scaling, updates, drains, promote,
+demote, join, node rm, force-new-cluster) under the invariant checker, while
+clients call the swarm; each run's client history is checked for
+linearizability. The summary is the same whatever the number of cores.
 
 Usage:
   swarmsim chaos [flags]                          run --runs schedules, summarized
       swarmsim chaos --runs 1000 --seed 7 --az 2-2-1
+  swarmsim chaos --shard I/N [flags]              run the I-th of N slices of the campaign
+      swarmsim chaos --runs 1000000 --shard 3/100 --output json > 3.json
+  swarmsim chaos merge FILE.json...               merge the shards' summaries into the campaign's
+      swarmsim chaos merge *.json
   swarmsim chaos --replay RUNSEED [same flags]    replay one run with its timeline
       swarmsim chaos --replay 1234567 --az 2-2-1
 
 Flags:
 `
 
+const mergeUsage = `swarmsim chaos merge reads the summaries of every shard of one campaign
+(written by swarmsim chaos --shard I/N --output json) and prints the summary
+of the whole campaign: exactly what the campaign run in one go prints, apart
+from the wall time.
+
+Usage:
+  swarmsim chaos merge FILE.json... [--output json]
+      swarmsim chaos merge 1.json 2.json 3.json
+
+Flags:
+`
+
+// workerCommand is the hidden command a chaos campaign starts its worker
+// processes with.
+const workerCommand = "chaos-worker"
+
+// A chaos process collects garbage less often than Go's default: each run's
+// garbage dies young and its live heap is a few megabytes, so letting ten
+// times that pile up costs memory the campaign can spare and saves work.
+// The limit brings collection back should the heap ever grow.
+const (
+	gcPercent = 1000
+	gcLimit   = 1 << 30
+)
+
+func collectLessOften() {
+	debug.SetGCPercent(gcPercent)
+	debug.SetMemoryLimit(gcLimit)
+}
+
 // chaosArgs are the chaos flags, read.
 type chaosArgs struct {
 	spec   scenario.ChaosSpec
 	replay *uint64
+	output format
 }
 
 func parseChaos(args []string) (*chaosArgs, error) {
 	fs := newFlags("swarmsim chaos", chaosUsage)
-	runs := fs.text("runs", "100", "how many random schedules to run: `N`")
+	runs := fs.text("runs", "100", "how many random schedules the campaign runs: `N`")
 	seed := fs.text("seed", strconv.Itoa(scenario.DefaultSeed), "`SEED` the run seeds derive from")
+	shard := fs.text("shard", "", "run only slice `I/N` of the campaign: the I-th of N disjoint slices, like 2/4")
 	replay := fs.text("replay", "", "replay the run with this `RUNSEED`, printing its timeline")
 	swarm := swarmFlags(fs)
 	duration := fs.text("for", seconds(scenario.DefaultFor), "simulated `TIME` each schedule runs")
+	clients := fs.text("clients", strconv.Itoa(scenario.DefaultClients), "`N` clients calling docker service scale and inspect during each run")
+	jobs := fs.text("jobs", "0", "run `N` runs at once, each in its own process (default: one per core)")
+	output := fs.text("output", "text", "`FORMAT` of the summary: text or json")
 	if err := fs.parse(args); err != nil {
 		return nil, err
 	}
-	if err := fs.noArgs("chaos takes only flags"); err != nil {
+	if err := fs.noArgs("chaos takes only flags, or merge FILE.json…"); err != nil {
 		return nil, err
 	}
 	a := &chaosArgs{}
@@ -51,8 +103,13 @@ func parseChaos(args []string) (*chaosArgs, error) {
 	if a.spec.Seed, err = parseSeed("--seed", *seed); err != nil {
 		return nil, err
 	}
+	if fs.Changed("shard") {
+		if a.spec.Shard, err = parseShard(*shard, a.spec.Runs); err != nil {
+			return nil, err
+		}
+	}
 	if fs.Changed("replay") {
-		for _, f := range []string{"runs", "seed"} {
+		for _, f := range []string{"runs", "seed", "shard", "output", "jobs"} {
 			if fs.Changed(f) {
 				return nil, fmt.Errorf("--replay %s runs the one schedule with that run seed; leave out --%s", *replay, f)
 			}
@@ -73,53 +130,313 @@ func parseChaos(args []string) (*chaosArgs, error) {
 	if a.spec.For, err = parseFor(*duration); err != nil {
 		return nil, err
 	}
+	if a.spec.Clients, err = count("--clients", *clients, 0, scenario.MaxClients, "--clients 3"); err != nil {
+		return nil, err
+	}
+	if a.spec.Cores, err = count("--jobs", *jobs, 0, 1024, "--jobs 2"); err != nil {
+		return nil, err
+	}
+	if a.spec.Cores == 0 {
+		a.spec.Cores = runtime.NumCPU()
+	}
+	if a.output, err = chaosOutput(*output); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 
+// parseShard reads --shard I/N: the I-th of N slices, I from 1 to N, and no
+// more slices than runs, since a slice without runs is a mistake.
+func parseShard(v string, runs int) (scenario.Shard, error) {
+	shown := v
+	if strings.ContainsFunc(v, func(r rune) bool { return !unicode.IsPrint(r) || unicode.IsSpace(r) }) {
+		shown = strconv.Quote(v) // so that the error stays one readable line
+	}
+	i, n, ok := strings.Cut(v, "/")
+	index, err1 := strconv.Atoi(i)
+	of, err2 := strconv.Atoi(n)
+	switch {
+	case !ok || err1 != nil || err2 != nil || strings.ContainsAny(v, "+ ") || i == "" || n == "":
+		return scenario.Shard{}, fmt.Errorf("--shard %s: write the slice as I/N, like --shard 2/4 for the second of 4 slices", shown)
+	case of < 1:
+		return scenario.Shard{}, fmt.Errorf("--shard %s: the campaign needs at least 1 slice, like --shard 1/4", shown)
+	case index < 1 || index > of:
+		return scenario.Shard{}, fmt.Errorf("--shard %s: slices count from 1 to %d, like --shard 1/%d", shown, of, of)
+	case of > runs:
+		return scenario.Shard{}, fmt.Errorf("--shard %s: %d slices of %s would leave some empty; use at most %d slices, or more --runs", shown, of, plural(runs, "1 run", strconv.Itoa(runs)+" runs"), runs)
+	}
+	return scenario.Shard{Index: index, Of: of}, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// replayFlags are the flags that shape every run of a campaign, spelled
+// the one way a replay command spells them, whatever order or form they
+// were given in: shards of one campaign, run with their flags in any
+// order, name the same replay commands, and so merge exactly.
+func replayFlags(spec scenario.ChaosSpec) string {
+	flags := " --az " + spec.Layout.String()
+	if w := spec.Layout.Workers(); w > 0 {
+		flags += " --workers " + strconv.Itoa(w)
+	}
+	if spec.For != scenario.DefaultFor {
+		flags += " --for " + spec.For.String()
+	}
+	if spec.Clients != scenario.DefaultClients {
+		flags += " --clients " + strconv.Itoa(spec.Clients)
+	}
+	return flags
+}
+
 func runChaos(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "merge" {
+		return runChaosMerge(args[1:], stdout, stderr)
+	}
 	a, err := parseChaos(args)
 	if code, done := parsed(err, stdout, stderr); done {
 		return code
 	}
-	a.spec.Cores = runtime.NumCPU()
+	collectLessOften()
 	if a.replay != nil {
 		run := scenario.Replay(a.spec, *a.replay)
 		report.ChaosReplay(stdout, run)
-		if run.Violation != nil {
+		if err := writeHistory(run); err != nil {
+			return simulationFailed(stderr, err)
+		}
+		switch {
+		case run.Violation != nil:
 			return exitFailed
+		case run.Err != "":
+			return exitBadInput
 		}
 		return exitOK
 	}
-	runs := scenario.Chaos(a.spec)
-	report.Chaos(stdout, a.spec, runs, replayFlags(args))
-	for _, r := range runs {
+	sum := report.NewChaosSummary(a.spec, replayFlags(a.spec))
+	var writeErr error
+	violations := 0
+	each := func(r scenario.ChaosRun) {
+		sum.Add(r)
 		if r.Violation != nil {
-			return exitFailed
+			violations++
 		}
+		if err := writeHistory(r); err != nil && writeErr == nil {
+			writeErr = err
+		}
+	}
+	if a.spec.Cores > 1 {
+		a.spec.Launch = launchWorker
+	}
+	start := time.Now()
+	if p := newProgress(stderr, a.spec, &violations, start); p != nil {
+		a.spec.Progress = p.update
+		defer p.done()
+	}
+	if err := scenario.Chaos(a.spec, each); err != nil {
+		return simulationFailed(stderr, fmt.Errorf("the chaos campaign could not run: %w", err))
+	}
+	sum.WallMS = time.Since(start).Milliseconds()
+	if err := render(a.output, func() error { return report.ChaosJSON(stdout, sum) }, nil, func() { report.Chaos(stdout, sum) }); err != nil {
+		return simulationFailed(stderr, err)
+	}
+	switch {
+	case writeErr != nil:
+		return simulationFailed(stderr, writeErr)
+	case len(sum.Violations) > 0:
+		return exitFailed
+	case len(sum.Errors) > 0:
+		fmt.Fprintf(stderr, "swarmsim: %s could not be finished; replay one to see why\n", counted(len(sum.Errors), "run"))
+		return exitBadInput
 	}
 	return exitOK
 }
 
-// replayFlags keeps the flags that shape a run, dropping those that choose
-// runs, for the command that replays one.
-func replayFlags(args []string) string {
-	var keep []string
-	skip := false
-	for _, a := range args {
-		if skip {
-			skip = false
-			continue
-		}
-		name, _, hasValue := strings.Cut(a, "=")
-		switch name {
-		case "--runs", "--seed", "--replay":
-			skip = !hasValue
-			continue
-		}
-		keep = append(keep, a)
+func counted(n int, noun string) string {
+	return fmt.Sprintf("%d %s", n, plural(n, noun, noun+"s"))
+}
+
+// writeHistory writes porcupine's visualisation of a run's history, when
+// porcupine could not linearize it, where the summary says it is.
+func writeHistory(r scenario.ChaosRun) error {
+	if len(r.Visualization) == 0 {
+		return nil
 	}
-	if len(keep) == 0 {
-		return ""
+	if err := os.WriteFile(report.HistoryFile(r.Seed), r.Visualization, 0o644); err != nil {
+		return fmt.Errorf("writing the visualisation of run %d's history: %w", r.Seed, err)
 	}
-	return " " + strings.Join(keep, " ")
+	return nil
+}
+
+// progress is the line on stderr that counts finished runs, when stderr is
+// a terminal: redrawn at most ten times a second.
+type progress struct {
+	w          io.Writer
+	total      int
+	violations *int
+	start      time.Time
+	last       time.Time
+}
+
+func newProgress(stderr io.Writer, spec scenario.ChaosSpec, violations *int, start time.Time) *progress {
+	f, ok := stderr.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	lo, hi := spec.Shard.Range(spec.Runs)
+	return &progress{w: stderr, total: hi - lo, violations: violations, start: start}
+}
+
+func (p *progress) update(done int) {
+	if now := time.Now(); now.Sub(p.last) >= 100*time.Millisecond || done == p.total {
+		p.last = now
+		report.ChaosProgress(p.w, done, p.total, *p.violations, now.Sub(p.start))
+	}
+}
+
+func (p *progress) done() { report.ChaosProgressDone(p.w) }
+
+// launchWorker starts this program again as a chaos worker process.
+func launchWorker() (scenario.Process, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("finding swarmsim's own executable: %w", err)
+	}
+	cmd := exec.Command(exe, workerCommand)
+	w := &workerProcess{cmd: cmd}
+	cmd.Stderr = &w.stderr
+	if w.stdin, err = cmd.StdinPipe(); err != nil {
+		return nil, err
+	}
+	if w.stdout, err = cmd.StdoutPipe(); err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting %s %s: %w", exe, workerCommand, err)
+	}
+	return w, nil
+}
+
+type workerProcess struct {
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	stdout io.ReadCloser
+	stderr lockedBuffer
+	once   sync.Once
+	err    error
+}
+
+func (w *workerProcess) Write(p []byte) (int, error) { return w.stdin.Write(p) }
+func (w *workerProcess) Read(p []byte) (int, error)  { return w.stdout.Read(p) }
+
+func (w *workerProcess) Close() error {
+	w.once.Do(func() {
+		w.stdin.Close()
+		if err := w.cmd.Wait(); err != nil {
+			w.err = fmt.Errorf("a chaos worker process failed: %w (%s)", err, firstLine(strings.TrimSpace(w.stderr.String())))
+		}
+	})
+	return w.err
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// lockedBuffer is a process's stderr, written by exec's copying goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.b.Len() > 64<<10 {
+		return len(p), nil // enough to say what went wrong
+	}
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// runChaosWorker is a worker process: runs in, results out.
+func runChaosWorker(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		return fail(stderr, fmt.Errorf("%s is started by swarmsim chaos and takes no arguments", workerCommand))
+	}
+	collectLessOften()
+	if err := scenario.ServeChaos(stdin, stdout); err != nil {
+		return fail(stderr, err)
+	}
+	return exitOK
+}
+
+func runChaosMerge(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("swarmsim chaos merge", mergeUsage)
+	output := fs.text("output", "text", "`FORMAT` of the merged summary: text or json")
+	if code, done := parsed(fs.parse(args), stdout, stderr); done {
+		return code
+	}
+	asJSON, err := chaosOutput(*output)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	names := fs.Args()
+	parts := make([]report.ChaosSummary, len(names))
+	for i, name := range names {
+		if parts[i], err = readSummary(name); err != nil {
+			return fail(stderr, err)
+		}
+	}
+	merged, err := report.MergeChaos(names, parts)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if err := render(asJSON, func() error { return report.ChaosJSON(stdout, &merged) }, nil, func() { report.Chaos(stdout, &merged) }); err != nil {
+		return simulationFailed(stderr, err)
+	}
+	switch {
+	case len(merged.Violations) > 0:
+		return exitFailed
+	case len(merged.Errors) > 0:
+		return exitBadInput
+	}
+	return exitOK
+}
+
+// readSummary reads one shard's summary.
+func readSummary(name string) (report.ChaosSummary, error) {
+	var s report.ChaosSummary
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return s, fmt.Errorf("reading a shard summary: %w", err)
+	}
+	err = json.Unmarshal(b, &s)
+	if err == nil && s.Injected == nil {
+		err = errNotSummary
+	}
+	if err != nil {
+		return s, fmt.Errorf("%s is not a chaos summary (%w); write one with swarmsim chaos --shard I/N --output json > %s", name, err, name)
+	}
+	return s, nil
+}
+
+var errNotSummary = errors.New("it counts no injected actions")
+
+// chaosOutput reads chaos's --output: a summary has no HTML page.
+func chaosOutput(v string) (format, error) {
+	f, err := parseOutput(v)
+	if err == nil && f == htmlOutput {
+		return "", errors.New("chaos summarizes as text or json, not html: write --output text or --output json")
+	}
+	return f, err
 }

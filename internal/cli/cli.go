@@ -31,7 +31,7 @@ Commands, each with an example:
       swarmsim run examples/zone-loss-5.drill
   swarmsim shell                 type drill commands one at a time; the picture follows
       swarmsim shell < demo.txt
-  swarmsim chaos [flags]         random failure schedules under the invariant checker
+  swarmsim chaos [flags]         random failures and client calls under the invariant checker
       swarmsim chaos --runs 1000 --seed 7 --az 2-2-1
   swarmsim plan [flags]          where to put your managers, and the odds of losing quorum
       swarmsim plan --managers 5 --zones 3
@@ -68,6 +68,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(stri
 			return runShell(args[1:], stdin, stdout, stderr, env)
 		case "chaos":
 			return runChaos(args[1:], stdout, stderr)
+		case workerCommand:
+			return runChaosWorker(args[1:], stdin, stdout, stderr)
 		case "plan":
 			return runPlan(args[1:], stdout, stderr, env)
 		case "runbook":

@@ -11,6 +11,7 @@
 //	swarmsim run FILE.drill...  drill scripts (run.go)
 //	swarmsim shell              the drill language one line at a time (shell.go)
 //	swarmsim chaos              random failure schedules (chaos.go)
+//	swarmsim chaos merge        the summaries of a campaign's shards, merged
 //	swarmsim plan               manager layouts and their odds (plan.go)
 //	swarmsim runbook FILE.drill a drill as a bash script for a lab swarm (runbook.go)
 //	swarmsim help [COMMAND]     the overview, or a command's flags, on stdout
@@ -35,6 +36,11 @@
 // wrong and shows how to write it (`swarmsim: --az 2-2 adds up to 4
 // managers, but --managers is 5; …`). Nothing a user can type makes a
 // panic: FuzzParseOptions feeds the headline parser arbitrary command lines.
+//
+// A chaos campaign runs in worker processes: the command starts itself
+// again as `swarmsim chaos-worker` (a hidden command) once per --jobs, and
+// package scenario hands each its runs over stdin and stdout. Tests run
+// the same way, their TestMain turning the test binary into the worker.
 //
 // # Defaults, limits and colour
 //

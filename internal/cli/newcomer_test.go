@@ -223,7 +223,7 @@ func TestOneSetOfDefaults(t *testing.T) {
 		t.Errorf("headline defaults: %d managers as %s, %d workers, seed %d", r.Managers, r.Layout, r.Workers, r.Seed)
 	}
 	out, _, _ := runArgs(t, "chaos", "--runs", "1")
-	if !strings.Contains(out, "3 managers over 3 zones (1-1-1) · 0 workers · 1m0s each · seed 1") {
+	if !strings.Contains(out, "3 managers over 3 zones (1-1-1) · 0 workers · 1m0s each · 3 clients · seed 1") {
 		t.Errorf("chaos defaults:\n%s", out)
 	}
 	out, _, _ = runArgs(t, "plan", "--no-color")
