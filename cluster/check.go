@@ -3,6 +3,7 @@ package cluster
 import (
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"time"
 
 	"github.com/swarmsim/swarmsim/raft"
@@ -179,12 +180,19 @@ func (c *Cluster) checkState() {
 		if !n.alive || len(n.running) == 0 { // starting a map iteration costs more than the test
 			continue
 		}
+		var twice []string
 		for id := range n.running {
-			if other, ok := where[id]; ok {
-				c.violate(InvOneNodePerTask, "task %s runs on %s and on %s", id, other, n.name)
-				return
+			if _, ok := where[id]; ok {
+				twice = append(twice, id)
+				continue
 			}
 			where[id] = n.name
+		}
+		if len(twice) > 0 {
+			// The lowest, so that the report does not follow map order.
+			id := slices.MinFunc(twice, compareNames)
+			c.violate(InvOneNodePerTask, "task %s runs on %s and on %s", id, where[id], n.name)
+			return
 		}
 	}
 	lead := c.leaderManager()

@@ -462,6 +462,15 @@ func (s *Store) addTask(t *Task) {
 // assign puts a pending task on a node. A replicated task's slot does not
 // depend on its node; a global task is created with its node already set.
 func (s *Store) assign(t *Task, node string) {
+	if t.Node == node && slices.Contains(s.byNode[node], t) {
+		return // a global task waited on its own node
+	}
+	if t.Node != "" {
+		s.byNode[t.Node] = slices.DeleteFunc(s.byNode[t.Node], func(o *Task) bool { return o == t })
+		if len(s.byNode[t.Node]) == 0 {
+			delete(s.byNode, t.Node)
+		}
+	}
 	t.Node = node
 	s.byNode[node] = append(s.byNode[node], t)
 }

@@ -326,3 +326,54 @@ func TestEngineLabelConstraint(t *testing.T) {
 		t.Errorf("m2, the node with engine label gpu=yes, runs %d of 3 train tasks", got)
 	}
 }
+
+// update/updater_test.go TestUpdaterOrder for a global service: with
+// start-first the new task starts beside the old one on each node, and the
+// old one stops once the new one runs; a node never keeps both.
+func TestGlobalStartFirstUpdateLeavesOneTaskPerNode(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 0, 20)
+	spec := service("agent", 0)
+	spec.Mode, spec.Update.Order = ModeGlobal, "start-first"
+	mustApply(t, c, CreateService(spec))
+	settle(t, c)
+	mustApply(t, c, UpdateService("agent", func(s *ServiceSpec) { s.Image = "nginx:2" }))
+	mustRun(t, c, 2*time.Minute)
+	if a := serviceView(t, c, "agent"); a.Running != 3 || a.Update != UpdateCompleted {
+		t.Errorf("agent runs %d tasks, update %q; want 3 and completed", a.Running, a.Update)
+	}
+	for _, n := range []string{"m1", "m2", "m3"} {
+		if got := tasksOn(c, n); len(got) != 1 {
+			t.Errorf("%s runs %v, want one agent task", n, got)
+		}
+	}
+}
+
+// A global task that waited for resources on its own node and then got
+// them is indexed once: the store's indexes describe its tasks exactly.
+func TestPendingGlobalTaskIsIndexedOnce(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 0, 21)
+	big := service("big", 3)
+	big.NanoCPUs = 3e9
+	mustApply(t, c, CreateService(big))
+	settle(t, c)
+	agent := service("agent", 0)
+	agent.Mode, agent.NanoCPUs = ModeGlobal, 2e9
+	mustApply(t, c, CreateService(agent))
+	mustRun(t, c, 5*time.Second)
+	mustApply(t, c, ScaleService("big", 0))
+	mustRun(t, c, 20*time.Second)
+	for _, m := range c.managers {
+		for node, tasks := range m.store.byNode {
+			seen := map[*Task]bool{}
+			for _, tk := range tasks {
+				if seen[tk] {
+					t.Errorf("%s's store lists %s twice on %s", m.node.name, tk.ID, node)
+				}
+				seen[tk] = true
+			}
+		}
+	}
+	if a := serviceView(t, c, "agent"); a.Running != 3 {
+		t.Errorf("agent runs %d of 3 once the resources are free", a.Running)
+	}
+}

@@ -63,8 +63,9 @@ func (l *leader) updateService(b *batch, spec *ServiceSpec, u *UpdateStatus) {
 		if t.Active() {
 			slots++
 		}
-		if t.Active() && t.Hash == hash && t.State == TaskRunning && t.Slot > 0 {
-			// A start-first task runs: its predecessor in the slot stops.
+		if t.Active() && t.Hash == hash && t.State == TaskRunning {
+			// A start-first task runs: its predecessor in the slot (or on
+			// the node, for a global service) stops.
 			for _, old := range s.history(name, t.slotKey()) {
 				if old != t && old.Active() && old.Hash != hash {
 					b.stop(old, "", reasonUpdated, false)

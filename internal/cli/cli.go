@@ -49,7 +49,8 @@ zones (one zone per manager below 3), 0 workers, seed 1, 60s of simulated time.
 
 Exit status: 0 when quorum held and every service (or expectation) did, 2 when
 quorum was lost, a service ended short, an expectation failed or an invariant
-broke, 1 for bad input, with one line on stderr saying how to write it.
+broke, 1 for bad input, with one line on stderr saying how to write it (a
+drill's syntax error adds its source line and a caret under the mistake).
 `
 
 // Run is the whole program, minus the process: it reads the command line

@@ -34,7 +34,8 @@
 // expectation failed, an invariant broke, or Raft disagreed with a plan's
 // arithmetic; 1 for bad input, with one line on stderr that names what was
 // wrong and shows how to write it (`swarmsim: --az 2-2 adds up to 4
-// managers, but --managers is 5; …`). Nothing a user can type makes a
+// managers, but --managers is 5; …`); a drill's syntax error adds the line
+// it is on and a caret under the mistake. Nothing a user can type makes a
 // panic: FuzzParseOptions feeds the headline parser arbitrary command lines.
 //
 // A chaos campaign runs in worker processes: the command starts itself

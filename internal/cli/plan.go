@@ -99,6 +99,14 @@ func parsePlan(args []string) (*planArgs, error) {
 	if s.Layout != nil {
 		s.Managers, s.Zones = s.Layout.Managers(), len(s.Layout.Zones)
 	}
+	if s.Layout == nil && s.Zones > s.Managers {
+		// A zone no manager can be in is a layout the headline command
+		// and drills refuse: plan would recommend what cannot be run.
+		if fs.Changed("zones") {
+			return nil, fmt.Errorf("--zones %d for %d %s leaves a zone with no manager in every layout; write --zones %d or fewer", s.Zones, s.Managers, plural(s.Managers, "manager", "managers"), s.Managers)
+		}
+		s.Zones = s.Managers
+	}
 	if err := az.CheckPlan(s.Managers, s.Zones); err != nil {
 		return nil, err
 	}

@@ -71,3 +71,35 @@ func TestReadmeShowsTheHeadlineAsItRuns(t *testing.T) {
 		t.Errorf("the README's headline example is not what the command prints:\n%s", example)
 	}
 }
+
+// A playground starts only from a drill it can run in the browser: a stack
+// deploy (Docker's compose loader does not build for WebAssembly) is
+// refused in the terminal, in one line, before a page is written.
+func TestPlaygroundRefusesAStackDrill(t *testing.T) {
+	page := t.TempDir() + "/class.html"
+	_, stderr, code := runArgs(t, "playground", "-o", page, root+"/examples/stack-zone-loss.drill")
+	if code != exitBadInput || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "cannot deploy stacks") {
+		t.Errorf("exit %d, stderr %q; want 1 and one line about stacks", code, stderr)
+	}
+	if _, err := os.Stat(page); err == nil {
+		t.Error("a page was written all the same")
+	}
+}
+
+// plan never recommends a layout the headline command refuses: every zone
+// it places managers over must be able to hold one.
+func TestPlanZonesNoMoreThanManagers(t *testing.T) {
+	_, stderr, code := runArgs(t, "plan", "--managers", "5", "--zones", "7")
+	if code != exitBadInput || !strings.Contains(stderr, "--zones 5 or fewer") {
+		t.Errorf("plan --managers 5 --zones 7: exit %d, %q", code, stderr)
+	}
+	out, _, code := runArgs(t, "plan", "--managers", "2", "--no-color")
+	if code != exitOK || !strings.Contains(out, "2 managers over 2 zones") {
+		t.Errorf("plan --managers 2 does not default to one zone per manager:\n%s", out)
+	}
+	// The headline's pointer to plan names a plan that runs.
+	out, _, _ = runArgs(t, "--managers", "2", "--no-color")
+	if !strings.Contains(out, "swarmsim plan --managers 2 --zones 2\n") {
+		t.Errorf("the headline points to a plan that would be refused:\n%s", out)
+	}
+}

@@ -3,8 +3,10 @@ package playground
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,9 +53,16 @@ func New(src Source, dir string) (*Session, error) {
 	s := &Session{}
 	s.r = &drillrun.Runner{File: src.Name, Dir: dir, Watch: s.watch}
 	for _, st := range script.Steps {
+		if _, ok := st.Cmd.(drill.StackDeploy); ok {
+			return nil, fmt.Errorf("%s:%d: the playground cannot deploy stacks: Docker's compose loader does not run in a browser; start it from a drill with docker service create instead", src.Name, st.Pos.Line)
+		}
 		res, err := s.step(st)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", src.Name, st.Pos.Line, err)
+		}
+		if res.Kind == drillrun.Failed {
+			// The page would start from a swarm the drill did not mean.
+			return nil, fmt.Errorf("%s:%d: %s; the playground starts only from a drill whose every step holds", src.Name, st.Pos.Line, strings.TrimPrefix(res.Detail, failedPrefix))
 		}
 		if _, ok := s.r.Snapshot(); !ok {
 			return nil, fmt.Errorf("%s:%d: %s", src.Name, st.Pos.Line, strings.TrimPrefix(res.Detail, failedPrefix))
@@ -72,7 +81,8 @@ func NewCarried(src Source) (*Session, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	for name, text := range src.Files {
+	for _, name := range slices.Sorted(maps.Keys(src.Files)) {
+		text := src.Files[name]
 		if !filepath.IsLocal(name) {
 			return nil, fmt.Errorf("%s: the file %s lies outside the drill's directory; name it from there", src.Name, name)
 		}

@@ -163,7 +163,7 @@ func verdict(w io.Writer, o *scenario.Outcome, st Styles) {
 			p("  %s %s\n", st.Warn.Render("!"), warn)
 		}
 		p("  Compare every layout of these managers: swarmsim plan --managers %d --zones %d\n",
-			o.Spec.Layout.Managers(), max(len(o.Spec.Layout.Zones), scenario.DefaultZones))
+			o.Spec.Layout.Managers(), min(max(len(o.Spec.Layout.Zones), scenario.DefaultZones), o.Spec.Layout.Managers()))
 	}
 	if o.Spec.Check {
 		p("  Invariants of Raft and Swarm were checked on every step: none was violated.\n")
