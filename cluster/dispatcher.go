@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"cmp"
 	"container/heap"
 	"slices"
 	"time"
@@ -130,7 +131,7 @@ func (d *dispatcher) watchOrphans(rec *NodeRecord) {
 	}
 	at := time.Duration(rec.DownSince)*time.Millisecond + NodeDownPeriod
 	pos, _ := slices.BinarySearchFunc(d.orphans, at, func(e deadline, t time.Duration) int {
-		return cmpDuration(e.at, t)
+		return cmp.Compare(e.at, t)
 	})
 	d.orphans = slices.Insert(d.orphans, pos, deadline{at, i})
 }
@@ -348,14 +349,4 @@ func sortedInts(set map[int]bool) []int {
 	slices.Sort(out)
 	clear(set)
 	return out
-}
-
-func cmpDuration(a, b time.Duration) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

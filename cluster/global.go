@@ -43,12 +43,12 @@ func (l *leader) globalOnNode(b *batch, spec *ServiceSpec, name string) {
 		case rec == nil:
 		case rec.Availability == Drain:
 			b.stop(cur, "", reasonDrained, true)
-		case !l.matches(spec, rec):
+		case !matches(spec, rec):
 			b.stop(cur, "", reasonNoMatch, true)
 		}
 		return
 	}
-	if rec == nil || rec.Status != NodeReady || rec.Availability == Drain || !l.matches(spec, rec) {
+	if rec == nil || rec.Status != NodeReady || rec.Availability == Drain || !matches(spec, rec) {
 		return
 	}
 	if h := l.s.history(spec.Name, key); len(h) > 0 && h[len(h)-1].Final && h[len(h)-1].Hash == l.hashOf(spec) &&

@@ -324,14 +324,6 @@ func (b *batch) fill(service string, key slotKey) bool {
 	return true
 }
 
-// cancel takes back a new task this batch was about to create.
-func (b *batch) cancel(service string, key slotKey) {
-	b.creates = slices.DeleteFunc(b.creates, func(ct *createTask) bool {
-		return ct.Service == service && slotKeyFor(ct.Slot, ct.Node) == key
-	})
-	delete(b.filled[service], key)
-}
-
 // create adds a new task; the scheduler gives it a node before the batch is
 // proposed.
 func (b *batch) create(ct *createTask) {

@@ -170,8 +170,6 @@ func constraintsOf(spec *ServiceSpec) []scheduler.Constraint {
 }
 
 // matches reports whether a node satisfies a service's constraints.
-func (l *leader) matches(spec *ServiceSpec, rec *NodeRecord) bool { return matches(spec, rec) }
-
 func matches(spec *ServiceSpec, rec *NodeRecord) bool {
 	if len(spec.Constraints) == 0 {
 		return true

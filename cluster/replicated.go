@@ -77,7 +77,7 @@ func (l *leader) nodeTasks(b *batch, name string) {
 			}
 		case rec.Availability == Drain:
 			l.restartTask(b, t, spec, reasonDrained, "", causeReschedule)
-		case t.State != TaskPending && !t.terminal() && !l.matches(spec, rec) && !b.reported[t.ID]:
+		case t.State != TaskPending && !t.terminal() && !matches(spec, rec) && !b.reported[t.ID]:
 			b.reported[t.ID] = true
 			b.add(&taskStatus{Task: t.ID, State: TaskRejected, Reason: reasonRejected, At: b.ms()})
 		}
@@ -101,13 +101,6 @@ func (l *leader) reconcileReplicated(b *batch, spec *ServiceSpec) {
 			occupied[key.slot] = true
 			continue
 		}
-		if b.filled[spec.Name][key] {
-			// A replacement made earlier in this batch counts as a task
-			// not yet running; scaling down may take it back.
-			occupied[key.slot] = true
-			active = append(active, &Task{Service: spec.Name, Slot: key.slot, State: TaskPending})
-			continue
-		}
 		// A slot whose task the restart policy will not replace keeps its
 		// number: scaling does not work around max attempts.
 		if h := s.history(spec.Name, key); len(h) > 0 && h[len(h)-1].Final && h[len(h)-1].Hash == hash {
@@ -121,7 +114,7 @@ func (l *leader) reconcileReplicated(b *batch, spec *ServiceSpec) {
 		slot := 0
 		for range target - len(active) {
 			slot++
-			for occupied[slot] || b.filled[spec.Name][slotKeyFor(slot, "")] {
+			for occupied[slot] {
 				slot++
 			}
 			occupied[slot] = true
@@ -129,10 +122,6 @@ func (l *leader) reconcileReplicated(b *batch, spec *ServiceSpec) {
 		}
 	case len(active) > target:
 		for _, t := range scaleDownOrder(active)[target:] {
-			if t.ID == "" {
-				b.cancel(spec.Name, t.slotKey())
-				continue
-			}
 			state := ""
 			if t.State == TaskPending {
 				state = TaskShutdown // it never started: nothing to confirm

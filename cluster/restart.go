@@ -82,7 +82,7 @@ func (l *leader) restartTask(b *batch, t *Task, spec *ServiceSpec, reason, state
 	if spec.Mode == ModeGlobal {
 		// The global orchestrator puts it back on its node, if the node
 		// may still run it.
-		if rec := l.s.Nodes[t.Node]; rec != nil && rec.Status != NodeDown && rec.Availability != Drain && l.matches(spec, rec) {
+		if rec := l.s.Nodes[t.Node]; rec != nil && rec.Status != NodeDown && rec.Availability != Drain && matches(spec, rec) {
 			l.createIn(b, spec, 0, t.Node, next)
 		}
 		return

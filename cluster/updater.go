@@ -43,7 +43,7 @@ func (l *leader) dirty(t *Task, spec *ServiceSpec, hash uint64) bool {
 		return true
 	}
 	rec := l.s.Nodes[t.Node]
-	return rec != nil && !l.matches(spec, rec)
+	return rec != nil && !matches(spec, rec)
 }
 
 func (l *leader) updateService(b *batch, spec *ServiceSpec, u *UpdateStatus) {

@@ -196,9 +196,6 @@ func (s *Session) watch() {
 	s.lanes.observe(s.r.Now(), s.r.Members())
 }
 
-// Now is the simulated time.
-func (s *Session) Now() time.Duration { return s.r.Now() }
-
 // Events is the timeline so far, from the swarm's creation.
 func (s *Session) Events() []cluster.Event { return append([]cluster.Event(nil), s.events...) }
 

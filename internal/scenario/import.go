@@ -23,15 +23,6 @@ type Swarm struct {
 	Nodes  []cluster.NodeSpec
 }
 
-// Names are the nodes' names, in input order.
-func (s *Swarm) Names() []string {
-	names := make([]string, len(s.Nodes))
-	for i, n := range s.Nodes {
-		names[i] = n.Name
-	}
-	return names
-}
-
 // ImportNodes reads the file of `docker node inspect $(docker node ls -q)`
 // output. Zones come from each node's zone label; nodes without one share a
 // zone named NoZone. Errors name the file.
