@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/swarmsim/swarmsim/az"
+	"github.com/swarmsim/swarmsim/cluster/state"
 	"github.com/swarmsim/swarmsim/raft"
 	"github.com/swarmsim/swarmsim/scheduler"
 )
@@ -201,7 +202,7 @@ func CreateService(spec ServiceSpec) Action {
 		if err := checkReferences(s, &spec); err != nil {
 			return err
 		}
-		return c.propose(&createService{Spec: &spec})
+		return c.propose(&state.CreateService{Spec: &spec})
 	}}
 }
 
@@ -231,9 +232,9 @@ func ScaleService(name string, replicas int) Action {
 		if replicas < 0 {
 			return fmt.Errorf("invalid replicas value %d for %s: it must be 0 or more", replicas, name)
 		}
-		spec := old.clone()
+		spec := old.Clone()
 		spec.Replicas = replicas
-		return c.propose(&updateService{Spec: spec, At: c.now.Milliseconds()})
+		return c.propose(&state.UpdateService{Spec: spec, At: c.now.Milliseconds()})
 	}}
 }
 
@@ -244,7 +245,7 @@ func RemoveService(name string) Action {
 		if err != nil {
 			return err
 		}
-		return c.propose(&removeService{Name: name})
+		return c.propose(&state.RemoveService{Name: name})
 	}}
 }
 
@@ -372,7 +373,7 @@ func (c *Cluster) boot(n *node) error {
 	n.epoch++
 	n.dirty = true // its new session tells the leader it runs nothing
 	if n.mgr != nil {
-		n.mgr.store = newStore()
+		n.mgr.store = state.NewStore()
 		if err := n.mgr.member.Restart(n.mgr); err != nil {
 			return fmt.Errorf("restarting %s: %w", n.name, err)
 		}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+
+	"github.com/swarmsim/swarmsim/cluster/state"
 )
 
 // Autolock, as Docker implements it: each manager keeps its Raft state and
@@ -174,7 +176,7 @@ func SetAutolock(on bool) Action {
 		if on {
 			key = c.newUnlockKey()
 		}
-		return c.propose(&setAutolock{On: on, Key: key})
+		return c.propose(&state.SetAutolock{On: on, Key: key})
 	}}
 }
 
@@ -188,7 +190,7 @@ func RotateUnlockKey() Action {
 		if !s.Autolock {
 			return errCannotRotate
 		}
-		return c.propose(&rotateUnlockKey{Key: c.newUnlockKey()})
+		return c.propose(&state.RotateUnlockKey{Key: c.newUnlockKey()})
 	}}
 }
 
@@ -245,39 +247,4 @@ func Unlock(node, key string) Action {
 		c.emit(EventUnlocked, n.name, "%s unlocked: it takes part in Raft again", n.name)
 		return c.boot(n)
 	}}
-}
-
-// setAutolock turns autolock on with Key, or off.
-type setAutolock struct {
-	On  bool
-	Key string // "" when turning it off
-}
-
-func (a *setAutolock) kind() actionKind  { return kindSetAutolock }
-func (a *setAutolock) encode(e *encoder) { e.boolean(a.On); e.str(a.Key) }
-func (a *setAutolock) decode(d *decoder) { a.On = d.boolean(); a.Key = d.str() }
-func (a *setAutolock) apply(s *Store, ctx *applyContext) {
-	if s.Autolock == a.On || a.On && a.Key == "" {
-		return
-	}
-	s.Autolock, s.UnlockKey = a.On, a.Key
-	if a.On {
-		ctx.emit(EventAutolock, "", "autolock is on: a manager that restarts stays locked until it is given the unlock key %s", a.Key)
-	} else {
-		ctx.emit(EventAutolock, "", "autolock is off: managers restart without a key")
-	}
-}
-
-// rotateUnlockKey replaces the unlock key while autolock is on.
-type rotateUnlockKey struct{ Key string }
-
-func (a *rotateUnlockKey) kind() actionKind  { return kindRotateUnlockKey }
-func (a *rotateUnlockKey) encode(e *encoder) { e.str(a.Key) }
-func (a *rotateUnlockKey) decode(d *decoder) { a.Key = d.str() }
-func (a *rotateUnlockKey) apply(s *Store, ctx *applyContext) {
-	if !s.Autolock || a.Key == "" || s.UnlockKey == a.Key {
-		return
-	}
-	s.UnlockKey = a.Key
-	ctx.emit(EventAutolock, "", "unlock key rotated to %s: a manager that is down now will need the previous key to start", a.Key)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/swarmsim/swarmsim/cluster/state"
 	"github.com/swarmsim/swarmsim/raft"
 )
 
@@ -61,7 +62,7 @@ func Backup(node, name string) Action {
 		}
 		// What a crashed manager holds in memory is what it had applied,
 		// which is what its storage commits: the state of the copy.
-		b := &backup{name: name, node: node, at: c.now, raft: rb, key: m.kek, state: m.store.clone()}
+		b := &backup{name: name, node: node, at: c.now, raft: rb, key: m.kek, state: m.store.Clone()}
 		if c.backups == nil {
 			c.backups = map[string]*backup{}
 		}
@@ -123,7 +124,7 @@ func RestoreBackup(name, node string) Action {
 		if err := m.member.RestoreBackup(b.raft); err != nil {
 			return fmt.Errorf("restoring %s on %s: %w", name, node, err)
 		}
-		m.kek, m.store, m.restored = b.key, b.state.clone(), b
+		m.kek, m.store, m.restored = b.key, b.state.Clone(), b
 		c.emit(EventRestore, node, "%s's swarm directory is backup %s, taken at %s: the state as of entry %d%s",
 			node, name, FormatTime(b.at), b.raft.Commit(), sealedWith(b.key))
 		for _, lost := range lostSince(b.state, now) {
@@ -164,12 +165,12 @@ func lostSince(then, now *Store) []lost {
 			add("", "service %s was created after the backup: it is gone", name)
 		case is == nil:
 			add("", "service %s was removed after the backup: it is back", name)
-		case then.Versions[name] != now.Versions[name] || was.Replicas != is.Replicas || was.taskHash() != is.taskHash() || !samePlacement(was, is):
+		case then.Versions[name] != now.Versions[name] || was.Replicas != is.Replicas || was.TaskHash() != is.TaskHash() || !state.SamePlacement(was, is):
 			add("", "service %s changed after the backup: it is back as it was, %s", name, specWords(was))
 		}
 	}
 	for _, kind := range []FileKind{KindSecret, KindConfig} {
-		was, is := then.objects(kind), now.objects(kind)
+		was, is := then.Objects(kind), now.Objects(kind)
 		for _, name := range sortedUnion(slices.Sorted(maps.Keys(was)), slices.Sorted(maps.Keys(is)), strings.Compare) {
 			switch {
 			case was[name] == nil:
@@ -179,7 +180,7 @@ func lostSince(then, now *Store) []lost {
 			}
 		}
 	}
-	for _, name := range sortedUnion(then.NodeNames(), now.NodeNames(), compareNames) {
+	for _, name := range sortedUnion(then.NodeNames(), now.NodeNames(), state.CompareNames) {
 		was, is := then.Nodes[name], now.Nodes[name]
 		switch {
 		case was == nil:
@@ -237,13 +238,13 @@ func (c *Cluster) forkIfRestored(m *manager) {
 		maps.DeleteFunc(k.leaders, func(term uint64, _ string) bool { return term > b.raft.Term() })
 	}
 	for _, n := range c.nodes {
-		for _, id := range sortedTaskIDs(n.running) {
+		for _, id := range state.SortedIDs(n.running) {
 			if t := m.store.Tasks[id]; t == nil || t.Node != n.name {
 				delete(n.running, id)
 				n.running[c.setApart(id)] = true
 			}
 		}
-		for _, id := range sortedTaskIDs(exitedIDs(n.exited)) {
+		for _, id := range state.SortedIDs(exitedIDs(n.exited)) {
 			if t := m.store.Tasks[id]; t == nil || t.Node != n.name {
 				n.exited[c.setApart(id)] = n.exited[id]
 				delete(n.exited, id)

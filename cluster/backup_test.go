@@ -39,13 +39,13 @@ func TestRestoreBringsBackTheStateAtTheBackupIndex(t *testing.T) {
 	if a, b := lead.member.Status().Commit, m3.mgr.member.Status().Commit; a != b {
 		t.Fatalf("leader committed %d, m3 %d: not quiet", a, b)
 	}
-	want, commit := string(m3.mgr.store.encode()), m3.mgr.member.Status().Commit
-	if string(lead.store.encode()) != want {
+	want, commit := string(m3.mgr.store.Encode()), m3.mgr.member.Status().Commit
+	if string(lead.store.Encode()) != want {
 		t.Fatal("leader and m3 hold different states at the same commit index")
 	}
 	mustApply(t, c, Backup("m3", "nightly"))
 	b := c.backups["nightly"]
-	if b.raft.Commit() != commit || string(b.state.encode()) != want {
+	if b.raft.Commit() != commit || string(b.state.Encode()) != want {
 		t.Fatalf("backup at %d holds another state than m3 had at %d", b.raft.Commit(), commit)
 	}
 	if m3.locked || !m3.alive {
@@ -65,7 +65,7 @@ func TestRestoreBringsBackTheStateAtTheBackupIndex(t *testing.T) {
 	mustRun(t, c, time.Minute)
 	at := c.Now()
 	mustApply(t, c, RestoreBackup("nightly", "m3"))
-	if got := string(m3.mgr.store.encode()); got != want || !m3.alive {
+	if got := string(m3.mgr.store.Encode()); got != want || !m3.alive {
 		t.Fatalf("m3 after the restore (alive %v) does not hold the backup's state:\n got %s\nwant %s", m3.alive, got, want)
 	}
 	lost := eventsOf(c, EventStateLost, at)

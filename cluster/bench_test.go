@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/swarmsim/swarmsim/az"
+	"github.com/swarmsim/swarmsim/cluster/state"
 )
 
 // BenchmarkLargeCluster runs 9 managers and 1,000 workers for ten simulated
@@ -78,7 +79,7 @@ func BenchmarkSimulatedRaft(b *testing.B) {
 			mustRun(b, c, time.Second)
 			mustApply(b, c, CreateService(ServiceSpec{Name: "web", Replicas: 3}))
 			mustRun(b, c, 10*time.Second)
-			opaque := (&command{}).encode()
+			opaque := (&state.Command{}).Encode()
 			start := c.messages
 			b.ResetTimer()
 			for i := range b.N {

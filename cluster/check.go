@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/swarmsim/swarmsim/cluster/state"
 	"github.com/swarmsim/swarmsim/raft"
 )
 
@@ -190,7 +191,7 @@ func (c *Cluster) checkState() {
 		}
 		if len(twice) > 0 {
 			// The lowest, so that the report does not follow map order.
-			id := slices.MinFunc(twice, compareNames)
+			id := slices.MinFunc(twice, state.CompareNames)
 			c.violate(InvOneNodePerTask, "task %s runs on %s and on %s", id, where[id], n.name)
 			return
 		}

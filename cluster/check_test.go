@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/swarmsim/swarmsim/az"
+	"github.com/swarmsim/swarmsim/cluster/state"
 	"github.com/swarmsim/swarmsim/raft"
 )
 
@@ -53,14 +54,14 @@ func TestCheckersCatchInjectedFaults(t *testing.T) {
 				c.check.entries[idx] ^= 1
 			}
 			lead := c.leaderManager()
-			lead.store = newStore() // forget the state, then replay the log from the snapshot
+			lead.store = state.NewStore() // forget the state, then replay the log from the snapshot
 			lead.member.Crash()
 			lead.node.alive = false
 			return c.Apply(Restart(lead.node.name))
 		}},
 		{"an uncommitted entry applied", InvApplyCommitted, func(t *testing.T, c *Cluster) error {
 			m := c.leaderManager()
-			m.Apply(raft.Entry{Index: m.member.Status().Commit + 5, Term: 1, Data: (&command{}).encode()})
+			m.Apply(raft.Entry{Index: m.member.Status().Commit + 5, Term: 1, Data: (&state.Command{}).Encode()})
 			return c.fault
 		}},
 		{"manager software no committed change asked for", InvManagerCommitted, func(t *testing.T, c *Cluster) error {
@@ -81,7 +82,7 @@ func TestCheckersCatchInjectedFaults(t *testing.T) {
 				extra := *task
 				extra.ID, extra.Slot = "t999", 99
 				s.Tasks[extra.ID] = &extra
-				s.taskOrder = nil
+				s.Reindex()
 				c.nodes[c.byName[task.Node]].running["t999"] = true
 				break
 			}

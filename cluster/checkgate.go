@@ -1,6 +1,8 @@
 package cluster
 
-import "time"
+import (
+	"time"
+)
 
 // checkGate decides when the checker's state invariants (checkState) are
 // worth looking at. Most steps deliver a Raft heartbeat that changes

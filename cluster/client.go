@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/swarmsim/swarmsim/cluster/state"
 	"github.com/swarmsim/swarmsim/raft"
 )
 
@@ -186,11 +187,11 @@ func (c *Cluster) Send(r Request, done func(Call)) {
 		c.finish(i, CallFailed, fmt.Errorf("%s: scale can only be used with replicated or replicated-job mode", r.Service), done)
 		return
 	}
-	next := spec.clone()
+	next := spec.Clone()
 	next.Replicas = r.Replicas
 	c.nextCmd++
-	cmd := &command{ID: c.nextCmd, Actions: []action{&updateService{Spec: next, At: c.now.Milliseconds(), Revision: s.Revisions[r.Service]}}}
-	if err := lead.member.Propose(cmd.encode()); err != nil {
+	cmd := &state.Command{ID: c.nextCmd, Actions: []state.Action{&state.UpdateService{Spec: next, At: c.now.Milliseconds(), Revision: s.Revisions[r.Service]}}}
+	if err := lead.member.Propose(cmd.Encode()); err != nil {
 		c.finish(i, CallFailed, ErrNoLeader, done)
 		return
 	}
@@ -248,7 +249,7 @@ func (c *Cluster) finish(i int, o Outcome, err error, done func(Call)) {
 
 // clientApplied answers the call whose entry m just applied, if m proposed
 // it, and holds acknowledged writes to their log index.
-func (c *Cluster) clientApplied(m *manager, e raft.Entry, cmd *command, refused error) {
+func (c *Cluster) clientApplied(m *manager, e raft.Entry, cmd *state.Command, refused error) {
 	h := c.hist
 	if h == nil {
 		return

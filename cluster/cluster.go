@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/swarmsim/swarmsim/az"
+	"github.com/swarmsim/swarmsim/cluster/state"
 	"github.com/swarmsim/swarmsim/raft"
 )
 
@@ -38,19 +39,6 @@ const (
 	crossZoneMin, crossZoneMax = time.Millisecond, 5 * time.Millisecond
 )
 
-// Node roles, statuses and availabilities, spelled as Docker spells them.
-const (
-	RoleManager = "manager"
-	RoleWorker  = "worker"
-
-	Active = "active"
-	Pause  = "pause"
-	Drain  = "drain"
-
-	ModeReplicated = "replicated"
-	ModeGlobal     = "global"
-)
-
 // Default node capacity: what each simulated machine offers to reservations.
 const (
 	DefaultNanoCPUs    = 4_000_000_000
@@ -62,9 +50,6 @@ var (
 	ErrNoLeader = errors.New("Error response from daemon: rpc error: code = Unknown desc = The swarm does not have a leader. " +
 		"It's possible that too few managers are online. Make sure more than half of the managers are online.")
 	ErrDeadline = errors.New("Error response from daemon: rpc error: code = DeadlineExceeded desc = context deadline exceeded")
-	// ErrOutOfSequence answers an update of a service that was written
-	// after the spec it changes was read.
-	ErrOutOfSequence = errors.New("Error response from daemon: rpc error: code = Unknown desc = update out of sequence")
 )
 
 // Config describes the swarm to build.
@@ -125,7 +110,7 @@ type Cluster struct {
 	awaitErr error              // why it did nothing when applied, if it did nothing
 	changed  map[changeKey]bool // configuration changes applied somewhere
 	decoded  map[[2]uint64]decodedEntry
-	applyCtx applyContext
+	applyCtx state.ApplyContext
 	retiring []uint64 // raft IDs of managers demoted by an entry just applied
 	check    *checker // nil unless Config.Check
 	trace    *tracer  // nil unless Config.Trace
@@ -227,7 +212,7 @@ func New(cfg Config) (*Cluster, error) {
 	if len(nodes) == 0 {
 		nodes = generatedNodes(cfg.Layout)
 	}
-	boot := newStore()
+	boot := state.NewStore()
 	var peers []uint64
 	var down []string
 	for _, role := range []string{RoleManager, RoleWorker} { // managers first: they index first
@@ -275,7 +260,7 @@ func New(cfg Config) (*Cluster, error) {
 	}
 	c.checkBootstrap(peers)
 	c.initAutolock(boot)
-	bootstrap := boot.encode()
+	bootstrap := boot.Encode()
 	for _, n := range c.nodes {
 		if n.mgr == nil {
 			continue
@@ -285,7 +270,7 @@ func New(cfg Config) (*Cluster, error) {
 			return nil, err
 		}
 		n.mgr.member = member
-		n.mgr.store = boot.clone()
+		n.mgr.store = boot.Clone()
 	}
 	c.reported = 0
 	for i, n := range c.nodes {

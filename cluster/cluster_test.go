@@ -212,12 +212,12 @@ func assertCaughtUp(t *testing.T, c *Cluster) {
 	if lead == nil {
 		t.Fatal("no leader")
 	}
-	want := string(lead.store.encode())
+	want := string(lead.store.Encode())
 	for _, n := range c.nodes {
 		if n.mgr == nil || !n.alive {
 			continue
 		}
-		if got := string(n.mgr.store.encode()); got != want {
+		if got := string(n.mgr.store.Encode()); got != want {
 			t.Errorf("%s's store (index %d) differs from leader %s's (index %d)", n.name, n.mgr.store.Index, lead.node.name, lead.store.Index)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/swarmsim/swarmsim/cluster/state"
 	"github.com/swarmsim/swarmsim/raft"
 )
 
@@ -47,9 +48,9 @@ func (c *Cluster) MeasureCommits(n int) (Commits, error) {
 			return out, fmt.Errorf("proposal %d of %d at %s: %w", i+1, n, out.Leader, err)
 		}
 		c.nextCmd++
-		cmd := &command{ID: c.nextCmd}
+		cmd := &state.Command{ID: c.nextCmd}
 		start := c.now
-		if err := m.member.Propose(cmd.encode()); err != nil {
+		if err := m.member.Propose(cmd.Encode()); err != nil {
 			if errors.Is(err, raft.ErrNotLeader) || errors.Is(err, raft.ErrCrashed) {
 				err = ErrNoLeader
 			}

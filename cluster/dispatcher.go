@@ -5,6 +5,8 @@ import (
 	"container/heap"
 	"slices"
 	"time"
+
+	"github.com/swarmsim/swarmsim/cluster/state"
 )
 
 // The dispatcher is the leader's side of every node's session, as
@@ -35,11 +37,11 @@ type dispatcher struct {
 	expiry     []deadline      // heartbeat deadlines, in the order they fall due
 	heard      map[int]bool    // nodes heard from that the store does not count as ready
 	resync     map[int]bool    // nodes whose session started: compare what they run
-	deliveries idSet           // tasks whose node must start or stop them
+	deliveries state.IDSet     // tasks whose node must start or stop them
 	delayed    delayQueue      // tasks waiting out their restart delay
 	orphans    []deadline      // down nodes, by when their tasks become orphaned
 	reports    []report        // containers that exited, as their nodes reported
-	passed     idSet           // tasks whose health check passed, as their nodes reported
+	passed     state.IDSet     // tasks whose health check passed, as their nodes reported
 }
 
 // NodeDownPeriod is how long a node stays down before its tasks are
@@ -121,7 +123,7 @@ func (d *dispatcher) exited(i int, task, reason string, exitOK bool) {
 
 // deliver notes that a task's node must act on it.
 func (d *dispatcher) deliver(t *Task) {
-	d.deliveries.add(t.ID)
+	d.deliveries.Add(t.ID)
 }
 
 func (d *dispatcher) watchOrphans(rec *NodeRecord) {
@@ -137,19 +139,19 @@ func (d *dispatcher) watchOrphans(rec *NodeRecord) {
 }
 
 // markUnknown is a new leader's first batch.
-func (l *leader) markUnknown(b *batch) {
+func (l *leader) markUnknown(b *state.Batch) {
 	for _, name := range l.s.NodeNames() {
 		rec := l.s.Nodes[name]
 		if name == l.m.node.name || rec.Status == NodeDown || rec.Status == NodeUnknown {
 			continue
 		}
-		b.add(&nodeStatus{Node: name, Status: NodeUnknown, Message: msgUnknown, At: b.ms()})
+		b.Add(&state.NodeStatus{Node: name, Status: NodeUnknown, Message: msgUnknown, At: b.Millis()})
 	}
 }
 
 // dispatch turns what nodes said, and what they did not say in time, into
 // store actions.
-func (l *leader) dispatch(b *batch) {
+func (l *leader) dispatch(b *state.Batch) {
 	d := &l.dispatcher
 	c, s := l.c, l.s
 	d.grow()
@@ -159,7 +161,7 @@ func (l *leader) dispatch(b *batch) {
 	for _, i := range sortedInts(d.heard) {
 		name := c.nodes[i].name
 		if rec := s.Nodes[name]; rec != nil && rec.Status != NodeReady && c.now-d.seen[i] <= HeartbeatGrace {
-			b.add(&nodeStatus{Node: name, Status: NodeReady, At: b.ms()})
+			b.Add(&state.NodeStatus{Node: name, Status: NodeReady, At: b.Millis()})
 		}
 	}
 
@@ -175,7 +177,7 @@ func (l *leader) dispatch(b *batch) {
 		if rec.Status == NodeUnknown {
 			msg = msgUnknownFailed
 		}
-		b.add(&nodeStatus{Node: n.name, Status: NodeDown, Message: msg, At: b.ms()})
+		b.Add(&state.NodeStatus{Node: n.name, Status: NodeDown, Message: msg, At: b.Millis()})
 		d.session[e.node] = false
 	}
 	if len(d.expiry) == 0 {
@@ -189,31 +191,31 @@ func (l *leader) dispatch(b *batch) {
 		if rec == nil || rec.Status != NodeDown || time.Duration(rec.DownSince)*time.Millisecond+NodeDownPeriod > c.now {
 			continue
 		}
-		for _, t := range s.tasksOn(n.name) {
-			if !t.terminal() {
-				b.add(&taskStatus{Task: t.ID, State: TaskOrphaned, Reason: msgOrphaned, At: b.ms()})
+		for _, t := range s.TasksOn(n.name) {
+			if !t.Terminal() {
+				b.Add(&state.TaskStatus{Task: t.ID, State: TaskOrphaned, Reason: msgOrphaned, At: b.Millis()})
 			}
 		}
 	}
 
 	for _, r := range d.reports {
-		if t := s.Tasks[r.task]; t != nil && (t.State == TaskRunning || t.State == TaskStarting || t.State == TaskAssigned) && !b.reported[t.ID] {
-			b.reported[t.ID] = true
-			b.add(&taskStatus{Task: t.ID, State: TaskFailed, Reason: r.reason, At: b.ms(), ExitOK: r.exitOK})
+		if t := s.Tasks[r.task]; t != nil && (t.State == TaskRunning || t.State == TaskStarting || t.State == TaskAssigned) && !b.Reported[t.ID] {
+			b.Reported[t.ID] = true
+			b.Add(&state.TaskStatus{Task: t.ID, State: TaskFailed, Reason: r.reason, At: b.Millis(), ExitOK: r.exitOK})
 		}
 	}
 	d.reports = d.reports[:0]
-	for _, id := range d.passed.take() {
+	for _, id := range d.passed.Take() {
 		t := s.Tasks[id]
 		switch {
-		case t == nil || !t.Active() || b.reported[id]:
+		case t == nil || !t.Active() || b.Reported[id]:
 		case t.State == TaskStarting:
-			b.reported[id] = true
-			b.add(&taskStatus{Task: id, State: TaskRunning, At: b.ms()})
+			b.Reported[id] = true
+			b.Add(&state.TaskStatus{Task: id, State: TaskRunning, At: b.Millis()})
 		case t.State == TaskAssigned:
 			// The batch that started it has not committed (Raft dropped
 			// it, and it is proposed again): keep the report until it has.
-			d.passed.add(id)
+			d.passed.Add(id)
 		}
 	}
 
@@ -222,9 +224,9 @@ func (l *leader) dispatch(b *batch) {
 	}
 
 	for d.delayed.Len() > 0 && d.delayed.items[0].at <= c.now {
-		d.deliveries.add(heap.Pop(&d.delayed).(delayed).task)
+		d.deliveries.Add(heap.Pop(&d.delayed).(delayed).task)
 	}
-	for _, id := range d.deliveries.take() {
+	for _, id := range d.deliveries.Take() {
 		if t := s.Tasks[id]; t != nil {
 			l.act(b, t)
 		}
@@ -232,7 +234,7 @@ func (l *leader) dispatch(b *batch) {
 }
 
 // act has a task's node start or stop it, if the leader can reach the node.
-func (l *leader) act(b *batch, t *Task) {
+func (l *leader) act(b *state.Batch, t *Task) {
 	c := l.c
 	i, ok := c.byName[t.Node]
 	if !ok {
@@ -245,12 +247,12 @@ func (l *leader) act(b *batch, t *Task) {
 	}
 	switch {
 	case t.Active() && t.State == TaskAssigned:
-		if at := t.startsAt(); at > c.now {
+		if at := t.StartsAt(); at > c.now {
 			heap.Push(&l.delayed, delayed{at, t.ID})
 			return
 		}
-		state := c.start(n, t, l.healthOf(t))
-		b.add(&taskStatus{Task: t.ID, State: state, At: b.ms()})
+		st := c.start(n, t, l.healthOf(t))
+		b.Add(&state.TaskStatus{Task: t.ID, State: st, At: b.Millis()})
 	case !t.Active():
 		running := n.running[t.ID]
 		if running {
@@ -258,22 +260,22 @@ func (l *leader) act(b *batch, t *Task) {
 			delete(n.starting, t.ID)
 			c.gate.touch()
 		}
-		if (running || t.State == TaskAssigned) && !t.terminal() && t.State != TaskPending {
-			b.add(&taskStatus{Task: t.ID, State: TaskShutdown, Reason: t.Reason, At: b.ms()})
+		if (running || t.State == TaskAssigned) && !t.Terminal() && t.State != TaskPending {
+			b.Add(&state.TaskStatus{Task: t.ID, State: TaskShutdown, Reason: t.Reason, At: b.Millis()})
 		}
 	}
 }
 
 // resyncNode compares what a node runs with what the store assigns it, at
 // the start of its session with this leader.
-func (l *leader) resyncNode(b *batch, i int) {
+func (l *leader) resyncNode(b *state.Batch, i int) {
 	c, s := l.c, l.s
 	n := c.nodes[i]
 	if !c.linked(l.m.node, n) {
 		l.session[i] = false
 		return
 	}
-	assigned := s.tasksOn(n.name)
+	assigned := s.TasksOn(n.name)
 	for _, t := range assigned {
 		switch {
 		case t.Active() && (t.State == TaskRunning || t.State == TaskStarting) && !n.running[t.ID]:
@@ -281,25 +283,25 @@ func (l *leader) resyncNode(b *batch, i int) {
 			if e, ok := n.exited[t.ID]; ok {
 				reason, exitOK = e.reason, e.ok
 			}
-			if !b.reported[t.ID] {
-				b.reported[t.ID] = true
-				b.add(&taskStatus{Task: t.ID, State: TaskFailed, Reason: reason, At: b.ms(), ExitOK: exitOK})
+			if !b.Reported[t.ID] {
+				b.Reported[t.ID] = true
+				b.Add(&state.TaskStatus{Task: t.ID, State: TaskFailed, Reason: reason, At: b.Millis(), ExitOK: exitOK})
 			}
 		case t.Active() && t.State == TaskAssigned, !t.Active() && n.running[t.ID]:
 			l.act(b, t)
-		case !t.Active() && (t.State == TaskRunning || t.State == TaskAssigned) && !b.reported[t.ID]:
+		case !t.Active() && (t.State == TaskRunning || t.State == TaskAssigned) && !b.Reported[t.ID]:
 			// Stopped while the node was away, and the node no longer
 			// runs it: it says so now.
-			b.reported[t.ID] = true
-			b.add(&taskStatus{Task: t.ID, State: TaskShutdown, Reason: t.Reason, At: b.ms()})
-		case t.Active() && t.State == TaskStarting && !n.starting[t.ID] && !b.reported[t.ID]:
-			b.reported[t.ID] = true // its health check passed while the leader could not hear it
-			b.add(&taskStatus{Task: t.ID, State: TaskRunning, At: b.ms()})
+			b.Reported[t.ID] = true
+			b.Add(&state.TaskStatus{Task: t.ID, State: TaskShutdown, Reason: t.Reason, At: b.Millis()})
+		case t.Active() && t.State == TaskStarting && !n.starting[t.ID] && !b.Reported[t.ID]:
+			b.Reported[t.ID] = true // its health check passed while the leader could not hear it
+			b.Add(&state.TaskStatus{Task: t.ID, State: TaskRunning, At: b.Millis()})
 		}
 	}
 	clear(n.exited)
 	// Containers of tasks the store no longer has (a removed service) stop.
-	for _, id := range sortedTaskIDs(n.running) {
+	for _, id := range state.SortedIDs(n.running) {
 		if t := s.Tasks[id]; t == nil || t.Node != n.name {
 			delete(n.running, id)
 			delete(n.starting, id)
@@ -322,7 +324,7 @@ func (q *delayQueue) Less(i, j int) bool {
 	if a.at != b.at {
 		return a.at < b.at
 	}
-	return compareNames(a.task, b.task) < 0
+	return state.CompareNames(a.task, b.task) < 0
 }
 func (q *delayQueue) Swap(i, j int) { q.items[i], q.items[j] = q.items[j], q.items[i] }
 func (q *delayQueue) Push(x any)    { q.items = append(q.items, x.(delayed)) }
@@ -330,15 +332,6 @@ func (q *delayQueue) Pop() any {
 	last := q.items[len(q.items)-1]
 	q.items = q.items[:len(q.items)-1]
 	return last
-}
-
-func sortedTaskIDs(set map[string]bool) []string {
-	ids := make([]string, 0, len(set))
-	for id := range set {
-		ids = append(ids, id)
-	}
-	slices.SortFunc(ids, compareNames)
-	return ids
 }
 
 func sortedInts(set map[int]bool) []int {

@@ -3,6 +3,8 @@ package cluster
 import (
 	"fmt"
 	"time"
+
+	"github.com/swarmsim/swarmsim/cluster/state"
 )
 
 // Event is one line of the timeline: something that happened at a moment of
@@ -24,30 +26,30 @@ const (
 	EventLeaderLost      = "leader-lost"
 	EventLeaderElected   = "leader-elected"
 	EventStepDown        = "step-down"
-	EventNodeDown        = "node-down"
-	EventNodeReady       = "node-ready"
-	EventNodeUpdated     = "node-updated"
-	EventNodeJoined      = "node-joined"
-	EventNodeRemoved     = "node-removed"
-	EventServiceCreated  = "service-created"
-	EventServiceUpdated  = "service-updated"
-	EventServiceRemoved  = "service-removed"
-	EventTaskPlaced      = "task-placed"
-	EventTaskRescheduled = "task-rescheduled"
-	EventTaskPending     = "task-pending"
-	EventTaskFailed      = "task-failed"
+	EventNodeDown        = state.EventNodeDown
+	EventNodeReady       = state.EventNodeReady
+	EventNodeUpdated     = state.EventNodeUpdated
+	EventNodeJoined      = state.EventNodeJoined
+	EventNodeRemoved     = state.EventNodeRemoved
+	EventServiceCreated  = state.EventServiceCreated
+	EventServiceUpdated  = state.EventServiceUpdated
+	EventServiceRemoved  = state.EventServiceRemoved
+	EventTaskPlaced      = state.EventTaskPlaced
+	EventTaskRescheduled = state.EventTaskRescheduled
+	EventTaskPending     = state.EventTaskPending
+	EventTaskFailed      = state.EventTaskFailed
 	EventForceNewCluster = "force-new-cluster"
-	EventAutolock        = "autolock"   // autolock turned on or off, or the unlock key rotated
-	EventLocked          = "locked"     // a manager restarted under autolock and waits for its key
-	EventUnlocked        = "unlocked"   // a locked manager was given its key and takes part again
-	EventBackup          = "backup"     // a manager's swarm directory was copied
-	EventRestore         = "restore"    // a manager's swarm directory was replaced by a backup
-	EventStateLost       = "state-lost" // what a restore took back: created, removed or changed since the backup
-	EventSecretCreated   = "secret-created"
-	EventSecretRemoved   = "secret-removed"
-	EventConfigCreated   = "config-created"
-	EventConfigRemoved   = "config-removed"
-	EventTaskHealthy     = "task-healthy"
+	EventAutolock        = state.EventAutolock //   // autolock turned on or off, or the unlock key rotated
+	EventLocked          = "locked"            // a manager restarted under autolock and waits for its key
+	EventUnlocked        = "unlocked"          // a locked manager was given its key and takes part again
+	EventBackup          = "backup"            // a manager's swarm directory was copied
+	EventRestore         = "restore"           // a manager's swarm directory was replaced by a backup
+	EventStateLost       = "state-lost"        // what a restore took back: created, removed or changed since the backup
+	EventSecretCreated   = state.EventSecretCreated
+	EventSecretRemoved   = state.EventSecretRemoved
+	EventConfigCreated   = state.EventConfigCreated
+	EventConfigRemoved   = state.EventConfigRemoved
+	EventTaskHealthy     = state.EventTaskHealthy
 )
 
 func (e Event) String() string {

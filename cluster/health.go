@@ -51,7 +51,7 @@ func (c *Cluster) healthy(n *node, task string) {
 	}
 	delete(n.starting, task)
 	if m := c.leaderManager(); m != nil && m.lead != nil && c.linked(m.node, n) {
-		m.lead.passed.add(task)
+		m.lead.passed.Add(task)
 		m.lead.wake()
 		return
 	}
@@ -75,7 +75,7 @@ func (l *leader) healthOf(t *Task) HealthCheck {
 	if spec == nil {
 		return HealthCheck{}
 	}
-	if prev := l.s.Previous[t.Service]; prev != nil && l.hashOf(spec) != t.Hash && prev.taskHash() == t.Hash {
+	if prev := l.s.Previous[t.Service]; prev != nil && l.hashOf(spec) != t.Hash && prev.TaskHash() == t.Hash {
 		return prev.Health
 	}
 	return spec.Health

@@ -1,9 +1,9 @@
 package cluster
 
 import (
-	"maps"
-	"slices"
 	"time"
+
+	"github.com/swarmsim/swarmsim/cluster/state"
 )
 
 // leader is the leading manager's orchestration, split as swarmkit splits a
@@ -36,7 +36,7 @@ type leader struct {
 	dirtyServices map[string]bool
 	updating      map[string]bool // services with a rolling update in progress: the updater's
 	dirtyNodes    map[string]bool
-	failedTasks   idSet           // tasks that ended while meant to run: the restart supervisor's
+	failedTasks   state.IDSet     // tasks that ended while meant to run: the restart supervisor's
 	pending       map[string]bool // tasks waiting for a node
 	schedule      bool            // something changed that may let a pending task be placed
 	prune         map[string]bool // tasks whose slot holds more than historyLimit tasks: the reaper's
@@ -46,7 +46,7 @@ type leader struct {
 	inflightAt time.Duration
 	flushAt    time.Duration // a flush is queued for then; 0 when none is
 
-	batch batch
+	batch state.Batch
 }
 
 // flushDelay is how long the leader lets changes gather before it acts on
@@ -72,7 +72,7 @@ func newLeader(c *Cluster, m *manager) *leader {
 	// the nodes it must distrust.
 	l.ready = !c.hadLeader
 	l.scan()
-	m.store.watch = l
+	m.store.Watch(l)
 	return l
 }
 
@@ -84,7 +84,7 @@ func (l *leader) scan() {
 	defer func() { l.scanning = false }()
 	for name := range s.Services {
 		l.dirtyServices[name] = true
-		if s.Updates[name].active() {
+		if s.Updates[name].Active() {
 			l.updating[name] = true
 		}
 	}
@@ -92,27 +92,25 @@ func (l *leader) scan() {
 		l.dirtyNodes[name] = true
 	}
 	for _, t := range s.TaskList() { // in order: the sets below keep it
-		l.taskChanged(t)
+		l.TaskChanged(t)
 	}
 	l.schedule = true
 }
 
 // stop detaches the leader from its store when leadership is lost.
 func (l *leader) stop() {
-	if l.s.watch == l {
-		l.s.watch = nil
-	}
+	l.s.Unwatch(l)
 }
 
 // The watcher: what applying a committed entry changed.
 
-func (l *leader) serviceChanged(name string) {
+func (l *leader) ServiceChanged(name string) {
 	clear(l.hashes)
 	if h := l.hashOfName(name); h != l.specHashes[name] {
 		l.failures.forget(name) // removed, or a new spec: failures count afresh
 		l.specHashes[name] = h
 	}
-	if l.s.Updates[name].active() {
+	if l.s.Updates[name].Active() {
 		l.updating[name] = true
 	}
 	l.dirtyServices[name] = true
@@ -120,7 +118,7 @@ func (l *leader) serviceChanged(name string) {
 	l.wake()
 }
 
-func (l *leader) nodeChanged(name string) {
+func (l *leader) NodeChanged(name string) {
 	if rec := l.s.Nodes[name]; rec != nil && rec.Status == NodeDown {
 		l.watchOrphans(rec)
 	}
@@ -129,7 +127,7 @@ func (l *leader) nodeChanged(name string) {
 	l.wake()
 }
 
-func (l *leader) taskChanged(t *Task) {
+func (l *leader) TaskChanged(t *Task) {
 	if l.s.Tasks[t.ID] != t { // removed
 		delete(l.pending, t.ID)
 		l.schedule = true
@@ -139,7 +137,7 @@ func (l *leader) taskChanged(t *Task) {
 	case t.State == TaskPending && t.Active():
 		l.pending[t.ID] = true
 	case t.Active() && (t.State == TaskFailed || t.State == TaskRejected):
-		l.failedTasks.add(t.ID)
+		l.failedTasks.Add(t.ID)
 		if !l.scanning && t.Hash == l.hashOfName(t.Service) {
 			l.failures.record(t, l.c.now)
 		}
@@ -150,7 +148,7 @@ func (l *leader) taskChanged(t *Task) {
 	if !t.Active() && len(l.pending) > 0 {
 		l.schedule = true // it may have freed resources, a port or a replica limit
 	}
-	if len(l.s.history(t.Service, t.slotKey())) > historyLimit {
+	if len(l.s.History(t.Service, t.SlotKey())) > historyLimit {
 		l.prune[t.ID] = true
 	}
 	if t.Node != "" && (t.State == TaskAssigned || !t.Active()) {
@@ -163,7 +161,7 @@ func (l *leader) taskChanged(t *Task) {
 func (l *leader) hashOf(spec *ServiceSpec) uint64 {
 	h, ok := l.hashes[spec]
 	if !ok {
-		h = spec.taskHash()
+		h = spec.TaskHash()
 		l.hashes[spec] = h
 	}
 	return h
@@ -175,32 +173,6 @@ func (l *leader) hashOfName(service string) uint64 {
 		return l.hashOf(spec)
 	}
 	return 0
-}
-
-// idSet is a set of task IDs that remembers the order they were added in:
-// the order committed entries touched them, the same in every run, so it
-// needs no sorting.
-type idSet struct {
-	order []string
-	in    map[string]bool
-}
-
-func (s *idSet) add(id string) {
-	if s.in == nil {
-		s.in = map[string]bool{}
-	}
-	if !s.in[id] {
-		s.in[id] = true
-		s.order = append(s.order, id)
-	}
-}
-
-// take returns the members in order and empties the set.
-func (s *idSet) take() []string {
-	out := s.order
-	s.order = nil
-	clear(s.in)
-	return out
 }
 
 // wake queues a flush soon.
@@ -236,10 +208,10 @@ func (l *leader) flush() {
 		l.scan()
 	}
 	b := &l.batch
-	b.reset(c.now)
+	b.Reset(c.now)
 	if !l.ready {
 		l.markUnknown(b)
-		l.ready = len(b.actions) == 0 // with nothing to mark, nothing to wait for
+		l.ready = len(b.Actions) == 0 // with nothing to mark, nothing to wait for
 	}
 	if l.ready {
 		l.dispatch(b)
@@ -249,17 +221,17 @@ func (l *leader) flush() {
 		l.place(b)
 		l.reap(b)
 	}
-	if len(b.actions) == 0 {
+	if len(b.Actions) == 0 {
 		return
 	}
 	c.nextCmd++
-	cmd := &command{ID: c.nextCmd, Actions: b.actions}
-	if err := l.m.member.Propose(cmd.encode()); err != nil {
+	cmd := &state.Command{ID: c.nextCmd, Actions: b.Actions}
+	if err := l.m.member.Propose(cmd.Encode()); err != nil {
 		l.scan() // lost leadership meanwhile, or Raft refused: try again from the store
 		return
 	}
 	l.inflight, l.inflightAt = cmd.ID, c.now
-	b.actions = nil
+	b.Actions = nil
 	c.process(l.m)
 }
 
@@ -271,69 +243,4 @@ func (l *leader) applied(id uint64) {
 	l.inflight = 0
 	l.ready = true
 	l.wake()
-}
-
-// batch is one flush's actions, with what they already decided, so that two
-// parts do not both act on the same task or slot in one batch.
-type batch struct {
-	now      time.Duration
-	actions  []action
-	stopped  map[string]bool             // tasks given a desired state of shutdown
-	filled   map[string]map[slotKey]bool // slots given a new task
-	creates  []*createTask               // new tasks, placed by the scheduler before proposing
-	reported map[string]bool             // tasks whose status this batch reports
-}
-
-func (b *batch) reset(now time.Duration) {
-	b.now = now
-	b.actions = b.actions[:0]
-	b.creates = b.creates[:0]
-	if b.stopped == nil {
-		b.stopped, b.filled, b.reported = map[string]bool{}, map[string]map[slotKey]bool{}, map[string]bool{}
-	}
-	clear(b.stopped)
-	clear(b.filled)
-	clear(b.reported)
-}
-
-func (b *batch) add(a action) { b.actions = append(b.actions, a) }
-
-func (b *batch) ms() int64 { return b.now.Milliseconds() }
-
-// stop sets a task's desired state to shutdown, once per batch.
-func (b *batch) stop(t *Task, state, reason string, final bool) {
-	if b.stopped[t.ID] {
-		return
-	}
-	b.stopped[t.ID] = true
-	b.add(&shutdownTask{Task: t.ID, State: state, Reason: reason, At: b.ms(), Final: final})
-}
-
-// fill reports whether a slot may get a new task in this batch, and claims
-// it.
-func (b *batch) fill(service string, key slotKey) bool {
-	slots := b.filled[service]
-	if slots == nil {
-		slots = map[slotKey]bool{}
-		b.filled[service] = slots
-	}
-	if slots[key] {
-		return false
-	}
-	slots[key] = true
-	return true
-}
-
-// create adds a new task; the scheduler gives it a node before the batch is
-// proposed.
-func (b *batch) create(ct *createTask) {
-	ct.At = b.ms()
-	b.creates = append(b.creates, ct)
-}
-
-// sortedKeys returns a set's members in order, and empties it.
-func sortedKeys(set map[string]bool) []string {
-	keys := slices.Sorted(maps.Keys(set))
-	clear(set)
-	return keys
 }

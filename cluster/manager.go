@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/swarmsim/swarmsim/cluster/state"
 	"github.com/swarmsim/swarmsim/raft"
 )
 
@@ -60,17 +61,17 @@ func (m *manager) Apply(e raft.Entry) {
 		return
 	}
 	ctx := &c.applyCtx
-	ctx.report, ctx.effects, ctx.refused = report, ctx.effects[:0], nil
-	m.store.apply(e.Index, cmd, ctx)
+	ctx.Report, ctx.Effects, ctx.Refused = report, ctx.Effects[:0], nil
+	m.store.Apply(e.Index, cmd, ctx)
 	m.seal(report)
-	for _, ef := range ctx.effects {
-		c.emit(ef.kind, ef.node, "%s", ef.detail)
+	for _, ef := range ctx.Effects {
+		c.emit(ef.Kind, ef.Node, "%s", ef.Detail)
 	}
 	if cmd.ID != 0 && cmd.ID == c.awaiting {
-		c.awaited, c.awaitErr = true, ctx.refused
+		c.awaited, c.awaitErr = true, ctx.Refused
 		c.appliedBy++
 	}
-	c.clientApplied(m, e, cmd, ctx.refused)
+	c.clientApplied(m, e, cmd, ctx.Refused)
 	if m.lead != nil {
 		m.lead.applied(cmd.ID)
 	}
@@ -79,7 +80,7 @@ func (m *manager) Apply(e raft.Entry) {
 // decodedEntry is a decoded entry with the bytes it was decoded from.
 type decodedEntry struct {
 	data []byte
-	cmd  *command
+	cmd  *state.Command
 }
 
 // sameBytes reports whether two entries hold the same bytes. Members share
@@ -95,12 +96,12 @@ func sameBytes(a, b []byte) bool {
 
 // decode decodes an entry once for all the managers that apply it. Apply
 // treats commands as read-only, so sharing one is safe.
-func (c *Cluster) decode(e raft.Entry) (*command, error) {
+func (c *Cluster) decode(e raft.Entry) (*state.Command, error) {
 	key := [2]uint64{e.Index, e.Term}
 	if d, ok := c.decoded[key]; ok && sameBytes(d.data, e.Data) {
 		return d.cmd, nil
 	}
-	cmd, err := decodeCommand(e.Data)
+	cmd, err := state.DecodeCommand(e.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -111,10 +112,10 @@ func (c *Cluster) decode(e raft.Entry) (*command, error) {
 	return cmd, nil
 }
 
-func (m *manager) Snapshot() []byte { return m.store.encode() }
+func (m *manager) Snapshot() []byte { return m.store.Encode() }
 
 func (m *manager) Restore(index uint64, data []byte) {
-	s, err := decodeStore(data)
+	s, err := state.DecodeStore(data)
 	if err != nil {
 		m.c.fail(fmt.Errorf("%s restoring a snapshot: %w", m.node.name, err))
 		return
@@ -229,15 +230,15 @@ func (c *Cluster) leaderManager() *manager {
 
 // propose sends a user's change through the leader and waits, in simulated
 // time, until it is applied or the request times out, as the Docker CLI does.
-func (c *Cluster) propose(actions ...action) error {
+func (c *Cluster) propose(actions ...state.Action) error {
 	m := c.leaderManager()
 	if m == nil {
 		return c.noLeader()
 	}
 	c.nextCmd++
 	stampRevisions(m.store, actions)
-	cmd := &command{ID: c.nextCmd, Actions: actions}
-	if err := m.member.Propose(cmd.encode()); err != nil {
+	cmd := &state.Command{ID: c.nextCmd, Actions: actions}
+	if err := m.member.Propose(cmd.Encode()); err != nil {
 		return ErrNoLeader
 	}
 	c.awaiting, c.awaited, c.awaitErr = cmd.ID, false, nil
@@ -253,9 +254,9 @@ func (c *Cluster) propose(actions ...action) error {
 
 // stampRevisions names, in every service update, the revision of the spec
 // it was made from: the leader's, read the moment the user's command ran.
-func stampRevisions(s *Store, actions []action) {
+func stampRevisions(s *Store, actions []state.Action) {
 	for _, a := range actions {
-		if u, ok := a.(*updateService); ok && u.Revision == 0 {
+		if u, ok := a.(*state.UpdateService); ok && u.Revision == 0 {
 			u.Revision = s.Revisions[u.Spec.Name]
 		}
 	}

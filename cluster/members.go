@@ -1,6 +1,8 @@
 package cluster
 
-import "time"
+import (
+	"time"
+)
 
 // MemberState is one manager's Raft role as its own Raft last reported it:
 // what a picture of elections over time draws, one lane per manager.

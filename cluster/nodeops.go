@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/swarmsim/swarmsim/az"
+	"github.com/swarmsim/swarmsim/cluster/state"
 	"github.com/swarmsim/swarmsim/raft"
 )
 
@@ -58,7 +59,7 @@ func UpdateNode(name string, ch NodeChange) Action {
 			}
 			delete(next.Labels, k)
 		}
-		return c.propose(&updateNode{Node: name, Availability: next.Availability, Labels: next.Labels})
+		return c.propose(&state.UpdateNode{Node: name, Availability: next.Availability, Labels: next.Labels})
 	}}
 }
 
@@ -70,7 +71,7 @@ func UpdateService(name string, change func(*ServiceSpec)) Action {
 		if err != nil {
 			return err
 		}
-		spec := old.clone()
+		spec := old.Clone()
 		change(spec)
 		spec.Name, spec.Mode = old.Name, old.Mode
 		if err := validateSpec(spec); err != nil {
@@ -79,7 +80,7 @@ func UpdateService(name string, change func(*ServiceSpec)) Action {
 		if err := checkReferences(s, spec); err != nil {
 			return err
 		}
-		return c.propose(&updateService{Spec: spec, At: c.now.Milliseconds()})
+		return c.propose(&state.UpdateService{Spec: spec, At: c.now.Milliseconds()})
 	}}
 }
 
@@ -101,7 +102,7 @@ func RollbackService(name string) Action {
 		if s.Previous[name] == nil {
 			return fmt.Errorf("Error response from daemon: rpc error: code = FailedPrecondition desc = service %s does not have a previous spec", name)
 		}
-		return c.propose(&rollbackService{Name: name, At: c.now.Milliseconds(), Reason: "manually requested rollback"})
+		return c.propose(&state.RollbackService{Name: name, At: c.now.Milliseconds(), Reason: "manually requested rollback"})
 	}}
 }
 
@@ -167,7 +168,7 @@ func (c *Cluster) startManager(name string, id uint64) {
 	}
 	c.checkManager(name, id, "started manager software")
 	m := newManager(c, n, id)
-	m.member, m.store = member, newStore()
+	m.member, m.store = member, state.NewStore()
 	n.mgr = m
 	i := c.byName[name]
 	// c.managers stays in node order.
@@ -306,7 +307,7 @@ func (m *manager) applyChange(e raft.Entry, report bool) {
 	name := string(ch.Context)
 	rec := s.Nodes[name]
 	if rec != nil {
-		defer s.nodeChanged(name) // the orchestrators see the new role
+		defer s.NotifyNode(name) // the orchestrators see the new role
 	}
 	if ch.Op == raft.AddVoter {
 		if rec == nil {
@@ -410,7 +411,7 @@ func RemoveNode(name string, force bool) Action {
 		if rec.Status == NodeReady && !force {
 			return fmt.Errorf("Error response from daemon: rpc error: code = FailedPrecondition desc = node %s is not down and can't be removed", name)
 		}
-		if err := c.propose(&removeNode{Node: name}); err != nil {
+		if err := c.propose(&state.RemoveNode{Node: name}); err != nil {
 			return err
 		}
 		if n, ok := c.node(name); ok {
@@ -452,7 +453,7 @@ func Join(role, zone, name string) Action {
 		n := c.addNode(name, zi, 0)
 		c.schedule(c.byName[name], n)
 		rec := c.record(name, c.zones[zi], RoleWorker, 0)
-		if err := c.propose(&addNode{Record: rec}); err != nil {
+		if err := c.propose(&state.AddNode{Record: rec}); err != nil {
 			return err
 		}
 		if role == RoleManager {
@@ -513,12 +514,12 @@ func ForceNewCluster(name string) Action {
 			c.retire(id)
 		}
 		c.process(m)
-		var actions []action
+		var actions []state.Action
 		for _, nn := range m.store.NodeNames() {
 			if rec := m.store.Nodes[nn]; rec.Role == RoleManager && nn != name {
-				next := rec.clone()
+				next := rec.Clone()
 				next.Role, next.RaftID = RoleWorker, 0
-				actions = append(actions, &addNode{Record: next, Replace: true})
+				actions = append(actions, &state.AddNode{Record: next, Replace: true})
 			}
 		}
 		if len(actions) == 0 {
@@ -537,7 +538,7 @@ func (c *Cluster) highestTaskNumber() uint64 {
 	}
 	for _, n := range c.nodes {
 		for id := range n.running {
-			if _, num := splitName(id); uint64(num) > top {
+			if _, num := state.SplitName(id); uint64(num) > top {
 				top = uint64(num)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/swarmsim/swarmsim/cluster/state"
 	"github.com/swarmsim/swarmsim/scheduler"
 )
 
@@ -13,9 +14,9 @@ import (
 // let them in (a node, a service, a task that freed its resources). A
 // pending task is not looked at again until then, so a task no node can
 // take costs nothing while the swarm stands still.
-func (l *leader) place(b *batch) {
+func (l *leader) place(b *state.Batch) {
 	s := l.s
-	if len(b.creates) == 0 && (len(l.pending) == 0 || !l.schedule) {
+	if len(b.Creates) == 0 && (len(l.pending) == 0 || !l.schedule) {
 		return
 	}
 	l.schedule = false
@@ -30,19 +31,19 @@ func (l *leader) place(b *batch) {
 	for _, name := range s.ServiceNames() {
 		services = append(services, l.schedService(s.Services[name]))
 	}
-	pending := sortedTaskIDs(l.pending)
-	tasks := make([]scheduler.Task, 0, len(s.Tasks)+len(b.creates))
+	pending := state.SortedIDs(l.pending)
+	tasks := make([]scheduler.Task, 0, len(s.Tasks)+len(b.Creates))
 	for _, t := range s.TaskList() {
-		if t.Active() && t.State != TaskPending && !b.stopped[t.ID] && t.Node != "" {
+		if t.Active() && t.State != TaskPending && !b.Stopped[t.ID] && t.Node != "" {
 			tasks = append(tasks, scheduler.Task{ID: t.ID, Service: t.Service, Node: t.Node})
 		}
 	}
 	for _, id := range pending {
-		if t := s.Tasks[id]; t != nil && !b.stopped[id] {
+		if t := s.Tasks[id]; t != nil && !b.Stopped[id] {
 			tasks = append(tasks, scheduler.Task{ID: id, Service: t.Service, Node: t.Node, Pending: true})
 		}
 	}
-	for i, ct := range b.creates {
+	for i, ct := range b.Creates {
 		tasks = append(tasks, scheduler.Task{ID: newTaskID(i), Service: ct.Service, Node: ct.Node, Pending: true})
 	}
 	plan := scheduler.Schedule(nodes, services, tasks, l.c.schedSeed)
@@ -57,23 +58,23 @@ func (l *leader) place(b *batch) {
 	}
 	for _, id := range pending {
 		t := s.Tasks[id]
-		if t == nil || b.stopped[id] {
+		if t == nil || b.Stopped[id] {
 			continue
 		}
 		if node, ok := where[id]; ok {
-			b.add(&assignTask{Task: id, Node: node})
+			b.Add(&state.AssignTask{Task: id, Node: node})
 		} else if why[id] != t.Reason {
-			b.add(&pendingReason{Task: id, Reason: why[id]})
+			b.Add(&state.PendingReason{Task: id, Reason: why[id]})
 		}
 	}
-	for i, ct := range b.creates {
+	for i, ct := range b.Creates {
 		id := newTaskID(i)
 		if node, ok := where[id]; ok {
 			ct.Node = node
 		} else {
 			ct.Pending, ct.Reason = true, why[id]
 		}
-		b.add(ct)
+		b.Add(ct)
 	}
 }
 

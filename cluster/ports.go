@@ -1,6 +1,8 @@
 package cluster
 
-import "slices"
+import (
+	"slices"
+)
 
 // Published ports, as a client sees them from outside the swarm. A port
 // published in ingress mode goes through the routing mesh: every live node

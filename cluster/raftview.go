@@ -1,6 +1,8 @@
 package cluster
 
-import "fmt"
+import (
+	"fmt"
+)
 
 // RaftView is one manager's Raft as etcd Raft itself reports it
 // (raft.Member.Inspect), with node names in place of Raft IDs: what a Raft

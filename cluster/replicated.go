@@ -3,6 +3,8 @@ package cluster
 import (
 	"slices"
 	"sort"
+
+	"github.com/swarmsim/swarmsim/cluster/state"
 )
 
 // Reasons the orchestrators write on the tasks they stop.
@@ -22,7 +24,7 @@ const (
 // after the services are reconciled (tickTasks), and not a task the
 // reconciliation has meanwhile shut down: a service scaled down as its
 // node went down does not get that node's task back elsewhere.
-func (l *leader) orchestrate(b *batch) {
+func (l *leader) orchestrate(b *state.Batch) {
 	s := l.s
 	if len(l.dirtyNodes) == 0 && len(l.dirtyServices) == 0 {
 		return
@@ -32,8 +34,8 @@ func (l *leader) orchestrate(b *batch) {
 		nodes = append(nodes, name)
 	}
 	clear(l.dirtyNodes)
-	slices.SortFunc(nodes, compareNames)
-	for _, name := range sortedKeys(l.dirtyServices) {
+	slices.SortFunc(nodes, state.CompareNames)
+	for _, name := range state.SortedKeys(l.dirtyServices) {
 		spec := s.Services[name]
 		switch {
 		case spec == nil:
@@ -60,26 +62,26 @@ func (l *leader) orchestrate(b *batch) {
 // the swarm, and swarmkit's constraint enforcer rejects tasks whose node
 // no longer satisfies their constraints (constraintenforcer.go), after
 // which the restart supervisor replaces them where the constraints hold.
-func (l *leader) nodeTasks(b *batch, name string) {
+func (l *leader) nodeTasks(b *state.Batch, name string) {
 	s := l.s
 	rec := s.Nodes[name]
-	for _, t := range s.tasksOn(name) {
+	for _, t := range s.TasksOn(name) {
 		spec := s.Services[t.Service]
-		if !t.Active() || spec == nil || b.stopped[t.ID] {
+		if !t.Active() || spec == nil || b.Stopped[t.ID] {
 			continue
 		}
 		switch {
 		case rec == nil:
-			l.restartTask(b, t, spec, reasonGone, TaskOrphaned, causeReschedule)
+			l.restartTask(b, t, spec, reasonGone, TaskOrphaned, state.CauseReschedule)
 		case rec.Status == NodeDown:
 			if spec.Mode == ModeReplicated {
-				l.restartTask(b, t, spec, reasonNodeDown, "", causeReschedule)
+				l.restartTask(b, t, spec, reasonNodeDown, "", state.CauseReschedule)
 			}
 		case rec.Availability == Drain:
-			l.restartTask(b, t, spec, reasonDrained, "", causeReschedule)
-		case t.State != TaskPending && !t.terminal() && !matches(spec, rec) && !b.reported[t.ID]:
-			b.reported[t.ID] = true
-			b.add(&taskStatus{Task: t.ID, State: TaskRejected, Reason: reasonRejected, At: b.ms()})
+			l.restartTask(b, t, spec, reasonDrained, "", state.CauseReschedule)
+		case t.State != TaskPending && !t.Terminal() && !matches(spec, rec) && !b.Reported[t.ID]:
+			b.Reported[t.ID] = true
+			b.Add(&state.TaskStatus{Task: t.ID, State: TaskRejected, Reason: reasonRejected, At: b.Millis()})
 		}
 	}
 }
@@ -88,23 +90,23 @@ func (l *leader) nodeTasks(b *batch, name string) {
 // slots, as swarmkit's replicated orchestrator does: missing slots get new
 // tasks, numbered from the lowest free number; extra slots are removed so
 // that the rest stay balanced over the nodes.
-func (l *leader) reconcileReplicated(b *batch, spec *ServiceSpec) {
+func (l *leader) reconcileReplicated(b *state.Batch, spec *ServiceSpec) {
 	s := l.s
 	hash := l.hashOf(spec)
-	keys := s.slotKeys(spec.Name)
+	keys := s.SlotKeys(spec.Name)
 	var active []*Task
 	occupied := map[int]bool{}
 	held := 0
 	for _, key := range keys {
 		if cur := l.current(b, spec.Name, key); cur != nil {
 			active = append(active, cur)
-			occupied[key.slot] = true
+			occupied[key.Slot] = true
 			continue
 		}
 		// A slot whose task the restart policy will not replace keeps its
 		// number: scaling does not work around max attempts.
-		if h := s.history(spec.Name, key); len(h) > 0 && h[len(h)-1].Final && h[len(h)-1].Hash == hash {
-			occupied[key.slot] = true
+		if h := s.History(spec.Name, key); len(h) > 0 && h[len(h)-1].Final && h[len(h)-1].Hash == hash {
+			occupied[key.Slot] = true
 			held++
 		}
 	}
@@ -118,15 +120,15 @@ func (l *leader) reconcileReplicated(b *batch, spec *ServiceSpec) {
 				slot++
 			}
 			occupied[slot] = true
-			l.createIn(b, spec, slot, "", createTask{})
+			l.createIn(b, spec, slot, "", state.CreateTask{})
 		}
 	case len(active) > target:
 		for _, t := range scaleDownOrder(active)[target:] {
-			state := ""
+			observed := ""
 			if t.State == TaskPending {
-				state = TaskShutdown // it never started: nothing to confirm
+				observed = TaskShutdown // it never started: nothing to confirm
 			}
-			b.stop(t, state, reasonScaledDown, false)
+			b.Stop(t, observed, reasonScaledDown, false)
 		}
 	}
 }
@@ -152,9 +154,9 @@ func scaleDownOrder(tasks []*Task) []*Task {
 }
 
 // current is a slot's task meant to run, unless this batch stops it.
-func (l *leader) current(b *batch, service string, key slotKey) *Task {
-	cur := l.s.current(service, key)
-	if cur == nil || b.stopped[cur.ID] {
+func (l *leader) current(b *state.Batch, service string, key state.SlotKey) *Task {
+	cur := l.s.Current(service, key)
+	if cur == nil || b.Stopped[cur.ID] {
 		return nil
 	}
 	return cur
@@ -162,12 +164,12 @@ func (l *leader) current(b *batch, service string, key slotKey) *Task {
 
 // createIn makes a new task for a slot (or a global service's node) with
 // the service's current spec. base carries the cause, attempt and delay.
-func (l *leader) createIn(b *batch, spec *ServiceSpec, slot int, node string, base createTask) {
-	if !b.fill(spec.Name, slotKeyFor(slot, node)) {
+func (l *leader) createIn(b *state.Batch, spec *ServiceSpec, slot int, node string, base state.CreateTask) {
+	if !b.Fill(spec.Name, state.SlotKeyFor(slot, node)) {
 		return
 	}
 	ct := base
 	ct.Service, ct.Slot, ct.Node = spec.Name, slot, node
 	ct.Version, ct.Hash, ct.Image = l.s.Versions[spec.Name], l.hashOf(spec), spec.Image
-	b.create(&ct)
+	b.Create(&ct)
 }

@@ -3,6 +3,8 @@ package cluster
 import (
 	"slices"
 	"time"
+
+	"github.com/swarmsim/swarmsim/cluster/state"
 )
 
 // The restart supervisor decides whether a task that ended while it was
@@ -27,18 +29,18 @@ import (
 
 // restartHistory is when each slot was restarted, for windowed max
 // attempts.
-type restartHistory map[string]map[slotKey][]time.Duration
+type restartHistory map[string]map[state.SlotKey][]time.Duration
 
-func (h restartHistory) record(service string, key slotKey, at time.Duration) {
+func (h restartHistory) record(service string, key state.SlotKey, at time.Duration) {
 	slots := h[service]
 	if slots == nil {
-		slots = map[slotKey][]time.Duration{}
+		slots = map[state.SlotKey][]time.Duration{}
 		h[service] = slots
 	}
 	slots[key] = append(slots[key], at)
 }
 
-func (h restartHistory) since(service string, key slotKey, from time.Duration) int {
+func (h restartHistory) since(service string, key state.SlotKey, from time.Duration) int {
 	times := h[service][key]
 	if len(times) == 0 {
 		return 0
@@ -49,33 +51,33 @@ func (h restartHistory) since(service string, key slotKey, from time.Duration) i
 }
 
 // superviseRestarts handles the tasks that failed or were rejected.
-func (l *leader) superviseRestarts(b *batch) {
+func (l *leader) superviseRestarts(b *state.Batch) {
 	s := l.s
-	for _, id := range l.failedTasks.take() {
+	for _, id := range l.failedTasks.Take() {
 		t := s.Tasks[id]
-		if t == nil || !t.Active() || b.stopped[id] {
+		if t == nil || !t.Active() || b.Stopped[id] {
 			continue
 		}
 		if spec := s.Services[t.Service]; spec != nil {
-			l.restartTask(b, t, spec, "", "", causeRestart)
+			l.restartTask(b, t, spec, "", "", state.CauseRestart)
 		}
 	}
 }
 
 // restartTask shuts a task down and, if its restart policy allows, creates
-// its replacement. state, when set, is the old task's new observed state;
+// its replacement. observed, when set, is the old task's new observed state;
 // reason, when set, says why it stops.
-func (l *leader) restartTask(b *batch, t *Task, spec *ServiceSpec, reason, state string, cause uint8) {
+func (l *leader) restartTask(b *state.Batch, t *Task, spec *ServiceSpec, reason, observed string, cause uint8) {
 	should := l.shouldRestart(b, t, spec)
-	b.stop(t, state, reason, !should)
+	b.Stop(t, observed, reason, !should)
 	if !should {
 		return
 	}
-	next := createTask{Cause: cause, Replaces: t.Node, Attempt: 1}
+	next := state.CreateTask{Cause: cause, Replaces: t.Node, Attempt: 1}
 	if t.Hash == l.hashOf(spec) {
 		next.Attempt = t.Attempt + 1
 	}
-	l.restarts.record(t.Service, t.slotKey(), b.now)
+	l.restarts.record(t.Service, t.SlotKey(), b.Now)
 	if rec := l.s.Nodes[t.Node]; rec == nil || rec.Availability != Drain {
 		next.Delay = spec.Restart.Delay.Milliseconds()
 	}
@@ -92,7 +94,7 @@ func (l *leader) restartTask(b *batch, t *Task, spec *ServiceSpec, reason, state
 
 // shouldRestart applies the restart policy to a task that ended or was
 // lost.
-func (l *leader) shouldRestart(b *batch, t *Task, spec *ServiceSpec) bool {
+func (l *leader) shouldRestart(b *state.Batch, t *Task, spec *ServiceSpec) bool {
 	p := spec.Restart
 	switch p.Condition {
 	case "none":
@@ -108,5 +110,5 @@ func (l *leader) shouldRestart(b *batch, t *Task, spec *ServiceSpec) bool {
 	if p.Window == 0 {
 		return t.Attempt < p.MaxAttempts
 	}
-	return l.restarts.since(t.Service, t.slotKey(), b.now-p.Window) < p.MaxAttempts
+	return l.restarts.since(t.Service, t.SlotKey(), b.Now-p.Window) < p.MaxAttempts
 }

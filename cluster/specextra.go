@@ -3,10 +3,8 @@ package cluster
 import (
 	"bytes"
 	"fmt"
-	"maps"
 	"regexp"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -22,33 +20,6 @@ const (
 	DefaultHealthRetries  = 3
 )
 
-// hashExtras adds to a task's fingerprint what stacks brought to a spec:
-// ports, health check, limits, secrets and configs all change what a task
-// runs, as swarmkit's IsTaskDirty compares the task spec and the endpoint.
-// Each is written only when set, so that specs without them keep the
-// fingerprints they always had.
-func (s *ServiceSpec) hashExtras(e *encoder) {
-	if len(s.Ports) > 0 || s.EndpointMode != "" {
-		e.b = append(e.b, 'p')
-		e.ports(s.Ports)
-		e.str(s.EndpointMode)
-	}
-	if s.Health.Cmd != "" {
-		e.b = append(e.b, 'h')
-		e.health(s.Health)
-	}
-	if s.LimitNanoCPUs != 0 || s.LimitMemoryBytes != 0 {
-		e.b = append(e.b, 'l')
-		e.int(s.LimitNanoCPUs)
-		e.int(s.LimitMemoryBytes)
-	}
-	if len(s.Secrets) > 0 || len(s.Configs) > 0 {
-		e.b = append(e.b, 's')
-		e.strs(s.Secrets)
-		e.strs(s.Configs)
-	}
-}
-
 // SameService reports whether two specs describe the same service once
 // Docker's defaults are filled in: what `docker stack deploy` needs to
 // leave an unchanged service alone.
@@ -56,10 +27,7 @@ func SameService(a, b ServiceSpec) bool {
 	if validateSpec(&a) != nil || validateSpec(&b) != nil {
 		return false
 	}
-	var ea, eb encoder
-	ea.spec(&a)
-	eb.spec(&b)
-	return bytes.Equal(ea.b, eb.b)
+	return bytes.Equal(a.Encode(), b.Encode())
 }
 
 // validateExtras checks and completes what validateSpec does not: the
@@ -173,15 +141,4 @@ func checkReferences(s *Store, spec *ServiceSpec) error {
 		}
 	}
 	return nil
-}
-
-// String writes a port as `docker service ls` does: *:8080->80/tcp.
-func (p PortConfig) String() string {
-	return fmt.Sprintf("*:%d->%d/%s", p.Published, p.Target, strings.ToLower(p.Protocol))
-}
-
-func (o *FileObject) clone() *FileObject {
-	c := *o
-	c.Labels = maps.Clone(o.Labels)
-	return &c
 }

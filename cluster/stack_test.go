@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/swarmsim/swarmsim/cluster/state"
 )
 
 func healthy(name string, replicas int, image string) ServiceSpec {
@@ -286,14 +288,14 @@ func TestSecretsAreCheckedAndKeptInTheStore(t *testing.T) {
 	}
 	// A snapshot of the store (what a backup holds) keeps them.
 	leader := c.leaderManager().store
-	back, err := decodeStore(leader.encode())
+	back, err := state.DecodeStore(leader.Encode())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if back.Secrets["db_pass"] == nil || !slices.Equal(back.Services["web"].Secrets, []string{"db_pass"}) {
 		t.Errorf("the store's snapshot lost the secret: %+v", back.Secrets)
 	}
-	if clone := leader.clone(); clone.Secrets["db_pass"] == nil {
+	if clone := leader.Clone(); clone.Secrets["db_pass"] == nil {
 		t.Error("a clone of the store lost the secret")
 	}
 	mustApply(t, c, RemoveService("web"))

@@ -1,6 +1,8 @@
 package cluster
 
-import "time"
+import (
+	"time"
+)
 
 // Mark is a manager's lane on a timeline from a moment on: whether its
 // machine runs, its Raft role and term, and whether a cut link keeps its

@@ -3,6 +3,8 @@ package cluster
 import (
 	"maps"
 	"slices"
+
+	"github.com/swarmsim/swarmsim/cluster/state"
 )
 
 // The updater rolls a service's tasks onto its new spec, as swarmkit's
@@ -23,13 +25,13 @@ import (
 //     pause, continue, or rollback.
 
 // update moves every rolling update in progress along by at most a batch.
-func (l *leader) update(b *batch) {
+func (l *leader) update(b *state.Batch) {
 	s := l.s
 	if len(l.updating) == 0 {
 		return
 	}
 	for _, name := range slices.Sorted(maps.Keys(l.updating)) {
-		if u := s.Updates[name]; u.active() && s.Services[name] != nil {
+		if u := s.Updates[name]; u.Active() && s.Services[name] != nil {
 			l.updateService(b, s.Services[name], u)
 		} else {
 			delete(l.updating, name)
@@ -46,7 +48,7 @@ func (l *leader) dirty(t *Task, spec *ServiceSpec, hash uint64) bool {
 	return rec != nil && !matches(spec, rec)
 }
 
-func (l *leader) updateService(b *batch, spec *ServiceSpec, u *UpdateStatus) {
+func (l *leader) updateService(b *state.Batch, spec *ServiceSpec, u *UpdateStatus) {
 	s, name := l.s, spec.Name
 	cfg := spec.Update
 	hash := l.hashOf(spec)
@@ -54,21 +56,21 @@ func (l *leader) updateService(b *batch, spec *ServiceSpec, u *UpdateStatus) {
 	if rollback {
 		cfg = spec.Rollback // swarmkit rolls back with the restored spec's rollback config
 	}
-	now := b.ms()
+	now := b.Millis()
 
 	var stale []*Task
 	var failed *Task
 	busy, failures, slots := 0, 0, 0
-	for _, t := range s.serviceTasks(name) {
+	for _, t := range s.ServiceTasks(name) {
 		if t.Active() {
 			slots++
 		}
 		if t.Active() && t.Hash == hash && t.State == TaskRunning {
 			// A start-first task runs: its predecessor in the slot (or on
 			// the node, for a global service) stops.
-			for _, old := range s.history(name, t.slotKey()) {
+			for _, old := range s.History(name, t.SlotKey()) {
 				if old != t && old.Active() && old.Hash != hash {
-					b.stop(old, "", reasonUpdated, false)
+					b.Stop(old, "", reasonUpdated, false)
 				}
 			}
 		}
@@ -78,9 +80,9 @@ func (l *leader) updateService(b *batch, spec *ServiceSpec, u *UpdateStatus) {
 			if failed == nil {
 				failed = t
 			}
-		case !t.Active() || b.stopped[t.ID]:
+		case !t.Active() || b.Stopped[t.ID]:
 		case l.dirty(t, spec, hash):
-			if l.current(b, name, t.slotKey()) == t && !l.replacing(t, hash) {
+			if l.current(b, name, t.SlotKey()) == t && !l.replacing(t, hash) {
 				stale = append(stale, t)
 			}
 		case t.State != TaskRunning || now-t.Started < cfg.Monitor.Milliseconds():
@@ -95,19 +97,19 @@ func (l *leader) updateService(b *batch, spec *ServiceSpec, u *UpdateStatus) {
 		why := "update paused due to failure or early termination of task " + failed.Name() + ": " + failed.Reason
 		switch {
 		case rollback:
-			b.add(&updateState{Service: name, State: UpdateRollbackPaused, Message: why})
+			b.Add(&state.UpdateState{Service: name, State: UpdateRollbackPaused, Message: why})
 		case cfg.FailureAction == "rollback":
-			b.add(&rollbackService{Name: name, At: now, Reason: "update rolled back due to failure or early termination of task " + failed.Name()})
+			b.Add(&state.RollbackService{Name: name, At: now, Reason: "update rolled back due to failure or early termination of task " + failed.Name()})
 		default:
-			b.add(&updateState{Service: name, State: UpdatePaused, Message: why})
+			b.Add(&state.UpdateState{Service: name, State: UpdatePaused, Message: why})
 		}
 		return
 	}
 	if len(stale) == 0 && busy == 0 {
 		if rollback {
-			b.add(&updateState{Service: name, State: UpdateRollbackCompleted, Message: "rollback completed"})
+			b.Add(&state.UpdateState{Service: name, State: UpdateRollbackCompleted, Message: "rollback completed"})
 		} else {
-			b.add(&updateState{Service: name, State: UpdateCompleted, Message: "update completed"})
+			b.Add(&state.UpdateState{Service: name, State: UpdateCompleted, Message: "update completed"})
 		}
 		return
 	}
@@ -123,17 +125,17 @@ func (l *leader) updateService(b *batch, spec *ServiceSpec, u *UpdateStatus) {
 			l.createBeside(b, spec, t)
 			continue
 		}
-		b.stop(t, "", reasonUpdated, false)
-		l.createIn(b, spec, t.Slot, globalNode(t), createTask{Cause: causeUpdate, Replaces: t.Node})
+		b.Stop(t, "", reasonUpdated, false)
+		l.createIn(b, spec, t.Slot, globalNode(t), state.CreateTask{Cause: state.CauseUpdate, Replaces: t.Node})
 	}
 	next := now + (cfg.Monitor + cfg.Delay).Milliseconds()
-	b.add(&updateState{Service: name, State: u.State, Message: u.Message, NextBatch: next})
+	b.Add(&state.UpdateState{Service: name, State: u.State, Message: u.Message, NextBatch: next})
 }
 
 // replacing reports whether a start-first task of the new spec already
 // runs beside t in its slot.
 func (l *leader) replacing(t *Task, hash uint64) bool {
-	for _, o := range l.s.history(t.Service, t.slotKey()) {
+	for _, o := range l.s.History(t.Service, t.SlotKey()) {
 		if o != t && o.Active() && o.Hash == hash {
 			return true
 		}
@@ -142,12 +144,12 @@ func (l *leader) replacing(t *Task, hash uint64) bool {
 }
 
 // createBeside starts a task of the new spec in t's slot while t runs.
-func (l *leader) createBeside(b *batch, spec *ServiceSpec, t *Task) {
-	if !b.fill(spec.Name, t.slotKey()) {
+func (l *leader) createBeside(b *state.Batch, spec *ServiceSpec, t *Task) {
+	if !b.Fill(spec.Name, t.SlotKey()) {
 		return
 	}
-	b.create(&createTask{Service: spec.Name, Slot: t.Slot, Node: globalNode(t), Version: l.s.Versions[spec.Name],
-		Hash: l.hashOf(spec), Image: spec.Image, Cause: causeStartFirst, Replaces: t.Node})
+	b.Create(&state.CreateTask{Service: spec.Name, Slot: t.Slot, Node: globalNode(t), Version: l.s.Versions[spec.Name],
+		Hash: l.hashOf(spec), Image: spec.Image, Cause: state.CauseStartFirst, Replaces: t.Node})
 }
 
 // globalNode is the node a global task's replacement must run on.

@@ -1,7 +1,8 @@
-package cluster
+package state
 
 import (
 	"cmp"
+	"errors"
 	"hash/fnv"
 	"maps"
 	"slices"
@@ -55,30 +56,30 @@ type Store struct {
 	taskOrder []*Task
 	// watch hears every change this store applies; set only on the store of
 	// the leading manager, whose orchestrators react to what changed.
-	watch watcher
+	watch Watcher
 }
 
-// watcher is told what an applied action changed.
-type watcher interface {
-	nodeChanged(name string)
-	serviceChanged(name string)
-	taskChanged(t *Task)
+// Watcher is told what an applied action changed.
+type Watcher interface {
+	NodeChanged(name string)
+	ServiceChanged(name string)
+	TaskChanged(t *Task)
 }
 
-// slotKey names a replicated task's slot, or a global task's node.
-type slotKey struct {
-	slot int
-	node string // global services only
+// SlotKey names a replicated task's slot, or a global task's node.
+type SlotKey struct {
+	Slot int
+	Node string // global services only
 }
 
-func slotKeyFor(slot int, node string) slotKey {
+func SlotKeyFor(slot int, node string) SlotKey {
 	if slot > 0 {
 		node = ""
 	}
-	return slotKey{slot, node}
+	return SlotKey{slot, node}
 }
 
-func (t *Task) slotKey() slotKey { return slotKeyFor(t.Slot, t.Node) }
+func (t *Task) SlotKey() SlotKey { return SlotKeyFor(t.Slot, t.Node) }
 
 // slotIndex holds one service's tasks: a replicated service's by slot
 // number (slots are small dense numbers), a global service's by node.
@@ -87,50 +88,50 @@ type slotIndex struct {
 	byNode map[string][]*Task
 }
 
-func (x *slotIndex) get(key slotKey) []*Task {
-	if key.slot > 0 {
-		if key.slot < len(x.bySlot) {
-			return x.bySlot[key.slot]
+func (x *slotIndex) get(key SlotKey) []*Task {
+	if key.Slot > 0 {
+		if key.Slot < len(x.bySlot) {
+			return x.bySlot[key.Slot]
 		}
 		return nil
 	}
-	return x.byNode[key.node]
+	return x.byNode[key.Node]
 }
 
-func (x *slotIndex) set(key slotKey, tasks []*Task) {
-	if key.slot > 0 {
-		for len(x.bySlot) <= key.slot {
+func (x *slotIndex) set(key SlotKey, tasks []*Task) {
+	if key.Slot > 0 {
+		for len(x.bySlot) <= key.Slot {
 			x.bySlot = append(x.bySlot, nil)
 		}
-		x.bySlot[key.slot] = tasks
+		x.bySlot[key.Slot] = tasks
 		return
 	}
 	if x.byNode == nil {
 		x.byNode = map[string][]*Task{}
 	}
 	if len(tasks) == 0 {
-		delete(x.byNode, key.node)
+		delete(x.byNode, key.Node)
 		return
 	}
-	x.byNode[key.node] = tasks
+	x.byNode[key.Node] = tasks
 }
 
 // keys lists the slots that hold tasks, replicated slots in order, then
 // global ones by node.
-func (x *slotIndex) keys() []slotKey {
-	var out []slotKey
+func (x *slotIndex) keys() []SlotKey {
+	var out []SlotKey
 	for slot, h := range x.bySlot {
 		if len(h) > 0 {
-			out = append(out, slotKey{slot: slot})
+			out = append(out, SlotKey{Slot: slot})
 		}
 	}
 	nodes := make([]string, 0, len(x.byNode))
 	for n := range x.byNode {
 		nodes = append(nodes, n)
 	}
-	slices.SortFunc(nodes, compareNames)
+	slices.SortFunc(nodes, CompareNames)
 	for _, n := range nodes {
-		out = append(out, slotKey{node: n})
+		out = append(out, SlotKey{Node: n})
 	}
 	return out
 }
@@ -151,7 +152,7 @@ type NodeRecord struct {
 	MemoryBytes   int64             `json:"memory_bytes"`
 }
 
-func (r *NodeRecord) clone() *NodeRecord {
+func (r *NodeRecord) Clone() *NodeRecord {
 	c := *r
 	c.Labels = maps.Clone(r.Labels)
 	c.EngineLabels = maps.Clone(r.EngineLabels)
@@ -260,7 +261,7 @@ var (
 	DefaultRollback = UpdateConfig{Parallelism: 1, FailureAction: "pause", Order: "stop-first", Monitor: 5 * time.Second}
 )
 
-func (s *ServiceSpec) clone() *ServiceSpec {
+func (s *ServiceSpec) Clone() *ServiceSpec {
 	c := *s
 	c.Constraints = slices.Clone(s.Constraints)
 	c.Preferences = slices.Clone(s.Preferences)
@@ -272,11 +273,11 @@ func (s *ServiceSpec) clone() *ServiceSpec {
 	return &c
 }
 
-// taskHash fingerprints what a task runs, leaving out placement: swarmkit's
+// TaskHash fingerprints what a task runs, leaving out placement: swarmkit's
 // updater (orchestrator.IsTaskDirty) replaces a task when its spec differs
 // from the service's, except that a change to placement alone leaves a task
 // whose node still satisfies the new constraints where it is.
-func (s *ServiceSpec) taskHash() uint64 {
+func (s *ServiceSpec) TaskHash() uint64 {
 	var e encoder
 	e.str(s.Image)
 	e.int(s.NanoCPUs)
@@ -296,8 +297,8 @@ func (s *ServiceSpec) taskHash() uint64 {
 	return h.Sum64()
 }
 
-// samePlacement reports whether two specs place tasks alike.
-func samePlacement(a, b *ServiceSpec) bool {
+// SamePlacement reports whether two specs place tasks alike.
+func SamePlacement(a, b *ServiceSpec) bool {
 	return slices.Equal(a.Constraints, b.Constraints) && slices.Equal(a.Preferences, b.Preferences) && a.MaxReplicas == b.MaxReplicas
 }
 
@@ -319,7 +320,7 @@ type UpdateStatus struct {
 	NextBatch int64  `json:"next_batch"` // ms: no batch starts before
 }
 
-func (u *UpdateStatus) active() bool {
+func (u *UpdateStatus) Active() bool {
 	return u != nil && (u.State == UpdateUpdating || u.State == UpdateRollbackStarted)
 }
 
@@ -367,8 +368,8 @@ func (t *Task) Name() string {
 // Active reports whether the task is meant to run.
 func (t *Task) Active() bool { return t.Desired == TaskRunning }
 
-// terminal reports whether the task's container is over, whatever was meant.
-func (t *Task) terminal() bool {
+// Terminal reports whether the task's container is over, whatever was meant.
+func (t *Task) Terminal() bool {
 	switch t.State {
 	case TaskFailed, TaskRejected, TaskShutdown, TaskOrphaned:
 		return true
@@ -376,12 +377,12 @@ func (t *Task) terminal() bool {
 	return false
 }
 
-// startsAt is when the task may start: its restart delay after it was made.
-func (t *Task) startsAt() time.Duration {
+// StartsAt is when the task may start: its restart delay after it was made.
+func (t *Task) StartsAt() time.Duration {
 	return time.Duration(t.Created+t.Delay) * time.Millisecond
 }
 
-func newStore() *Store {
+func NewStore() *Store {
 	return &Store{
 		Nodes:     map[string]*NodeRecord{},
 		Services:  map[string]*ServiceSpec{},
@@ -397,21 +398,21 @@ func newStore() *Store {
 	}
 }
 
-// clone returns a deep copy, without a watcher.
-func (s *Store) clone() *Store {
-	out := newStore()
+// Clone returns a deep copy, without a watcher.
+func (s *Store) Clone() *Store {
+	out := NewStore()
 	out.Index, out.NextTask = s.Index, s.NextTask
 	out.Autolock, out.UnlockKey = s.Autolock, s.UnlockKey
 	for name, n := range s.Nodes {
-		out.Nodes[name] = n.clone()
+		out.Nodes[name] = n.Clone()
 	}
 	for name, spec := range s.Services {
-		out.Services[name] = spec.clone()
+		out.Services[name] = spec.Clone()
 	}
 	maps.Copy(out.Versions, s.Versions)
 	maps.Copy(out.Revisions, s.Revisions)
 	for name, spec := range s.Previous {
-		out.Previous[name] = spec.clone()
+		out.Previous[name] = spec.Clone()
 	}
 	for name, u := range s.Updates {
 		st := *u
@@ -422,16 +423,18 @@ func (s *Store) clone() *Store {
 		out.Tasks[id] = &task
 	}
 	for name, o := range s.Secrets {
-		out.Secrets[name] = o.clone()
+		out.Secrets[name] = o.Clone()
 	}
 	for name, o := range s.Configs {
-		out.Configs[name] = o.clone()
+		out.Configs[name] = o.Clone()
 	}
-	out.reindex()
+	out.Reindex()
 	return out
 }
 
-func (s *Store) reindex() {
+// Reindex rebuilds the indexes from Tasks, for a store whose Tasks were
+// changed by hand (a test that breaks an invariant on purpose).
+func (s *Store) Reindex() {
 	s.slots = map[string]*slotIndex{}
 	s.byNode = map[string][]*Task{}
 	s.taskOrder = nil
@@ -446,7 +449,7 @@ func (s *Store) index(t *Task) {
 		x = &slotIndex{}
 		s.slots[t.Service] = x
 	}
-	key := t.slotKey()
+	key := t.SlotKey()
 	x.set(key, append(x.get(key), t))
 	if t.Node != "" {
 		s.byNode[t.Node] = append(s.byNode[t.Node], t)
@@ -475,11 +478,11 @@ func (s *Store) assign(t *Task, node string) {
 	s.byNode[node] = append(s.byNode[node], t)
 }
 
-func (s *Store) removeTask(t *Task) {
+func (s *Store) dropTask(t *Task) {
 	delete(s.Tasks, t.ID)
 	same := func(o *Task) bool { return o == t }
 	if x := s.slots[t.Service]; x != nil {
-		key := t.slotKey()
+		key := t.SlotKey()
 		x.set(key, slices.DeleteFunc(x.get(key), same))
 	}
 	if t.Node != "" {
@@ -491,17 +494,17 @@ func (s *Store) removeTask(t *Task) {
 	s.taskOrder = nil
 }
 
-// history returns a slot's tasks, oldest first. The slice is shared.
-func (s *Store) history(service string, key slotKey) []*Task {
+// History returns a slot's tasks, oldest first. The slice is shared.
+func (s *Store) History(service string, key SlotKey) []*Task {
 	if x := s.slots[service]; x != nil {
 		return x.get(key)
 	}
 	return nil
 }
 
-// current returns the newest task of a slot meant to run, or nil.
-func (s *Store) current(service string, key slotKey) *Task {
-	h := s.history(service, key)
+// Current returns the newest task of a slot meant to run, or nil.
+func (s *Store) Current(service string, key SlotKey) *Task {
+	h := s.History(service, key)
 	for i := len(h) - 1; i >= 0; i-- {
 		if h[i].Active() {
 			return h[i]
@@ -510,16 +513,16 @@ func (s *Store) current(service string, key slotKey) *Task {
 	return nil
 }
 
-// slotKeys lists a service's slots that hold tasks, in order.
-func (s *Store) slotKeys(service string) []slotKey {
+// SlotKeys lists a service's slots that hold tasks, in order.
+func (s *Store) SlotKeys(service string) []SlotKey {
 	if x := s.slots[service]; x != nil {
 		return x.keys()
 	}
 	return nil
 }
 
-// serviceTasks returns a service's tasks in TaskList order.
-func (s *Store) serviceTasks(service string) []*Task {
+// ServiceTasks returns a service's tasks in TaskList order.
+func (s *Store) ServiceTasks(service string) []*Task {
 	x := s.slots[service]
 	if x == nil {
 		return nil
@@ -531,8 +534,8 @@ func (s *Store) serviceTasks(service string) []*Task {
 	return out
 }
 
-// tasksOn returns the tasks assigned to a node, in TaskList order.
-func (s *Store) tasksOn(node string) []*Task {
+// TasksOn returns the tasks assigned to a node, in TaskList order.
+func (s *Store) TasksOn(node string) []*Task {
 	out := slices.Clone(s.byNode[node])
 	sortTasks(out)
 	return out
@@ -546,7 +549,7 @@ func (s *Store) NodeNames() []string {
 		for n := range s.Nodes {
 			names = append(names, n)
 		}
-		sort.Slice(names, func(i, j int) bool { return nodeLess(names[i], names[j]) })
+		sort.Slice(names, func(i, j int) bool { return NodeLess(names[i], names[j]) })
 		s.nodeOrder = names
 	}
 	return s.nodeOrder
@@ -586,27 +589,55 @@ func sortTasks(list []*Task) {
 		}
 		// Within a replicated slot, oldest first; global tasks by node.
 		if a.Slot == 0 && a.Node != b.Node {
-			return nodeLess(a.Node, b.Node)
+			return NodeLess(a.Node, b.Node)
 		}
-		return compareNames(a.ID, b.ID) < 0
+		return CompareNames(a.ID, b.ID) < 0
 	})
 }
 
-// compareNames orders names by their letters, then their number: m2
+// CompareNames orders names by their letters, then their number: m2
 // before m10, managers (m…) before workers (w…), task t9 before t10.
-func compareNames(a, b string) int {
-	pa, na := splitName(a)
-	pb, nb := splitName(b)
+func CompareNames(a, b string) int {
+	pa, na := SplitName(a)
+	pb, nb := SplitName(b)
 	return cmp.Or(strings.Compare(pa, pb), cmp.Compare(na, nb), strings.Compare(a, b))
 }
 
-func nodeLess(a, b string) bool { return compareNames(a, b) < 0 }
+func NodeLess(a, b string) bool { return CompareNames(a, b) < 0 }
 
-func splitName(s string) (string, int) {
+func SplitName(s string) (string, int) {
 	i := len(s)
 	for i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
 		i--
 	}
 	n, _ := strconv.Atoi(s[i:])
 	return s[:i], n
+}
+
+// Node roles, statuses and availabilities, spelled as Docker spells them.
+const (
+	RoleManager = "manager"
+	RoleWorker  = "worker"
+
+	Active = "active"
+	Pause  = "pause"
+	Drain  = "drain"
+
+	ModeReplicated = "replicated"
+	ModeGlobal     = "global"
+)
+
+// ErrOutOfSequence answers an update of a service that was written
+// after the spec it changes was read.
+var ErrOutOfSequence = errors.New("Error response from daemon: rpc error: code = Unknown desc = update out of sequence")
+
+// Watch has w hear every change this store applies from now on: the
+// leading manager's components react to what changed.
+func (s *Store) Watch(w Watcher) { s.watch = w }
+
+// Unwatch stops w hearing changes, if it still does.
+func (s *Store) Unwatch(w Watcher) {
+	if s.watch == w {
+		s.watch = nil
+	}
 }

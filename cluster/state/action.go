@@ -1,4 +1,4 @@
-package cluster
+package state
 
 import (
 	"fmt"
@@ -13,18 +13,18 @@ import (
 // against the store as it is then, because a proposal may commit after the
 // state its proposer saw has moved on (a new leader, an older entry that
 // committed late). A stale action is skipped, identically on every manager.
-type command struct {
+type Command struct {
 	ID      uint64 // the proposer's handle, to hear that it was applied
-	Actions []action
+	Actions []Action
 }
 
-// action is one change to the store.
-type action interface {
+// Action is one change to the store.
+type Action interface {
 	kind() actionKind
 	encode(*encoder)
 	decode(*decoder)
 	// apply changes the store if the action's preconditions still hold.
-	apply(*Store, *applyContext)
+	apply(*Store, *ApplyContext)
 }
 
 type actionKind uint8
@@ -54,50 +54,50 @@ const (
 	numActionKinds
 )
 
-func newAction(k actionKind) action {
+func newAction(k actionKind) Action {
 	switch k {
 	case kindCreateService:
-		return &createService{}
+		return &CreateService{}
 	case kindUpdateService:
-		return &updateService{}
+		return &UpdateService{}
 	case kindRemoveService:
-		return &removeService{}
+		return &RemoveService{}
 	case kindRollbackService:
-		return &rollbackService{}
+		return &RollbackService{}
 	case kindUpdateState:
-		return &updateState{}
+		return &UpdateState{}
 	case kindCreateTask:
-		return &createTask{}
+		return &CreateTask{}
 	case kindAssignTask:
-		return &assignTask{}
+		return &AssignTask{}
 	case kindTaskStatus:
-		return &taskStatus{}
+		return &TaskStatus{}
 	case kindShutdownTask:
-		return &shutdownTask{}
+		return &ShutdownTask{}
 	case kindPendingReason:
-		return &pendingReason{}
+		return &PendingReason{}
 	case kindNodeStatus:
-		return &nodeStatus{}
+		return &NodeStatus{}
 	case kindUpdateNode:
-		return &updateNode{}
+		return &UpdateNode{}
 	case kindAddNode:
-		return &addNode{}
+		return &AddNode{}
 	case kindRemoveNode:
-		return &removeNode{}
+		return &RemoveNode{}
 	case kindRemoveTask:
-		return &removeTask{}
+		return &RemoveTask{}
 	case kindSetAutolock:
-		return &setAutolock{}
+		return &SetAutolock{}
 	case kindRotateUnlockKey:
-		return &rotateUnlockKey{}
+		return &RotateUnlockKey{}
 	case kindCreateSecret:
-		return &createSecret{}
+		return &CreateSecret{}
 	case kindRemoveSecret:
-		return &removeSecret{}
+		return &RemoveSecret{}
 	case kindCreateConfig:
-		return &createConfig{}
+		return &CreateConfig{}
 	case kindRemoveConfig:
-		return &removeConfig{}
+		return &RemoveConfig{}
 	}
 	return nil
 }
@@ -106,7 +106,7 @@ func newAction(k actionKind) action {
 // loudly instead of decoding garbage.
 const commandVersion = 1
 
-func (c *command) encode() []byte {
+func (c *Command) Encode() []byte {
 	e := encoder{b: make([]byte, 0, 16+24*len(c.Actions))}
 	e.b = append(e.b, commandVersion)
 	e.uint(c.ID)
@@ -118,14 +118,14 @@ func (c *command) encode() []byte {
 	return e.b
 }
 
-func decodeCommand(b []byte) (*command, error) {
+func DecodeCommand(b []byte) (*Command, error) {
 	d := decoder{b: b}
 	if v := d.byte(); v != commandVersion {
 		return nil, fmt.Errorf("decoding a command: format %d, expected %d", v, commandVersion)
 	}
-	c := &command{ID: d.uint()}
+	c := &Command{ID: d.uint()}
 	n := d.count()
-	c.Actions = make([]action, 0, n)
+	c.Actions = make([]Action, 0, n)
 	for range n {
 		k := actionKind(d.byte())
 		a := newAction(k)
@@ -147,61 +147,63 @@ func decodeCommand(b []byte) (*command, error) {
 	return c, nil
 }
 
-// applyContext is what applying one command needs besides the store.
-type applyContext struct {
-	report  bool     // the first manager to apply an entry reports its effects
-	effects []effect // for the timeline
-	refused error    // why an action of the command did nothing, for its proposer
+// ApplyContext is what applying one command needs besides the store.
+type ApplyContext struct {
+	Report  bool     // the first manager to apply an entry reports its effects
+	Effects []Effect // for the timeline
+	Refused error    // why an action of the command did nothing, for its proposer
 }
 
-// effect is what applying an action changed, for the timeline.
-type effect struct {
-	kind, node, detail string
+// Effect is what applying an action changed, for the timeline.
+type Effect struct {
+	Kind, Node, Detail string
 }
 
-func (ctx *applyContext) emit(kind, node, format string, args ...any) {
-	if ctx.report {
-		ctx.effects = append(ctx.effects, effect{kind, node, fmt.Sprintf(format, args...)})
+func (ctx *ApplyContext) emit(kind, node, format string, args ...any) {
+	if ctx.Report {
+		ctx.Effects = append(ctx.Effects, Effect{kind, node, fmt.Sprintf(format, args...)})
 	}
 }
 
 // apply applies a committed command at index.
-func (s *Store) apply(index uint64, c *command, ctx *applyContext) {
+func (s *Store) Apply(index uint64, c *Command, ctx *ApplyContext) {
 	s.Index = index
 	for _, a := range c.Actions {
 		a.apply(s, ctx)
 	}
 }
 
-func (s *Store) serviceChanged(name string) {
+func (s *Store) notifyService(name string) {
 	if s.watch != nil {
-		s.watch.serviceChanged(name)
+		s.watch.ServiceChanged(name)
 	}
 }
 
-func (s *Store) taskChanged(t *Task) {
+func (s *Store) notifyTask(t *Task) {
 	if s.watch != nil {
-		s.watch.taskChanged(t)
+		s.watch.TaskChanged(t)
 	}
 }
 
-func (s *Store) nodeChanged(name string) {
+// NotifyNode tells the watcher a node changed, for what changes it outside
+// an action: a committed Raft configuration change.
+func (s *Store) NotifyNode(name string) {
 	if s.watch != nil {
-		s.watch.nodeChanged(name)
+		s.watch.NodeChanged(name)
 	}
 }
 
-// createService is `docker service create`.
-type createService struct{ Spec *ServiceSpec }
+// CreateService is `docker service create`.
+type CreateService struct{ Spec *ServiceSpec }
 
-func (a *createService) kind() actionKind  { return kindCreateService }
-func (a *createService) encode(e *encoder) { e.spec(a.Spec) }
-func (a *createService) decode(d *decoder) { a.Spec = d.spec() }
-func (a *createService) apply(s *Store, ctx *applyContext) {
+func (a *CreateService) kind() actionKind  { return kindCreateService }
+func (a *CreateService) encode(e *encoder) { e.spec(a.Spec) }
+func (a *CreateService) decode(d *decoder) { a.Spec = d.spec() }
+func (a *CreateService) apply(s *Store, ctx *ApplyContext) {
 	if s.Services[a.Spec.Name] != nil {
 		return
 	}
-	spec := a.Spec.clone()
+	spec := a.Spec.Clone()
 	s.Services[spec.Name] = spec
 	s.serviceOrder = nil
 	s.Versions[spec.Name] = 1
@@ -211,12 +213,12 @@ func (a *createService) apply(s *Store, ctx *applyContext) {
 	} else {
 		ctx.emit(EventServiceCreated, "", "%s created with %d replicas", spec.Name, spec.Replicas)
 	}
-	s.serviceChanged(spec.Name)
+	s.notifyService(spec.Name)
 }
 
-// updateService is `docker service update` and `docker service scale`. A
+// UpdateService is `docker service update` and `docker service scale`. A
 // change to what the tasks run starts a rolling update.
-type updateService struct {
+type UpdateService struct {
 	Spec *ServiceSpec
 	At   int64 // ms
 	// Revision is the service's revision the spec was read at. The update
@@ -225,23 +227,23 @@ type updateService struct {
 	Revision uint64
 }
 
-func (a *updateService) kind() actionKind  { return kindUpdateService }
-func (a *updateService) encode(e *encoder) { e.spec(a.Spec); e.int(a.At); e.uint(a.Revision) }
-func (a *updateService) decode(d *decoder) { a.Spec = d.spec(); a.At = d.int(); a.Revision = d.uint() }
-func (a *updateService) apply(s *Store, ctx *applyContext) {
+func (a *UpdateService) kind() actionKind  { return kindUpdateService }
+func (a *UpdateService) encode(e *encoder) { e.spec(a.Spec); e.int(a.At); e.uint(a.Revision) }
+func (a *UpdateService) decode(d *decoder) { a.Spec = d.spec(); a.At = d.int(); a.Revision = d.uint() }
+func (a *UpdateService) apply(s *Store, ctx *ApplyContext) {
 	old := s.Services[a.Spec.Name]
 	if old == nil {
 		return
 	}
 	if s.Revisions[a.Spec.Name] != a.Revision {
-		ctx.refused = ErrOutOfSequence
+		ctx.Refused = ErrOutOfSequence
 		return
 	}
 	s.Revisions[a.Spec.Name]++
-	spec := a.Spec.clone()
+	spec := a.Spec.Clone()
 	s.Services[spec.Name] = spec
 	switch {
-	case old.taskHash() != spec.taskHash() || !samePlacement(old, spec):
+	case old.TaskHash() != spec.TaskHash() || !SamePlacement(old, spec):
 		s.Previous[spec.Name] = old
 		s.Versions[spec.Name]++
 		s.Updates[spec.Name] = &UpdateStatus{State: UpdateUpdating, Message: "update in progress", StartedAt: a.At, NextBatch: a.At}
@@ -251,16 +253,16 @@ func (a *updateService) apply(s *Store, ctx *applyContext) {
 	default:
 		ctx.emit(EventServiceUpdated, "", "%s updated", spec.Name)
 	}
-	s.serviceChanged(spec.Name)
+	s.notifyService(spec.Name)
 }
 
-// removeService is `docker service rm`: the service and all its tasks go.
-type removeService struct{ Name string }
+// RemoveService is `docker service rm`: the service and all its tasks go.
+type RemoveService struct{ Name string }
 
-func (a *removeService) kind() actionKind  { return kindRemoveService }
-func (a *removeService) encode(e *encoder) { e.str(a.Name) }
-func (a *removeService) decode(d *decoder) { a.Name = d.str() }
-func (a *removeService) apply(s *Store, ctx *applyContext) {
+func (a *RemoveService) kind() actionKind  { return kindRemoveService }
+func (a *RemoveService) encode(e *encoder) { e.str(a.Name) }
+func (a *RemoveService) decode(d *decoder) { a.Name = d.str() }
+func (a *RemoveService) apply(s *Store, ctx *ApplyContext) {
 	if s.Services[a.Name] == nil {
 		return
 	}
@@ -270,59 +272,59 @@ func (a *removeService) apply(s *Store, ctx *applyContext) {
 	delete(s.Revisions, a.Name)
 	delete(s.Previous, a.Name)
 	delete(s.Updates, a.Name)
-	for _, t := range s.serviceTasks(a.Name) {
-		s.removeTask(t)
-		s.taskChanged(t)
+	for _, t := range s.ServiceTasks(a.Name) {
+		s.dropTask(t)
+		s.notifyTask(t)
 	}
 	delete(s.slots, a.Name)
 	ctx.emit(EventServiceRemoved, "", "%s removed", a.Name)
-	s.serviceChanged(a.Name)
+	s.notifyService(a.Name)
 }
 
-// rollbackService puts the previous spec back, and rolls tasks back to it.
-type rollbackService struct {
+// RollbackService puts the previous spec back, and rolls tasks back to it.
+type RollbackService struct {
 	Name, Reason string
 	At           int64
 }
 
-func (a *rollbackService) kind() actionKind  { return kindRollbackService }
-func (a *rollbackService) encode(e *encoder) { e.str(a.Name); e.str(a.Reason); e.int(a.At) }
-func (a *rollbackService) decode(d *decoder) { a.Name = d.str(); a.Reason = d.str(); a.At = d.int() }
-func (a *rollbackService) apply(s *Store, ctx *applyContext) {
+func (a *RollbackService) kind() actionKind  { return kindRollbackService }
+func (a *RollbackService) encode(e *encoder) { e.str(a.Name); e.str(a.Reason); e.int(a.At) }
+func (a *RollbackService) decode(d *decoder) { a.Name = d.str(); a.Reason = d.str(); a.At = d.int() }
+func (a *RollbackService) apply(s *Store, ctx *ApplyContext) {
 	prev, cur := s.Previous[a.Name], s.Services[a.Name]
 	if prev == nil || cur == nil {
 		return
 	}
 	// Replicas are not part of what a rollback restores: the rollback is of
 	// the template, as the scale may have changed since.
-	restored := prev.clone()
+	restored := prev.Clone()
 	restored.Replicas = cur.Replicas
 	s.Services[a.Name], s.Previous[a.Name] = restored, cur
 	s.Versions[a.Name]++
 	s.Revisions[a.Name]++
 	s.Updates[a.Name] = &UpdateStatus{State: UpdateRollbackStarted, Message: a.Reason, StartedAt: a.At, NextBatch: a.At}
 	ctx.emit(EventServiceUpdated, "", "%s rolling back: %s", a.Name, a.Reason)
-	s.serviceChanged(a.Name)
+	s.notifyService(a.Name)
 }
 
-// updateState moves a rolling update along: its state, message and when
+// UpdateState moves a rolling update along: its state, message and when
 // its next batch may start.
-type updateState struct {
+type UpdateState struct {
 	Service, State, Message string
 	NextBatch               int64
 }
 
-func (a *updateState) kind() actionKind { return kindUpdateState }
-func (a *updateState) encode(e *encoder) {
+func (a *UpdateState) kind() actionKind { return kindUpdateState }
+func (a *UpdateState) encode(e *encoder) {
 	e.str(a.Service)
 	e.str(a.State)
 	e.str(a.Message)
 	e.int(a.NextBatch)
 }
-func (a *updateState) decode(d *decoder) {
+func (a *UpdateState) decode(d *decoder) {
 	a.Service, a.State, a.Message, a.NextBatch = d.str(), d.str(), d.str(), d.int()
 }
-func (a *updateState) apply(s *Store, ctx *applyContext) {
+func (a *UpdateState) apply(s *Store, ctx *ApplyContext) {
 	u := s.Updates[a.Service]
 	if u == nil {
 		return
@@ -331,21 +333,21 @@ func (a *updateState) apply(s *Store, ctx *applyContext) {
 		ctx.emit(EventServiceUpdated, "", "%s update %s: %s", a.Service, strings.ReplaceAll(a.State, "_", " "), a.Message)
 	}
 	u.State, u.Message, u.NextBatch = a.State, a.Message, a.NextBatch
-	s.serviceChanged(a.Service)
+	s.notifyService(a.Service)
 }
 
 // Why a task is created, for the timeline.
 const (
-	causeNew        = 0
-	causeReschedule = 1 // its predecessor's node went down, was drained or removed
-	causeRestart    = 2 // its predecessor's container exited or was rejected
-	causeUpdate     = 3 // a rolling update replaced its predecessor
-	causeStartFirst = 4 // a start-first update runs it beside its predecessor
+	CauseNew        = 0
+	CauseReschedule = 1 // its predecessor's node went down, was drained or removed
+	CauseRestart    = 2 // its predecessor's container exited or was rejected
+	CauseUpdate     = 3 // a rolling update replaced its predecessor
+	CauseStartFirst = 4 // a start-first update runs it beside its predecessor
 )
 
-// createTask adds a task to a slot (or a global service's node), placed on
+// CreateTask adds a task to a slot (or a global service's node), placed on
 // Node or, when Node is empty for a replicated task, pending with Reason.
-type createTask struct {
+type CreateTask struct {
 	Service  string
 	Slot     int
 	Node     string
@@ -361,8 +363,8 @@ type createTask struct {
 	Delay    int64  // ms before it may start
 }
 
-func (a *createTask) kind() actionKind { return kindCreateTask }
-func (a *createTask) encode(e *encoder) {
+func (a *CreateTask) kind() actionKind { return kindCreateTask }
+func (a *CreateTask) encode(e *encoder) {
 	e.str(a.Service)
 	e.uint(uint64(a.Slot))
 	e.str(a.Node)
@@ -377,7 +379,7 @@ func (a *createTask) encode(e *encoder) {
 	e.int(a.At)
 	e.int(a.Delay)
 }
-func (a *createTask) decode(d *decoder) {
+func (a *CreateTask) decode(d *decoder) {
 	a.Service = d.str()
 	a.Slot = int(d.uint())
 	a.Node = d.str()
@@ -392,8 +394,8 @@ func (a *createTask) decode(d *decoder) {
 	a.At = d.int()
 	a.Delay = d.int()
 }
-func (a *createTask) apply(s *Store, ctx *applyContext) {
-	if s.Services[a.Service] == nil || s.slotTaken(a.Service, slotKeyFor(a.Slot, a.Node), a.Cause == causeStartFirst, a.Hash) {
+func (a *CreateTask) apply(s *Store, ctx *ApplyContext) {
+	if s.Services[a.Service] == nil || s.slotTaken(a.Service, SlotKeyFor(a.Slot, a.Node), a.Cause == CauseStartFirst, a.Hash) {
 		return
 	}
 	if !a.Pending && (a.Node == "" || s.Nodes[a.Node] == nil) {
@@ -418,29 +420,29 @@ func (a *createTask) apply(s *Store, ctx *applyContext) {
 		t.State, t.Reason = TaskPending, a.Reason
 	}
 	s.addTask(t)
-	s.taskChanged(t)
-	if !ctx.report {
+	s.notifyTask(t)
+	if !ctx.Report {
 		return
 	}
 	switch {
 	case a.Pending:
 		ctx.emit(EventTaskPending, a.Node, "%s pending: %s", t.Name(), a.Reason)
-	case a.Cause == causeReschedule:
+	case a.Cause == CauseReschedule:
 		ctx.emit(EventTaskRescheduled, a.Node, "%s rescheduled on %s (was on %s)", t.Name(), a.Node, a.Replaces)
-	case a.Cause == causeRestart:
+	case a.Cause == CauseRestart:
 		ctx.emit(EventTaskPlaced, a.Node, "%s restarted on %s (attempt %d)", t.Name(), a.Node, t.Attempt+1)
-	case a.Cause == causeUpdate || a.Cause == causeStartFirst:
+	case a.Cause == CauseUpdate || a.Cause == CauseStartFirst:
 		ctx.emit(EventTaskPlaced, a.Node, "%s updated to version %d on %s", t.Name(), t.Version, a.Node)
 	default:
-		ctx.effects = append(ctx.effects, effect{EventTaskPlaced, a.Node, t.Name() + " placed on " + a.Node})
+		ctx.Effects = append(ctx.Effects, Effect{EventTaskPlaced, a.Node, t.Name() + " placed on " + a.Node})
 	}
 }
 
 // slotTaken reports whether a slot already has a task meant to run. A
 // start-first update may add a task of a new spec beside one of an older
 // spec.
-func (s *Store) slotTaken(service string, key slotKey, startFirst bool, hash uint64) bool {
-	for _, t := range s.history(service, key) {
+func (s *Store) slotTaken(service string, key SlotKey, startFirst bool, hash uint64) bool {
+	for _, t := range s.History(service, key) {
 		if t.Active() && !(startFirst && t.Hash != hash) {
 			return true
 		}
@@ -448,13 +450,13 @@ func (s *Store) slotTaken(service string, key slotKey, startFirst bool, hash uin
 	return false
 }
 
-// assignTask records the scheduler's choice for a pending task.
-type assignTask struct{ Task, Node string }
+// AssignTask records the scheduler's choice for a pending task.
+type AssignTask struct{ Task, Node string }
 
-func (a *assignTask) kind() actionKind  { return kindAssignTask }
-func (a *assignTask) encode(e *encoder) { e.str(a.Task); e.str(a.Node) }
-func (a *assignTask) decode(d *decoder) { a.Task = d.str(); a.Node = d.str() }
-func (a *assignTask) apply(s *Store, ctx *applyContext) {
+func (a *AssignTask) kind() actionKind  { return kindAssignTask }
+func (a *AssignTask) encode(e *encoder) { e.str(a.Task); e.str(a.Node) }
+func (a *AssignTask) decode(d *decoder) { a.Task = d.str(); a.Node = d.str() }
+func (a *AssignTask) apply(s *Store, ctx *ApplyContext) {
 	t := s.Tasks[a.Task]
 	if t == nil || t.State != TaskPending || !t.Active() || s.Nodes[a.Node] == nil || (t.Slot == 0 && t.Node != a.Node) {
 		return
@@ -462,31 +464,31 @@ func (a *assignTask) apply(s *Store, ctx *applyContext) {
 	s.assign(t, a.Node)
 	t.State, t.Reason = TaskAssigned, ""
 	ctx.emit(EventTaskPlaced, a.Node, "%s placed on %s", t.Name(), a.Node)
-	s.taskChanged(t)
+	s.notifyTask(t)
 }
 
-// taskStatus is what a node reported about a task, or what the dispatcher
+// TaskStatus is what a node reported about a task, or what the dispatcher
 // concluded for it: running, failed, rejected, shut down or orphaned.
-type taskStatus struct {
+type TaskStatus struct {
 	Task, State, Reason string
 	At                  int64
 	ExitOK              bool
 }
 
-func (a *taskStatus) kind() actionKind { return kindTaskStatus }
-func (a *taskStatus) encode(e *encoder) {
+func (a *TaskStatus) kind() actionKind { return kindTaskStatus }
+func (a *TaskStatus) encode(e *encoder) {
 	e.str(a.Task)
 	e.str(a.State)
 	e.str(a.Reason)
 	e.int(a.At)
 	e.boolean(a.ExitOK)
 }
-func (a *taskStatus) decode(d *decoder) {
+func (a *TaskStatus) decode(d *decoder) {
 	a.Task, a.State, a.Reason, a.At, a.ExitOK = d.str(), d.str(), d.str(), d.int(), d.boolean()
 }
-func (a *taskStatus) apply(s *Store, ctx *applyContext) {
+func (a *TaskStatus) apply(s *Store, ctx *ApplyContext) {
 	t := s.Tasks[a.Task]
-	if t == nil || t.State == a.State || t.terminal() {
+	if t == nil || t.State == a.State || t.Terminal() {
 		return
 	}
 	if a.State == TaskRunning && (t.State != TaskAssigned && t.State != TaskStarting || !t.Active()) {
@@ -511,52 +513,52 @@ func (a *taskStatus) apply(s *Store, ctx *applyContext) {
 	default:
 		t.Ended = a.At
 	}
-	s.taskChanged(t)
+	s.notifyTask(t)
 }
 
-// shutdownTask sets a task's desired state to shutdown: the orchestrator no
+// ShutdownTask sets a task's desired state to shutdown: the orchestrator no
 // longer wants it to run. Its observed state stays what its node last said
 // until the node confirms, except when State is given (a task that never
 // started needs no confirmation).
-type shutdownTask struct {
+type ShutdownTask struct {
 	Task, State, Reason string
 	At                  int64
 	Final               bool // the restart policy will not replace it
 }
 
-func (a *shutdownTask) kind() actionKind { return kindShutdownTask }
-func (a *shutdownTask) encode(e *encoder) {
+func (a *ShutdownTask) kind() actionKind { return kindShutdownTask }
+func (a *ShutdownTask) encode(e *encoder) {
 	e.str(a.Task)
 	e.str(a.State)
 	e.str(a.Reason)
 	e.int(a.At)
 	e.boolean(a.Final)
 }
-func (a *shutdownTask) decode(d *decoder) {
+func (a *ShutdownTask) decode(d *decoder) {
 	a.Task, a.State, a.Reason, a.At, a.Final = d.str(), d.str(), d.str(), d.int(), d.boolean()
 }
-func (a *shutdownTask) apply(s *Store, ctx *applyContext) {
+func (a *ShutdownTask) apply(s *Store, ctx *ApplyContext) {
 	t := s.Tasks[a.Task]
 	if t == nil || !t.Active() {
 		return
 	}
 	t.Desired, t.Final = TaskShutdown, a.Final
-	if a.State != "" && !t.terminal() {
+	if a.State != "" && !t.Terminal() {
 		t.State, t.Ended = a.State, a.At
 	}
-	if a.Reason != "" && (a.State != "" || !t.terminal()) {
+	if a.Reason != "" && (a.State != "" || !t.Terminal()) {
 		t.Reason = a.Reason
 	}
-	s.taskChanged(t)
+	s.notifyTask(t)
 }
 
-// pendingReason updates why a pending task still has no node.
-type pendingReason struct{ Task, Reason string }
+// PendingReason updates why a pending task still has no node.
+type PendingReason struct{ Task, Reason string }
 
-func (a *pendingReason) kind() actionKind  { return kindPendingReason }
-func (a *pendingReason) encode(e *encoder) { e.str(a.Task); e.str(a.Reason) }
-func (a *pendingReason) decode(d *decoder) { a.Task = d.str(); a.Reason = d.str() }
-func (a *pendingReason) apply(s *Store, ctx *applyContext) {
+func (a *PendingReason) kind() actionKind  { return kindPendingReason }
+func (a *PendingReason) encode(e *encoder) { e.str(a.Task); e.str(a.Reason) }
+func (a *PendingReason) decode(d *decoder) { a.Task = d.str(); a.Reason = d.str() }
+func (a *PendingReason) apply(s *Store, ctx *ApplyContext) {
 	if t := s.Tasks[a.Task]; t != nil && t.State == TaskPending {
 		t.Reason = a.Reason
 	}
@@ -569,23 +571,23 @@ const (
 	NodeDown    = "down"
 )
 
-// nodeStatus is the dispatcher's verdict on a node: ready, unknown or down.
-type nodeStatus struct {
+// NodeStatus is the dispatcher's verdict on a node: ready, unknown or down.
+type NodeStatus struct {
 	Node, Status, Message string
 	At                    int64
 }
 
-func (a *nodeStatus) kind() actionKind { return kindNodeStatus }
-func (a *nodeStatus) encode(e *encoder) {
+func (a *NodeStatus) kind() actionKind { return kindNodeStatus }
+func (a *NodeStatus) encode(e *encoder) {
 	e.str(a.Node)
 	e.str(a.Status)
 	e.str(a.Message)
 	e.int(a.At)
 }
-func (a *nodeStatus) decode(d *decoder) {
+func (a *NodeStatus) decode(d *decoder) {
 	a.Node, a.Status, a.Message, a.At = d.str(), d.str(), d.str(), d.int()
 }
-func (a *nodeStatus) apply(s *Store, ctx *applyContext) {
+func (a *NodeStatus) apply(s *Store, ctx *ApplyContext) {
 	n := s.Nodes[a.Node]
 	if n == nil || n.Status == a.Status {
 		return
@@ -602,25 +604,25 @@ func (a *nodeStatus) apply(s *Store, ctx *applyContext) {
 			ctx.emit(EventNodeReady, n.Name, "%s is ready again", n.Name)
 		}
 	}
-	s.nodeChanged(a.Node)
+	s.NotifyNode(a.Node)
 }
 
-// updateNode is `docker node update`: availability and labels.
-type updateNode struct {
+// UpdateNode is `docker node update`: availability and labels.
+type UpdateNode struct {
 	Node, Availability string
 	Labels             map[string]string
 }
 
-func (a *updateNode) kind() actionKind { return kindUpdateNode }
-func (a *updateNode) encode(e *encoder) {
+func (a *UpdateNode) kind() actionKind { return kindUpdateNode }
+func (a *UpdateNode) encode(e *encoder) {
 	e.str(a.Node)
 	e.str(a.Availability)
 	e.labels(a.Labels)
 }
-func (a *updateNode) decode(d *decoder) {
+func (a *UpdateNode) decode(d *decoder) {
 	a.Node, a.Availability, a.Labels = d.str(), d.str(), d.labels()
 }
-func (a *updateNode) apply(s *Store, ctx *applyContext) {
+func (a *UpdateNode) apply(s *Store, ctx *ApplyContext) {
 	n := s.Nodes[a.Node]
 	if n == nil {
 		return
@@ -629,58 +631,58 @@ func (a *updateNode) apply(s *Store, ctx *applyContext) {
 		ctx.emit(EventNodeUpdated, n.Name, "%s availability %s", n.Name, a.Availability)
 	}
 	n.Availability, n.Labels = a.Availability, maps.Clone(a.Labels)
-	s.nodeChanged(a.Node)
+	s.NotifyNode(a.Node)
 }
 
-// addNode records a node that joined, or with Replace, a node's new record
+// AddNode records a node that joined, or with Replace, a node's new record
 // (a role change).
-type addNode struct {
+type AddNode struct {
 	Record  *NodeRecord
 	Replace bool
 }
 
-func (a *addNode) kind() actionKind  { return kindAddNode }
-func (a *addNode) encode(e *encoder) { e.record(a.Record); e.boolean(a.Replace) }
-func (a *addNode) decode(d *decoder) { a.Record = d.record(); a.Replace = d.boolean() }
-func (a *addNode) apply(s *Store, ctx *applyContext) {
+func (a *AddNode) kind() actionKind  { return kindAddNode }
+func (a *AddNode) encode(e *encoder) { e.record(a.Record); e.boolean(a.Replace) }
+func (a *AddNode) decode(d *decoder) { a.Record = d.record(); a.Replace = d.boolean() }
+func (a *AddNode) apply(s *Store, ctx *ApplyContext) {
 	if s.Nodes[a.Record.Name] != nil && !a.Replace {
 		return
 	}
-	s.Nodes[a.Record.Name] = a.Record.clone()
+	s.Nodes[a.Record.Name] = a.Record.Clone()
 	s.nodeOrder = nil
 	if !a.Replace {
 		ctx.emit(EventNodeJoined, a.Record.Name, "%s joined as a %s in zone %s", a.Record.Name, a.Record.Role, a.Record.Zone)
 	}
-	s.nodeChanged(a.Record.Name)
+	s.NotifyNode(a.Record.Name)
 }
 
-// removeNode is `docker node rm`.
-type removeNode struct{ Node string }
+// RemoveNode is `docker node rm`.
+type RemoveNode struct{ Node string }
 
-func (a *removeNode) kind() actionKind  { return kindRemoveNode }
-func (a *removeNode) encode(e *encoder) { e.str(a.Node) }
-func (a *removeNode) decode(d *decoder) { a.Node = d.str() }
-func (a *removeNode) apply(s *Store, ctx *applyContext) {
+func (a *RemoveNode) kind() actionKind  { return kindRemoveNode }
+func (a *RemoveNode) encode(e *encoder) { e.str(a.Node) }
+func (a *RemoveNode) decode(d *decoder) { a.Node = d.str() }
+func (a *RemoveNode) apply(s *Store, ctx *ApplyContext) {
 	if s.Nodes[a.Node] == nil {
 		return
 	}
 	delete(s.Nodes, a.Node)
 	s.nodeOrder = nil
 	ctx.emit(EventNodeRemoved, a.Node, "%s removed from the swarm", a.Node)
-	s.nodeChanged(a.Node)
+	s.NotifyNode(a.Node)
 }
 
-// removeTask is the task reaper's: a finished task beyond the history limit
+// RemoveTask is the task reaper's: a finished task beyond the history limit
 // is deleted.
-type removeTask struct{ Task string }
+type RemoveTask struct{ Task string }
 
-func (a *removeTask) kind() actionKind  { return kindRemoveTask }
-func (a *removeTask) encode(e *encoder) { e.str(a.Task) }
-func (a *removeTask) decode(d *decoder) { a.Task = d.str() }
-func (a *removeTask) apply(s *Store, ctx *applyContext) {
+func (a *RemoveTask) kind() actionKind  { return kindRemoveTask }
+func (a *RemoveTask) encode(e *encoder) { e.str(a.Task) }
+func (a *RemoveTask) decode(d *decoder) { a.Task = d.str() }
+func (a *RemoveTask) apply(s *Store, ctx *ApplyContext) {
 	t := s.Tasks[a.Task]
 	if t == nil || t.Active() {
 		return
 	}
-	s.removeTask(t)
+	s.dropTask(t)
 }

@@ -1,4 +1,4 @@
-package cluster
+package state
 
 import (
 	"fmt"
@@ -16,7 +16,7 @@ import (
 // loudly instead of decoding garbage.
 const storeVersion = 2
 
-func (s *Store) encode() []byte {
+func (s *Store) Encode() []byte {
 	e := encoder{b: make([]byte, 0, 256+128*len(s.Tasks))}
 	e.b = append(e.b, storeVersion)
 	e.uint(s.Index)
@@ -109,12 +109,12 @@ func (d *decoder) task() *Task {
 	return t
 }
 
-func decodeStore(b []byte) (*Store, error) {
+func DecodeStore(b []byte) (*Store, error) {
 	d := decoder{b: b}
 	if v := d.byte(); v != storeVersion && d.err == nil {
 		return nil, fmt.Errorf("decoding the store: format %d, expected %d", v, storeVersion)
 	}
-	s := newStore()
+	s := NewStore()
 	s.Index = d.uint()
 	s.NextTask = d.uint()
 	for range d.count() {
@@ -159,6 +159,6 @@ func decodeStore(b []byte) (*Store, error) {
 	if d.err != nil {
 		return nil, fmt.Errorf("decoding the store: %w", d.err)
 	}
-	s.reindex()
+	s.Reindex()
 	return s, nil
 }
