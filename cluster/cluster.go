@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/swarmsim/swarmsim/az"
+	"github.com/swarmsim/swarmsim/cluster/dispatcher"
 	"github.com/swarmsim/swarmsim/cluster/state"
 	"github.com/swarmsim/swarmsim/raft"
 )
@@ -17,10 +18,13 @@ const (
 	// TickInterval is one Raft tick: elections take 10 to 20 of them.
 	TickInterval = time.Second
 	// HeartbeatPeriod is how often every node reports to the dispatcher.
-	HeartbeatPeriod = 5 * time.Second
+	HeartbeatPeriod = dispatcher.HeartbeatPeriod
 	// HeartbeatGrace is how long the dispatcher waits before it declares a
 	// silent node down: three missed periods.
-	HeartbeatGrace = 3 * HeartbeatPeriod
+	HeartbeatGrace = dispatcher.HeartbeatGrace
+	// NodeDownPeriod is how long a node stays down before its tasks are
+	// orphaned: swarmkit's defaultNodeDownPeriod.
+	NodeDownPeriod = dispatcher.NodeDownPeriod
 	// RequestTimeout is how long a command waits for its change to commit
 	// before Docker answers "context deadline exceeded".
 	RequestTimeout = 10 * time.Second
@@ -503,7 +507,8 @@ func (c *Cluster) heartbeat(i int) {
 	n := c.nodes[i]
 	for _, m := range c.managers {
 		if m.node.alive && m.lead != nil && !c.cut[n.zone][m.node.zone] {
-			m.lead.heartbeat(i)
+			m.lead.d.Heartbeat(i, n.dirty)
+			n.dirty = false
 		}
 	}
 }

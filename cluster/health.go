@@ -51,8 +51,7 @@ func (c *Cluster) healthy(n *node, task string) {
 	}
 	delete(n.starting, task)
 	if m := c.leaderManager(); m != nil && m.lead != nil && c.linked(m.node, n) {
-		m.lead.passed.Add(task)
-		m.lead.wake()
+		m.lead.d.Passed(task)
 		return
 	}
 	n.dirty = true
@@ -65,18 +64,4 @@ func (c *Cluster) unhealthy(n *node, task string) {
 	}
 	delete(n.starting, task)
 	c.stopped(n, task, exit{reasonUnhealthy, false})
-}
-
-// healthOf is the health check a task was made with: its service's spec,
-// or the previous spec when a rollback made the task's spec the previous
-// one meanwhile.
-func (l *leader) healthOf(t *Task) HealthCheck {
-	spec := l.s.Services[t.Service]
-	if spec == nil {
-		return HealthCheck{}
-	}
-	if prev := l.s.Previous[t.Service]; prev != nil && l.hashOf(spec) != t.Hash && prev.TaskHash() == t.Hash {
-		return prev.Health
-	}
-	return spec.Health
 }

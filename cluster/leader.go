@@ -3,43 +3,45 @@ package cluster
 import (
 	"time"
 
+	"github.com/swarmsim/swarmsim/cluster/dispatcher"
+	"github.com/swarmsim/swarmsim/cluster/orchestrator"
+	"github.com/swarmsim/swarmsim/cluster/orchestrator/restart"
+	"github.com/swarmsim/swarmsim/cluster/orchestrator/taskreaper"
+	"github.com/swarmsim/swarmsim/cluster/orchestrator/update"
+	"github.com/swarmsim/swarmsim/cluster/placement"
 	"github.com/swarmsim/swarmsim/cluster/state"
 )
 
 // leader is the leading manager's orchestration, split as swarmkit splits a
-// manager: the dispatcher (dispatcher.go), the replicated and global
-// orchestrators (replicated.go, global.go), the restart supervisor
-// (restart.go), the updater (updater.go), the task reaper (reaper.go) and
-// the scheduler's glue (placement.go). It is built when a manager wins an
-// election and dropped when it loses leadership, as swarmkit starts and
-// stops these components with leadership.
+// manager, each part a package of its own: the dispatcher (dispatcher.go,
+// node sessions and heartbeats), the orchestrators (package orchestrator
+// and its replicated, global and constraintenforcer parts), the restart
+// supervisor (orchestrator/restart), the updater (orchestrator/update), the
+// task reaper (orchestrator/taskreaper) and the scheduler's glue (package
+// placement). It is built when a manager wins an election and dropped when
+// it loses leadership, as swarmkit's manager.go starts and stops these
+// components with leadership.
 //
 // Each part reacts to what changed: the leader's store tells it about every
 // node, service and task an applied entry touched (the watcher methods
-// below), and the parts keep dirty sets and deadlines. A flush turns what is
-// dirty and due into one batch of store actions, proposed to Raft; nothing
-// happens to the desired state until that batch commits, and the next flush
-// waits for it. Only winning an election (or a proposal that never
-// committed) looks at the whole store, once.
+// below, which hand each event to the parts in a fixed order), and the
+// parts keep dirty sets and deadlines. A flush turns what is dirty and due
+// into one batch of store actions, proposed to Raft; nothing happens to
+// the desired state until that batch commits, and the next flush waits for
+// it. Only winning an election (or a proposal that never committed) looks
+// at the whole store, once.
 type leader struct {
 	c *Cluster
 	m *manager
 	s *Store
 
-	dispatcher
-	restarts   restartHistory
-	failures   failureHistory
-	specHashes map[string]uint64       // each service's taskHash as the failure history knows it
-	scanning   bool                    // taking in the whole store: no event is new
-	hashes     map[*ServiceSpec]uint64 // taskHash of the store's specs, which are replaced, never changed
-
-	dirtyServices map[string]bool
-	updating      map[string]bool // services with a rolling update in progress: the updater's
-	dirtyNodes    map[string]bool
-	failedTasks   state.IDSet     // tasks that ended while meant to run: the restart supervisor's
-	pending       map[string]bool // tasks waiting for a node
-	schedule      bool            // something changed that may let a pending task be placed
-	prune         map[string]bool // tasks whose slot holds more than historyLimit tasks: the reaper's
+	d            *dispatcher.Dispatcher
+	hashes       state.Hashes // TaskHash of the store's specs, shared by the parts
+	orchestrator *orchestrator.Orchestrator
+	restarts     *restart.Supervisor
+	updater      *update.Updater
+	placer       *placement.Placer
+	reaper       *taskreaper.Reaper
 
 	ready      bool // the dispatcher's first batch (every node unknown) has committed
 	inflight   uint64
@@ -54,19 +56,19 @@ type leader struct {
 const flushDelay = 50 * time.Millisecond
 
 func newLeader(c *Cluster, m *manager) *leader {
+	s := m.store
+	hashes := state.Hashes{}
+	restarts := restart.New(s, hashes)
 	l := &leader{
-		c: c, m: m, s: m.store,
-		dirtyServices: map[string]bool{},
-		updating:      map[string]bool{},
-		dirtyNodes:    map[string]bool{},
-		pending:       map[string]bool{},
-		prune:         map[string]bool{},
-		restarts:      restartHistory{},
-		failures:      failureHistory{},
-		specHashes:    map[string]uint64{},
-		hashes:        map[*ServiceSpec]uint64{},
+		c: c, m: m, s: s,
+		hashes:       hashes,
+		restarts:     restarts,
+		orchestrator: orchestrator.New(s, hashes, restarts),
+		updater:      update.New(s, hashes),
+		placer:       placement.New(s, hashes, c.schedSeed, c.Now),
+		reaper:       taskreaper.New(s),
 	}
-	l.dispatcher.init(l)
+	l.d = dispatcher.New(s, hashes, world{c, m.node}, c.byName[m.node.name], c.Now, l.wake)
 	// The swarm's first leader is the one `docker swarm init` made: every
 	// node joined through it, so there is no predecessor whose view of
 	// the nodes it must distrust.
@@ -80,21 +82,19 @@ func newLeader(c *Cluster, m *manager) *leader {
 // predecessor was doing.
 func (l *leader) scan() {
 	s := l.s
-	l.scanning = true
-	defer func() { l.scanning = false }()
+	l.placer.Scanning = true
+	defer func() { l.placer.Scanning = false }()
 	for name := range s.Services {
-		l.dirtyServices[name] = true
-		if s.Updates[name].Active() {
-			l.updating[name] = true
-		}
+		l.orchestrator.ServiceChanged(name)
+		l.updater.ServiceChanged(name)
 	}
 	for name := range s.Nodes {
-		l.dirtyNodes[name] = true
+		l.orchestrator.NodeChanged(name)
 	}
 	for _, t := range s.TaskList() { // in order: the sets below keep it
 		l.TaskChanged(t)
 	}
-	l.schedule = true
+	l.placer.Changed()
 }
 
 // stop detaches the leader from its store when leadership is lost.
@@ -102,77 +102,33 @@ func (l *leader) stop() {
 	l.s.Unwatch(l)
 }
 
-// The watcher: what applying a committed entry changed.
+// The watcher: what applying a committed entry changed, handed to each
+// part.
 
 func (l *leader) ServiceChanged(name string) {
 	clear(l.hashes)
-	if h := l.hashOfName(name); h != l.specHashes[name] {
-		l.failures.forget(name) // removed, or a new spec: failures count afresh
-		l.specHashes[name] = h
-	}
-	if l.s.Updates[name].Active() {
-		l.updating[name] = true
-	}
-	l.dirtyServices[name] = true
-	l.schedule = true
+	l.placer.ServiceChanged(name)
+	l.updater.ServiceChanged(name)
+	l.orchestrator.ServiceChanged(name)
 	l.wake()
 }
 
 func (l *leader) NodeChanged(name string) {
-	if rec := l.s.Nodes[name]; rec != nil && rec.Status == NodeDown {
-		l.watchOrphans(rec)
-	}
-	l.dirtyNodes[name] = true
-	l.schedule = true
+	l.d.NodeChanged(name)
+	l.orchestrator.NodeChanged(name)
+	l.placer.Changed()
 	l.wake()
 }
 
 func (l *leader) TaskChanged(t *Task) {
+	l.placer.TaskChanged(t)
 	if l.s.Tasks[t.ID] != t { // removed
-		delete(l.pending, t.ID)
-		l.schedule = true
 		return
 	}
-	switch {
-	case t.State == TaskPending && t.Active():
-		l.pending[t.ID] = true
-	case t.Active() && (t.State == TaskFailed || t.State == TaskRejected):
-		l.failedTasks.Add(t.ID)
-		if !l.scanning && t.Hash == l.hashOfName(t.Service) {
-			l.failures.record(t, l.c.now)
-		}
-		delete(l.pending, t.ID)
-	default:
-		delete(l.pending, t.ID)
-	}
-	if !t.Active() && len(l.pending) > 0 {
-		l.schedule = true // it may have freed resources, a port or a replica limit
-	}
-	if len(l.s.History(t.Service, t.SlotKey())) > historyLimit {
-		l.prune[t.ID] = true
-	}
-	if t.Node != "" && (t.State == TaskAssigned || !t.Active()) {
-		l.deliver(t)
-	}
+	l.restarts.TaskChanged(t)
+	l.reaper.TaskChanged(t)
+	l.d.TaskChanged(t)
 	l.wake()
-}
-
-// hashOf is spec.taskHash, computed once per spec.
-func (l *leader) hashOf(spec *ServiceSpec) uint64 {
-	h, ok := l.hashes[spec]
-	if !ok {
-		h = spec.TaskHash()
-		l.hashes[spec] = h
-	}
-	return h
-}
-
-// hashOfName is the taskHash of a service's current spec, 0 if it is gone.
-func (l *leader) hashOfName(service string) uint64 {
-	if spec := l.s.Services[service]; spec != nil {
-		return l.hashOf(spec)
-	}
-	return 0
 }
 
 // wake queues a flush soon.
@@ -210,16 +166,16 @@ func (l *leader) flush() {
 	b := &l.batch
 	b.Reset(c.now)
 	if !l.ready {
-		l.markUnknown(b)
+		l.d.MarkUnknown(b)
 		l.ready = len(b.Actions) == 0 // with nothing to mark, nothing to wait for
 	}
 	if l.ready {
-		l.dispatch(b)
-		l.orchestrate(b)
-		l.superviseRestarts(b)
-		l.update(b)
-		l.place(b)
-		l.reap(b)
+		l.d.Flush(b)
+		l.orchestrator.Flush(b)
+		l.restarts.Flush(b)
+		l.updater.Flush(b)
+		l.placer.Place(b)
+		l.reaper.Flush(b)
 	}
 	if len(b.Actions) == 0 {
 		return

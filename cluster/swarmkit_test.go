@@ -1,58 +1,17 @@
 package cluster
 
 import (
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/swarmsim/swarmsim/az"
+	"github.com/swarmsim/swarmsim/cluster/state"
 )
 
 // These tests reproduce swarmkit's orchestrator tests (moby/swarmkit,
 // manager/orchestrator/...): each names the test whose behaviour it holds
 // the simulator to.
-
-// replicated/replicated_test.go TestReplicatedScaleDown: scaling down
-// removes tasks from the nodes with the most copies, keeps the lower slots
-// on a node, and removes tasks that are not running before running ones.
-func TestScaleDownOrder(t *testing.T) {
-	task := func(id, node, state string, slot int) *Task {
-		return &Task{ID: id, Node: node, State: state, Slot: slot, Desired: TaskRunning}
-	}
-	tasks := []*Task{
-		task("task1", "node1", TaskAssigned, 1), // starting, not running yet
-		task("task2", "node2", TaskRunning, 2),
-		task("task3", "node2", TaskRunning, 3),
-		task("task4", "node3", TaskRunning, 4),
-		task("task5", "node3", TaskRunning, 5),
-		task("task6", "node3", TaskRunning, 6),
-	}
-	ids := func(ts []*Task) []string {
-		var out []string
-		for _, t := range ts {
-			out = append(out, t.ID)
-		}
-		slices.Sort(out)
-		return out
-	}
-	for _, tc := range []struct {
-		name    string
-		from    []*Task
-		keep    int
-		removed []string
-	}{
-		{"6 to 4: node3 gives two, keeping its lowest slot", tasks, 4, []string{"task5", "task6"}},
-		{"4 to 2: the task not yet running goes, then balance", tasks[:4], 2, []string{"task1", "task3"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := ids(scaleDownOrder(tc.from)[tc.keep:])
-			if !slices.Equal(got, tc.removed) {
-				t.Errorf("removed %v, want %v", got, tc.removed)
-			}
-		})
-	}
-}
 
 // The same rule end to end: after scaling down, no node holds two more
 // copies than another.
@@ -101,7 +60,7 @@ func TestConstraintEnforcer(t *testing.T) {
 	}
 	rejected := 0
 	for _, tk := range c.Snapshot().Tasks {
-		if tk.Node == "w1" && tk.State == TaskRejected && tk.Reason == reasonRejected {
+		if tk.Node == "w1" && tk.State == TaskRejected && tk.Reason == state.ReasonRejected {
 			rejected++
 		}
 	}

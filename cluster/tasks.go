@@ -70,7 +70,7 @@ func (c *Cluster) stopped(n *node, task string, e exit) {
 	delete(n.starting, task)
 	c.gate.touch()
 	if m := c.leaderManager(); m != nil && m.lead != nil && c.linked(m.node, n) {
-		m.lead.exited(c.byName[n.name], task, e.reason, e.ok)
+		m.lead.d.Exited(c.byName[n.name], task, e.reason, e.ok)
 		return
 	}
 	n.exited[task] = e

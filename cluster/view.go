@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/swarmsim/swarmsim/az"
+	"github.com/swarmsim/swarmsim/cluster/placement"
 )
 
 // Snapshot is a picture of the swarm at one moment: what Raft says, what the
@@ -221,7 +222,7 @@ func (c *Cluster) serviceViews(s *Store, byNode map[string][]string) []ServiceVi
 		if spec.Mode == ModeGlobal {
 			sv.Desired = 0
 			for _, nn := range s.NodeNames() {
-				if rec := s.Nodes[nn]; rec.Status != NodeDown && rec.Availability != Drain && matches(spec, rec) {
+				if rec := s.Nodes[nn]; rec.Status != NodeDown && rec.Availability != Drain && placement.Matches(spec, rec) {
 					sv.Desired++
 				}
 			}

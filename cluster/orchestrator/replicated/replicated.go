@@ -1,0 +1,96 @@
+// Package replicated is the replicated orchestrator: it gives a replicated
+// service its desired number of slots, as swarmkit's
+// manager/orchestrator/replicated does. Missing slots get new tasks,
+// numbered from the lowest free number; extra slots are removed so that
+// the rest stay balanced over the nodes.
+//
+// # Using it
+//
+//	o := replicated.New(store, hashes)
+//	o.Reconcile(batch, store.Services["web"]) // after web was created, scaled or updated
+//
+// Package orchestrator decides which services are reconciled in a flush
+// (the ones an applied entry touched), and in what order.
+package replicated
+
+import (
+	"slices"
+	"sort"
+
+	"github.com/swarmsim/swarmsim/cluster/state"
+)
+
+// Orchestrator reconciles replicated services for one leader.
+type Orchestrator struct {
+	s      *state.Store
+	hashes state.Hashes
+}
+
+// New returns a replicated orchestrator over s; hashes is the leader's
+// cache of spec hashes.
+func New(s *state.Store, hashes state.Hashes) *Orchestrator {
+	return &Orchestrator{s: s, hashes: hashes}
+}
+
+// Reconcile gives a replicated service its desired number of slots.
+func (o *Orchestrator) Reconcile(b *state.Batch, spec *state.ServiceSpec) {
+	s := o.s
+	hash := o.hashes.Of(spec)
+	var active []*state.Task
+	occupied := map[int]bool{}
+	held := 0
+	for _, key := range s.SlotKeys(spec.Name) {
+		if cur := b.Current(s, spec.Name, key); cur != nil {
+			active = append(active, cur)
+			occupied[key.Slot] = true
+			continue
+		}
+		// A slot whose task the restart policy will not replace keeps its
+		// number: scaling does not work around max attempts.
+		if h := s.History(spec.Name, key); len(h) > 0 && h[len(h)-1].Final && h[len(h)-1].Hash == hash {
+			occupied[key.Slot] = true
+			held++
+		}
+	}
+	target := max(spec.Replicas-held, 0)
+	switch {
+	case len(active) < target:
+		slot := 0
+		for range target - len(active) {
+			slot++
+			for occupied[slot] {
+				slot++
+			}
+			occupied[slot] = true
+			b.CreateIn(s, spec, hash, slot, "", state.CreateTask{})
+		}
+	case len(active) > target:
+		for _, t := range ScaleDownOrder(active)[target:] {
+			observed := ""
+			if t.State == state.TaskPending {
+				observed = state.TaskShutdown // it never started: nothing to confirm
+			}
+			b.Stop(t, observed, state.ReasonScaledDown, false)
+		}
+	}
+}
+
+// ScaleDownOrder sorts a service's tasks so that the ones to keep come
+// first, as swarmkit's replicated orchestrator does when it scales down:
+// each task is numbered as the nth copy of the service on its node, and the
+// tasks with the highest numbers (on the nodes with the most copies) go
+// first; among equals, tasks that are not running go before running ones.
+func ScaleDownOrder(tasks []*state.Task) []*state.Task {
+	sorted := slices.Clone(tasks)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		return sorted[i].State == state.TaskRunning && sorted[j].State != state.TaskRunning
+	})
+	nth := make(map[*state.Task]int, len(sorted))
+	perNode := map[string]int{}
+	for _, t := range sorted {
+		perNode[t.Node]++
+		nth[t] = perNode[t.Node]
+	}
+	sort.SliceStable(sorted, func(i, j int) bool { return nth[sorted[i]] < nth[sorted[j]] })
+	return sorted
+}
