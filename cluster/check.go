@@ -218,10 +218,25 @@ func (c *Cluster) checkState() {
 			}
 		}
 	}
+	if extraTasks(c, s, running) {
+		return
+	}
+	for node := range k.drainedSince {
+		if rec := s.Nodes[node]; rec == nil || rec.Availability != Drain {
+			delete(k.drainedSince, node)
+		}
+	}
+}
+
+// extraTasks checks that no replicated service runs more tasks than it
+// wants for longer than a pass of the leader takes, and reports whether
+// one did.
+func extraTasks(c *Cluster, s *Store, running map[string]int) bool {
 	// Scaling down commits first and stops tasks on the leader's next pass:
 	// too many tasks is a violation only once that has had time to happen.
 	// Services are visited in map order, which is why a violation names the
 	// first of them by name rather than the first one met.
+	k := c.check
 	var over string
 	for name, spec := range s.Services {
 		n := running[name]
@@ -245,13 +260,9 @@ func (c *Cluster) checkState() {
 	if over != "" {
 		since := k.extraSince[over]
 		c.violate(InvNoExtraTasks, "%s has run %d tasks for %s, %d desired", over, running[over], FormatTime(c.now-since), s.Services[over].Replicas)
-		return
+		return true
 	}
-	for node := range k.drainedSince {
-		if rec := s.Nodes[node]; rec == nil || rec.Availability != Drain {
-			delete(k.drainedSince, node)
-		}
-	}
+	return false
 }
 
 // checkPrediction compares Raft's verdict with az's, once things are calm.

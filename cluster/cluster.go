@@ -175,6 +175,41 @@ func New(cfg Config) (*Cluster, error) {
 	if len(cfg.Nodes) == 0 && cfg.Layout.Managers() < 1 {
 		return nil, fmt.Errorf("a swarm needs at least one manager, this layout has %d", cfg.Layout.Managers())
 	}
+	c, err := newCluster(cfg)
+	if err != nil {
+		return nil, err
+	}
+	nodes := cfg.Nodes
+	if len(nodes) == 0 {
+		nodes = generatedNodes(cfg.Layout)
+	}
+	boot := state.NewStore()
+	peers, down, err := joinAll(c, boot, nodes)
+	if err != nil {
+		return nil, err
+	}
+	if err := startMembers(c, boot, peers); err != nil {
+		return nil, err
+	}
+	// Nodes that are down in the swarm being imported start crashed; the
+	// manager Config.Init names, or else the first that is up, runs
+	// `docker swarm init`.
+	for _, name := range down {
+		n, _ := c.node(name)
+		c.crash(n)
+	}
+	if err := initSwarm(c); err != nil {
+		return nil, err
+	}
+	if c.trace != nil {
+		c.traceManagers()
+	}
+	return c, c.fault
+}
+
+// newCluster is a swarm with no nodes yet: its zones, network and seeded
+// streams.
+func newCluster(cfg Config) (*Cluster, error) {
 	if cfg.NanoCPUs == 0 {
 		cfg.NanoCPUs = DefaultNanoCPUs
 	}
@@ -211,25 +246,24 @@ func New(cfg Config) (*Cluster, error) {
 	if err := c.setRTT(cfg.RTT); err != nil {
 		return nil, err
 	}
+	return c, nil
+}
 
-	nodes := cfg.Nodes
-	if len(nodes) == 0 {
-		nodes = generatedNodes(cfg.Layout)
-	}
-	boot := state.NewStore()
-	var peers []uint64
-	var down []string
-	for _, role := range []string{RoleManager, RoleWorker} { // managers first: they index first
+// joinAll adds the nodes to the swarm and their records to the bootstrap
+// store, managers first: they index first. It returns the managers' Raft
+// IDs and the nodes that start down.
+func joinAll(c *Cluster, boot *Store, nodes []NodeSpec) (peers []uint64, down []string, err error) {
+	for _, role := range []string{RoleManager, RoleWorker} {
 		for _, ns := range nodes {
 			if ns.Role != role {
 				continue
 			}
 			zi, ok := c.zoneOf[ns.Zone]
 			if !ok {
-				return nil, fmt.Errorf("node %s is in zone %q, which the layout does not have", ns.Name, ns.Zone)
+				return nil, nil, fmt.Errorf("node %s is in zone %q, which the layout does not have", ns.Name, ns.Zone)
 			}
 			if _, dup := c.byName[ns.Name]; dup {
-				return nil, fmt.Errorf("two nodes are named %s; every node needs its own name", ns.Name)
+				return nil, nil, fmt.Errorf("two nodes are named %s; every node needs its own name", ns.Name)
 			}
 			var id uint64
 			if role == RoleManager {
@@ -238,30 +272,43 @@ func New(cfg Config) (*Cluster, error) {
 				peers = append(peers, id)
 			}
 			c.addNode(ns.Name, zi, id)
-			rec := c.record(ns.Name, ns.Zone, role, id)
-			if ns.Labels != nil {
-				rec.Labels = maps.Clone(ns.Labels)
-			}
-			rec.EngineLabels = maps.Clone(ns.EngineLabels)
-			if ns.Availability != "" {
-				rec.Availability = ns.Availability
-			}
-			if ns.NanoCPUs > 0 {
-				rec.NanoCPUs = ns.NanoCPUs
-			}
-			if ns.MemoryBytes > 0 {
-				rec.MemoryBytes = ns.MemoryBytes
-			}
+			rec := bootRecord(c.record(ns.Name, ns.Zone, role, id), ns)
 			boot.Nodes[ns.Name] = rec
 			if ns.Down {
-				rec.Status = NodeDown
 				down = append(down, ns.Name)
 			}
 		}
 	}
 	if len(peers) == 0 {
-		return nil, fmt.Errorf("a swarm needs at least one manager")
+		return nil, nil, fmt.Errorf("a swarm needs at least one manager")
 	}
+	return peers, down, nil
+}
+
+// bootRecord completes a node's record with what its NodeSpec says.
+func bootRecord(rec *NodeRecord, ns NodeSpec) *NodeRecord {
+	if ns.Labels != nil {
+		rec.Labels = maps.Clone(ns.Labels)
+	}
+	rec.EngineLabels = maps.Clone(ns.EngineLabels)
+	if ns.Availability != "" {
+		rec.Availability = ns.Availability
+	}
+	if ns.NanoCPUs > 0 {
+		rec.NanoCPUs = ns.NanoCPUs
+	}
+	if ns.MemoryBytes > 0 {
+		rec.MemoryBytes = ns.MemoryBytes
+	}
+	if ns.Down {
+		rec.Status = NodeDown
+	}
+	return rec
+}
+
+// startMembers gives every manager its Raft member, bootstrapped with the
+// swarm's first state, and starts every node's clock.
+func startMembers(c *Cluster, boot *Store, peers []uint64) error {
 	c.checkBootstrap(peers)
 	c.initAutolock(boot)
 	bootstrap := boot.Encode()
@@ -269,9 +316,9 @@ func New(cfg Config) (*Cluster, error) {
 		if n.mgr == nil {
 			continue
 		}
-		member, err := raft.NewMember(raft.Config{ID: n.mgr.raftID, Peers: peers, Bootstrap: bootstrap, Seed: cfg.Seed})
+		member, err := raft.NewMember(raft.Config{ID: n.mgr.raftID, Peers: peers, Bootstrap: bootstrap, Seed: c.cfg.Seed})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		n.mgr.member = member
 		n.mgr.store = boot.Clone()
@@ -280,32 +327,29 @@ func New(cfg Config) (*Cluster, error) {
 	for i, n := range c.nodes {
 		c.schedule(i, n)
 	}
-	// Nodes that are down in the swarm being imported start crashed; the
-	// manager Config.Init names, or else the first that is up, runs
-	// `docker swarm init`.
-	for _, name := range down {
-		n, _ := c.node(name)
-		c.crash(n)
-	}
+	return nil
+}
+
+// initSwarm is `docker swarm init` on the manager Config.Init names, or
+// else the first that is up: it campaigns.
+func initSwarm(c *Cluster) error {
+	cfg := c.cfg
 	if cfg.Init != "" {
 		n, ok := c.node(cfg.Init)
 		if !ok || n.mgr == nil || !n.alive {
-			return nil, fmt.Errorf("%s cannot run docker swarm init: it is not a manager that is up", cfg.Init)
+			return fmt.Errorf("%s cannot run docker swarm init: it is not a manager that is up", cfg.Init)
 		}
 	}
 	for _, m := range c.managers {
 		if m.node.alive && (cfg.Init == "" || m.node.name == cfg.Init) {
 			if err := m.member.Campaign(); err != nil {
-				return nil, fmt.Errorf("%s could not start the first election: %w", m.node.name, err)
+				return fmt.Errorf("%s could not start the first election: %w", m.node.name, err)
 			}
 			c.process(m)
 			break
 		}
 	}
-	if c.trace != nil {
-		c.traceManagers()
-	}
-	return c, c.fault
+	return nil
 }
 
 // NodeSpec describes one node of a swarm built from an existing one
