@@ -5,46 +5,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/swarmsim/swarmsim/cluster/orchestrator"
-	"github.com/swarmsim/swarmsim/cluster/orchestrator/restart"
+	"github.com/swarmsim/swarmsim/cluster/orchestrator/orchestratortest"
 	"github.com/swarmsim/swarmsim/cluster/state"
 	"github.com/swarmsim/swarmsim/cluster/state/statetest"
 )
 
-// leader is the part of a leader these tests need: the orchestrators and
-// the restart supervisor over a store, flushed in the leader's order.
-type leader struct {
-	*statetest.Store
-	o *orchestrator.Orchestrator
-	r *restart.Supervisor
-}
-
-func newLeader(s *statetest.Store) *leader {
-	r := restart.New(s.Store, s.Hashes)
-	l := &leader{Store: s, o: orchestrator.New(s.Store, s.Hashes, r), r: r}
-	s.Watch(l.o)
-	s.Watch(l.r)
-	// A new leader looks at the whole store once.
-	for _, name := range s.ServiceNames() {
-		l.o.ServiceChanged(name)
-	}
-	for _, name := range s.NodeNames() {
-		l.o.NodeChanged(name)
-	}
-	for _, t := range s.TaskList() {
-		l.r.TaskChanged(t)
-	}
-	return l
-}
-
-func (l *leader) flush() []string { return l.Step(l.o.Flush, l.r.Flush) }
-
-func (l *leader) want(t *testing.T, want ...string) {
-	t.Helper()
-	if got := l.flush(); !slices.Equal(got, want) {
-		t.Errorf("the flush did %q, want %q", got, want)
-	}
-}
+func newLeader(s *statetest.Store) *orchestratortest.Leader { return orchestratortest.New(s) }
 
 func workers(s *statetest.Store, names ...string) {
 	for _, n := range names {
@@ -52,13 +18,7 @@ func workers(s *statetest.Store, names ...string) {
 	}
 }
 
-func active(s *statetest.Store, service string) []string {
-	var out []string
-	for _, t := range s.Active(service) {
-		out = append(out, t.Name())
-	}
-	return out
-}
+var active = orchestratortest.Names
 
 // Ported from swarmkit replicated_test.go TestReplicatedOrchestrator: a
 // service gets its replicas, more when scaled up, fewer when scaled down,
@@ -68,13 +28,13 @@ func TestReplicatedOrchestrator(t *testing.T) {
 	workers(s, "w1", "w2", "w3")
 	l := newLeader(s)
 	s.Service(state.ServiceSpec{Name: "name1", Replicas: 2})
-	l.want(t, "create name1.1", "create name1.2")
+	l.Want(t, "create name1.1", "create name1.2")
 	s.Service(state.ServiceSpec{Name: "name2", Replicas: 1})
-	l.want(t, "create name2.1")
+	l.Want(t, "create name2.1")
 	s.UpdateService("name1", func(spec *state.ServiceSpec) { spec.Replicas = 3 })
-	l.want(t, "create name1.3")
+	l.Want(t, "create name1.3")
 	s.UpdateService("name1", func(spec *state.ServiceSpec) { spec.Replicas = 1 })
-	if got := l.flush(); len(got) != 2 || got[0][:8] != "shutdown" || got[1][:8] != "shutdown" {
+	if got := l.Flush(); len(got) != 2 || got[0][:8] != "shutdown" || got[1][:8] != "shutdown" {
 		t.Errorf("scaling 3 to 1 did %q, want two tasks shut down", got)
 	}
 	if got := active(s, "name1"); len(got) != 1 {
@@ -95,10 +55,10 @@ func TestScaleUpFillsTheLowestFreeSlots(t *testing.T) {
 		s.Start("web", slot, "w1")
 	}
 	l := newLeader(s)
-	l.flush()
+	l.Flush()
 	s.Apply(&state.ShutdownTask{Task: "t2", Reason: state.ReasonScaledDown})
 	s.UpdateService("web", func(spec *state.ServiceSpec) { spec.Replicas = 4 })
-	l.want(t, "create web.2", "create web.4")
+	l.Want(t, "create web.2", "create web.4")
 }
 
 // Ported from swarmkit replicated_test.go TestInitializationRejectedTasks:
@@ -111,7 +71,7 @@ func TestInitializationRejectedTasks(t *testing.T) {
 	task := s.Start("name1", 1, "w1")
 	s.Report(task.ID, state.TaskRejected)
 	l := newLeader(s)
-	l.want(t, "shutdown t1", "create name1.1")
+	l.Want(t, "shutdown t1", "create name1.1")
 }
 
 // Ported from swarmkit replicated_test.go TestInitializationFailedTasks:
@@ -124,7 +84,7 @@ func TestInitializationFailedTasks(t *testing.T) {
 	s.Start("name1", 2, "w2")
 	s.Fail("t2")
 	l := newLeader(s)
-	l.want(t, "shutdown t2", "create name1.2")
+	l.Want(t, "shutdown t2", "create name1.2")
 	if got := active(s, "name1"); !slices.Equal(got, []string{"name1.1", "name1.2"}) {
 		t.Errorf("name1 has %q, want both slots", got)
 	}
@@ -139,7 +99,7 @@ func TestInitializationNodeDown(t *testing.T) {
 	s.Start("name1", 1, "w1")
 	s.UpdateNode("w1", func(n *state.NodeRecord) { n.Status = state.NodeDown })
 	l := newLeader(s)
-	l.want(t, "shutdown t1", "create name1.1")
+	l.Want(t, "shutdown t1", "create name1.1")
 	if got := s.Tasks["t1"].Reason; got != state.ReasonNodeDown {
 		t.Errorf("the lost task's reason is %q, want %q", got, state.ReasonNodeDown)
 	}
@@ -156,11 +116,11 @@ func TestDrainReplacesTasks(t *testing.T) {
 		s.Start("web", i+1, n)
 	}
 	l := newLeader(s)
-	l.flush()
+	l.Flush()
 	s.UpdateNode("w1", func(n *state.NodeRecord) { n.Availability = state.Drain })
 	s.UpdateNode("w2", func(n *state.NodeRecord) { n.Availability = state.Pause })
 	s.Apply(&state.RemoveNode{Node: "w3"})
-	l.want(t, "shutdown t1", "shutdown t3", "create web.1", "create web.3")
+	l.Want(t, "shutdown t1", "shutdown t3", "create web.1", "create web.3")
 	if got := s.Tasks["t3"].State; got != state.TaskOrphaned {
 		t.Errorf("the task of the node that left is %s, want orphaned", got)
 	}
@@ -177,12 +137,12 @@ func TestRestartNoneHoldsTheSlot(t *testing.T) {
 	s.Start("web", 1, "w1")
 	s.Start("web", 2, "w2")
 	l := newLeader(s)
-	l.flush()
+	l.Flush()
 	s.Now += time.Minute
 	s.UpdateNode("w1", func(n *state.NodeRecord) { n.Status = state.NodeDown })
-	l.want(t, "shutdown t1")
+	l.Want(t, "shutdown t1")
 	s.UpdateService("web", func(spec *state.ServiceSpec) { spec.Labels = map[string]string{"tier": "front"} })
-	l.want(t)
+	l.Want(t)
 	s.UpdateService("web", func(spec *state.ServiceSpec) { spec.Replicas = 3 })
-	l.want(t, "create web.3")
+	l.Want(t, "create web.3")
 }

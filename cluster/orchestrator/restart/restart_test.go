@@ -72,7 +72,9 @@ func TestNoRestartDelayOffADrainedNode(t *testing.T) {
 	s, r := rig(t, state.RestartPolicy{Condition: "any", Delay: 5 * time.Second})
 	s.UpdateNode("w1", func(n *state.NodeRecord) { n.Availability = state.Drain })
 	t1 := s.Tasks["t1"]
-	want(t, s.Step(func(b *state.Batch) { r.Restart(b, t1, s.Services["name1"], state.ReasonDrained, "", state.CauseReschedule) }),
+	want(t, s.Step(func(b *state.Batch) {
+		r.Restart(b, t1, s.Services["name1"], state.ReasonDrained, "", state.CauseReschedule)
+	}),
 		"shutdown t1", "create name1.1")
 	if cur := s.Current("name1", state.SlotKeyFor(1, "")); cur.Delay != 0 {
 		t.Errorf("the replacement waits %d ms, want none", cur.Delay)
@@ -126,7 +128,9 @@ func TestRestartOnNoneLeavesLostTasks(t *testing.T) {
 	s, r := rig(t, state.RestartPolicy{Condition: "none"})
 	want(t, failCurrent(s, r, 1), "shutdown t1")
 	t2 := s.Tasks["t2"]
-	want(t, s.Step(func(b *state.Batch) { r.Restart(b, t2, s.Services["name1"], state.ReasonNodeDown, "", state.CauseReschedule) }),
+	want(t, s.Step(func(b *state.Batch) {
+		r.Restart(b, t2, s.Services["name1"], state.ReasonNodeDown, "", state.CauseReschedule)
+	}),
 		"shutdown t2")
 }
 
