@@ -19,6 +19,7 @@ package statetest
 
 import (
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/swarmsim/swarmsim/cluster/state"
@@ -134,10 +135,13 @@ func (s *Store) Node(name string, change ...func(*state.NodeRecord)) *state.Node
 func (s *Store) UpdateNode(name string, change func(*state.NodeRecord)) {
 	rec := s.Nodes[name].Clone()
 	change(rec)
-	if rec.Status != s.Nodes[name].Status {
+	was := s.Nodes[name]
+	if rec.Status != was.Status {
 		s.Apply(&state.NodeStatus{Node: name, Status: rec.Status, At: s.Now.Milliseconds()})
 	}
-	s.Apply(&state.UpdateNode{Node: name, Availability: rec.Availability, Labels: rec.Labels})
+	if rec.Availability != was.Availability || !maps.Equal(rec.Labels, was.Labels) {
+		s.Apply(&state.UpdateNode{Node: name, Availability: rec.Availability, Labels: rec.Labels})
+	}
 }
 
 // Service creates a service with Docker's defaults where spec leaves
