@@ -116,7 +116,7 @@ func (l *leader) ServiceChanged(name string) {
 func (l *leader) NodeChanged(name string) {
 	l.d.NodeChanged(name)
 	l.orchestrator.NodeChanged(name)
-	l.placer.Changed()
+	l.placer.NodeChanged(name)
 	l.wake()
 }
 

@@ -10,7 +10,7 @@
 //	store.Watch(...)            // the leader forwards store events:
 //	p.TaskChanged(t)            // a task became pending, failed or went
 //	p.ServiceChanged("web")     // a spec changed: failures count afresh
-//	p.Changed()                 // a node changed: pending tasks may fit
+//	p.NodeChanged("w2")         // a node changed: pending tasks may fit
 //	p.Place(batch)              // last in a flush: place what the batch creates
 //
 // A pending task is not looked at again until something changed that may
@@ -67,8 +67,11 @@ func (p *Placer) ServiceChanged(name string) {
 	p.schedule = true
 }
 
+// NodeChanged hears that a node changed: a pending task may fit now.
+func (p *Placer) NodeChanged(string) { p.schedule = true }
+
 // Changed hears that something changed that may let a pending task in:
-// a node, or a new leader that looks at everything.
+// a new leader looks at everything.
 func (p *Placer) Changed() { p.schedule = true }
 
 // TaskChanged hears that an applied entry touched a task.

@@ -20,6 +20,7 @@ package statetest
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"time"
 
 	"github.com/swarmsim/swarmsim/cluster/state"
@@ -95,10 +96,11 @@ func (s *Store) Apply(actions ...state.Action) {
 func (s *Store) Batch() *state.Batch { return state.NewBatch(s.Now) }
 
 // Commit applies a batch as the leader would once Raft committed it: its
-// actions, then its new tasks, a task without a node left pending.
+// actions, then the new tasks no scheduler placed, a task without a node
+// left pending.
 func (s *Store) Commit(b *state.Batch) {
 	actions := append([]state.Action(nil), b.Actions...)
-	for _, ct := range b.Creates {
+	for _, ct := range unplaced(b) {
 		if ct.Node == "" {
 			ct.Pending = true
 		}
@@ -230,8 +232,20 @@ func Describe(b *state.Batch) []string {
 	for _, a := range b.Actions {
 		out = append(out, describe(a))
 	}
-	for _, ct := range b.Creates {
+	for _, ct := range unplaced(b) {
 		out = append(out, describe(ct))
+	}
+	return out
+}
+
+// unplaced is the batch's new tasks the scheduler has not placed: those
+// it placed (or left pending) are among the actions already.
+func unplaced(b *state.Batch) []*state.CreateTask {
+	var out []*state.CreateTask
+	for _, ct := range b.Creates {
+		if !slices.Contains(b.Actions, state.Action(ct)) {
+			out = append(out, ct)
+		}
 	}
 	return out
 }
