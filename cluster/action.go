@@ -48,7 +48,7 @@ func Kill(names ...string) Action {
 			return err
 		}
 		for _, n := range nodes {
-			c.kill(n)
+			n.kill()
 		}
 		c.updateLeader()
 		return nil
@@ -75,7 +75,7 @@ func KillManagers(n int) Action {
 		c.victimRand.Shuffle(len(alive), func(i, j int) { alive[i], alive[j] = alive[j], alive[i] })
 		victims = append(victims, alive...)
 		for _, v := range victims[:n] {
-			c.kill(v)
+			v.kill()
 		}
 		c.updateLeader()
 		return nil
@@ -89,7 +89,7 @@ func KillLeader() Action {
 		if m == nil {
 			return fmt.Errorf("there is no leader to kill")
 		}
-		c.kill(m.node)
+		m.node.kill()
 		c.updateLeader()
 		return nil
 	}}
@@ -112,7 +112,7 @@ func KillZone(zone string) Action {
 		}
 		c.emit(EventZoneDown, "", "zone %s failed: %s", zone, listOrNone(names))
 		for _, n := range victims {
-			c.crash(n)
+			n.crash()
 		}
 		c.updateLeader()
 		return nil
@@ -128,7 +128,7 @@ func Restart(names ...string) Action {
 			return err
 		}
 		for _, n := range nodes {
-			if err := c.restart(n); err != nil {
+			if err := n.restart(); err != nil {
 				return err
 			}
 		}
@@ -145,7 +145,7 @@ func RestartZone(zone string) Action {
 		}
 		for _, n := range c.nodes {
 			if n.zone == zi && !n.alive {
-				if err := c.restart(n); err != nil {
+				if err := n.restart(); err != nil {
 					return err
 				}
 			}
@@ -329,15 +329,17 @@ func (c *Cluster) leaderStore() (*Store, error) {
 	return m.store, nil
 }
 
-func (c *Cluster) kill(n *node) {
+func (n *node) kill() {
+	c := n.c
 	if n.alive || n.locked {
 		c.emit(EventKill, n.name, "%s killed (%s in zone %s)", n.name, n.role(), c.zones[n.zone])
-		c.crash(n)
+		n.crash()
 	}
 }
 
 // crash stops a node as a power cut would.
-func (c *Cluster) crash(n *node) {
+func (n *node) crash() {
+	c := n.c
 	n.alive, n.locked = false, false
 	n.epoch++
 	clear(n.running)
@@ -354,21 +356,23 @@ func (c *Cluster) crash(n *node) {
 	}
 }
 
-func (c *Cluster) restart(n *node) error {
+func (n *node) restart() error {
+	c := n.c
 	if n.alive || n.locked {
 		return nil
 	}
 	c.emit(EventRestart, n.name, "%s restarted (%s in zone %s)", n.name, n.role(), c.zones[n.zone])
 	if n.mgr != nil && n.mgr.kek != "" {
-		c.lock(n)
+		n.lock()
 		return nil
 	}
-	return c.boot(n)
+	return n.boot()
 }
 
 // boot starts a node's swarm software: its manager recovers from its Raft
 // storage and catches up; its agent opens a session with the leader.
-func (c *Cluster) boot(n *node) error {
+func (n *node) boot() error {
+	c := n.c
 	n.alive = true
 	n.epoch++
 	n.dirty = true // its new session tells the leader it runs nothing
@@ -377,7 +381,7 @@ func (c *Cluster) boot(n *node) error {
 		if err := n.mgr.member.Restart(n.mgr); err != nil {
 			return fmt.Errorf("restarting %s: %w", n.name, err)
 		}
-		c.process(n.mgr)
+		n.mgr.process()
 	}
 	i := c.byName[n.name]
 	c.schedule(i, n)

@@ -139,7 +139,8 @@ func (m *manager) seal(report bool) {
 }
 
 // lock leaves a restarted manager waiting for its key.
-func (c *Cluster) lock(n *node) {
+func (n *node) lock() {
+	c := n.c
 	n.locked, n.lockedWith = true, n.mgr.kek
 	c.emit(EventLocked, n.name, "%s is locked: it takes no part in Raft until docker swarm unlock gives it the unlock key", n.name)
 }
@@ -245,6 +246,6 @@ func Unlock(node, key string) Action {
 		}
 		n.locked = false
 		c.emit(EventUnlocked, n.name, "%s unlocked: it takes part in Raft again", n.name)
-		return c.boot(n)
+		return n.boot()
 	}}
 }

@@ -55,7 +55,7 @@ func Backup(node, name string) Action {
 			return fmt.Errorf("%s is not running: a backup stops and starts Docker on it; restart it first", node)
 		}
 		m := n.mgr
-		c.stopDocker(n, EventBackup, "copy")
+		n.stopDocker(EventBackup, "copy")
 		rb, err := m.member.Backup()
 		if err != nil {
 			return fmt.Errorf("backing up %s: %w", node, err)
@@ -71,16 +71,17 @@ func Backup(node, name string) Action {
 		if err := c.RunFor(BackupDowntime); err != nil {
 			return err
 		}
-		return c.restart(n)
+		return n.restart()
 	}}
 }
 
 // stopDocker stops Docker on a manager, as `systemctl stop docker` does:
 // its tasks and its Raft member stop, and if it led, the swarm has no
 // leader until another is elected.
-func (c *Cluster) stopDocker(n *node, kind, why string) {
+func (n *node) stopDocker(kind, why string) {
+	c := n.c
 	c.emit(kind, n.name, "Docker stopped on %s to %s its swarm directory", n.name, why)
-	c.crash(n)
+	n.crash()
 	c.updateLeader()
 }
 
@@ -119,7 +120,7 @@ func RestoreBackup(name, node string) Action {
 		m := n.mgr
 		now := c.latestStore()
 		if n.alive || n.locked {
-			c.stopDocker(n, EventRestore, "replace")
+			n.stopDocker(EventRestore, "replace")
 		}
 		if err := m.member.RestoreBackup(b.raft); err != nil {
 			return fmt.Errorf("restoring %s on %s: %w", name, node, err)
@@ -133,7 +134,7 @@ func RestoreBackup(name, node string) Action {
 		if err := c.RunFor(BackupDowntime); err != nil {
 			return err
 		}
-		return c.restart(n)
+		return n.restart()
 	}}
 }
 
@@ -226,7 +227,8 @@ func sortedUnion(a, b []string, cmp func(x, y string) int) []string {
 // so a restored swarm never mistakes them for its own and stops them when
 // their node reports in; the simulation numbers tasks, and the restored
 // state will number new tasks as the old history already did.
-func (c *Cluster) forkIfRestored(m *manager) {
+func (m *manager) forkIfRestored() {
+	c := m.c
 	b := m.restored
 	m.restored = nil
 	if b == nil || m.store.Index > b.state.Index {

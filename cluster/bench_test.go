@@ -88,7 +88,7 @@ func BenchmarkSimulatedRaft(b *testing.B) {
 					if err := c.leaderManager().member.Propose(opaque); err != nil {
 						b.Fatal(err)
 					}
-					c.process(c.leaderManager())
+					c.leaderManager().process()
 				case "scale":
 					mustApply(b, c, ScaleService("web", 3+i%2))
 				}

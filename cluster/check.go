@@ -95,7 +95,8 @@ func (c *Cluster) disturb() {
 }
 
 // checkApplied runs as a manager applies an entry.
-func (c *Cluster) checkApplied(m *manager, e raft.Entry) {
+func (m *manager) checkApplied(e raft.Entry) {
+	c := m.c
 	k := c.check
 	if k == nil {
 		return
@@ -143,7 +144,8 @@ func (c *Cluster) checkManager(name string, id uint64, what string) {
 // that state are discarded, as Docker discards them, and its terms belong to
 // a cluster whose other managers are gone. The checker forgets both, and
 // holds the new cluster to the same rules from here on.
-func (c *Cluster) checkForceNewCluster(m *manager) {
+func (m *manager) checkForceNewCluster() {
+	c := m.c
 	k := c.check
 	if k == nil {
 		return
@@ -158,7 +160,8 @@ func (c *Cluster) checkForceNewCluster(m *manager) {
 }
 
 // checkLeader runs whenever a manager's Raft state changes.
-func (c *Cluster) checkLeader(m *manager, st raft.Status) {
+func (m *manager) checkLeader(st raft.Status) {
+	c := m.c
 	k := c.check
 	if k == nil || st.State != raft.Leader {
 		return
@@ -273,7 +276,7 @@ func (c *Cluster) checkPrediction() {
 	}
 	// Raft's verdict is whether it has a leader: nothing else is consulted.
 	k.lastPrediction = c.now
-	q := c.quorum(c.view())
+	q := c.view().quorum()
 	if raftHolds := c.leader != ""; raftHolds != q.Predicted {
 		c.violate(InvPrediction, "Raft has a leader: %v; az predicts quorum holds: %v (%d of %d voters alive)", raftHolds, q.Predicted, q.Alive, q.Members)
 	}

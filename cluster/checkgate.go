@@ -41,7 +41,7 @@ func (c *Cluster) pauseGrace() {
 		return
 	}
 	lead := c.leaderManager()
-	if lead == nil || c.leaderTerm != c.gate.term || !c.hearsQuorum(lead) {
+	if lead == nil || c.leaderTerm != c.gate.term || !lead.hearsQuorum() {
 		clear(k.extraSince)
 		clear(k.drainedSince)
 	}
@@ -50,7 +50,8 @@ func (c *Cluster) pauseGrace() {
 
 // hearsQuorum reports whether a quorum of the voters lead knows of can
 // reach it.
-func (c *Cluster) hearsQuorum(lead *manager) bool {
+func (lead *manager) hearsQuorum() bool {
+	c := lead.c
 	voters := lead.member.Voters()
 	reached := 0
 	for _, id := range voters {

@@ -20,7 +20,7 @@ func TestGraceWaitsForALeaderThatCanAct(t *testing.T) {
 		if call.Outcome == CallOK {
 			acked = true
 			c.After(0, func() { // before its next flush stops anything
-				c.kill(c.nodes[c.byName[old]])
+				c.nodes[c.byName[old]].kill()
 				c.updateLeader()
 			})
 		}

@@ -180,7 +180,7 @@ func (c *Cluster) Send(r Request, done func(Call)) {
 				c.finish(i, CallUnknown, ErrDeadline, done)
 			}
 		})
-		c.process(lead)
+		lead.process()
 		return
 	}
 	if spec.Mode != ModeReplicated {
@@ -202,7 +202,7 @@ func (c *Cluster) Send(r Request, done func(Call)) {
 			c.finish(i, CallUnknown, ErrDeadline, done)
 		}
 	})
-	c.process(lead)
+	lead.process()
 	if r.Op == OpScale && h.faults.ackOnAppend && h.pending[cmd.ID] == f {
 		delete(h.pending, cmd.ID)
 		h.calls[i].Entry = lead.member.LastIndex()
@@ -249,7 +249,8 @@ func (c *Cluster) finish(i int, o Outcome, err error, done func(Call)) {
 
 // clientApplied answers the call whose entry m just applied, if m proposed
 // it, and holds acknowledged writes to their log index.
-func (c *Cluster) clientApplied(m *manager, e raft.Entry, cmd *state.Command, refused error) {
+func (m *manager) clientApplied(e raft.Entry, cmd *state.Command, refused error) {
+	c := m.c
 	h := c.hist
 	if h == nil {
 		return
@@ -271,7 +272,7 @@ func (c *Cluster) clientApplied(m *manager, e raft.Entry, cmd *state.Command, re
 		}
 	}
 	if len(h.waiting) > 0 {
-		c.answerReads(m)
+		m.answerReads()
 	}
 	if cmd == nil {
 		return
@@ -312,11 +313,12 @@ func (m *manager) ReadConfirmed(ctx []byte, index uint64) {
 	delete(h.reads, id)
 	f.index = index
 	h.waiting = append(h.waiting, f)
-	c.answerReads(m)
+	m.answerReads()
 }
 
 // answerReads answers the confirmed reads m has applied far enough for.
-func (c *Cluster) answerReads(m *manager) {
+func (m *manager) answerReads() {
+	c := m.c
 	h := c.hist
 	applied := m.member.Status().Applied
 	keep := h.waiting[:0]

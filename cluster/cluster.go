@@ -88,26 +88,25 @@ type Config struct {
 
 // Cluster is one simulated swarm. It is not safe for concurrent use; run
 // several clusters in parallel instead.
+//
+// Its fields are grouped by what they are: the simulated world (the clock,
+// the machines, the network, the swarm's Raft and the leader's state), its
+// observers (the timeline, the checker, the trace), its meters, and its
+// clients' history. Each group is a type of its own that keeps the
+// methods that need nothing else.
 type Cluster struct {
-	cfg      Config
-	now      time.Duration
-	q        queue
-	nodes    []*node
-	managers []*manager // every node with manager software, in name order
-	byName   map[string]int
-	byRaft   map[uint64]int
-	zones    []string
-	zoneOf   map[string]int
-	cut      [][]bool                    // cut[a][b]: zones a and b cannot talk
-	rtt      [][]time.Duration           // rtt[a][b]: Config.RTT by zone index, 0 for the default; nil without one
-	fifo     map[[2]uint64]time.Duration // per link: when its last message arrives
+	cfg Config
+	clock
+	roster
+	network
+	leadership
+	observers
+	meters
 
-	netRand    *rand.Rand // message delays
 	phaseRand  *rand.Rand // tick and heartbeat phases
 	victimRand *rand.Rand // which managers `--kill N` picks
 	schedSeed  uint64     // scheduler tie-breaks
 
-	events   []Event
 	reported uint64             // highest log index whose effects reached the timeline
 	awaiting uint64             // the user's command propose waits for
 	awaited  bool               // it was applied
@@ -116,33 +115,68 @@ type Cluster struct {
 	decoded  map[[2]uint64]decodedEntry
 	applyCtx state.ApplyContext
 	retiring []uint64 // raft IDs of managers demoted by an entry just applied
-	check    *checker // nil unless Config.Check
-	trace    *tracer  // nil unless Config.Trace
-	steps    uint64   // events handled so far
-	messages uint64   // Raft messages delivered, for benchmarks
 	nextCmd  uint64
 	nextRaft uint64
 	keys     keyring            // every unlock key the swarm committed (autolock.go)
 	backups  map[string]*backup // copies of managers' swarm directories, by name (backup.go)
 	restores int                // new clusters forced from restored backups (backup.go)
+	fault    error              // a broken invariant inside Raft or the store: stops the run
 
-	// MeasureCommits (commits.go)
-	appliedBy int    // managers that applied the awaited command
-	counting  bool   // count the delivered messages that are not heartbeats
-	counted   uint64 // what was counted
+	hist *history // clients' calls and what came of them; nil until the first
+}
 
+// clock is simulated time and the events queued in it.
+type clock struct {
+	now time.Duration
+	q   queue
+}
+
+// roster is the swarm's machines.
+type roster struct {
+	nodes    []*node
+	managers []*manager // every node with manager software, in name order
+	byName   map[string]int
+	byRaft   map[uint64]int
+}
+
+// network is the zones and the links between them.
+type network struct {
+	zones   []string
+	zoneOf  map[string]int
+	cut     [][]bool                    // cut[a][b]: zones a and b cannot talk
+	rtt     [][]time.Duration           // rtt[a][b]: Config.RTT by zone index, 0 for the default; nil without one
+	fifo    map[[2]uint64]time.Duration // per link: when its last message arrives
+	netRand *rand.Rand                  // message delays
+}
+
+// leadership is who leads, as the swarm last saw it.
+type leadership struct {
 	leader       string // the current leader's name, "" when there is none
 	leaderTerm   uint64
 	leaderLostAt time.Duration
 	hadLeader    bool
-	fault        error // a broken invariant inside Raft or the store: stops the run
+}
 
-	hist *history // clients' calls and what came of them; nil until the first
-	gate checkGate
+// observers watch the run without changing it.
+type observers struct {
+	events []Event
+	check  *checker // nil unless Config.Check
+	trace  *tracer  // nil unless Config.Trace
+	gate   checkGate
+}
+
+// meters count what benchmarks and MeasureCommits (commits.go) report.
+type meters struct {
+	steps     uint64 // events handled so far
+	messages  uint64 // Raft messages delivered, for benchmarks
+	appliedBy int    // managers that applied the awaited command
+	counting  bool   // count the delivered messages that are not heartbeats
+	counted   uint64 // what was counted
 }
 
 // node is a machine: a manager or a worker.
 type node struct {
+	c       *Cluster // the swarm the machine is part of
 	name    string
 	zone    int
 	alive   bool
@@ -196,7 +230,7 @@ func New(cfg Config) (*Cluster, error) {
 	// `docker swarm init`.
 	for _, name := range down {
 		n, _ := c.node(name)
-		c.crash(n)
+		n.crash()
 	}
 	if err := initSwarm(c); err != nil {
 		return nil, err
@@ -217,14 +251,12 @@ func newCluster(cfg Config) (*Cluster, error) {
 		cfg.MemoryBytes = DefaultMemoryBytes
 	}
 	c := &Cluster{
-		cfg:        cfg,
-		byName:     map[string]int{},
-		byRaft:     map[uint64]int{},
-		zoneOf:     map[string]int{},
-		fifo:       map[[2]uint64]time.Duration{},
+		cfg:    cfg,
+		roster: roster{byName: map[string]int{}, byRaft: map[uint64]int{}},
+		network: network{zoneOf: map[string]int{}, fifo: map[[2]uint64]time.Duration{},
+			netRand: rand.New(rand.NewPCG(cfg.Seed, 0x6e6574))}, // "net"
 		changed:    map[changeKey]bool{},
 		decoded:    map[[2]uint64]decodedEntry{},
-		netRand:    rand.New(rand.NewPCG(cfg.Seed, 0x6e6574)),          // "net"
 		phaseRand:  rand.New(rand.NewPCG(cfg.Seed, 0x706861)),          // "pha"
 		victimRand: rand.New(rand.NewPCG(cfg.Seed, 0x766963)),          // "vic"
 		schedSeed:  rand.New(rand.NewPCG(cfg.Seed, 0x736368)).Uint64(), // "sch"
@@ -345,7 +377,7 @@ func initSwarm(c *Cluster) error {
 			if err := m.member.Campaign(); err != nil {
 				return fmt.Errorf("%s could not start the first election: %w", m.node.name, err)
 			}
-			c.process(m)
+			m.process()
 			break
 		}
 	}
@@ -399,7 +431,7 @@ func (c *Cluster) record(name, zone, role string, raftID uint64) *NodeRecord {
 }
 
 func (c *Cluster) addNode(name string, zone int, raftID uint64) *node {
-	n := &node{name: name, zone: zone, alive: true, running: map[string]bool{}, starting: map[string]bool{}, exited: map[string]exit{}}
+	n := &node{c: c, name: name, zone: zone, alive: true, running: map[string]bool{}, starting: map[string]bool{}, exited: map[string]exit{}}
 	c.byName[name] = len(c.nodes)
 	if raftID != 0 {
 		n.mgr = newManager(c, n, raftID)
@@ -509,7 +541,7 @@ func (c *Cluster) handle(e timed) {
 		}
 		c.q.push(timed{at: c.now + TickInterval, kind: evTick, node: e.node, epoch: n.epoch})
 		n.mgr.member.Tick()
-		c.process(n.mgr)
+		n.mgr.process()
 		if n.mgr != nil && n.mgr.lead != nil {
 			n.mgr.lead.onTick()
 		}
@@ -517,7 +549,7 @@ func (c *Cluster) handle(e timed) {
 		c.deliver(e, n)
 	case evTaskExit:
 		if n.alive && e.epoch == n.epoch {
-			c.exited(n, e.task, e.exitOK)
+			n.containerExited(e.task, e.exitOK)
 		}
 	case evFlush:
 		if n.alive && e.epoch == n.epoch && n.mgr != nil && n.mgr.lead != nil && n.mgr.lead.flushAt == e.at {
@@ -528,9 +560,9 @@ func (c *Cluster) handle(e timed) {
 			return
 		}
 		if e.kind == evHealthy {
-			c.healthy(n, e.task)
+			n.healthy(e.task)
 		} else {
-			c.unhealthy(n, e.task)
+			n.unhealthy(e.task)
 		}
 	case evTimer:
 		e.fn()
@@ -559,7 +591,8 @@ func (c *Cluster) heartbeat(i int) {
 
 // send puts a Raft message on the wire. Whether it arrives is decided when it
 // would arrive: the destination may die or the link may be cut meanwhile.
-func (c *Cluster) send(from *manager, msg raft.Message) {
+func (from *manager) send(msg raft.Message) {
+	c := from.c
 	toIdx, ok := c.byRaft[msg.To()]
 	if !ok {
 		return
@@ -595,11 +628,11 @@ func (c *Cluster) deliver(e timed, to *node) {
 			c.fail(fmt.Errorf("%s could not take a %s from %s: %w", to.name, e.msg.Kind(), from.name, err))
 			return
 		}
-		c.process(to.mgr)
+		to.mgr.process()
 	}
 	if e.msg.IsSnapshot() && from.alive && from.mgr != nil {
 		from.mgr.member.ReportSnapshot(e.msg.To(), arrives)
-		c.process(from.mgr)
+		from.mgr.process()
 	}
 }
 

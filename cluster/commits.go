@@ -57,7 +57,7 @@ func (c *Cluster) MeasureCommits(n int) (Commits, error) {
 			return fail(err)
 		}
 		c.awaiting, c.awaited, c.appliedBy = cmd.ID, false, 0
-		c.process(m)
+		m.process()
 		// A lone manager commits within its own Ready rounds; running the
 		// queue first would charge it the time until some other event.
 		if !c.awaited {
@@ -72,7 +72,7 @@ func (c *Cluster) MeasureCommits(n int) (Commits, error) {
 			return fail(fmt.Errorf("the leader moved to %q while commits were measured", c.leader))
 		}
 		out.Latencies = append(out.Latencies, c.now-start)
-		reach := c.reachable(m)
+		reach := m.reachable()
 		if c.appliedBy < reach {
 			if err := c.runUntil(c.now+RequestTimeout, func() bool { return c.appliedBy >= reach }); err != nil {
 				return out, err
@@ -84,7 +84,8 @@ func (c *Cluster) MeasureCommits(n int) (Commits, error) {
 }
 
 // reachable counts the live managers m can talk to, itself included.
-func (c *Cluster) reachable(m *manager) int {
+func (m *manager) reachable() int {
+	c := m.c
 	n := 0
 	for _, o := range c.managers {
 		if o.node.alive && c.linked(m.node, o.node) {

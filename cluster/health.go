@@ -34,7 +34,8 @@ func unhealthyAfter(h HealthCheck) time.Duration {
 }
 
 // startHealth begins a started container's health checks.
-func (c *Cluster) startHealth(n *node, t *Task, h HealthCheck) {
+func (n *node) startHealth(t *Task, h HealthCheck) {
+	c := n.c
 	n.starting[t.ID] = true
 	e := timed{at: c.now + h.Interval, kind: evHealthy, node: c.byName[n.name], epoch: n.epoch, task: t.ID}
 	if strings.HasPrefix(t.Image, UnhealthyImagePrefix) {
@@ -45,7 +46,8 @@ func (c *Cluster) startHealth(n *node, t *Task, h HealthCheck) {
 
 // healthy is a container's first passing probe. Its node tells the leader
 // at once if it can reach it, or when its next session starts.
-func (c *Cluster) healthy(n *node, task string) {
+func (n *node) healthy(task string) {
+	c := n.c
 	if !n.running[task] || !n.starting[task] {
 		return
 	}
@@ -58,10 +60,10 @@ func (c *Cluster) healthy(n *node, task string) {
 }
 
 // unhealthy is a container's last failing probe: the engine stops it.
-func (c *Cluster) unhealthy(n *node, task string) {
+func (n *node) unhealthy(task string) {
 	if !n.starting[task] {
 		return
 	}
 	delete(n.starting, task)
-	c.stopped(n, task, exit{reasonUnhealthy, false})
+	n.stopped(task, exit{reasonUnhealthy, false})
 }

@@ -66,7 +66,8 @@ func (h *history) ackedCall(id uint64) Call { return h.calls[h.ackedIDs[id]] }
 
 // clientRestored notes that m's state was replaced by a snapshot taken at
 // index: the entries up to it will not be applied one by one.
-func (c *Cluster) clientRestored(m *manager, index uint64) {
+func (m *manager) clientRestored(index uint64) {
+	c := m.c
 	if c.hist != nil {
 		c.hist.applied[m] = index
 	}

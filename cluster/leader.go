@@ -143,7 +143,7 @@ func (l *leader) wake() {
 // onTick is the leader's part of a manager's tick: the role manager looks
 // for orphan voters, and the dispatcher's deadlines are checked.
 func (l *leader) onTick() {
-	l.c.reconcileRoles(l.m)
+	l.m.reconcileRoles()
 	if l.m.lead != l {
 		return // the role manager's change cost this manager its leadership
 	}
@@ -188,7 +188,7 @@ func (l *leader) flush() {
 	}
 	l.inflight, l.inflightAt = cmd.ID, c.now
 	b.Actions = nil
-	c.process(l.m)
+	l.m.process()
 }
 
 // applied hears that one of the leader's batches was applied.

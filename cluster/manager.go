@@ -34,7 +34,7 @@ type manager struct {
 
 func newManager(c *Cluster, n *node, raftID uint64) *manager {
 	m := &manager{c: c, node: n, raftID: raftID}
-	m.sendFn = func(msg raft.Message) { c.send(m, msg) }
+	m.sendFn = func(msg raft.Message) { m.send(msg) }
 	return m
 }
 
@@ -42,7 +42,7 @@ func newManager(c *Cluster, n *node, raftID uint64) *manager {
 // machine.
 func (m *manager) Apply(e raft.Entry) {
 	c := m.c
-	c.checkApplied(m, e)
+	m.checkApplied(e)
 	if m.lead != nil {
 		c.gate.touch() // the checker reads the leader's store only
 	}
@@ -52,7 +52,7 @@ func (m *manager) Apply(e raft.Entry) {
 	}
 	if e.Change != nil {
 		m.applyChange(e, report)
-		c.clientApplied(m, e, nil, nil)
+		m.clientApplied(e, nil, nil)
 		return
 	}
 	cmd, err := c.decode(e)
@@ -71,7 +71,7 @@ func (m *manager) Apply(e raft.Entry) {
 		c.awaited, c.awaitErr = true, ctx.Refused
 		c.appliedBy++
 	}
-	c.clientApplied(m, e, cmd, ctx.Refused)
+	m.clientApplied(e, cmd, ctx.Refused)
 	if m.lead != nil {
 		m.lead.applied(cmd.ID)
 	}
@@ -124,7 +124,7 @@ func (m *manager) Restore(index uint64, data []byte) {
 	m.store = s
 	m.seal(false)
 	m.c.gate.touch()
-	m.c.clientRestored(m, index)
+	m.clientRestored(index)
 	if m.lead != nil { // cannot happen: a leader is never sent a snapshot
 		m.lead.stop()
 		m.lead = nil
@@ -132,7 +132,8 @@ func (m *manager) Restore(index uint64, data []byte) {
 }
 
 // process runs the member's Ready rounds and notices leadership changes.
-func (c *Cluster) process(m *manager) {
+func (m *manager) process() {
+	c := m.c
 	if err := m.member.Process(m, m.sendFn); err != nil {
 		c.fail(fmt.Errorf("%s: %w", m.node.name, err))
 		return
@@ -150,7 +151,7 @@ func (c *Cluster) process(m *manager) {
 	st := m.member.Status()
 	was := m.last
 	m.last = st
-	c.checkLeader(m, st)
+	m.checkLeader(st)
 	leads := st.State == raft.Leader
 	if leads && (m.lead == nil || was.Term != st.Term) {
 		if m.lead != nil {
@@ -242,7 +243,7 @@ func (c *Cluster) propose(actions ...state.Action) error {
 		return ErrNoLeader
 	}
 	c.awaiting, c.awaited, c.awaitErr = cmd.ID, false, nil
-	c.process(m)
+	m.process()
 	if err := c.runUntil(c.now+RequestTimeout, func() bool { return c.awaited }); err != nil {
 		return err
 	}

@@ -216,7 +216,7 @@ func (c *Cluster) demote(name string) error {
 		// commits and leave the swarm leaderless for an election timeout.
 		// Like swarmkit's role manager, hand leadership over first; if that
 		// fails, the leader removes itself all the same.
-		c.transferLeadership(lead)
+		lead.transferLeadership()
 	}
 	return c.changeMembership(raft.Change{Op: raft.RemoveVoter, Node: rec.RaftID, Context: []byte(name)})
 }
@@ -242,7 +242,8 @@ func canRemove(lead *manager, id uint64) bool {
 // hears from with the most of the log, and waits in simulated time until
 // another manager leads, for at most the election timeout within which Raft
 // completes or abandons a transfer. It reports whether leadership moved.
-func (c *Cluster) transferLeadership(lead *manager) bool {
+func (lead *manager) transferLeadership() bool {
+	c := lead.c
 	var to, match uint64
 	for _, p := range lead.member.Progress() { // sorted by ID: ties go to the lowest
 		if _, runs := c.byRaft[p.ID]; p.ID == lead.raftID || !p.RecentActive || !runs {
@@ -255,7 +256,7 @@ func (c *Cluster) transferLeadership(lead *manager) bool {
 	if to == 0 || lead.member.TransferLeader(to) != nil {
 		return false
 	}
-	c.process(lead)
+	lead.process()
 	old := lead.node.name
 	moved := func() bool { return c.leader != "" && c.leader != old }
 	if err := c.runUntil(c.now+raft.DefaultElectionTicks*TickInterval, moved); err != nil {
@@ -276,7 +277,7 @@ func (c *Cluster) changeMembership(ch raft.Change) error {
 	if err := lead.member.ProposeChange(ch); err != nil {
 		return ErrNoLeader
 	}
-	c.process(lead)
+	lead.process()
 	key := changeKey{ch.Op, ch.Node}
 	finished := func() bool { return c.changed[key] }
 	if err := c.runUntil(c.now+RequestTimeout, finished); err != nil {
@@ -357,7 +358,8 @@ func (c *Cluster) retire(id uint64) {
 // was still in the log) would otherwise count toward the quorum forever
 // without ever voting. It looks every roleReconcileInterval, and proposes
 // one removal at a time, since Raft takes one configuration change at a time.
-func (c *Cluster) reconcileRoles(m *manager) {
+func (m *manager) reconcileRoles() {
+	c := m.c
 	if c.now < m.nextRoleCheck {
 		return
 	}
@@ -367,7 +369,7 @@ func (c *Cluster) reconcileRoles(m *manager) {
 			continue
 		}
 		if m.member.ProposeChange(raft.Change{Op: raft.RemoveVoter, Node: id}) == nil {
-			c.process(m)
+			m.process()
 		}
 		return
 	}
@@ -500,8 +502,8 @@ func ForceNewCluster(name string) Action {
 		if err := m.member.ForceNewCluster(m); err != nil {
 			return fmt.Errorf("force-new-cluster on %s: %w", name, err)
 		}
-		c.checkForceNewCluster(m)
-		c.forkIfRestored(m)
+		m.checkForceNewCluster()
+		m.forkIfRestored()
 		c.reported = m.store.Index
 		c.emit(EventForceNewCluster, name, "%s forced a new cluster: it is the only manager, with the state as of entry %d", name, m.store.Index)
 		var others []uint64
@@ -513,7 +515,7 @@ func ForceNewCluster(name string) Action {
 		for _, id := range others {
 			c.retire(id)
 		}
-		c.process(m)
+		m.process()
 		var actions []state.Action
 		for _, nn := range m.store.NodeNames() {
 			if rec := m.store.Nodes[nn]; rec.Role == RoleManager && nn != name {

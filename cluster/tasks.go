@@ -37,7 +37,8 @@ type exit struct {
 
 // start runs a task on its node, and returns the state its node reports:
 // running, or starting while its health check has yet to pass.
-func (c *Cluster) start(n *node, t *Task, h HealthCheck) string {
+func (n *node) start(t *Task, h HealthCheck) string {
+	c := n.c
 	n.running[t.ID] = true
 	c.gate.touch()
 	fails, completes := strings.HasPrefix(t.Image, FailingImagePrefix), strings.HasPrefix(t.Image, CompletingImagePrefix)
@@ -47,22 +48,23 @@ func (c *Cluster) start(n *node, t *Task, h HealthCheck) string {
 	if h.Cmd == "" {
 		return TaskRunning
 	}
-	c.startHealth(n, t, h)
+	n.startHealth(t, h)
 	return TaskStarting
 }
 
 // exited ends a container on its node, which reports it to the leader's
 // dispatcher at once if it can reach it, or when its next session starts.
-func (c *Cluster) exited(n *node, task string, ok bool) {
+func (n *node) containerExited(task string, ok bool) {
 	e := exit{reasonExit, false}
 	if ok {
 		e = exit{reasonExitOK, true}
 	}
-	c.stopped(n, task, e)
+	n.stopped(task, e)
 }
 
 // stopped ends a container on its node for the reason e gives.
-func (c *Cluster) stopped(n *node, task string, e exit) {
+func (n *node) stopped(task string, e exit) {
+	c := n.c
 	if !n.running[task] {
 		return
 	}

@@ -108,7 +108,8 @@ func (c *Cluster) view() *manager {
 
 // quorum reads the quorum off the configuration v knows and the current
 // leader's Raft progress.
-func (c *Cluster) quorum(v *manager) Quorum {
+func (v *manager) quorum() Quorum {
+	c := v.c
 	voters := v.member.Voters()
 	q := Quorum{Members: len(voters), Needed: az.Quorum(len(voters)), Tolerance: az.Tolerance(len(voters))}
 	live := map[string]int{}
@@ -148,7 +149,7 @@ func (c *Cluster) Snapshot() Snapshot {
 		snap.LocalCopy = v.node.name
 	}
 
-	snap.Quorum = c.quorum(v)
+	snap.Quorum = v.quorum()
 
 	for a := range c.cut {
 		for b := a + 1; b < len(c.cut); b++ {
@@ -264,7 +265,7 @@ func (c *Cluster) Converged() bool {
 	if lead == nil || lead.lead == nil || lead.lead.inflight != 0 {
 		return false
 	}
-	if !c.quorum(lead).Holds {
+	if !lead.quorum().Holds {
 		return false
 	}
 	for _, sv := range c.serviceViews(lead.store, nil) {

@@ -26,7 +26,7 @@ type agent struct {
 	n *node
 }
 
-func (a agent) Start(t *state.Task, h state.HealthCheck) string { return a.c.start(a.n, t, h) }
+func (a agent) Start(t *state.Task, h state.HealthCheck) string { return a.n.start(t, h) }
 
 func (a agent) Stop(task string) bool {
 	if !a.n.running[task] {
