@@ -27,12 +27,10 @@ func (c *Cluster) Apply(a Action) error {
 	if c.fault != nil {
 		return c.fault
 	}
-	c.disturb()
+	c.check.disturb()
 	err := a.do(c)
-	c.disturb()
-	if c.trace != nil {
-		c.traceManagers()
-	}
+	c.check.disturb()
+	c.trace.managers()
 	c.gate.touch() // it may have changed anything
 	if c.fault != nil {
 		return c.fault
@@ -398,7 +396,7 @@ func (n *node) role() string {
 	return RoleWorker
 }
 
-func (c *Cluster) lookup(names []string) ([]*node, error) {
+func (c *roster) lookup(names []string) ([]*node, error) {
 	if len(names) == 0 {
 		return nil, fmt.Errorf("name at least one node, like m1 or w3")
 	}
@@ -414,7 +412,7 @@ func (c *Cluster) lookup(names []string) ([]*node, error) {
 }
 
 // nodeRange names the nodes briefly: m1…m5, w1…w6.
-func (c *Cluster) nodeRange() string {
+func (c *roster) nodeRange() string {
 	var mgrs, workers []string
 	for _, n := range c.nodes {
 		if n.mgr != nil {
@@ -435,7 +433,7 @@ func (c *Cluster) nodeRange() string {
 	return strings.Join(slices.DeleteFunc([]string{span(mgrs), span(workers)}, func(s string) bool { return s == "" }), ", ")
 }
 
-func (c *Cluster) zone(name string) (int, error) {
+func (c *network) zone(name string) (int, error) {
 	zi, ok := c.zoneOf[name]
 	if !ok {
 		return 0, fmt.Errorf("there is no zone %q; the zones are %s", name, strings.Join(c.zones, ", "))

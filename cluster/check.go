@@ -64,6 +64,7 @@ const drainGrace = 5 * TickInterval
 const predictionBound = 3 * raft.DefaultElectionTicks * TickInterval
 
 type checker struct {
+	c              *Cluster          // the swarm it watches
 	leaders        map[uint64]string // term → leader seen
 	entries        map[uint64]uint64 // index → hash of (term, data) first applied there
 	voters         map[uint64]bool   // Raft IDs the bootstrap or a committed change made voters
@@ -77,8 +78,8 @@ type checker struct {
 	running map[string]int    // service → tasks meant to run that do
 }
 
-func newChecker() *checker {
-	return &checker{leaders: map[uint64]string{}, entries: map[uint64]uint64{}, voters: map[uint64]bool{}, where: map[string]string{}, running: map[string]int{}, drainedSince: map[string]time.Duration{}, extraSince: map[string]time.Duration{}}
+func newChecker(c *Cluster) *checker {
+	return &checker{c: c, leaders: map[uint64]string{}, entries: map[uint64]uint64{}, voters: map[uint64]bool{}, where: map[string]string{}, running: map[string]int{}, drainedSince: map[string]time.Duration{}, extraSince: map[string]time.Duration{}}
 }
 
 func (c *Cluster) violate(inv, format string, args ...any) {
@@ -88,9 +89,9 @@ func (c *Cluster) violate(inv, format string, args ...any) {
 }
 
 // disturb notes a change to what is alive or connected.
-func (c *Cluster) disturb() {
-	if c.check != nil {
-		c.check.disturbed = c.now
+func (k *checker) disturb() {
+	if k != nil {
+		k.disturbed = k.c.now
 	}
 }
 
@@ -121,21 +122,21 @@ func (m *manager) checkApplied(e raft.Entry) {
 }
 
 // checkBootstrap records the voters of the swarm's first configuration.
-func (c *Cluster) checkBootstrap(peers []uint64) {
-	if c.check == nil {
+func (k *checker) bootstrap(peers []uint64) {
+	if k == nil {
 		return
 	}
 	for _, id := range peers {
-		c.check.voters[id] = true
+		k.voters[id] = true
 	}
 }
 
 // checkManager runs as a node gets manager software with Raft ID id, or as
 // that software forces a new cluster: a Raft member that no committed
 // configuration includes has no state to serve and no right to lead.
-func (c *Cluster) checkManager(name string, id uint64, what string) {
-	if k := c.check; k != nil && !k.voters[id] {
-		c.violate(InvManagerCommitted, "%s %s as Raft member %d, which no committed configuration change made a voter", name, what, id)
+func (k *checker) manager(name string, id uint64, what string) {
+	if k != nil && !k.voters[id] {
+		k.c.violate(InvManagerCommitted, "%s %s as Raft member %d, which no committed configuration change made a voter", name, what, id)
 	}
 }
 
@@ -173,11 +174,11 @@ func (m *manager) checkLeader(st raft.Status) {
 }
 
 // checkState runs after every step: the invariants about tasks and quorum.
-func (c *Cluster) checkState() {
-	k := c.check
-	if k == nil || c.fault != nil {
+func (k *checker) state() {
+	if k == nil || k.c.fault != nil {
 		return
 	}
+	c := k.c
 	where := k.where
 	clear(where)
 	for _, n := range c.nodes {
@@ -269,9 +270,12 @@ func extraTasks(c *Cluster, s *Store, running map[string]int) bool {
 }
 
 // checkPrediction compares Raft's verdict with az's, once things are calm.
-func (c *Cluster) checkPrediction() {
-	k := c.check
-	if k == nil || c.fault != nil || c.now-k.disturbed < predictionBound || c.now-k.lastPrediction < TickInterval {
+func (k *checker) prediction() {
+	if k == nil {
+		return
+	}
+	c := k.c
+	if c.fault != nil || c.now-k.disturbed < predictionBound || c.now-k.lastPrediction < TickInterval {
 		return
 	}
 	// Raft's verdict is whether it has a leader: nothing else is consulted.

@@ -86,9 +86,9 @@ func TestCheckersCatchInjectedFaults(t *testing.T) {
 				c.nodes[c.byName[task.Node]].running["t999"] = true
 				break
 			}
-			c.checkState()
+			c.check.state()
 			c.check.extraSince["web"] = c.now - time.Minute
-			c.checkState()
+			c.check.state()
 			return c.fault
 		}},
 		{"a drained node that keeps its tasks", InvDrainEmpties, func(t *testing.T, c *Cluster) error {
@@ -98,7 +98,7 @@ func TestCheckersCatchInjectedFaults(t *testing.T) {
 				c.check.drainedSince[task.Node] = c.now - time.Minute
 				break
 			}
-			c.checkState()
+			c.check.state()
 			return c.fault
 		}},
 		{"a prediction Raft does not honour", InvPrediction, func(t *testing.T, c *Cluster) error {
@@ -108,7 +108,7 @@ func TestCheckersCatchInjectedFaults(t *testing.T) {
 					c.cut[a][b] = a != b // behind Raft's back: its leader has not noticed yet
 				}
 			}
-			c.checkPrediction()
+			c.check.prediction()
 			return c.fault
 		}},
 	} {

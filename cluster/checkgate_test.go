@@ -11,7 +11,7 @@ import (
 // instead of counting the time without one.
 func TestGraceWaitsForALeaderThatCanAct(t *testing.T) {
 	c := newTestCluster(t, "1-1-1", 2, 4)
-	c.check = newChecker()
+	c.check = newChecker(c)
 	mustApply(t, c, CreateService(service("web", 4)))
 	settle(t, c)
 	old := c.leader

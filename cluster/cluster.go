@@ -235,9 +235,7 @@ func New(cfg Config) (*Cluster, error) {
 	if err := initSwarm(c); err != nil {
 		return nil, err
 	}
-	if c.trace != nil {
-		c.traceManagers()
-	}
+	c.trace.managers()
 	return c, c.fault
 }
 
@@ -262,10 +260,10 @@ func newCluster(cfg Config) (*Cluster, error) {
 		schedSeed:  rand.New(rand.NewPCG(cfg.Seed, 0x736368)).Uint64(), // "sch"
 	}
 	if cfg.Check {
-		c.check = newChecker()
+		c.check = newChecker(c)
 	}
 	if cfg.Trace {
-		c.trace = &tracer{last: map[string]int{}}
+		c.trace = &tracer{c: c, last: map[string]int{}}
 	}
 	for i, z := range cfg.Layout.Zones {
 		c.zones = append(c.zones, z.Name)
@@ -341,7 +339,7 @@ func bootRecord(rec *NodeRecord, ns NodeSpec) *NodeRecord {
 // startMembers gives every manager its Raft member, bootstrapped with the
 // swarm's first state, and starts every node's clock.
 func startMembers(c *Cluster, boot *Store, peers []uint64) error {
-	c.checkBootstrap(peers)
+	c.check.bootstrap(peers)
 	c.initAutolock(boot)
 	bootstrap := boot.Encode()
 	for _, n := range c.nodes {
@@ -510,14 +508,12 @@ func (c *Cluster) runUntil(end time.Duration, done func() bool) error {
 		c.now = e.at
 		c.steps++
 		c.handle(e)
-		if c.trace != nil {
-			c.traceManagers()
-		}
+		c.trace.managers()
 		if c.gate.due(c.now) {
 			c.pauseGrace()
-			c.checkState()
+			c.check.state()
 		}
-		c.checkPrediction()
+		c.check.prediction()
 		if done != nil && done() {
 			return c.fault
 		}
@@ -637,9 +633,9 @@ func (c *Cluster) deliver(e timed, to *node) {
 }
 
 // linked reports whether two nodes can talk now.
-func (c *Cluster) linked(a, b *node) bool { return a.alive && b.alive && !c.cut[a.zone][b.zone] }
+func (c *network) linked(a, b *node) bool { return a.alive && b.alive && !c.cut[a.zone][b.zone] }
 
-func (c *Cluster) node(name string) (*node, bool) {
+func (c *roster) node(name string) (*node, bool) {
 	i, ok := c.byName[name]
 	if !ok {
 		return nil, false

@@ -97,7 +97,7 @@ func (m *manager) reachable() int {
 
 // countMessage counts a delivered message for MeasureCommits. Heartbeats
 // are left out: they go every tick whether anything is written or not.
-func (c *Cluster) countMessage(msg raft.Message) {
+func (c *meters) countMessage(msg raft.Message) {
 	switch msg.Kind() {
 	case "MsgHeartbeat", "MsgHeartbeatResp":
 		return

@@ -166,7 +166,7 @@ func splitPair(pair string, zones []string) (string, string, error) {
 }
 
 // delay draws how long a message takes one way from zone a to zone b.
-func (c *Cluster) delay(a, b int) time.Duration {
+func (c *network) delay(a, b int) time.Duration {
 	if c.rtt != nil {
 		if rtt := c.rtt[a][b]; rtt > 0 {
 			half := rtt / 2
@@ -181,7 +181,7 @@ func (c *Cluster) delay(a, b int) time.Duration {
 }
 
 // setRTT turns Config.RTT into a table by zone index.
-func (c *Cluster) setRTT(r RTT) error {
+func (c *network) setRTT(r RTT) error {
 	if len(r) == 0 {
 		return nil
 	}

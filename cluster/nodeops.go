@@ -166,7 +166,7 @@ func (c *Cluster) startManager(name string, id uint64) {
 		c.fail(fmt.Errorf("starting manager software on %s: %w", name, err))
 		return
 	}
-	c.checkManager(name, id, "started manager software")
+	c.check.manager(name, id, "started manager software")
 	m := newManager(c, n, id)
 	m.member, m.store = member, state.NewStore()
 	n.mgr = m
@@ -491,7 +491,7 @@ func ForceNewCluster(name string) Action {
 			// own promotion: there is no swarm in it to recover.
 			return fmt.Errorf("%s", msgNotManager)
 		}
-		c.checkManager(name, m.raftID, "forced a new cluster")
+		c.check.manager(name, m.raftID, "forced a new cluster")
 		// Docker's task IDs are random and never reused; here they count up
 		// in the store, and the survivor's count may be behind the tasks the
 		// old cluster went on to start, which may still run on nodes it cannot

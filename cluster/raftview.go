@@ -56,7 +56,7 @@ func (c *Cluster) Raft() []RaftView {
 
 // raftName is the node behind a Raft ID: "" for 0, "raft N" for a member
 // that has left the swarm.
-func (c *Cluster) raftName(id uint64) string {
+func (c *roster) raftName(id uint64) string {
 	if id == 0 {
 		return ""
 	}

@@ -20,6 +20,7 @@ type Mark struct {
 
 // tracer keeps the last mark of each manager, to record only changes.
 type tracer struct {
+	c     *Cluster // the swarm it traces
 	marks []Mark
 	last  map[string]int // manager → index of its latest mark
 }
@@ -36,8 +37,11 @@ func (c *Cluster) Trace() []Mark {
 // traceManagers records a mark for every manager whose lane changed. It
 // runs after every event and action, so a change is dated to the simulated
 // moment it happened.
-func (c *Cluster) traceManagers() {
-	t := c.trace
+func (t *tracer) managers() {
+	if t == nil {
+		return
+	}
+	c := t.c
 	for _, m := range c.managers {
 		mk := Mark{At: c.now, Node: m.node.name, Alive: m.node.alive}
 		if mk.Alive {
