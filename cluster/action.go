@@ -382,7 +382,7 @@ func (n *node) boot() error {
 		n.mgr.process()
 	}
 	i := c.byName[n.name]
-	c.schedule(i, n)
+	n.schedule(i)
 	if !n.left {
 		c.heartbeat(i) // an agent opens its session as soon as it starts
 	}

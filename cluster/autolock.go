@@ -64,13 +64,13 @@ type keyring struct {
 
 // newUnlockKey makes a key as swarmkit does, from the run's seed instead of
 // crypto/rand, so that a seed replays the same keys.
-func (c *Cluster) newUnlockKey() string {
-	if c.keys.rand == nil {
-		c.keys.rand = rand.New(rand.NewPCG(c.cfg.Seed, 0x6b6579)) // "key"
+func (k *keyring) newUnlockKey(seed uint64) string {
+	if k.rand == nil {
+		k.rand = rand.New(rand.NewPCG(seed, 0x6b6579)) // "key"
 	}
 	var raw [32]byte
 	for i := 0; i < len(raw); i += 8 {
-		binary.LittleEndian.PutUint64(raw[i:], c.keys.rand.Uint64())
+		binary.LittleEndian.PutUint64(raw[i:], k.rand.Uint64())
 	}
 	return unlockKeyPrefix + base64.RawStdEncoding.EncodeToString(raw[:])
 }
@@ -117,7 +117,7 @@ func (c *Cluster) initAutolock(boot *Store) {
 	if !c.cfg.Autolock {
 		return
 	}
-	boot.Autolock, boot.UnlockKey = true, c.newUnlockKey()
+	boot.Autolock, boot.UnlockKey = true, c.keys.newUnlockKey(c.cfg.Seed)
 	c.keys.issued(boot.UnlockKey)
 	for _, m := range c.managers {
 		m.kek = boot.UnlockKey
@@ -147,7 +147,7 @@ func (n *node) lock() {
 
 // noLeader is Docker's answer when no manager leads: when every manager
 // whose machine runs is locked, the daemon the command reached says so.
-func (c *Cluster) noLeader() error {
+func (c *roster) noLeader() error {
 	locked := false
 	for _, m := range c.managers {
 		if m.node.alive {
@@ -175,7 +175,7 @@ func SetAutolock(on bool) Action {
 		}
 		key := ""
 		if on {
-			key = c.newUnlockKey()
+			key = c.keys.newUnlockKey(c.cfg.Seed)
 		}
 		return c.propose(&state.SetAutolock{On: on, Key: key})
 	}}
@@ -191,7 +191,7 @@ func RotateUnlockKey() Action {
 		if !s.Autolock {
 			return errCannotRotate
 		}
-		return c.propose(&state.RotateUnlockKey{Key: c.newUnlockKey()})
+		return c.propose(&state.RotateUnlockKey{Key: c.keys.newUnlockKey(c.cfg.Seed)})
 	}}
 }
 

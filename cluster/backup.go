@@ -140,7 +140,7 @@ func RestoreBackup(name, node string) Action {
 
 // latestStore is the most advanced state any manager holds, dead, locked
 // or running: what a restore is compared with.
-func (c *Cluster) latestStore() *Store {
+func (c *roster) latestStore() *Store {
 	var best *Store
 	for _, m := range c.managers {
 		if best == nil || m.store.Index > best.Index {

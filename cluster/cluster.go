@@ -112,7 +112,7 @@ type Cluster struct {
 	awaited  bool               // it was applied
 	awaitErr error              // why it did nothing when applied, if it did nothing
 	changed  map[changeKey]bool // configuration changes applied somewhere
-	decoded  map[[2]uint64]decodedEntry
+	decoded  entryCache
 	applyCtx state.ApplyContext
 	retiring []uint64 // raft IDs of managers demoted by an entry just applied
 	nextCmd  uint64
@@ -254,7 +254,7 @@ func newCluster(cfg Config) (*Cluster, error) {
 		network: network{zoneOf: map[string]int{}, fifo: map[[2]uint64]time.Duration{},
 			netRand: rand.New(rand.NewPCG(cfg.Seed, 0x6e6574))}, // "net"
 		changed:    map[changeKey]bool{},
-		decoded:    map[[2]uint64]decodedEntry{},
+		decoded:    entryCache{},
 		phaseRand:  rand.New(rand.NewPCG(cfg.Seed, 0x706861)),          // "pha"
 		victimRand: rand.New(rand.NewPCG(cfg.Seed, 0x766963)),          // "vic"
 		schedSeed:  rand.New(rand.NewPCG(cfg.Seed, 0x736368)).Uint64(), // "sch"
@@ -302,7 +302,7 @@ func joinAll(c *Cluster, boot *Store, nodes []NodeSpec) (peers []uint64, down []
 				peers = append(peers, id)
 			}
 			c.addNode(ns.Name, zi, id)
-			rec := bootRecord(c.record(ns.Name, ns.Zone, role, id), ns)
+			rec := bootRecord(c.cfg.record(ns.Name, ns.Zone, role, id), ns)
 			boot.Nodes[ns.Name] = rec
 			if ns.Down {
 				down = append(down, ns.Name)
@@ -355,7 +355,7 @@ func startMembers(c *Cluster, boot *Store, peers []uint64) error {
 	}
 	c.reported = 0
 	for i, n := range c.nodes {
-		c.schedule(i, n)
+		n.schedule(i)
 	}
 	return nil
 }
@@ -414,7 +414,7 @@ func generatedNodes(l az.Layout) []NodeSpec {
 	return out
 }
 
-func (c *Cluster) record(name, zone, role string, raftID uint64) *NodeRecord {
+func (cfg Config) record(name, zone, role string, raftID uint64) *NodeRecord {
 	return &NodeRecord{
 		Name:         name,
 		Zone:         zone,
@@ -423,8 +423,8 @@ func (c *Cluster) record(name, zone, role string, raftID uint64) *NodeRecord {
 		Status:       NodeReady,
 		Availability: Active,
 		Labels:       map[string]string{"zone": zone},
-		NanoCPUs:     c.cfg.NanoCPUs,
-		MemoryBytes:  c.cfg.MemoryBytes,
+		NanoCPUs:     cfg.NanoCPUs,
+		MemoryBytes:  cfg.MemoryBytes,
 	}
 }
 
@@ -442,7 +442,8 @@ func (c *Cluster) addNode(name string, zone int, raftID uint64) *node {
 
 // schedule starts a node's periodic work at a seeded phase, so managers do
 // not tick in lockstep and heartbeats do not arrive in bursts.
-func (c *Cluster) schedule(i int, n *node) {
+func (n *node) schedule(i int) {
+	c := n.c
 	n.ticking = false // a new epoch: older tick events are void
 	if n.mgr != nil {
 		phase := time.Duration(c.phaseRand.Int64N(int64(TickInterval)))
@@ -542,7 +543,7 @@ func (c *Cluster) handle(e timed) {
 			n.mgr.lead.onTick()
 		}
 	case evDeliver:
-		c.deliver(e, n)
+		n.deliver(e)
 	case evTaskExit:
 		if n.alive && e.epoch == n.epoch {
 			n.containerExited(e.task, e.exitOK)
@@ -587,8 +588,8 @@ func (c *Cluster) heartbeat(i int) {
 
 // send puts a Raft message on the wire. Whether it arrives is decided when it
 // would arrive: the destination may die or the link may be cut meanwhile.
-func (from *manager) send(msg raft.Message) {
-	c := from.c
+func (m *manager) send(msg raft.Message) {
+	c, from := m.c, m
 	toIdx, ok := c.byRaft[msg.To()]
 	if !ok {
 		return
@@ -608,7 +609,8 @@ func (from *manager) send(msg raft.Message) {
 	c.q.push(timed{at: at, kind: evDeliver, node: toIdx, epoch: to.epoch, msg: msg})
 }
 
-func (c *Cluster) deliver(e timed, to *node) {
+func (to *node) deliver(e timed) {
+	c := to.c
 	fromIdx, ok := c.byRaft[e.msg.From()]
 	if !ok {
 		return

@@ -55,7 +55,7 @@ func (m *manager) Apply(e raft.Entry) {
 		m.clientApplied(e, nil, nil)
 		return
 	}
-	cmd, err := c.decode(e)
+	cmd, err := c.decoded.decode(e)
 	if err != nil {
 		c.fail(fmt.Errorf("%s applying entry %d: %w", m.node.name, e.Index, err))
 		return
@@ -94,21 +94,25 @@ func sameBytes(a, b []byte) bool {
 	return len(a) == 0 || &a[0] == &b[0] || bytes.Equal(a, b)
 }
 
+// entryCache holds entries decoded lately, by index and term: every
+// manager applies each entry, and one decoding serves them all.
+type entryCache map[[2]uint64]decodedEntry
+
 // decode decodes an entry once for all the managers that apply it. Apply
 // treats commands as read-only, so sharing one is safe.
-func (c *Cluster) decode(e raft.Entry) (*state.Command, error) {
+func (cache entryCache) decode(e raft.Entry) (*state.Command, error) {
 	key := [2]uint64{e.Index, e.Term}
-	if d, ok := c.decoded[key]; ok && sameBytes(d.data, e.Data) {
+	if d, ok := cache[key]; ok && sameBytes(d.data, e.Data) {
 		return d.cmd, nil
 	}
 	cmd, err := state.DecodeCommand(e.Data)
 	if err != nil {
 		return nil, err
 	}
-	if len(c.decoded) >= 256 {
-		clear(c.decoded)
+	if len(cache) >= 256 {
+		clear(cache)
 	}
-	c.decoded[key] = decodedEntry{e.Data, cmd}
+	cache[key] = decodedEntry{e.Data, cmd}
 	return cmd, nil
 }
 
@@ -209,7 +213,7 @@ func (c *Cluster) updateLeader() {
 // currentLeader is the live manager that leads in the highest term. A stale
 // leader cut off from a quorum may still think it leads for a few ticks,
 // until CheckQuorum makes it step down; a newer term always wins.
-func (c *Cluster) currentLeader() (string, uint64) {
+func (c *roster) currentLeader() (string, uint64) {
 	var name string
 	var term uint64
 	for _, m := range c.managers {

@@ -377,7 +377,7 @@ func (m *manager) reconcileRoles() {
 
 // orphan reports whether a voter has no node that the store s lists as the
 // manager with that Raft ID.
-func (c *Cluster) orphan(s *Store, id uint64) bool {
+func (c *roster) orphan(s *Store, id uint64) bool {
 	i, ok := c.byRaft[id]
 	if !ok {
 		return true
@@ -453,8 +453,8 @@ func Join(role, zone, name string) Action {
 			return fmt.Errorf("a node named %s already exists; pick another name", name)
 		}
 		n := c.addNode(name, zi, 0)
-		c.schedule(c.byName[name], n)
-		rec := c.record(name, c.zones[zi], RoleWorker, 0)
+		n.schedule(c.byName[name])
+		rec := c.cfg.record(name, c.zones[zi], RoleWorker, 0)
 		if err := c.propose(&state.AddNode{Record: rec}); err != nil {
 			return err
 		}
@@ -533,7 +533,7 @@ func ForceNewCluster(name string) Action {
 
 // highestTaskNumber is the highest task number any manager's store has
 // handed out or any node runs.
-func (c *Cluster) highestTaskNumber() uint64 {
+func (c *roster) highestTaskNumber() uint64 {
 	var top uint64
 	for _, m := range c.managers {
 		top = max(top, m.store.NextTask)
