@@ -100,6 +100,7 @@ type Cluster struct {
 	roster
 	network
 	leadership
+	roles
 	observers
 	meters
 
@@ -259,6 +260,7 @@ func newCluster(cfg Config) (*Cluster, error) {
 		victimRand: rand.New(rand.NewPCG(cfg.Seed, 0x766963)),          // "vic"
 		schedSeed:  rand.New(rand.NewPCG(cfg.Seed, 0x736368)).Uint64(), // "sch"
 	}
+	c.roles = roles{c}
 	if cfg.Check {
 		c.check = newChecker(c)
 	}

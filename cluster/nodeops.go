@@ -132,7 +132,8 @@ func forEachNode(command string, names []string, act func(*Cluster, string) erro
 // that could lead a cluster of its own. The Raft ID is chosen now, because
 // the change names it; until the member exists, messages to it are lost as
 // to any unreachable peer.
-func (c *Cluster) promote(name string) error {
+func (r roles) promote(name string) error {
+	c := r.c
 	rec, err := c.nodeRecord(name)
 	if err != nil {
 		return err
@@ -153,7 +154,8 @@ func (c *Cluster) promote(name string) error {
 // startManager gives a node manager software once the change that makes it
 // a voter has committed: an empty Raft member that the leader catches up
 // with a snapshot, and an empty store that snapshot fills.
-func (c *Cluster) startManager(name string, id uint64) {
+func (r roles) startManager(name string, id uint64) {
+	c := r.c
 	n, ok := c.node(name)
 	if !ok || n.left || n.mgr != nil {
 		// No machine to run it (removed from the swarm meanwhile), or one
@@ -196,7 +198,8 @@ func Demote(names ...string) Action {
 	return forEachNode("docker node demote", names, (*Cluster).demote)
 }
 
-func (c *Cluster) demote(name string) error {
+func (r roles) demote(name string) error {
+	c := r.c
 	rec, err := c.nodeRecord(name)
 	if err != nil {
 		return err
@@ -269,7 +272,8 @@ func (lead *manager) transferLeadership() bool {
 // waits, like propose, until the change has been applied somewhere, which
 // means it committed. That may be after the leader that proposed it is gone:
 // a leader that removes itself steps down as the removal commits.
-func (c *Cluster) changeMembership(ch raft.Change) error {
+func (r roles) changeMembership(ch raft.Change) error {
+	c := r.c
 	lead := c.leaderManager()
 	if lead == nil {
 		return ErrNoLeader
@@ -295,6 +299,12 @@ type changeKey struct {
 	op raft.ChangeOp
 	id uint64
 }
+
+// roles is the swarm's role manager: it turns `docker node promote` and
+// `demote` into Raft configuration changes, and starts and stops manager
+// software on the nodes as those changes commit, as swarmkit's
+// manager/role_manager.go does.
+type roles struct{ c *Cluster }
 
 // applyChange records a committed membership change in the store. The
 // first manager to apply it (report) also changes the machines: an added
@@ -336,7 +346,8 @@ func (m *manager) applyChange(e raft.Entry, report bool) {
 
 // retire stops a demoted or cut-away manager's manager software; the node
 // goes on as a worker.
-func (c *Cluster) retire(id uint64) {
+func (r roles) retire(id uint64) {
+	c := r.c
 	i, ok := c.byRaft[id]
 	if !ok {
 		return
@@ -388,7 +399,8 @@ func (c *roster) orphan(s *Store, id uint64) bool {
 
 // nodeRecord is the leader's record of a node, read as Docker's API reads
 // it before changing anything.
-func (c *Cluster) nodeRecord(name string) (*NodeRecord, error) {
+func (r roles) nodeRecord(name string) (*NodeRecord, error) {
+	c := r.c
 	s, err := c.leaderStore()
 	if err != nil {
 		return nil, err
