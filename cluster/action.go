@@ -305,7 +305,7 @@ func validateSpec(spec *ServiceSpec) error {
 }
 
 // service is the leader's spec of a service, with the store it is in.
-func (c *Cluster) service(name string) (*Store, *ServiceSpec, error) {
+func (c *roster) service(name string) (*Store, *ServiceSpec, error) {
 	s, err := c.leaderStore()
 	if err != nil {
 		return nil, nil, err
@@ -319,7 +319,7 @@ func (c *Cluster) service(name string) (*Store, *ServiceSpec, error) {
 
 // leaderStore is the leader's store, which Docker's API reads before it
 // proposes: without a leader nothing can be read or changed.
-func (c *Cluster) leaderStore() (*Store, error) {
+func (c *roster) leaderStore() (*Store, error) {
 	m := c.leaderManager()
 	if m == nil {
 		return nil, c.noLeader()
@@ -384,7 +384,7 @@ func (n *node) boot() error {
 	i := c.byName[n.name]
 	n.schedule(i)
 	if !n.left {
-		c.heartbeat(i) // an agent opens its session as soon as it starts
+		c.nodes[i].heartbeat(i) // an agent opens its session as soon as it starts
 	}
 	return nil
 }

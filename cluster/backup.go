@@ -243,12 +243,12 @@ func (m *manager) forkIfRestored() {
 		for _, id := range state.SortedIDs(n.running) {
 			if t := m.store.Tasks[id]; t == nil || t.Node != n.name {
 				delete(n.running, id)
-				n.running[c.setApart(id)] = true
+				n.running[setApart(id, c.restores)] = true
 			}
 		}
 		for _, id := range state.SortedIDs(exitedIDs(n.exited)) {
 			if t := m.store.Tasks[id]; t == nil || t.Node != n.name {
-				n.exited[c.setApart(id)] = n.exited[id]
+				n.exited[setApart(id, c.restores)] = n.exited[id]
 				delete(n.exited, id)
 			}
 		}
@@ -257,7 +257,7 @@ func (m *manager) forkIfRestored() {
 
 // setApart renames the container of a task from another history, with a
 // suffix no store task ID has.
-func (c *Cluster) setApart(id string) string { return fmt.Sprintf("%s~%d", id, c.restores) }
+func setApart(id string, restores int) string { return fmt.Sprintf("%s~%d", id, restores) }
 
 func exitedIDs(m map[string]exit) map[string]bool {
 	out := make(map[string]bool, len(m))

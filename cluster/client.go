@@ -149,18 +149,18 @@ func (c *Cluster) Send(r Request, done func(Call)) {
 	i := len(h.calls) - 1
 	lead, err := c.route(r.Manager)
 	if err != nil {
-		c.finish(i, CallFailed, err, done)
+		c.hist.finish(c.now, i, CallFailed, err, done)
 		return
 	}
 	s := lead.store
 	spec := s.Services[r.Service]
 	if spec == nil {
-		c.finish(i, CallFailed, fmt.Errorf(errNoService, r.Service), done)
+		c.hist.finish(c.now, i, CallFailed, fmt.Errorf(errNoService, r.Service), done)
 		return
 	}
 	if r.Op == OpInspect && h.faults.staleReads {
 		h.calls[i].Value = spec.Replicas
-		c.finish(i, CallOK, nil, done)
+		c.hist.finish(c.now, i, CallOK, nil, done)
 		return
 	}
 	f := &inflight{call: i, proposer: lead, epoch: lead.node.epoch, term: lead.last.Term, done: done}
@@ -170,21 +170,21 @@ func (c *Cluster) Send(r Request, done func(Call)) {
 		h.nextRead++
 		id := h.nextRead
 		if err := lead.member.ReadIndex(binary.AppendUvarint(nil, id)); err != nil {
-			c.finish(i, CallFailed, ErrNoLeader, done)
+			c.hist.finish(c.now, i, CallFailed, ErrNoLeader, done)
 			return
 		}
 		h.reads[id] = f
 		c.After(r.Timeout, func() {
 			if h.reads[id] == f {
 				delete(h.reads, id)
-				c.finish(i, CallUnknown, ErrDeadline, done)
+				c.hist.finish(c.now, i, CallUnknown, ErrDeadline, done)
 			}
 		})
 		lead.process()
 		return
 	}
 	if spec.Mode != ModeReplicated {
-		c.finish(i, CallFailed, fmt.Errorf("%s: scale can only be used with replicated or replicated-job mode", r.Service), done)
+		c.hist.finish(c.now, i, CallFailed, fmt.Errorf("%s: scale can only be used with replicated or replicated-job mode", r.Service), done)
 		return
 	}
 	next := spec.Clone()
@@ -192,14 +192,14 @@ func (c *Cluster) Send(r Request, done func(Call)) {
 	c.nextCmd++
 	cmd := &state.Command{ID: c.nextCmd, Actions: []state.Action{&state.UpdateService{Spec: next, At: c.now.Milliseconds(), Revision: s.Revisions[r.Service]}}}
 	if err := lead.member.Propose(cmd.Encode()); err != nil {
-		c.finish(i, CallFailed, ErrNoLeader, done)
+		c.hist.finish(c.now, i, CallFailed, ErrNoLeader, done)
 		return
 	}
 	h.pending[cmd.ID] = f
 	c.After(r.Timeout, func() {
 		if h.pending[cmd.ID] == f {
 			delete(h.pending, cmd.ID)
-			c.finish(i, CallUnknown, ErrDeadline, done)
+			c.hist.finish(c.now, i, CallUnknown, ErrDeadline, done)
 		}
 	})
 	lead.process()
@@ -208,7 +208,7 @@ func (c *Cluster) Send(r Request, done func(Call)) {
 		h.calls[i].Entry = lead.member.LastIndex()
 		h.acked[h.calls[i].Entry] = cmd.ID
 		h.ackedIDs[cmd.ID] = i
-		c.finish(i, CallOK, nil, done)
+		c.hist.finish(c.now, i, CallOK, nil, done)
 	}
 }
 
@@ -239,9 +239,9 @@ func (c *Cluster) route(manager string) (*manager, error) {
 }
 
 // finish ends call i.
-func (c *Cluster) finish(i int, o Outcome, err error, done func(Call)) {
-	call := &c.hist.calls[i]
-	call.Outcome, call.Err, call.Returned = o, err, c.now
+func (h *history) finish(now time.Duration, i int, o Outcome, err error, done func(Call)) {
+	call := &h.calls[i]
+	call.Outcome, call.Err, call.Returned = o, err, now
 	if done != nil {
 		done(*call)
 	}
@@ -288,12 +288,12 @@ func (m *manager) clientApplied(e raft.Entry, cmd *state.Command, refused error)
 	call := &h.calls[f.call]
 	switch {
 	case refused != nil:
-		c.finish(f.call, CallFailed, refused, f.done)
+		c.hist.finish(c.now, f.call, CallFailed, refused, f.done)
 	case call.Op == OpScale:
 		call.Entry = e.Index
 		h.acked[e.Index] = cmd.ID
 		h.ackedIDs[cmd.ID] = f.call
-		c.finish(f.call, CallOK, nil, f.done)
+		c.hist.finish(c.now, f.call, CallOK, nil, f.done)
 	}
 }
 
@@ -331,10 +331,10 @@ func (m *manager) answerReads() {
 		case applied >= f.index:
 			call := &h.calls[f.call]
 			if spec := m.store.Services[call.Service]; spec == nil {
-				c.finish(f.call, CallFailed, fmt.Errorf(errNoService, call.Service), f.done)
+				c.hist.finish(c.now, f.call, CallFailed, fmt.Errorf(errNoService, call.Service), f.done)
 			} else {
 				call.Value = spec.Replicas
-				c.finish(f.call, CallOK, nil, f.done)
+				c.hist.finish(c.now, f.call, CallOK, nil, f.done)
 			}
 		default:
 			keep = append(keep, f)

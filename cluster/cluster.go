@@ -99,7 +99,6 @@ type Cluster struct {
 	clock
 	roster
 	network
-	leadership
 	roles
 	observers
 	meters
@@ -132,12 +131,18 @@ type clock struct {
 	q   queue
 }
 
-// roster is the swarm's machines.
+// roster is the swarm's machines, and which of them leads as the swarm
+// last saw it.
 type roster struct {
 	nodes    []*node
 	managers []*manager // every node with manager software, in name order
 	byName   map[string]int
 	byRaft   map[uint64]int
+
+	leader       string // the current leader's name, "" when there is none
+	leaderTerm   uint64
+	leaderLostAt time.Duration
+	hadLeader    bool
 }
 
 // network is the zones and the links between them.
@@ -148,14 +153,6 @@ type network struct {
 	rtt     [][]time.Duration           // rtt[a][b]: Config.RTT by zone index, 0 for the default; nil without one
 	fifo    map[[2]uint64]time.Duration // per link: when its last message arrives
 	netRand *rand.Rand                  // message delays
-}
-
-// leadership is who leads, as the swarm last saw it.
-type leadership struct {
-	leader       string // the current leader's name, "" when there is none
-	leaderTerm   uint64
-	leaderLostAt time.Duration
-	hadLeader    bool
 }
 
 // observers watch the run without changing it.
@@ -482,7 +479,7 @@ func (c *Cluster) emit(kind, node, format string, args ...any) {
 	if kind == EventForceNewCluster {
 		// The timeline's line is where the client history learns of it:
 		// at that moment the survivor's state is all the new cluster keeps.
-		c.forcedNewCluster(node)
+		c.hist.forcedNewCluster(c, node)
 	}
 	c.events = append(c.events, Event{At: c.now, Kind: kind, Node: node, Detail: fmt.Sprintf(format, args...)})
 }
@@ -571,15 +568,15 @@ func (c *Cluster) handle(e timed) {
 		}
 		c.q.push(timed{at: c.now + HeartbeatPeriod, kind: evHeartbeat, node: e.node, epoch: n.epoch})
 		if !n.left {
-			c.heartbeat(e.node)
+			n.heartbeat(e.node)
 		}
 	}
 }
 
 // heartbeat reaches the dispatcher of every manager that leads and can hear
 // node i.
-func (c *Cluster) heartbeat(i int) {
-	n := c.nodes[i]
+func (n *node) heartbeat(i int) {
+	c := n.c
 	for _, m := range c.managers {
 		if m.node.alive && m.lead != nil && !c.cut[n.zone][m.node.zone] {
 			m.lead.d.Heartbeat(i, n.dirty)

@@ -95,8 +95,7 @@ func (w LostWrite) String() string {
 
 // forcedNewCluster notes that survivor forced a new cluster: acknowledged
 // writes beyond its state are lost, and a new history begins.
-func (c *Cluster) forcedNewCluster(survivor string) {
-	h := c.hist
+func (h *history) forcedNewCluster(c *Cluster, survivor string) {
 	n, ok := c.node(survivor)
 	if h == nil || !ok || n.mgr == nil {
 		return

@@ -71,3 +71,32 @@ func TestComponentsDoNotImportTheSimulation(t *testing.T) {
 		t.Errorf("cluster has %d component packages, want at least 6", len(packages))
 	}
 }
+
+// Cluster is the simulated swarm as a whole; what only a part of it needs
+// (a node, a manager, the network, the checker, the role manager) is a
+// method of that part, so that Cluster's own methods stay few enough to
+// read as its manual.
+func TestClusterHasFewMethods(t *testing.T) {
+	const limit = 40
+	_, files := sources(t)
+	var names []string
+	for path, f := range files {
+		if filepath.Dir(path) != "." {
+			continue
+		}
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Recv == nil {
+				continue
+			}
+			if star, ok := fd.Recv.List[0].Type.(*ast.StarExpr); ok {
+				if id, ok := star.X.(*ast.Ident); ok && id.Name == "Cluster" {
+					names = append(names, fd.Name.Name)
+				}
+			}
+		}
+	}
+	if len(names) > limit {
+		t.Errorf("*Cluster has %d methods, more than %d: %v", len(names), limit, names)
+	}
+}

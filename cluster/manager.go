@@ -225,7 +225,7 @@ func (c *roster) currentLeader() (string, uint64) {
 }
 
 // leaderManager returns the current leader, or nil.
-func (c *Cluster) leaderManager() *manager {
+func (c *roster) leaderManager() *manager {
 	if c.leader == "" {
 		return nil
 	}

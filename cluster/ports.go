@@ -14,7 +14,7 @@ import (
 
 // openPorts lists, for each live node in the swarm, the published ports it
 // listens on, in ascending order. Nodes with none are left out.
-func (c *Cluster) openPorts(s *Store) map[string][]uint32 {
+func (c *roster) openPorts(s *Store) map[string][]uint32 {
 	var ingress []uint32
 	hosts := false
 	for _, name := range s.ServiceNames() {

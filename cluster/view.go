@@ -88,7 +88,7 @@ type ServiceView struct {
 // view is the store the picture reads: the leader's, or without a leader
 // the most advanced store among live managers (what `docker` on that
 // manager would still show from its local copy).
-func (c *Cluster) view() *manager {
+func (c *roster) view() *manager {
 	if m := c.leaderManager(); m != nil {
 		return m
 	}
