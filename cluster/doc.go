@@ -55,18 +55,45 @@
 // # The leader
 //
 // While a manager leads, it runs what a swarmkit manager runs while it
-// leads, each part in its own file: the dispatcher (dispatcher.go: node
-// sessions, heartbeats, unknown after a leadership change, down after 15 s
-// of silence, tasks orphaned after 24 h down), the replicated and global
-// orchestrators (replicated.go, global.go, including the constraint
-// enforcer), the restart supervisor (restart.go), the updater (updater.go),
-// the task reaper (reaper.go) and the scheduler's glue (placement.go).
-// None of them walks the swarm on a timer: the leader's store reports every
-// node, service and task an applied entry touched, the parts keep dirty
-// sets and deadlines, and a flush 50 ms after a change (and once per tick
-// for deadlines) turns them into one batch of store actions, proposed to
-// Raft. The next batch waits until that one is applied. A new leader looks
-// at the whole store once.
+// leads, each part a package of its own under cluster/, as swarmkit's
+// manager/ is divided:
+//
+//	state                          the Store, its typed actions and their codec, the
+//	                               Batch a flush fills; the leaf every part reads
+//	dispatcher                     node sessions, heartbeats, unknown after a leadership
+//	                               change, down after 15 s of silence, orphans after 24 h
+//	orchestrator                   which services and nodes are reconciled, in what order
+//	orchestrator/replicated        a replicated service's slots: scale up and down
+//	orchestrator/global            one task per eligible node
+//	orchestrator/constraintenforcer tasks whose node no longer satisfies them
+//	orchestrator/restart           the restart supervisor: condition, delay, attempts, window
+//	orchestrator/update            the updater: dirty tasks, batches, failure action
+//	orchestrator/taskreaper        each slot's history kept short
+//	placement                      package scheduler over the tasks that need a node
+//
+// Imports point one way: no part imports package cluster, which wires them
+// when a manager wins an election (leader.go, as swarmkit's manager.go
+// does) and drops them when it loses leadership. None of them walks the
+// swarm on a timer, and none changes the store: the leader's store reports
+// every node, service and task an applied entry touched, the leader hands
+// each event to the parts in a fixed order, the parts keep dirty sets and
+// deadlines, and a flush 50 ms after a change (and once per tick for
+// deadlines) has each add typed actions to one batch, proposed to Raft.
+// The next batch waits until that one is applied. A new leader looks at
+// the whole store once. The dispatcher reaches the nodes through a World
+// the simulation provides; a node is its own agent: it starts and stops
+// containers when asked, and reports what became of them.
+//
+// Each part is tested alone (its _test.go builds a store with package
+// state/statetest, feeds it events, moves a fake clock and reads the
+// batch), many of those tests ported from swarmkit's own and named after
+// them.
+//
+// Cluster itself is the simulated world: its fields are grouped by what
+// they are (the clock, the roster of machines and who leads, the network,
+// the role manager, the observers, the meters) and the work of one machine
+// or manager is a method of that machine or manager (action.go,
+// manager.go, tasks.go, health.go).
 //
 // # Membership
 //
@@ -83,8 +110,8 @@
 // # State
 //
 // Every manager applies committed entries to its own Store; nothing else
-// writes to a Store. An entry holds typed store actions (storeaction.go),
-// one payload type per kind, encoded compactly (codec.go). Each checks its
+// writes to a Store. An entry holds typed store actions (package state),
+// one payload type per kind, encoded compactly. Each checks its
 // preconditions when applied, so an entry proposed against an older state
 // (by a deposed leader, say) is skipped the same way on every manager.
 //

@@ -13,7 +13,7 @@ import (
 )
 
 // leader is the leading manager's orchestration, split as swarmkit splits a
-// manager, each part a package of its own: the dispatcher (dispatcher.go,
+// manager, each part a package of its own: the dispatcher (package dispatcher:
 // node sessions and heartbeats), the orchestrators (package orchestrator
 // and its replicated, global and constraintenforcer parts), the restart
 // supervisor (orchestrator/restart), the updater (orchestrator/update), the

@@ -1,0 +1,38 @@
+// Package state is the swarm's desired state as every manager holds it:
+// the Store, the typed actions a Raft entry carries, their wire codec, and
+// the Batch in which the leader's components gather the actions of one
+// flush. It is the leaf of the leader's packages: each component reads a
+// Store and writes a Batch, and none imports another to do so.
+//
+// # Using it
+//
+//	s := state.NewStore()
+//	s.Watch(w)                                   // w hears what each applied action touched
+//	cmd := &state.Command{ID: 1, Actions: []state.Action{
+//		&state.AddNode{Record: rec},
+//		&state.CreateService{Spec: spec},
+//	}}
+//	data := cmd.Encode()                         // what Raft replicates
+//	cmd, err := state.DecodeCommand(data)        // on every manager
+//	s.Apply(index, cmd, &state.ApplyContext{})   // the only way a Store changes
+//
+// Each action checks its preconditions when applied, against the store as
+// it is then, because a proposal may commit after the state its proposer
+// saw has moved on (a new leader, an older entry that committed late). A
+// stale action is skipped, identically on every manager. The first manager
+// to apply an entry sets ApplyContext.Report and collects the Effects for
+// the timeline.
+//
+// A Watcher hears, for every action applied, the node, service or task it
+// touched, in the order the entry holds them: that order is the same on
+// every run, so components driven by it are deterministic without sorting.
+//
+// A Batch is one flush of the leader: the components add to it (Stop,
+// Create, Report, Add), it remembers what they decided so two components do
+// not act twice on one task or slot, and the leader proposes its Actions
+// as one entry. Hashes caches each spec's TaskHash, the fingerprint of
+// what a task runs.
+//
+// Store snapshots (Encode, DecodeStore) use the same codec, maps written
+// in key order, so equal stores encode to equal bytes.
+package state
