@@ -39,7 +39,7 @@ const (
 	EventTaskPending     = state.EventTaskPending
 	EventTaskFailed      = state.EventTaskFailed
 	EventForceNewCluster = "force-new-cluster"
-	EventAutolock        = state.EventAutolock //   // autolock turned on or off, or the unlock key rotated
+	EventAutolock        = state.EventAutolock // autolock turned on or off, or the unlock key rotated
 	EventLocked          = "locked"            // a manager restarted under autolock and waits for its key
 	EventUnlocked        = "unlocked"          // a locked manager was given its key and takes part again
 	EventBackup          = "backup"            // a manager's swarm directory was copied

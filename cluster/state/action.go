@@ -106,6 +106,7 @@ func newAction(k actionKind) Action {
 // loudly instead of decoding garbage.
 const commandVersion = 1
 
+// Encode is the command as a Raft entry carries it.
 func (c *Command) Encode() []byte {
 	e := encoder{b: make([]byte, 0, 16+24*len(c.Actions))}
 	e.b = append(e.b, commandVersion)
@@ -118,6 +119,8 @@ func (c *Command) Encode() []byte {
 	return e.b
 }
 
+// DecodeCommand reads a command back from an entry, refusing one that is
+// damaged or of another format.
 func DecodeCommand(b []byte) (*Command, error) {
 	d := decoder{b: b}
 	if v := d.byte(); v != commandVersion {

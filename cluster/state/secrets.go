@@ -4,9 +4,14 @@ import (
 	"slices"
 )
 
+// Secrets and configs are swarm objects like services: created and removed
+// through Raft, so a restored backup has exactly the ones it held. Only a
+// digest of the data is kept: the simulated containers never read it.
+
 // FileKind is which of the two objects a FileObject is.
 type FileKind string
 
+// Objects is the store's secrets or configs, by name.
 func (s *Store) Objects(kind FileKind) map[string]*FileObject {
 	if kind == KindSecret {
 		return s.Secrets

@@ -38,6 +38,7 @@ func (p PortConfig) String() string {
 	return fmt.Sprintf("*:%d->%d/%s", p.Published, p.Target, strings.ToLower(p.Protocol))
 }
 
+// Clone returns a deep copy.
 func (o *FileObject) Clone() *FileObject {
 	c := *o
 	c.Labels = maps.Clone(o.Labels)

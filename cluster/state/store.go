@@ -72,6 +72,8 @@ type SlotKey struct {
 	Node string // global services only
 }
 
+// SlotKeyFor is the key of a replicated task's slot, or of a global
+// task's node when slot is 0.
 func SlotKeyFor(slot int, node string) SlotKey {
 	if slot > 0 {
 		node = ""
@@ -79,6 +81,7 @@ func SlotKeyFor(slot int, node string) SlotKey {
 	return SlotKey{slot, node}
 }
 
+// SlotKey is the key of the task's slot.
 func (t *Task) SlotKey() SlotKey { return SlotKeyFor(t.Slot, t.Node) }
 
 // slotIndex holds one service's tasks: a replicated service's by slot
@@ -152,6 +155,7 @@ type NodeRecord struct {
 	MemoryBytes   int64             `json:"memory_bytes"`
 }
 
+// Clone returns a deep copy.
 func (r *NodeRecord) Clone() *NodeRecord {
 	c := *r
 	c.Labels = maps.Clone(r.Labels)
@@ -261,6 +265,7 @@ var (
 	DefaultRollback = UpdateConfig{Parallelism: 1, FailureAction: "pause", Order: "stop-first", Monitor: 5 * time.Second}
 )
 
+// Clone returns a deep copy.
 func (s *ServiceSpec) Clone() *ServiceSpec {
 	c := *s
 	c.Constraints = slices.Clone(s.Constraints)
@@ -320,6 +325,7 @@ type UpdateStatus struct {
 	NextBatch int64  `json:"next_batch"` // ms: no batch starts before
 }
 
+// Active reports whether a rolling update or rollback is in progress.
 func (u *UpdateStatus) Active() bool {
 	return u != nil && (u.State == UpdateUpdating || u.State == UpdateRollbackStarted)
 }
@@ -382,6 +388,7 @@ func (t *Task) StartsAt() time.Duration {
 	return time.Duration(t.Created+t.Delay) * time.Millisecond
 }
 
+// NewStore returns an empty store.
 func NewStore() *Store {
 	return &Store{
 		Nodes:     map[string]*NodeRecord{},
@@ -603,8 +610,10 @@ func CompareNames(a, b string) int {
 	return cmp.Or(strings.Compare(pa, pb), cmp.Compare(na, nb), strings.Compare(a, b))
 }
 
+// NodeLess orders node names as CompareNames does.
 func NodeLess(a, b string) bool { return CompareNames(a, b) < 0 }
 
+// SplitName splits a name into its letters and its number: m10 is m, 10.
 func SplitName(s string) (string, int) {
 	i := len(s)
 	for i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {

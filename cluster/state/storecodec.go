@@ -16,6 +16,7 @@ import (
 // loudly instead of decoding garbage.
 const storeVersion = 2
 
+// Encode is a snapshot of the store.
 func (s *Store) Encode() []byte {
 	e := encoder{b: make([]byte, 0, 256+128*len(s.Tasks))}
 	e.b = append(e.b, storeVersion)
@@ -109,6 +110,7 @@ func (d *decoder) task() *Task {
 	return t
 }
 
+// DecodeStore reads a snapshot back, refusing a damaged one.
 func DecodeStore(b []byte) (*Store, error) {
 	d := decoder{b: b}
 	if v := d.byte(); v != storeVersion && d.err == nil {
