@@ -337,13 +337,9 @@ func (n *node) kill() {
 
 // crash stops a node as a power cut would.
 func (n *node) crash() {
-	c := n.c
 	n.alive, n.locked = false, false
 	n.epoch++
-	clear(n.running)
-	clear(n.starting)
-	c.gate.touch()
-	clear(n.exited)
+	n.Crash()
 	if n.mgr != nil {
 		n.mgr.member.Crash()
 		n.mgr.last = raft.Status{ID: n.mgr.raftID}
@@ -373,7 +369,7 @@ func (n *node) boot() error {
 	c := n.c
 	n.alive = true
 	n.epoch++
-	n.dirty = true // its new session tells the leader it runs nothing
+	n.Dirty = true // its new session tells the leader it runs nothing
 	if n.mgr != nil {
 		n.mgr.store = state.NewStore()
 		if err := n.mgr.member.Restart(n.mgr); err != nil {

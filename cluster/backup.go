@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/swarmsim/swarmsim/cluster/agent"
 	"github.com/swarmsim/swarmsim/cluster/state"
 	"github.com/swarmsim/swarmsim/raft"
 )
@@ -240,16 +241,16 @@ func (m *manager) forkIfRestored() {
 		maps.DeleteFunc(k.leaders, func(term uint64, _ string) bool { return term > b.raft.Term() })
 	}
 	for _, n := range c.nodes {
-		for _, id := range state.SortedIDs(n.running) {
+		for _, id := range state.SortedIDs(n.Running) {
 			if t := m.store.Tasks[id]; t == nil || t.Node != n.name {
-				delete(n.running, id)
-				n.running[setApart(id, c.restores)] = true
+				delete(n.Running, id)
+				n.Running[setApart(id, c.restores)] = true
 			}
 		}
-		for _, id := range state.SortedIDs(exitedIDs(n.exited)) {
+		for _, id := range state.SortedIDs(exitedIDs(n.Exits)) {
 			if t := m.store.Tasks[id]; t == nil || t.Node != n.name {
-				n.exited[setApart(id, c.restores)] = n.exited[id]
-				delete(n.exited, id)
+				n.Exits[setApart(id, c.restores)] = n.Exits[id]
+				delete(n.Exits, id)
 			}
 		}
 	}
@@ -259,7 +260,7 @@ func (m *manager) forkIfRestored() {
 // suffix no store task ID has.
 func setApart(id string, restores int) string { return fmt.Sprintf("%s~%d", id, restores) }
 
-func exitedIDs(m map[string]exit) map[string]bool {
+func exitedIDs(m map[string]agent.Exited) map[string]bool {
 	out := make(map[string]bool, len(m))
 	for id := range m {
 		out[id] = true

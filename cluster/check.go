@@ -182,11 +182,11 @@ func (k *checker) state() {
 	where := k.where
 	clear(where)
 	for _, n := range c.nodes {
-		if !n.alive || len(n.running) == 0 { // starting a map iteration costs more than the test
+		if !n.alive || len(n.Running) == 0 { // starting a map iteration costs more than the test
 			continue
 		}
 		var twice []string
-		for id := range n.running {
+		for id := range n.Running {
 			if _, ok := where[id]; ok {
 				twice = append(twice, id)
 				continue

@@ -70,8 +70,8 @@ func TestCheckersCatchInjectedFaults(t *testing.T) {
 			return c.fault
 		}},
 		{"a task on two nodes", InvOneNodePerTask, func(t *testing.T, c *Cluster) error {
-			for id := range c.nodes[0].running {
-				c.nodes[1].running[id] = true
+			for id := range c.nodes[0].Running {
+				c.nodes[1].Running[id] = true
 				break
 			}
 			return c.RunFor(time.Second)
@@ -83,7 +83,7 @@ func TestCheckersCatchInjectedFaults(t *testing.T) {
 				extra.ID, extra.Slot = "t999", 99
 				s.Tasks[extra.ID] = &extra
 				s.Reindex()
-				c.nodes[c.byName[task.Node]].running["t999"] = true
+				c.nodes[c.byName[task.Node]].Running["t999"] = true
 				break
 			}
 			c.check.state()

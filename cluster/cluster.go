@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/swarmsim/swarmsim/az"
+	"github.com/swarmsim/swarmsim/cluster/agent"
 	"github.com/swarmsim/swarmsim/cluster/dispatcher"
 	"github.com/swarmsim/swarmsim/cluster/state"
 	"github.com/swarmsim/swarmsim/raft"
@@ -174,16 +175,13 @@ type meters struct {
 
 // node is a machine: a manager or a worker.
 type node struct {
-	c       *Cluster // the swarm the machine is part of
-	name    string
-	zone    int
-	alive   bool
-	epoch   uint32          // bumped on crash and restart: pending events of an older life are void
-	running map[string]bool // the tasks actually running here, by ID
-	exited  map[string]exit // tasks whose container exited, until the leader hears of it
-	dirty   bool            // something happened here the leader has not heard of
-	mgr     *manager        // nil for workers
-	left    bool            // removed from the swarm: it no longer heartbeats
+	c     *Cluster // the swarm the machine is part of
+	name  string
+	zone  int
+	alive bool
+	epoch uint32   // bumped on crash and restart: pending events of an older life are void
+	mgr   *manager // nil for workers
+	left  bool     // removed from the swarm: it no longer heartbeats
 	// ticking: a tick event of this epoch is queued. A node has at most one
 	// chain of ticks, whichever manager software it runs when they fire, so
 	// a node demoted and promoted again within a second does not tick twice.
@@ -195,9 +193,9 @@ type node struct {
 	locked     bool
 	lockedWith string
 
-	// starting holds the running tasks whose health check has not passed
-	// yet; each has a health event queued that takes it out.
-	starting map[string]bool
+	// Agent is what the machine runs, and what it tells the leader
+	// about it; the node is its host (world.go).
+	agent.Agent
 }
 
 // New builds a swarm in which every node has joined and m1 has just run
@@ -428,7 +426,8 @@ func (cfg Config) record(name, zone, role string, raftID uint64) *NodeRecord {
 }
 
 func (c *Cluster) addNode(name string, zone int, raftID uint64) *node {
-	n := &node{c: c, name: name, zone: zone, alive: true, running: map[string]bool{}, starting: map[string]bool{}, exited: map[string]exit{}}
+	n := &node{c: c, name: name, zone: zone, alive: true}
+	n.Agent = agent.New(n)
 	c.byName[name] = len(c.nodes)
 	if raftID != 0 {
 		n.mgr = newManager(c, n, raftID)
@@ -545,7 +544,7 @@ func (c *Cluster) handle(e timed) {
 		n.deliver(e)
 	case evTaskExit:
 		if n.alive && e.epoch == n.epoch {
-			n.containerExited(e.task, e.exitOK)
+			n.Fire(agent.Event{Kind: agent.Exit, Task: e.task, ExitOK: e.exitOK})
 		}
 	case evFlush:
 		if n.alive && e.epoch == n.epoch && n.mgr != nil && n.mgr.lead != nil && n.mgr.lead.flushAt == e.at {
@@ -555,11 +554,11 @@ func (c *Cluster) handle(e timed) {
 		if !n.alive || e.epoch != n.epoch {
 			return
 		}
-		if e.kind == evHealthy {
-			n.healthy(e.task)
-		} else {
-			n.unhealthy(e.task)
+		kind := agent.Healthy
+		if e.kind == evUnhealthy {
+			kind = agent.Unhealthy
 		}
+		n.Fire(agent.Event{Kind: kind, Task: e.task})
 	case evTimer:
 		e.fn()
 	case evHeartbeat:
@@ -579,8 +578,8 @@ func (n *node) heartbeat(i int) {
 	c := n.c
 	for _, m := range c.managers {
 		if m.node.alive && m.lead != nil && !c.cut[n.zone][m.node.zone] {
-			m.lead.d.Heartbeat(i, n.dirty)
-			n.dirty = false
+			m.lead.d.Heartbeat(i, n.Dirty)
+			n.Dirty = false
 		}
 	}
 }

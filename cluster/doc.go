@@ -70,6 +70,7 @@
 //	orchestrator/update            the updater: dirty tasks, batches, failure action
 //	orchestrator/taskreaper        each slot's history kept short
 //	placement                      package scheduler over the tasks that need a node
+//	agent                          a node's side: what it runs, health checks, its reports
 //
 // Imports point one way: no part imports package cluster, which wires them
 // when a manager wins an election (leader.go, as swarmkit's manager.go
@@ -81,8 +82,9 @@
 // deadlines) has each add typed actions to one batch, proposed to Raft.
 // The next batch waits until that one is applied. A new leader looks at
 // the whole store once. The dispatcher reaches the nodes through a World
-// the simulation provides; a node is its own agent: it starts and stops
-// containers when asked, and reports what became of them.
+// the simulation provides, and each node through its Agent (package
+// agent), which starts and stops containers when asked and reports what
+// became of them; the dispatcher never changes what a node runs itself.
 //
 // Each part is tested alone (its _test.go builds a store with package
 // state/statetest, feeds it events, moves a fake clock and reads the
@@ -93,7 +95,7 @@
 // they are (the clock, the roster of machines and who leads, the network,
 // the role manager, the observers, the meters) and the work of one machine
 // or manager is a method of that machine or manager (action.go,
-// manager.go, tasks.go, health.go).
+// manager.go, world.go).
 //
 // # Membership
 //
@@ -145,7 +147,7 @@
 // its assignment is committed and the leader's dispatcher can reach it (and
 // its restart delay is over), loses its tasks when it crashes, and keeps
 // running them while cut off. A task whose service has a health check
-// (health.go) is "starting" on its node until a probe passes, and counts
+// (package agent) is "starting" on its node until a probe passes, and counts
 // as running only then; an image named unhealthy… never passes, and is
 // killed as Docker kills an unhealthy container. Published ports
 // (ports.go) are open on every live node in ingress mode, and only where a

@@ -429,7 +429,7 @@ func RemoveNode(name string, force bool) Action {
 			return err
 		}
 		if n, ok := c.node(name); ok {
-			clear(n.running) // it left the swarm: its tasks stop
+			clear(n.Running) // it left the swarm: its tasks stop
 			n.left = true
 		}
 		return nil
@@ -551,7 +551,7 @@ func (c *roster) highestTaskNumber() uint64 {
 		top = max(top, m.store.NextTask)
 	}
 	for _, n := range c.nodes {
-		for id := range n.running {
+		for id := range n.Running {
 			if _, num := state.SplitName(id); uint64(num) > top {
 				top = uint64(num)
 			}

@@ -36,7 +36,7 @@ func (c *roster) openPorts(s *Store) map[string][]uint32 {
 		}
 		ports := slices.Clone(ingress)
 		if hosts {
-			for id := range n.running {
+			for id := range n.Running {
 				if t := s.Tasks[id]; t != nil {
 					if spec := s.Services[t.Service]; spec != nil {
 						for _, p := range spec.Ports {

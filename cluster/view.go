@@ -246,7 +246,7 @@ func (c *Cluster) serviceViews(s *Store, byNode map[string][]string) []ServiceVi
 		// A task counts as running when it runs on a live node the swarm
 		// has not declared down: a node cut off and declared down may go on
 		// running its tasks, but the swarm has written them off.
-		if n, ok := c.node(t.Node); ok && n.alive && n.running[t.ID] && !n.starting[t.ID] && s.Nodes[t.Node] != nil && s.Nodes[t.Node].Status != NodeDown {
+		if n, ok := c.node(t.Node); ok && n.alive && n.Running[t.ID] && !n.Starting[t.ID] && s.Nodes[t.Node] != nil && s.Nodes[t.Node].Status != NodeDown {
 			sv.Running++
 			sv.PerZone[c.zones[n.zone]]++
 			if byNode != nil {

@@ -1,13 +1,15 @@
 package cluster
 
 import (
+	"time"
+
+	"github.com/swarmsim/swarmsim/cluster/agent"
 	"github.com/swarmsim/swarmsim/cluster/dispatcher"
-	"github.com/swarmsim/swarmsim/cluster/state"
 )
 
 // world is the simulated swarm as a leader's dispatcher reaches it: the
 // nodes by index, whether the leader's node can talk to each, and each
-// node's agent (the node itself).
+// node's agent.
 type world struct {
 	c    *Cluster
 	self *node // the leader's node
@@ -17,30 +19,41 @@ func (w world) Nodes() int                    { return len(w.c.nodes) }
 func (w world) Name(i int) string             { return w.c.nodes[i].name }
 func (w world) Index(name string) (int, bool) { i, ok := w.c.byName[name]; return i, ok }
 func (w world) Reachable(i int) bool          { return w.c.linked(w.self, w.c.nodes[i]) }
-func (w world) Agent(i int) dispatcher.Agent  { return w.c.nodes[i] }
+func (w world) Agent(i int) dispatcher.Agent  { return &w.c.nodes[i].Agent }
 
-// A node is its own agent: its side of its session with the dispatcher,
-// the containers it runs (tasks.go, health.go).
+// A node is its agent's host: the simulation as the node reaches it.
 
-func (n *node) Start(t *state.Task, h state.HealthCheck) string { return n.start(t, h) }
+// Changed tells the checker that what the node runs changed.
+func (n *node) Changed() { n.c.gate.touch() }
 
-func (n *node) Stop(task string) bool {
-	if !n.running[task] {
-		return false
+// After queues the agent's timer on the simulation's clock, for this life
+// of the node.
+func (n *node) After(d time.Duration, e agent.Event) {
+	c := n.c
+	kind := evTaskExit
+	switch e.Kind {
+	case agent.Healthy:
+		kind = evHealthy
+	case agent.Unhealthy:
+		kind = evUnhealthy
 	}
-	delete(n.running, task)
-	delete(n.starting, task)
-	n.c.gate.touch()
-	return true
+	c.q.push(timed{at: c.now + d, kind: kind, node: c.byName[n.name], epoch: n.epoch, task: e.Task, exitOK: e.ExitOK})
 }
 
-func (n *node) Runs(task string) bool     { return n.running[task] }
-func (n *node) Starting(task string) bool { return n.starting[task] }
-
-func (n *node) Exit(task string) (string, bool, bool) {
-	e, ok := n.exited[task]
-	return e.reason, e.ok, ok
+// Leader is the leader's dispatcher, if the node can reach it now.
+func (n *node) Leader() agent.Reports {
+	c := n.c
+	if m := c.leaderManager(); m != nil && m.lead != nil && c.linked(m.node, n) {
+		return reports{m.lead.d, c.byName[n.name]}
+	}
+	return nil
 }
 
-func (n *node) ForgetExits()      { clear(n.exited) }
-func (n *node) Running() []string { return state.SortedIDs(n.running) }
+// reports is a node's line to the leader's dispatcher.
+type reports struct {
+	d    *dispatcher.Dispatcher
+	node int
+}
+
+func (r reports) Exited(task, reason string, exitOK bool) { r.d.Exited(r.node, task, reason, exitOK) }
+func (r reports) Passed(task string)                      { r.d.Passed(task) }

@@ -86,16 +86,16 @@ type Agent interface {
 	// Stop stops a task, and reports whether it ran.
 	Stop(task string) bool
 	Runs(task string) bool
-	// Starting reports whether a running task's health check has yet to
+	// Probing reports whether a running task's health check has yet to
 	// pass.
-	Starting(task string) bool
+	Probing(task string) bool
 	// Exit is how a task's container ended while the leader could not
 	// hear it; ok is false when the node knows of no such exit.
 	Exit(task string) (reason string, exitOK, ok bool)
 	// ForgetExits drops the exits the leader has now heard of.
 	ForgetExits()
-	// Running lists the tasks the node runs, in CompareNames order.
-	Running() []string
+	// Tasks lists the tasks the node runs, in CompareNames order.
+	Tasks() []string
 }
 
 // Dispatcher is one leader's side of the node sessions.
@@ -374,14 +374,14 @@ func (d *Dispatcher) resyncNode(b *state.Batch, i int) {
 			// Stopped while the node was away, and the node no longer
 			// runs it: it says so now.
 			b.Report(&state.TaskStatus{Task: t.ID, State: state.TaskShutdown, Reason: t.Reason})
-		case t.Active() && t.State == state.TaskStarting && !agent.Starting(t.ID):
+		case t.Active() && t.State == state.TaskStarting && !agent.Probing(t.ID):
 			// Its health check passed while the leader could not hear it.
 			b.Report(&state.TaskStatus{Task: t.ID, State: state.TaskRunning})
 		}
 	}
 	agent.ForgetExits()
 	// Containers of tasks the store no longer has (a removed service) stop.
-	for _, id := range agent.Running() {
+	for _, id := range agent.Tasks() {
 		if t := d.s.Tasks[id]; t == nil || t.Node != name {
 			agent.Stop(id)
 		}

@@ -47,14 +47,14 @@ func (a *fakeAgent) Stop(task string) bool {
 	return was
 }
 
-func (a *fakeAgent) Runs(task string) bool     { return a.running[task] }
-func (a *fakeAgent) Starting(task string) bool { return a.starting[task] }
+func (a *fakeAgent) Runs(task string) bool    { return a.running[task] }
+func (a *fakeAgent) Probing(task string) bool { return a.starting[task] }
 func (a *fakeAgent) Exit(task string) (string, bool, bool) {
 	why, ok := a.exits[task]
 	return why, false, ok
 }
-func (a *fakeAgent) ForgetExits()      { clear(a.exits) }
-func (a *fakeAgent) Running() []string { return state.SortedIDs(a.running) }
+func (a *fakeAgent) ForgetExits()    { clear(a.exits) }
+func (a *fakeAgent) Tasks() []string { return state.SortedIDs(a.running) }
 
 // rig is manager m1 leading, workers w1 and w2 ready, and a dispatcher
 // that has just started on m1.

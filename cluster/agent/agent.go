@@ -1,0 +1,230 @@
+// Package agent is a node's side of the swarm, as the worker part of
+// swarmkit's agent/ is: what the node runs, its containers' health
+// checks, and what it tells the leader's dispatcher about them. What
+// actually runs is kept apart from the desired state: a node starts a
+// task when the dispatcher hands it over, loses its containers when it
+// crashes, and keeps running them while it is cut off.
+//
+// # Using it
+//
+//	a := agent.New(host)           // host: the simulation, as the node reaches it
+//	state := a.Start(task, health) // the dispatcher hands a task over
+//	a.Fire(event)                  // a timer the agent set with host.After is due
+//	a.Stop(task.ID)                // the dispatcher stops a task
+//	a.Crash()                      // the machine lost power: nothing runs
+//
+// Images rehearse failures. A container of an image whose name starts
+// with FailingImagePrefix exits with status 1 ExitAfter after it starts
+// (`docker service create --name app fail`, or `fail/app:2`): a crash loop,
+// restart policies, failed updates. One whose name starts with
+// CompletingImagePrefix exits with status 0 after the same time: a job that
+// finished, which restart condition on-failure does not restart.
+//
+// Health checks run as Docker's engine runs them: a task whose service has
+// a health check starts as "starting" and becomes "running" only when a
+// probe passes, the first one Interval after the container started. An
+// image whose name starts with UnhealthyImagePrefix never passes: after
+// Retries failed probes past the start period the engine stops the
+// container, and the task fails with Docker's "unhealthy container" error.
+// Without a health check there is no health to fail, and such an image
+// runs like any other.
+//
+// A node tells the leader's dispatcher at once what became of a container
+// if it can reach it (Host.Leader); otherwise it remembers, sets Dirty,
+// and the dispatcher hears it all when the node's next session starts.
+package agent
+
+import (
+	"strings"
+	"time"
+
+	"github.com/swarmsim/swarmsim/cluster/state"
+)
+
+// Image name prefixes that rehearse failures.
+const (
+	FailingImagePrefix    = "fail"
+	CompletingImagePrefix = "done"
+	UnhealthyImagePrefix  = "unhealthy"
+)
+
+// ExitAfter is how long a failing or completing container runs before it
+// exits.
+const ExitAfter = 2 * time.Second
+
+// Docker's words for a container that exited.
+const (
+	ReasonExit      = "task: non-zero exit (1)"
+	ReasonExitOK    = "task: exited (0)"
+	ReasonUnhealthy = "task: non-zero exit (137): dockerexec: unhealthy container"
+)
+
+// Host is the simulation as a node's agent reaches it.
+type Host interface {
+	// Changed says what the node runs changed.
+	Changed()
+	// After has the simulation call Fire(e) d from now, unless the node
+	// crashed or restarted meanwhile.
+	After(d time.Duration, e Event)
+	// Leader is the leader's dispatcher if the node can reach it now, or
+	// nil.
+	Leader() Reports
+}
+
+// Reports is what a node tells the leader's dispatcher.
+type Reports interface {
+	Exited(task, reason string, exitOK bool)
+	Passed(task string)
+}
+
+// Event is a timer an agent set: a container exits, or its health check
+// passes or fails for good.
+type Event struct {
+	Kind   EventKind
+	Task   string
+	ExitOK bool // Exit: the container exits with status 0
+}
+
+// EventKind is what an Event does.
+type EventKind uint8
+
+// What an Event does.
+const (
+	Exit EventKind = iota + 1
+	Healthy
+	Unhealthy
+)
+
+// Exited is how a container ended, until the node reports it.
+type Exited struct {
+	Reason string
+	OK     bool
+}
+
+// Agent is one node's agent.
+type Agent struct {
+	host Host
+
+	Running  map[string]bool   // the tasks actually running here, by ID
+	Starting map[string]bool   // running tasks whose health check has not passed yet
+	Exits    map[string]Exited // tasks whose container exited, until the leader hears of it
+	Dirty    bool              // something happened here the leader has not heard of
+}
+
+// New returns the agent of a node that runs nothing.
+func New(host Host) Agent {
+	return Agent{host: host, Running: map[string]bool{}, Starting: map[string]bool{}, Exits: map[string]Exited{}}
+}
+
+// Start runs a task, and returns the state the node reports: running, or
+// starting while its health check has yet to pass.
+func (a *Agent) Start(t *state.Task, h state.HealthCheck) string {
+	a.Running[t.ID] = true
+	a.host.Changed()
+	fails, completes := strings.HasPrefix(t.Image, FailingImagePrefix), strings.HasPrefix(t.Image, CompletingImagePrefix)
+	if fails || completes {
+		a.host.After(ExitAfter, Event{Kind: Exit, Task: t.ID, ExitOK: completes})
+	}
+	if h.Cmd == "" {
+		return state.TaskRunning
+	}
+	a.Starting[t.ID] = true
+	if strings.HasPrefix(t.Image, UnhealthyImagePrefix) {
+		a.host.After(UnhealthyAfter(h), Event{Kind: Unhealthy, Task: t.ID})
+	} else {
+		a.host.After(h.Interval, Event{Kind: Healthy, Task: t.ID})
+	}
+	return state.TaskStarting
+}
+
+// UnhealthyAfter is when a container that fails every probe is declared
+// unhealthy: probes run every Interval, failures within the start period
+// do not count, and Retries failures in a row after it do.
+func UnhealthyAfter(h state.HealthCheck) time.Duration {
+	inStart := int(h.StartPeriod / h.Interval)
+	return time.Duration(inStart+h.Retries) * h.Interval
+}
+
+// Fire is a timer the agent set falling due.
+func (a *Agent) Fire(e Event) {
+	switch e.Kind {
+	case Exit:
+		x := Exited{ReasonExit, false}
+		if e.ExitOK {
+			x = Exited{ReasonExitOK, true}
+		}
+		a.stopped(e.Task, x)
+	case Healthy:
+		if !a.Running[e.Task] || !a.Starting[e.Task] {
+			return
+		}
+		delete(a.Starting, e.Task)
+		if d := a.host.Leader(); d != nil {
+			d.Passed(e.Task)
+			return
+		}
+		a.Dirty = true
+	case Unhealthy:
+		if !a.Starting[e.Task] {
+			return
+		}
+		delete(a.Starting, e.Task)
+		a.stopped(e.Task, Exited{ReasonUnhealthy, false})
+	}
+}
+
+// stopped ends a container for the reason x gives.
+func (a *Agent) stopped(task string, x Exited) {
+	if !a.Running[task] {
+		return
+	}
+	delete(a.Running, task)
+	delete(a.Starting, task)
+	a.host.Changed()
+	if d := a.host.Leader(); d != nil {
+		d.Exited(task, x.Reason, x.OK)
+		return
+	}
+	a.Exits[task] = x
+	a.Dirty = true
+}
+
+// Crash is the machine losing power: nothing runs, nothing is remembered.
+func (a *Agent) Crash() {
+	clear(a.Running)
+	clear(a.Starting)
+	a.host.Changed()
+	clear(a.Exits)
+}
+
+// The dispatcher's side of the session (dispatcher.Agent).
+
+// Stop stops a task, and reports whether it ran.
+func (a *Agent) Stop(task string) bool {
+	if !a.Running[task] {
+		return false
+	}
+	delete(a.Running, task)
+	delete(a.Starting, task)
+	a.host.Changed()
+	return true
+}
+
+// Runs reports whether a task runs here.
+func (a *Agent) Runs(task string) bool { return a.Running[task] }
+
+// Probing reports whether a running task's health check has yet to pass.
+func (a *Agent) Probing(task string) bool { return a.Starting[task] }
+
+// Exit is how a task's container ended while the leader could not hear
+// it; ok is false when the node knows of no such exit.
+func (a *Agent) Exit(task string) (reason string, exitOK, ok bool) {
+	x, ok := a.Exits[task]
+	return x.Reason, x.OK, ok
+}
+
+// ForgetExits drops the exits the leader has now heard of.
+func (a *Agent) ForgetExits() { clear(a.Exits) }
+
+// Tasks lists the tasks the node runs, in CompareNames order.
+func (a *Agent) Tasks() []string { return state.SortedIDs(a.Running) }
