@@ -289,3 +289,47 @@ func TestMatches(t *testing.T) {
 		}
 	}
 }
+
+// Ported from swarmkit scheduler_test.go TestPreassignedTasks: a global
+// task comes with its node, and is placed there, even on a node that runs
+// more than the others.
+func TestPreassignedTasks(t *testing.T) {
+	s, p := rig("w1", "w2")
+	s.Service(state.ServiceSpec{Name: "web", Replicas: 3})
+	for slot := 1; slot <= 3; slot++ {
+		s.Start("web", slot, "w1")
+	}
+	spec := s.Service(state.ServiceSpec{Name: "agent", Mode: state.ModeGlobal})
+	got := s.Step(func(b *state.Batch) {
+		for _, n := range []string{"w1", "w2"} {
+			b.CreateIn(s.Store, spec, s.Hashes.Of(spec), 0, n, state.CreateTask{})
+		}
+		p.Place(b)
+	})
+	if want := []string{"create agent.w1 on w1", "create agent.w2 on w2"}; !slices.Equal(got, want) {
+		t.Errorf("the placer did %q, want %q", got, want)
+	}
+}
+
+// Ported from swarmkit scheduler_test.go TestHA: the tasks of each
+// service spread evenly over the nodes, whatever the other services run.
+func TestHA(t *testing.T) {
+	s, p := rig("w1", "w2", "w3", "w4", "w5")
+	s.Service(state.ServiceSpec{Name: "one", Replicas: 10})
+	s.Service(state.ServiceSpec{Name: "two", Replicas: 5})
+	pending(s, p, "one", 1, 10)
+	pending(s, p, "two", 1, 5)
+	for _, service := range []string{"one", "two"} {
+		per := map[string]int{}
+		for _, n := range where(s, service) {
+			per[n]++
+		}
+		lo, hi := 100, 0
+		for _, n := range []string{"w1", "w2", "w3", "w4", "w5"} {
+			lo, hi = min(lo, per[n]), max(hi, per[n])
+		}
+		if hi-lo > 0 {
+			t.Errorf("%s runs %v per node, want the same on each", service, per)
+		}
+	}
+}
