@@ -284,3 +284,23 @@ func TestHealthCheckPassed(t *testing.T) {
 	r.d.Passed("t1")
 	wantDid(t, r.flush(), "status t1 running")
 }
+
+// Ported from swarmkit replicated_test.go TestInitializationDelayStart: a
+// task a new leader finds waiting out its restart delay is started only
+// once the delay is over, counted from when the task was made.
+func TestInitializationDelayStart(t *testing.T) {
+	r := newRig(t)
+	r.Service(state.ServiceSpec{Name: "web", Replicas: 1})
+	r.Now = time.Minute
+	r.Apply(&state.CreateTask{Service: "web", Slot: 1, Node: "w1", Hash: r.Hashes.Of(r.Services["web"]),
+		At: (time.Minute - 50*time.Millisecond).Milliseconds(), Delay: 100})
+	d := New(r.Store.Store, r.Hashes, r.w, 0, func() time.Duration { return r.Now }, func() {})
+	for _, task := range r.TaskList() {
+		d.TaskChanged(task)
+	}
+	wantDid(t, r.Step(d.Flush))
+	r.Now += 49 * time.Millisecond
+	wantDid(t, r.Step(d.Flush))
+	r.Now += time.Millisecond
+	wantDid(t, r.Step(d.Flush), "status t1 running")
+}
