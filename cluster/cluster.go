@@ -607,8 +607,8 @@ func (m *manager) send(msg raft.Message) {
 	c.q.push(timed{at: at, kind: evDeliver, node: toIdx, epoch: to.epoch, msg: msg})
 }
 
-func (to *node) deliver(e timed) {
-	c := to.c
+func (n *node) deliver(e timed) {
+	c, to := n.c, n
 	fromIdx, ok := c.byRaft[e.msg.From()]
 	if !ok {
 		return
