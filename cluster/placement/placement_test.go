@@ -333,3 +333,42 @@ func TestHA(t *testing.T) {
 		}
 	}
 }
+
+// Ported from swarmkit scheduler_test.go TestSchedulerResourceConstraintHA:
+// node 1 runs one task and has memory for one more, node 2 runs three and
+// has plenty; of two new tasks, one goes to each, though spreading alone
+// would put both on node 1.
+func TestSchedulerResourceConstraintHA(t *testing.T) {
+	s, p := rig()
+	s.Node("id1", func(n *state.NodeRecord) { n.MemoryBytes = 1e9 })
+	s.Node("id2", func(n *state.NodeRecord) { n.MemoryBytes = 1e11 })
+	s.Service(state.ServiceSpec{Name: "web", Replicas: 6, MemoryBytes: 5e8})
+	s.Start("web", 1, "id1")
+	for slot := 2; slot <= 4; slot++ {
+		s.Start("web", slot, "id2")
+	}
+	pending(s, p, "web", 5, 2)
+	got := where(s, "web")
+	if count(got, "id1") != 2 || count(got, "id2") != 4 {
+		t.Errorf("the tasks run on %q, want two on id1 and four on id2", got)
+	}
+}
+
+// Ported from swarmkit scheduler_test.go TestMultiplePreferences: with two
+// spread preferences, tasks divide over the first label's values, then
+// over the second's within each.
+func TestMultiplePreferences(t *testing.T) {
+	s, p := rig()
+	for _, n := range []struct{ name, az, rack string }{
+		{"n1", "a", "r1"}, {"n2", "a", "r1"}, {"n3", "a", "r2"}, {"n4", "b", "r3"}, {"n5", "b", "r3"},
+	} {
+		s.Node(n.name, func(r *state.NodeRecord) { r.Labels = map[string]string{"az": n.az, "rack": n.rack} })
+	}
+	s.Service(state.ServiceSpec{Name: "web", Replicas: 8, Preferences: []string{"node.labels.az", "node.labels.rack"}})
+	pending(s, p, "web", 1, 8)
+	got := where(s, "web")
+	perAZ := count(got, "n1") + count(got, "n2") + count(got, "n3")
+	if perAZ != 4 || count(got, "n3") != 2 || count(got, "n4")+count(got, "n5") != 4 {
+		t.Errorf("the tasks went to %q, want 4 per az, and in az a 2 on rack r2's one node", got)
+	}
+}
