@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/swarmsim/swarmsim/az"
 )
 
 // These tests hold the updater to swarmkit's orchestrator/update/updater.go
@@ -181,5 +183,68 @@ func TestRollbackCompletesAfterTasksRun(t *testing.T) {
 	}
 	if lastRun == 0 || done[0].At-lastRun < 3*time.Second {
 		t.Errorf("rollback completed at %s, its last task was made at %s: want at least the 3 s rollback monitor after", FormatTime(done[0].At), FormatTime(lastRun))
+	}
+}
+
+// containers counts the containers of a service that run on live nodes,
+// whatever the store thinks: what a partition hides from the leader.
+func containers(c *Cluster, service string) int {
+	n := 0
+	for _, nd := range c.nodes {
+		if !nd.alive {
+			continue
+		}
+		for id := range nd.running {
+			if t := c.leaderManager().store.Tasks[id]; t != nil && t.Service == service {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// swarmkit's stop-first update holds the new task at READY until the old
+// one has stopped, its node is down, or a minute passes (restart.go
+// DelayStart with waitStop; TaskTimeout): cut off from the leader, the old
+// task cannot be told to stop, and the new one must not run beside it.
+func TestStopFirstWaitsForOldTaskToStop(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 3, 16)
+	spec := service("web", 1)
+	spec.Constraints = []string{"node.role==worker"}
+	mustApply(t, c, CreateService(spec))
+	settle(t, c)
+	var old *Task
+	for _, tk := range c.Snapshot().Tasks {
+		if tk.Active() {
+			old = &tk
+		}
+	}
+	rec := c.leaderManager().store.Nodes[old.Node]
+	others := []string{}
+	for _, z := range c.Zones() {
+		if z != rec.Zone {
+			others = append(others, z)
+		}
+	}
+	mustApply(t, c, Partition(az.Partition{Sides: [2][]string{{rec.Zone}, others}}))
+	mustApply(t, c, UpdateService("web", func(s *ServiceSpec) {
+		s.Image = "nginx:2"
+		s.Constraints = append(s.Constraints, "node.hostname!="+old.Node)
+	}))
+	down := func() bool { return c.leaderManager().store.Nodes[old.Node].Status == NodeDown }
+	for !down() {
+		if c.Now() > 2*time.Minute {
+			t.Fatalf("%s was never declared down", old.Node)
+		}
+		mustRun(t, c, 500*time.Millisecond)
+		if n := containers(c, "web"); n > 1 && !down() {
+			t.Fatalf("at %s %d containers of web run while %s is not down: the new task started beside the old one its node was never told to stop", FormatTime(c.Now()), n, old.Node)
+		}
+	}
+	// Once the node is down the new task starts: the old one cannot be
+	// reached, and Docker runs it without it.
+	mustRun(t, c, 2*time.Second)
+	if web := serviceView(t, c, "web"); web.Running != 1 {
+		t.Errorf("web runs %d of 1 after %s went down", web.Running, old.Node)
 	}
 }
