@@ -248,3 +248,72 @@ func TestStopFirstWaitsForOldTaskToStop(t *testing.T) {
 		t.Errorf("web runs %d of 1 after %s went down", web.Running, old.Node)
 	}
 }
+
+// Ported from swarmkit updater_test.go TestUpdaterPlacement: a change to
+// placement alone that every task's node still satisfies replaces nothing,
+// and the update completes.
+func TestUpdaterPlacement(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 0, 18)
+	mustApply(t, c, CreateService(service("web", 3)))
+	settle(t, c)
+	before := map[string]bool{}
+	for _, tk := range c.Snapshot().Tasks {
+		if tk.Active() {
+			before[tk.ID] = true
+		}
+	}
+	mustApply(t, c, UpdateService("web", func(s *ServiceSpec) {
+		s.Constraints = append(s.Constraints, "node.labels.zone!=nowhere")
+	}))
+	mustRun(t, c, 30*time.Second)
+	kept := 0
+	for _, tk := range c.Snapshot().Tasks {
+		if tk.Active() && before[tk.ID] {
+			kept++
+		}
+	}
+	if kept != 3 {
+		t.Errorf("%d of 3 tasks kept after a placement change every node satisfies", kept)
+	}
+	if sv := serviceView(t, c, "web"); sv.Update != UpdateCompleted {
+		t.Errorf("update state %q, want completed", sv.Update)
+	}
+}
+
+// Ported from swarmkit updater_test.go TestUpdaterOrder: with start-first
+// each slot runs its new task before the old one is told to stop, so the
+// old task's end comes after the new one's start.
+func TestUpdaterOrder(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 0, 19)
+	spec := service("web", 3)
+	spec.Update.Order = "start-first"
+	mustApply(t, c, CreateService(spec))
+	settle(t, c)
+	mustApply(t, c, UpdateService("web", func(s *ServiceSpec) { s.Image = "nginx:2" }))
+	mustRun(t, c, time.Minute)
+	started := map[int]int64{}
+	for _, tk := range c.Snapshot().Tasks {
+		if tk.Active() && tk.Image == "nginx:2" && tk.State == TaskRunning {
+			started[tk.Slot] = tk.Started
+		}
+	}
+	if len(started) != 3 {
+		t.Fatalf("%d slots run the new image, want 3", len(started))
+	}
+	old := 0
+	for _, tk := range c.Snapshot().Tasks {
+		if tk.Image != "nginx" {
+			continue
+		}
+		old++
+		if tk.Active() || tk.State != TaskShutdown {
+			t.Errorf("old task %s is %s/%s, want shut down", tk.Name(), tk.Desired, tk.State)
+		}
+		if tk.Ended < started[tk.Slot] {
+			t.Errorf("old task %s ended at %d ms, before its replacement ran at %d ms", tk.Name(), tk.Ended, started[tk.Slot])
+		}
+	}
+	if old != 3 {
+		t.Errorf("%d old tasks kept in the history, want 3", old)
+	}
+}
