@@ -231,6 +231,30 @@ func TestStopFirstWaitsForOldTaskToStop(t *testing.T) {
 		s.Image = "nginx:2"
 		s.Constraints = append(s.Constraints, "node.hostname!="+old.Node)
 	}))
+	// Ported from swarmkit updater_test.go TestUpdaterTaskTimeout, as far
+	// as a simulation reaches: an unreachable node is down within the
+	// heartbeat grace, long before the minute, so the timeout is read off
+	// the held task rather than waited for.
+	mustRun(t, c, time.Second)
+	l := c.leaderManager().lead
+	var held *Task
+	for _, tk := range l.s.TaskList() {
+		if tk.Active() && tk.Image == "nginx:2" {
+			held = tk
+		}
+	}
+	if held == nil || held.State != TaskAssigned {
+		t.Fatalf("the new task is %+v, want it assigned and held", held)
+	}
+	until, wait := l.waitsForStop(held)
+	if want := time.Duration(held.Created)*time.Millisecond + OldTaskTimeout; !wait || until != want {
+		t.Errorf("held until %s (%v), want %s", FormatTime(until), wait, FormatTime(want))
+	}
+	late := *held
+	late.Created -= OldTaskTimeout.Milliseconds()
+	if _, wait := l.waitsForStop(&late); wait {
+		t.Error("a task made a minute ago still waits for the old one")
+	}
 	down := func() bool { return c.leaderManager().store.Nodes[old.Node].Status == NodeDown }
 	for !down() {
 		if c.Now() > 2*time.Minute {
