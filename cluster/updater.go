@@ -40,7 +40,8 @@ import (
 // spec created since it began, Attempt 0, unlike the restart supervisor's),
 // so a new leader carries an update on where its predecessor left it.
 
-// update moves every rolling update in progress along by at most a batch.
+// update moves every rolling update in progress along: its free workers
+// take the next dirty slots.
 func (l *leader) update(b *batch) {
 	s := l.s
 	if len(l.updating) == 0 {
