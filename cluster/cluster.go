@@ -10,6 +10,7 @@ import (
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster/agent"
 	"github.com/swarmsim/swarmsim/cluster/dispatcher"
+	"github.com/swarmsim/swarmsim/cluster/orchestrator/restart"
 	"github.com/swarmsim/swarmsim/cluster/state"
 	"github.com/swarmsim/swarmsim/raft"
 )
@@ -26,6 +27,10 @@ const (
 	// NodeDownPeriod is how long a node stays down before its tasks are
 	// orphaned: swarmkit's defaultNodeDownPeriod.
 	NodeDownPeriod = dispatcher.NodeDownPeriod
+	// OldTaskTimeout is how long a new task waits for the old task of its
+	// slot to stop before it starts all the same (swarmkit's
+	// defaultOldTaskTimeout).
+	OldTaskTimeout = restart.OldTaskTimeout
 	// RequestTimeout is how long a command waits for its change to commit
 	// before Docker answers "context deadline exceeded".
 	RequestTimeout = 10 * time.Second

@@ -200,3 +200,9 @@ func (l *leader) applied(id uint64) {
 	l.ready = true
 	l.wake()
 }
+
+// waitsForStop is when t may start, given the older tasks of its slot told
+// to stop (restart.WaitsForStop).
+func (l *leader) waitsForStop(t *Task) (time.Duration, bool) {
+	return restart.WaitsForStop(l.s, t, l.c.now)
+}

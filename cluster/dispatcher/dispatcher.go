@@ -13,7 +13,8 @@
 //     compares what the node runs with what the store assigns it: tasks to
 //     start, tasks to stop, tasks the node lost.
 //   - Assignments. A task committed to a node is started there once the
-//     node can be reached and its restart delay is over; a task whose
+//     node can be reached, its restart delay is over, and the older task of
+//     its slot has stopped (restart.WaitsForStop); a task whose
 //     desired state became shutdown is stopped there. Either way the node's
 //     report (running, shutdown) is committed.
 //   - Orphans. Tasks of a node that has been down for 24 hours are marked
@@ -44,6 +45,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/swarmsim/swarmsim/cluster/orchestrator/restart"
 	"github.com/swarmsim/swarmsim/cluster/state"
 )
 
@@ -190,18 +192,44 @@ func (d *Dispatcher) Passed(task string) {
 }
 
 // TaskChanged hears that an applied entry touched a task: its node may
-// have to start or stop it.
+// have to start or stop it, and a task that stopped lets a successor held
+// for it start.
 func (d *Dispatcher) TaskChanged(t *state.Task) {
-	if d.s.Tasks[t.ID] == t && t.Node != "" && (t.State == state.TaskAssigned || !t.Active()) {
+	if d.s.Tasks[t.ID] != t {
+		return
+	}
+	if t.Node != "" && (t.State == state.TaskAssigned || !t.Active()) {
 		d.deliveries.Add(t.ID)
+	}
+	if !t.Active() && t.Terminal() {
+		d.releaseSuccessors(t)
 	}
 }
 
 // NodeChanged hears that an applied entry touched a node: one that went
-// down has its tasks orphaned NodeDownPeriod later.
+// down has its tasks orphaned NodeDownPeriod later, and the successors of
+// its tasks told to stop need wait for them no longer.
 func (d *Dispatcher) NodeChanged(name string) {
 	if rec := d.s.Nodes[name]; rec != nil && rec.Status == state.NodeDown {
 		d.watchOrphans(rec)
+		for _, t := range d.s.TasksOn(name) {
+			if !t.Active() && !t.Terminal() {
+				d.releaseSuccessors(t)
+			}
+		}
+	}
+}
+
+// releaseSuccessors hears that a task told to stop has stopped, or that
+// its node is down: a successor held for it (restart.WaitsForStop) may
+// start.
+func (d *Dispatcher) releaseSuccessors(old *state.Task) {
+	after := false
+	for _, t := range d.s.History(old.Service, old.SlotKey()) {
+		if after && t.Active() && t.State == state.TaskAssigned && t.Node != "" {
+			d.deliveries.Add(t.ID)
+		}
+		after = after || t == old
 	}
 }
 
@@ -339,6 +367,10 @@ func (d *Dispatcher) act(b *state.Batch, t *state.Task) {
 	case t.Active() && t.State == state.TaskAssigned:
 		if at := t.StartsAt(); at > b.Now {
 			heap.Push(&d.delayed, delayed{at, t.ID})
+			return
+		}
+		if until, wait := restart.WaitsForStop(d.s, t, b.Now); wait {
+			heap.Push(&d.delayed, delayed{until, t.ID}) // or sooner: releaseSuccessors
 			return
 		}
 		observed := agent.Start(t, d.healthOf(t))

@@ -16,6 +16,13 @@
 //     service's spec changes. The windowed history lives in the leader's
 //     memory, as in swarmkit; the total is kept on the tasks (Attempt).
 //
+// A new task in a slot whose older task was told to stop but has not yet
+// (its node has not confirmed, and is not down) is held until it has, for
+// at most OldTaskTimeout: swarmkit's DelayStart with waitStop, which both
+// restarts and stop-first updates use, so that a partition never runs the
+// old and the new task of a slot side by side. The dispatcher, which
+// starts tasks, asks WaitsForStop.
+//
 // A slot the policy gives up on keeps its number (Task.Final), so scaling
 // does not bring it back behind the policy's back.
 //
@@ -144,4 +151,31 @@ func (h History) Since(service string, key state.SlotKey, from time.Duration) in
 	i, _ := slices.BinarySearch(times, from)
 	h[service][key] = times[i:] // older restarts no longer count for anything
 	return len(times) - i
+}
+
+// OldTaskTimeout is how long a new task waits for the old task of its slot
+// to stop before it starts all the same (swarmkit's defaultOldTaskTimeout).
+const OldTaskTimeout = time.Minute
+
+// WaitsForStop returns when t may start, at now, given the older tasks of
+// its slot that were told to stop but have not: the old task's stop, its
+// node going down, or OldTaskTimeout after t was made, whichever comes
+// first. ok is false when t need not wait.
+func WaitsForStop(s *state.Store, t *state.Task, now time.Duration) (until time.Duration, ok bool) {
+	deadline := time.Duration(t.Created)*time.Millisecond + OldTaskTimeout
+	if now >= deadline {
+		return 0, false
+	}
+	for _, old := range s.History(t.Service, t.SlotKey()) {
+		if old == t {
+			break // the history is oldest first: only predecessors hold t
+		}
+		if old.Active() || old.Node == "" || old.Terminal() || old.State == state.TaskPending {
+			continue
+		}
+		if rec := s.Nodes[old.Node]; rec != nil && rec.Status != state.NodeDown {
+			return deadline, true
+		}
+	}
+	return 0, false
 }

@@ -149,3 +149,31 @@ func TestHistoryForgetsOldRestarts(t *testing.T) {
 		t.Errorf("the history keeps %d restarts, want the 3 that can still count", got)
 	}
 }
+
+// Ported from swarmkit updater_test.go TestUpdaterTaskTimeout, at the
+// supervisor: a new task waits for the old task of its slot, told to
+// stop, until it has stopped, its node is down, or OldTaskTimeout after
+// the new task was made.
+func TestWaitsForStop(t *testing.T) {
+	s, _ := rig(t, state.RestartPolicy{Condition: "any"})
+	s.Now = time.Second
+	s.Apply(&state.ShutdownTask{Task: "t1"})
+	s.Apply(&state.CreateTask{Service: "name1", Slot: 1, Node: "w2", Hash: s.Hashes.Of(s.Services["name1"]), At: s.Now.Milliseconds()})
+	next := s.Current("name1", state.SlotKeyFor(1, ""))
+	until, wait := WaitsForStop(s.Store, next, s.Now)
+	if !wait || until != s.Now+OldTaskTimeout {
+		t.Fatalf("the new task waits %v until %v, want until %v", wait, until, s.Now+OldTaskTimeout)
+	}
+	if _, wait := WaitsForStop(s.Store, next, s.Now+OldTaskTimeout); wait {
+		t.Error("the new task still waits a minute after it was made")
+	}
+	s.UpdateNode("w1", func(n *state.NodeRecord) { n.Status = state.NodeDown })
+	if _, wait := WaitsForStop(s.Store, next, s.Now); wait {
+		t.Error("the new task waits for a task whose node is down")
+	}
+	s.UpdateNode("w1", func(n *state.NodeRecord) { n.Status = state.NodeReady })
+	s.Report("t1", state.TaskShutdown)
+	if _, wait := WaitsForStop(s.Store, next, s.Now); wait {
+		t.Error("the new task waits for a task that has stopped")
+	}
+}
