@@ -14,7 +14,7 @@ import (
 
 // Store is the desired state of the swarm: what every manager agrees on
 // because it came out of committed Raft entries. Each manager keeps its own
-// copy and changes it only by applying committed actions (storeaction.go),
+// copy and changes it only by applying committed actions (action.go),
 // so two managers that applied the same entries hold equal stores.
 //
 // Invariant: the indexes (slots, byNode) always describe Tasks exactly; only
