@@ -46,8 +46,13 @@ func (m *Model) Frame() string {
 	tail := append(m.verdict(width), m.bottom(width)...)
 
 	// The picture takes what the rest leaves, keeping four rows of the
-	// timeline; zones show fewer nodes before it is cut.
-	room := height - len(head) - len(mid) - len(tail) - 4
+	// timeline, or the keys when they are asked for; zones show fewer
+	// nodes before it is cut.
+	keep := 4
+	if m.Help {
+		keep = strings.Count(Keys, "\n") + 1
+	}
+	room := height - len(head) - len(mid) - len(tail) - keep
 	lines := append(head, m.picture(snap, width, room)...)
 	lines = append(lines, mid...)
 	rows := height - len(lines) - len(tail)
@@ -99,7 +104,7 @@ func (m *Model) title(snap cluster.Snapshot) string {
 func (m *Model) picture(snap cluster.Snapshot, width, rows int) []string {
 	zones := max(len(snap.Zones), 1)
 	// A column is its inner width plus a border and a blank each side.
-	inner := min(max(width/zones-4, 23), 40)
+	inner := min(max(width/zones-4, 22), 40)
 	fit := report.Fit{ZoneWidth: inner, Width: width, Selected: safe(m.Selected), Mark: true}
 	var lines []string
 	for most := 12; most >= 1; most-- {
@@ -250,20 +255,27 @@ func (m *Model) lanes(width int) []string {
 	cells := max(width-names-label-4, 10)
 	per := int64(Speeds[m.Speed]) * 1_000_000 // µs per cell
 	now := m.state.AtMS * 1000
-	out := []string{"", st.Heading.Render(fmt.Sprintf("Raft · one cell per %ds, the last %s", Speeds[m.Speed], span(int64(cells)*per))) +
+	// The strip fills from the left until it is full, then scrolls; its
+	// last cell holds now, so a kill shows the moment it is done.
+	start := max(now+1-int64(cells)*per, 0)
+	out := []string{st.Heading.Render(fmt.Sprintf("Raft · one cell per %ds, the last %s", Speeds[m.Speed], span(int64(cells)*per))) +
 		st.Dim.Render("  █ leader ─ follower ▲ candidate ✗ dead")}
 	for _, l := range all {
-		var b strings.Builder
-		run, n := "", 0 // a run of cells in one state, drawn as one styled string
-		for c := range int64(cells) {
-			from, to := now-(int64(cells)-c)*per, now-(int64(cells)-c-1)*per
-			if s := cellState(l.Segments, from, to); s != run || c == 0 {
-				b.WriteString(m.drawRun(run, n))
-				run, n = s, 0
+		states := make([]string, cells)
+		for c := range states {
+			if from := start + int64(c)*per; from <= now {
+				states[c] = cellState(l.Segments, from, from+per)
 			}
-			n++
 		}
-		b.WriteString(m.drawRun(run, n))
+		var b strings.Builder
+		for c := 0; c < len(states); {
+			n := 1 // a run of cells in one state, drawn as one styled string
+			for c+n < len(states) && states[c+n] == states[c] {
+				n++
+			}
+			b.WriteString(m.drawRun(states[c], n))
+			c += n
+		}
 		state := ""
 		if n := len(l.Segments); n > 0 {
 			s := l.Segments[n-1]
@@ -298,9 +310,6 @@ func cellState(segs []playground.Segment, from, to int64) string {
 
 // drawRun draws n cells of one state.
 func (m *Model) drawRun(state string, n int) string {
-	if n == 0 {
-		return ""
-	}
 	text := strings.Repeat(laneRunes[state].r, n)
 	st := m.st
 	switch state {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/internal/playground"
@@ -64,15 +65,204 @@ func press(m *Model, keys ...string) tea.Cmd {
 	return cmd
 }
 
-func TestFrameLook(t *testing.T) {
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs (run go test -update and read the diff); got:\n%s", path, got)
+	}
+}
+
+func node(t *testing.T, m *Model, name string) playground.Node {
+	t.Helper()
+	for _, z := range m.State().Zones {
+		for _, n := range z.Nodes {
+			if n.Name == name {
+				return n
+			}
+		}
+	}
+	t.Fatalf("no node %s", name)
+	return playground.Node{}
+}
+
+func TestSpeedAndPause(t *testing.T) {
+	m := New(session(t), report.Plain())
+	at := m.State().AtMS
+	tick := func() int64 {
+		before := m.State().AtMS
+		m.Update(Tick{At: time.Unix(0, 0)})
+		return m.State().AtMS - before
+	}
+	if got := tick(); got != 100 {
+		t.Errorf("a tick at 1× ran %dms, want 100", got)
+	}
+	press(m, "+")
+	if got := tick(); got != 1000 || Speeds[m.Speed] != 10 {
+		t.Errorf("a tick at %d× ran %dms, want 10× and 1000", Speeds[m.Speed], got)
+	}
+	press(m, "+", "+", "+")
+	if got := tick(); got != 6000 || Speeds[m.Speed] != 60 {
+		t.Errorf("a tick at %d× ran %dms, want 60× and 6000", Speeds[m.Speed], got)
+	}
+	press(m, "-", "-", "-")
+	if Speeds[m.Speed] != 1 {
+		t.Errorf("- three times from 60× gives %d×, want 1×", Speeds[m.Speed])
+	}
+	press(m, "space")
+	if got := tick(); !m.Paused || got != 0 {
+		t.Errorf("paused %v, a tick ran %dms; want paused and no time", m.Paused, got)
+	}
+	press(m, ".")
+	press(m, ".")
+	if got := tick(); got != 0 || !m.Paused {
+		t.Errorf("after . a tick ran %dms; want still paused", got)
+	}
+	press(m, "space")
+	if m.Paused {
+		t.Error("space did not play again")
+	}
+	// The wall clock is never read: 100ms, 1s, 6s, then two steps of 1s.
+	if got, want := m.State().AtMS-at, int64(100+1000+6000+2000); got != want {
+		t.Errorf("time ran %dms in all, want %d", got, want)
+	}
+	if d := m.Session().Drill(); !strings.Contains(d, "\nwait 9.1s\n") {
+		t.Errorf("the plays and steps are not one wait 9.1s line:\n%s", d)
+	}
+}
+
+func TestSelectAndKill(t *testing.T) {
+	m := New(session(t), report.Plain())
+	// Zones a: m1 m2 w1, b: m3 m4 w2, c: m5 w3.
+	for _, step := range []struct{ key, want string }{
+		{"up", "m1"}, {"down", "m2"}, {"down", "w1"}, {"down", "w1"}, {"right", "w2"},
+		{"right", "w3"}, {"right", "w3"}, {"up", "m5"}, {"left", "m3"}, {"left", "m1"},
+	} {
+		press(m, step.key)
+		if m.Selected != step.want {
+			t.Fatalf("after %s, %s is selected; want %s", step.key, m.Selected, step.want)
+		}
+	}
+	press(m, "k")
+	if node(t, m, "m1").Alive {
+		t.Fatal("k left m1 alive")
+	}
+	press(m, "k")
+	if !node(t, m, "m1").Alive {
+		t.Fatal("k again left m1 dead")
+	}
+	press(m, "right", "z")
+	for _, n := range []string{"m3", "m4", "w2"} {
+		if node(t, m, n).Alive {
+			t.Errorf("z left %s of zone b alive", n)
+		}
+	}
+	press(m, "z")
+	if !node(t, m, "m4").Alive {
+		t.Error("z again left zone b dead")
+	}
+	d := m.Session().Drill()
+	for _, line := range []string{"kill m1", "restart m1", "kill az b", "restart az b"} {
+		if !strings.Contains(d, "\n"+line+"\n") {
+			t.Errorf("the drill has no line %q:\n%s", line, d)
+		}
+	}
+}
+
+func TestDrillLine(t *testing.T) {
 	m := New(session(t), report.Plain())
 	m.Width, m.Height = 100, 40
-	press(m, ":kill leader", "enter")
-	for range 30 {
-		m.Update(Tick{At: time.Unix(0, 0)})
+	press(m, ":", "kil leader", "enter")
+	if !m.Typing || m.LineErr == nil || m.LineErr.Col != 1 || !strings.Contains(m.LineErr.Msg, `"kill"`) {
+		t.Fatalf("a typo: typing %v, error %v; want the line kept with the parser's error at column 1", m.Typing, m.LineErr)
 	}
-	t.Log("\n" + m.Frame())
-	_ = os.Stdout
-	_ = filepath.Join
-	_ = strings.Join
+	golden(t, "typo.golden", m.Frame())
+	press(m, "backspace")
+	if m.LineErr != nil || m.Line != "kil leade" {
+		t.Errorf("backspace: line %q, error %v; want the last rune gone and the error with it", m.Line, m.LineErr)
+	}
+	press(m, "esc")
+	if m.Typing || m.Line != "" {
+		t.Error("esc did not drop the line")
+	}
+	// Without quorum, Docker refuses a scale; the drill expects the refusal.
+	press(m, ":", "kill az a", "enter", ":", "kill az b", "enter", ":", "docker service scale web=9", "enter")
+	if m.Typing || !m.Failed || !strings.Contains(m.Message, "Docker refused") {
+		t.Errorf("a refused scale: typing %v, message %q; want the line run and the refusal shown", m.Typing, m.Message)
+	}
+	if d := m.Session().Drill(); !strings.Contains(d, `expect error "does not have a leader": docker service scale web=9`) {
+		t.Errorf("the refusal is not an expect error line:\n%s", d)
+	}
+}
+
+func TestQuitAndHelp(t *testing.T) {
+	m := New(session(t), report.Plain())
+	press(m, "?")
+	if !m.Help {
+		t.Fatal("? did not show the keys")
+	}
+	press(m, "?")
+	if m.Help {
+		t.Fatal("? again did not hide the keys")
+	}
+	// q typed into the : line is text, not quitting.
+	if cmd := press(m, ":", "q"); cmd != nil || m.Quitting() || m.Line != "q" {
+		t.Fatalf("q in the : line quit, or was not typed: line %q", m.Line)
+	}
+	press(m, "esc")
+	cmd := press(m, "q")
+	if cmd == nil || !m.Quitting() {
+		t.Fatal("q did not quit")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Error("q's command is not tea.Quit")
+	}
+}
+
+// TestFrames draws the view at fixed sizes: a settled swarm, the election
+// after the leader is killed (10× for 15 simulated seconds), the keys, and
+// a terminal too small for the picture.
+func TestFrames(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		width, height int
+		keys          []string
+		ticks         int
+	}{
+		{"settled.golden", 100, 40, nil, 0},
+		{"election.golden", 100, 40, []string{":", "kill leader", "enter", "+"}, 15},
+		{"keys.golden", 80, 30, []string{"?"}, 0},
+		{"small.golden", 60, 24, []string{"right", "z"}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := New(session(t), report.Plain())
+			m.Update(tea.WindowSizeMsg{Width: tc.width, Height: tc.height})
+			press(m, tc.keys...)
+			for range tc.ticks {
+				m.Update(Tick{})
+			}
+			frame := m.Frame()
+			lines := strings.Split(frame, "\n")
+			if len(lines) > tc.height {
+				t.Errorf("%d lines, taller than %d", len(lines), tc.height)
+			}
+			for i, l := range lines {
+				if w := lipgloss.Width(l); w > tc.width {
+					t.Errorf("line %d is %d wide, wider than %d: %q", i+1, w, tc.width, l)
+				}
+			}
+			golden(t, tc.name, frame)
+		})
+	}
 }

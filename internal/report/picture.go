@@ -24,7 +24,7 @@ type Fit struct {
 	ZoneWidth int    // inner width of a zone's column; 0 for the headline's
 	MaxNodes  int    // nodes drawn per zone before "… N more"; 0 for the headline's
 	Width     int    // columns there are: zones beyond them go on another row; 0 for one row
-	Selected  string // the node marked ▸; with it every node line has a two-column gutter
+	Selected  string // the node marked ▸; with it every node line has a one-column gutter
 	Mark      bool   // draw the gutter even when Selected is ""
 }
 
@@ -40,7 +40,7 @@ func FitPicture(s cluster.Snapshot, st Styles, f Fit) string {
 	gutter := f.Mark || f.Selected != ""
 	inner := width // what a node's lines may take
 	if gutter {
-		inner -= 2
+		inner--
 	}
 	nodes := map[string]cluster.NodeView{}
 	for _, n := range s.Nodes {
@@ -57,9 +57,9 @@ func FitPicture(s cluster.Snapshot, st Styles, f Fit) string {
 			node := nodeLines(nodes[name], st, inner)
 			if gutter {
 				for j := range node {
-					mark := "  "
+					mark := " "
 					if j == 0 && name == f.Selected {
-						mark = "▸ "
+						mark = "▸"
 						node[j] = st.Selected.Render(node[j])
 					}
 					node[j] = mark + node[j]
