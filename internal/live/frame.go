@@ -259,7 +259,7 @@ func (m *Model) lanes(width int) []string {
 	// last cell holds now, so a kill shows the moment it is done.
 	start := max(now+1-int64(cells)*per, 0)
 	out := []string{st.Heading.Render(fmt.Sprintf("Raft · one cell per %ds, the last %s", Speeds[m.Speed], span(int64(cells)*per))) +
-		st.Dim.Render("  █ leader ─ follower ▲ candidate ✗ dead")}
+		st.Dim.Render("  █ leader ─ follower ▲ candidate ✗ dead ▒ locked")}
 	for _, l := range all {
 		states := make([]string, cells)
 		for c := range states {
@@ -319,6 +319,8 @@ func (m *Model) drawRun(state string, n int) string {
 		return st.Kind.Render(text)
 	case playground.LaneDead:
 		return st.Down.Render(text)
+	case playground.LaneLocked:
+		return st.Warn.Render(text)
 	case "follower":
 		return st.Dim.Render(text)
 	}
