@@ -37,6 +37,66 @@ func (s *screen) text() string {
 
 var escapes = regexp.MustCompile(`\x1b(\[[0-9;?<=>]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|[()][0-9A-Za-z]|[=>78DEHMc])`)
 
+func (s *screen) raw() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
+}
+
+// colour is a select graphic rendition that sets a colour.
+var colour = regexp.MustCompile(`\x1b\[([0-9]*;)*(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9]*)*m`)
+
+// typeInto runs swarmsim with args under a pseudo-terminal of 100 × 40,
+// types keys at once, and waits for it to exit 0. What it drew is
+// returned.
+func typeInto(t *testing.T, keys, env string, args ...string) *screen {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), asSwarmsim+"=1", "TERM=xterm-256color", "NO_COLOR=", env)
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tty.Close() })
+	scr := &screen{}
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := tty.Read(buf)
+			scr.Write(buf[:n])
+			if err != nil {
+				return
+			}
+		}
+	}()
+	if _, err := tty.Write([]byte(keys)); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("swarmsim %s: %v; the screen showed:\n%s", strings.Join(args, " "), err, scr.text())
+		}
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("swarmsim %s did not quit on q; the screen showed:\n%s", strings.Join(args, " "), scr.text())
+	}
+	return scr
+}
+
+// TestLiveColour: without NO_COLOR, on a terminal that shows colour, the
+// leader and the verdict are in colour; the same session under NO_COLOR
+// has none (TestLiveUnderTerminal).
+func TestLiveColour(t *testing.T) {
+	scr := typeInto(t, "q", "COLORTERM=truecolor", "live", "--managers", "3")
+	scr.waitFor(t, "Verdict: quorum holds")
+	if !colour.MatchString(scr.raw()) {
+		t.Errorf("no colour on a colour terminal: %q", scr.raw())
+	}
+}
+
 // waitFor waits until the screen shows want, or fails after a deadline
 // long enough for a loaded machine.
 func (s *screen) waitFor(t *testing.T, want string) {
@@ -56,41 +116,11 @@ func (s *screen) waitFor(t *testing.T, want string) {
 // replays with exit 0, and the screen showed the election that followed.
 func TestLiveUnderTerminal(t *testing.T) {
 	record := filepath.Join(t.TempDir(), "talk.drill")
-	cmd := exec.Command(os.Args[0], "live", "--managers", "3", "--record", record)
-	cmd.Env = append(os.Environ(), asSwarmsim+"=1", "TERM=xterm-256color", "NO_COLOR=1")
-	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tty.Close()
-	var scr screen
-	copied := make(chan struct{})
-	go func() {
-		defer close(copied)
-		buf := make([]byte, 4096)
-		for {
-			n, err := tty.Read(buf)
-			scr.Write(buf[:n])
-			if err != nil {
-				return
-			}
-		}
-	}()
-	if _, err := tty.Write([]byte(":kill leader\r:wait 40s\rq")); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("swarmsim live: %v; the screen showed:\n%s", err, scr.text())
-		}
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		t.Fatalf("swarmsim live did not quit on q; the screen showed:\n%s", scr.text())
-	}
+	scr := typeInto(t, ":kill leader\r:wait 40s\rq", "NO_COLOR=1", "live", "--managers", "3", "--record", record)
 	scr.waitFor(t, "wrote "+record)
+	if colour.MatchString(scr.raw()) {
+		t.Errorf("NO_COLOR is set, and the screen has colour: %q", colour.FindString(scr.raw()))
+	}
 
 	// The election that followed the kill: a leader in a later term than
 	// the first.
