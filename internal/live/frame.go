@@ -114,7 +114,21 @@ func (m *Model) picture(snap cluster.Snapshot, width, rows int) []string {
 			break
 		}
 	}
-	return last(lines, max(rows, 3), true)
+	if len(lines) <= rows {
+		return lines
+	}
+	// Even one node a zone is too tall: keep the rows of zones that fit
+	// whole; a row begins with its top borders.
+	keep := 0
+	for i, l := range lines {
+		if i <= rows && strings.Contains(l, "╭") {
+			keep = i
+		}
+	}
+	if keep == 0 {
+		keep = max(rows, 3)
+	}
+	return lines[:keep]
 }
 
 // services are the headline's Services lines.
@@ -251,7 +265,7 @@ func (m *Model) lanes(width int) []string {
 	for _, l := range all {
 		names = max(names, len([]rune(safe(l.Name))))
 	}
-	const label = 20
+	const label = 17 // "follower · term 12"
 	cells := max(width-names-label-4, 10)
 	per := int64(Speeds[m.Speed]) * 1_000_000 // µs per cell
 	now := m.state.AtMS * 1000
@@ -284,7 +298,7 @@ func (m *Model) lanes(width int) []string {
 				state += fmt.Sprintf(" · term %d", s.Term)
 			}
 		}
-		out = append(out, fmt.Sprintf("  %-*s %s %s", names, safe(l.Name), b.String(), state))
+		out = append(out, strings.TrimRight(fmt.Sprintf("  %-*s %-*s %s", names, safe(l.Name), label, state, b.String()), " "))
 	}
 	return out
 }

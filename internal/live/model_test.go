@@ -231,8 +231,8 @@ func TestQuitAndHelp(t *testing.T) {
 }
 
 // TestFrames draws the view at fixed sizes: a settled swarm, the election
-// after the leader is killed (10× for 15 simulated seconds), the keys, and
-// a terminal too small for the picture.
+// after the leader is killed (20 simulated seconds at 1×), the keys, and a
+// zone killed at 10× on a terminal too small for the whole picture.
 func TestFrames(t *testing.T) {
 	for _, tc := range []struct {
 		name          string
@@ -241,9 +241,9 @@ func TestFrames(t *testing.T) {
 		ticks         int
 	}{
 		{"settled.golden", 100, 40, nil, 0},
-		{"election.golden", 100, 40, []string{":", "kill leader", "enter", "+"}, 15},
+		{"election.golden", 100, 40, []string{":", "kill leader", "enter"}, 200},
 		{"keys.golden", 80, 30, []string{"?"}, 0},
-		{"small.golden", 60, 24, []string{"right", "z"}, 0},
+		{"small.golden", 60, 24, []string{"right", "z", "+"}, 5},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := New(session(t), report.Plain())
