@@ -1,11 +1,8 @@
-//go:build !js
-
 package cli
 
 import (
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -14,7 +11,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/swarmsim/swarmsim/drill"
-	"github.com/swarmsim/swarmsim/internal/live"
 	"github.com/swarmsim/swarmsim/internal/playground"
 )
 
@@ -105,44 +101,6 @@ func parseLive(args []string) (*liveArgs, error) {
 		a.lines = append(a.lines, c.String())
 	}
 	return a, nil
-}
-
-func runLive(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) int {
-	a, err := parseLive(args)
-	if code, done := parsed(err, stdout, stderr); done {
-		return code
-	}
-	if !isTerminal(stdin) || !isTerminal(stdout) {
-		return fail(stderr, errors.New("live draws on a terminal, and stdin or stdout is not one; run it in a terminal, or pipe drill lines to swarmsim shell"))
-	}
-	src, err := playground.FromStart(a.start)
-	if err != nil {
-		return fail(stderr, err)
-	}
-	s, err := playground.NewCarried(src)
-	if err != nil {
-		return fail(stderr, err)
-	}
-	for _, l := range a.lines {
-		if _, err := s.Do(l); err != nil {
-			return fail(stderr, fmt.Errorf("%s: %w", l, err))
-		}
-	}
-	m, err := live.Run(s, styles(stdout, a.noColor, env), stdin, stdout)
-	fmt.Fprint(stdout, m.Epilogue(12))
-	if err != nil {
-		return fail(stderr, err)
-	}
-	if a.record != "" {
-		if err := os.WriteFile(a.record, []byte(s.Drill()), 0o644); err != nil {
-			return fail(stderr, fmt.Errorf("cannot write the drill: %w", err))
-		}
-		if err := writeBeside(a.record, src.Files); err != nil {
-			return fail(stderr, err)
-		}
-		fmt.Fprintf(stdout, "wrote %s: replay it with swarmsim run %s\n", a.record, a.record)
-	}
-	return exitOK
 }
 
 // isTerminal reports whether f is a terminal the view can draw on or read

@@ -57,3 +57,19 @@ func TestLiveHelp(t *testing.T) {
 		t.Errorf("the headline's help lost --output:\n%s", headline)
 	}
 }
+
+// TestLiveFailureFlags: the headline's failure flags become the drill's
+// first lines, in the headline's order.
+func TestLiveFailureFlags(t *testing.T) {
+	a, err := parseLive([]string{"--managers", "5", "--az", "2-2-1", "--kill", "2", "--kill", "m3", "--kill-az", "c", "--partition", "a|b", "--autolock", "--seed", "7"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"partition a | b", "kill az c", "kill m3", "kill 2 managers"}
+	if strings.Join(a.lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("lines %q, want %q", a.lines, want)
+	}
+	if !a.start.Autolock || a.start.Seed != 7 || a.start.Layout.String() != "2-2-1" {
+		t.Errorf("start %+v; want autolock, seed 7 and 2-2-1", a.start)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/swarmsim/swarmsim/az"
+	"github.com/swarmsim/swarmsim/drill"
 	"github.com/swarmsim/swarmsim/internal/playground"
 	"github.com/swarmsim/swarmsim/internal/report"
 	"github.com/swarmsim/swarmsim/internal/scenario"
@@ -265,4 +266,63 @@ func TestFrames(t *testing.T) {
 			golden(t, tc.name, frame)
 		})
 	}
+}
+
+// BenchmarkTick60x is a tick at 60× with the frame drawn after it, on the
+// swarm of session: the view must keep up with ten ticks a wall second.
+func BenchmarkTick60x(b *testing.B) {
+	m := New(session(b), report.Plain())
+	press(m, "+", "+")
+	for b.Loop() {
+		m.Update(Tick{})
+		_ = m.Frame()
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "wall-ms/tick")
+}
+
+// fuzzKeys are the keys FuzzKeys presses, one per input byte.
+var fuzzKeys = []string{"+", "-", "space", ".", "up", "down", "left", "right", "k", "z", ":", "enter", "esc", "backspace", "?",
+	"kill leader", "wait 3s", "heal", "partition a | b", "docker service scale web=2", "kil", "\"", "|", "tick"}
+
+// FuzzKeys presses any keys at any terminal size: the frame never spills
+// out of the terminal, and the session's drill always parses.
+func FuzzKeys(f *testing.F) {
+	f.Add(uint8(100), uint8(40), []byte{10, 15, 11, 23, 23, 8})
+	f.Add(uint8(20), uint8(5), []byte{8, 4, 9, 23, 10, 19, 11})
+	f.Add(uint8(60), uint8(24), []byte{14, 10, 20, 11, 10, 21, 11})
+	s := session(f)
+	start := s.Drill()
+	f.Fuzz(func(t *testing.T, w, h uint8, keys []byte) {
+		if len(keys) > 64 {
+			return
+		}
+		src := playground.Source{Name: "fuzz.drill", Text: strings.TrimSuffix(start, start[strings.Index(start, "\n# What"):]) + "\n"}
+		s, err := playground.New(src, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := New(s, report.Plain())
+		width, height := max(int(w), 20), max(int(h)%80, 5)
+		m.Update(tea.WindowSizeMsg{Width: width, Height: height})
+		for _, k := range keys {
+			switch key := fuzzKeys[int(k)%len(fuzzKeys)]; key {
+			case "tick":
+				m.Update(Tick{})
+			default:
+				press(m, key)
+			}
+		}
+		lines := strings.Split(m.Frame(), "\n")
+		if len(lines) > height {
+			t.Errorf("%d lines on a terminal %d high", len(lines), height)
+		}
+		for i, l := range lines {
+			if lw := lipgloss.Width(l); lw > width {
+				t.Errorf("line %d is %d wide on a terminal %d wide: %q", i+1, lw, width, l)
+			}
+		}
+		if _, err := drill.Parse("recorded.drill", []byte(s.Drill())); err != nil {
+			t.Errorf("the recorded drill does not parse: %v\n%s", err, s.Drill())
+		}
+	})
 }

@@ -1,0 +1,52 @@
+//go:build !js
+
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/swarmsim/swarmsim/internal/live"
+	"github.com/swarmsim/swarmsim/internal/playground"
+)
+
+func runLive(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) int {
+	a, err := parseLive(args)
+	if code, done := parsed(err, stdout, stderr); done {
+		return code
+	}
+	if !isTerminal(stdin) || !isTerminal(stdout) {
+		return fail(stderr, errors.New("live draws on a terminal, and stdin or stdout is not one; run it in a terminal, or pipe drill lines to swarmsim shell"))
+	}
+	src, err := playground.FromStart(a.start)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	s, err := playground.NewCarried(src)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	for _, l := range a.lines {
+		if _, err := s.Do(l); err != nil {
+			return fail(stderr, fmt.Errorf("%s: %w", l, err))
+		}
+	}
+	m, err := live.Run(s, styles(stdout, a.noColor, env), stdin, stdout)
+	fmt.Fprint(stdout, m.Epilogue(12))
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if a.record != "" {
+		if err := os.WriteFile(a.record, []byte(s.Drill()), 0o644); err != nil {
+			return fail(stderr, fmt.Errorf("cannot write the drill: %w", err))
+		}
+		if err := writeBeside(a.record, src.Files); err != nil {
+			return fail(stderr, err)
+		}
+		fmt.Fprintf(stdout, "wrote %s: replay it with swarmsim run %s\n", a.record, a.record)
+	}
+	return exitOK
+}
+
