@@ -49,4 +49,3 @@ func runLive(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(
 	}
 	return exitOK
 }
-
