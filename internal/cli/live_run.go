@@ -12,6 +12,9 @@ import (
 	"github.com/swarmsim/swarmsim/internal/playground"
 )
 
+// runLive is swarmsim live: the flags checked, then the terminal, then the
+// swarm started and shown until q; the drill is written after the view
+// closed, and an epilogue stays on the terminal.
 func runLive(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) int {
 	a, err := parseLive(args)
 	if code, done := parsed(err, stdout, stderr); done {
