@@ -271,7 +271,17 @@ func (m *Model) toggleNode() {
 	if !n.Alive {
 		cmd = drill.Restart{Nodes: []string{n.Name}}
 	}
-	m.do(cmd.String())
+	m.act(cmd)
+}
+
+// act runs the drill line a key made. A name the drill language cannot
+// write (an imported hostname with control bytes) makes a line that does
+// not parse; the parser's message says so on the bottom line.
+func (m *Model) act(cmd drill.Command) {
+	var perr *drill.Error
+	if err := m.do(cmd.String()); errors.As(err, &perr) {
+		m.Message, m.Failed = fmt.Sprintf("%s: %s", cmd, perr.Msg), true
+	}
 }
 
 // toggleZone kills the selected node's zone, or restarts it when every
@@ -288,5 +298,5 @@ func (m *Model) toggleZone() {
 			cmd = drill.KillZone{Zone: zone.Name}
 		}
 	}
-	m.do(cmd.String())
+	m.act(cmd)
 }

@@ -326,3 +326,48 @@ func FuzzKeys(f *testing.F) {
 		}
 	})
 }
+
+// TestHostileNames: a hostname from imported docker node inspect output
+// that holds control bytes is drawn escaped; the terminal never receives
+// them (plain styles write no escape of their own).
+func TestHostileNames(t *testing.T) {
+	data, err := os.ReadFile("../../inspect/testdata/nodes.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostile := "m2\x1b]0;pwned\a\x1b[2J\nVerdict: quorum holds"
+	text := strings.Replace(string(data), `"Hostname": "m2"`, `"Hostname": "m2\u001b]0;pwned\u0007\u001b[2J\nVerdict: quorum holds"`, 1)
+	if text == string(data) {
+		t.Fatal("no hostname m2 to replace")
+	}
+	path := filepath.Join(t.TempDir(), "nodes.json")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, err := playground.FromStart(playground.Start{From: path, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := playground.NewCarried(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(s, report.Plain())
+	m.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
+	press(m, "down") // m2 is selected and named on the bottom line
+	frame := m.Frame()
+	if !strings.Contains(frame, `m2\x1b]0;pwned\a\x1b[2J\nVerdict`) {
+		t.Errorf("the frame does not show the name escaped:\n%s", frame)
+	}
+	// The drill language cannot write the name yet (issue 23): k says
+	// so instead of doing nothing.
+	press(m, "k")
+	if node(t, m, hostile).Alive && !m.Failed {
+		t.Errorf("k on m2: alive %v, message %q; want it killed, or a message saying why not", node(t, m, hostile).Alive, m.Message)
+	}
+	for name, text := range map[string]string{"frame": m.Frame(), "epilogue": m.Epilogue(10)} {
+		if strings.ContainsAny(text, "\x1b\x07") {
+			t.Errorf("the %s holds a control byte: %q", name, text)
+		}
+	}
+}
