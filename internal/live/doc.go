@@ -2,8 +2,8 @@
 // playground) with a full-screen terminal in front of it instead of a
 // browser page, for a talk or a class given from a terminal.
 //
-//	s, err := playground.NewCarried(src)    // the same session the page drives
-//	m, err := live.Run(s, styles, os.Stdin, os.Stdout) // until q
+//	s, err := playground.NewCarried(src)         // the same session the page drives
+//	_, err = live.Run(s, styles, os.Stdin, os.Stdout) // until q
 //	os.WriteFile("talk.drill", []byte(s.Drill()), 0o644)
 //
 // The view is a Bubble Tea model. Everything it shows is read from the
