@@ -36,19 +36,34 @@ func runLive(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(
 			return fail(stderr, fmt.Errorf("%s: %w", l, err))
 		}
 	}
+	// The drill's file is made now, so that a talk is not lost to a
+	// directory that cannot be written at the end.
+	var record *os.File
+	if a.record != "" {
+		if record, err = os.Create(a.record); err != nil {
+			return fail(stderr, fmt.Errorf("--record %s: cannot write the drill: %w", a.record, err))
+		}
+		defer record.Close()
+		if err := writeBeside(a.record, src.Files); err != nil {
+			return fail(stderr, err)
+		}
+	}
 	m, err := live.Run(s, styles(stdout, a.noColor, env), stdin, stdout)
 	fmt.Fprint(stdout, m.Epilogue(12))
 	if err != nil {
 		return fail(stderr, err)
 	}
-	if a.record != "" {
-		if err := os.WriteFile(a.record, []byte(s.Drill()), 0o644); err != nil {
-			return fail(stderr, fmt.Errorf("cannot write the drill: %w", err))
+	if record != nil {
+		if _, err := record.WriteString(s.Drill()); err != nil {
+			return fail(stderr, fmt.Errorf("cannot write the drill %s: %w", a.record, err))
 		}
-		if err := writeBeside(a.record, src.Files); err != nil {
-			return fail(stderr, err)
+		if err := record.Close(); err != nil {
+			return fail(stderr, fmt.Errorf("cannot write the drill %s: %w", a.record, err))
 		}
 		fmt.Fprintf(stdout, "wrote %s: replay it with swarmsim run %s\n", a.record, a.record)
+	}
+	if m.State().Broken != "" {
+		return exitFailed // an invariant broke, as swarmsim run would say
 	}
 	return exitOK
 }

@@ -97,6 +97,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tick()
 	case tea.KeyPressMsg:
 		return m, m.key(msg.String())
+	case tea.PasteMsg:
+		// A drill line pasted from the speaker's notes: its first line,
+		// into the : line (opened if need be).
+		line, _, _ := strings.Cut(msg.Content, "\n")
+		m.Typing, m.Line, m.LineErr = true, m.Line+strings.TrimRight(line, "\r"), nil
 	}
 	return m, nil
 }
@@ -124,7 +129,7 @@ func (m *Model) key(k string) tea.Cmd {
 		m.Paused = false
 	case "-", "_":
 		m.Speed = max(m.Speed-1, 0)
-	case "space", " ":
+	case "space":
 		m.Paused = !m.Paused
 	case ".":
 		m.Paused = true

@@ -197,6 +197,12 @@ func TestDrillLine(t *testing.T) {
 	if m.Typing || m.Line != "" {
 		t.Error("esc did not drop the line")
 	}
+	// A line pasted from notes: its first line, ready to run.
+	m.Update(tea.PasteMsg{Content: "docker service scale web=7\r\nwait 5s\n"})
+	press(m, "enter")
+	if d := m.Session().Drill(); m.Typing || !strings.Contains(d, "\ndocker service scale web=7\n") || strings.Contains(d, "wait 5s") {
+		t.Errorf("a pasted line: typing %v; want its first line run:\n%s", m.Typing, d)
+	}
 	// Without quorum, Docker refuses a scale; the drill expects the refusal.
 	press(m, ":", "kill az a", "enter", ":", "kill az b", "enter", ":", "docker service scale web=9", "enter")
 	if m.Typing || !m.Failed || !strings.Contains(m.Message, "Docker refused") {
