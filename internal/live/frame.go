@@ -61,10 +61,12 @@ func (m *Model) Frame() string {
 	} else {
 		lines = append(lines, m.timeline(rows)...)
 	}
-	lines = append(lines, tail...)
-	if len(lines) > height {
-		lines = lines[:height]
+	if over := len(lines) + len(tail) - height; over > 0 {
+		// Too short a terminal: the middle goes, never the : line.
+		lines = lines[:max(len(lines)-over, 0)]
 	}
+	lines = append(lines, tail...)
+	lines = lines[max(len(lines)-height, 0):]
 	cut := lipgloss.NewStyle().MaxWidth(width)
 	for i, l := range lines {
 		lines[i] = cut.Render(l)

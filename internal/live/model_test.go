@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -326,6 +327,9 @@ func FuzzKeys(f *testing.F) {
 			if lw := lipgloss.Width(l); lw > width {
 				t.Errorf("line %d is %d wide on a terminal %d wide: %q", i+1, lw, width, l)
 			}
+		}
+		if m.Typing && !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, ":") }) {
+			t.Errorf("the : line is open and not drawn:\n%s", strings.Join(lines, "\n"))
 		}
 		if _, err := drill.Parse("recorded.drill", []byte(s.Drill())); err != nil {
 			t.Errorf("the recorded drill does not parse: %v\n%s", err, s.Drill())
