@@ -12,6 +12,7 @@ import (
 
 	"github.com/swarmsim/swarmsim/drill"
 	"github.com/swarmsim/swarmsim/internal/playground"
+	"github.com/swarmsim/swarmsim/internal/scenario"
 )
 
 const liveUsage = `swarmsim live draws the swarm full-screen in a terminal while simulated time
@@ -29,8 +30,9 @@ Usage:
 Keys: + and - change the speed (1×, 10×, 60×), space pauses, . runs one
 simulated second, the arrows select a node, k kills or restarts it, z its
 zone, : types a drill line (kill leader, partition a | b c, wait 30s, …),
-? shows the keys, q quits. --kill, --kill-az and --partition are done once
-the swarm has settled, as the first lines of the drill.
+? shows the keys, q quits. --stack is deployed once the swarm has settled,
+then --kill, --kill-az and --partition are done, as the first lines of the
+drill.
 
 Flags:
 `
@@ -44,15 +46,18 @@ var liveRefuses = []struct{ flag, why string }{
 	{"raft", "the Raft lanes show every manager's role and term"},
 	{"check", "the playground's engine checks every step already"},
 	{"rtt", "the drill language has no round trips to record"},
-	{"stack", "the playground's engine deploys no stacks; deploy one in a drill with swarmsim shell"},
 }
 
 // liveArgs are live's flags, read.
 type liveArgs struct {
-	start   playground.Start
-	lines   []string // the headline's failure flags as drill lines, done after the swarm settles
-	record  string   // the drill to write on quit; "" for none
-	noColor bool
+	start playground.Start
+	lines []string // the headline's failure flags as drill lines, done after the swarm settles
+	stack string   // --stack: a compose file deployed once the swarm settled, before the failure
+	// stackWarnings are what Docker's loader said of the stack, printed
+	// before the view opens, as docker stack deploy prints them.
+	stackWarnings []string
+	record        string // the drill to write on quit; "" for none
+	noColor       bool
 }
 
 func parseLive(args []string) (*liveArgs, error) {
@@ -79,9 +84,15 @@ func parseLive(args []string) (*liveArgs, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &liveArgs{record: *record, noColor: h.noColor, start: playground.Start{
+	a := &liveArgs{record: *record, noColor: h.noColor, stack: h.stackFile, start: playground.Start{
 		Layout: spec.Layout, Seed: h.seed, Services: h.services, From: h.from, ServicesFile: h.servicesFile, Autolock: h.autolock,
 	}}
+	if spec.Stack != nil {
+		a.stackWarnings = spec.Stack.Warnings
+	}
+	if a.stack != "" && a.start.Services == nil {
+		a.start.Services = []scenario.Service{} // a stack replaces the default services, as in the headline
+	}
 	// The headline's order: partition, zones, nodes, then managers.
 	f := spec.Failure
 	var cmds []drill.Command
@@ -110,18 +121,18 @@ func isTerminal(f any) bool {
 	return ok && term.IsTerminal(int(file.Fd()))
 }
 
-// writeBeside writes the files a drill's cluster line names next to it, as
-// swarmsim run looks for them, unless the same file is there already. A
-// different file of that name is kept, and the drill refused.
-func writeBeside(drillPath string, files map[string]string) error {
+// writeBeside writes the files a drill's cluster line names into dir, where
+// the drill is, as swarmsim run looks for them, unless the same file is
+// there already. A different file of that name is kept, and refused.
+func writeBeside(dir string, files map[string]string) error {
 	for _, name := range slices.Sorted(maps.Keys(files)) {
-		path := filepath.Join(filepath.Dir(drillPath), name)
+		path := filepath.Join(dir, name)
 		have, err := os.ReadFile(path)
 		switch {
 		case err == nil && string(have) == files[name]:
 			continue
 		case err == nil:
-			return fmt.Errorf("%s names %s, and a different %s is already beside it; record into another directory", drillPath, name, path)
+			return fmt.Errorf("the drill names %s, and a different %s is already there; record into another directory", name, path)
 		}
 		if err := os.WriteFile(path, []byte(files[name]), 0o644); err != nil {
 			return fmt.Errorf("cannot write %s, which the drill names: %w", path, err)

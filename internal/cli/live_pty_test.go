@@ -86,6 +86,34 @@ func typeInto(t *testing.T, keys, env string, args ...string) *screen {
 	return scr
 }
 
+// TestLiveStack: a stack is deployed once the swarm settled, with the
+// drill recorded elsewhere naming the compose file from there; it replays.
+func TestLiveStack(t *testing.T) {
+	record := filepath.Join(t.TempDir(), "talk.drill")
+	stack, err := filepath.Abs(filepath.Join(root, "examples", "stacks", "shop.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scr := typeInto(t, "q", "NO_COLOR=1", "live", "--az", "2-2-1", "--workers", "3", "--stack", stack, "--kill", "1", "--record", record)
+	scr.waitFor(t, "wrote "+record)
+	drill, err := os.ReadFile(record)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\ndocker stack deploy --compose-file ../", "/examples/stacks/shop.yml shop\nwait 10s\nkill 1 manager\n", "expect service shop_"} {
+		if !strings.Contains(string(drill), want) {
+			t.Errorf("the drill has no %q:\n%s", want, drill)
+		}
+	}
+	if strings.Contains(string(drill), "--name web") {
+		t.Errorf("a stack replaces the default services, and the drill creates them:\n%s", drill)
+	}
+	stdout, stderr, code := runArgs(t, "run", record)
+	if code != exitOK {
+		t.Errorf("swarmsim run %s: exit %d, want 0\n%s%s\nthe drill:\n%s", record, code, stdout, stderr, drill)
+	}
+}
+
 // TestLiveColour: without NO_COLOR, on a terminal that shows colour, the
 // leader and the verdict are in colour; the same session under NO_COLOR
 // has none (TestLiveUnderTerminal).

@@ -27,7 +27,8 @@ func TestLiveFlags(t *testing.T) {
 	}{
 		{[]string{"--for", "30s"}, "live takes no --for: live runs until q"},
 		{[]string{"--output", "json"}, "live takes no --output"},
-		{[]string{"--stack", "x.yml"}, "live takes no --stack"},
+		{[]string{"--stack", "missing.yml"}, "--stack missing.yml: cannot read it"},
+		{[]string{"--rtt", "a-b=40ms"}, "live takes no --rtt"},
 		{[]string{"--record", ""}, "--record needs a file to write, like --record talk.drill"},
 		{[]string{"--managers", "0"}, "--managers 0: it must be at least 1"},
 		{[]string{"--kill", "m9"}, `--kill m9: there is no node "m9"`},
