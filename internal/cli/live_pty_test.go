@@ -114,6 +114,30 @@ func TestLiveStack(t *testing.T) {
 	}
 }
 
+// TestLiveFrom: a swarm imported from docker node inspect output is
+// recorded with the file beside the drill, as swarmsim run looks for it.
+func TestLiveFrom(t *testing.T) {
+	dir := t.TempDir()
+	record := filepath.Join(dir, "talk.drill")
+	nodes := filepath.Join(root, "inspect", "testdata", "nodes.json")
+	scr := typeInto(t, ":kill az eu-west-1a\rq", "NO_COLOR=1", "live", "--from", nodes, "--record", record)
+	scr.waitFor(t, "wrote "+record)
+	want, err := os.ReadFile(nodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(filepath.Join(dir, "nodes.json")); err != nil || string(got) != string(want) {
+		t.Fatalf("nodes.json beside the drill: %v; the same as %s: %v", err, nodes, string(got) == string(want))
+	}
+	drill, err := os.ReadFile(record)
+	if err != nil || !strings.Contains(string(drill), "\ncluster from=nodes.json seed=1\n") || !strings.Contains(string(drill), "\nkill az eu-west-1a\n") {
+		t.Errorf("the drill (%v) lacks the cluster line or the kill:\n%s", err, drill)
+	}
+	if stdout, stderr, code := runArgs(t, "run", record); code != exitOK {
+		t.Errorf("swarmsim run %s: exit %d, want 0\n%s%s\nthe drill:\n%s", record, code, stdout, stderr, drill)
+	}
+}
+
 // TestLiveColour: without NO_COLOR, on a terminal that shows colour, the
 // leader and the verdict are in colour; the same session under NO_COLOR
 // has none (TestLiveUnderTerminal).
