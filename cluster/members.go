@@ -6,12 +6,12 @@ import "time"
 // what a picture of elections over time draws, one lane per manager.
 type MemberState struct {
 	Name  string
-	Alive bool // the machine runs; a dead manager's State and Term are zero
+	Alive bool   // the machine runs; a dead manager's State and Term are zero
+	State string // follower, pre-candidate, candidate or leader
+	Term  uint64
 	// Locked is a manager restarted under autolock, waiting for its key:
 	// not alive to Raft, but not dead either.
 	Locked bool
-	State  string // follower, pre-candidate, candidate or leader
-	Term   uint64
 }
 
 // Members lists every node that runs manager software, in name order. It
