@@ -97,6 +97,14 @@ func (m *Model) title(snap cluster.Snapshot) string {
 	if snap.Leader != "" {
 		lead = fmt.Sprintf("%s leads in term %d", snap.Leader, snap.Term)
 	}
+	if len(snap.Cut) > 0 {
+		// The picture draws zones, not links: a partition is said here.
+		var cut []string
+		for _, c := range snap.Cut {
+			cut = append(cut, c[0]+"|"+c[1])
+		}
+		lead += " · " + st.Bad.Render("cut "+strings.Join(cut, " "))
+	}
 	return fmt.Sprintf("%s · %s · %s · %s · %s", st.Title.Render("swarmsim live"), st.TimeAt.Render("at "+cluster.FormatTime(snap.At)),
 		clock, lead, st.Dim.Render("? keys · q quits"))
 }

@@ -214,6 +214,20 @@ func TestDrillLine(t *testing.T) {
 	}
 }
 
+// TestPartition: the picture draws zones, so the title says which links
+// are cut, until heal.
+func TestPartition(t *testing.T) {
+	m := New(session(t), report.Plain())
+	press(m, ":", "partition a | b c", "enter")
+	if title := strings.SplitN(m.Frame(), "\n", 2)[0]; !strings.Contains(title, "cut a|b a|c") {
+		t.Errorf("the title does not say the cut: %q", title)
+	}
+	press(m, ":", "heal", "enter")
+	if title := strings.SplitN(m.Frame(), "\n", 2)[0]; strings.Contains(title, "cut") {
+		t.Errorf("the title says a cut after heal: %q", title)
+	}
+}
+
 func TestQuitAndHelp(t *testing.T) {
 	m := New(session(t), report.Plain())
 	press(m, "?")

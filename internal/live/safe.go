@@ -30,6 +30,10 @@ func safeSnapshot(snap cluster.Snapshot) cluster.Snapshot {
 	for i, z := range snap.Zones {
 		out.Zones[i] = cluster.Zone{Name: safe(z.Name), Nodes: all(z.Nodes)}
 	}
+	out.Cut = make([][2]string, len(snap.Cut))
+	for i, c := range snap.Cut {
+		out.Cut[i] = [2]string{safe(c[0]), safe(c[1])}
+	}
 	out.Nodes = make([]cluster.NodeView, len(snap.Nodes))
 	for i, n := range snap.Nodes {
 		n.Name, n.Zone, n.Tasks = safe(n.Name), safe(n.Zone), all(n.Tasks)
