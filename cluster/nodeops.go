@@ -428,12 +428,11 @@ func Join(role, zone, name string) Action {
 		if _, err := c.leaderStore(); err != nil {
 			return err
 		}
-		zi, err := c.zone(zone)
-		if err != nil {
-			return err
-		}
 		if role != RoleManager && role != RoleWorker {
 			return fmt.Errorf("invalid join token %q: use worker or manager", role)
+		}
+		if zone == "" {
+			return fmt.Errorf("a joining node needs a zone (the node.labels.zone label), like --zone b")
 		}
 		if name == "" {
 			prefix := "w"
@@ -449,9 +448,9 @@ func Join(role, zone, name string) Action {
 		} else if _, taken := c.node(name); taken {
 			return fmt.Errorf("a node named %s already exists; pick another name", name)
 		}
-		n := c.addNode(name, zi, 0)
+		n := c.addNode(name, c.joinZone(zone), 0)
 		c.schedule(c.byName[name], n)
-		rec := c.record(name, c.zones[zi], RoleWorker, 0)
+		rec := c.record(name, zone, RoleWorker, 0)
 		if err := c.propose(&addNode{Record: rec}); err != nil {
 			return err
 		}

@@ -23,6 +23,10 @@ func Picture(s cluster.Snapshot, st Styles) string {
 	var cols []string
 	for _, z := range s.Zones {
 		lines := []string{st.ZoneName.Render("zone " + z.Name)}
+		if len(z.Nodes) == 0 {
+			// A zone is only a label: nodes may join it later.
+			lines = append(lines, st.Dim.Render("no node yet"))
+		}
 		for i, name := range z.Nodes {
 			if i == nodesPerZone {
 				lines = append(lines, st.Dim.Render(fmt.Sprintf("… %d more nodes", len(z.Nodes)-nodesPerZone)))

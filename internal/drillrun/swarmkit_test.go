@@ -1,0 +1,48 @@
+package drillrun
+
+import (
+	"testing"
+)
+
+// These drills hold the runner, and the swarm under it, to behaviours of
+// Docker and swarmkit named in each test's comment. They use only the drill
+// language, so they survive any change of the cluster's insides.
+
+// holds runs a drill and fails the test on any expectation that did not
+// hold or any command that failed. It returns the detail of each step.
+func holds(t *testing.T, src string) []string {
+	t.Helper()
+	r := &Runner{File: "t.drill"}
+	var details []string
+	for _, s := range steps(t, src) {
+		res, err := r.Step(s)
+		if err != nil {
+			t.Fatalf("line %d %q: %v", s.Pos.Line, s.Source, err)
+		}
+		details = append(details, res.Detail)
+		if res.Kind == Failed {
+			t.Errorf("line %d %q: %s", s.Pos.Line, s.Source, res.Detail)
+		}
+	}
+	return details
+}
+
+// In Docker a zone is only a node label (node.labels.zone, used by
+// --placement-pref spread=node.labels.zone): a layout may name a zone that
+// holds no node yet, and a node may join with a zone no other node has.
+func TestZoneOfWorkersJoiningLater(t *testing.T) {
+	holds(t, `cluster managers=3 az=1-1-1-0 seed=1
+docker swarm join --token worker --zone d --name w1
+docker swarm join --token worker --zone e --name w2
+wait 10s
+expect node w1 ready
+expect node w2 ready
+docker service create --name web --replicas 5 --placement-pref spread=node.labels.zone nginx
+wait 30s
+expect service web running 5 spread a=1 b=1 c=1 d=1 e=1
+kill az d
+wait 30s
+expect quorum holds
+expect node w1 down
+`)
+}
