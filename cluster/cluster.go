@@ -20,6 +20,9 @@ const (
 	// HeartbeatGrace is how long the dispatcher waits before it declares a
 	// silent node down: three missed periods.
 	HeartbeatGrace = 3 * HeartbeatPeriod
+	// UnknownGrace is the grace of a node a new leader marked unknown,
+	// twice the normal (swarmkit's gracePeriodMultiplierUnknown).
+	UnknownGrace = 2 * HeartbeatGrace
 	// RequestTimeout is how long a command waits for its change to commit
 	// before Docker answers "context deadline exceeded".
 	RequestTimeout = 10 * time.Second

@@ -16,7 +16,8 @@ import (
 //     first marks every node that is not down as unknown ("Node moved to
 //     \"unknown\" state due to leadership change in cluster"): a new leader
 //     does not know who is alive until they report in, and the scheduler
-//     places only on ready nodes.
+//     places only on ready nodes. An unknown node has UnknownGrace, twice
+//     the grace, to report before it is marked down.
 //   - Sessions. When a node's session with this leader starts (its first
 //     heartbeat, or one after a restart or a lost report) the dispatcher
 //     compares what the node runs with what the store assigns it: tasks to
@@ -32,7 +33,7 @@ type dispatcher struct {
 	l          *leader
 	seen       []time.Duration // by node index: the last heartbeat this leader heard
 	session    []bool          // by node index: the node's session with this leader is current
-	expiry     []deadline      // heartbeat deadlines, in the order they fall due
+	expiry     []deadline      // heartbeat deadlines, sorted by when they fall due
 	heard      map[int]bool    // nodes heard from that the store does not count as ready
 	resync     map[int]bool    // nodes whose session started: compare what they run
 	deliveries idSet           // tasks whose node must start or stop them
@@ -76,9 +77,16 @@ func (d *dispatcher) init(l *leader) {
 	self := l.c.byName[l.m.node.name]
 	d.session[self] = true
 	now := l.c.now
+	// Every node but the first leader's own joined through it, so it
+	// trusts their status; a later leader marks them unknown and gives
+	// them the longer grace (swarmkit's nodeStore.AddUnknown).
+	grace := HeartbeatGrace
+	if l.c.hadLeader {
+		grace = UnknownGrace
+	}
 	for i := range d.seen {
 		d.seen[i] = now
-		d.expiry = append(d.expiry, deadline{now + HeartbeatGrace, i})
+		d.expiry = append(d.expiry, deadline{now + grace, i})
 	}
 	for _, name := range l.s.NodeNames() {
 		if rec := l.s.Nodes[name]; rec.Status == NodeDown {
@@ -101,7 +109,7 @@ func (d *dispatcher) heartbeat(i int) {
 	c, l := d.l.c, d.l
 	n := c.nodes[i]
 	d.seen[i] = c.now
-	d.expiry = append(d.expiry, deadline{c.now + HeartbeatGrace, i})
+	d.expire(deadline{c.now + HeartbeatGrace, i})
 	if rec := l.s.Nodes[n.name]; rec != nil && rec.Status != NodeReady {
 		d.heard[i] = true
 		l.wake()
@@ -111,6 +119,16 @@ func (d *dispatcher) heartbeat(i int) {
 		d.resync[i] = true
 		l.wake()
 	}
+}
+
+// expire adds a heartbeat deadline in its place: a heartbeat's falls
+// before the unknown grace a new leader gave every node.
+func (d *dispatcher) expire(e deadline) {
+	pos := len(d.expiry)
+	for pos > 0 && d.expiry[pos-1].at > e.at {
+		pos--
+	}
+	d.expiry = slices.Insert(d.expiry, pos, e)
 }
 
 // exited hears from node i that a container exited.
@@ -168,7 +186,7 @@ func (l *leader) dispatch(b *batch) {
 		d.expiry = d.expiry[1:]
 		n := c.nodes[e.node]
 		rec := s.Nodes[n.name]
-		if e.node == self || rec == nil || rec.Status == NodeDown || d.seen[e.node]+HeartbeatGrace >= c.now {
+		if e.node == self || rec == nil || rec.Status == NodeDown || d.seen[e.node]+HeartbeatGrace >= c.now || d.seen[e.node]+UnknownGrace >= c.now && rec.Status == NodeUnknown {
 			continue
 		}
 		msg := msgHeartbeat

@@ -46,3 +46,25 @@ expect quorum holds
 expect node w1 down
 `)
 }
+
+// dispatcher/nodes.go newNodeStore (gracePeriodMultiplierUnknown =
+// gracePeriodMultiplier * 2) and dispatcher.go markNodesUnknown: after a
+// leadership change a node marked unknown has twice a registered node's
+// grace, 30 s with the 5 s period, before it is declared down and its
+// tasks replaced.
+func TestUnknownNodesHaveTwiceTheGrace(t *testing.T) {
+	holds(t, `cluster managers=3 az=1-1-1 workers=3 seed=1
+docker service create --name web --replicas 3 nginx
+wait 20s
+kill m1 w1
+wait until leader
+wait 1s
+expect node w1 unknown
+wait 6s
+expect node w2 ready
+wait 14s
+expect node w1 unknown
+wait 10s
+expect node w1 down
+`)
+}
