@@ -137,6 +137,16 @@ func (d *dispatcher) exited(i int, task, reason string, exitOK bool) {
 	d.l.wake()
 }
 
+// exitedStatus is what a node reports of a container that ended: complete
+// ("finished") when it exited with status 0, as swarmkit's agent says
+// (agent/exec/controller.go Do), and failed otherwise.
+func exitedStatus(task, reason string, ok bool, at int64) *taskStatus {
+	if ok {
+		return &taskStatus{Task: task, State: TaskComplete, Reason: reasonExitOK, At: at, ExitOK: true}
+	}
+	return &taskStatus{Task: task, State: TaskFailed, Reason: reason, At: at}
+}
+
 // deliver notes that a task's node must act on it.
 func (d *dispatcher) deliver(t *Task) {
 	d.deliveries.add(t.ID)
@@ -217,7 +227,7 @@ func (l *leader) dispatch(b *batch) {
 	for _, r := range d.reports {
 		if t := s.Tasks[r.task]; t != nil && (t.State == TaskRunning || t.State == TaskStarting || t.State == TaskAssigned) && !b.reported[t.ID] {
 			b.reported[t.ID] = true
-			b.add(&taskStatus{Task: t.ID, State: TaskFailed, Reason: r.reason, At: b.ms(), ExitOK: r.exitOK})
+			b.add(exitedStatus(t.ID, r.reason, r.exitOK, b.ms()))
 		}
 	}
 	d.reports = d.reports[:0]
@@ -301,7 +311,7 @@ func (l *leader) resyncNode(b *batch, i int) {
 			}
 			if !b.reported[t.ID] {
 				b.reported[t.ID] = true
-				b.add(&taskStatus{Task: t.ID, State: TaskFailed, Reason: reason, At: b.ms(), ExitOK: exitOK})
+				b.add(exitedStatus(t.ID, reason, exitOK, b.ms()))
 			}
 		case t.Active() && t.State == TaskAssigned, !t.Active() && n.running[t.ID]:
 			l.act(b, t)

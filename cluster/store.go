@@ -329,7 +329,8 @@ const (
 	TaskAssigned = "assigned" // committed to a node, not yet started there
 	TaskStarting = "starting" // its container runs, its health check has not passed yet
 	TaskRunning  = "running"
-	TaskFailed   = "failed"   // its container exited, or its node lost it
+	TaskComplete = "complete" // its container exited with status 0
+	TaskFailed   = "failed"   // its container exited otherwise, or its node lost it
 	TaskRejected = "rejected" // its node stopped satisfying its constraints
 	TaskShutdown = "shutdown" // stopped on purpose
 	TaskOrphaned = "orphaned" // its node has been down for 24 hours
@@ -370,7 +371,7 @@ func (t *Task) Active() bool { return t.Desired == TaskRunning }
 // terminal reports whether the task's container is over, whatever was meant.
 func (t *Task) terminal() bool {
 	switch t.State {
-	case TaskFailed, TaskRejected, TaskShutdown, TaskOrphaned:
+	case TaskComplete, TaskFailed, TaskRejected, TaskShutdown, TaskOrphaned:
 		return true
 	}
 	return false

@@ -73,7 +73,7 @@ func (l *leader) updateService(b *batch, spec *ServiceSpec, u *UpdateStatus) {
 			}
 		}
 		switch {
-		case t.Hash == hash && (t.State == TaskFailed || t.State == TaskRejected) && t.Ended >= u.StartedAt:
+		case t.Hash == hash && (t.State == TaskFailed || t.State == TaskRejected || t.State == TaskComplete) && t.Ended >= u.StartedAt: // any state past running, as swarmkit's failedTaskWatch
 			failures++
 			if failed == nil {
 				failed = t
