@@ -65,3 +65,27 @@ func TestExitZeroIsComplete(t *testing.T) {
 		})
 	}
 }
+
+// orchestrator/taskinit/init.go CheckTasks → restart.go
+// RecordRestartHistory: a new leader rebuilds each slot's restart history
+// from the tasks in the store (every up-to-date task of a slot but its
+// first was a restart), so a slot that used its one attempt within the
+// window is not restarted again after a leader change.
+func TestNewLeaderRemembersRestarts(t *testing.T) {
+	for _, killLeader := range []bool{false, true} {
+		c := newTestCluster(t, "1-1-1", 3, 7)
+		spec := service("crash", 1)
+		spec.Image = "fail"
+		spec.Constraints = []string{"node.role==worker"}
+		spec.Restart = RestartPolicy{Condition: "on-failure", Delay: 10 * time.Second, MaxAttempts: 1, Window: 5 * time.Minute}
+		mustApply(t, c, CreateService(spec))
+		mustRun(t, c, 6*time.Second) // crash.1 failed once; its restart waits out its delay
+		if killLeader {
+			mustApply(t, c, KillLeader())
+		}
+		mustRun(t, c, 2*time.Minute)
+		if placed := nodesOf(c, "crash.1"); len(placed) != 2 {
+			t.Errorf("leader killed %v: crash.1 placed %d times (%v), want 2: one run and its one restart", killLeader, len(placed), placed)
+		}
+	}
+}

@@ -67,6 +67,7 @@ func newLeader(c *Cluster, m *manager) *leader {
 		hashes:        map[*ServiceSpec]uint64{},
 	}
 	l.dispatcher.init(l)
+	l.rebuildRestarts()
 	// The swarm's first leader is the one `docker swarm init` made: every
 	// node joined through it, so there is no predecessor whose view of
 	// the nodes it must distrust.
