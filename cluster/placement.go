@@ -34,7 +34,7 @@ func (l *leader) place(b *batch) {
 	tasks := make([]scheduler.Task, 0, len(s.Tasks)+len(b.creates))
 	for _, t := range s.TaskList() {
 		if t.Active() && t.State != TaskPending && !b.stopped[t.ID] && t.Node != "" {
-			tasks = append(tasks, scheduler.Task{ID: t.ID, Service: t.Service, Node: t.Node})
+			tasks = append(tasks, scheduler.Task{ID: t.ID, Service: t.Service, Node: t.Node, Own: l.own(t)})
 		}
 	}
 	for _, id := range pending {
@@ -153,7 +153,42 @@ func (l *leader) schedService(spec *ServiceSpec) scheduler.Service {
 		Preferences: spec.Preferences,
 		Reservation: scheduler.Resources{NanoCPUs: spec.NanoCPUs, MemoryBytes: spec.MemoryBytes},
 		MaxReplicas: spec.MaxReplicas,
-		HostPorts:   spec.HostPorts,
+		HostPorts:   hostPorts(spec),
+	}
+}
+
+// hostPorts are a spec's host-mode ports for the scheduler, each with its
+// protocol (scheduler.HostPort); one in HostPorts that Ports does not
+// describe is tcp.
+func hostPorts(spec *ServiceSpec) []uint32 {
+	var out []uint32
+	for _, p := range spec.Ports {
+		if p.Mode == PublishHost {
+			out = append(out, scheduler.HostPort(p.Published, p.Protocol))
+		}
+	}
+	for _, p := range spec.HostPorts {
+		if !slices.ContainsFunc(spec.Ports, func(c PortConfig) bool { return c.Mode == PublishHost && c.Published == p }) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// own is what a placed task holds by its own spec, when that is not its
+// service's current one; nil when it is.
+func (l *leader) own(t *Task) *scheduler.Footprint {
+	spec := l.s.Services[t.Service]
+	if spec == nil || t.Hash == l.hashOf(spec) {
+		return nil
+	}
+	mine := l.s.specOf(t, l.hashOf)
+	if mine == spec {
+		return nil
+	}
+	return &scheduler.Footprint{
+		Reservation: scheduler.Resources{NanoCPUs: mine.NanoCPUs, MemoryBytes: mine.MemoryBytes},
+		HostPorts:   hostPorts(mine),
 	}
 }
 

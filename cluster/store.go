@@ -500,6 +500,19 @@ func (s *Store) history(service string, key slotKey) []*Task {
 	return nil
 }
 
+// specOf is the spec a task was made from, as far as the store knows it:
+// swarmkit keeps a whole spec on every task (api.Task.Spec); here a task
+// carries its spec's hash, and the store keeps its service's current spec
+// and the one before the last update. A task older than both is taken to
+// run the current one.
+func (s *Store) specOf(t *Task, hash func(*ServiceSpec) uint64) *ServiceSpec {
+	spec := s.Services[t.Service]
+	if prev := s.Previous[t.Service]; prev != nil && spec != nil && t.Hash != hash(spec) && t.Hash == hash(prev) {
+		return prev
+	}
+	return spec
+}
+
 // current returns the newest task of a slot meant to run, or nil.
 func (s *Store) current(service string, key slotKey) *Task {
 	h := s.history(service, key)
