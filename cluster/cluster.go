@@ -170,6 +170,11 @@ type node struct {
 	// chain of ticks, whichever manager software it runs when they fire, so
 	// a node demoted and promoted again within a second does not tick twice.
 	ticking bool
+	// promote: docker node promote ran while the node was down. swarmkit
+	// records the desired role at once and the node becomes a manager
+	// when it is back (role_manager.go); the leader's role manager
+	// completes it here.
+	promote bool
 	// locked: the machine runs but its manager waits for lockedWith, the
 	// unlock key its disk is sealed with (autolock.go). A locked node is
 	// not alive: it neither votes, nor receives messages, nor heartbeats,

@@ -1,6 +1,7 @@
 package drillrun
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -67,4 +68,28 @@ expect node w1 unknown
 wait 10s
 expect node w1 down
 `)
+}
+
+// manager/role_manager.go reconcileRole: docker node promote records the
+// desired role (Spec.DesiredRole) even for a node that is down, and the
+// node becomes a manager once it is back; the Raft membership does not
+// change while it is away, so quorum is not put at risk.
+func TestPromoteADownNode(t *testing.T) {
+	details := holds(t, `cluster managers=3 workers=2 seed=1
+kill w1
+wait 30s
+expect node w1 down
+docker node promote w1
+wait 5s
+expect quorum holds
+restart w1
+wait 30s
+expect quorum holds
+`)
+	if got := details[6]; !strings.Contains(got, "3 of 3 managers alive") {
+		t.Errorf("while w1 is down: %s; want 3 of 3 managers", got)
+	}
+	if got := details[9]; !strings.Contains(got, "4 of 4 managers alive") {
+		t.Errorf("after w1 returned: %s; want it a manager, 4 of 4", got)
+	}
 }
