@@ -40,7 +40,7 @@ func TestServicePSShowsReadyDuringTheRestartDelay(t *testing.T) {
 		run  time.Duration
 		want string
 	}{
-		{10 * time.Second, "Ready"},   // crashed at about 3 s; its replacement waits until about 23 s
+		{10 * time.Second, "Ready"},           // crashed at about 3 s; its replacement waits until about 23 s
 		{13500 * time.Millisecond, "Running"}, // the delay is over: it runs from about 23 s to 25 s
 	} {
 		if err := c.RunFor(step.run); err != nil {
