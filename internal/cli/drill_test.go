@@ -100,6 +100,14 @@ func TestDrillAcceptsAZoneForWorkersToJoin(t *testing.T) {
 	}
 }
 
+// Chaos runs join nodes into the zones, so they take a zone that starts empty.
+func TestChaosAcceptsAZoneForWorkersToJoin(t *testing.T) {
+	out, stderr, code := runArgs(t, "chaos", "--runs", "2", "--az", "1-1-1-0")
+	if code != exitOK {
+		t.Errorf("exit %d:\n%s%s", code, out, stderr)
+	}
+}
+
 func TestDrillJSON(t *testing.T) {
 	out, _, code := runArgs(t, "run", "--output", "json", root+"/examples/two-zone-trap.drill")
 	if code != exitOK {
