@@ -33,7 +33,8 @@ type dispatcher struct {
 	l          *leader
 	seen       []time.Duration // by node index: the last heartbeat this leader heard
 	session    []bool          // by node index: the node's session with this leader is current
-	expiry     []deadline      // heartbeat deadlines, sorted by when they fall due
+	expiry     []deadline      // heartbeat deadlines, in the order they fall due
+	unknown    []deadline      // this leader's first deadlines, one per node, all at once
 	heard      map[int]bool    // nodes heard from that the store does not count as ready
 	resync     map[int]bool    // nodes whose session started: compare what they run
 	deliveries idSet           // tasks whose node must start or stop them
@@ -86,7 +87,7 @@ func (d *dispatcher) init(l *leader) {
 	}
 	for i := range d.seen {
 		d.seen[i] = now
-		d.expiry = append(d.expiry, deadline{now + grace, i})
+		d.unknown = append(d.unknown, deadline{now + grace, i})
 	}
 	for _, name := range l.s.NodeNames() {
 		if rec := l.s.Nodes[name]; rec.Status == NodeDown {
@@ -109,7 +110,7 @@ func (d *dispatcher) heartbeat(i int) {
 	c, l := d.l.c, d.l
 	n := c.nodes[i]
 	d.seen[i] = c.now
-	d.expire(deadline{c.now + HeartbeatGrace, i})
+	d.expiry = append(d.expiry, deadline{c.now + HeartbeatGrace, i})
 	if rec := l.s.Nodes[n.name]; rec != nil && rec.Status != NodeReady {
 		d.heard[i] = true
 		l.wake()
@@ -119,16 +120,6 @@ func (d *dispatcher) heartbeat(i int) {
 		d.resync[i] = true
 		l.wake()
 	}
-}
-
-// expire adds a heartbeat deadline in its place: a heartbeat's falls
-// before the unknown grace a new leader gave every node.
-func (d *dispatcher) expire(e deadline) {
-	pos := len(d.expiry)
-	for pos > 0 && d.expiry[pos-1].at > e.at {
-		pos--
-	}
-	d.expiry = slices.Insert(d.expiry, pos, e)
 }
 
 // exited hears from node i that a container exited.
@@ -191,9 +182,18 @@ func (l *leader) dispatch(b *batch) {
 		}
 	}
 
-	for len(d.expiry) > 0 && d.expiry[0].at < c.now {
-		e := d.expiry[0]
-		d.expiry = d.expiry[1:]
+expired:
+	for {
+		// The two queues are each in order; merged, they fall due in turn.
+		var e deadline
+		switch {
+		case len(d.unknown) > 0 && d.unknown[0].at < c.now && (len(d.expiry) == 0 || d.unknown[0].at <= d.expiry[0].at):
+			e, d.unknown = d.unknown[0], d.unknown[1:]
+		case len(d.expiry) > 0 && d.expiry[0].at < c.now:
+			e, d.expiry = d.expiry[0], d.expiry[1:]
+		default:
+			break expired
+		}
 		n := c.nodes[e.node]
 		rec := s.Nodes[n.name]
 		if e.node == self || rec == nil || rec.Status == NodeDown || d.seen[e.node]+HeartbeatGrace >= c.now || d.seen[e.node]+UnknownGrace >= c.now && rec.Status == NodeUnknown {
@@ -208,6 +208,9 @@ func (l *leader) dispatch(b *batch) {
 	}
 	if len(d.expiry) == 0 {
 		d.expiry = nil // let the backing array go
+	}
+	if len(d.unknown) == 0 {
+		d.unknown = nil
 	}
 
 	for len(d.orphans) > 0 && d.orphans[0].at <= c.now {
