@@ -20,6 +20,9 @@ const (
 	// HeartbeatGrace is how long the dispatcher waits before it declares a
 	// silent node down: three missed periods.
 	HeartbeatGrace = 3 * HeartbeatPeriod
+	// UnknownGrace is the grace of a node a new leader marked unknown,
+	// twice the normal (swarmkit's gracePeriodMultiplierUnknown).
+	UnknownGrace = 2 * HeartbeatGrace
 	// RequestTimeout is how long a command waits for its change to commit
 	// before Docker answers "context deadline exceeded".
 	RequestTimeout = 10 * time.Second
@@ -167,6 +170,11 @@ type node struct {
 	// chain of ticks, whichever manager software it runs when they fire, so
 	// a node demoted and promoted again within a second does not tick twice.
 	ticking bool
+	// promote: docker node promote ran while the node was down. swarmkit
+	// records the desired role at once and the node becomes a manager
+	// when it is back (role_manager.go); the leader's role manager
+	// completes it here.
+	promote bool
 	// locked: the machine runs but its manager waits for lockedWith, the
 	// unlock key its disk is sealed with (autolock.go). A locked node is
 	// not alive: it neither votes, nor receives messages, nor heartbeats,

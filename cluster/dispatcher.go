@@ -16,7 +16,8 @@ import (
 //     first marks every node that is not down as unknown ("Node moved to
 //     \"unknown\" state due to leadership change in cluster"): a new leader
 //     does not know who is alive until they report in, and the scheduler
-//     places only on ready nodes.
+//     places only on ready nodes. An unknown node has UnknownGrace, twice
+//     the grace, to report before it is marked down.
 //   - Sessions. When a node's session with this leader starts (its first
 //     heartbeat, or one after a restart or a lost report) the dispatcher
 //     compares what the node runs with what the store assigns it: tasks to
@@ -33,6 +34,7 @@ type dispatcher struct {
 	seen       []time.Duration // by node index: the last heartbeat this leader heard
 	session    []bool          // by node index: the node's session with this leader is current
 	expiry     []deadline      // heartbeat deadlines, in the order they fall due
+	unknown    []deadline      // this leader's first deadlines, one per node, all at once
 	heard      map[int]bool    // nodes heard from that the store does not count as ready
 	resync     map[int]bool    // nodes whose session started: compare what they run
 	deliveries idSet           // tasks whose node must start or stop them
@@ -76,9 +78,16 @@ func (d *dispatcher) init(l *leader) {
 	self := l.c.byName[l.m.node.name]
 	d.session[self] = true
 	now := l.c.now
+	// Every node but the first leader's own joined through it, so it
+	// trusts their status; a later leader marks them unknown and gives
+	// them the longer grace (swarmkit's nodeStore.AddUnknown).
+	grace := HeartbeatGrace
+	if l.c.hadLeader {
+		grace = UnknownGrace
+	}
 	for i := range d.seen {
 		d.seen[i] = now
-		d.expiry = append(d.expiry, deadline{now + HeartbeatGrace, i})
+		d.unknown = append(d.unknown, deadline{now + grace, i})
 	}
 	for _, name := range l.s.NodeNames() {
 		if rec := l.s.Nodes[name]; rec.Status == NodeDown {
@@ -117,6 +126,16 @@ func (d *dispatcher) heartbeat(i int) {
 func (d *dispatcher) exited(i int, task, reason string, exitOK bool) {
 	d.reports = append(d.reports, report{i, task, reason, exitOK})
 	d.l.wake()
+}
+
+// exitedStatus is what a node reports of a container that ended: complete
+// ("finished") when it exited with status 0, as swarmkit's agent says
+// (agent/exec/controller.go Do), and failed otherwise.
+func exitedStatus(task, reason string, ok bool, at int64) *taskStatus {
+	if ok {
+		return &taskStatus{Task: task, State: TaskComplete, Reason: reasonExitOK, At: at, ExitOK: true}
+	}
+	return &taskStatus{Task: task, State: TaskFailed, Reason: reason, At: at}
 }
 
 // deliver notes that a task's node must act on it.
@@ -163,12 +182,21 @@ func (l *leader) dispatch(b *batch) {
 		}
 	}
 
-	for len(d.expiry) > 0 && d.expiry[0].at < c.now {
-		e := d.expiry[0]
-		d.expiry = d.expiry[1:]
+expired:
+	for {
+		// The two queues are each in order; merged, they fall due in turn.
+		var e deadline
+		switch {
+		case len(d.unknown) > 0 && d.unknown[0].at < c.now && (len(d.expiry) == 0 || d.unknown[0].at <= d.expiry[0].at):
+			e, d.unknown = d.unknown[0], d.unknown[1:]
+		case len(d.expiry) > 0 && d.expiry[0].at < c.now:
+			e, d.expiry = d.expiry[0], d.expiry[1:]
+		default:
+			break expired
+		}
 		n := c.nodes[e.node]
 		rec := s.Nodes[n.name]
-		if e.node == self || rec == nil || rec.Status == NodeDown || d.seen[e.node]+HeartbeatGrace >= c.now {
+		if e.node == self || rec == nil || rec.Status == NodeDown || d.seen[e.node]+HeartbeatGrace >= c.now || d.seen[e.node]+UnknownGrace >= c.now && rec.Status == NodeUnknown {
 			continue
 		}
 		msg := msgHeartbeat
@@ -180,6 +208,9 @@ func (l *leader) dispatch(b *batch) {
 	}
 	if len(d.expiry) == 0 {
 		d.expiry = nil // let the backing array go
+	}
+	if len(d.unknown) == 0 {
+		d.unknown = nil
 	}
 
 	for len(d.orphans) > 0 && d.orphans[0].at <= c.now {
@@ -199,7 +230,7 @@ func (l *leader) dispatch(b *batch) {
 	for _, r := range d.reports {
 		if t := s.Tasks[r.task]; t != nil && (t.State == TaskRunning || t.State == TaskStarting || t.State == TaskAssigned) && !b.reported[t.ID] {
 			b.reported[t.ID] = true
-			b.add(&taskStatus{Task: t.ID, State: TaskFailed, Reason: r.reason, At: b.ms(), ExitOK: r.exitOK})
+			b.add(exitedStatus(t.ID, r.reason, r.exitOK, b.ms()))
 		}
 	}
 	d.reports = d.reports[:0]
@@ -287,7 +318,7 @@ func (l *leader) resyncNode(b *batch, i int) {
 			}
 			if !b.reported[t.ID] {
 				b.reported[t.ID] = true
-				b.add(&taskStatus{Task: t.ID, State: TaskFailed, Reason: reason, At: b.ms(), ExitOK: exitOK})
+				b.add(exitedStatus(t.ID, reason, exitOK, b.ms()))
 			}
 		case t.Active() && t.State == TaskAssigned, !t.Active() && n.running[t.ID]:
 			l.act(b, t)

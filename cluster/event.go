@@ -36,6 +36,7 @@ const (
 	EventTaskRescheduled = "task-rescheduled"
 	EventTaskPending     = "task-pending"
 	EventTaskFailed      = "task-failed"
+	EventTaskComplete    = "task-complete" // its container exited with status 0
 	EventForceNewCluster = "force-new-cluster"
 	EventAutolock        = "autolock"   // autolock turned on or off, or the unlock key rotated
 	EventLocked          = "locked"     // a manager restarted under autolock and waits for its key

@@ -67,6 +67,7 @@ func newLeader(c *Cluster, m *manager) *leader {
 		hashes:        map[*ServiceSpec]uint64{},
 	}
 	l.dispatcher.init(l)
+	l.rebuildRestarts()
 	// The swarm's first leader is the one `docker swarm init` made: every
 	// node joined through it, so there is no predecessor whose view of
 	// the nodes it must distrust.
@@ -143,9 +144,11 @@ func (l *leader) taskChanged(t *Task) {
 	switch {
 	case t.State == TaskPending && t.Active():
 		l.pending[t.ID] = true
-	case t.Active() && (t.State == TaskFailed || t.State == TaskRejected):
-		l.failedTasks.add(t.ID)
-		if !l.scanning && t.Hash == l.hashOfName(t.Service) {
+	case t.Active() && (t.State == TaskFailed || t.State == TaskRejected || t.State == TaskComplete):
+		l.failedTasks.add(t.ID) // the restart supervisor decides on a complete one too
+		// swarmkit's scheduler.go updateTask counts only FAILED and
+		// REJECTED toward the penalty: a container that exits 0 did not fail.
+		if t.State != TaskComplete && !l.scanning && t.Hash == l.hashOfName(t.Service) {
 			l.failures.record(t, l.c.now)
 		}
 		delete(l.pending, t.ID)

@@ -32,9 +32,10 @@ func (l *leader) place(b *batch) {
 	}
 	pending := sortedTaskIDs(l.pending)
 	tasks := make([]scheduler.Task, 0, len(s.Tasks)+len(b.creates))
+	var own owned
 	for _, t := range s.TaskList() {
 		if t.Active() && t.State != TaskPending && !b.stopped[t.ID] && t.Node != "" {
-			tasks = append(tasks, scheduler.Task{ID: t.ID, Service: t.Service, Node: t.Node})
+			tasks = append(tasks, scheduler.Task{ID: t.ID, Service: t.Service, Node: t.Node, Own: own.of(l, t)})
 		}
 	}
 	for _, id := range pending {
@@ -153,8 +154,57 @@ func (l *leader) schedService(spec *ServiceSpec) scheduler.Service {
 		Preferences: spec.Preferences,
 		Reservation: scheduler.Resources{NanoCPUs: spec.NanoCPUs, MemoryBytes: spec.MemoryBytes},
 		MaxReplicas: spec.MaxReplicas,
-		HostPorts:   spec.HostPorts,
+		HostPorts:   hostPorts(spec),
 	}
+}
+
+// hostPorts are a spec's host-mode ports for the scheduler, each with its
+// protocol (scheduler.HostPort); one in HostPorts that Ports does not
+// describe is tcp.
+func hostPorts(spec *ServiceSpec) []uint32 {
+	var out []uint32
+	for _, p := range spec.Ports {
+		if p.Mode == PublishHost {
+			out = append(out, scheduler.HostPort(p.Published, p.Protocol))
+		}
+	}
+	for _, p := range spec.HostPorts {
+		if !slices.ContainsFunc(spec.Ports, func(c PortConfig) bool { return c.Mode == PublishHost && c.Published == p }) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// owned finds what a placed task holds by its own spec, when that is not
+// its service's current one. Tasks come grouped by service, so it keeps
+// the last service's hashes and footprint.
+type owned struct {
+	service       string
+	hash, prevOld uint64 // the current spec's hash; the previous spec's, 0 when none
+	prev          *scheduler.Footprint
+}
+
+// of is nil when t runs its service's current spec (or one the store no
+// longer keeps).
+func (o *owned) of(l *leader, t *Task) *scheduler.Footprint {
+	if t.Service != o.service || o.service == "" {
+		*o = owned{service: t.Service}
+		if spec := l.s.Services[t.Service]; spec != nil {
+			o.hash = l.hashOf(spec)
+			if prev := l.s.Previous[t.Service]; prev != nil {
+				o.prevOld = l.hashOf(prev)
+				o.prev = &scheduler.Footprint{
+					Reservation: scheduler.Resources{NanoCPUs: prev.NanoCPUs, MemoryBytes: prev.MemoryBytes},
+					HostPorts:   hostPorts(prev),
+				}
+			}
+		}
+	}
+	if t.Hash == o.hash || o.prev == nil || t.Hash != o.prevOld {
+		return nil
+	}
+	return o.prev
 }
 
 // constraintsOf parses a spec's constraints; they were validated when the

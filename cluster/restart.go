@@ -54,6 +54,38 @@ func (h restartHistory) since(service string, key slotKey, from time.Duration) i
 	return len(times) - i
 }
 
+// rebuildRestarts is what a new leader knows of past restarts, as
+// swarmkit's orchestrator/taskinit CheckTasks rebuilds it
+// (Supervisor.RecordRestartHistory): in each slot, every task of the
+// service's current spec but the first was a restart, made when it was
+// created. Only a windowed limit needs it; the total is on the tasks.
+func (l *leader) rebuildRestarts() {
+	type slot struct {
+		service string
+		key     slotKey
+	}
+	var order []slot
+	created := map[slot][]time.Duration{}
+	for _, t := range l.s.TaskList() {
+		spec := l.s.Services[t.Service]
+		if spec == nil || spec.Restart.MaxAttempts == 0 || spec.Restart.Window == 0 || t.Hash != l.hashOf(spec) {
+			continue
+		}
+		k := slot{t.Service, t.slotKey()}
+		if _, seen := created[k]; !seen {
+			order = append(order, k)
+		}
+		created[k] = append(created[k], time.Duration(t.Created)*time.Millisecond)
+	}
+	for _, k := range order {
+		times := created[k]
+		slices.Sort(times)
+		for _, at := range times[1:] {
+			l.restarts.record(k.service, k.key, at)
+		}
+	}
+}
+
 // superviseRestarts handles the tasks that failed or were rejected.
 func (l *leader) superviseRestarts(b *batch) {
 	s := l.s

@@ -329,7 +329,8 @@ const (
 	TaskAssigned = "assigned" // committed to a node, not yet started there
 	TaskStarting = "starting" // its container runs, its health check has not passed yet
 	TaskRunning  = "running"
-	TaskFailed   = "failed"   // its container exited, or its node lost it
+	TaskComplete = "complete" // its container exited with status 0
+	TaskFailed   = "failed"   // its container exited otherwise, or its node lost it
 	TaskRejected = "rejected" // its node stopped satisfying its constraints
 	TaskShutdown = "shutdown" // stopped on purpose
 	TaskOrphaned = "orphaned" // its node has been down for 24 hours
@@ -370,7 +371,7 @@ func (t *Task) Active() bool { return t.Desired == TaskRunning }
 // terminal reports whether the task's container is over, whatever was meant.
 func (t *Task) terminal() bool {
 	switch t.State {
-	case TaskFailed, TaskRejected, TaskShutdown, TaskOrphaned:
+	case TaskComplete, TaskFailed, TaskRejected, TaskShutdown, TaskOrphaned:
 		return true
 	}
 	return false
@@ -497,6 +498,19 @@ func (s *Store) history(service string, key slotKey) []*Task {
 		return x.get(key)
 	}
 	return nil
+}
+
+// specOf is the spec a task was made from, as far as the store knows it:
+// swarmkit keeps a whole spec on every task (api.Task.Spec); here a task
+// carries its spec's hash, and the store keeps its service's current spec
+// and the one before the last update. A task older than both is taken to
+// run the current one.
+func (s *Store) specOf(t *Task, hash func(*ServiceSpec) uint64) *ServiceSpec {
+	spec := s.Services[t.Service]
+	if prev := s.Previous[t.Service]; prev != nil && spec != nil && t.Hash != hash(spec) && t.Hash == hash(prev) {
+		return prev
+	}
+	return spec
 }
 
 // current returns the newest task of a slot meant to run, or nil.

@@ -26,7 +26,7 @@ const exitAfter = 2 * time.Second
 // Docker's words for a container that exited.
 const (
 	reasonExit   = "task: non-zero exit (1)"
-	reasonExitOK = "task: exited (0)"
+	reasonExitOK = "finished" // swarmkit's agent: the task is complete
 )
 
 // exit is how a container ended, until its node reports it.
