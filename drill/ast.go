@@ -457,18 +457,21 @@ type ExpectTaskPending struct {
 	Reason  string // "" matches any reason
 }
 
-// NodeState is what `expect node` checks. Down and ready are the node's
-// status; active, pause and drain are its availability; locked is a
+// NodeState is what `expect node` checks. Down, ready and unknown (a new
+// leader has not heard from the node yet) are the node's status; active, pause and drain are its availability; locked is a
 // manager waiting for the unlock key.
 type NodeState string
 
 const (
-	NodeDown   NodeState = "down"
-	NodeReady  NodeState = "ready"
-	NodeActive NodeState = "active"
-	NodePause  NodeState = "pause"
-	NodeDrain  NodeState = "drain"
-	NodeLocked NodeState = "locked"
+	NodeDown  NodeState = "down"
+	NodeReady NodeState = "ready"
+	// NodeUnknown is the status a new leader gives every node that is not
+	// down until it reports in (swarmkit's markNodesUnknown).
+	NodeUnknown NodeState = "unknown"
+	NodeActive  NodeState = "active"
+	NodePause   NodeState = "pause"
+	NodeDrain   NodeState = "drain"
+	NodeLocked  NodeState = "locked"
 )
 
 // ExpectNode is `expect node w3 down`.

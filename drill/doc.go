@@ -259,7 +259,7 @@
 //	expect service web running 6 spread a=2 b=2 c=2
 //	expect task pending web "no suitable node"
 //	expect task pending web           # pending for any reason
-//	expect node w3 down               # or ready (status), active, pause, drain (availability), locked
+//	expect node w3 down               # or ready, unknown (status), active, pause, drain (availability), locked
 //	expect port 8080 open on w2       # or closed: whether w2 listens on published port 8080
 //	expect error "does not have a leader": docker service scale web=10
 //

@@ -165,6 +165,7 @@ var everyForm = []struct {
 	{"expect task pending escapes", `expect task pending web "say \"no\" \\ # not a comment"`, ExpectTaskPending{Service: "web", Reason: `say "no" \ # not a comment`}},
 	{"expect node down", "expect node w3 down", ExpectNode{Node: "w3", State: NodeDown}},
 	{"expect node ready", "expect node w3 ready", ExpectNode{Node: "w3", State: NodeReady}},
+	{"expect node unknown", "expect node w3 unknown", ExpectNode{Node: "w3", State: NodeUnknown}},
 	{"expect node active", "expect node w3 active", ExpectNode{Node: "w3", State: NodeActive}},
 	{"expect node pause", "expect node w3 pause", ExpectNode{Node: "w3", State: NodePause}},
 	{"expect node drain", "expect node w3 drain", ExpectNode{Node: "w3", State: NodeDrain}},

@@ -482,7 +482,7 @@ const (
 	nodeStateLike     = "expect node w3 down"
 )
 
-var nodeStates = []string{"down", "ready", "active", "pause", "drain", "locked"}
+var nodeStates = []string{"down", "ready", "unknown", "active", "pause", "drain", "locked"}
 
 func parseExpect(verb token, args []token) (Command, *Error) {
 	if len(args) == 0 {

@@ -76,7 +76,7 @@ func newRig(t *testing.T) *rig {
 		w.agents = append(w.agents, &fakeAgent{running: map[string]bool{}, starting: map[string]bool{}, exits: map[string]string{}})
 	}
 	r := &rig{Store: s, w: w}
-	r.d = New(s.Store, s.Hashes, w, 0, func() time.Duration { return r.Now }, func() { r.wakes++ })
+	r.d = New(s.Store, s.Hashes, w, 0, false, func() time.Duration { return r.Now }, func() { r.wakes++ })
 	s.Watch(r.d)
 	return r
 }
@@ -294,7 +294,7 @@ func TestInitializationDelayStart(t *testing.T) {
 	r.Now = time.Minute
 	r.Apply(&state.CreateTask{Service: "web", Slot: 1, Node: "w1", Hash: r.Hashes.Of(r.Services["web"]),
 		At: (time.Minute - 50*time.Millisecond).Milliseconds(), Delay: 100})
-	d := New(r.Store.Store, r.Hashes, r.w, 0, func() time.Duration { return r.Now }, func() {})
+	d := New(r.Store.Store, r.Hashes, r.w, 0, true, func() time.Duration { return r.Now }, func() {})
 	for _, task := range r.TaskList() {
 		d.TaskChanged(task)
 	}

@@ -518,6 +518,9 @@ func (a *TaskStatus) apply(s *Store, ctx *ApplyContext) {
 			t.Started = 0
 		}
 		ctx.emit(EventTaskFailed, t.Node, "%s %s on %s: %s", t.Name(), a.State, t.Node, a.Reason)
+	case TaskComplete:
+		t.Ended, t.ExitOK = a.At, a.ExitOK
+		ctx.emit(EventTaskComplete, t.Node, "%s complete on %s: its container exited with status 0", t.Name(), t.Node)
 	default:
 		t.Ended = a.At
 	}

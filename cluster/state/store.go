@@ -336,7 +336,8 @@ const (
 	TaskAssigned = "assigned" // committed to a node, not yet started there
 	TaskStarting = "starting" // its container runs, its health check has not passed yet
 	TaskRunning  = "running"
-	TaskFailed   = "failed"   // its container exited, or its node lost it
+	TaskComplete = "complete" // its container exited with status 0
+	TaskFailed   = "failed"   // its container exited otherwise, or its node lost it
 	TaskRejected = "rejected" // its node stopped satisfying its constraints
 	TaskShutdown = "shutdown" // stopped on purpose
 	TaskOrphaned = "orphaned" // its node has been down for 24 hours
@@ -377,7 +378,7 @@ func (t *Task) Active() bool { return t.Desired == TaskRunning }
 // Terminal reports whether the task's container is over, whatever was meant.
 func (t *Task) Terminal() bool {
 	switch t.State {
-	case TaskFailed, TaskRejected, TaskShutdown, TaskOrphaned:
+	case TaskComplete, TaskFailed, TaskRejected, TaskShutdown, TaskOrphaned:
 		return true
 	}
 	return false
@@ -507,6 +508,19 @@ func (s *Store) History(service string, key SlotKey) []*Task {
 		return x.get(key)
 	}
 	return nil
+}
+
+// SpecOf is the spec a task was made from, as far as the store knows it:
+// swarmkit keeps a whole spec on every task (api.Task.Spec); here a task
+// carries its spec's hash, and the store keeps its service's current spec
+// and the one before the last update. A task older than both is taken to
+// run the current one.
+func (s *Store) SpecOf(t *Task, hash func(*ServiceSpec) uint64) *ServiceSpec {
+	spec := s.Services[t.Service]
+	if prev := s.Previous[t.Service]; prev != nil && spec != nil && t.Hash != hash(spec) && t.Hash == hash(prev) {
+		return prev
+	}
+	return spec
 }
 
 // Current returns the newest task of a slot meant to run, or nil.

@@ -177,7 +177,10 @@ func TestLiveUnderTerminal(t *testing.T) {
 	// The election that followed the kill: a leader in a later term than
 	// the first.
 	shown := scr.text()
-	for _, want := range []string{"kill leader", "leader-lost", "Verdict: quorum holds"} {
+	// 40 s after the kill the new leader still gives the dead node the
+	// unknown grace (2 x 15 s from its election), so its tasks are not
+	// yet replaced: quorum holds, the services are degraded.
+	for _, want := range []string{"kill leader", "leader-lost", "Verdict: degraded: quorum 2 of 3, 2 alive"} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("the screen never showed %q; it showed:\n%s", want, shown)
 		}

@@ -199,7 +199,7 @@ func TestDoRefusesWhatItCannotRun(t *testing.T) {
 
 func TestNewRefusesAStartWithoutASwarm(t *testing.T) {
 	for _, tc := range []struct{ text, want string }{
-		{"cluster managers=2 az=1-1-0\n", "zone c would hold no node"},
+		{"cluster managers=3 az=1-1\n", "az=1-1 adds up to 2 managers, but managers=3"},
 		{"kill m1\n", "a drill starts with its cluster line"},
 	} {
 		_, err := New(Source{Name: "x.drill", Text: tc.text}, "")

@@ -49,6 +49,10 @@ func FitPicture(s cluster.Snapshot, st Styles, f Fit) string {
 	var cols []string
 	for _, z := range s.Zones {
 		lines := []string{st.ZoneName.Render("zone " + z.Name)}
+		if len(z.Nodes) == 0 {
+			// A zone is only a label: nodes may join it later.
+			lines = append(lines, st.Dim.Render("no node yet"))
+		}
 		for i, name := range z.Nodes {
 			if i == most {
 				lines = append(lines, st.Dim.Render(fmt.Sprintf("… %d more nodes", len(z.Nodes)-most)))

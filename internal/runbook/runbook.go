@@ -184,6 +184,9 @@ func (l *lab) describe() string {
 				names = append(names, n.name)
 			}
 		}
+		if len(names) == 0 {
+			names = []string{"no node at first"}
+		}
 		perZone = append(perZone, "zone "+z+": "+strings.Join(names, " "))
 	}
 	more := ""

@@ -53,14 +53,50 @@ type Supervisor struct {
 }
 
 // New returns a supervisor over s; hashes is the leader's cache of spec
-// hashes.
+// hashes. It starts with the history the stored tasks tell.
 func New(s *state.Store, hashes state.Hashes) *Supervisor {
-	return &Supervisor{s: s, hashes: hashes, history: History{}}
+	r := &Supervisor{s: s, hashes: hashes, history: History{}}
+	r.rebuild()
+	return r
 }
 
-// TaskChanged hears that an applied entry touched a task.
+// rebuild is what a new leader knows of past restarts, as swarmkit's
+// orchestrator/taskinit CheckTasks rebuilds it
+// (Supervisor.RecordRestartHistory): in each slot, every task of the
+// service's current spec but the first was a restart, made when it was
+// created. Only a windowed limit needs it; the total is on the tasks.
+func (r *Supervisor) rebuild() {
+	type slot struct {
+		service string
+		key     state.SlotKey
+	}
+	var order []slot
+	created := map[slot][]time.Duration{}
+	for _, t := range r.s.TaskList() {
+		spec := r.s.Services[t.Service]
+		if spec == nil || spec.Restart.MaxAttempts == 0 || spec.Restart.Window == 0 || t.Hash != r.hashes.Of(spec) {
+			continue
+		}
+		k := slot{t.Service, t.SlotKey()}
+		if _, seen := created[k]; !seen {
+			order = append(order, k)
+		}
+		created[k] = append(created[k], time.Duration(t.Created)*time.Millisecond)
+	}
+	for _, k := range order {
+		times := created[k]
+		slices.Sort(times)
+		for _, at := range times[1:] {
+			r.history.Record(k.service, k.key, at)
+		}
+	}
+}
+
+// TaskChanged hears that an applied entry touched a task: one that ended
+// while meant to run, complete ones included, is the supervisor's to
+// decide on.
 func (r *Supervisor) TaskChanged(t *state.Task) {
-	if r.s.Tasks[t.ID] == t && t.Active() && (t.State == state.TaskFailed || t.State == state.TaskRejected) {
+	if r.s.Tasks[t.ID] == t && t.Active() && (t.State == state.TaskFailed || t.State == state.TaskRejected || t.State == state.TaskComplete) {
 		r.failed.Add(t.ID)
 	}
 }
