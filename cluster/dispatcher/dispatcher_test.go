@@ -304,3 +304,36 @@ func TestInitializationDelayStart(t *testing.T) {
 	r.Now += time.Millisecond
 	wantDid(t, r.Step(d.Flush), "status t1 running")
 }
+
+// A later leader gives the nodes it marks unknown twice the grace
+// (swarmkit's dispatcher/nodes.go gracePeriodMultiplierUnknown), so a
+// dead node's tasks are not replaced early after every election; the
+// swarm's first leader gives the normal grace.
+func TestUnknownNodesHaveTwiceTheGrace(t *testing.T) {
+	for _, later := range []bool{false, true} {
+		r := newRig(t)
+		d := New(r.Store.Store, r.Hashes, r.w, 0, later, func() time.Duration { return r.Now }, func() {})
+		if later {
+			r.Step(d.MarkUnknown)
+		}
+		grace := HeartbeatGrace
+		if later {
+			grace = UnknownGrace
+		}
+		var downAt time.Duration
+		for r.Now <= UnknownGrace+time.Second && downAt == 0 {
+			r.Now += 500 * time.Millisecond
+			d.Heartbeat(1, false)
+			r.Step(d.Flush)
+			if r.Nodes["w2"].Status == state.NodeDown {
+				downAt = r.Now
+			}
+		}
+		if downAt <= grace || downAt > grace+time.Second {
+			t.Errorf("later leader %v: the silent w2 went down at %v, want just after %v", later, downAt, grace)
+		}
+		if got := r.Nodes["w1"].Status; got != state.NodeReady {
+			t.Errorf("later leader %v: w1, which reported, is %s", later, got)
+		}
+	}
+}

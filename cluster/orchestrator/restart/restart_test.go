@@ -177,3 +177,50 @@ func TestWaitsForStop(t *testing.T) {
 		t.Error("the new task waits for a task that has stopped")
 	}
 }
+
+// Ported from swarmkit restart_test.go TestOrchestratorRestartOnFailure:
+// under on-failure a failed task is restarted and a complete one (its
+// container exited 0) is not.
+func TestOrchestratorRestartOnFailure(t *testing.T) {
+	s, r := rig(t, state.RestartPolicy{Condition: "on-failure"})
+	want(t, failCurrent(s, r, 1), "shutdown t1", "create name1.1")
+	s.Apply(&state.TaskStatus{Task: "t2", State: state.TaskComplete, Reason: "finished", ExitOK: true, At: s.Now.Milliseconds()})
+	want(t, s.Step(r.Flush), "shutdown t2")
+}
+
+// The second half of swarmkit restart_test.go TestOrchestratorRestartOnAny:
+// under any, a complete task is restarted too.
+func TestOrchestratorRestartOnAnyComplete(t *testing.T) {
+	s, r := rig(t, state.RestartPolicy{Condition: "any"})
+	s.Apply(&state.TaskStatus{Task: "t2", State: state.TaskComplete, Reason: "finished", ExitOK: true, At: s.Now.Milliseconds()})
+	want(t, s.Step(r.Flush), "shutdown t2", "create name1.2")
+}
+
+// Ported from swarmkit global_test.go TestInitializationRestartHistory, at
+// the supervisor: a new leader's supervisor rebuilds the windowed history
+// from the stored tasks (every task of the current spec in a slot but the
+// first was a restart), so with 3 attempts in 10 minutes a slot restarted
+// twice within the window is restarted once more, and then no more.
+func TestInitializationRestartHistory(t *testing.T) {
+	s := statetest.New()
+	s.Node("w1")
+	s.Service(state.ServiceSpec{Name: "name1", Replicas: 1, Restart: state.RestartPolicy{Condition: "any", MaxAttempts: 3, Window: 10 * time.Minute}})
+	s.Now = 20 * time.Minute
+	for _, ago := range []time.Duration{12, 11, 9, 8} { // the first, one outside the window, two inside
+		s.Now = 20*time.Minute - ago*time.Minute
+		task := s.Start("name1", 1, "w1")
+		if ago != 8 {
+			s.Fail(task.ID)
+			s.Apply(&state.ShutdownTask{Task: task.ID})
+		}
+	}
+	s.Now = 20 * time.Minute
+	r := New(s.Store, s.Hashes) // the new leader's
+	s.Watch(r)
+	if got := failCurrent(s, r, 1); len(got) != 2 {
+		t.Fatalf("the third restart within the window: %q, want a restart", got)
+	}
+	if got := failCurrent(s, r, 1); len(got) != 1 {
+		t.Errorf("a fourth restart within the window: %q, want none", got)
+	}
+}
