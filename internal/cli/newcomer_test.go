@@ -336,7 +336,10 @@ func TestShellExitCodes(t *testing.T) {
 		{"exit after a failure", "cluster managers=3\nexpect no leader\nexit\n", exitFailed},
 		{"a line could not be read", "cluster managers=3\nkil m1\n", exitBadInput},
 		{"a command failed", "cluster managers=3\nkill 3 managers\ndocker service create --name web nginx\n", exitFailed},
-		{"a command before the cluster", "kill m1\n", exitOK},
+		// Every line fails: a script piping a session must see it.
+		{"a command before the cluster", "kill m1\n", exitBadInput},
+		{"every line before the cluster", "kill m1\nwait 1s\nexpect quorum holds\n", exitBadInput},
+		{"a line over 64 KiB", "cluster managers=3\n# " + strings.Repeat("x", 70<<10) + "\nexpect quorum holds\n", exitBadInput},
 		{"nothing at all", "", exitOK},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -345,6 +348,15 @@ func TestShellExitCodes(t *testing.T) {
 				t.Errorf("exit %d, want %d; stderr %q\n%s", code, tc.code, stderr, out)
 			}
 		})
+	}
+}
+
+// A line too long to read ends the session with a line saying so, not in
+// silence.
+func TestShellSaysALineIsTooLong(t *testing.T) {
+	out, _, code := runInput(t, "cluster managers=3\nwait "+strings.Repeat("1", 70<<10)+"s\n", "shell", "--no-color")
+	if code != exitBadInput || !strings.Contains(out, "shell:2: the line is longer than 64 KiB") {
+		t.Errorf("exit %d, want %d and the line named:\n%.2000s", code, exitBadInput, out)
 	}
 }
 
