@@ -152,7 +152,6 @@ func TestSilentlyAcceptedInputsAreRefused(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"kill nothing", []string{"--kill", "0"}, "--kill 0 kills nothing"},
 		{"kill without a value", []string{"--kill", ""}, "--kill needs a count or node names"},
 		{"kill a node twice", []string{"--kill", "m1,m1"}, "--kill m1,m1: m1 is named twice"},
 		{"kill an empty name", []string{"--kill", "m1,,m2"}, "a name is missing"},
@@ -173,6 +172,40 @@ func TestSilentlyAcceptedInputsAreRefused(t *testing.T) {
 	r, code := headlineOf(t, "--managers", "5", "--az", "2-2-1-0", "--workers", "4")
 	if code != exitOK || r.Layout != "2-2-1-0" || r.Workers != 4 {
 		t.Errorf("a zone of workers only: exit %d, layout %s with %d workers", code, r.Layout, r.Workers)
+	}
+}
+
+// --kill 0 is no failure, so a script can loop k = 0..N; it is the run
+// without --kill, byte for byte.
+func TestKillZeroIsNoFailure(t *testing.T) {
+	without, _, code := runArgs(t, "--managers", "5", "--no-color")
+	for _, args := range [][]string{{"--kill", "0"}, {"--kill", "00"}, {"--kill", "0", "--kill", "0"}} {
+		out, stderr, got := runArgs(t, append([]string{"--managers", "5", "--no-color"}, args...)...)
+		if got != code || stderr != "" || out != without {
+			t.Errorf("%v: exit %d (want %d), stderr %q; the report differs from the run without --kill:\n%s", args, got, code, stderr, out)
+		}
+	}
+	two, _, _ := runArgs(t, "--managers", "5", "--kill", "2", "--no-color")
+	plus, _, _ := runArgs(t, "--managers", "5", "--kill", "0", "--kill", "2", "--no-color")
+	if plus != two {
+		t.Errorf("--kill 0 --kill 2 differs from --kill 2:\n%s", plus)
+	}
+}
+
+// The plan command a verdict suggests is one plan runs.
+func TestVerdictSuggestsAPlanThatRuns(t *testing.T) {
+	suggestion := regexp.MustCompile("Compare [^\n]*: (swarmsim plan [^\n]*)")
+	for _, args := range [][]string{{"--managers", "30"}, {"--managers", "26"}, {"--managers", "9"}, {"--managers", "4", "--az", "2-2"}} {
+		out, _, _ := runArgs(t, append(args, "--no-color", "--for", "5s")...)
+		m := suggestion.FindStringSubmatch(out)
+		if m == nil {
+			t.Errorf("%v: no plan suggested:\n%s", args, out)
+			continue
+		}
+		words := strings.Fields(m[1])[1:]
+		if _, stderr, code := runArgs(t, append(words, "--no-color")...); code != exitOK {
+			t.Errorf("%v suggests %q, which plan refuses (exit %d): %s", args, m[1], code, stderr)
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
@@ -162,8 +163,16 @@ func verdict(w io.Writer, o *scenario.Outcome, st Styles) {
 		for _, warn := range o.Warnings {
 			p("  %s %s\n", st.Warn.Render("!"), warn)
 		}
-		p("  Compare every layout of these managers: swarmsim plan --managers %d --zones %d\n",
-			o.Spec.Layout.Managers(), min(max(len(o.Spec.Layout.Zones), scenario.DefaultZones), o.Spec.Layout.Managers()))
+		managers := o.Spec.Layout.Managers()
+		zones := min(max(len(o.Spec.Layout.Zones), scenario.DefaultZones), managers)
+		if az.CheckPlan(managers, zones) != nil {
+			// plan cannot list so many; the count to compare is the one
+			// the warning steers toward.
+			managers, zones = az.RecommendedManagers, scenario.DefaultZones
+			p("  Compare every layout of the %d managers Docker recommends at most: swarmsim plan --managers %d --zones %d\n", managers, managers, zones)
+		} else {
+			p("  Compare every layout of these managers: swarmsim plan --managers %d --zones %d\n", managers, zones)
+		}
 	}
 	if o.Spec.Check {
 		p("  Invariants of Raft and Swarm were checked on every step: none was violated.\n")
