@@ -280,6 +280,11 @@ func (l *lab) step(p func(string, ...any), st drill.Step) error {
 		if l.services != "" {
 			p("# The services come from %s: they already run on the lab swarm.\n", l.services)
 		}
+		if x.Autolock {
+			// The lab's swarm was initialized before the runbook; this is
+			// what docker swarm init --autolock would have done.
+			p("# autolock=true: the lab swarm turns autolock on; keep the key it prints.\ndocker swarm update --autolock=true\n")
+		}
 	case drill.Kill:
 		p("\nmapfile -t cmds < <(stop_docker %s)\nmanual %d %s \"${cmds[@]}\"\n", words(x.Nodes), line, sh(src))
 	case drill.KillZone:

@@ -313,3 +313,18 @@ func TestRunbookOnAFakeLab(t *testing.T) {
 		}
 	})
 }
+
+// A cluster line's autolock=true is docker swarm init --autolock: the lab,
+// already initialized, turns autolock on before the drill's first step, or
+// a lab fails at `expect node m3 locked`.
+func TestRunbookKeepsAutolock(t *testing.T) {
+	book := write(t, "../../examples/autolock-power-loss.drill")
+	on := strings.Index(book, "\ndocker swarm update --autolock=true\n")
+	first := strings.Index(book, "\nstep 8 ")
+	if on < 0 || first < 0 || on > first {
+		t.Errorf("the runbook does not turn autolock on before line 8 (at %d, line 8 at %d):\n%s", on, first, book)
+	}
+	if plain := write(t, "../../examples/zone-loss-5.drill"); strings.Contains(plain, "--autolock") {
+		t.Error("a drill without autolock=true turns autolock on")
+	}
+}
