@@ -4,7 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strings"
+
+	"github.com/swarmsim/swarmsim/internal/prose"
 )
 
 // Planning: every way to place N managers over Z zones, each assessed.
@@ -271,15 +272,7 @@ func why(l Layout, loses []string) string {
 		}
 	}
 	return fmt.Sprintf("loses quorum if zone %s fails: losing zone %s leaves %d of %d managers, and quorum needs %d",
-		orList(loses), worst.Name, n-worst.Managers, n, Quorum(n))
-}
-
-// orList writes "a", "a or b", "a, b or c".
-func orList(names []string) string {
-	if len(names) <= 1 {
-		return strings.Join(names, "")
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+		prose.OrList(loses), worst.Name, n-worst.Managers, n, Quorum(n))
 }
 
 // warnings is Assessment.Warnings and WarningTags, most fundamental first.

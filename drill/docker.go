@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/swarmsim/swarmsim/internal/prose"
 )
 
 // flagDef is one flag a Docker command takes, spelled as Docker spells it.
@@ -116,7 +118,7 @@ func unknownFlag(cmd string, t token, written string, defs []flagDef) *Error {
 		names[i] = d.name
 	}
 	word := strings.TrimLeft(written, "-")
-	if s := suggest(word, names); s != "" {
+	if s := prose.Suggest(word, names); s != "" {
 		return errAt(t.col, "unknown flag %s for %s; did you mean --%s?", written, cmd, s)
 	}
 	// Docker's update flags extend create's: --constraint becomes
@@ -129,12 +131,12 @@ func unknownFlag(cmd string, t token, written string, defs []flagDef) *Error {
 		}
 	}
 	if len(starts) > 1 && len(starts) <= 4 {
-		return errAt(t.col, "unknown flag %s for %s; did you mean %s?", written, cmd, orList(starts))
+		return errAt(t.col, "unknown flag %s for %s; did you mean %s?", written, cmd, prose.OrList(starts))
 	}
 	for i := range names {
 		names[i] = "--" + names[i]
 	}
-	return errAt(t.col, "unknown flag %s for %s; it takes %s", written, cmd, andList(names))
+	return errAt(t.col, "unknown flag %s for %s; it takes %s", written, cmd, prose.AndList(names))
 }
 
 // Typed flag definitions. dst receives the value once it has been read and
@@ -260,7 +262,7 @@ func parseDocker(verb token, args []token) (Command, *Error) {
 	case group.is("secret"), group.is("config"):
 		return parseObject(group, rest)
 	}
-	if s := suggest(group.text, []string{"service", "node", "swarm", "stack", "secret", "config"}); s != "" && !group.quoted {
+	if s := prose.Suggest(group.text, []string{"service", "node", "swarm", "stack", "secret", "config"}); s != "" && !group.quoted {
 		return nil, errAt(group.col, "unknown command \"docker %s\"; did you mean \"docker %s\"?", group.text, s)
 	}
 	return nil, errAt(group.col, "a drill runs docker service, docker node, docker swarm, docker stack, docker secret and docker config commands; %q is none of them", group.text)
@@ -269,20 +271,20 @@ func parseDocker(verb token, args []token) (Command, *Error) {
 // unknownSub reports a subcommand a drill does not run, such as docker
 // service ls: a drill checks state with expect instead.
 func unknownSub(group string, sub token, subs []string) *Error {
-	if s := suggest(sub.text, subs); s != "" && !sub.quoted {
+	if s := prose.Suggest(sub.text, subs); s != "" && !sub.quoted {
 		return errAt(sub.col, "unknown command \"%s %s\"; did you mean \"%s %s\"?", group, sub.text, group, s)
 	}
 	full := make([]string, len(subs))
 	for i, s := range subs {
 		full[i] = group + " " + s
 	}
-	return errAt(sub.col, "a drill runs %s; %q is none of them", andList(full), sub.text)
+	return errAt(sub.col, "a drill runs %s; %q is none of them", prose.AndList(full), sub.text)
 }
 
 func parseService(group token, args []token) (Command, *Error) {
 	subs := []string{"create", "scale", "update", "rollback", "rm"}
 	if len(args) == 0 {
-		return nil, errAt(after(group), "docker service needs %s, like docker service scale web=10", orList(subs))
+		return nil, errAt(after(group), "docker service needs %s, like docker service scale web=10", prose.OrList(subs))
 	}
 	sub, rest := args[0], args[1:]
 	switch {
@@ -488,7 +490,7 @@ func parseServiceUpdate(sub token, args []token) (Command, *Error) {
 func parseNode(group token, args []token) (Command, *Error) {
 	subs := []string{"update", "promote", "demote", "rm"}
 	if len(args) == 0 {
-		return nil, errAt(after(group), "docker node needs %s, like docker node update --availability drain w3", orList(subs))
+		return nil, errAt(after(group), "docker node needs %s, like docker node update --availability drain w3", prose.OrList(subs))
 	}
 	sub, rest := args[0], args[1:]
 	switch {
@@ -561,7 +563,7 @@ func parseNodeUpdate(sub token, args []token) (Command, *Error) {
 func parseSwarm(group token, args []token) (Command, *Error) {
 	subs := []string{"init", "join", "update", "unlock-key", "unlock"}
 	if len(args) == 0 {
-		return nil, errAt(after(group), "docker swarm needs %s, like docker swarm join --token worker", orList(subs))
+		return nil, errAt(after(group), "docker swarm needs %s, like docker swarm join --token worker", prose.OrList(subs))
 	}
 	sub, rest := args[0], args[1:]
 	switch {

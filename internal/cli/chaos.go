@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/report"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
@@ -163,16 +164,9 @@ func parseShard(v string, runs int) (scenario.Shard, error) {
 	case index < 1 || index > of:
 		return scenario.Shard{}, fmt.Errorf("--shard %s: slices count from 1 to %d, like --shard 1/%d", shown, of, of)
 	case of > runs:
-		return scenario.Shard{}, fmt.Errorf("--shard %s: %d slices of %s would leave some empty; use at most %d slices, or more --runs", shown, of, plural(runs, "1 run", strconv.Itoa(runs)+" runs"), runs)
+		return scenario.Shard{}, fmt.Errorf("--shard %s: %d slices of %s would leave some empty; use at most %d slices, or more --runs", shown, of, prose.Plural(runs, "1 run", strconv.Itoa(runs)+" runs"), runs)
 	}
 	return scenario.Shard{Index: index, Of: of}, nil
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // replayFlags are the flags that shape every run of a campaign, spelled
@@ -249,14 +243,10 @@ func runChaos(args []string, stdout, stderr io.Writer) int {
 	case len(sum.Violations) > 0:
 		return exitFailed
 	case len(sum.Errors) > 0:
-		fmt.Fprintf(stderr, "swarmsim: %s could not be finished; replay one to see why\n", counted(len(sum.Errors), "run"))
+		fmt.Fprintf(stderr, "swarmsim: %s could not be finished; replay one to see why\n", prose.Counted(len(sum.Errors), "run"))
 		return exitBadInput
 	}
 	return exitOK
-}
-
-func counted(n int, noun string) string {
-	return fmt.Sprintf("%d %s", n, plural(n, noun, noun+"s"))
 }
 
 // writeHistory writes porcupine's visualisation of a run's history, when
@@ -336,15 +326,10 @@ func (w *workerProcess) Close() error {
 	w.once.Do(func() {
 		w.stdin.Close()
 		if err := w.cmd.Wait(); err != nil {
-			w.err = fmt.Errorf("a chaos worker process failed: %w (%s)", err, firstLine(strings.TrimSpace(w.stderr.String())))
+			w.err = fmt.Errorf("a chaos worker process failed: %w (%s)", err, prose.FirstLine(strings.TrimSpace(w.stderr.String())))
 		}
 	})
 	return w.err
-}
-
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
 }
 
 // lockedBuffer is a process's stderr, written by exec's copying goroutine.

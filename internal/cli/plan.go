@@ -9,6 +9,7 @@ import (
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/report"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
@@ -103,7 +104,7 @@ func parsePlan(args []string) (*planArgs, error) {
 		// A zone no manager can be in is a layout the headline command
 		// and drills refuse: plan would recommend what cannot be run.
 		if fs.Changed("zones") {
-			return nil, fmt.Errorf("--zones %d for %d %s leaves a zone with no manager in every layout; write --zones %d or fewer", s.Zones, s.Managers, plural(s.Managers, "manager", "managers"), s.Managers)
+			return nil, fmt.Errorf("--zones %d for %d %s leaves a zone with no manager in every layout; write --zones %d or fewer", s.Zones, s.Managers, prose.Plural(s.Managers, "manager", "managers"), s.Managers)
 		}
 		s.Zones = s.Managers
 	}

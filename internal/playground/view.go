@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
 
@@ -154,7 +155,7 @@ func verdictOf(snap cluster.Snapshot) Verdict {
 		if v.Word == string(scenario.Degraded) {
 			head = "degraded"
 		}
-		v.Summary = fmt.Sprintf("%s: %s, %d more %s tolerated.", head, numbers, q.MoreFailuresTolerated, plural(q.MoreFailuresTolerated, "failure", "failures"))
+		v.Summary = fmt.Sprintf("%s: %s, %d more %s tolerated.", head, numbers, q.MoreFailuresTolerated, prose.Plural(q.MoreFailuresTolerated, "failure", "failures"))
 		for _, sv := range snap.Services {
 			if sv.Running < sv.Desired || sv.Pending > 0 {
 				v.Notes = append(v.Notes, fmt.Sprintf("%s runs %d of %d tasks.", sv.Name, sv.Running, sv.Desired))
@@ -163,7 +164,7 @@ func verdictOf(snap cluster.Snapshot) Verdict {
 		return v
 	}
 	if missing := q.Needed - q.Alive; missing > 0 {
-		v.Summary = fmt.Sprintf("quorum lost: %s: %d more %s needed.", numbers, missing, plural(missing, "manager is", "managers are"))
+		v.Summary = fmt.Sprintf("quorum lost: %s: %d more %s needed.", numbers, missing, prose.Plural(missing, "manager is", "managers are"))
 	} else {
 		v.Summary = fmt.Sprintf("quorum lost: %s, but no leader can reach %d of them across the cut network.", numbers, q.Needed)
 	}
@@ -180,11 +181,4 @@ func verdictOf(snap cluster.Snapshot) Verdict {
 		v.Notes = append(v.Notes, fmt.Sprintf("To recover, restart dead managers until %d run: they come back with their Raft state.", q.Needed))
 	}
 	return v
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
 
@@ -17,7 +18,7 @@ func Headline(w io.Writer, o *scenario.Outcome, st Styles, views bool) {
 	spec := o.Spec
 	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
 	title := fmt.Sprintf("swarmsim · %s (%s) · %s · seed %d",
-		managersOver(spec.Layout.Managers(), len(spec.Layout.Zones)), spec.Layout, counted(spec.Layout.Workers(), "worker"), spec.Seed)
+		managersOver(spec.Layout.Managers(), len(spec.Layout.Zones)), spec.Layout, prose.Counted(spec.Layout.Workers(), "worker"), spec.Seed)
 	if len(spec.RTT) > 0 {
 		title += " · round trips " + rttList(spec.RTT)
 	}
@@ -114,7 +115,7 @@ func verdict(w io.Writer, o *scenario.Outcome, st Styles) {
 		if o.Verdict == scenario.Degraded {
 			label = st.Warn.Render("Verdict: degraded")
 		}
-		p("%s: %s, %d more %s tolerated.\n", label, numbers, more, plural(more, "failure", "failures"))
+		p("%s: %s, %d more %s tolerated.\n", label, numbers, more, prose.Plural(more, "failure", "failures"))
 		if o.ElectedIn != nil {
 			p("  A new leader was elected %s after the failure.\n", cluster.FormatTime(*o.ElectedIn))
 		}
@@ -129,7 +130,7 @@ func verdict(w io.Writer, o *scenario.Outcome, st Styles) {
 	case scenario.QuorumLost:
 		missing := max(q.Needed-q.Alive, 0)
 		if missing > 0 {
-			p("%s: %s: %d more %s needed.\n", st.Bad.Render("Verdict: quorum lost"), numbers, missing, plural(missing, "manager is", "managers are"))
+			p("%s: %s: %d more %s needed.\n", st.Bad.Render("Verdict: quorum lost"), numbers, missing, prose.Plural(missing, "manager is", "managers are"))
 		} else {
 			p("%s: %s, but no leader can reach %d of them across the cut network.\n", st.Bad.Render("Verdict: quorum lost"), numbers, q.Needed)
 		}
@@ -147,7 +148,7 @@ func verdict(w io.Writer, o *scenario.Outcome, st Styles) {
 				p("  %s\n", line)
 			}
 			if dead := missing - q.Locked; dead > 0 {
-				p("  Then restart %d more dead %s: they come back locked, to be unlocked the same way.\n", dead, plural(dead, "manager", "managers"))
+				p("  Then restart %d more dead %s: they come back locked, to be unlocked the same way.\n", dead, prose.Plural(dead, "manager", "managers"))
 			}
 		} else if live := o.LiveManagers(); len(live) > 0 {
 			p("  To recover, bring enough dead managers back to reach %d, or on a surviving manager\n", q.Needed)

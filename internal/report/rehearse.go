@@ -6,6 +6,7 @@ import (
 
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/internal/drillrun"
+	"github.com/swarmsim/swarmsim/internal/prose"
 )
 
 // DockerOutput is what a Docker command printed, in the Docker CLI's words
@@ -53,17 +54,17 @@ func unlockAdvice(s cluster.Snapshot, key string, needed int) []string {
 		return nil
 	}
 	out := []string{fmt.Sprintf("%s %s locked: autolock keeps a manager that restarts out of Raft until it is given",
-		strings.Join(locked, ", "), plural(len(locked), "is", "are"))}
+		strings.Join(locked, ", "), prose.Plural(len(locked), "is", "are"))}
 	switch {
 	case needed == 0:
 		out = append(out, fmt.Sprintf("the unlock key. To bring %s back, run `docker swarm unlock` on %s and type",
-			plural(len(locked), "it", "them"), plural(len(locked), "it", "each")))
+			prose.Plural(len(locked), "it", "them"), prose.Plural(len(locked), "it", "each")))
 	case needed == len(locked):
 		out = append(out, fmt.Sprintf("the unlock key. Unlock %s to bring the quorum back: run `docker swarm unlock` on %s and type",
-			plural(needed, "it", "all of them"), plural(needed, "it", "each")))
+			prose.Plural(needed, "it", "all of them"), prose.Plural(needed, "it", "each")))
 	default:
 		out = append(out, fmt.Sprintf("the unlock key. Unlock %d of them to bring the quorum back: run `docker swarm unlock` on %s and type",
-			needed, plural(needed, "it", "each")))
+			needed, prose.Plural(needed, "it", "each")))
 	}
 	return append(out, "  "+key)
 }
