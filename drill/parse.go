@@ -6,8 +6,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/az"
+	"github.com/swarmsim/swarmsim/internal/prose"
 )
 
 // Parse reads a whole drill script. file is used only in positions and

@@ -90,6 +90,9 @@ func parseChaos(args []string) (*chaosArgs, error) {
 	clients := fs.text("clients", strconv.Itoa(scenario.DefaultClients), "`N` clients calling docker service scale and inspect during each run")
 	jobs := fs.text("jobs", "0", "run `N` runs at once, each in its own process (default: one per core)")
 	output := fs.text("output", "text", "`FORMAT` of the summary: text or json")
+	// The summary is plain text already; the flag is taken so that a script
+	// can pass --no-color to every command alike.
+	fs.Bool("no-color", false, "plain text without colour (chaos prints none, so it changes nothing)")
 	if err := fs.parse(args); err != nil {
 		return nil, err
 	}

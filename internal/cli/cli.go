@@ -6,10 +6,12 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/muesli/termenv"
 
 	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/report"
 )
 
@@ -41,8 +43,8 @@ Commands, each with an example:
       swarmsim playground -o class.html --managers 5 --az 2-2-1 --workers 6
   swarmsim help [COMMAND]        this help, or a command's flags
       swarmsim help plan
-  swarmsim --version             the version of swarmsim
-      swarmsim --version
+  swarmsim version               the version of swarmsim (also -v and --version)
+      swarmsim version
 
 Every command starts from the same defaults: 3 managers spread evenly over 3
 zones (one zone per manager below 3), 0 workers, seed 1, 60s of simulated time.
@@ -79,7 +81,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(stri
 			return runPlayground(args[1:], stdout, stderr)
 		case "help":
 			return help(args[1:], stdout, stderr)
-		case "--version":
+		case "version", "--version", "-v":
+			// Docker answers all three; so does swarmsim.
 			if len(args) > 1 {
 				return fail(stderr, fmt.Errorf("unexpected argument %q; %s takes none", args[1], args[0]))
 			}
@@ -87,8 +90,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(stri
 			return exitOK
 		}
 	}
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		if s := prose.Suggest(args[0], commands); s != "" {
+			return fail(stderr, fmt.Errorf("there is no command %q; did you mean swarmsim %s? (see swarmsim help)", args[0], s))
+		}
+	}
 	return runHeadline(args, stdout, stderr, env)
 }
+
+// commands are the verbs a mistyped first word is held against.
+var commands = []string{"run", "shell", "chaos", "plan", "runbook", "playground", "help", "version"}
 
 // help prints the overview with the headline flags, or a command's help.
 func help(args []string, stdout, stderr io.Writer) int {
@@ -102,7 +113,7 @@ func help(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "run", "shell", "chaos", "plan", "runbook", "playground":
 		return run([]string{args[0], "--help"}, nil, stdout, stderr, func(string) string { return "" })
-	case "help", "--version":
+	case "help", "version", "--version", "-v":
 		fmt.Fprint(stdout, headlineHelp())
 		return exitOK
 	}

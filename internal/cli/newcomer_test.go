@@ -17,7 +17,7 @@ func TestHelpGoesToStdoutAndListsEveryCommand(t *testing.T) {
 		if code != exitOK || stderr != "" {
 			t.Errorf("%v: exit %d, stderr %q; want 0 and nothing", args, code, stderr)
 		}
-		for _, cmd := range []string{"swarmsim [flags]", "swarmsim run", "swarmsim shell", "swarmsim chaos", "swarmsim plan", "swarmsim help", "swarmsim --version"} {
+		for _, cmd := range []string{"swarmsim [flags]", "swarmsim run", "swarmsim shell", "swarmsim chaos", "swarmsim plan", "swarmsim help", "swarmsim version"} {
 			i := strings.Index(stdout, "\n  "+cmd)
 			if i < 0 {
 				t.Errorf("%v: help does not list %q", args, cmd)

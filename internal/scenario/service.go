@@ -147,7 +147,7 @@ func FromInspect(x inspect.Service) Service {
 	}
 	return Service{
 		Ports: ports,
-		Name:  x.Name, Image: x.Image, Global: x.Mode == cluster.ModeGlobal, Replicas: x.Replicas,
+		Name:  x.Name, Labels: x.Labels, Image: x.Image, Global: x.Mode == cluster.ModeGlobal, Replicas: x.Replicas,
 		Constraints: x.Constraints, Spread: x.Preferences, MaxPerNode: x.MaxReplicas,
 		NanoCPUs: x.Reservation.NanoCPUs, MemoryBytes: x.Reservation.MemoryBytes,
 		HostPorts: x.HostPorts, ForceUpdate: x.ForceUpdate,
