@@ -109,7 +109,7 @@ func TestHeadlineTellsTheStory(t *testing.T) {
 
 // headlineJSON is the JSON output as a client reads it.
 type headlineJSON struct {
-	Seed     uint64 `json:"seed"`
+	Seed     uint64 `json:"seed,string"`
 	Managers int    `json:"managers"`
 	Workers  int    `json:"workers"`
 	Layout   string `json:"layout"`

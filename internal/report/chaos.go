@@ -20,7 +20,7 @@ import (
 // whole campaign (MergeChaos), wall_ms apart.
 type ChaosSummary struct {
 	Runs     int    `json:"runs"` // runs summarized: the campaign's, or the shard's
-	Seed     uint64 `json:"seed"`
+	Seed     uint64 `json:"seed,string"`
 	Managers int    `json:"managers"`
 	Layout   string `json:"layout"`
 	Workers  int    `json:"workers"`
@@ -78,14 +78,14 @@ type ChaosLostWrites struct {
 
 // ChaosLostRun is one run's lost writes.
 type ChaosLostRun struct {
-	RunSeed uint64   `json:"run_seed"`
+	RunSeed uint64   `json:"run_seed,string"`
 	Writes  []string `json:"writes"`
 	Replay  string   `json:"replay"`
 }
 
 // ChaosViolation is a broken invariant, with what replays it.
 type ChaosViolation struct {
-	RunSeed   uint64 `json:"run_seed"`
+	RunSeed   uint64 `json:"run_seed,string"`
 	Invariant string `json:"invariant"`
 	Detail    string `json:"detail"`
 	Replay    string `json:"replay"`
@@ -96,7 +96,7 @@ type ChaosViolation struct {
 
 // ChaosRunError is a run the simulation could not finish: not a verdict.
 type ChaosRunError struct {
-	RunSeed uint64 `json:"run_seed"`
+	RunSeed uint64 `json:"run_seed,string"`
 	Error   string `json:"error"`
 	Replay  string `json:"replay"`
 }

@@ -183,7 +183,7 @@ func verdict(w io.Writer, o *scenario.Outcome, st Styles) {
 // headlineJSON is the JSON output. Field names are stable and documented in
 // the README; add fields, never rename them.
 type headlineJSON struct {
-	Seed       uint64              `json:"seed"`
+	Seed       uint64              `json:"seed,string"`
 	Managers   int                 `json:"managers"`
 	Workers    int                 `json:"workers"`
 	Layout     string              `json:"layout"`

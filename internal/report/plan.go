@@ -308,7 +308,7 @@ func (r ratio) MarshalJSON() ([]byte, error) { return []byte(hundredths(r.n, r.d
 type planJSON struct {
 	Managers    int                           `json:"managers"`
 	Zones       int                           `json:"zones"`
-	Seed        uint64                        `json:"seed"`
+	Seed        uint64                        `json:"seed,string"`
 	Rule        string                        `json:"rule"`
 	Recommended string                        `json:"recommended"`
 	Judged      *string                       `json:"judged"`
