@@ -247,7 +247,7 @@ func ptr[T any](dst **T) func(T) { return func(v T) { *dst = &v } }
 
 func parseDocker(verb token, args []token) (Command, *Error) {
 	if len(args) == 0 {
-		return nil, errAt(after(verb), "docker needs service, node, swarm, stack, secret or config, like docker service create --name web nginx")
+		return nil, errAt(after(verb), "docker needs service, node, swarm, stack, secret, config or info, like docker service create --name web nginx")
 	}
 	group, rest := args[0], args[1:]
 	switch {
@@ -261,11 +261,16 @@ func parseDocker(verb token, args []token) (Command, *Error) {
 		return parseStack(group, rest)
 	case group.is("secret"), group.is("config"):
 		return parseObject(group, rest)
+	case group.is("info"):
+		if _, err := noWords("docker info", group, rest); err != nil {
+			return nil, err
+		}
+		return Info{}, nil
 	}
-	if s := prose.Suggest(group.text, []string{"service", "node", "swarm", "stack", "secret", "config"}); s != "" && !group.quoted {
+	if s := prose.Suggest(group.text, []string{"service", "node", "swarm", "stack", "secret", "config", "info"}); s != "" && !group.quoted {
 		return nil, errAt(group.col, "unknown command \"docker %s\"; did you mean \"docker %s\"?", group.text, s)
 	}
-	return nil, errAt(group.col, "a drill runs docker service, docker node, docker swarm, docker stack, docker secret and docker config commands; %q is none of them", group.text)
+	return nil, errAt(group.col, "a drill runs docker service, docker node, docker swarm, docker stack, docker secret, docker config and docker info commands; %q is none of them", group.text)
 }
 
 // unknownSub reports a subcommand a drill does not run, such as docker
@@ -282,7 +287,7 @@ func unknownSub(group string, sub token, subs []string) *Error {
 }
 
 func parseService(group token, args []token) (Command, *Error) {
-	subs := []string{"create", "scale", "update", "rollback", "rm"}
+	subs := []string{"create", "scale", "update", "rollback", "rm", "ls", "ps", "inspect", "logs"}
 	if len(args) == 0 {
 		return nil, errAt(after(group), "docker service needs %s, like docker service scale web=10", prose.OrList(subs))
 	}
@@ -309,6 +314,18 @@ func parseService(group token, args []token) (Command, *Error) {
 			return nil, err
 		}
 		return ServiceRemove{Names: svcs}, nil
+	case sub.is("ls"), sub.is("list"):
+		q, err := parseList("docker service ls", rest)
+		return ServiceList{Quiet: q}, err
+	case sub.is("ps"):
+		name, err := oneName("docker service ps", sub, rest, "docker service ps web", value.serviceName)
+		return ServicePS{Name: name}, err
+	case sub.is("logs"):
+		name, err := oneName("docker service logs", sub, rest, "docker service logs web", value.serviceName)
+		return ServiceLogs{Name: name}, err
+	case sub.is("inspect"):
+		svcs, pretty, err := parseInspect("docker service inspect", sub, rest, "docker service inspect --pretty web", value.serviceName)
+		return ServiceInspect{Names: svcs, Pretty: pretty}, err
 	}
 	return nil, unknownSub("docker service", sub, subs)
 }
@@ -488,7 +505,7 @@ func parseServiceUpdate(sub token, args []token) (Command, *Error) {
 }
 
 func parseNode(group token, args []token) (Command, *Error) {
-	subs := []string{"update", "promote", "demote", "rm"}
+	subs := []string{"update", "promote", "demote", "rm", "ls", "inspect"}
 	if len(args) == 0 {
 		return nil, errAt(after(group), "docker node needs %s, like docker node update --availability drain w3", prose.OrList(subs))
 	}
@@ -520,6 +537,12 @@ func parseNode(group token, args []token) (Command, *Error) {
 			return nil, err
 		}
 		return nr, nil
+	case sub.is("ls"), sub.is("list"):
+		q, err := parseList("docker node ls", rest)
+		return NodeList{Quiet: q}, err
+	case sub.is("inspect"):
+		nodes, pretty, err := parseInspect("docker node inspect", sub, rest, "docker node inspect --pretty m1", value.nodeName)
+		return NodeInspect{Nodes: nodes, Pretty: pretty}, err
 	}
 	return nil, unknownSub("docker node", sub, subs)
 }
@@ -561,7 +584,7 @@ func parseNodeUpdate(sub token, args []token) (Command, *Error) {
 }
 
 func parseSwarm(group token, args []token) (Command, *Error) {
-	subs := []string{"init", "join", "update", "unlock-key", "unlock"}
+	subs := []string{"init", "join", "join-token", "update", "unlock-key", "unlock"}
 	if len(args) == 0 {
 		return nil, errAt(after(group), "docker swarm needs %s, like docker swarm join --token worker", prose.OrList(subs))
 	}
@@ -623,6 +646,8 @@ func parseSwarm(group token, args []token) (Command, *Error) {
 		return parseUnlockKey(rest)
 	case sub.is("unlock"):
 		return parseUnlock(sub, rest)
+	case sub.is("join-token"):
+		return parseJoinToken(sub, rest)
 	}
 	return nil, unknownSub("docker swarm", sub, subs)
 }

@@ -54,9 +54,11 @@ const shellHelp = `Commands (the drill language, one per line):
   docker stack deploy -c stack.yml shop              docker stack ls · services shop · ps shop · rm shop
   docker secret create db_pass -                     docker secret ls · rm db_pass (docker config the same)
   expect port 8080 open on w2                        expect port 8080 closed on w2
-Views:
+Views (each also a drill line, its output in the transcript):
   show                                               the picture again
-  docker node ls · docker service ls · docker service ps web
+  docker node ls [-q] · docker service ls [-q] · docker service ps web
+  docker service inspect [--pretty] web              docker node inspect [--pretty] m1
+  docker service logs web                            docker info · docker swarm join-token worker
   raft                                               every manager's term, vote and log indexes, as etcd Raft reports them
   help · exit
 `

@@ -128,6 +128,9 @@ func (r *Runner) exec(cmd drill.Command) (*check, error) {
 	if ok, err := r.execObjects(cmd); ok {
 		return nil, err
 	}
+	if ok, err := r.execReads(cmd); ok {
+		return nil, err
+	}
 	r.expectations++
 	return r.expect(cmd), nil
 }

@@ -368,7 +368,8 @@ func (l *lab) step(p func(string, ...any), st drill.Step) error {
 	case drill.ServiceCreate, drill.ServiceScale, drill.ServiceUpdate, drill.ServiceRollback, drill.ServiceRemove, drill.NodeUpdate, drill.NodeRemove,
 		drill.SwarmUpdate, drill.SwarmUnlockKey,
 		drill.StackList, drill.StackServices, drill.StackPS, drill.StackRemove,
-		drill.SecretList, drill.SecretRemove, drill.ConfigList, drill.ConfigRemove:
+		drill.SecretList, drill.SecretRemove, drill.ConfigList, drill.ConfigRemove,
+		drill.NodeList, drill.ServiceList, drill.ServicePS, drill.ServiceInspect, drill.NodeInspect, drill.ServiceLogs, drill.Info, drill.SwarmJoinToken:
 		p("\nstep %d %s\n%s\n", line, sh(src), command(src))
 	case drill.StackDeploy:
 		// The docker CLI reads the compose files here, where the runbook
@@ -497,7 +498,8 @@ func isDocker(c drill.Command) bool {
 		drill.StackDeploy, drill.StackList, drill.StackServices, drill.StackPS, drill.StackRemove,
 		drill.SecretCreate, drill.SecretList, drill.SecretRemove, drill.ConfigCreate, drill.ConfigList, drill.ConfigRemove,
 		drill.ServiceCreate, drill.ServiceScale, drill.ServiceUpdate, drill.ServiceRollback, drill.ServiceRemove,
-		drill.NodeUpdate, drill.NodePromote, drill.NodeDemote, drill.NodeRemove:
+		drill.NodeUpdate, drill.NodePromote, drill.NodeDemote, drill.NodeRemove,
+		drill.NodeList, drill.ServiceList, drill.ServicePS, drill.ServiceInspect, drill.NodeInspect, drill.ServiceLogs, drill.Info, drill.SwarmJoinToken:
 		return true
 	}
 	return false
