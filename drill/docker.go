@@ -300,14 +300,21 @@ func parseService(group token, args []token) (Command, *Error) {
 	case sub.is("update"):
 		return parseServiceUpdate(sub, rest)
 	case sub.is("rollback"):
-		svcs, err := names("docker service rollback", sub, rest, "docker service rollback web", value.serviceName)
+		const cmd = "docker service rollback"
+		var rb ServiceRollback
+		words, _, err := parseFlags(cmd, rest, []flagDef{detachFlag(&rb.Detach)}, false)
+		if err != nil {
+			return nil, err
+		}
+		svcs, err := namesOf(cmd, sub, rest, words, "docker service rollback web", value.serviceName)
 		if err != nil {
 			return nil, err
 		}
 		if len(svcs) > 1 {
-			return nil, errAt(rest[1].col, "docker service rollback takes one service; write a line for each")
+			return nil, errAt(words[1].col, "docker service rollback takes one service; write a line for each")
 		}
-		return ServiceRollback{Name: svcs[0]}, nil
+		rb.Name = svcs[0]
+		return rb, nil
 	case sub.is("rm"), sub.is("remove"):
 		svcs, err := names("docker service rm", sub, rest, "docker service rm web", value.serviceName)
 		if err != nil {
@@ -395,6 +402,9 @@ func parseServiceCreate(sub token, args []token) (Command, *Error) {
 		window:        func(d time.Duration) { sc.Restart.Window = d },
 	})...)
 	defs = append(defs, serviceObjectFlags(&sc)...)
+	defs = append(defs, detachFlag(&sc.Detach), envFlag("env", "e", &sc.Env),
+		int64Flag("limit-cpu", "0.5", value.cpu, func(n int64) { sc.LimitCPU = n }),
+		int64Flag("limit-memory", "512M", value.memory, func(n int64) { sc.LimitMemory = n }))
 	words, seen, err := parseFlags(cmd, args, defs, true)
 	if err != nil {
 		return nil, err
@@ -429,14 +439,14 @@ func parseServiceCreate(sub token, args []token) (Command, *Error) {
 
 func parseServiceScale(sub token, args []token) (Command, *Error) {
 	const like = "docker service scale web=10"
-	words, _, err := parseFlags("docker service scale", args, nil, false)
+	var s ServiceScale
+	words, _, err := parseFlags("docker service scale", args, []flagDef{detachFlag(&s.Detach)}, false)
 	if err != nil {
 		return nil, err
 	}
 	if len(words) == 0 {
 		return nil, errAt(after(sub), "docker service scale needs SERVICE=REPLICAS, like %s", like)
 	}
-	var s ServiceScale
 	seen := map[string]bool{}
 	for _, t := range words {
 		name, n, ok := strings.Cut(t.text, "=")
@@ -488,6 +498,10 @@ func parseServiceUpdate(sub token, args []token) (Command, *Error) {
 		maxAttempts:   ptr(&su.Restart.MaxAttempts),
 		window:        ptr(&su.Restart.Window),
 	})...)
+	defs = append(defs, detachFlag(&su.Detach), envFlag("env-add", "", &su.EnvAdd), envKeyFlag(&su.EnvRm),
+		portFlag("publish-add", "", &su.PublishAdd), publishRmFlag(&su.PublishRm),
+		int64Flag("limit-cpu", "0.5", value.cpu, ptr(&su.LimitCPU)),
+		int64Flag("limit-memory", "512M", value.memory, ptr(&su.LimitMemory)))
 	words, _, err := parseFlags(cmd, args, defs, false)
 	if err != nil {
 		return nil, err

@@ -105,6 +105,16 @@ var everyForm = []struct {
 	{"service scale several", "docker service scale web=0 api=3", ServiceScale{Targets: []ScaleTarget{{Service: "web", Replicas: 0}, {Service: "api", Replicas: 3}}}},
 
 	{"service update nothing", "docker service update web", ServiceUpdate{Name: "web"}},
+	{"service create env limits detach", "docker service create --name web -e A=1 --env B --limit-cpu 1.5 --limit-memory 1G -d nginx",
+		create("web", "nginx", func(s *ServiceCreate) {
+			s.Env, s.LimitCPU, s.LimitMemory, s.Detach = []string{"A=1", "B"}, 1_500_000_000, 1<<30, true
+		})},
+	{"service update env ports limits", "docker service update --env-add A=2 --env-rm B --publish-add 8080:80 --publish-rm 53/udp --limit-memory 0 --detach web",
+		ServiceUpdate{Name: "web", EnvAdd: []string{"A=2"}, EnvRm: []string{"B"},
+			PublishAdd: []Port{{Published: 8080, Target: 80, Protocol: TCP, Mode: PortIngress}},
+			PublishRm:  []Port{{Target: 53, Protocol: UDP}}, LimitMemory: new(int64), Detach: true}},
+	{"service scale detach", "docker service scale -d web=2", ServiceScale{Targets: []ScaleTarget{{Service: "web", Replicas: 2}}, Detach: true}},
+	{"service rollback detach", "docker service rollback --detach web", ServiceRollback{Name: "web", Detach: true}},
 	{"service update image", "docker service update --image nginx:1.26 web", ServiceUpdate{Name: "web", Image: "nginx:1.26"}},
 	{"service update replicas zero", "docker service update --replicas 0 web", ServiceUpdate{Name: "web", Replicas: ptr0(0)}},
 	{"service update force", "docker service update --force web", ServiceUpdate{Name: "web", Force: true}},

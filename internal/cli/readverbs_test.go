@@ -87,3 +87,35 @@ func TestDockerReadVerbs(t *testing.T) {
 		t.Log(out)
 	}
 }
+
+// The service flags a teacher types: --detach is accepted and changes
+// nothing, --env and the limits are recorded, ports are added and removed.
+func TestServiceFlagsTeachersType(t *testing.T) {
+	out, stderr, code := runDrill(t, strings.Join([]string{
+		"cluster managers=3 seed=4",
+		"docker service create -d --name web --replicas 2 -e LOG=debug --env MODE=a --limit-cpu 0.5 --limit-memory 256M -p 53:53/udp nginx",
+		"wait 10s",
+		"docker service update --detach --env-add MODE=b --env-rm LOG --publish-add 8080:80 --publish-rm 53/udp --limit-cpu 1 web",
+		"docker service scale -d web=3",
+		"wait 30s",
+		"expect service web running 3",
+		"expect port 8080 open on m2",
+		"expect port 53 closed on m2",
+		"docker service inspect --pretty web",
+	}, "\n")+"\n")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s\n%s", code, stderr, out)
+	}
+	for _, want := range []string{" Env:\t\tMODE=b\n", "  CPU:\t\t1\n", "  Memory:\t256MiB", " PublishedPort = 8080"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the transcript lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Env:\t\tLOG") || strings.Contains(out, "PublishedPort = 53\n") {
+		t.Errorf("a removed variable or port is still there:\n%s", out)
+	}
+	help, _, _ := runArgs(t, "run", "--help")
+	if !strings.Contains(help, "--detach") {
+		t.Error("swarmsim run --help does not say what --detach does in a drill")
+	}
+}
