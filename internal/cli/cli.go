@@ -11,6 +11,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/drill"
 	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/report"
 )
@@ -146,6 +147,18 @@ func render(f format, json, html func() error, text func()) error {
 		text()
 	}
 	return nil
+}
+
+// caret writes a drill's syntax error as every command shows it: the
+// place, the message, the source line and a caret under the mistake. It
+// reports whether err was one.
+func caret(w io.Writer, err error) bool {
+	var perr *drill.Error
+	if !errors.As(err, &perr) {
+		return false
+	}
+	fmt.Fprintln(w, perr.Caret())
+	return true
 }
 
 // fail reports bad input: one line on stderr.

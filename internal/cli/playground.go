@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"github.com/swarmsim/swarmsim/drill"
 	"github.com/swarmsim/swarmsim/internal/playground"
 	"github.com/swarmsim/swarmsim/internal/playground/page"
 	"github.com/swarmsim/swarmsim/internal/scenario"
@@ -107,9 +106,7 @@ func runPlayground(args []string, stdout, stderr io.Writer) int {
 	} else if src, err = playground.FromStart(a.start); err == nil {
 		_, err = playground.NewCarried(src)
 	}
-	var perr *drill.Error
-	if errors.As(err, &perr) {
-		fmt.Fprintln(stderr, perr.Caret())
+	if caret(stderr, err) {
 		return exitBadInput
 	}
 	if err != nil {

@@ -107,9 +107,7 @@ func parseRun(args []string) (*drillRun, error) {
 
 func runDrills(args []string, stdout, stderr io.Writer, env func(string) string) int {
 	a, err := parseRun(args)
-	var perr *drill.Error
-	if errors.As(err, &perr) {
-		fmt.Fprintln(stderr, perr.Caret())
+	if caret(stderr, err) {
 		return exitBadInput
 	}
 	if code, done := parsed(err, stdout, stderr); done {

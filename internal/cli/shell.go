@@ -134,10 +134,10 @@ func (sh *shell) line(n int, line string) (exit bool) {
 		return false
 	}
 	cmd, err := drill.ParseCommand(line)
-	var perr *drill.Error
-	if errors.As(err, &perr) {
+	if perr := (*drill.Error)(nil); errors.As(err, &perr) {
 		perr.File, perr.Line = "shell", n
-		fmt.Fprintln(sh.out, perr.Caret())
+	}
+	if caret(sh.out, err) {
 		sh.badInput = true
 		return false
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/swarmsim/swarmsim/drill"
+	"github.com/swarmsim/swarmsim/internal/golden"
 	"github.com/swarmsim/swarmsim/internal/needtool"
 )
 
@@ -85,20 +86,7 @@ func TestRunbookGolden(t *testing.T) {
 		// The prelude is the same in every runbook and checked by the tests
 		// that run it; the goldens hold what each drill makes of it.
 		got := strings.Replace(write(t, f), prelude, "# [the prelude: prelude.go]\n", 1)
-		golden := filepath.Join("testdata", strings.TrimSuffix(filepath.Base(f), ".drill")+".sh")
-		if *update {
-			if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatalf("%v (run go test -update to create it)", err)
-		}
-		if got != string(want) {
-			t.Errorf("the runbook of %s differs from %s (run go test -update after checking the change)", f, golden)
-		}
+		golden.Check(t, filepath.Join("testdata", strings.TrimSuffix(filepath.Base(f), ".drill")+".sh"), got, *update)
 	}
 }
 
