@@ -2,8 +2,8 @@ package playground
 
 import (
 	"github.com/swarmsim/swarmsim/cluster"
-	"github.com/swarmsim/swarmsim/internal/report"
 	"github.com/swarmsim/swarmsim/internal/scenario"
+	"github.com/swarmsim/swarmsim/internal/verdict"
 )
 
 // State is everything the page draws, as JSON. Field names are the page's;
@@ -139,10 +139,10 @@ func (s *Session) State(from int) State {
 }
 
 // verdictOf is the headline report's verdict, word for word: package
-// report writes it once for every page that shows one.
+// verdict writes it once for every page that shows one.
 func verdictOf(snap cluster.Snapshot, unlockKey string) Verdict {
 	word := scenario.VerdictOf(snap)
-	text := report.Verdict(snap, word, unlockKey)
+	text := verdict.Words(snap, word, unlockKey)
 	v := Verdict{Word: string(word), Summary: text.Head + ": " + text.Summary, Notes: []string{}}
 	for _, n := range text.Notes {
 		v.Notes = append(v.Notes, n.Text())

@@ -9,6 +9,7 @@ import (
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/scenario"
+	"github.com/swarmsim/swarmsim/internal/verdict"
 )
 
 // Headline writes the headline report: the picture before, the timeline,
@@ -72,7 +73,7 @@ func Headline(w io.Writer, o *scenario.Outcome, st Styles, views bool) {
 		}
 		p("\n")
 	}
-	verdict(w, o, st)
+	verdictText(w, o, st)
 }
 
 func leaderPhrase(s cluster.Snapshot) string {
@@ -100,9 +101,9 @@ func serviceLine(sv cluster.ServiceView, s cluster.Snapshot, st Styles, width in
 	return line
 }
 
-func verdict(w io.Writer, o *scenario.Outcome, st Styles) {
+func verdictText(w io.Writer, o *scenario.Outcome, st Styles) {
 	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
-	v := Verdict(o.After, o.Verdict, o.UnlockKey)
+	v := verdict.Words(o.After, o.Verdict, o.UnlockKey)
 	label := st.Good
 	switch o.Verdict {
 	case scenario.Degraded:
@@ -140,101 +141,6 @@ func verdict(w io.Writer, o *scenario.Outcome, st Styles) {
 	if o.Spec.Check {
 		p("  Invariants of Raft and Swarm were checked on every step: none was violated.\n")
 	}
-}
-
-// VerdictText is the verdict in words: the one text the headline report,
-// the HTML page and the playground all show.
-type VerdictText struct {
-	Head    string // quorum holds, degraded or quorum lost
-	Summary string // the sentence with the numbers, after "Verdict: Head: "
-	// Notes are what else the verdict means, each a paragraph broken into
-	// the lines the text report prints; a reader that wraps by itself
-	// joins each paragraph's lines with a space.
-	Notes []Note
-}
-
-// Note is one paragraph of a verdict.
-type Note struct {
-	Lines  []string
-	Answer bool // the error Docker answers with, shown quoted and dim
-}
-
-// Text is the paragraph as one sentence, for a reader that wraps.
-func (n Note) Text() string {
-	var parts []string
-	for _, l := range n.Lines {
-		parts = append(parts, strings.TrimSpace(l))
-	}
-	return strings.Join(parts, " ")
-}
-
-// Verdict words the verdict of a swarm: its quorum's numbers, the services
-// short of their count, what lost quorum means in Docker and how to
-// recover, and locked managers with the key that unlocks them.
-func Verdict(s cluster.Snapshot, word scenario.Verdict, unlockKey string) VerdictText {
-	q := s.Quorum
-	var v VerdictText
-	note := func(lines ...string) { v.Notes = append(v.Notes, Note{Lines: lines}) }
-	numbers := fmt.Sprintf("quorum %d of %d, %d alive%s, tolerates %d", q.Needed, q.Members, q.Alive, lockedCount(q.Locked), q.Tolerance)
-	if s.Leader != "" && q.Reachable != q.Alive {
-		// A partition: what counts is whom the leader's Raft hears.
-		numbers = fmt.Sprintf("quorum %d of %d, %d alive%s, %d heard by the leader, tolerates %d", q.Needed, q.Members, q.Alive, lockedCount(q.Locked), q.Reachable, q.Tolerance)
-	}
-	if word != scenario.QuorumLost {
-		more := q.MoreFailuresTolerated
-		v.Head = "quorum holds"
-		if word == scenario.Degraded {
-			v.Head = "degraded"
-		}
-		v.Summary = fmt.Sprintf("%s, %d more %s tolerated.", numbers, more, prose.Plural(more, "failure", "failures"))
-		for _, sv := range s.Services {
-			if sv.Running < sv.Desired || sv.Pending > 0 {
-				note(fmt.Sprintf("%s runs %d of %d tasks.", sv.Name, sv.Running, sv.Desired))
-			}
-		}
-		if advice := unlockAdvice(s, unlockKey, 0); advice != nil {
-			note(advice...)
-		}
-		return v
-	}
-	v.Head = "quorum lost"
-	missing := max(q.Needed-q.Alive, 0)
-	if missing > 0 {
-		v.Summary = fmt.Sprintf("%s: %d more %s needed.", numbers, missing, prose.Plural(missing, "manager is", "managers are"))
-	} else {
-		v.Summary = fmt.Sprintf("%s, but no leader can reach %d of them across the cut network.", numbers, q.Needed)
-	}
-	note("Without a leader nothing can change. Tasks already running keep running on live nodes,",
-		"but no service can be created, updated or scaled, tasks lost with dead nodes are not",
-		"rescheduled, and no node can be promoted, demoted, drained, joined or removed. Docker",
-		"answers every change with:")
-	answer := cluster.ErrNoLeader
-	if q.Alive == 0 && q.Locked > 0 {
-		answer = cluster.ErrSwarmLocked
-	}
-	v.Notes = append(v.Notes, Note{Lines: []string{"  " + answer.Error()}, Answer: true})
-	var live []string
-	for _, n := range s.Nodes {
-		if n.Role == cluster.RoleManager && n.Alive && !n.Locked {
-			live = append(live, n.Name)
-		}
-	}
-	switch {
-	case q.Locked > 0:
-		note(unlockAdvice(s, unlockKey, min(missing, q.Locked))...)
-		if dead := missing - q.Locked; dead > 0 {
-			note(fmt.Sprintf("Then restart %d more dead %s: they come back locked, to be unlocked the same way.", dead, prose.Plural(dead, "manager", "managers")))
-		}
-	case len(live) > 0:
-		note(fmt.Sprintf("To recover, bring enough dead managers back to reach %d, or on a surviving manager", q.Needed),
-			fmt.Sprintf("(%s) run `docker swarm init --force-new-cluster`: it becomes a one-manager swarm that", strings.Join(live, ", ")),
-			"keeps its copy of the state; then promote managers again to restore fault tolerance.")
-	default:
-		note("No manager is alive, so none can run `docker swarm init --force-new-cluster`. To recover,",
-			fmt.Sprintf("restart dead managers until %d of them run: they come back with their Raft state and", q.Needed),
-			"elect a leader.")
-	}
-	return v
 }
 
 // headlineJSON is the JSON output. Field names are stable and documented in
@@ -319,7 +225,7 @@ func HeadlineJSON(w io.Writer, o *scenario.Outcome) error {
 		Warnings:   append([]string{}, o.Warnings...),
 		Checked:    o.Spec.Check,
 		Autolock:   o.Spec.Autolock,
-		Locked:     append([]string{}, lockedNames(o.After)...),
+		Locked:     append([]string{}, verdict.LockedNames(o.After)...),
 		UnlockKey:  o.UnlockKey,
 	}
 	if o.Raft != nil {

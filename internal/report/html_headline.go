@@ -94,7 +94,7 @@ func verdictHTML(p *page, o *scenario.Outcome) {
 	}
 	p.f("<p>At the end, %s.</p>\n", esc(leaderPhrase(o.After)))
 	var text bytes.Buffer
-	verdict(&text, o, Plain())
+	verdictText(&text, o, Plain())
 	// The heading already says the verdict; the text goes on with the numbers.
 	words := strings.TrimPrefix(strings.TrimRight(text.String(), "\n"), "Verdict: "+label+": ")
 	p.f("<pre class=\"verdict-text\" id=\"numbers\">%s</pre>\n</section>\n", esc(words))
