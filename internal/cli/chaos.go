@@ -16,8 +16,6 @@ import (
 	"time"
 	"unicode"
 
-	"golang.org/x/term"
-
 	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/report"
 	"github.com/swarmsim/swarmsim/internal/scenario"
@@ -229,11 +227,15 @@ func runChaos(args []string, stdout, stderr io.Writer) int {
 		a.spec.Launch = launchWorker
 	}
 	start := time.Now()
-	if p := newProgress(stderr, a.spec, &violations, start); p != nil {
-		a.spec.Progress = p.update
-		defer p.done()
+	bar := newProgressBar(stderr, "chaos")
+	if bar != nil {
+		lo, hi := a.spec.Shard.Range(a.spec.Runs)
+		bar.extra = func() string { return prose.Counted(violations, "violation") }
+		a.spec.Progress = func(done int) { bar.update(int64(done), int64(hi-lo)) }
 	}
-	if err := scenario.Chaos(a.spec, each); err != nil {
+	err = scenario.Chaos(a.spec, each)
+	bar.done() // before the summary, on the terminal the bar was on
+	if err != nil {
 		return simulationFailed(stderr, fmt.Errorf("the chaos campaign could not run: %w", err))
 	}
 	sum.WallMS = time.Since(start).Milliseconds()
@@ -263,34 +265,6 @@ func writeHistory(r scenario.ChaosRun) error {
 	}
 	return nil
 }
-
-// progress is the line on stderr that counts finished runs, when stderr is
-// a terminal: redrawn at most ten times a second.
-type progress struct {
-	w          io.Writer
-	total      int
-	violations *int
-	start      time.Time
-	last       time.Time
-}
-
-func newProgress(stderr io.Writer, spec scenario.ChaosSpec, violations *int, start time.Time) *progress {
-	f, ok := stderr.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return nil
-	}
-	lo, hi := spec.Shard.Range(spec.Runs)
-	return &progress{w: stderr, total: hi - lo, violations: violations, start: start}
-}
-
-func (p *progress) update(done int) {
-	if now := time.Now(); now.Sub(p.last) >= 100*time.Millisecond || done == p.total {
-		p.last = now
-		report.ChaosProgress(p.w, done, p.total, *p.violations, now.Sub(p.start))
-	}
-}
-
-func (p *progress) done() { report.ChaosProgressDone(p.w) }
 
 // launchWorker starts this program again as a chaos worker process.
 func launchWorker() (scenario.Process, error) {

@@ -54,6 +54,10 @@ Exit status: 0 when quorum held and every service (or expectation) did, 2 when
 quorum was lost, a service ended short, an expectation failed or an invariant
 broke, 1 for bad input, with one line on stderr saying how to write it (a
 drill's syntax error adds its source line and a caret under the mistake).
+
+Work that takes more than a second (a chaos campaign, a plan over many
+layouts, a long run) shows a progress bar with an estimate on stderr when
+stderr is a terminal; anywhere else nothing is added, byte for byte.
 `
 
 // Run is the whole program, minus the process: it reads the command line

@@ -374,7 +374,12 @@ func runHeadline(args []string, stdout, stderr io.Writer, env func(string) strin
 			fmt.Fprintln(stderr, w)
 		}
 	}
+	bar := newProgressBar(stderr, "run")
+	if bar != nil {
+		spec.Progress = func(done, total time.Duration) { bar.update(int64(done), int64(total)) }
+	}
 	out, err := scenario.Run(spec)
+	bar.done() // before the report, on the terminal the bar was on
 	if err != nil {
 		return simulationFailed(stderr, err)
 	}

@@ -159,7 +159,12 @@ func runPlan(args []string, stdout, stderr io.Writer, env func(string) string) i
 		return code
 	}
 	a.spec.Cores = runtime.NumCPU()
+	bar := newProgressBar(stderr, "plan")
+	if bar != nil {
+		a.spec.Progress = func(done, total int) { bar.update(int64(done), int64(total)) }
+	}
 	rep, err := scenario.Plan(a.spec)
+	bar.done() // before the report, on the terminal the bar was on
 	if err != nil {
 		return simulationFailed(stderr, err)
 	}

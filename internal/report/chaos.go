@@ -347,13 +347,27 @@ func ChaosJSON(w io.Writer, s *ChaosSummary) error {
 	return WriteJSON(w, s)
 }
 
-// ChaosProgress rewrites the progress line: for stderr on a terminal.
-func ChaosProgress(w io.Writer, done, total, violations int, elapsed time.Duration) {
-	fmt.Fprintf(w, "\r\033[Kchaos: %d of %d runs · %s · %s", done, total, prose.Counted(violations, "violation"), elapsed.Round(100*time.Millisecond))
+// Progress rewrites the progress line on a terminal: what runs, a bar,
+// how far, the time so far and an estimate of the time left from the rate
+// so far, and extra words (a campaign's violations).
+func Progress(w io.Writer, what string, done, total int64, elapsed time.Duration, extra string) {
+	const width = 24
+	total = max(total, 1)
+	done = min(max(done, 0), total)
+	filled := int(done * width / total)
+	line := fmt.Sprintf("%s [%s%s] %d%% · %s", what, strings.Repeat("█", filled), strings.Repeat("░", width-filled), done*100/total, elapsed.Round(100*time.Millisecond))
+	if done > 0 && done < total {
+		left := time.Duration(int64(elapsed) / done * (total - done))
+		line += fmt.Sprintf(" · about %s left", left.Round(time.Second))
+	}
+	if extra != "" {
+		line += " · " + extra
+	}
+	fmt.Fprint(w, "\r\033[K"+line)
 }
 
-// ChaosProgressDone clears the progress line.
-func ChaosProgressDone(w io.Writer) { fmt.Fprint(w, "\r\033[K") }
+// ProgressDone clears the progress line.
+func ProgressDone(w io.Writer) { fmt.Fprint(w, "\r\033[K") }
 
 // ChaosReplay writes one replayed run: its actions, its timeline, its
 // client history, the writes it lost, and its violation if any.
