@@ -93,6 +93,6 @@ func TestPlaygroundToStdout(t *testing.T) {
 }
 
 // playgroundManual is the page that documents swarmsim playground.
-const playgroundManual = "README.md"
+const playgroundManual = "docs/playground.md"
 
 func abs(n int) int { return max(n, -n) }

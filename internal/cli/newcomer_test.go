@@ -268,12 +268,12 @@ func TestOneSetOfDefaults(t *testing.T) {
 	if !strings.Contains(help, defaults) {
 		t.Errorf("the help does not state the defaults")
 	}
-	readme, err := os.ReadFile(root + "/README.md")
+	readme, err := os.ReadFile(root + "/docs/headline.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(string(readme), "Every command starts from the same defaults") {
-		t.Error("the README does not state the defaults")
+		t.Error("docs/headline.md does not state the defaults")
 	}
 }
 
@@ -438,14 +438,14 @@ func TestWords(t *testing.T) {
 	}
 }
 
-// The README describes workers as they are assigned: in blocks.
+// The manual describes workers as they are assigned: in blocks.
 func TestReadmeDescribesWorkerPlacement(t *testing.T) {
-	readme, err := os.ReadFile(root + "/README.md")
+	readme, err := os.ReadFile(root + "/docs/headline.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(string(readme), "round-robin") || !strings.Contains(string(readme), "in blocks") {
-		t.Error("the README does not say workers are assigned to zones in blocks")
+		t.Error("docs/headline.md does not say workers are assigned to zones in blocks")
 	}
 	out, _, _ := runArgs(t, "--workers", "7", "--no-color", "--views")
 	zones := map[string]string{}
