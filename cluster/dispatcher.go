@@ -249,6 +249,10 @@ func (l *leader) act(b *batch, t *Task) {
 			heap.Push(&l.delayed, delayed{at, t.ID})
 			return
 		}
+		if until, wait := l.waitsForStop(t); wait {
+			heap.Push(&l.delayed, delayed{until, t.ID}) // or sooner: releaseSuccessors
+			return
+		}
 		state := c.start(n, t, l.healthOf(t))
 		b.add(&taskStatus{Task: t.ID, State: state, At: b.ms()})
 	case !t.Active():

@@ -123,6 +123,11 @@ func (l *leader) serviceChanged(name string) {
 func (l *leader) nodeChanged(name string) {
 	if rec := l.s.Nodes[name]; rec != nil && rec.Status == NodeDown {
 		l.watchOrphans(rec)
+		for _, t := range l.s.tasksOn(name) {
+			if !t.Active() && !t.terminal() {
+				l.releaseSuccessors(t)
+			}
+		}
 	}
 	l.dirtyNodes[name] = true
 	l.schedule = true
@@ -155,6 +160,9 @@ func (l *leader) taskChanged(t *Task) {
 	}
 	if t.Node != "" && (t.State == TaskAssigned || !t.Active()) {
 		l.deliver(t)
+	}
+	if !t.Active() && t.terminal() {
+		l.releaseSuccessors(t)
 	}
 	l.wake()
 }

@@ -22,6 +22,12 @@ import (
 //     service's spec changes. The windowed history lives in the leader's
 //     memory, as in swarmkit; the total is kept on the tasks (Attempt).
 //
+// A new task in a slot whose older task was told to stop but has not yet
+// (its node has not confirmed, and is not down) is held until it has, for
+// at most OldTaskTimeout: swarmkit's DelayStart with waitStop, which both
+// restarts and stop-first updates use, so that a partition never runs the
+// old and the new task of a slot side by side.
+//
 // A slot the policy gives up on keeps its number (Task.Final), so scaling
 // does not bring it back behind the policy's back.
 
@@ -109,4 +115,44 @@ func (l *leader) shouldRestart(b *batch, t *Task, spec *ServiceSpec) bool {
 		return t.Attempt < p.MaxAttempts
 	}
 	return l.restarts.since(t.Service, t.slotKey(), b.now-p.Window) < p.MaxAttempts
+}
+
+// OldTaskTimeout is how long a new task waits for the old task of its slot
+// to stop before it starts all the same (swarmkit's defaultOldTaskTimeout).
+const OldTaskTimeout = time.Minute
+
+// waitsForStop returns when t may start, given the older tasks of its slot
+// that were told to stop but have not: the old task's stop, its node going
+// down, or OldTaskTimeout after t was made, whichever comes first. ok is
+// false when t need not wait.
+func (l *leader) waitsForStop(t *Task) (until time.Duration, ok bool) {
+	s := l.s
+	deadline := time.Duration(t.Created)*time.Millisecond + OldTaskTimeout
+	if l.c.now >= deadline {
+		return 0, false
+	}
+	for _, old := range s.history(t.Service, t.slotKey()) {
+		if old == t {
+			break // the history is oldest first: only predecessors hold t
+		}
+		if old.Active() || old.Node == "" || old.terminal() || old.State == TaskPending {
+			continue
+		}
+		if rec := s.Nodes[old.Node]; rec != nil && rec.Status != NodeDown {
+			return deadline, true
+		}
+	}
+	return 0, false
+}
+
+// releaseSuccessors hears that a task told to stop has stopped, or that its node is
+// down: a successor held for it may start.
+func (l *leader) releaseSuccessors(old *Task) {
+	after := false
+	for _, t := range l.s.history(old.Service, old.slotKey()) {
+		if after && t.Active() && t.State == TaskAssigned && t.Node != "" {
+			l.deliver(t)
+		}
+		after = after || t == old
+	}
 }

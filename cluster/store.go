@@ -354,7 +354,7 @@ type Task struct {
 	Attempt int    `json:"attempt,omitempty"`    // restarts of its slot before it
 	Created int64  `json:"created_at,omitempty"` // ms of simulated time
 	Delay   int64  `json:"delay,omitempty"`      // ms after Created before it may start: the restart delay
-	Started int64  `json:"started_at,omitempty"` // ms of simulated time
+	Started int64  `json:"started_at,omitempty"` // ms: when it started, or began to run; 0 if it failed before it ran
 	Ended   int64  `json:"ended_at,omitempty"`   // ms of simulated time
 	ExitOK  bool   `json:"exit_ok,omitempty"`    // its container exited with status 0
 	Final   bool   `json:"final,omitempty"`      // stopped, and its restart policy will not replace it

@@ -507,6 +507,11 @@ func (a *taskStatus) apply(s *Store, ctx *applyContext) {
 		}
 	case TaskFailed, TaskRejected:
 		t.Ended, t.ExitOK = a.At, a.ExitOK
+		if was != TaskRunning {
+			// It never ran: the updater counts such a failure whatever
+			// the monitor period (swarmkit's zero startedAt).
+			t.Started = 0
+		}
 		ctx.emit(EventTaskFailed, t.Node, "%s %s on %s: %s", t.Name(), a.State, t.Node, a.Reason)
 	default:
 		t.Ended = a.At

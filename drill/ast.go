@@ -230,13 +230,20 @@ const (
 	RestartAny       RestartCondition = "any"
 )
 
-// UpdateConfig is a new service's --update-* settings, Docker's defaults
-// filled in where a flag was not given.
+// UpdateConfig is a new service's --update-* (or --rollback-*) settings,
+// Docker's defaults filled in where a flag was not given.
 type UpdateConfig struct {
 	Parallelism   int           // tasks updated at once; 0 means all at once. Default 1
-	Delay         time.Duration // between batches. Default 0
-	FailureAction FailureAction // default FailurePause
+	Delay         time.Duration // after each new task runs, before the next. Default 0
+	FailureAction FailureAction // default FailurePause; a rollback cannot fail into a rollback
 	Order         UpdateOrder   // default StopFirst
+	// Monitor is how long after it starts to run a new task's failure
+	// still counts against the update. Default 5s.
+	Monitor time.Duration
+	// MaxFailureRatio is the share of updated tasks that may fail before
+	// the failure action applies, in millionths: 0.25 is 250000, so no
+	// float reaches a decision. Default 0.
+	MaxFailureRatio int
 }
 
 // RestartPolicy is a new service's --restart-* settings, Docker's defaults
@@ -251,8 +258,9 @@ type RestartPolicy struct {
 // Docker's defaults for a new service. Parse fills them in and String
 // leaves them out, so both directions agree on one table.
 var (
-	defaultUpdate  = UpdateConfig{Parallelism: 1, FailureAction: FailurePause, Order: StopFirst}
-	defaultRestart = RestartPolicy{Condition: RestartAny, Delay: 5 * time.Second}
+	defaultUpdate   = UpdateConfig{Parallelism: 1, FailureAction: FailurePause, Order: StopFirst, Monitor: 5 * time.Second}
+	defaultRollback = defaultUpdate // Docker's rollback defaults are its update defaults
+	defaultRestart  = RestartPolicy{Condition: RestartAny, Delay: 5 * time.Second}
 )
 
 // ServiceCreate is `docker service create`. Every field holds the value the
@@ -273,6 +281,7 @@ type ServiceCreate struct {
 	MaxReplicasPerNode int             // 0 means no limit; an error with --mode global
 	Publish            []Port
 	Update             UpdateConfig
+	Rollback           UpdateConfig // --rollback-*
 	Restart            RestartPolicy
 	Health             HealthCheck // --health-*; the zero value has no health check
 	Secrets            []string    // --secret NAME, each a secret the tasks mount
@@ -316,6 +325,7 @@ type ServiceUpdate struct {
 	ReserveMemory      *int64 // bytes; 0 removes the reservation
 	MaxReplicasPerNode *int   // 0 removes the limit
 	Update             UpdateChange
+	Rollback           UpdateChange // --rollback-*
 	Restart            RestartChange
 	EnvAdd             []string // --env-add KEY=VALUE
 	EnvRm              []string // --env-rm KEY
@@ -326,12 +336,15 @@ type ServiceUpdate struct {
 	Detach             bool     // --detach: changes nothing (see ServiceScale.Detach)
 }
 
-// UpdateChange is the --update-* flags given to docker service update.
+// UpdateChange is the --update-* (or --rollback-*) flags given to docker
+// service update.
 type UpdateChange struct {
-	Parallelism   *int
-	Delay         *time.Duration
-	FailureAction FailureAction // "" keeps it
-	Order         UpdateOrder   // "" keeps it
+	Parallelism     *int
+	Delay           *time.Duration
+	FailureAction   FailureAction // "" keeps it
+	Order           UpdateOrder   // "" keeps it
+	Monitor         *time.Duration
+	MaxFailureRatio *int // millionths, as UpdateConfig's
 }
 
 // RestartChange is the --restart-* flags given to docker service update.

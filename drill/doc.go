@@ -144,7 +144,9 @@
 //	    --reserve-cpu 0.5 --reserve-memory 512M --replicas-max-per-node 2 \
 //	    --publish published=8080,target=80,mode=host … (or -p 8080:80, -p 8080:80/udp) \
 //	    --update-parallelism 2 --update-delay 10s --update-failure-action pause|continue|rollback \
-//	    --update-order stop-first|start-first \
+//	    --update-order stop-first|start-first --update-monitor 5s --update-max-failure-ratio 0.25 \
+//	    --rollback-parallelism 1 --rollback-delay 0s --rollback-failure-action pause|continue \
+//	    --rollback-order stop-first|start-first --rollback-monitor 5s --rollback-max-failure-ratio 0 \
 //	    --restart-condition none|on-failure|any --restart-delay 5s --restart-max-attempts 3 \
 //	    --restart-window 1m \
 //	    nginx:1.25

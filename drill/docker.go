@@ -203,43 +203,90 @@ func prefFlag(name string, dst func(PlacementPref)) flagDef {
 }
 
 var (
-	modes          = []string{"replicated", "global"}
-	failureActions = []string{"pause", "continue", "rollback"}
-	updateOrders   = []string{"stop-first", "start-first"}
-	restartConds   = []string{"none", "on-failure", "any"}
-	availabilities = []string{"active", "pause", "drain"}
-	roles          = []string{"worker", "manager"}
+	modes                  = []string{"replicated", "global"}
+	failureActions         = []string{"pause", "continue", "rollback"}
+	rollbackFailureActions = []string{"pause", "continue"}
+	updateOrders           = []string{"stop-first", "start-first"}
+	restartConds           = []string{"none", "on-failure", "any"}
+	availabilities         = []string{"active", "pause", "drain"}
+	roles                  = []string{"worker", "manager"}
 )
 
 // The update and restart flags are the same words in create and update;
 // only where the values go differs.
 type tuningDst struct {
+	update, rollback updateDst
+	condition        func(string)
+	restartDelay     func(time.Duration)
+	maxAttempts      func(int)
+	window           func(time.Duration)
+	cpu              func(int64)
+	memory           func(int64)
+	maxPerNode       func(int)
+}
+
+// updateDst is where the --update-* or the --rollback-* flags go.
+type updateDst struct {
 	parallelism   func(int)
 	delay         func(time.Duration)
 	failureAction func(string)
 	order         func(string)
-	condition     func(string)
-	restartDelay  func(time.Duration)
-	maxAttempts   func(int)
-	window        func(time.Duration)
-	cpu           func(int64)
-	memory        func(int64)
-	maxPerNode    func(int)
+	monitor       func(time.Duration)
+	ratio         func(int)
 }
 
 func tuningFlags(d tuningDst) []flagDef {
-	return []flagDef{
+	defs := []flagDef{
 		int64Flag("reserve-cpu", "0.5", value.cpu, d.cpu),
 		int64Flag("reserve-memory", "512M", value.memory, d.memory),
 		countFlag("replicas-max-per-node", "2", d.maxPerNode),
-		countFlag("update-parallelism", "2", d.parallelism),
-		durationFlag("update-delay", "10s", d.delay),
-		enumFlag("update-failure-action", failureActions, "rollback", d.failureAction),
-		enumFlag("update-order", updateOrders, "start-first", d.order),
+	}
+	defs = append(defs, updateFlags("update", failureActions, "rollback", d.update)...)
+	// A rollback that fails cannot roll back: Docker offers pause and
+	// continue only.
+	defs = append(defs, updateFlags("rollback", rollbackFailureActions, "continue", d.rollback)...)
+	return append(defs,
 		enumFlag("restart-condition", restartConds, "on-failure", d.condition),
 		durationFlag("restart-delay", "5s", d.restartDelay),
 		countFlag("restart-max-attempts", "3", d.maxAttempts),
 		durationFlag("restart-window", "1m", d.window),
+	)
+}
+
+// updateFlags are --update-* or --rollback-*, by prefix.
+func updateFlags(prefix string, actions []string, action string, d updateDst) []flagDef {
+	return []flagDef{
+		countFlag(prefix+"-parallelism", "2", d.parallelism),
+		durationFlag(prefix+"-delay", "10s", d.delay),
+		enumFlag(prefix+"-failure-action", actions, action, d.failureAction),
+		enumFlag(prefix+"-order", updateOrders, "start-first", d.order),
+		durationFlag(prefix+"-monitor", "30s", d.monitor),
+		int64Flag(prefix+"-max-failure-ratio", "0.25", value.ratio, func(n int64) { d.ratio(int(n)) }),
+	}
+}
+
+// createUpdate fills a new service's --update-* or --rollback-* settings.
+func createUpdate(u *UpdateConfig) updateDst {
+	return updateDst{
+		parallelism:   func(n int) { u.Parallelism = n },
+		delay:         func(d time.Duration) { u.Delay = d },
+		failureAction: func(s string) { u.FailureAction = FailureAction(s) },
+		order:         func(s string) { u.Order = UpdateOrder(s) },
+		monitor:       func(d time.Duration) { u.Monitor = d },
+		ratio:         func(n int) { u.MaxFailureRatio = n },
+	}
+}
+
+// changeUpdate records the --update-* or --rollback-* flags of docker
+// service update.
+func changeUpdate(u *UpdateChange) updateDst {
+	return updateDst{
+		parallelism:   ptr(&u.Parallelism),
+		delay:         ptr(&u.Delay),
+		failureAction: func(s string) { u.FailureAction = FailureAction(s) },
+		order:         func(s string) { u.Order = UpdateOrder(s) },
+		monitor:       ptr(&u.Monitor),
+		ratio:         ptr(&u.MaxFailureRatio),
 	}
 }
 
@@ -370,7 +417,7 @@ const createLike = "docker service create --name web nginx"
 
 func parseServiceCreate(sub token, args []token) (Command, *Error) {
 	const cmd = "docker service create"
-	sc := ServiceCreate{Mode: ModeReplicated, Replicas: 1, Update: defaultUpdate, Restart: defaultRestart}
+	sc := ServiceCreate{Mode: ModeReplicated, Replicas: 1, Update: defaultUpdate, Rollback: defaultRollback, Restart: defaultRestart}
 	defs := []flagDef{
 		{name: "name", example: "web", set: func(v value) (err *Error) {
 			sc.Name, err = v.serviceName()
@@ -389,17 +436,15 @@ func parseServiceCreate(sub token, args []token) (Command, *Error) {
 		}},
 	}
 	defs = append(defs, tuningFlags(tuningDst{
-		cpu:           func(n int64) { sc.ReserveCPU = n },
-		memory:        func(n int64) { sc.ReserveMemory = n },
-		maxPerNode:    func(n int) { sc.MaxReplicasPerNode = n },
-		parallelism:   func(n int) { sc.Update.Parallelism = n },
-		delay:         func(d time.Duration) { sc.Update.Delay = d },
-		failureAction: func(s string) { sc.Update.FailureAction = FailureAction(s) },
-		order:         func(s string) { sc.Update.Order = UpdateOrder(s) },
-		condition:     func(s string) { sc.Restart.Condition = RestartCondition(s) },
-		restartDelay:  func(d time.Duration) { sc.Restart.Delay = d },
-		maxAttempts:   func(n int) { sc.Restart.MaxAttempts = n },
-		window:        func(d time.Duration) { sc.Restart.Window = d },
+		cpu:          func(n int64) { sc.ReserveCPU = n },
+		memory:       func(n int64) { sc.ReserveMemory = n },
+		maxPerNode:   func(n int) { sc.MaxReplicasPerNode = n },
+		update:       createUpdate(&sc.Update),
+		rollback:     createUpdate(&sc.Rollback),
+		condition:    func(s string) { sc.Restart.Condition = RestartCondition(s) },
+		restartDelay: func(d time.Duration) { sc.Restart.Delay = d },
+		maxAttempts:  func(n int) { sc.Restart.MaxAttempts = n },
+		window:       func(d time.Duration) { sc.Restart.Window = d },
 	})...)
 	defs = append(defs, serviceObjectFlags(&sc)...)
 	defs = append(defs, detachFlag(&sc.Detach), envFlag("env", "e", &sc.Env),
@@ -486,17 +531,15 @@ func parseServiceUpdate(sub token, args []token) (Command, *Error) {
 		prefFlag("placement-pref-rm", func(p PlacementPref) { su.PlacementPrefRm = append(su.PlacementPrefRm, p) }),
 	}
 	defs = append(defs, tuningFlags(tuningDst{
-		cpu:           ptr(&su.ReserveCPU),
-		memory:        ptr(&su.ReserveMemory),
-		maxPerNode:    ptr(&su.MaxReplicasPerNode),
-		parallelism:   ptr(&su.Update.Parallelism),
-		delay:         ptr(&su.Update.Delay),
-		failureAction: func(s string) { su.Update.FailureAction = FailureAction(s) },
-		order:         func(s string) { su.Update.Order = UpdateOrder(s) },
-		condition:     func(s string) { su.Restart.Condition = RestartCondition(s) },
-		restartDelay:  ptr(&su.Restart.Delay),
-		maxAttempts:   ptr(&su.Restart.MaxAttempts),
-		window:        ptr(&su.Restart.Window),
+		cpu:          ptr(&su.ReserveCPU),
+		memory:       ptr(&su.ReserveMemory),
+		maxPerNode:   ptr(&su.MaxReplicasPerNode),
+		update:       changeUpdate(&su.Update),
+		rollback:     changeUpdate(&su.Rollback),
+		condition:    func(s string) { su.Restart.Condition = RestartCondition(s) },
+		restartDelay: ptr(&su.Restart.Delay),
+		maxAttempts:  ptr(&su.Restart.MaxAttempts),
+		window:       ptr(&su.Restart.Window),
 	})...)
 	defs = append(defs, detachFlag(&su.Detach), envFlag("env-add", "", &su.EnvAdd), envKeyFlag(&su.EnvRm),
 		portFlag("publish-add", "", &su.PublishAdd), publishRmFlag(&su.PublishRm),

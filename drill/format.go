@@ -252,19 +252,8 @@ func (s ServiceCreate) String() string {
 	for _, p := range s.Publish {
 		w.flag("publish", p.String())
 	}
-	u, du := s.Update, defaultUpdate
-	if u.Parallelism != du.Parallelism {
-		w.flag("update-parallelism", strconv.Itoa(u.Parallelism))
-	}
-	if u.Delay != du.Delay {
-		w.flag("update-delay", formatDuration(u.Delay))
-	}
-	if u.FailureAction != du.FailureAction {
-		w.flag("update-failure-action", string(u.FailureAction))
-	}
-	if u.Order != du.Order {
-		w.flag("update-order", string(u.Order))
-	}
+	w.updateConfig("update", s.Update, defaultUpdate)
+	w.updateConfig("rollback", s.Rollback, defaultRollback)
 	r, dr := s.Restart, defaultRestart
 	if r.Condition != dr.Condition {
 		w.flag("restart-condition", string(r.Condition))
@@ -334,19 +323,8 @@ func (s ServiceUpdate) String() string {
 	if s.MaxReplicasPerNode != nil {
 		w.flag("replicas-max-per-node", strconv.Itoa(*s.MaxReplicasPerNode))
 	}
-	u := s.Update
-	if u.Parallelism != nil {
-		w.flag("update-parallelism", strconv.Itoa(*u.Parallelism))
-	}
-	if u.Delay != nil {
-		w.flag("update-delay", formatDuration(*u.Delay))
-	}
-	if u.FailureAction != "" {
-		w.flag("update-failure-action", string(u.FailureAction))
-	}
-	if u.Order != "" {
-		w.flag("update-order", string(u.Order))
-	}
+	w.updateChange("update", s.Update)
+	w.updateChange("rollback", s.Rollback)
 	r := s.Restart
 	if r.Condition != "" {
 		w.flag("restart-condition", string(r.Condition))
@@ -490,6 +468,61 @@ func (e ExpectError) String() string {
 	s := "expect error " + quoteAlways(e.Text) + ":"
 	if e.Cmd != nil {
 		s += " " + e.Cmd.String()
+	}
+	return s
+}
+
+// updateConfig writes the --update-* or --rollback-* flags whose values are
+// not Docker's defaults.
+func (w *words) updateConfig(prefix string, u, d UpdateConfig) {
+	if u.Parallelism != d.Parallelism {
+		w.flag(prefix+"-parallelism", strconv.Itoa(u.Parallelism))
+	}
+	if u.Delay != d.Delay {
+		w.flag(prefix+"-delay", formatDuration(u.Delay))
+	}
+	if u.FailureAction != d.FailureAction {
+		w.flag(prefix+"-failure-action", string(u.FailureAction))
+	}
+	if u.Order != d.Order {
+		w.flag(prefix+"-order", string(u.Order))
+	}
+	if u.Monitor != d.Monitor {
+		w.flag(prefix+"-monitor", formatDuration(u.Monitor))
+	}
+	if u.MaxFailureRatio != d.MaxFailureRatio {
+		w.flag(prefix+"-max-failure-ratio", formatRatio(u.MaxFailureRatio))
+	}
+}
+
+// updateChange writes the --update-* or --rollback-* flags given.
+func (w *words) updateChange(prefix string, u UpdateChange) {
+	if u.Parallelism != nil {
+		w.flag(prefix+"-parallelism", strconv.Itoa(*u.Parallelism))
+	}
+	if u.Delay != nil {
+		w.flag(prefix+"-delay", formatDuration(*u.Delay))
+	}
+	if u.FailureAction != "" {
+		w.flag(prefix+"-failure-action", string(u.FailureAction))
+	}
+	if u.Order != "" {
+		w.flag(prefix+"-order", string(u.Order))
+	}
+	if u.Monitor != nil {
+		w.flag(prefix+"-monitor", formatDuration(*u.Monitor))
+	}
+	if u.MaxFailureRatio != nil {
+		w.flag(prefix+"-max-failure-ratio", formatRatio(*u.MaxFailureRatio))
+	}
+}
+
+// formatRatio writes millionths as the fraction Docker takes: 250000 is
+// 0.25.
+func formatRatio(n int) string {
+	s := strconv.Itoa(n / 1_000_000)
+	if f := n % 1_000_000; f != 0 {
+		s += "." + strings.TrimRight(fmt.Sprintf("%06d", f), "0")
 	}
 	return s
 }

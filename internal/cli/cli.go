@@ -42,6 +42,8 @@ Commands, each with an example:
       swarmsim runbook examples/zone-loss-5.drill > zone-loss-5.sh
   swarmsim playground -o F.html  one HTML file that runs the simulator in a browser, for a class
       swarmsim playground -o class.html --managers 5 --az 2-2-1 --workers 6
+  swarmsim live [flags]          the swarm full-screen in a terminal as simulated time runs, for talks
+      swarmsim live --managers 5 --az 2-2-1 --record talk.drill
   swarmsim help [COMMAND]        this help, or a command's flags
       swarmsim help plan
   swarmsim version               the version of swarmsim (also -v and --version)
@@ -84,6 +86,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(stri
 			return runRunbook(args[1:], stdout, stderr)
 		case "playground":
 			return runPlayground(args[1:], stdout, stderr)
+		case "live":
+			return runLive(args[1:], stdin, stdout, stderr, env)
 		case "help":
 			return help(args[1:], stdout, stderr)
 		case "version", "--version", "-v":
@@ -104,7 +108,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(stri
 }
 
 // commands are the verbs a mistyped first word is held against.
-var commands = []string{"run", "shell", "chaos", "plan", "runbook", "playground", "help", "version"}
+var commands = []string{"run", "shell", "chaos", "plan", "runbook", "playground", "live", "help", "version"}
 
 // help prints the overview with the headline flags, or a command's help.
 func help(args []string, stdout, stderr io.Writer) int {
@@ -116,13 +120,13 @@ func help(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	switch args[0] {
-	case "run", "shell", "chaos", "plan", "runbook", "playground":
+	case "run", "shell", "chaos", "plan", "runbook", "playground", "live":
 		return run([]string{args[0], "--help"}, nil, stdout, stderr, func(string) string { return "" })
 	case "help", "version", "--version", "-v":
 		fmt.Fprint(stdout, headlineHelp())
 		return exitOK
 	}
-	return fail(stderr, fmt.Errorf("there is no command %q; the commands are run, shell, chaos, plan, runbook and playground (see swarmsim help)", args[0]))
+	return fail(stderr, fmt.Errorf("there is no command %q; the commands are run, shell, chaos, plan, runbook, playground and live (see swarmsim help)", args[0]))
 }
 
 // version is the module version swarmsim was built from: a release tag when

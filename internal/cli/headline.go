@@ -52,7 +52,12 @@ type headlineValues struct {
 }
 
 func headlineFlags() (*flagSet, *headlineValues) {
-	fs := newFlags("swarmsim", rootUsage+"\nFlags of the headline command:\n")
+	return headlineFlagsOf(newFlags("swarmsim", rootUsage+"\nFlags of the headline command:\n"))
+}
+
+// headlineFlagsOf adds the headline flags to fs, for the headline and for
+// commands that take its flags, like live.
+func headlineFlagsOf(fs *flagSet) (*flagSet, *headlineValues) {
 	return fs, &headlineValues{
 		swarm:        swarmFlags(fs),
 		services:     fs.StringArray("service", nil, "a replicated service `NAME=REPLICAS`, spread over zones (repeatable)"),
@@ -85,10 +90,19 @@ func headlineHelp() string {
 // the flag and says how to write it.
 func parseHeadline(args []string) (*headline, error) {
 	fs, v := headlineFlags()
+	return v.read(fs, args)
+}
+
+// read parses args into fs, and reads the headline flags among them.
+func (v *headlineValues) read(fs *flagSet, args []string) (*headline, error) {
 	if err := fs.parse(args); err != nil {
 		return nil, err
 	}
-	if err := fs.noArgs("the headline command takes only flags"); err != nil {
+	what := "the headline command takes only flags"
+	if fs.cmd != "swarmsim" {
+		what = strings.TrimPrefix(fs.cmd, "swarmsim ") + " takes only flags"
+	}
+	if err := fs.noArgs(what); err != nil {
 		return nil, err
 	}
 

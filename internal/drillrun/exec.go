@@ -192,15 +192,8 @@ func applyUpdate(s *cluster.ServiceSpec, x drill.ServiceUpdate) {
 	setIf(&s.NanoCPUs, x.ReserveCPU)
 	setIf(&s.MemoryBytes, x.ReserveMemory)
 	setIf(&s.MaxReplicas, x.MaxReplicasPerNode)
-	u := x.Update
-	setIf(&s.Update.Parallelism, u.Parallelism)
-	setIf(&s.Update.Delay, u.Delay)
-	if u.FailureAction != "" {
-		s.Update.FailureAction = string(u.FailureAction)
-	}
-	if u.Order != "" {
-		s.Update.Order = string(u.Order)
-	}
+	applyUpdateChange(&s.Update, x.Update)
+	applyUpdateChange(&s.Rollback, x.Rollback)
 	rc := x.Restart
 	if rc.Condition != "" {
 		s.Restart.Condition = string(rc.Condition)
@@ -236,6 +229,20 @@ func applyUpdate(s *cluster.ServiceSpec, x drill.ServiceUpdate) {
 				s.HostPorts = append(s.HostPorts, p.Published)
 			}
 		}
+	}
+}
+
+// applyUpdateChange applies the --update-* or --rollback-* flags given.
+func applyUpdateChange(c *cluster.UpdateConfig, u drill.UpdateChange) {
+	setIf(&c.Parallelism, u.Parallelism)
+	setIf(&c.Delay, u.Delay)
+	setIf(&c.Monitor, u.Monitor)
+	setIf(&c.MaxFailureRatio, u.MaxFailureRatio)
+	if u.FailureAction != "" {
+		c.FailureAction = string(u.FailureAction)
+	}
+	if u.Order != "" {
+		c.Order = string(u.Order)
 	}
 }
 

@@ -116,11 +116,12 @@ func FromDrill(x drill.ServiceCreate) Service {
 	s := Service{
 		Name: x.Name, Image: x.Image, Global: x.Mode == drill.ModeGlobal, Replicas: x.Replicas,
 		MaxPerNode: x.MaxReplicasPerNode, NanoCPUs: x.ReserveCPU, MemoryBytes: x.ReserveMemory,
-		Update: &cluster.UpdateConfig{Parallelism: x.Update.Parallelism, Delay: x.Update.Delay,
-			FailureAction: string(x.Update.FailureAction), Order: string(x.Update.Order),
-			Monitor: cluster.DefaultUpdate.Monitor}, // drills have no --update-monitor: Docker's default
+		Update: updateFromDrill(x.Update),
 		Restart: &cluster.RestartPolicy{Condition: string(x.Restart.Condition), Delay: x.Restart.Delay,
 			MaxAttempts: x.Restart.MaxAttempts, Window: x.Restart.Window},
+	}
+	if r := updateFromDrill(x.Rollback); *r != cluster.DefaultRollback {
+		s.Rollback = r // nil otherwise: Docker's defaults, as a service without --rollback-* has
 	}
 	for _, k := range x.Constraints {
 		s.Constraints = append(s.Constraints, k.String())
@@ -141,6 +142,12 @@ func FromDrill(x drill.ServiceCreate) Service {
 	s.Env = slices.Clone(x.Env)
 	s.LimitNanoCPUs, s.LimitMemoryBytes = x.LimitCPU, x.LimitMemory
 	return s
+}
+
+// updateFromDrill is a drill's --update-* or --rollback-* settings.
+func updateFromDrill(u drill.UpdateConfig) *cluster.UpdateConfig {
+	return &cluster.UpdateConfig{Parallelism: u.Parallelism, Delay: u.Delay, FailureAction: string(u.FailureAction),
+		Order: string(u.Order), Monitor: u.Monitor, MaxFailureRatio: u.MaxFailureRatio}
 }
 
 // FromInspect reads one service of `docker service inspect` output.
