@@ -47,6 +47,10 @@ func (s *ServiceSpec) hashExtras(e *encoder) {
 		e.strs(s.Secrets)
 		e.strs(s.Configs)
 	}
+	if len(s.Env) > 0 {
+		e.b = append(e.b, 'e')
+		e.strs(s.Env)
+	}
 }
 
 // SameService reports whether two specs describe the same service once
