@@ -286,11 +286,19 @@ type ServiceCreate struct {
 	Health             HealthCheck // --health-*; the zero value has no health check
 	Secrets            []string    // --secret NAME, each a secret the tasks mount
 	Configs            []string    // --config NAME
+	Env                []string    // --env KEY=VALUE, in order: recorded, as docker service inspect shows it
+	LimitCPU           int64       // --limit-cpu in nano-CPUs: recorded, not enforced
+	LimitMemory        int64       // --limit-memory in bytes: recorded, not enforced
+	Detach             bool        // --detach: changes nothing (see ServiceScale.Detach)
 }
 
 // ServiceScale is `docker service scale web=10 api=3`.
 type ServiceScale struct {
 	Targets []ScaleTarget // at least one, no service twice
+	// Detach is --detach/-d: Docker's CLI then returns without waiting for
+	// the tasks. The simulation applies a command at once and moves time
+	// only with wait, so it changes nothing; it is kept to be written back.
+	Detach bool
 }
 
 // ScaleTarget is one SERVICE=REPLICAS of docker service scale.
@@ -319,6 +327,13 @@ type ServiceUpdate struct {
 	Update             UpdateChange
 	Rollback           UpdateChange // --rollback-*
 	Restart            RestartChange
+	EnvAdd             []string // --env-add KEY=VALUE
+	EnvRm              []string // --env-rm KEY
+	PublishAdd         []Port   // --publish-add
+	PublishRm          []Port   // --publish-rm: removes the ports with this target port and protocol
+	LimitCPU           *int64   // --limit-cpu; 0 removes the limit
+	LimitMemory        *int64   // --limit-memory; 0 removes the limit
+	Detach             bool     // --detach: changes nothing (see ServiceScale.Detach)
 }
 
 // UpdateChange is the --update-* (or --rollback-*) flags given to docker
@@ -342,7 +357,8 @@ type RestartChange struct {
 
 // ServiceRollback is `docker service rollback web`: back to the previous spec.
 type ServiceRollback struct {
-	Name string
+	Name   string
+	Detach bool // --detach: changes nothing (see ServiceScale.Detach)
 }
 
 // ServiceRemove is `docker service rm web api`.

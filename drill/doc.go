@@ -172,8 +172,31 @@
 //	    --constraint-rm node.labels.zone==a … --placement-pref-add spread=node.labels.rack … \
 //	    --placement-pref-rm spread=node.labels.zone … --reserve-cpu 1 --reserve-memory 1G \
 //	    --replicas-max-per-node 1 --update-… --restart-… web
+//	docker service update --env-add MODE=b … --env-rm LOG … --publish-add 8080:80 … \
+//	    --publish-rm 53/udp … --limit-cpu 1 --limit-memory 512M web
 //	docker service rollback web
 //	docker service rm web api         (also: docker service remove)
+//
+// docker service create also takes --env KEY=VALUE … (-e) and --limit-cpu,
+// --limit-memory: recorded, as docker service inspect shows them, and a
+// change rolls the tasks, but nothing simulated reads them. --detach (-d)
+// is accepted on create, update, scale and rollback and changes nothing:
+// Docker's CLI then stops waiting for the tasks, and a drill never waits
+// for them anyway, since simulated time moves only with wait.
+//
+// The commands that read the swarm print Docker's output into the
+// transcript, so that a shell session replays as a drill:
+//
+//	docker node ls [-q]               docker service ls [-q]
+//	docker service ps web             docker service logs web
+//	docker service inspect [--pretty] web …
+//	docker node inspect [--pretty] m1 …
+//	docker info                       # its Swarm section
+//	docker swarm join-token [-q] worker|manager
+//
+// Each needs a leader, as Docker's does. docker service logs prints the
+// task events a real one's log would hold (the simulated containers write
+// nothing), and the inspect JSON has the shape of Docker's own types.
 //
 // docker service update takes every --update-* and --restart-* flag of
 // create, and changes only what it is given (see ServiceUpdate). --force

@@ -268,12 +268,23 @@ func (s ServiceCreate) String() string {
 		w.flag("restart-window", formatDuration(r.Window))
 	}
 	w.objectFlags(s)
+	for _, e := range s.Env {
+		w.flag("env", e)
+	}
+	if s.LimitCPU != 0 {
+		w.flag("limit-cpu", formatCPU(s.LimitCPU))
+	}
+	if s.LimitMemory != 0 {
+		w.flag("limit-memory", formatMemory(s.LimitMemory))
+	}
+	w.detach(s.Detach)
 	w.add(quote(s.Image))
 	return w.String()
 }
 
 func (s ServiceScale) String() string {
 	w := words{"docker", "service", "scale"}
+	w.detach(s.Detach)
 	for _, t := range s.Targets {
 		w.add(quote(t.String()))
 	}
@@ -327,11 +338,35 @@ func (s ServiceUpdate) String() string {
 	if r.Window != nil {
 		w.flag("restart-window", formatDuration(*r.Window))
 	}
+	for _, e := range s.EnvAdd {
+		w.flag("env-add", e)
+	}
+	for _, e := range s.EnvRm {
+		w.flag("env-rm", e)
+	}
+	for _, p := range s.PublishAdd {
+		w.flag("publish-add", p.String())
+	}
+	for _, p := range s.PublishRm {
+		w.flag("publish-rm", removal(p))
+	}
+	if s.LimitCPU != nil {
+		w.flag("limit-cpu", formatCPU(*s.LimitCPU))
+	}
+	if s.LimitMemory != nil {
+		w.flag("limit-memory", formatMemory(*s.LimitMemory))
+	}
+	w.detach(s.Detach)
 	w.add(quote(s.Name))
 	return w.String()
 }
 
-func (s ServiceRollback) String() string { return "docker service rollback " + quote(s.Name) }
+func (s ServiceRollback) String() string {
+	w := words{"docker", "service", "rollback"}
+	w.detach(s.Detach)
+	w.add(quote(s.Name))
+	return w.String()
+}
 
 func (s ServiceRemove) String() string {
 	return words(append([]string{"docker", "service", "rm"}, quoteAll(s.Names)...)).String()

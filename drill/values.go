@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/scheduler"
 )
 
@@ -175,10 +176,10 @@ func (v value) enum(options []string) (string, *Error) {
 	if slices.Contains(options, v.text) {
 		return v.text, nil
 	}
-	if s := suggest(v.text, options); s != "" {
-		return "", errAt(v.col, "%s must be %s; did you mean %s?", v.what, orList(options), s)
+	if s := prose.Suggest(v.text, options); s != "" {
+		return "", errAt(v.col, "%s must be %s; did you mean %s?", v.what, prose.OrList(options), s)
 	}
-	return "", errAt(v.col, "%s must be %s, like %s", v.what, orList(options), v.like)
+	return "", errAt(v.col, "%s must be %s, like %s", v.what, prose.OrList(options), v.like)
 }
 
 // constraint reads a --constraint with the scheduler's own parser, so a
@@ -239,10 +240,10 @@ func (v value) port() (Port, *Error) {
 			return Port{}, errAt(v.col, "%s settings are written key=value and separated by commas, like %s", v.what, v.like)
 		}
 		if !slices.Contains(keys, k) {
-			if s := suggest(k, keys); s != "" {
+			if s := prose.Suggest(k, keys); s != "" {
 				return Port{}, errAt(v.col, "%s has no setting %q; did you mean %s?", v.what, k, s)
 			}
-			return Port{}, errAt(v.col, "%s has no setting %q; its settings are %s, like %s", v.what, k, andList(keys), v.like)
+			return Port{}, errAt(v.col, "%s has no setting %q; its settings are %s, like %s", v.what, k, prose.AndList(keys), v.like)
 		}
 		if seen[k] {
 			return Port{}, errAt(v.col, "%s sets %s twice; set it once", v.what, k)

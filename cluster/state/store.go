@@ -195,6 +195,10 @@ type ServiceSpec struct {
 	Secrets          []string     `json:"secrets,omitempty"` // names of secrets the tasks mount
 	Configs          []string     `json:"configs,omitempty"` // names of configs the tasks mount
 	Rollback         UpdateConfig `json:"rollback"`          // how a rollback replaces tasks
+	// Env is the containers' environment (--env, a stack's environment),
+	// KEY=VALUE each: recorded, as docker service inspect shows it, and a
+	// change rolls the tasks as Docker's does; nothing simulated reads it.
+	Env []string `json:"env,omitempty"`
 }
 
 // LabelNamespace is the label Docker puts on a stack's services, secrets

@@ -62,7 +62,7 @@ func headlineFlagsOf(fs *flagSet) (*flagSet, *headlineValues) {
 		swarm:        swarmFlags(fs),
 		services:     fs.StringArray("service", nil, "a replicated service `NAME=REPLICAS`, spread over zones (repeatable)"),
 		globals:      fs.StringArray("global", nil, "a global service `NAME`, one task per node (repeatable)"),
-		kill:         fs.StringArray("kill", nil, "kill `N|NAMES`: N managers (the leader first, then a seeded choice), or nodes by name like m1,m3 (repeatable; they add up)"),
+		kill:         fs.StringArray("kill", nil, "kill `N|NAMES`: N managers (the leader first, then a seeded choice; 0 is no failure), or nodes by name like m1,m3 (repeatable; they add up)"),
 		killAZ:       fs.StringArray("kill-az", nil, "a `ZONE` whose nodes all die (repeatable)"),
 		partition:    fs.StringArray("partition", nil, "cut every link between the zones on either side of `A|B`, like a|b,c (once: a second partition would replace the first)"),
 		restartAfter: fs.text("restart-after", "", "restart the nodes the failure killed `TIME` after it, as power coming back would (before --for ends)"),
@@ -304,12 +304,14 @@ func (h *headline) failure(spec scenario.Spec) (scenario.Failure, error) {
 		switch {
 		case v == "":
 			return f, errors.New("--kill needs a count or node names, like --kill 2 or --kill m1,m3")
-		case v == "0":
-			return f, errors.New("--kill 0 kills nothing; kill at least 1 manager, like --kill 2, or leave --kill out")
 		case strings.Trim(v, "0123456789") == "" || strings.HasPrefix(v, "-") || strings.HasPrefix(v, "+"):
-			n, err := count("--kill", v, 1, scenario.MaxManagers, "--kill 2, or name the nodes, like --kill m1,m3")
+			// --kill 0 is no failure, so a script can loop k = 0..N.
+			n, err := count("--kill", v, 0, scenario.MaxManagers, "--kill 2, or name the nodes, like --kill m1,m3")
 			if err != nil {
 				return f, err
+			}
+			if n == 0 {
+				continue
 			}
 			f.Managers += n
 			counts = append(counts, "--kill "+v)
@@ -392,7 +394,12 @@ func runHeadline(args []string, stdout, stderr io.Writer, env func(string) strin
 			fmt.Fprintln(stderr, w)
 		}
 	}
+	bar := newProgressBar(stderr, "run")
+	if bar != nil {
+		spec.Progress = func(done, total time.Duration) { bar.update(int64(done), int64(total)) }
+	}
 	out, err := scenario.Run(spec)
+	bar.done() // before the report, on the terminal the bar was on
 	if err != nil {
 		return simulationFailed(stderr, err)
 	}

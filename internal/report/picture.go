@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/prose"
 )
 
 const (
@@ -113,26 +114,9 @@ func nodeLines(n cluster.NodeView, st Styles, width int) []string {
 	}
 	lines := []string{fmt.Sprintf("%s %-7s %s", name, n.Role, state)}
 	if len(n.Tasks) > 0 {
-		for _, row := range wrap(n.Tasks, width-2) {
+		for _, row := range prose.Wrap(n.Tasks, width-2) {
 			lines = append(lines, "  "+st.Task.Render(row))
 		}
 	}
 	return lines
-}
-
-// wrap joins words into rows of at most width characters.
-func wrap(words []string, width int) []string {
-	var rows []string
-	row := ""
-	for _, w := range words {
-		if row != "" && len(row)+1+len(w) > width {
-			rows = append(rows, row)
-			row = ""
-		}
-		if row != "" {
-			row += " "
-		}
-		row += w
-	}
-	return append(rows, row)
 }

@@ -43,6 +43,7 @@ type Service struct {
 	Health                          cluster.HealthCheck  // the zero value has none
 	Secrets                         []string             // names of the secrets the tasks mount
 	Configs                         []string             // names of the configs the tasks mount
+	Env                             []string             // KEY=VALUE: recorded, as docker service inspect shows it
 }
 
 // Spec is the service as the simulation takes it.
@@ -77,6 +78,7 @@ func (s Service) Spec() cluster.ServiceSpec {
 	}
 	spec.EndpointMode = s.EndpointMode
 	spec.LimitNanoCPUs, spec.LimitMemoryBytes = s.LimitNanoCPUs, s.LimitMemoryBytes
+	spec.Env = slices.Clone(s.Env)
 	spec.Health = s.Health
 	spec.Secrets, spec.Configs = slices.Clone(s.Secrets), slices.Clone(s.Configs)
 	return spec
@@ -137,6 +139,8 @@ func FromDrill(x drill.ServiceCreate) Service {
 	h := x.Health
 	s.Health = cluster.HealthCheck{Cmd: h.Cmd, Interval: h.Interval, Timeout: h.Timeout, StartPeriod: h.StartPeriod, Retries: h.Retries}
 	s.Secrets, s.Configs = slices.Clone(x.Secrets), slices.Clone(x.Configs)
+	s.Env = slices.Clone(x.Env)
+	s.LimitNanoCPUs, s.LimitMemoryBytes = x.LimitCPU, x.LimitMemory
 	return s
 }
 
@@ -154,7 +158,7 @@ func FromInspect(x inspect.Service) Service {
 	}
 	return Service{
 		Ports: ports,
-		Name:  x.Name, Image: x.Image, Global: x.Mode == cluster.ModeGlobal, Replicas: x.Replicas,
+		Name:  x.Name, Labels: x.Labels, Image: x.Image, Global: x.Mode == cluster.ModeGlobal, Replicas: x.Replicas,
 		Constraints: x.Constraints, Spread: x.Preferences, MaxPerNode: x.MaxReplicas,
 		NanoCPUs: x.Reservation.NanoCPUs, MemoryBytes: x.Reservation.MemoryBytes,
 		HostPorts: x.HostPorts, ForceUpdate: x.ForceUpdate,
