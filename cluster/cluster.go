@@ -104,7 +104,7 @@ type Config struct {
 // clients' history. Each group is a type of its own that keeps the
 // methods that need nothing else.
 type Cluster struct {
-	cfg Config
+	cfg       Config
 	clock     // simulated time and its event queue
 	roster    // the machines, and who leads
 	network   // zones and links (network.go)
