@@ -16,10 +16,12 @@ import (
 // guide describes them. A backup stops Docker on a manager, copies its
 // swarm directory (its Raft state, and with autolock on, sealed with the
 // unlock key of that time) and starts Docker again. A restore stops Docker
-// on the manager, replaces its swarm directory with the copy and starts
-// Docker: the manager comes back with the state as of the backup, locked
-// under autolock, and still a member of its old Raft configuration, so it
-// needs `docker swarm init --force-new-cluster` to lead a swarm of its own.
+// on a host, replaces its swarm directory with the copy and starts Docker:
+// the manager comes back with the state as of the backup, locked under
+// autolock, and still a member of its old Raft configuration, so it needs
+// `docker swarm init --force-new-cluster` to lead a swarm of its own. The
+// guide restores onto any host; one other than the backup's own manager
+// becomes that manager (RestoreBackup).
 // What the swarm gained, lost or changed since the backup is reported as
 // lost, on the timeline.
 
