@@ -131,7 +131,9 @@ func RestoreBackup(name, node string) Action {
 			c.emit(EventRestore, node, "%s's swarm directory is backup %s, taken at %s: the state as of entry %d%s",
 				node, name, FormatTime(b.at), b.raft.Commit(), sealedWith(b.key))
 		} else {
-			host.replacedBy, n.zone = b, host.zone
+			// n may itself have lost its machine to another restore: this
+			// one gives it a machine again.
+			host.replacedBy, n.replacedBy, n.zone = b, nil, host.zone
 			c.emit(EventRestore, n.name, "%s now runs %s's swarm directory, backup %s taken at %s: it is %s (node ID, certificates, Raft ID %d) in zone %s, with the state as of entry %d%s",
 				node, n.name, name, FormatTime(b.at), n.name, b.raft.ID(), c.zones[n.zone], b.raft.Commit(), sealedWith(b.key))
 		}

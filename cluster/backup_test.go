@@ -301,3 +301,22 @@ func TestRestoreOntoAnotherHostWhileTheOriginalRuns(t *testing.T) {
 	mustApply(t, c, Backup("m3", "nightly"))
 	wantErr(t, c, RestoreBackup("nightly", "w1"), "m3 still runs with the identity backup nightly holds (node ID, certificates, Raft ID): restored on w1 too, two hosts would claim one Raft member; stop m3 first (kill m3), or restore on m3 itself")
 }
+
+// A node whose machine another restore took gets a machine again when its
+// own backup is restored on a third host.
+func TestRestoreGivesAReplacedNodeAMachineAgain(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 1, 16)
+	mustApply(t, c, Backup("m2", "b2"))
+	mustApply(t, c, Backup("m3", "b3"))
+	mustApply(t, c, Kill("m1", "m2", "m3"))
+	mustApply(t, c, RestoreBackup("b3", "m2"))
+	wantErr(t, c, RestoreBackup("b2", "m2"), "m2's machine runs m3 since backup b3 was restored on it; m2's identity is gone: join a new node in its place, like: docker swarm join --token worker --zone b")
+	mustApply(t, c, RestoreBackup("b2", "w1"))
+	m2, _ := c.node("m2")
+	w1, _ := c.node("w1")
+	if !m2.alive || m2.zone != w1.zone || m2.replacedBy != nil {
+		t.Errorf("m2 alive %v in zone %s (replaced by %v): want it running on w1's machine", m2.alive, c.zones[m2.zone], m2.replacedBy)
+	}
+	mustApply(t, c, Kill("m2"))
+	mustApply(t, c, Restart("m2"))
+}
