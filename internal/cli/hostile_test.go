@@ -1,0 +1,181 @@
+package cli
+
+// Hostile input, as an attacker would write it: names that carry terminal
+// escapes, line feeds and shell code, files that are not what they claim,
+// and sizes meant to exhaust memory or time. Each test runs the real
+// command entry point.
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// evilHost is a hostname that, unquoted in a shell command, runs touch.
+const evilHost = "m2'; touch PWNED; echo '"
+
+// evilLabel carries terminal escapes: retitle the window, clear the
+// screen, and forge a line of the verdict.
+const evilLabel = "\x1b]0;pwned\x07\x1b[2J\r\nVerdict: quorum holds $(touch PWNED) `touch PWNED` <script>alert(1)</script>"
+
+// hostileNodes writes the nodes of inspect/testdata with m2 renamed to
+// evilHost and w1 to a name holding evilLabel, and returns its path.
+func hostileNodes(t *testing.T, dir string) string {
+	t.Helper()
+	data, err := os.ReadFile(nodesJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nodes []map[string]any
+	if err := json.Unmarshal(data, &nodes); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range nodes {
+		d := n["Description"].(map[string]any)
+		switch d["Hostname"] {
+		case "m2":
+			d["Hostname"] = evilHost
+		case "w1":
+			d["Hostname"] = "w1" + evilLabel
+		}
+	}
+	out, err := json.Marshal(nodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "nodes.json")
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// stubs makes a directory of commands for PATH: the runbook's own (docker,
+// ssh, sleep) log their arguments to log and fail or succeed quietly, and
+// touch, the payload of every hostile name here, leaves the file PWNED in
+// the working directory. Nothing else is on PATH.
+func stubs(t *testing.T, dir string) (path, log string) {
+	t.Helper()
+	bin := filepath.Join(dir, "bin")
+	if err := os.Mkdir(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	log = filepath.Join(dir, "calls.log")
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(bin, name), []byte("#!/bin/bash\n"+body+"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("docker", `printf 'docker %s\n' "$*" >> `+sq(log)+`; echo "error during connect" >&2; exit 1`)
+	write("ssh", `printf 'ssh' >> `+sq(log)+`; printf ' [%s]' "$@" >> `+sq(log)+`; echo >> `+sq(log))
+	write("sleep", `exit 0`)
+	write("touch", `printf 'touch %s\n' "$*" >> `+sq(log)+`; : > PWNED`)
+	return bin, log
+}
+
+func sq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// runScript runs a bash script with only the stubs on PATH, in dir, with
+// no input, and returns what it printed.
+func runScript(t *testing.T, dir, bin, script string, args ...string) string {
+	t.Helper()
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Fatal("bash is needed to run the runbooks: ", err)
+	}
+	cmd := exec.Command(bash, append([]string{"-c", script, "runbook"}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=" + bin, "CHECK_WITHIN=1", "HOME=" + dir}
+	out, _ := cmd.CombinedOutput()
+	return string(out)
+}
+
+func bashSyntax(t *testing.T, script string) {
+	t.Helper()
+	cmd := exec.Command("bash", "-n")
+	cmd.Stdin = strings.NewReader(script)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("bash -n refuses the runbook: %v\n%s", err, out)
+	}
+}
+
+// A drill file's name is written into the runbook's header comment: a
+// name holding a line feed must not end the comment and start a command.
+func TestHostileRunbookDrillName(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "zone\ntouch PWNED\n#.drill")
+	if err := os.WriteFile(name, []byte("cluster managers=3\nkill m1\nwait 5s\nexpect quorum holds\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script, stderr, code := runArgs(t, "runbook", name)
+	if code != exitOK {
+		t.Fatalf("runbook exit %d: %s", code, stderr)
+	}
+	bashSyntax(t, script)
+	bin, log := stubs(t, dir)
+	runScript(t, dir, bin, script)
+	calls, _ := os.ReadFile(log)
+	if _, err := os.Stat(filepath.Join(dir, "PWNED")); err == nil || ranTouch(string(calls)) {
+		t.Fatalf("the runbook ran a command smuggled in by the drill's name:\n%.400s", calls)
+	}
+	if !strings.Contains(string(calls), "docker ") {
+		t.Fatalf("the stubbed runbook never reached its first docker command, so it proves nothing:\n%.400s", calls)
+	}
+}
+
+// The MANUAL STEP lines print ssh commands for the operator to paste; a
+// hostname from a nodes file must be one quoted word in them, and the
+// command inside quoted for the remote shell.
+func TestHostileRunbookManualSteps(t *testing.T) {
+	dir := t.TempDir()
+	nodes := hostileNodes(t, dir)
+	drillFile := filepath.Join(dir, "x.drill")
+	src := "cluster from=nodes.json\npartition eu-west-1a | eu-west-1b\nkill az eu-west-1a\n"
+	if err := os.WriteFile(drillFile, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Dir(nodes) != dir {
+		t.Fatal("the drill names nodes.json beside it")
+	}
+	script, stderr, code := runArgs(t, "runbook", drillFile)
+	if code != exitOK {
+		t.Fatalf("runbook exit %d: %s", code, stderr)
+	}
+	bashSyntax(t, script)
+	bin, log := stubs(t, dir)
+	// Print every manual step's commands with the runbook's own functions
+	// (everything before its first step), then run each printed line as
+	// the operator would paste it.
+	prelude := script[:strings.Index(script, "\nstep ")]
+	printed := runScript(t, dir, bin, prelude+`
+stop_docker "${managers[@]}"
+backup_swarm "$1" /tmp/b.tgz
+restore_swarm "$1" /tmp/b.tgz
+cut_links "$1" -- m1
+cut_links m1 -- "$1" "${!host[@]}"
+stop_docker "${!host[@]}"
+heal_links "$1"
+`, evilHost)
+	if !strings.Contains(printed, "ssh ") {
+		t.Fatalf("no ssh command printed:\n%s", printed)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(printed), "\n") {
+		bashSyntax(t, line)
+		runScript(t, dir, bin, line)
+	}
+	calls, _ := os.ReadFile(log)
+	if _, err := os.Stat(filepath.Join(dir, "PWNED")); err == nil || ranTouch(string(calls)) {
+		t.Fatalf("a pasted MANUAL STEP ran a command smuggled in by a hostname:\n%s\nprinted:\n%s", calls, printed)
+	}
+	if !strings.Contains(string(calls), "ssh ["+evilHost+"] ") {
+		t.Fatalf("the hostname must reach ssh as one word:\n%s", calls)
+	}
+}
+
+// ranTouch reports whether the stub touch ran.
+func ranTouch(calls string) bool {
+	return strings.HasPrefix(calls, "touch ") || strings.Contains(calls, "\ntouch ")
+}
