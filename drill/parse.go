@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/swarmsim/swarmsim/az"
+	"github.com/swarmsim/swarmsim/internal/limits"
 )
 
 // Parse reads a whole drill script. file is used only in positions and
@@ -24,6 +25,9 @@ func Parse(file string, src []byte) (*Script, error) {
 	for i, raw := range lines {
 		n := i + 1
 		raw = strings.TrimSuffix(raw, "\r")
+		if len(raw) > limits.DrillLine {
+			return nil, errAt(1, "line %d is longer than %s, the most swarmsim reads of one drill line; split it into several commands", n, limits.Bytes(limits.DrillLine)).located(file, n, raw)
+		}
 		toks, comment, err := lex(raw)
 		if err != nil {
 			return nil, err.located(file, n, raw)

@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/swarmsim/swarmsim/internal/limits"
 	"github.com/swarmsim/swarmsim/internal/report"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
@@ -416,7 +417,7 @@ func runChaosMerge(args []string, stdout, stderr io.Writer) int {
 // readSummary reads one shard's summary.
 func readSummary(name string) (report.ChaosSummary, error) {
 	var s report.ChaosSummary
-	b, err := os.ReadFile(name)
+	b, err := limits.ReadFile(name, limits.SummaryFile, "a chaos summary")
 	if err != nil {
 		return s, fmt.Errorf("reading a shard summary: %w", err)
 	}

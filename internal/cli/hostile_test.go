@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/swarmsim/swarmsim/inspect"
 )
 
 // evilHost is a hostname that, unquoted in a shell command, runs touch.
@@ -178,4 +180,80 @@ heal_links "$1"
 // ranTouch reports whether the stub touch ran.
 func ranTouch(calls string) bool {
 	return strings.HasPrefix(calls, "touch ") || strings.Contains(calls, "\ntouch ")
+}
+
+// oneLine asserts a refusal: exit 1 and one line on stderr naming want.
+func oneLine(t *testing.T, stderr string, code int, want string) {
+	t.Helper()
+	if code != exitBadInput {
+		t.Errorf("exit %d, want 1; stderr: %.300q", code, stderr)
+	}
+	if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("want one line naming %q, got %.400q", want, stderr)
+	}
+}
+
+// A file that never ends, or a binary one, is refused at its limit, with
+// the limit named, by every command that reads a file.
+func TestHostileEndlessFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"run", "/dev/zero"},
+		{"runbook", "/dev/zero"},
+		{"playground", "-o", filepath.Join(dir, "p.html"), "/dev/zero"},
+		{"chaos", "merge", "/dev/zero"},
+	} {
+		_, stderr, code := runArgs(t, args...)
+		oneLine(t, stderr, code, "MiB")
+	}
+}
+
+// A drill with one enormous line is refused by the line's limit, and the
+// error shows the line once, cut short.
+func TestHostileLongDrillLine(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "long.drill")
+	line := "cluster managers=3\nkill " + strings.Repeat("\x1bx", 1<<20) + "\n"
+	if err := os.WriteFile(file, []byte(line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runArgs(t, "run", file)
+	if code != exitBadInput {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	if len(stderr) > 2000 || !strings.Contains(stderr, "MiB") {
+		t.Errorf("the error must name the line limit and show at most a piece of the line; got %d bytes: %.300q", len(stderr), stderr)
+	}
+	if strings.Contains(stderr, "\x1b") {
+		t.Errorf("the echoed line must not carry raw escapes: %.300q", stderr)
+	}
+}
+
+// endless is /dev/zero as a reader, counting what was read of it.
+type endless struct{ read int }
+
+func (e *endless) Read(p []byte) (int, error) {
+	clear(p)
+	e.read += len(p)
+	return len(p), nil
+}
+
+// --from and --services refuse a file that is not docker's output from
+// its first bytes, without reading the rest.
+func TestHostileImportOfDevZero(t *testing.T) {
+	for _, flag := range []string{"--from", "--services"} {
+		args := []string{flag, "/dev/zero"}
+		if flag == "--services" {
+			args = append(args, "--from", nodesJSON)
+		}
+		_, stderr, code := runArgs(t, args...)
+		oneLine(t, stderr, code, "/dev/zero")
+	}
+	var z endless
+	if _, err := inspect.Nodes(&z); err == nil {
+		t.Fatal("zeros are not docker's output")
+	}
+	if z.read > 1<<20 {
+		t.Errorf("read %d bytes of zeros to refuse them", z.read)
+	}
 }

@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/swarmsim/swarmsim/drill"
 	"github.com/swarmsim/swarmsim/internal/drillrun"
+	"github.com/swarmsim/swarmsim/internal/limits"
 	"github.com/swarmsim/swarmsim/internal/report"
 )
 
@@ -87,7 +87,7 @@ func parseRun(args []string) (*drillRun, error) {
 		return nil, errors.New("--pace narrates a run on the terminal; leave it out with --output html")
 	}
 	for _, file := range fs.Args() {
-		src, err := os.ReadFile(file)
+		src, err := limits.ReadFile(file, limits.DrillFile, "a drill")
 		if err != nil {
 			return nil, fmt.Errorf("cannot read drill %s: %w", file, err)
 		}

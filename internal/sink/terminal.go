@@ -7,9 +7,9 @@ import (
 
 // Terminal wraps w, the terminal or the file a user reads with cat, so that
 // nothing written through it can act on the terminal: every control byte
-// but the line feed is shown as its escape (see [Text]), except, when
-// colour is on, the SGR colour sequences (ESC [ digits and ; m) that
-// swarmsim's styles write. It is the guard behind the renderers, which
+// but the line feed and the tab (which only move the cursor on) is shown
+// as its escape (see [Text]), except, when colour is on, the SGR colour
+// sequences (ESC [ digits and ; m) that swarmsim's styles write. It is the guard behind the renderers, which
 // escape names themselves with Text so that a name cannot forge a line.
 //
 // The first write error is kept: text output is written in many small
@@ -45,7 +45,7 @@ func (t *Terminal) Write(p []byte) (int, error) {
 				continue
 			}
 		}
-		if c == '\n' || (c >= 0x20 && c < 0x7f) {
+		if c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f) {
 			t.buf = append(t.buf, c)
 			i++
 			continue
