@@ -165,7 +165,7 @@ func runes(s string) int { return utf8.RuneCountInString(s) }
 // valueOf turns a word into a value to be read with one of value's
 // methods.
 func valueOf(t token, what, like string) value {
-	return value{text: t.text, col: t.col, what: what, like: like}
+	return value{text: t.text, col: t.col, what: what, like: like, quoted: t.quoted}
 }
 
 var clusterKeys = []string{"managers", "az", "workers", "seed", "from", "services", "autolock"}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/internal/report"
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 // Exit statuses, the same for every command.
@@ -61,6 +62,18 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) int {
+	// Every command writes through the terminal guard: whatever a name
+	// holds, no control byte reaches the terminal, and a write that failed
+	// (a full disk, a closed pipe) fails the command.
+	out := sink.NewTerminal(stdout, false)
+	code := command(args, stdin, out, stderr, env)
+	if err := out.Err(); err != nil && code != exitBadInput {
+		return fail(stderr, fmt.Errorf("writing the output: %w", err))
+	}
+	return code
+}
+
+func command(args []string, stdin io.Reader, stdout io.Writer, stderr io.Writer, env func(string) string) int {
 	if len(args) > 0 {
 		switch args[0] {
 		case "run":
@@ -101,7 +114,7 @@ func help(args []string, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "run", "shell", "chaos", "plan", "runbook", "playground":
-		return run([]string{args[0], "--help"}, nil, stdout, stderr, func(string) string { return "" })
+		return command([]string{args[0], "--help"}, nil, stdout, stderr, func(string) string { return "" })
 	case "help", "--version":
 		fmt.Fprint(stdout, headlineHelp())
 		return exitOK
@@ -139,14 +152,14 @@ func render(f format, json, html func() error, text func()) error {
 
 // fail reports bad input: one line on stderr.
 func fail(stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "swarmsim: %v\n", err)
+	fmt.Fprintf(stderr, "swarmsim: %s\n", sink.Text(err.Error()))
 	return exitBadInput
 }
 
 // simulationFailed reports an error from a simulation: a broken invariant
 // is a failed run (2); anything else is input the simulation refused (1).
 func simulationFailed(stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "swarmsim: %v\n", err)
+	fmt.Fprintf(stderr, "swarmsim: %s\n", sink.Text(err.Error()))
 	var v *cluster.Violation
 	if errors.As(err, &v) {
 		return exitFailed
@@ -156,11 +169,20 @@ func simulationFailed(stderr io.Writer, err error) int {
 
 // styles is the one colour decision: plain text with --no-color, when
 // NO_COLOR is set, or when w is not a terminal that shows colour.
+// The terminal guard in front of w lets colour codes through only then.
 func styles(w io.Writer, noColor bool, env func(string) string) report.Styles {
+	guard, _ := w.(*sink.Terminal)
+	if guard != nil {
+		w = guard.Underlying()
+	}
 	if noColor || env("NO_COLOR") != "" {
 		return report.Plain()
 	}
-	return report.NewStyles(termenv.NewOutput(w, termenv.WithEnvironment(environ(env))).ColorProfile())
+	p := termenv.NewOutput(w, termenv.WithEnvironment(environ(env))).ColorProfile()
+	if guard != nil {
+		guard.SetColour(p != termenv.Ascii)
+	}
+	return report.NewStyles(p)
 }
 
 // environ gives termenv the environment through env.

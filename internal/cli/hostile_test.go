@@ -10,10 +10,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
+	"github.com/swarmsim/swarmsim/drill"
 	"github.com/swarmsim/swarmsim/inspect"
+	"github.com/swarmsim/swarmsim/internal/playground"
 )
 
 // evilHost is a hostname that, unquoted in a shell command, runs touch.
@@ -255,5 +259,135 @@ func TestHostileImportOfDevZero(t *testing.T) {
 	}
 	if z.read > 1<<20 {
 		t.Errorf("read %d bytes of zeros to refuse them", z.read)
+	}
+}
+
+// full is /dev/full: every write fails with "no space left on device".
+type full struct{}
+
+func (full) Write([]byte) (int, error) { return 0, syscall.ENOSPC }
+
+// Text output to a full disk exits 1 with one line, like JSON does.
+func TestHostileWriteErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"--no-color"},
+		{"run", root + "/examples/zone-loss-3.drill"},
+		{"plan"},
+		{"help"},
+		{"runbook", root + "/examples/zone-loss-3.drill"},
+	} {
+		var stderr strings.Builder
+		code := run(args, strings.NewReader(""), full{}, &stderr, noEnv)
+		oneLine(t, stderr.String(), code, "no space left on device")
+	}
+}
+
+// hostileDrill is a drill on the hostile nodes: quoted names with escapes
+// and a service whose image and name carry them too.
+func hostileDrill(t *testing.T, dir string) string {
+	t.Helper()
+	hostileNodes(t, dir)
+	file := filepath.Join(dir, "evil\x1b]0;t\x07.drill")
+	src := "cluster from=nodes.json\n" +
+		"kill \"" + evilHost + "\"\n" +
+		"kill \"w1" + strings.ReplaceAll(strings.ReplaceAll(evilLabel, "\r", `\x0d`), "\n", `\x0a`) + "\"\n" +
+		"wait 30s\n" +
+		"docker service create --name web --replicas 2 nginx\n" +
+		"wait 10s\n" +
+		"expect node \"" + evilHost + "\" down\n" +
+		"expect quorum holds\n" +
+		"expect service web running 3\n" // fails, to print a failure line
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// rawControl is the first control byte other than line feed and tab in
+// s, with its index, or -1.
+func rawControl(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f {
+			return i
+		}
+	}
+	return -1
+}
+
+// With --no-color, no raw control byte reaches stdout or stderr from any
+// command, whatever the names hold, and no name forges a line.
+func TestHostileNoRawEscape(t *testing.T) {
+	dir := t.TempDir()
+	nodes := hostileNodes(t, dir)
+	drillFile := hostileDrill(t, dir)
+	for _, args := range [][]string{
+		{"--no-color", "--from", nodes, "--kill", evilHost},
+		{"--no-color", "--from", nodes, "--kill", "w1" + evilLabel},
+		{"--no-color", "--from", nodes, "--service", "web=3", "--views"},
+		{"--no-color", "--from", nodes + "\x1b[2J"},
+		{"run", "--no-color", drillFile},
+		{"run", "--no-color", filepath.Join(dir, "missing\x1b]0;x\x07.drill")},
+		{"plan", "--no-color", "--from", nodes},
+		{"runbook", drillFile},
+	} {
+		stdout, stderr, code := runArgs(t, args...)
+		if args[0] == "run" && !strings.Contains(args[2], "missing") && code != exitFailed {
+			t.Errorf("%q: exit %d, want 2 (the drill runs, one expectation fails): %.300q", args, code, stderr)
+		}
+		for name, out := range map[string]string{"stdout": stdout, "stderr": stderr} {
+			if i := rawControl(out); i >= 0 {
+				t.Errorf("%q: %s holds raw control byte %#x: %.200q", args, name, out[i], out[max(0, i-80):])
+			}
+			for _, line := range strings.Split(out, "\n") {
+				if strings.HasPrefix(strings.TrimSpace(line), "Verdict: quorum holds $(") {
+					t.Errorf("%q: a name forged a line of %s: %q", args, name, line)
+				}
+			}
+		}
+	}
+}
+
+// A node whose imported name is outside the drill's bare names is still
+// actionable: the page's click writes it quoted (as drill.Format does),
+// the playground runs it, and its drill parses back with the same names.
+func TestHostilePlaygroundActsOnAnyName(t *testing.T) {
+	dir := t.TempDir()
+	hostileNodes(t, dir)
+	file := filepath.Join(dir, "class.drill")
+	if err := os.WriteFile(file, []byte("cluster from=nodes.json\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, err := playground.ReadDrill(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := playground.New(src, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{evilHost, "w1" + evilLabel}
+	kill := drill.Kill{Nodes: names}
+	if st, err := s.Do(kill.String()); err != nil || st.Kind == "refused" {
+		t.Fatalf("%s: %v %+v", kill, err, st)
+	}
+	script, err := drill.Parse("class.drill", []byte(s.Drill()))
+	if err != nil {
+		t.Fatalf("the playground's drill does not parse back: %v\n%s", err, s.Drill())
+	}
+	found := false
+	for _, st := range script.Steps {
+		if k, ok := st.Cmd.(drill.Kill); ok && slices.Equal(k.Nodes, names) {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("the drill lost the kill of the named nodes:\n%s", s.Drill())
+	}
+	// swarmsim run reads the same drill back and kills the same nodes.
+	if err := os.WriteFile(file, []byte(s.Drill()+"wait 40s\nexpect node \""+strings.ReplaceAll(evilHost, `"`, `\"`)+"\" down\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := runArgs(t, "run", "--no-color", file); code != exitOK {
+		t.Fatalf("run of the playground's drill: exit %d: %s", code, stderr)
 	}
 }

@@ -126,7 +126,7 @@ func runDrills(args []string, stdout, stderr io.Writer, env func(string) string)
 			res, err := r.Step(s)
 			t.Result(script.File, res)
 			if err != nil {
-				fmt.Fprintf(stderr, "swarmsim: %s:%d: %v\n", script.File, s.Pos.Line, err)
+				fail(stderr, fmt.Errorf("%s:%d: %w", script.File, s.Pos.Line, err))
 				return exitFailed
 			}
 			ran.Results = append(ran.Results, res)

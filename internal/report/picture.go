@@ -7,6 +7,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/swarmsim/swarmsim/cluster"
+
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 const (
@@ -22,7 +24,7 @@ func Picture(s cluster.Snapshot, st Styles) string {
 	}
 	var cols []string
 	for _, z := range s.Zones {
-		lines := []string{st.ZoneName.Render("zone " + z.Name)}
+		lines := []string{st.ZoneName.Render("zone " + sink.Text(z.Name))}
 		for i, name := range z.Nodes {
 			if i == nodesPerZone {
 				lines = append(lines, st.Dim.Render(fmt.Sprintf("… %d more nodes", len(z.Nodes)-nodesPerZone)))
@@ -36,9 +38,9 @@ func Picture(s cluster.Snapshot, st Styles) string {
 }
 
 func nodeLines(n cluster.NodeView, st Styles) []string {
-	name := st.Worker.Render(fmt.Sprintf("%-4s", n.Name))
+	name := st.Worker.Render(fmt.Sprintf("%-4s", sink.Text(n.Name)))
 	if n.Role == cluster.RoleManager {
-		name = st.Manager.Render(fmt.Sprintf("%-4s", n.Name))
+		name = st.Manager.Render(fmt.Sprintf("%-4s", sink.Text(n.Name)))
 	}
 	var state string
 	switch {
@@ -58,13 +60,14 @@ func nodeLines(n cluster.NodeView, st Styles) []string {
 	case n.Role == cluster.RoleManager && n.ManagerStatus == "Unreachable":
 		state = st.Down.Render("unreachable")
 	case n.Availability != "" && n.Availability != cluster.Active:
-		state = st.Warn.Render(n.Availability)
+		state = st.Warn.Render(sink.Text(n.Availability))
 	default:
 		state = st.Dim.Render("ready")
 	}
 	lines := []string{fmt.Sprintf("%s %-7s %s", name, n.Role, state)}
 	if len(n.Tasks) > 0 {
 		for _, row := range wrap(n.Tasks, zoneWidth-2) {
+			row = sink.Text(row)
 			lines = append(lines, "  "+st.Task.Render(row))
 		}
 	}

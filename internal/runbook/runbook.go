@@ -23,6 +23,7 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -506,7 +507,8 @@ func command(src string) string {
 
 // split reads a drill line into its words as the drill lexer does: blanks
 // separate words, a double-quoted string is one word (\" and \\ its only
-// escapes), and a quoted string right after "=" continues its word.
+// escapes, and \xHH a byte), and a quoted string right after "="
+// continues its word.
 func split(src string) []string {
 	var out []string
 	var cur strings.Builder
@@ -514,6 +516,11 @@ func split(src string) []string {
 	for i := 0; i < len(src); i++ {
 		ch := src[i]
 		switch {
+		case quoted && ch == '\\' && i+3 < len(src) && src[i+1] == 'x':
+			if n, err := strconv.ParseUint(src[i+2:i+4], 16, 8); err == nil {
+				cur.WriteByte(byte(n))
+				i += 3
+			}
 		case quoted && ch == '\\' && i+1 < len(src):
 			i++
 			cur.WriteByte(src[i])

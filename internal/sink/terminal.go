@@ -26,6 +26,13 @@ func NewTerminal(w io.Writer, colour bool) *Terminal {
 	return &Terminal{w: w, colour: colour}
 }
 
+// SetColour lets swarmsim's colour codes through, or not.
+func (t *Terminal) SetColour(on bool) { t.colour = on }
+
+// Underlying is the writer behind the guard, to ask whether it is a
+// terminal.
+func (t *Terminal) Underlying() io.Writer { return t.w }
+
 // Err is the first error a write returned, or nil.
 func (t *Terminal) Err() error { return t.err }
 
