@@ -391,3 +391,33 @@ func TestHostilePlaygroundActsOnAnyName(t *testing.T) {
 		t.Fatalf("run of the playground's drill: exit %d: %s", code, stderr)
 	}
 }
+
+// Totals count, not just each flag: three services of a million tasks are
+// refused before anything runs, with the limit and why.
+func TestHostileTotals(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--service", "a=1000000", "--service", "b=1000000", "--service", "c=1000000"}, "3000000 tasks are more than the 100000"},
+		{[]string{"--service", "web=1000000", "--output", "html"}, "1000000 tasks are more than the 100000"},
+		{[]string{"--managers", "1000"}, "manager²·seconds"},
+		{[]string{"--workers", "10000", "--for", "24h"}, "node·seconds"},
+	} {
+		_, stderr, code := runArgs(t, tc.args...)
+		oneLine(t, stderr, code, tc.want)
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "long.drill")
+	if err := os.WriteFile(file, []byte("cluster managers=3\nwait 99999h\nexpect quorum holds\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runArgs(t, "run", file)
+	oneLine(t, stderr, code, "24h0m0s")
+	file = filepath.Join(dir, "many.drill")
+	if err := os.WriteFile(file, []byte("cluster managers=3\ndocker service create --name a --replicas 1000000 nginx\ndocker service create --name b --replicas 1000000 nginx\nwait 10s\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = runArgs(t, "run", file)
+	oneLine(t, stderr, code, "tasks are more than the 100000")
+}

@@ -127,6 +127,9 @@ func runDrills(args []string, stdout, stderr io.Writer, env func(string) string)
 			t.Result(script.File, res)
 			if err != nil {
 				fail(stderr, fmt.Errorf("%s:%d: %w", script.File, s.Pos.Line, err))
+				if errors.Is(err, limits.ErrOverBudget) {
+					return exitBadInput
+				}
 				return exitFailed
 			}
 			ran.Results = append(ran.Results, res)

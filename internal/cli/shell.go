@@ -12,6 +12,7 @@ import (
 
 	"github.com/swarmsim/swarmsim/drill"
 	"github.com/swarmsim/swarmsim/internal/drillrun"
+	"github.com/swarmsim/swarmsim/internal/limits"
 	"github.com/swarmsim/swarmsim/internal/report"
 )
 
@@ -138,8 +139,8 @@ func (sh *shell) line(n int, line string) (exit bool) {
 	sh.t.Result("shell", res)
 	if err != nil {
 		fmt.Fprintf(sh.out, "shell:%d: %v\n", n, err)
-		if !errors.Is(err, drillrun.ErrNoCluster) {
-			sh.broken = true
+		if !errors.Is(err, drillrun.ErrNoCluster) && !errors.Is(err, limits.ErrOverBudget) {
+			sh.broken = true // a refused step leaves the swarm as it was
 		}
 		return false
 	}

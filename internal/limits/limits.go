@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 )
 
 // Sizes of files and lines swarmsim reads.
@@ -61,4 +62,45 @@ func Bytes(n int64) string {
 		return fmt.Sprintf("%d KiB", n>>10)
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// Work: what a simulation may cost. Measured on a laptop (2 cores): 100,000
+// tasks settle in about 5 s in 300 MB; a manager's Raft traffic grows with
+// the square of the managers (each hears every other), so 300 managers for
+// 60 simulated seconds take about 30 s and 1,000 take minutes; 10,000
+// workers for 10 simulated minutes take about 5 s.
+const (
+	Tasks       = 100_000        // desired tasks across all services at once
+	RaftWork    = 6_000_000      // managers² × simulated seconds
+	NodeSeconds = 50_000_000     // nodes × simulated seconds
+	Simulated   = 24 * time.Hour // simulated time of one run or drill
+)
+
+// ErrOverBudget is wrapped by every error of a run that would cost more
+// than a limit above.
+var ErrOverBudget = errors.New("over swarmsim's budget of memory and time")
+
+// CheckTasks refuses more than Tasks desired tasks.
+func CheckTasks(tasks int) error {
+	if tasks > Tasks {
+		return fmt.Errorf("%w: %d tasks are more than the %d swarmsim simulates at once (each task costs memory on every manager, about 3 KB, and scheduling time); ask for fewer replicas", ErrOverBudget, tasks, Tasks)
+	}
+	return nil
+}
+
+// CheckRun refuses a run of managers and nodes (managers included) for a
+// simulated duration that would take more than about a minute.
+func CheckRun(managers, nodes int, d time.Duration) error {
+	secs := int64((d + time.Second - 1) / time.Second)
+	switch {
+	case d > Simulated:
+		return fmt.Errorf("%w: %s of simulated time is more than the %s one run simulates; simulate less", ErrOverBudget, d, Simulated)
+	case int64(managers)*int64(managers)*secs > RaftWork:
+		return fmt.Errorf("%w: %d managers for %s is %d manager²·seconds of Raft traffic, more than the %d that take about 30 s on a laptop (every manager hears every other); simulate fewer managers or less time, at most %s with %d", ErrOverBudget,
+			managers, d, int64(managers)*int64(managers)*secs, RaftWork, time.Duration(RaftWork/(int64(managers)*int64(managers)))*time.Second, managers)
+	case int64(nodes)*secs > NodeSeconds:
+		return fmt.Errorf("%w: %d nodes for %s is %d node·seconds, more than the %d that take about 40 s on a laptop; simulate fewer nodes or less time, at most %s with %d", ErrOverBudget,
+			nodes, d, int64(nodes)*secs, NodeSeconds, time.Duration(NodeSeconds/int64(nodes))*time.Second, nodes)
+	}
+	return nil
 }
