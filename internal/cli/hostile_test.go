@@ -421,3 +421,69 @@ func TestHostileTotals(t *testing.T) {
 	_, stderr, code = runArgs(t, "run", file)
 	oneLine(t, stderr, code, "tasks are more than the 100000")
 }
+
+// An env_file's lines never reach any output: Docker's loader quotes a
+// line it cannot read, so swarmsim reads env files itself and says only
+// the path, the line number and what is wrong.
+func TestHostileEnvFileNeverLeaks(t *testing.T) {
+	dir := t.TempDir()
+	const secret = "my db password hunter2"
+	if err := os.WriteFile(filepath.Join(dir, "s.txt"), []byte("OK=1\n"+secret+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "passwd"), []byte("root:x:0:0:root:/root:/bin/bash\nlist:x:38:38:Mailing List Manager:/var/list:/usr/sbin/nologin\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, envFile := range []string{"s.txt", filepath.Join(dir, "passwd"), "../" + filepath.Base(dir) + "/s.txt"} {
+		stack := filepath.Join(dir, "stack.yml")
+		yml := "version: \"3.8\"\nservices:\n  web:\n    image: nginx\n    env_file: " + envFile + "\n"
+		if err := os.WriteFile(stack, []byte(yml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		drillFile := filepath.Join(dir, "d.drill")
+		if err := os.WriteFile(drillFile, []byte("cluster managers=3\ndocker stack deploy -c stack.yml shop\nexpect service shop_web running 1\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range [][]string{
+			{"--stack", stack},
+			{"--stack", stack, "--output", "json"},
+			{"--stack", stack, "--output", "html"},
+			{"run", drillFile},
+			{"run", "--output", "json", drillFile},
+			{"run", "--output", "html", drillFile},
+		} {
+			stdout, stderr, _ := runArgs(t, args...)
+			for _, leak := range []string{"hunter2", "password", "root:x", "Mailing"} {
+				if strings.Contains(stdout+stderr, leak) {
+					t.Errorf("env_file %s, %q: the output holds %q of the env file:\n%.500s", envFile, args, leak, stdout+stderr)
+				}
+			}
+			if !strings.Contains(stdout+stderr, "line 2") {
+				t.Errorf("env_file %s, %q: the refusal must name the line: %.500s", envFile, args, stdout+stderr)
+			}
+		}
+	}
+}
+
+// A YAML alias bomb: one large anchored string aliased thousands of
+// times stays under yaml.v3's alias-ratio check and the file-size limit,
+// but expands to gigabytes that interpolation and validation walk. It is
+// refused by the limit on the expanded size, before Docker's loader runs.
+func TestHostileAliasBomb(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("version: \"3.8\"\nx-big: &a \"" + strings.Repeat("A", 100_000) + "\"\nx-list:\n")
+	for b.Len() < 600_000 {
+		b.WriteString("  - *a\n")
+	}
+	b.WriteString("services:\n  web:\n    image: nginx\n")
+	stack := filepath.Join(dir, "bomb.yml")
+	if err := os.WriteFile(stack, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runArgs(t, "--stack", stack)
+	oneLine(t, stderr, code, "MiB")
+	if !strings.Contains(stderr, "alias") {
+		t.Errorf("the refusal must say the aliases are the cause: %s", stderr)
+	}
+}

@@ -19,11 +19,12 @@ import (
 
 // Sizes of files and lines swarmsim reads.
 const (
-	DrillFile   = 8 << 20   // a drill file: pages of commands, even generated ones
-	DrillLine   = 1 << 20   // one drill line: 50,000 node names fit
-	StackFile   = 16 << 20  // a compose file, and a secret's or config's file
-	InspectFile = 256 << 20 // docker node|service inspect output: tens of thousands of nodes
-	SummaryFile = 16 << 20  // a chaos shard's JSON summary
+	DrillFile     = 8 << 20   // a drill file: pages of commands, even generated ones
+	DrillLine     = 1 << 20   // one drill line: 50,000 node names fit
+	StackFile     = 16 << 20  // a compose file, and a secret's or config's file
+	StackExpanded = 16 << 20  // a compose file with its YAML aliases expanded, as the loader walks it
+	InspectFile   = 256 << 20 // docker node|service inspect output: tens of thousands of nodes
+	SummaryFile   = 16 << 20  // a chaos shard's JSON summary
 )
 
 // ErrTooLarge is wrapped by every error of a read that passed its limit.
