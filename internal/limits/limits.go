@@ -27,6 +27,11 @@ const (
 	SummaryFile   = 16 << 20  // a chaos shard's JSON summary
 )
 
+// HistoryFiles is how many of porcupine's visualisations (a few hundred
+// kilobytes each) one chaos campaign writes: the first few say as much as
+// all of them.
+const HistoryFiles = 3
+
 // ErrTooLarge is wrapped by every error of a read that passed its limit.
 var ErrTooLarge = errors.New("larger than the limit")
 
