@@ -487,3 +487,59 @@ func TestHostileAliasBomb(t *testing.T) {
 		t.Errorf("the refusal must say the aliases are the cause: %s", stderr)
 	}
 }
+
+// scriptTags counts the tags that open and close script elements, as an
+// HTML parser would find them (case-insensitive).
+func scriptTags(page string) (open, close int) {
+	lower := strings.ToLower(page)
+	return strings.Count(lower, "<script"), strings.Count(lower, "</script")
+}
+
+// Every HTML page swarmsim writes holds only its own script elements,
+// whatever the names hold: the same tags as the page of a clean swarm.
+func TestHostileHTMLHasOnlyItsOwnScripts(t *testing.T) {
+	dir := t.TempDir()
+	evil := hostileNodes(t, dir)
+	clean := nodesJSON
+	evilDrill := hostileDrill(t, dir)
+	cleanDrill := filepath.Join(dir, "clean.drill")
+	if err := os.WriteFile(cleanDrill, []byte("cluster from=nodes.json\nkill m2\nkill w2\nwait 30s\ndocker service create --name web --replicas 2 nginx\nwait 10s\nexpect node m2 down\nexpect quorum holds\nexpect service web running 3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	page := func(args ...string) string {
+		t.Helper()
+		out, stderr, code := runArgs(t, args...)
+		if code == exitBadInput {
+			t.Fatalf("%q: %s", args, stderr)
+		}
+		return out
+	}
+	playgroundPage := func(args ...string) string {
+		t.Helper()
+		out := filepath.Join(t.TempDir(), "p.html")
+		if _, stderr, code := runArgs(t, append([]string{"playground", "-o", out}, args...)...); code != exitOK {
+			t.Fatalf("playground %q: %s", args, stderr)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for _, pair := range [][2]string{
+		{page("--from", evil, "--kill", evilHost, "--output", "html"), page("--from", clean, "--kill", "m2", "--output", "html")},
+		{page("--from", evil, "--kill", "w1"+evilLabel, "--output", "html"), page("--from", clean, "--kill", "w1", "--output", "html")},
+		{page("run", "--output", "html", evilDrill), page("run", "--output", "html", cleanDrill)},
+		{page("plan", "--from", evil, "--output", "html"), page("plan", "--from", clean, "--output", "html")},
+		{playgroundPage("--from", evil), playgroundPage("--from", clean)},
+	} {
+		evilOpen, evilClose := scriptTags(pair[0])
+		cleanOpen, cleanClose := scriptTags(pair[1])
+		if evilOpen != cleanOpen || evilClose != cleanClose {
+			t.Errorf("a hostile name added script tags: %d/%d, a clean page has %d/%d", evilOpen, evilClose, cleanOpen, cleanClose)
+		}
+		if strings.Contains(pair[0], "<script>alert") || strings.Contains(pair[0], "\x1b") {
+			t.Errorf("a hostile name reached the page unescaped")
+		}
+	}
+}
