@@ -36,7 +36,7 @@ func NodeLS(w io.Writer, s cluster.Snapshot) {
 		if n.Status == "" {
 			continue // not part of the swarm (removed)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", sink.Text(n.Name), sink.Text(n.Name), title(n.Status), title(n.Availability), n.ManagerStatus, sink.Text(n.Zone))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", sink.Text(n.Name), sink.Text(n.Name), title(n.Status), title(sink.Text(n.Availability)), n.ManagerStatus, sink.Text(n.Zone))
 	}
 	tw.Flush()
 }
