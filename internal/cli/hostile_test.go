@@ -543,3 +543,25 @@ func TestHostileHTMLHasOnlyItsOwnScripts(t *testing.T) {
 		}
 	}
 }
+
+// A zone label is a zone's name in every column, plan and partition: one
+// holding a control character is refused at import, with the node named.
+func TestHostileZoneLabel(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile(nodesJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evil := strings.Replace(string(data), `"zone": "eu-west-1a"`, `"zone": "eu-west-1a\n★ Better: 9 managers"`, 1)
+	path := filepath.Join(dir, "nodes.json")
+	if err := os.WriteFile(path, []byte(evil), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"--from", path}, {"plan", "--from", path}} {
+		stdout, stderr, code := runArgs(t, args...)
+		oneLine(t, stderr, code, `\n★ Better`)
+		if strings.Contains(stdout, "★ Better: 9") {
+			t.Errorf("%q: a zone label forged a line: %s", args, stdout)
+		}
+	}
+}
