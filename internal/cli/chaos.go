@@ -135,6 +135,10 @@ func parseChaos(args []string) (*chaosArgs, error) {
 	if a.spec.For, err = parseFor(*duration); err != nil {
 		return nil, err
 	}
+	// Each run is a simulation of its own: the same budget as one.
+	if err := limits.CheckRun(a.spec.Layout.Managers(), a.spec.Layout.Managers()+a.spec.Layout.Workers(), a.spec.For); err != nil {
+		return nil, err
+	}
 	if a.spec.Clients, err = count("--clients", *clients, 0, scenario.MaxClients, "--clients 3"); err != nil {
 		return nil, err
 	}

@@ -402,6 +402,7 @@ func TestHostileTotals(t *testing.T) {
 		{[]string{"--service", "a=1000000", "--service", "b=1000000", "--service", "c=1000000"}, "3000000 tasks are more than the 100000"},
 		{[]string{"--service", "web=1000000", "--output", "html"}, "1000000 tasks are more than the 100000"},
 		{[]string{"--managers", "1000"}, "manager²·seconds"},
+		{[]string{"chaos", "--managers", "1000", "--runs", "1"}, "manager²·seconds"},
 		{[]string{"--workers", "10000", "--for", "24h"}, "node·seconds"},
 	} {
 		_, stderr, code := runArgs(t, tc.args...)
