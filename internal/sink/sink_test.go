@@ -31,12 +31,6 @@ func TestTextHoldsNoControlByte(t *testing.T) {
 	}
 }
 
-func TestLinesKeepsLineFeeds(t *testing.T) {
-	if got := Lines("a\x1b\nb\r"); got != "a\\x1b\nb\\r" {
-		t.Errorf("Lines = %q", got)
-	}
-}
-
 func TestTerminalPassesOnlyItsColour(t *testing.T) {
 	for _, colour := range []bool{false, true} {
 		var b bytes.Buffer

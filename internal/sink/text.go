@@ -33,19 +33,6 @@ func Text(s string) string {
 	return b.String()
 }
 
-// Lines is Text for text of several lines: each line made safe, the line
-// feeds kept.
-func Lines(s string) string {
-	if clean(strings.ReplaceAll(s, "\n", "")) {
-		return s
-	}
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = Text(l)
-	}
-	return strings.Join(lines, "\n")
-}
-
 func clean(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c == 0x7f || c >= 0x80 {
