@@ -23,7 +23,7 @@ func FuzzRunbook(f *testing.F) {
 	if err != nil {
 		f.Fatal("bash checks the runbooks: ", err)
 	}
-	for _, s := range []string{"m1", "m2'; touch PWNED; echo '", "$(touch PWNED)", "`touch PWNED`", "a\nb", "\x1b]0;t\x07", "-rf", "x\\'y", "\xff"} {
+	for _, s := range []string{"m1", "m2'; touch PWNED; echo '", "$(touch PWNED)", "`touch PWNED`", "a\nb", "\x1b]0;t\x07", "-rf", "x\\'y", "\xff", "a]=x; touch PWNED #", "[0]"} {
 		f.Add(s, s+".drill")
 	}
 	var stubs strings.Builder
