@@ -32,8 +32,17 @@ const (
 // all of them.
 const HistoryFiles = 3
 
-// ErrTooLarge is wrapped by every error of a read that passed its limit.
+// ErrTooLarge is what every error of an input past its size limit is
+// (errors.Is); the error's own text says which limit and why.
 var ErrTooLarge = errors.New("larger than the limit")
+
+// TooLarge is an error that is ErrTooLarge, in the words given.
+func TooLarge(format string, a ...any) error { return tooLarge{fmt.Sprintf(format, a...)} }
+
+type tooLarge struct{ msg string }
+
+func (e tooLarge) Error() string        { return e.msg }
+func (e tooLarge) Is(target error) bool { return target == ErrTooLarge }
 
 // ReadFile reads the file at path, at most max bytes: a larger file (or a
 // device that never ends) is refused after max+1 bytes, with an error that
@@ -54,7 +63,7 @@ func Read(r io.Reader, max int64, what string) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(b)) > max {
-		return nil, fmt.Errorf("%w: it is larger than %s, the most swarmsim reads of %s; check that this is the right file", ErrTooLarge, Bytes(max), what)
+		return nil, TooLarge("it is larger than %s, the most swarmsim reads of %s; check that this is the right file", Bytes(max), what)
 	}
 	return b, nil
 }

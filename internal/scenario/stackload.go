@@ -40,7 +40,7 @@ func loadCompose(names []string, sources map[string][]byte, dir string) (*types.
 			return nil, nil, fmt.Errorf("%s: %w", name, oneLine{err})
 		}
 		if expanded(dict, limits.StackExpanded) > limits.StackExpanded {
-			return nil, nil, fmt.Errorf("%s: %w: with its YAML aliases expanded the file is larger than %s, the most swarmsim reads of a stack file; write the repeated parts out, or alias less", name, limits.ErrTooLarge, limits.Bytes(limits.StackExpanded))
+			return nil, nil, fmt.Errorf("%s: %w", name, limits.TooLarge("with its YAML aliases expanded the file is larger than %s, the most swarmsim reads of a stack file; write the repeated parts out, or alias less", limits.Bytes(limits.StackExpanded)))
 		}
 		if err := takeEnvFiles(dict, dir); err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", name, err)
