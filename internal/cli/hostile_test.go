@@ -566,3 +566,9 @@ func TestHostileZoneLabel(t *testing.T) {
 		}
 	}
 }
+
+// The shell reads a line no longer than a drill's, and says so.
+func TestHostileShellLongLine(t *testing.T) {
+	_, stderr, code := runInput(t, "cluster managers=3\nkill "+strings.Repeat("a", 2<<20)+"\n", "shell", "--no-color")
+	oneLine(t, stderr, code, "1 MiB")
+}

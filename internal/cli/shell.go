@@ -89,6 +89,9 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer, env func
 	fmt.Fprintln(out, "swarmsim shell · type help for the commands; start with: cluster managers=3 az=1-1-1 workers=3")
 	for n := 1; ; n++ {
 		line, err := read()
+		if errors.Is(err, bufio.ErrTooLong) {
+			return fail(stderr, fmt.Errorf("line %d is longer than %s, the most swarmsim reads of one drill line; split it into several commands", n, limits.Bytes(limits.DrillLine)))
+		}
 		if err != nil {
 			break
 		}
@@ -215,6 +218,7 @@ func lineReader(stdin io.Reader, stdout io.Writer) (read func() (string, error),
 		}
 	}
 	sc := bufio.NewScanner(stdin)
+	sc.Buffer(nil, limits.DrillLine+1) // a drill's line limit, the line feed beside it
 	return func() (string, error) {
 		if !sc.Scan() {
 			if err := sc.Err(); err != nil {
