@@ -85,7 +85,10 @@
 // last. A node or zone name starts with a letter, then letters, digits,
 // '-', '_' or '.', at most 63 characters; starting with a letter is what
 // keeps `kill 2 managers` apart from node names.
-// leader and az are keywords and cannot name a node.
+// leader and az are keywords and cannot name a node. A node or zone
+// imported with any other name is written as a quoted string, like
+// kill "web 1"; in a quoted string \xHH is a byte, for the control
+// characters such a name may hold (kill "bad\x1bname").
 //
 // Values: a count is a whole number from 0 (from 1 where noted) up to
 // MaxCount, digits only. A duration is Go's syntax: 500ms, 30s, 2m, 1h30m.

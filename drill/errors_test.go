@@ -16,7 +16,7 @@ func TestParseErrors(t *testing.T) {
 		// Words and quotes.
 		{"unterminated quote", c3 + `expect error "abc`, `x.drill:2:14: this quoted string has no closing quote; end it with "`},
 		{"backslash ends the line", c3 + `expect error "abc\`, `x.drill:2:14: this quoted string has no closing quote; end it with "`},
-		{"unknown escape", c3 + `expect error "a\nb": heal`, `x.drill:2:16: unknown escape \n in a quoted string; only \" and \\ are escapes, so write \\ for a backslash`},
+		{"unknown escape", c3 + `expect error "a\nb": heal`, `x.drill:2:16: unknown escape \n in a quoted string; only \", \\ and \xHH are escapes, so write \\ for a backslash`},
 		{"quote inside a word", c3 + `kill m"1"`, `x.drill:2:7: a quoted string must start a word or follow "=", like --constraint="node.role == manager"; put a space before the quote`},
 		{"no blank after a quote", c3 + `expect task pending web "x"y`, `x.drill:2:28: put a space after the closing quote`},
 		{"no blank after a joined quote", c3 + `docker service create --name="web"x nginx`, `x.drill:2:35: put a space after the closing quote`},

@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -12,13 +13,15 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/swarmsim/swarmsim/internal/limits"
 )
 
 // MaxInput is the most bytes Nodes and Services read. docker node inspect
 // prints a few kilobytes per node, so this holds tens of thousands of
 // nodes; it exists so that a wrong file (a disk image, /dev/zero) fails
 // with a sentence instead of exhausting memory.
-const MaxInput = 256 << 20
+const MaxInput = limits.InspectFile
 
 // maxInput is MaxInput, lowered by tests that cannot afford to read it.
 var maxInput int64 = MaxInput
@@ -38,25 +41,25 @@ const MaxCount = 1_000_000
 // gives no elements and no error; the caller decides whether that is
 // acceptable.
 func elements(r io.Reader, kind, command string) ([]json.RawMessage, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxInput+1))
+	// The start of the input tells a wrong file (a binary, /dev/zero) at
+	// once, before the rest is read.
+	br := bufio.NewReaderSize(r, headSize)
+	head, _ := br.Peek(headSize)
+	if _, err := startOf(head, command); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(br, maxInput+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading the %ss: %w", kind, err)
 	}
 	if int64(len(data)) > maxInput {
 		return nil, fmt.Errorf("the input is larger than %d bytes, far more than %s prints; check that this is the right file", maxInput, command)
 	}
-	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
-		return nil, errors.New("the input is UTF-16 text, as PowerShell's > writes it, but it must be UTF-8; " +
-			"save it with | Out-File -Encoding utf8, or run the command from another shell")
-	}
 	body := bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")) // a UTF-8 byte order mark, as some editors save
 	skipped := len(data) - len(body)
-	start := bytes.IndexFunc(body, func(r rune) bool { return !isJSONSpace(r) })
-	if start < 0 {
-		return nil, nil
-	}
-	if c := body[start]; c != '[' && c != '{' {
-		return nil, fmt.Errorf("the input starts with %q, which is not the JSON list %s prints; run it without --pretty or --format", firstWords(body[start:]), command)
+	start, err := startOf(data, command)
+	if err != nil || start < 0 {
+		return nil, err
 	}
 	var top json.RawMessage
 	if err := json.Unmarshal(body, &top); err != nil {
@@ -70,6 +73,29 @@ func elements(r io.Reader, kind, command string) ([]json.RawMessage, error) {
 		return nil, fmt.Errorf("malformed JSON: %w", err) // not reached: top is a valid array
 	}
 	return list, nil
+}
+
+// headSize is how much of the input startOf looks at before the rest is
+// read: the white space before docker's output is a few bytes.
+const headSize = 4096
+
+// startOf is where the JSON starts in data, after a byte order mark and
+// white space: -1 when data holds nothing else, an error when it starts
+// with something docker does not print.
+func startOf(data []byte, command string) (int, error) {
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		return 0, errors.New("the input is UTF-16 text, as PowerShell's > writes it, but it must be UTF-8; " +
+			"save it with | Out-File -Encoding utf8, or run the command from another shell")
+	}
+	body := bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+	start := bytes.IndexFunc(body, func(r rune) bool { return !isJSONSpace(r) })
+	if start < 0 {
+		return -1, nil
+	}
+	if c := body[start]; c != '[' && c != '{' {
+		return 0, fmt.Errorf("the input starts with %q, which is not the JSON list %s prints; run it without --pretty or --format", firstWords(body[start:]), command)
+	}
+	return start, nil
 }
 
 // isJSONSpace is JSON's white space: space, tab, line feed, carriage return.

@@ -14,6 +14,7 @@ import (
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/internal/report"
 	"github.com/swarmsim/swarmsim/internal/scenario"
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 // headline is the headline command as its flags ask for it, each flag read
@@ -391,7 +392,7 @@ func runHeadline(args []string, stdout, stderr io.Writer, env func(string) strin
 	if spec.Stack != nil {
 		// Docker prints these on stderr too, and deploys all the same.
 		for _, w := range spec.Stack.Warnings {
-			fmt.Fprintln(stderr, w)
+			fmt.Fprintln(stderr, sink.Text(w))
 		}
 	}
 	bar := newProgressBar(stderr, "run")

@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/swarmsim/swarmsim/drill"
 	"github.com/swarmsim/swarmsim/internal/drillrun"
+	"github.com/swarmsim/swarmsim/internal/limits"
 	"github.com/swarmsim/swarmsim/internal/report"
 )
 
@@ -92,7 +92,7 @@ func parseRun(args []string) (*drillRun, error) {
 		return nil, errors.New("--pace narrates a run on the terminal; leave it out with --output html")
 	}
 	for _, file := range fs.Args() {
-		src, err := os.ReadFile(file)
+		src, err := limits.ReadFile(file, limits.DrillFile, "a drill")
 		if err != nil {
 			return nil, fmt.Errorf("cannot read drill %s: %w", file, err)
 		}
@@ -129,7 +129,10 @@ func runDrills(args []string, stdout, stderr io.Writer, env func(string) string)
 			res, err := r.Step(s)
 			t.Result(script.File, res)
 			if err != nil {
-				fmt.Fprintf(stderr, "swarmsim: %s:%d: %v\n", script.File, s.Pos.Line, err)
+				fail(stderr, fmt.Errorf("%s:%d: %w", script.File, s.Pos.Line, err))
+				if errors.Is(err, limits.ErrOverBudget) {
+					return exitBadInput
+				}
 				return exitFailed
 			}
 			ran.Results = append(ran.Results, res)

@@ -53,6 +53,15 @@ func (r *Runner) execObjects(cmd drill.Command) (bool, error) {
 			return true, err
 		}
 		r.output = append(r.output, st.Warnings...)
+		if err := r.withinBudget(func(nodes int) map[string]int {
+			set := map[string]int{}
+			for _, sv := range st.Services {
+				set[sv.Name] = scenario.Tasks([]scenario.Service{sv}, nodes)
+			}
+			return set
+		}); err != nil {
+			return true, err
+		}
 		out, err := scenario.DeployStack(c, st)
 		r.output = append(r.output, out...)
 		return true, err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/internal/prose"
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 const (
@@ -49,7 +50,7 @@ func FitPicture(s cluster.Snapshot, st Styles, f Fit) string {
 	}
 	var cols []string
 	for _, z := range s.Zones {
-		lines := []string{st.ZoneName.Render("zone " + z.Name)}
+		lines := []string{st.ZoneName.Render("zone " + sink.Text(z.Name))}
 		if len(z.Nodes) == 0 {
 			// A zone is only a label: nodes may join it later.
 			lines = append(lines, st.Dim.Render("no node yet"))
@@ -86,9 +87,9 @@ func FitPicture(s cluster.Snapshot, st Styles, f Fit) string {
 }
 
 func nodeLines(n cluster.NodeView, st Styles, width int) []string {
-	name := st.Worker.Render(fmt.Sprintf("%-4s", n.Name))
+	name := st.Worker.Render(fmt.Sprintf("%-4s", sink.Text(n.Name)))
 	if n.Role == cluster.RoleManager {
-		name = st.Manager.Render(fmt.Sprintf("%-4s", n.Name))
+		name = st.Manager.Render(fmt.Sprintf("%-4s", sink.Text(n.Name)))
 	}
 	var state string
 	switch {
@@ -108,13 +109,14 @@ func nodeLines(n cluster.NodeView, st Styles, width int) []string {
 	case n.Role == cluster.RoleManager && n.ManagerStatus == "Unreachable":
 		state = st.Down.Render("unreachable")
 	case n.Availability != "" && n.Availability != cluster.Active:
-		state = st.Warn.Render(n.Availability)
+		state = st.Warn.Render(sink.Text(n.Availability))
 	default:
 		state = st.Dim.Render("ready")
 	}
 	lines := []string{fmt.Sprintf("%s %-7s %s", name, n.Role, state)}
 	if len(n.Tasks) > 0 {
 		for _, row := range prose.Wrap(n.Tasks, width-2) {
+			row = sink.Text(row)
 			lines = append(lines, "  "+st.Task.Render(row))
 		}
 	}

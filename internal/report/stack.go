@@ -11,6 +11,8 @@ import (
 
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/internal/drillrun"
+
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 // Docker's tables for stacks, secrets and configs, from a snapshot or the
@@ -54,7 +56,7 @@ func StackServices(w io.Writer, s cluster.Snapshot, stack string) {
 				ports = append(ports, p.String())
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%s\t%s\n", sv.Name, sv.Name, sv.Mode, sv.Running, sv.Desired, sv.Image, strings.Join(ports, ", "))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%s\t%s\n", sink.Text(sv.Name), sink.Text(sv.Name), sv.Mode, sv.Running, sv.Desired, sink.Text(sv.Image), strings.Join(ports, ", "))
 	}
 	tw.Flush()
 }
@@ -89,9 +91,9 @@ func ObjectLS(w io.Writer, kind cluster.FileKind, objs []cluster.FileObject, now
 	for _, o := range objs {
 		since := ago(now-time.Duration(o.Created)*time.Millisecond) + " ago"
 		if kind == cluster.KindSecret {
-			fmt.Fprintf(tw, "%s\t%s\t\t%s\t%s\n", o.Name, o.Name, since, since)
+			fmt.Fprintf(tw, "%s\t%s\t\t%s\t%s\n", sink.Text(o.Name), sink.Text(o.Name), since, since)
 		} else {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.Name, o.Name, since, since)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", sink.Text(o.Name), sink.Text(o.Name), since, since)
 		}
 	}
 	tw.Flush()
@@ -121,7 +123,7 @@ func drawView(w io.Writer, v drillrun.View, now time.Duration) {
 func (t Transcript) output(res drillrun.Result) {
 	var b bytes.Buffer
 	for _, line := range res.Output {
-		fmt.Fprintln(&b, line)
+		fmt.Fprintln(&b, sink.Text(line))
 	}
 	if res.View != nil {
 		drawView(&b, *res.View, res.At)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/swarmsim/swarmsim/cluster"
+
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 // The three tables an operator types most, printed as Docker prints them,
@@ -34,7 +36,7 @@ func NodeLS(w io.Writer, s cluster.Snapshot) {
 		if n.Status == "" {
 			continue // not part of the swarm (removed)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", n.Name, n.Name, title(n.Status), title(n.Availability), n.ManagerStatus, n.Zone)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", sink.Text(n.Name), sink.Text(n.Name), title(n.Status), title(sink.Text(n.Availability)), n.ManagerStatus, sink.Text(n.Zone))
 	}
 	tw.Flush()
 }
@@ -45,7 +47,7 @@ func ServiceLS(w io.Writer, s cluster.Snapshot) {
 	tw := tabwriter.NewWriter(w, 0, 4, 3, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tMODE\tREPLICAS\tIMAGE")
 	for _, sv := range s.Services {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%s\n", sv.Name, sv.Name, sv.Mode, sv.Running, sv.Desired, sv.Image)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%s\n", sink.Text(sv.Name), sink.Text(sv.Name), sv.Mode, sv.Running, sv.Desired, sink.Text(sv.Image))
 	}
 	tw.Flush()
 }
@@ -87,7 +89,7 @@ func taskTable(w io.Writer, s cluster.Snapshot, match func(service string) bool,
 			if t.State == cluster.TaskPending || t.State == cluster.TaskFailed {
 				errText = fmt.Sprintf("%q", t.Reason)
 			}
-			row := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s", t.ID, label, t.Image, t.Node, desiredState(t, s.At), currentState(t, s.At), errText)
+			row := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s", t.ID, sink.Text(label), sink.Text(t.Image), sink.Text(t.Node), desiredState(t, s.At), currentState(t, s.At), sink.Text(errText))
 			if ports != nil {
 				if t.State == cluster.TaskRunning || t.State == cluster.TaskStarting {
 					row += "\t" + ports[t.Service]

@@ -6,10 +6,12 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/inspect"
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 // NoZone is the zone of imported nodes that carry no zone label.
@@ -79,6 +81,11 @@ func swarmOf(nodes []inspect.Node) (*Swarm, error) {
 		zone := n.Zone
 		if zone == "" {
 			zone = NoZone
+		}
+		if strings.ContainsFunc(zone, unicode.IsControl) {
+			// A zone heads a column, names a partition's side and reads
+			// in plans: it must print as itself.
+			return nil, fmt.Errorf("node %s: its zone label %q holds a control character; swarmsim names a zone by that label, so give it a printable value", sink.Text(n.Hostname), zone)
 		}
 		if zones[zone] == nil {
 			zones[zone] = &az.Zone{Name: zone}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"github.com/docker/cli/cli/compose/types"
 
 	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/limits"
 )
 
 // Stack is a stack file (or several, merged) read as `docker stack
@@ -75,24 +75,11 @@ func LoadStack(name string, files []string, dir string) (*Stack, error) {
 	return st, nil
 }
 
-// maxStackFile bounds what is read of a stack file, so that a path like
-// /dev/zero is an error instead of a process that never ends.
-const maxStackFile = 16 << 20
-
+// readStackFile reads a stack file, or a secret's or config's file, within
+// its limit, so that a path like /dev/zero is an error instead of a process
+// that never ends.
 func readStackFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxStackFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxStackFile {
-		return nil, fmt.Errorf("it is larger than %d MiB, more than any stack file", maxStackFile>>20)
-	}
-	return b, nil
+	return limits.ReadFile(path, limits.StackFile, "a stack file")
 }
 
 // FileDigest is what the swarm keeps of a secret's or config's file: a

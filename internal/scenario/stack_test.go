@@ -400,8 +400,18 @@ func FuzzLoadStack(f *testing.F) {
 	f.Add("services:\n  web:\n    image: nginx\n    healthcheck: {test: [\"CMD-SHELL\", \"true\"], interval: 1s}\n    deploy: {mode: global, endpoint_mode: dnsrr}\n")
 	f.Add("services:\n  web:\n    image: nginx\n    restart: always:2\n    ports: [\"80-81:80-81/udp\"]\n")
 	f.Add("version: \"3.2\"\nservices: {}\n")
+	f.Add("services:\n  web:\n    image: nginx\n    env_file: [s.env, ../s.env, /etc/hostname]\n")
+	f.Add("x-a: &a \"aaaaaaaaaaaaaaaa\"\nx-b: &b [*a, *a, *a, *a]\nx-c: [*b, *b, *b, *b]\nservices:\n  web:\n    image: nginx\n")
+	// One directory for every input, made once: a temporary directory per
+	// input held the fuzzer to a few thousand inputs a minute. It holds an
+	// env file whose line Docker's loader would quote: no error may.
+	dir := f.TempDir()
+	const secret = "my db password hunter2"
+	if err := os.WriteFile(filepath.Join(dir, "s.env"), []byte(secret+"\n"), 0o600); err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, src string) {
-		cfg, _, err := loadCompose([]string{"f.yml"}, map[string][]byte{"f.yml": []byte(src)}, t.TempDir())
+		cfg, _, err := loadCompose([]string{"f.yml"}, map[string][]byte{"f.yml": []byte(src)}, dir)
 		if err == nil {
 			var st *Stack
 			if st, err = stackOf("s", cfg, nil); err == nil {
@@ -416,6 +426,9 @@ func FuzzLoadStack(f *testing.F) {
 		}
 		if msg := err.Error(); strings.Contains(msg, "\n") {
 			t.Fatalf("a multi-line error: %q", msg)
+		}
+		if strings.Contains(err.Error(), "hunter2") {
+			t.Fatalf("an error quotes an env file's line: %v", err)
 		}
 	})
 }

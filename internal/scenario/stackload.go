@@ -14,6 +14,8 @@ import (
 	"github.com/docker/cli/cli/compose/loader"
 	"github.com/docker/cli/cli/compose/types"
 	"github.com/sirupsen/logrus"
+
+	"github.com/swarmsim/swarmsim/internal/limits"
 )
 
 // quietLoader silences the compose loader's logrus warnings (about a
@@ -37,16 +39,31 @@ func loadCompose(names []string, sources map[string][]byte, dir string) (*types.
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", name, oneLine{err})
 		}
+		if expanded(dict, limits.StackExpanded) > limits.StackExpanded {
+			return nil, nil, fmt.Errorf("%s: %w", name, limits.TooLarge("with its YAML aliases expanded the file is larger than %s, the most swarmsim reads of a stack file; write the repeated parts out, or alias less", limits.Bytes(limits.StackExpanded)))
+		}
+		if err := takeEnvFiles(dict, dir); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
+		}
 		file := types.ConfigFile{Filename: name, Config: dict}
-		if _, err := load([]types.ConfigFile{file}, dir); err != nil {
+		cfg, err := load([]types.ConfigFile{file}, dir)
+		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", name, oneLine{err})
 		}
 		files = append(files, file)
+		if len(names) == 1 {
+			return cfg, warningsOf(files), nil // merged with nothing: loaded once
+		}
 	}
 	cfg, err := load(files, dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", strings.Join(names, " + "), oneLine{err})
 	}
+	return cfg, warningsOf(files), nil
+}
+
+// warningsOf are Docker's warnings about the options of the files.
+func warningsOf(files []types.ConfigFile) []string {
 	var dicts []map[string]any
 	for _, f := range files {
 		dicts = append(dicts, f.Config)
@@ -58,7 +75,37 @@ func loadCompose(names []string, sources map[string][]byte, dir string) (*types.
 	if d := loader.GetDeprecatedProperties(dicts...); len(d) > 0 {
 		warnings = append(warnings, "Ignoring deprecated options: "+propertyWarnings(d))
 	}
-	return cfg, warnings, nil
+	return warnings
+}
+
+// expanded is the size of a parsed YAML document as Docker's loader walks
+// it, every alias counted each time it is used: the bytes of its keys and
+// strings and a few for every other value. yaml.v3 shares an aliased
+// string instead of copying it, so a small file can stand for gigabytes
+// that interpolation and validation then copy; counting stops past limit.
+func expanded(v any, limit int64) int64 {
+	const value = 8 // a number, a bool, a null, a map's or list's overhead
+	switch v := v.(type) {
+	case string:
+		return int64(len(v))
+	case map[string]any:
+		n := int64(value)
+		for k, x := range v {
+			if n += int64(len(k)) + expanded(x, limit-n); n > limit {
+				return n
+			}
+		}
+		return n
+	case []any:
+		n := int64(value)
+		for _, x := range v {
+			if n += expanded(x, limit-n); n > limit {
+				return n
+			}
+		}
+		return n
+	}
+	return value
 }
 
 // load runs Docker's loader, and writes its one multi-line error on one
