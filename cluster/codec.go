@@ -107,6 +107,7 @@ func (e *encoder) health(h HealthCheck) {
 	e.dur(h.Interval)
 	e.dur(h.Timeout)
 	e.dur(h.StartPeriod)
+	e.dur(h.StartInterval)
 	e.int(int64(h.Retries))
 }
 
@@ -287,7 +288,7 @@ func (d *decoder) ports() []PortConfig {
 }
 
 func (d *decoder) health() HealthCheck {
-	return HealthCheck{Cmd: d.str(), Interval: d.dur(), Timeout: d.dur(), StartPeriod: d.dur(), Retries: int(d.int())}
+	return HealthCheck{Cmd: d.str(), Interval: d.dur(), Timeout: d.dur(), StartPeriod: d.dur(), StartInterval: d.dur(), Retries: int(d.int())}
 }
 
 func (d *decoder) object() *FileObject {

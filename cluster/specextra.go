@@ -20,6 +20,9 @@ const (
 	DefaultHealthInterval = 30 * time.Second
 	DefaultHealthTimeout  = 30 * time.Second
 	DefaultHealthRetries  = 3
+	// DefaultHealthStartInterval is the engine's probe interval during the
+	// start period (moby daemon/health.go defaultStartInterval).
+	DefaultHealthStartInterval = 5 * time.Second
 )
 
 // hashExtras adds to a task's fingerprint what stacks brought to a spec:
@@ -115,7 +118,7 @@ func validateExtras(spec *ServiceSpec) error {
 		}
 	}
 	if h := &spec.Health; h.Cmd != "" {
-		if h.Interval < 0 || h.Timeout < 0 || h.StartPeriod < 0 || h.Retries < 0 {
+		if h.Interval < 0 || h.Timeout < 0 || h.StartPeriod < 0 || h.StartInterval < 0 || h.Retries < 0 {
 			return fmt.Errorf("invalid health check for service %s: its durations and retries cannot be negative", spec.Name)
 		}
 		if h.Interval == 0 {

@@ -363,3 +363,64 @@ func TestHealthCheckFasterThanRaft(t *testing.T) {
 		t.Errorf("tasks are %v, want running", got)
 	}
 }
+
+// moby daemon/health.go monitor: during the start period the engine probes
+// every start interval (5 s when none is given), so a service with a long
+// interval is healthy seconds after it starts, not an interval later.
+func TestHealthStartIntervalProbesEarly(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		startInterval time.Duration
+		runningBy     time.Duration
+	}{
+		{"default start interval", 0, 8 * time.Second},
+		{"start interval 2s", 2 * time.Second, 4 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newTestCluster(t, "1-1-1", 3, 1)
+			s := healthy("web", 1, "nginx")
+			s.Health.Interval = time.Minute
+			s.Health.StartPeriod = 2 * time.Minute
+			s.Health.StartInterval = tc.startInterval
+			mustApply(t, c, CreateService(s))
+			mustRun(t, c, tc.runningBy)
+			if web := serviceView(t, c, "web"); web.Running != 1 {
+				t.Errorf("%d of 1 tasks run %v after start: the first probe waited a whole interval", web.Running, tc.runningBy)
+			}
+		})
+	}
+}
+
+// Without a start period there is no start interval: the first probe comes
+// an interval after the start, as before.
+func TestHealthWithoutStartPeriodWaitsAnInterval(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 3, 1)
+	s := healthy("web", 1, "nginx")
+	s.Health.Interval = 20 * time.Second
+	s.Health.StartInterval = 2 * time.Second
+	mustApply(t, c, CreateService(s))
+	mustRun(t, c, 15*time.Second)
+	if web := serviceView(t, c, "web"); web.Running != 0 {
+		t.Errorf("a probe ran before the interval with no start period: %d running", web.Running)
+	}
+}
+
+// unhealthyAfter follows the daemon's probe times: start-interval probes
+// inside the start period do not count; the ones after it do.
+func TestUnhealthyAfterCountsProbesPastTheStartPeriod(t *testing.T) {
+	for _, tc := range []struct {
+		h    HealthCheck
+		want time.Duration
+	}{
+		{HealthCheck{Interval: 5 * time.Second, Retries: 3}, 15 * time.Second},
+		// probes at 5,10,…,60 in the start period; 60 is past it and counts,
+		// then 120 and 180.
+		{HealthCheck{Interval: time.Minute, StartPeriod: time.Minute, Retries: 3}, 180 * time.Second},
+		// start interval 7s: probes at 7…63; 63 counts, then 123, 183.
+		{HealthCheck{Interval: time.Minute, StartPeriod: time.Minute, StartInterval: 7 * time.Second, Retries: 3}, 183 * time.Second},
+	} {
+		if got := unhealthyAfter(tc.h); got != tc.want {
+			t.Errorf("unhealthyAfter(%+v) = %v, want %v", tc.h, got, tc.want)
+		}
+	}
+}

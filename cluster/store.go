@@ -218,7 +218,10 @@ type HealthCheck struct {
 	Interval    time.Duration `json:"interval,omitempty"`
 	Timeout     time.Duration `json:"timeout,omitempty"`
 	StartPeriod time.Duration `json:"start_period,omitempty"` // failures in it do not count
-	Retries     int           `json:"retries,omitempty"`      // consecutive failures that make it unhealthy
+	// StartInterval is the time between probes during the start period;
+	// 0 is the engine's default, DefaultHealthStartInterval.
+	StartInterval time.Duration `json:"start_interval,omitempty"`
+	Retries       int           `json:"retries,omitempty"` // consecutive failures that make it unhealthy
 }
 
 // FileObject is a secret or a config as the swarm stores it. Its data is

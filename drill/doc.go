@@ -220,7 +220,8 @@
 // Services with health checks, secrets and configs:
 //
 //	docker service create --name web --health-cmd "curl -f http://localhost" \
-//	    --health-interval 5s --health-timeout 3s --health-start-period 10s --health-retries 3 \
+//	    --health-interval 5s --health-timeout 3s --health-start-period 10s --health-start-interval 2s \
+//	    --health-retries 3 \
 //	    --secret db_pass … --config nginx_conf … nginx
 //
 // A task of a service with a health check counts as running only once a

@@ -219,7 +219,7 @@ func healthCheck(h *types.HealthCheckConfig) (cluster.HealthCheck, error) {
 	for _, d := range []struct {
 		src *types.Duration
 		dst *time.Duration
-	}{{h.Interval, &out.Interval}, {h.Timeout, &out.Timeout}, {h.StartPeriod, &out.StartPeriod}} {
+	}{{h.Interval, &out.Interval}, {h.Timeout, &out.Timeout}, {h.StartPeriod, &out.StartPeriod}, {h.StartInterval, &out.StartInterval}} {
 		if d.src != nil {
 			*d.dst = time.Duration(*d.src)
 		}

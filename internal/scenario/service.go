@@ -134,7 +134,7 @@ func FromDrill(x drill.ServiceCreate) Service {
 		}
 	}
 	h := x.Health
-	s.Health = cluster.HealthCheck{Cmd: h.Cmd, Interval: h.Interval, Timeout: h.Timeout, StartPeriod: h.StartPeriod, Retries: h.Retries}
+	s.Health = cluster.HealthCheck{Cmd: h.Cmd, Interval: h.Interval, Timeout: h.Timeout, StartPeriod: h.StartPeriod, StartInterval: h.StartInterval, Retries: h.Retries}
 	s.Secrets, s.Configs = slices.Clone(x.Secrets), slices.Clone(x.Configs)
 	return s
 }

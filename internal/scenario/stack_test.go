@@ -419,3 +419,26 @@ func FuzzLoadStack(f *testing.F) {
 		}
 	})
 }
+
+// A stack's healthcheck start_interval (compose schema 3.12 and later)
+// reaches the service, for the engine to probe that often in the start
+// period.
+func TestLoadStackStartInterval(t *testing.T) {
+	dir := writeStack(t, map[string]string{"stack.yml": `version: "3.12"
+services:
+  web:
+    image: nginx
+    healthcheck:
+      test: ["CMD", "true"]
+      interval: 1m
+      start_period: 2m
+      start_interval: 3s
+`})
+	st, err := LoadStack("shop", []string{"stack.yml"}, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.Services[0].Spec().Health.StartInterval; got != 3*time.Second {
+		t.Errorf("start_interval reached the service as %v, want 3s", got)
+	}
+}
