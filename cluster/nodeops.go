@@ -76,6 +76,9 @@ func UpdateService(name string, change func(*ServiceSpec)) Action {
 		if err := validateSpec(spec); err != nil {
 			return err
 		}
+		if err := allocatePorts(s, spec); err != nil {
+			return err
+		}
 		if err := checkReferences(s, spec); err != nil {
 			return err
 		}

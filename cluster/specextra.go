@@ -59,6 +59,9 @@ func SameService(a, b ServiceSpec) bool {
 	if validateSpec(&a) != nil || validateSpec(&b) != nil {
 		return false
 	}
+	// A port Docker numbered keeps its number when the file gives none.
+	b.Ports = slices.Clone(b.Ports)
+	keepPorts(&b, &a)
 	var ea, eb encoder
 	ea.spec(&a)
 	eb.spec(&b)
@@ -117,6 +120,9 @@ func validateExtras(spec *ServiceSpec) error {
 			return fmt.Errorf("Error response from daemon: rpc error: code = InvalidArgument desc = EndpointSpec: port published with ingress mode can't be used with dnsrr mode")
 		}
 	}
+	if err := checkDuplicatePorts(spec); err != nil {
+		return err
+	}
 	if h := &spec.Health; h.Cmd != "" {
 		if h.Interval < 0 || h.Timeout < 0 || h.StartPeriod < 0 || h.StartInterval < 0 || h.Retries < 0 {
 			return fmt.Errorf("invalid health check for service %s: its durations and retries cannot be negative", spec.Name)
@@ -151,26 +157,27 @@ func checkReferences(s *Store, spec *ServiceSpec) error {
 	if len(spec.Ports) == 0 {
 		return nil
 	}
-	ingress, host := map[uint32]bool{}, map[uint32]bool{}
+	ingress, host := map[portKey]bool{}, map[portKey]bool{}
 	for _, p := range spec.Ports {
 		if p.Mode == PublishIngress {
-			ingress[p.Published] = true
+			ingress[p.key()] = true
 		} else {
-			host[p.Published] = true
+			host[p.key()] = true
 		}
 	}
 	// Several services may publish one port in host mode, the scheduler
 	// keeps them apart; an ingress port belongs to one service on every
-	// node.
+	// node. Ports are keyed by number and protocol (swarmkit's
+	// checkPortConflicts).
 	for _, name := range s.ServiceNames() {
 		if name == spec.Name {
 			continue
 		}
 		for _, p := range s.Services[name].Ports {
 			switch {
-			case p.Mode == PublishHost && ingress[p.Published]:
+			case p.Mode == PublishHost && ingress[p.key()]:
 				return fmt.Errorf("Error response from daemon: rpc error: code = InvalidArgument desc = port '%d' is already in use by service '%s' (%s) as a host-published port", p.Published, name, name)
-			case p.Mode == PublishIngress && (ingress[p.Published] || host[p.Published]):
+			case p.Mode == PublishIngress && (ingress[p.key()] || host[p.key()]):
 				return fmt.Errorf("Error response from daemon: rpc error: code = InvalidArgument desc = port '%d' is already in use by service '%s' (%s) as an ingress port", p.Published, name, name)
 			}
 		}

@@ -424,3 +424,76 @@ func TestUnhealthyAfterCountsProbesPastTheStartPeriod(t *testing.T) {
 		}
 	}
 }
+
+func portSpec(published, target uint32, proto, mode string) PortConfig {
+	return PortConfig{Published: published, Target: target, Protocol: proto, Mode: mode}
+}
+
+// swarmkit's checkPortConflicts and validateEndpointSpec key ports by
+// published port and protocol: 53/tcp and 53/udp are two ports.
+func TestPortsAreKeyedByProtocol(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 1, 1)
+	tcp := service("dns-tcp", 1)
+	tcp.Ports = []PortConfig{portSpec(53, 53, "tcp", PublishIngress)}
+	udp := service("dns-udp", 1)
+	udp.Ports = []PortConfig{portSpec(53, 53, "udp", PublishIngress)}
+	mustApply(t, c, CreateService(tcp))
+	mustApply(t, c, CreateService(udp))
+	both := service("dns", 1)
+	both.Ports = []PortConfig{portSpec(5353, 53, "tcp", PublishIngress), portSpec(5353, 53, "udp", PublishIngress)}
+	mustApply(t, c, CreateService(both))
+	again := service("dns2", 1)
+	again.Ports = []PortConfig{portSpec(5354, 53, "udp", PublishIngress), portSpec(5354, 54, "udp", PublishIngress)}
+	wantErr(t, c, CreateService(again), "Error response from daemon: rpc error: code = InvalidArgument desc = EndpointSpec: duplicate published ports provided")
+	taken := service("dns3", 1)
+	taken.Ports = []PortConfig{portSpec(53, 53, "udp", PublishIngress)}
+	if err := c.Apply(CreateService(taken)); err == nil || !strings.Contains(err.Error(), "port '53' is already in use by service 'dns-udp'") {
+		t.Errorf("53/udp twice: %v", err)
+	}
+}
+
+// A port given only as a target gets a published port from swarmkit's
+// dynamic range (manager/allocator/portallocator.go: 30000–32767), per
+// protocol, lowest free first; an update keeps the one it had.
+func TestPortWithoutPublishedGetsOneFromTheDynamicRange(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 1, 1)
+	web := service("web", 1)
+	web.Ports = []PortConfig{portSpec(0, 80, "tcp", PublishIngress)}
+	mustApply(t, c, CreateService(web))
+	api := service("api", 1)
+	api.Ports = []PortConfig{portSpec(30001, 8080, "tcp", PublishIngress), portSpec(0, 8081, "tcp", PublishIngress), portSpec(0, 53, "udp", PublishIngress)}
+	mustApply(t, c, CreateService(api))
+	settle(t, c)
+	got := map[string][]PortConfig{}
+	for _, sv := range c.Snapshot().Services {
+		got[sv.Name] = sv.Ports
+	}
+	if want := []PortConfig{portSpec(30000, 80, "tcp", PublishIngress)}; !slices.Equal(got["web"], want) {
+		t.Errorf("web's ports %v, want %v", got["web"], want)
+	}
+	if want := []PortConfig{portSpec(30001, 8080, "tcp", PublishIngress), portSpec(30002, 8081, "tcp", PublishIngress), portSpec(30000, 53, "udp", PublishIngress)}; !slices.Equal(got["api"], want) {
+		t.Errorf("api's ports %v, want %v", got["api"], want)
+	}
+	for _, n := range []string{"m1", "w1"} {
+		if !portOpen(t, c, 30000, n) {
+			t.Errorf("the assigned ingress port 30000 is closed on %s", n)
+		}
+	}
+	mustApply(t, c, UpdateService("web", func(s *ServiceSpec) {
+		s.Image = "nginx:2"
+		s.Ports = []PortConfig{portSpec(0, 80, "tcp", PublishIngress)}
+	}))
+	if got := serviceView(t, c, "web").Ports; len(got) != 1 || got[0].Published != 30000 {
+		t.Errorf("an update moved web's assigned port: %v", got)
+	}
+	same := service("web", 1)
+	same.Image = "nginx:2"
+	same.Ports = []PortConfig{portSpec(0, 80, "tcp", PublishIngress)}
+	cur, err := c.InspectService("web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !SameService(cur, same) {
+		t.Errorf("a redeploy of the same file counts as a change (stored ports %v)", cur.Ports)
+	}
+}

@@ -127,9 +127,10 @@ func FromDrill(x drill.ServiceCreate) Service {
 		s.Spread = append(s.Spread, p.Spread)
 	}
 	for _, p := range x.Publish {
-		// A port without a published number gets one Docker picks; the
-		// simulation does not pick, so it publishes nothing.
-		if p.Published != 0 {
+		// An ingress port without a number gets one from the swarm; a
+		// host-mode one, one the engine binds, which the simulated engines
+		// do not.
+		if p.Published != 0 || p.Mode == drill.PortIngress {
 			s.Ports = append(s.Ports, cluster.PortConfig{Published: uint32(p.Published), Target: uint32(p.Target), Protocol: string(p.Protocol), Mode: string(p.Mode)})
 		}
 	}

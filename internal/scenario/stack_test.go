@@ -110,8 +110,9 @@ func TestLoadStackHonoursEveryKey(t *testing.T) {
 	want.Rollback = cluster.UpdateConfig{Parallelism: 3, Delay: time.Second, FailureAction: "continue", Monitor: 7 * time.Second, MaxFailureRatio: 500_000, Order: "stop-first"}
 	want.Restart = cluster.RestartPolicy{Condition: "on-failure", Delay: 3 * time.Second, MaxAttempts: 4, Window: 2 * time.Minute}
 	want.EndpointMode = "vip"
-	// "9000" publishes no port: Docker would pick one, the simulation does not.
-	want.Ports = []cluster.PortConfig{{Published: 8080, Target: 80, Protocol: "tcp", Mode: "ingress"}, {Published: 8443, Target: 443, Protocol: "udp", Mode: "host"}}
+	// "9000" leaves the published port to the swarm, which numbers it from
+	// its dynamic range when the service is created.
+	want.Ports = []cluster.PortConfig{{Published: 8080, Target: 80, Protocol: "tcp", Mode: "ingress"}, {Published: 8443, Target: 443, Protocol: "udp", Mode: "host"}, {Target: 9000, Protocol: "tcp", Mode: "ingress"}}
 	want.HostPorts = []uint32{8443}
 	want.Health = cluster.HealthCheck{Cmd: "curl -f http://localhost", Interval: 5 * time.Second, Timeout: 2 * time.Second, StartPeriod: 20 * time.Second, Retries: 4}
 	want.Secrets = []string{"api_key", "shop_db_password"}
