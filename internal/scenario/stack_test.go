@@ -443,3 +443,41 @@ services:
 		t.Errorf("start_interval reached the service as %v, want 3s", got)
 	}
 }
+
+// Docker's schema validator walks the file's maps in Go's random order, so
+// a file with several faults named a different one from run to run. The
+// error is the first fault in name order: every run, the same line.
+func TestLoadStackNamesTheSameFaultEveryRun(t *testing.T) {
+	src := "services:\n"
+	for _, name := range []string{"worker", "vote", "seed", "result", "redis", "db"} {
+		src += "  " + name + ":\n    image: x\n    depends_on: 7\n    deploy: {replicas: many, placement: 3}\n"
+	}
+	src += "networks:\n  front: 3\n  back: 4\n"
+	dir := writeStack(t, map[string]string{"bad.yml": src})
+	const want = "bad.yml: networks.back: must be null or a mapping"
+	for range 20 {
+		_, err := LoadStack("x", []string{"bad.yml"}, dir)
+		if err == nil || err.Error() != want {
+			t.Fatalf("error %v, want %q", err, want)
+		}
+	}
+	// Without the network faults, the first service in name order.
+	src = src[:strings.Index(src, "networks:")]
+	dir = writeStack(t, map[string]string{"bad.yml": src})
+	const wantService = "bad.yml: services.db.depends_on: must be a list"
+	for range 20 {
+		_, err := LoadStack("x", []string{"bad.yml"}, dir)
+		if err == nil || err.Error() != wantService {
+			t.Fatalf("error %v, want %q", err, wantService)
+		}
+	}
+	// Two faults in one service's deploy: placement comes before replicas.
+	dir = writeStack(t, map[string]string{"bad.yml": "services:\n  web:\n    image: x\n    deploy: {replicas: many, placement: 3, mode: 7}\n"})
+	const wantDeploy = "bad.yml: services.web.deploy.mode: must be a string"
+	for range 20 {
+		_, err := LoadStack("x", []string{"bad.yml"}, dir)
+		if err == nil || err.Error() != wantDeploy {
+			t.Fatalf("error %v, want %q", err, wantDeploy)
+		}
+	}
+}
