@@ -70,8 +70,14 @@ func SameService(a, b ServiceSpec) bool {
 
 // validateExtras checks and completes what validateSpec does not: the
 // rollback config, ports, endpoint mode and health check.
+// ValidServiceName reports whether swarmkit takes name for a service: a
+// DNS name component of at most 63 characters.
+func ValidServiceName(name string) bool {
+	return isDNSName.MatchString(name) && len(name) <= 63
+}
+
 func validateExtras(spec *ServiceSpec) error {
-	if !isDNSName.MatchString(spec.Name) || len(spec.Name) > 63 {
+	if !ValidServiceName(spec.Name) {
 		return fmt.Errorf("Error response from daemon: rpc error: code = InvalidArgument desc = name must be valid as a DNS name component (%q: use up to 63 letters, digits, \"-\" and \"_\", neither first nor last)", spec.Name)
 	}
 	if spec.Rollback == (UpdateConfig{}) {

@@ -34,10 +34,11 @@ type headline struct {
 	raft         bool // --raft: every manager's Raft at the end
 	check        bool
 	views        bool
-	from         string // --from: docker node inspect output
-	servicesFile string // --services: docker service inspect output
-	rtt          string // --rtt as given, read once the zones are known; "" when not given
-	stackFile    string // --stack: a compose file deployed as a stack named after it
+	from         string       // --from: docker node inspect output
+	servicesFile string       // --services: docker service inspect output
+	rtt          string       // --rtt as given, read once the zones are known; "" when not given
+	stackFile    string       // --stack: [NAME=]FILE, a compose file deployed as a stack
+	env          scenario.Env // what the stack file's ${VAR} reads
 }
 
 var serviceName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
@@ -72,7 +73,7 @@ func headlineFlags() (*flagSet, *headlineValues) {
 		from:         fs.text("from", "", "build the swarm from `FILE`, the output of docker node inspect $(docker node ls -q)"),
 		servicesFile: fs.text("services", "", "create the services of `FILE`, the output of docker service inspect $(docker service ls -q)"),
 		rtt:          fs.text("rtt", "", "round trips between zones, `PAIRS` like a-b=40ms,a-c=40ms,b-c=12ms; pairs left out keep the simulator's defaults"),
-		stackFile:    fs.text("stack", "", "deploy the compose `FILE` as docker stack deploy -c FILE does, as a stack named after the file"),
+		stackFile:    fs.text("stack", "", "deploy a compose file as docker stack deploy -c FILE NAME does, `[NAME=]FILE` like shop=shop.v2.yml (without NAME= the stack is named after the file); ${VAR} is read from the environment"),
 	}
 }
 
@@ -215,11 +216,15 @@ func (h *headline) buildSpec() (scenario.Spec, error) {
 		spec.Services = append(spec.Services, s)
 	}
 	if h.stackFile != "" {
-		st, err := scenario.LoadStack(scenario.StackName(h.stackFile), []string{h.stackFile}, "")
+		name, file, err := stackFlag(h.stackFile)
+		if err != nil {
+			return spec, err
+		}
+		st, err := scenario.LoadStack(name, []string{file}, "", h.env)
+		spec.Stack = st // its warnings go out before the error, as Docker's do
 		if err != nil {
 			return spec, fmt.Errorf("--stack %w", err) // the error starts with the file's name
 		}
-		spec.Stack = st
 	}
 	var err error
 	if spec.Failure, err = h.failure(spec); err != nil {
@@ -356,21 +361,49 @@ func nodeNames(spec scenario.Spec, nodes []cluster.NodeSpec) string {
 	return s
 }
 
+// stackFlag reads --stack [NAME=]FILE. A name before = is the stack's,
+// as docker stack deploy -c FILE NAME takes one; without it the stack is
+// named after the file, which must then make a stack name.
+func stackFlag(v string) (name, file string, err error) {
+	if n, f, ok := strings.Cut(v, "="); ok && n != "" && !strings.ContainsAny(n, `/\`) {
+		if !cluster.ValidServiceName(n + "_x") {
+			return "", "", fmt.Errorf(`--stack %s: %q is not a stack name (its services are named %s_SERVICE, and a service name takes letters, digits, "-" and "_"); write one, like --stack shop=%s`, v, n, n, f)
+		}
+		return n, f, nil
+	}
+	name = scenario.StackName(v)
+	if !cluster.ValidServiceName(name + "_x") {
+		return "", "", fmt.Errorf(`--stack %s: the stack would be named %q, after the file, which is not a stack name (its services are named %s_SERVICE, and a service name takes letters, digits, "-" and "_"); name it, like --stack shop=%s`, v, name, name, v)
+	}
+	return name, v, nil
+}
+
+// lookupEnv is the environment as a stack file reads it. The command
+// line's env tells no unset variable from an empty one, so an empty one
+// counts as unset: ${VAR-default} gives default for VAR="" too.
+func lookupEnv(env func(string) string) scenario.Env {
+	return func(key string) (string, bool) {
+		v := env(key)
+		return v, v != ""
+	}
+}
+
 // runHeadline is the headline command.
 func runHeadline(args []string, stdout, stderr io.Writer, env func(string) string) int {
 	h, err := parseHeadline(args)
 	if code, done := parsed(err, stdout, stderr); done {
 		return code
 	}
+	h.env = lookupEnv(env)
 	spec, err := h.buildSpec()
-	if err != nil {
-		return fail(stderr, err)
-	}
 	if spec.Stack != nil {
 		// Docker prints these on stderr too, and deploys all the same.
 		for _, w := range spec.Stack.Warnings {
 			fmt.Fprintln(stderr, w)
 		}
+	}
+	if err != nil {
+		return fail(stderr, err)
 	}
 	out, err := scenario.Run(spec)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/swarmsim/swarmsim/drill"
 	"github.com/swarmsim/swarmsim/internal/drillrun"
 	"github.com/swarmsim/swarmsim/internal/report"
+	"github.com/swarmsim/swarmsim/internal/scenario"
 )
 
 const runUsage = `swarmsim run runs drill scripts: checked-in failure rehearsals that build a
@@ -36,6 +37,7 @@ type drillOptions struct {
 	pace    time.Duration
 	noColor bool
 	check   bool
+	env     scenario.Env // what a stack file's ${VAR} reads
 }
 
 func drillFlags(fs *flagSet, check bool) (pace *time.Duration, noColor, withCheck *bool) {
@@ -110,6 +112,7 @@ func runDrills(args []string, stdout, stderr io.Writer, env func(string) string)
 	if code, done := parsed(err, stdout, stderr); done {
 		return code
 	}
+	a.env = lookupEnv(env)
 	text := stdout
 	if a.output != textOutput {
 		text = io.Discard
@@ -160,6 +163,6 @@ func runDrills(args []string, stdout, stderr io.Writer, env func(string) string)
 
 // runner makes a drill runner whose paced events go to the transcript.
 func (o drillOptions) runner(file, dir string, t report.Transcript) *drillrun.Runner {
-	return &drillrun.Runner{File: file, Dir: dir, Check: o.check, Pace: o.pace, Sleep: time.Sleep,
+	return &drillrun.Runner{File: file, Dir: dir, Check: o.check, Pace: o.pace, Sleep: time.Sleep, Env: o.env,
 		Began: t.Step, Paced: t.Events}
 }

@@ -34,11 +34,13 @@ func (r *Runner) execObjects(cmd drill.Command) (bool, error) {
 	c := r.c
 	switch x := cmd.(type) {
 	case drill.StackDeploy:
-		st, err := scenario.LoadStack(x.Name, x.Files, r.Dir)
+		st, err := scenario.LoadStack(x.Name, x.Files, r.Dir, r.Env)
+		if st != nil {
+			r.output = append(r.output, st.Warnings...) // before a refusal too, as Docker prints them
+		}
 		if err != nil {
 			return true, err
 		}
-		r.output = append(r.output, st.Warnings...)
 		out, err := scenario.DeployStack(c, st)
 		r.output = append(r.output, out...)
 		return true, err

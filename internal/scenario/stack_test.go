@@ -83,7 +83,7 @@ configs:
 
 func TestLoadStackHonoursEveryKey(t *testing.T) {
 	dir := writeStack(t, map[string]string{"stack.yml": everyKey, "db.txt": "secret", "nginx.conf": "events {}"})
-	st, err := LoadStack("shop", []string{"stack.yml"}, dir)
+	st, err := LoadStack("shop", []string{"stack.yml"}, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestLoadStackHonoursEveryKey(t *testing.T) {
 
 func TestLoadStackDefaults(t *testing.T) {
 	dir := writeStack(t, map[string]string{"s.yml": "services:\n  web:\n    image: nginx\n    restart: on-failure:3\n    deploy:\n      update_config: {delay: 5s}\n"})
-	st, err := LoadStack("s", []string{"s.yml"}, dir)
+	st, err := LoadStack("s", []string{"s.yml"}, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func TestLoadStackMergesFilesInOrder(t *testing.T) {
 		"base.yml":     "services:\n  web:\n    image: nginx:1\n    deploy: {replicas: 2}\n  db:\n    image: postgres\n",
 		"override.yml": "services:\n  web:\n    image: nginx:2\n",
 	})
-	st, err := LoadStack("app", []string{"base.yml", "override.yml"}, dir)
+	st, err := LoadStack("app", []string{"base.yml", "override.yml"}, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +200,7 @@ func TestLoadStackRefusesMalformedFiles(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := writeStack(t, map[string]string{"bad.yml": tc.src})
-			_, err := LoadStack("x", []string{"bad.yml"}, dir)
+			_, err := LoadStack("x", []string{"bad.yml"}, dir, nil)
 			if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 				t.Fatalf("error %v, want %q", err, tc.want)
 			}
@@ -209,7 +209,7 @@ func TestLoadStackRefusesMalformedFiles(t *testing.T) {
 			}
 		})
 	}
-	if _, err := LoadStack("x", []string{"nope.yml"}, t.TempDir()); err == nil || err.Error() != "nope.yml: cannot read it: no such file or directory" {
+	if _, err := LoadStack("x", []string{"nope.yml"}, t.TempDir(), nil); err == nil || err.Error() != "nope.yml: cannot read it: no such file or directory" {
 		t.Errorf("a missing file: %v", err)
 	}
 }
@@ -241,7 +241,7 @@ func stackCluster(t *testing.T) *cluster.Cluster {
 
 func deploy(t *testing.T, c *cluster.Cluster, dir string, files ...string) []string {
 	t.Helper()
-	st, err := LoadStack("shop", files, dir)
+	st, err := LoadStack("shop", files, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +317,7 @@ func TestDeployChecksSecretsAndModes(t *testing.T) {
 		"global.yml": "services:\n  web:\n    image: nginx\n    deploy: {mode: global}\n",
 	})
 	c := stackCluster(t)
-	st, err := LoadStack("shop", []string{"ext.yml"}, dir)
+	st, err := LoadStack("shop", []string{"ext.yml"}, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -333,11 +333,11 @@ func TestDeployChecksSecretsAndModes(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "key.txt"), []byte("two"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	st, _ = LoadStack("shop", []string{"own.yml"}, dir)
+	st, _ = LoadStack("shop", []string{"own.yml"}, dir, nil)
 	if _, err := DeployStack(c, st); err == nil || !strings.Contains(err.Error(), "failed to update secret shop_key: Error response from daemon: rpc error: code = InvalidArgument desc = only updates to Labels are allowed") {
 		t.Errorf("a changed secret file: %v", err)
 	}
-	st, _ = LoadStack("shop", []string{"global.yml"}, dir)
+	st, _ = LoadStack("shop", []string{"global.yml"}, dir, nil)
 	if _, err := DeployStack(c, st); err == nil || !strings.Contains(err.Error(), "service mode change is not allowed") {
 		t.Errorf("a mode change: %v", err)
 	}
@@ -345,7 +345,7 @@ func TestDeployChecksSecretsAndModes(t *testing.T) {
 	if err := c.Apply(cluster.CreateService(Replicated("blog_web", 1).Spec())); err != nil {
 		t.Fatal(err)
 	}
-	st, _ = LoadStack("blog", []string{"global.yml"}, dir)
+	st, _ = LoadStack("blog", []string{"global.yml"}, dir, nil)
 	if _, err := DeployStack(c, st); err == nil || !strings.Contains(err.Error(), "failed to create service blog_web: Error response from daemon: rpc error: code = AlreadyExists") {
 		t.Errorf("a name taken outside the stack: %v", err)
 	}
@@ -361,7 +361,7 @@ func TestStacksNeedALeader(t *testing.T) {
 	if err := c.RunFor(time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	st, _ := LoadStack("shop", []string{"s.yml"}, dir)
+	st, _ := LoadStack("shop", []string{"s.yml"}, dir, nil)
 	if _, err := DeployStack(c, st); !errors.Is(err, cluster.ErrNoLeader) {
 		t.Errorf("deploy without a leader: %v", err)
 	}
@@ -401,8 +401,13 @@ func FuzzLoadStack(f *testing.F) {
 	f.Add("services:\n  web:\n    image: nginx\n    healthcheck: {test: [\"CMD-SHELL\", \"true\"], interval: 1s}\n    deploy: {mode: global, endpoint_mode: dnsrr}\n")
 	f.Add("services:\n  web:\n    image: nginx\n    restart: always:2\n    ports: [\"80-81:80-81/udp\"]\n")
 	f.Add("version: \"3.2\"\nservices: {}\n")
+	f.Add("services:\n  web:\n    image: nginx:${TAG}\n    deploy: {replicas: \"${N:-3}\"}\n")
+	env := func(k string) (string, bool) {
+		v, ok := map[string]string{"TAG": "1.27", "N": "2", "EMPTY": ""}[k]
+		return v, ok
+	}
 	f.Fuzz(func(t *testing.T, src string) {
-		cfg, _, err := loadCompose([]string{"f.yml"}, map[string][]byte{"f.yml": []byte(src)}, t.TempDir())
+		cfg, _, err := loadCompose([]string{"f.yml"}, map[string][]byte{"f.yml": []byte(src)}, t.TempDir(), env)
 		if err == nil {
 			var st *Stack
 			if st, err = stackOf("s", cfg, nil); err == nil {
@@ -435,7 +440,7 @@ services:
       start_period: 2m
       start_interval: 3s
 `})
-	st, err := LoadStack("shop", []string{"stack.yml"}, dir)
+	st, err := LoadStack("shop", []string{"stack.yml"}, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -456,7 +461,7 @@ func TestLoadStackNamesTheSameFaultEveryRun(t *testing.T) {
 	dir := writeStack(t, map[string]string{"bad.yml": src})
 	const want = "bad.yml: networks.back: must be null or a mapping"
 	for range 20 {
-		_, err := LoadStack("x", []string{"bad.yml"}, dir)
+		_, err := LoadStack("x", []string{"bad.yml"}, dir, nil)
 		if err == nil || err.Error() != want {
 			t.Fatalf("error %v, want %q", err, want)
 		}
@@ -466,7 +471,7 @@ func TestLoadStackNamesTheSameFaultEveryRun(t *testing.T) {
 	dir = writeStack(t, map[string]string{"bad.yml": src})
 	const wantService = "bad.yml: services.db.depends_on: must be a list"
 	for range 20 {
-		_, err := LoadStack("x", []string{"bad.yml"}, dir)
+		_, err := LoadStack("x", []string{"bad.yml"}, dir, nil)
 		if err == nil || err.Error() != wantService {
 			t.Fatalf("error %v, want %q", err, wantService)
 		}
@@ -475,7 +480,7 @@ func TestLoadStackNamesTheSameFaultEveryRun(t *testing.T) {
 	dir = writeStack(t, map[string]string{"bad.yml": "services:\n  web:\n    image: x\n    deploy: {replicas: many, placement: 3, mode: 7}\n"})
 	const wantDeploy = "bad.yml: services.web.deploy.mode: must be a string"
 	for range 20 {
-		_, err := LoadStack("x", []string{"bad.yml"}, dir)
+		_, err := LoadStack("x", []string{"bad.yml"}, dir, nil)
 		if err == nil || err.Error() != wantDeploy {
 			t.Fatalf("error %v, want %q", err, wantDeploy)
 		}

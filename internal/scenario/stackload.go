@@ -27,9 +27,9 @@ var quietLoader sync.Once
 // compose schema on its own first, so that an error names its file, then
 // all are merged in order. sources holds each file's bytes under its
 // name; dir is where relative paths in the files (a secret's file:) are
-// found. Variables are not taken from the environment, so that a stack
-// reads the same on every machine: write ${VAR:-default}.
-func loadCompose(names []string, sources map[string][]byte, dir string) (*types.Config, []string, error) {
+// found. Variables (${TAG}, ${REPLICAS:-3}) are looked up in env, the
+// environment docker stack deploy would see; nil is an empty one.
+func loadCompose(names []string, sources map[string][]byte, dir string, env Env) (*types.Config, []string, error) {
 	quietLoader.Do(func() { logrus.SetOutput(io.Discard) })
 	var files []types.ConfigFile
 	for _, name := range names {
@@ -38,12 +38,12 @@ func loadCompose(names []string, sources map[string][]byte, dir string) (*types.
 			return nil, nil, fmt.Errorf("%s: %w", name, oneLine{err})
 		}
 		file := types.ConfigFile{Filename: name, Config: dict}
-		if _, err := load([]types.ConfigFile{file}, dir); err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", name, oneLine{firstFault(dict, dir, err)})
+		if _, err := load([]types.ConfigFile{file}, dir, env); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", name, oneLine{firstFault(dict, dir, env, err)})
 		}
 		files = append(files, file)
 	}
-	cfg, err := load(files, dir)
+	cfg, err := load(files, dir, env)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", strings.Join(names, " + "), oneLine{err})
 	}
@@ -63,7 +63,7 @@ func loadCompose(names []string, sources map[string][]byte, dir string) (*types.
 
 // load runs Docker's loader, and writes its one multi-line error on one
 // line.
-func load(files []types.ConfigFile, dir string) (cfg *types.Config, err error) {
+func load(files []types.ConfigFile, dir string, env Env) (cfg *types.Config, err error) {
 	// The loader is someone else's code fed with anyone's file: a panic in
 	// it is reported as the file's error, never a crash.
 	defer func() {
@@ -71,7 +71,14 @@ func load(files []types.ConfigFile, dir string) (cfg *types.Config, err error) {
 			cfg, err = nil, fmt.Errorf("Docker's compose loader could not read it (%v)", r)
 		}
 	}()
-	cfg, err = loader.Load(types.ConfigDetails{WorkingDir: dir, ConfigFiles: files, Environment: map[string]string{}})
+	lookup := func(key string) (string, bool) {
+		if env == nil {
+			return "", false
+		}
+		return env(key)
+	}
+	cfg, err = loader.Load(types.ConfigDetails{WorkingDir: dir, ConfigFiles: files, Environment: map[string]string{}},
+		func(o *loader.Options) { o.Interpolate.LookupValue = lookup })
 	if fpe, ok := errors.AsType[*loader.ForbiddenPropertiesError](err); ok {
 		return nil, fmt.Errorf("compose file contains unsupported options: %s", propertyWarnings(fpe.Properties))
 	}
@@ -86,9 +93,9 @@ func load(files []types.ConfigFile, dir string) (cfg *types.Config, err error) {
 // at a time in name order, finds the fault that comes first; err is the whole
 // file's, kept when no cut finds one. Only a file that failed pays for the
 // extra loads.
-func firstFault(dict map[string]any, dir string, err error) error {
+func firstFault(dict map[string]any, dir string, env Env, err error) error {
 	fails := func() error {
-		_, err := load([]types.ConfigFile{{Filename: "", Config: dict}}, dir)
+		_, err := load([]types.ConfigFile{{Filename: "", Config: dict}}, dir, env)
 		return err
 	}
 	// Services come last: they name networks, secrets and configs, which
