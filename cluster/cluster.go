@@ -263,6 +263,15 @@ func New(cfg Config) (*Cluster, error) {
 			if ns.MemoryBytes > 0 {
 				rec.MemoryBytes = ns.MemoryBytes
 			}
+			if ns.ID != "" {
+				rec.ID = ns.ID
+			}
+			if ns.OS != "" {
+				rec.OS = ns.OS
+			}
+			if ns.Arch != "" {
+				rec.Arch = ns.Arch
+			}
 			boot.Nodes[ns.Name] = rec
 			if ns.Down {
 				rec.Status = NodeDown
@@ -328,7 +337,9 @@ type NodeSpec struct {
 	Availability     string            // "" means active
 	NanoCPUs         int64             // 0 means the default capacity
 	MemoryBytes      int64
-	Down             bool // the node is down: it starts crashed
+	Down             bool   // the node is down: it starts crashed
+	ID               string // Docker's node ID; "" derives one from the seed and the name
+	OS, Arch         string // the node's platform; "" means linux and x86_64
 }
 
 // generatedNodes names a layout's nodes: managers m1, m2, … and workers w1,
@@ -362,6 +373,9 @@ func (c *Cluster) record(name, zone, role string, raftID uint64) *NodeRecord {
 		Labels:       map[string]string{"zone": zone},
 		NanoCPUs:     c.cfg.NanoCPUs,
 		MemoryBytes:  c.cfg.MemoryBytes,
+		ID:           DockerID(c.cfg.Seed, "node", name),
+		OS:           "linux",
+		Arch:         "x86_64",
 	}
 }
 

@@ -72,7 +72,7 @@ func UpdateService(name string, change func(*ServiceSpec)) Action {
 		}
 		spec := old.clone()
 		change(spec)
-		spec.Name, spec.Mode = old.Name, old.Mode
+		spec.Name, spec.Mode, spec.ID = old.Name, old.Mode, old.ID
 		if err := validateSpec(spec); err != nil {
 			return err
 		}

@@ -59,6 +59,7 @@ func SameService(a, b ServiceSpec) bool {
 	if validateSpec(&a) != nil || validateSpec(&b) != nil {
 		return false
 	}
+	a.ID, b.ID = "", "" // an ID names a service; it is not what it runs
 	// A port Docker numbered keeps its number when the file gives none.
 	b.Ports = slices.Clone(b.Ports)
 	keepPorts(&b, &a)
