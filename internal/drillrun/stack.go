@@ -26,6 +26,7 @@ type View struct {
 	Stack   string               // the stack of StackServicesTable and StackTasksTable
 	Snap    cluster.Snapshot     // the swarm, for the stack tables
 	Objects []cluster.FileObject // the secrets or configs, for their tables
+	Seed    uint64               // the swarm's, from which the objects' IDs derive
 }
 
 // execObjects runs the stack, secret and config commands. It reports
@@ -83,7 +84,7 @@ func (r *Runner) execObjects(cmd drill.Command) (bool, error) {
 		if err != nil {
 			return true, err
 		}
-		r.view = &View{Kind: table, Objects: objs}
+		r.view = &View{Kind: table, Objects: objs, Seed: c.Seed()}
 		return true, nil
 	case drill.SecretCreate:
 		return true, r.createObject(cluster.KindSecret, x.Name, x.File)
@@ -98,7 +99,7 @@ func (r *Runner) execObjects(cmd drill.Command) (bool, error) {
 }
 
 // createObject is docker secret/config create: Docker prints the new
-// object's ID, which in the simulation is its name.
+// object's ID.
 func (r *Runner) createObject(kind cluster.FileKind, name, file string) error {
 	if file != "-" {
 		file = r.relative(file)
@@ -110,7 +111,7 @@ func (r *Runner) createObject(kind cluster.FileKind, name, file string) error {
 	if err := r.c.Apply(cluster.CreateObject(kind, cluster.FileObject{Name: name, Digest: digest})); err != nil {
 		return err
 	}
-	r.output = append(r.output, name)
+	r.output = append(r.output, cluster.DockerID(r.c.Seed(), string(kind), name))
 	return nil
 }
 
