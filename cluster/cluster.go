@@ -307,6 +307,13 @@ func New(cfg Config) (*Cluster, error) {
 		n, _ := c.node(name)
 		c.crash(n)
 	}
+	if cfg.Init == "" {
+		for _, ns := range nodes {
+			if ns.Leader && !ns.Down {
+				cfg.Init = ns.Name
+			}
+		}
+	}
 	if cfg.Init != "" {
 		n, ok := c.node(cfg.Init)
 		if !ok || n.mgr == nil || !n.alive {
@@ -340,6 +347,9 @@ type NodeSpec struct {
 	Down             bool   // the node is down: it starts crashed
 	ID               string // Docker's node ID; "" derives one from the seed and the name
 	OS, Arch         string // the node's platform; "" means linux and x86_64
+	// Leader marks the node an imported swarm shows as its leader: it runs
+	// docker swarm init, unless Config.Init names another.
+	Leader bool
 }
 
 // generatedNodes names a layout's nodes: managers m1, m2, … and workers w1,

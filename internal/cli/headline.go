@@ -36,9 +36,11 @@ type headline struct {
 	views        bool
 	from         string       // --from: docker node inspect output
 	servicesFile string       // --services: docker service inspect output
+	zoneLabel    string       // --zone-label: the label --from reads zones from
 	rtt          string       // --rtt as given, read once the zones are known; "" when not given
 	stackFile    string       // --stack: [NAME=]FILE, a compose file deployed as a stack
 	env          scenario.Env // what the stack file's ${VAR} reads
+	renamed      []string     // --from's nodes named other than their hostname, a sentence each
 }
 
 var serviceName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
@@ -47,6 +49,7 @@ var serviceName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 type headlineValues struct {
 	swarm                                      swarmValues
 	duration, seed, output, from, servicesFile *string
+	zoneLabel                                  *string
 	rtt, restartAfter, stackFile               *string
 	services, globals, kill, killAZ, partition *[]string
 	noColor, check, views, raft, autolock      *bool
@@ -71,6 +74,7 @@ func headlineFlags() (*flagSet, *headlineValues) {
 		views:        fs.Bool("views", false, "also print docker node ls, docker service ls and docker service ps as they read after the run"),
 		raft:         fs.Bool("raft", false, "also show every manager's Raft as etcd reports it: state, term, vote, commit, applied and last index, and the leader's view of each follower"),
 		from:         fs.text("from", "", "build the swarm from `FILE`, the output of docker node inspect $(docker node ls -q)"),
+		zoneLabel:    fs.text("zone-label", scenario.DefaultZoneLabel, "the node label `NAME` that --from reads each node's zone from (a node label, else an engine label), like azone"),
 		servicesFile: fs.text("services", "", "create the services of `FILE`, the output of docker service inspect $(docker service ls -q)"),
 		rtt:          fs.text("rtt", "", "round trips between zones, `PAIRS` like a-b=40ms,a-c=40ms,b-c=12ms; pairs left out keep the simulator's defaults"),
 		stackFile:    fs.text("stack", "", "deploy a compose file as docker stack deploy -c FILE NAME does, `[NAME=]FILE` like shop=shop.v2.yml (without NAME= the stack is named after the file); ${VAR} is read from the environment"),
@@ -93,7 +97,13 @@ func parseHeadline(args []string) (*headline, error) {
 		return nil, err
 	}
 
-	h := &headline{noColor: *v.noColor, check: *v.check, views: *v.views, raft: *v.raft, from: *v.from, servicesFile: *v.servicesFile, rtt: *v.rtt, autolock: *v.autolock, stackFile: *v.stackFile}
+	h := &headline{noColor: *v.noColor, check: *v.check, views: *v.views, raft: *v.raft, from: *v.from, servicesFile: *v.servicesFile, zoneLabel: *v.zoneLabel, rtt: *v.rtt, autolock: *v.autolock, stackFile: *v.stackFile}
+	if fs.Changed("zone-label") && h.from == "" {
+		return nil, errors.New("--zone-label names the label --from reads zones from; add --from FILE, or leave it out")
+	}
+	if h.zoneLabel == "" {
+		return nil, errors.New("--zone-label needs a label name, like --zone-label azone")
+	}
 	if fs.Changed("rtt") && h.rtt == "" {
 		return nil, errors.New("--rtt needs round trips between zones, like --rtt a-b=40ms,a-c=40ms,b-c=12ms")
 	}
@@ -181,10 +191,11 @@ func serviceFlags(replicated, global []string) ([]scenario.Service, error) {
 func (h *headline) buildSpec() (scenario.Spec, error) {
 	spec := scenario.Spec{Seed: h.seed, For: h.duration, Check: h.check, Raft: h.raft, Record: h.output == htmlOutput, Autolock: h.autolock, RestartAfter: h.restartAfter}
 	if h.from != "" {
-		s, err := scenario.ImportNodes(h.from)
+		s, err := scenario.ImportNodes(h.from, h.zoneLabel)
 		if err != nil {
 			return spec, fmt.Errorf("--from %s: %w", h.from, err)
 		}
+		h.renamed = s.Renamed
 		spec.Layout, spec.Nodes = s.Layout, s.Nodes
 	} else {
 		l, err := h.swarm.layout()
@@ -396,6 +407,9 @@ func runHeadline(args []string, stdout, stderr io.Writer, env func(string) strin
 	}
 	h.env = lookupEnv(env)
 	spec, err := h.buildSpec()
+	for _, r := range h.renamed {
+		fmt.Fprintln(stderr, r)
+	}
 	if spec.Stack != nil {
 		// Docker prints these on stderr too, and deploys all the same.
 		for _, w := range spec.Stack.Warnings {

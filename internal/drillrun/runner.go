@@ -180,7 +180,7 @@ func (r *Runner) build(x drill.Cluster) error {
 		cfg.Seed = *x.Seed
 	}
 	if x.From != "" {
-		s, err := scenario.ImportNodes(r.relative(x.From))
+		s, err := scenario.ImportNodes(r.relative(x.From), scenario.DefaultZoneLabel)
 		if err != nil {
 			return fmt.Errorf("from=%s: %w", x.From, err)
 		}
