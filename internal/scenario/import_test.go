@@ -87,3 +87,16 @@ func TestImportNamesTwinsApart(t *testing.T) {
 		t.Errorf("renamed %q, want %q", s.Renamed, want)
 	}
 }
+
+// An imported service keeps the ID its JSON gives, for docker service ls.
+func TestImportedServiceKeepsItsID(t *testing.T) {
+	services, err := ImportServices("../../inspect/testdata/services.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range services {
+		if s.ID == "" || s.Spec().ID != s.ID {
+			t.Errorf("service %s: ID %q, spec ID %q", s.Name, s.ID, s.Spec().ID)
+		}
+	}
+}

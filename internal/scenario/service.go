@@ -18,6 +18,7 @@ const zoneSpread = "node.labels.zone"
 // FromInspect), and Spec is the one place a cluster.ServiceSpec is made from
 // one, so every input fills the same fields the same way.
 type Service struct {
+	ID          string // an imported service's Docker ID; "" for the simulation's own
 	Name        string
 	Image       string
 	Global      bool     // one task on every eligible node; Replicas is then ignored
@@ -48,6 +49,7 @@ type Service struct {
 // Spec is the service as the simulation takes it.
 func (s Service) Spec() cluster.ServiceSpec {
 	spec := cluster.NewServiceSpec(s.Name)
+	spec.ID = s.ID
 	spec.Image, spec.Replicas = s.Image, s.Replicas
 	if s.Global {
 		spec.Mode, spec.Replicas = cluster.ModeGlobal, 0
@@ -147,8 +149,8 @@ func FromInspect(x inspect.Service) Service {
 		ports = append(ports, cluster.PortConfig{Published: p.Published, Target: p.Target, Protocol: p.Protocol, Mode: p.Mode})
 	}
 	return Service{
-		Ports: ports,
-		Name:  x.Name, Image: x.Image, Global: x.Mode == cluster.ModeGlobal, Replicas: x.Replicas,
+		Ports: ports, ID: x.ID,
+		Name: x.Name, Image: x.Image, Global: x.Mode == cluster.ModeGlobal, Replicas: x.Replicas,
 		Constraints: x.Constraints, Spread: x.Preferences, MaxPerNode: x.MaxReplicas,
 		NanoCPUs: x.Reservation.NanoCPUs, MemoryBytes: x.Reservation.MemoryBytes,
 		HostPorts: x.HostPorts, ForceUpdate: x.ForceUpdate,
