@@ -148,6 +148,9 @@ func decodeElement(raw json.RawMessage, v any, kind string, what func() string) 
 	if te.Field == "" {
 		return fmt.Errorf("%s is %s, but each %s must be a JSON object", what(), jsonValue(te.Value), kind)
 	}
+	// Docker's types embed Annotations and Meta, which the JSON does not
+	// spell: Spec.Annotations.Labels is Spec.Labels in the input.
+	te.Field = strings.NewReplacer("Annotations.", "", "Meta.", "").Replace(te.Field)
 	if strings.HasSuffix(te.Field, "Labels") && te.Type.Kind() == reflect.String {
 		// A map value: Field names the map, not the key.
 		return fmt.Errorf("%s: %s has %s as a value, but label values must be strings", what(), te.Field, jsonValue(te.Value))
