@@ -130,7 +130,11 @@ func Services(r io.Reader) ([]Service, error) {
 		}
 		// Docker prints Parallelism always, but the published type cannot
 		// tell a hand-written file's missing one (Docker's default 1) from 0.
-		var given struct{ Spec struct{ UpdateConfig *struct{ Parallelism *uint64 } } }
+		var given struct {
+			Spec struct {
+				UpdateConfig *struct{ Parallelism *uint64 }
+			}
+		}
 		_ = json.Unmarshal(raw, &given) // raw decoded above: this cannot fail
 		if u := given.Spec.UpdateConfig; u != nil && u.Parallelism == nil && d.Spec.UpdateConfig != nil {
 			d.Spec.UpdateConfig.Parallelism = uint64(DefaultUpdate.Parallelism)
