@@ -62,13 +62,56 @@ func nodeLines(n cluster.NodeView, st Styles) []string {
 	default:
 		state = st.Dim.Render("ready")
 	}
-	lines := []string{fmt.Sprintf("%s %-7s %s", name, n.Role, state)}
-	if len(n.Tasks) > 0 {
-		for _, row := range wrap(n.Tasks, zoneWidth-2) {
-			lines = append(lines, "  "+st.Task.Render(row))
+	var lines []string
+	if max(len(n.Name), 4)+1+max(len(n.Role), 7)+1+lipgloss.Width(state) <= zoneWidth {
+		lines = []string{fmt.Sprintf("%s %-7s %s", name, n.Role, state)}
+	} else {
+		// A long hostname takes its own rows, broken where it has a
+		// boundary, each row after the first indented; role and state
+		// follow on a row of their own.
+		style := st.Worker
+		if n.Role == cluster.RoleManager {
+			style = st.Manager
+		}
+		for i, part := range breakName(n.Name, zoneWidth, 2) {
+			if i > 0 {
+				part = "  " + part
+			}
+			lines = append(lines, style.Render(part))
+		}
+		lines = append(lines, fmt.Sprintf("  %-7s %s", n.Role, state))
+	}
+	for _, row := range wrap(n.Tasks, zoneWidth-2) {
+		if row == "" {
+			continue
+		}
+		// A task name wider than the column is broken like a hostname.
+		for i, part := range breakName(row, zoneWidth-2, 2) {
+			indent := "  "
+			if i > 0 {
+				indent = "    "
+			}
+			lines = append(lines, indent+st.Task.Render(part))
 		}
 	}
 	return lines
+}
+
+// breakName cuts name into rows of at most width characters, the rows
+// after the first taking indent characters more: after a '.', '-' or '_'
+// where it has one in reach (ip-10-0-1-23.eu-west-1.compute.internal
+// breaks after a dot), mid-word only where it has none.
+func breakName(name string, width, indent int) []string {
+	var rows []string
+	for w := width; len(name) > w; w = width - indent {
+		cut := strings.LastIndexAny(name[:w], ".-_") + 1
+		if cut <= 0 {
+			cut = w
+		}
+		rows = append(rows, name[:cut])
+		name = name[cut:]
+	}
+	return append(rows, name)
 }
 
 // wrap joins words into rows of at most width characters.
