@@ -12,6 +12,10 @@ import (
 const (
 	zoneWidth    = 22 // inner width of a zone's column
 	nodesPerZone = 12 // beyond this a zone's column summarizes the rest
+	// taskRows is the most rows of task names under a node; a node with
+	// more tasks shows how many of each service it runs instead, as
+	// `docker service ls` counts replicas rather than listing them.
+	taskRows = 4
 )
 
 // Picture draws zones as columns, each node with its role, state and tasks.
@@ -81,7 +85,11 @@ func nodeLines(n cluster.NodeView, st Styles) []string {
 		}
 		lines = append(lines, fmt.Sprintf("  %-7s %s", n.Role, state))
 	}
-	for _, row := range wrap(n.Tasks, zoneWidth-2) {
+	rows := wrap(n.Tasks, zoneWidth-2)
+	if len(rows) > taskRows {
+		rows = wrap(taskCounts(n.Tasks), zoneWidth-2)
+	}
+	for _, row := range rows {
 		if row == "" {
 			continue
 		}
@@ -95,6 +103,25 @@ func nodeLines(n cluster.NodeView, st Styles) []string {
 		}
 	}
 	return lines
+}
+
+// taskCounts is a node's tasks as the count of each service's, services
+// in the order their first task comes: web ×6667 agent ×1.
+func taskCounts(tasks []string) []string {
+	count := map[string]int{}
+	var order []string
+	for _, t := range tasks {
+		svc, _, _ := strings.Cut(t, ".") // service names have no dot
+		if count[svc] == 0 {
+			order = append(order, svc)
+		}
+		count[svc]++
+	}
+	out := make([]string, len(order))
+	for i, svc := range order {
+		out[i] = fmt.Sprintf("%s ×%d", svc, count[svc])
+	}
+	return out
 }
 
 // breakName cuts name into rows of at most width characters, the rows
