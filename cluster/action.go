@@ -201,7 +201,7 @@ func CreateService(spec ServiceSpec) Action {
 		if err := allocatePorts(s, &spec); err != nil {
 			return err
 		}
-		if err := checkReferences(s, &spec); err != nil {
+		if err := checkReferences(s, &spec, c.cfg.Seed); err != nil {
 			return err
 		}
 		return c.propose(&createService{Spec: &spec})

@@ -79,7 +79,7 @@ func UpdateService(name string, change func(*ServiceSpec)) Action {
 		if err := allocatePorts(s, spec); err != nil {
 			return err
 		}
-		if err := checkReferences(s, spec); err != nil {
+		if err := checkReferences(s, spec, c.cfg.Seed); err != nil {
 			return err
 		}
 		return c.propose(&updateService{Spec: spec, At: c.now.Milliseconds()})

@@ -148,9 +148,9 @@ func validateExtras(spec *ServiceSpec) error {
 }
 
 // checkReferences refuses, as Docker does, a service whose published
-// ports another service already holds, or that names a secret or config
-// the swarm does not have.
-func checkReferences(s *Store, spec *ServiceSpec) error {
+// ports another service already holds (naming it and its ID, derived from
+// seed), or that names a secret or config the swarm does not have.
+func checkReferences(s *Store, spec *ServiceSpec, seed uint64) error {
 	for _, name := range spec.Secrets {
 		if s.Secrets[name] == nil {
 			return fmt.Errorf("secret not found: %s", name)
@@ -183,9 +183,9 @@ func checkReferences(s *Store, spec *ServiceSpec) error {
 		for _, p := range s.Services[name].Ports {
 			switch {
 			case p.Mode == PublishHost && ingress[p.key()]:
-				return fmt.Errorf("Error response from daemon: rpc error: code = InvalidArgument desc = port '%d' is already in use by service '%s' (%s) as a host-published port", p.Published, name, name)
+				return fmt.Errorf("Error response from daemon: rpc error: code = InvalidArgument desc = port '%d' is already in use by service '%s' (%s) as a host-published port", p.Published, name, serviceID(seed, s.Services[name]))
 			case p.Mode == PublishIngress && (ingress[p.key()] || host[p.key()]):
-				return fmt.Errorf("Error response from daemon: rpc error: code = InvalidArgument desc = port '%d' is already in use by service '%s' (%s) as an ingress port", p.Published, name, name)
+				return fmt.Errorf("Error response from daemon: rpc error: code = InvalidArgument desc = port '%d' is already in use by service '%s' (%s) as an ingress port", p.Published, name, serviceID(seed, s.Services[name]))
 			}
 		}
 	}

@@ -217,7 +217,7 @@ func TestPortConflictsAreRefusedAsDockerRefusesThem(t *testing.T) {
 	c := newTestCluster(t, "1-1-1", 1, 1)
 	mustApply(t, c, CreateService(withPort(service("web", 1), 8080, PublishIngress)))
 	err := c.Apply(CreateService(withPort(service("api", 1), 8080, PublishHost)))
-	if err == nil || !strings.Contains(err.Error(), "port '8080' is already in use by service 'web' (web) as an ingress port") {
+	if err == nil || !strings.Contains(err.Error(), "port '8080' is already in use by service 'web' ("+serviceView(t, c, "web").ID+") as an ingress port") {
 		t.Errorf("host port over an ingress one: %v", err)
 	}
 	mustApply(t, c, CreateService(withPort(service("cache", 1), 6379, PublishHost)))
