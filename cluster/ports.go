@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Published ports, as a client sees them from outside the swarm. A port
@@ -76,6 +77,20 @@ func (s Snapshot) PortOpen(port uint32, node string) (open bool, why string) {
 		}
 	}
 	switch {
+	case owner == "" && len(s.Services) > 0:
+		// Name the ports there are, the ones Docker numbered among them,
+		// so an expectation about the wrong number says which is right.
+		var there []string
+		for _, sv := range s.Services {
+			for _, p := range sv.Ports {
+				there = append(there, fmt.Sprintf("%d (%s)", p.Published, sv.Name))
+			}
+		}
+		if len(there) > 0 {
+			slices.Sort(there)
+			return open, "no service publishes it; the published ports are " + strings.Join(slices.Compact(there), ", ")
+		}
+		return open, "no service publishes it"
 	case owner == "":
 		return open, "no service publishes it"
 	case !n.Alive:

@@ -167,7 +167,7 @@ func TestIngressPortOpensOnEveryLiveNode(t *testing.T) {
 			t.Errorf("ingress port 8080 closed on %s, which the routing mesh covers", n)
 		}
 	}
-	if open, why := c.Snapshot().PortOpen(9090, "w2"); open || why != "no service publishes it" {
+	if open, why := c.Snapshot().PortOpen(9090, "w2"); open || why != "no service publishes it; the published ports are 8080 (web)" {
 		t.Errorf("port 9090: open %v, %q", open, why)
 	}
 	mustApply(t, c, Kill("w2"))
