@@ -77,7 +77,7 @@ func headlineFlags() (*flagSet, *headlineValues) {
 		zoneLabel:    fs.text("zone-label", scenario.DefaultZoneLabel, "the node label `NAME` that --from reads each node's zone from (a node label, else an engine label), like azone"),
 		servicesFile: fs.text("services", "", "create the services of `FILE`, the output of docker service inspect $(docker service ls -q)"),
 		rtt:          fs.text("rtt", "", "round trips between zones, `PAIRS` like a-b=40ms,a-c=40ms,b-c=12ms; pairs left out keep the simulator's defaults"),
-		stackFile:    fs.text("stack", "", "deploy a compose file as docker stack deploy -c FILE NAME does, `[NAME=]FILE` like shop=shop.v2.yml (without NAME= the stack is named after the file); ${VAR} is read from the environment"),
+		stackFile:    fs.text("stack", "", "deploy a compose file as docker stack deploy -c FILE NAME does: `[NAME=]FILE`, like shop=shop.v2.yml (without NAME= the stack is named after the file); ${VAR} is read from the environment"),
 	}
 }
 
