@@ -100,3 +100,21 @@ func TestHeadlineImportKeepsTheLeaderAndZoneLabel(t *testing.T) {
 		t.Errorf("--zone-label without --from: exit %d, %q", code, stderr)
 	}
 }
+
+// Two nodes with one hostname are both kept, and stderr says which got
+// another name, for the headline and plan alike.
+func TestImportSaysWhichTwinWasRenamed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nodes.json")
+	src := `[{"ID": "aaaaaa1", "Spec": {"Role": "worker"}, "Description": {"Hostname": "node1"}, "Status": {"State": "down"}},
+	{"ID": "bbbbbb2", "Spec": {"Role": "manager"}, "Description": {"Hostname": "node1"}, "Status": {"State": "ready"}, "ManagerStatus": {"Leader": true, "Reachability": "reachable"}}]`
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const want = "two nodes are named node1; the one with ID aaaaaa1, which is down, is node1-aaaaaa here\n"
+	for _, args := range [][]string{{"--from", path, "--no-color"}, {"plan", "--from", path, "--no-color", "--samples", "100"}} {
+		_, stderr, _ := runArgs(t, args...)
+		if stderr != want {
+			t.Errorf("%v: stderr %q, want %q", args, stderr, want)
+		}
+	}
+}

@@ -43,6 +43,7 @@ type planArgs struct {
 	spec    scenario.PlanSpec
 	output  format
 	noColor bool
+	renamed []string // --from's nodes named other than their hostname, a sentence each
 }
 
 func parsePlan(args []string) (*planArgs, error) {
@@ -90,6 +91,7 @@ func parsePlan(args []string) (*planArgs, error) {
 			return nil, fmt.Errorf("--from %s: %w", *from, err)
 		}
 		s.Layout = &sw.Layout
+		a.renamed = sw.Renamed
 	case fs.Changed("az"):
 		l, err := az.Parse(*layout)
 		if err != nil {
@@ -163,6 +165,9 @@ func runPlan(args []string, stdout, stderr io.Writer, env func(string) string) i
 	a, err := parsePlan(args)
 	if code, done := parsed(err, stdout, stderr); done {
 		return code
+	}
+	for _, r := range a.renamed {
+		fmt.Fprintln(stderr, r)
 	}
 	a.spec.Cores = runtime.NumCPU()
 	rep, err := scenario.Plan(a.spec)
