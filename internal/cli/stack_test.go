@@ -174,3 +174,13 @@ func TestStackUnsupportedOptionsBeforeNoImage(t *testing.T) {
 		t.Errorf("the drill should show the warning before the error:\n%s", out)
 	}
 }
+
+// A drill's docker stack deploy reads ${VAR} from the environment too.
+func TestDrillStackInterpolatesTheEnvironment(t *testing.T) {
+	drill := writeDrill(t, "cluster managers=3 seed=1\ndocker stack deploy -c shop.yml shop\nwait 10s\nexpect service shop_web running 4\n")
+	writeFile(t, filepath.Dir(drill), "shop.yml", "services:\n  web:\n    image: nginx:${TAG}\n    deploy: {replicas: \"${REPLICAS:-3}\"}\n")
+	out, _, code := runEnv(t, map[string]string{"TAG": "1.27", "REPLICAS": "4"}, "run", "--no-color", drill)
+	if code != exitOK {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
