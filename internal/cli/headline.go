@@ -377,6 +377,9 @@ func nodeNames(spec scenario.Spec, nodes []cluster.NodeSpec) string {
 // named after the file, which must then make a stack name.
 func stackFlag(v string) (name, file string, err error) {
 	if n, f, ok := strings.Cut(v, "="); ok && n != "" && !strings.ContainsAny(n, `/\`) {
+		if f == "" {
+			return "", "", fmt.Errorf("--stack %s: give the compose file after =, like --stack %s=shop.yml", v, n)
+		}
 		if !cluster.ValidServiceName(n + "_x") {
 			return "", "", fmt.Errorf(`--stack %s: %q is not a stack name (its services are named %s_SERVICE, and a service name takes letters, digits, "-" and "_"); write one, like --stack shop=%s`, v, n, n, f)
 		}

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/swarmsim/swarmsim/cluster"
 )
 
 func TestHeadlineStack(t *testing.T) {
@@ -183,4 +185,22 @@ func TestDrillStackInterpolatesTheEnvironment(t *testing.T) {
 	if code != exitOK {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
+}
+
+func FuzzStackFlag(f *testing.F) {
+	for _, s := range []string{"shop.yml", "shop=shop.v2.yml", "shop.v2.yml", "sh.op=x.yml", "shop=", "=x.yml", "dir/a=b.yml", "a/b/c.yml"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		name, file, err := stackFlag(v)
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") && !strings.Contains(v, "\n") {
+				t.Errorf("a two-line error for %q: %v", v, err)
+			}
+			return
+		}
+		if file == "" || !cluster.ValidServiceName(name+"_x") {
+			t.Errorf("stackFlag(%q) = %q, %q with no error", v, name, file)
+		}
+	})
 }
