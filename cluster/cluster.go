@@ -271,6 +271,15 @@ func New(cfg Config) (*Cluster, error) {
 			if ns.MemoryBytes > 0 {
 				rec.MemoryBytes = ns.MemoryBytes
 			}
+			if ns.ID != "" {
+				rec.ID = ns.ID
+			}
+			if ns.OS != "" {
+				rec.OS = ns.OS
+			}
+			if ns.Arch != "" {
+				rec.Arch = ns.Arch
+			}
 			boot.Nodes[ns.Name] = rec
 			if ns.Down {
 				rec.Status = NodeDown
@@ -306,6 +315,13 @@ func New(cfg Config) (*Cluster, error) {
 		n, _ := c.node(name)
 		c.crash(n)
 	}
+	if cfg.Init == "" {
+		for _, ns := range nodes {
+			if ns.Leader && !ns.Down {
+				cfg.Init = ns.Name
+			}
+		}
+	}
 	if cfg.Init != "" {
 		n, ok := c.node(cfg.Init)
 		if !ok || n.mgr == nil || !n.alive {
@@ -336,7 +352,12 @@ type NodeSpec struct {
 	Availability     string            // "" means active
 	NanoCPUs         int64             // 0 means the default capacity
 	MemoryBytes      int64
-	Down             bool // the node is down: it starts crashed
+	Down             bool   // the node is down: it starts crashed
+	ID               string // Docker's node ID; "" derives one from the seed and the name
+	OS, Arch         string // the node's platform; "" means linux and x86_64
+	// Leader marks the node an imported swarm shows as its leader: it runs
+	// docker swarm init, unless Config.Init names another.
+	Leader bool
 }
 
 // generatedNodes names a layout's nodes: managers m1, m2, … and workers w1,
@@ -370,6 +391,9 @@ func (c *Cluster) record(name, zone, role string, raftID uint64) *NodeRecord {
 		Labels:       map[string]string{"zone": zone},
 		NanoCPUs:     c.cfg.NanoCPUs,
 		MemoryBytes:  c.cfg.MemoryBytes,
+		ID:           DockerID(c.cfg.Seed, "node", name),
+		OS:           "linux",
+		Arch:         "x86_64",
 	}
 }
 

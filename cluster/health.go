@@ -7,8 +7,8 @@ import (
 
 // Health checks run on the nodes, as Docker's engine runs them: a task
 // whose service has a health check starts as "starting" and becomes
-// "running" only when a probe passes, the first one Interval after the
-// container started. Until then it does not count as running, and a
+// "running" only when a probe passes, the first one StartInterval after
+// the container started when it has a start period, Interval otherwise. Until then it does not count as running, and a
 // rolling update waits for it.
 //
 // An image whose name starts with UnhealthyImagePrefix never passes: after
@@ -25,18 +25,41 @@ const UnhealthyImagePrefix = "unhealthy"
 // reasonUnhealthy is how Docker reports a task its health check killed.
 const reasonUnhealthy = "task: non-zero exit (137): dockerexec: unhealthy container"
 
+// probeAfter is the wait before the next probe, elapsed after the
+// container started, as moby's daemon/health.go monitor picks it: every
+// start interval while the start period lasts (and no probe has passed),
+// every interval after it.
+func probeAfter(h HealthCheck, elapsed time.Duration) time.Duration {
+	if elapsed >= h.StartPeriod {
+		if h.Interval <= 0 { // a spec not yet given its defaults
+			return DefaultHealthInterval
+		}
+		return h.Interval
+	}
+	if h.StartInterval > 0 {
+		return h.StartInterval
+	}
+	return DefaultHealthStartInterval
+}
+
 // unhealthyAfter is when a container that fails every probe is declared
-// unhealthy: probes run every Interval, failures within the start period
-// do not count, and Retries failures in a row after it do.
+// unhealthy: failures within the start period do not count, and Retries
+// failures in a row after it do.
 func unhealthyAfter(h HealthCheck) time.Duration {
-	inStart := int(h.StartPeriod / h.Interval)
-	return time.Duration(inStart+h.Retries) * h.Interval
+	var at time.Duration
+	for failed := 0; failed < h.Retries; {
+		at += probeAfter(h, at)
+		if at >= h.StartPeriod {
+			failed++
+		}
+	}
+	return at
 }
 
 // startHealth begins a started container's health checks.
 func (c *Cluster) startHealth(n *node, t *Task, h HealthCheck) {
 	n.starting[t.ID] = true
-	e := timed{at: c.now + h.Interval, kind: evHealthy, node: c.byName[n.name], epoch: n.epoch, task: t.ID}
+	e := timed{at: c.now + probeAfter(h, 0), kind: evHealthy, node: c.byName[n.name], epoch: n.epoch, task: t.ID}
 	if strings.HasPrefix(t.Image, UnhealthyImagePrefix) {
 		e.at, e.kind = c.now+unhealthyAfter(h), evUnhealthy
 	}

@@ -140,8 +140,9 @@ func schedNode(rec *NodeRecord) scheduler.Node {
 		Availability: scheduler.Availability(rec.Availability),
 		Labels:       rec.Labels,
 		EngineLabels: rec.EngineLabels,
-		OS:           "linux",
-		Arch:         "x86_64",
+		DockerID:     rec.ID,
+		OS:           rec.OS,
+		Arch:         rec.Arch,
 		Capacity:     scheduler.Resources{NanoCPUs: rec.NanoCPUs, MemoryBytes: rec.MemoryBytes},
 	}
 }

@@ -20,6 +20,9 @@ const (
 	DefaultHealthInterval = 30 * time.Second
 	DefaultHealthTimeout  = 30 * time.Second
 	DefaultHealthRetries  = 3
+	// DefaultHealthStartInterval is the engine's probe interval during the
+	// start period (moby daemon/health.go defaultStartInterval).
+	DefaultHealthStartInterval = 5 * time.Second
 )
 
 // hashExtras adds to a task's fingerprint what stacks brought to a spec:
@@ -60,6 +63,10 @@ func SameService(a, b ServiceSpec) bool {
 	if validateSpec(&a) != nil || validateSpec(&b) != nil {
 		return false
 	}
+	a.ID, b.ID = "", "" // an ID names a service; it is not what it runs
+	// A port Docker numbered keeps its number when the file gives none.
+	b.Ports = slices.Clone(b.Ports)
+	keepPorts(&b, &a)
 	var ea, eb encoder
 	ea.spec(&a)
 	eb.spec(&b)
@@ -68,8 +75,14 @@ func SameService(a, b ServiceSpec) bool {
 
 // validateExtras checks and completes what validateSpec does not: the
 // rollback config, ports, endpoint mode and health check.
+// ValidServiceName reports whether swarmkit takes name for a service: a
+// DNS name component of at most 63 characters.
+func ValidServiceName(name string) bool {
+	return isDNSName.MatchString(name) && len(name) <= 63
+}
+
 func validateExtras(spec *ServiceSpec) error {
-	if !isDNSName.MatchString(spec.Name) || len(spec.Name) > 63 {
+	if !ValidServiceName(spec.Name) {
 		return fmt.Errorf("Error response from daemon: rpc error: code = InvalidArgument desc = name must be valid as a DNS name component (%q: use up to 63 letters, digits, \"-\" and \"_\", neither first nor last)", spec.Name)
 	}
 	if spec.Rollback == (UpdateConfig{}) {
@@ -118,8 +131,11 @@ func validateExtras(spec *ServiceSpec) error {
 			return fmt.Errorf("Error response from daemon: rpc error: code = InvalidArgument desc = EndpointSpec: port published with ingress mode can't be used with dnsrr mode")
 		}
 	}
+	if err := checkDuplicatePorts(spec); err != nil {
+		return err
+	}
 	if h := &spec.Health; h.Cmd != "" {
-		if h.Interval < 0 || h.Timeout < 0 || h.StartPeriod < 0 || h.Retries < 0 {
+		if h.Interval < 0 || h.Timeout < 0 || h.StartPeriod < 0 || h.StartInterval < 0 || h.Retries < 0 {
 			return fmt.Errorf("invalid health check for service %s: its durations and retries cannot be negative", spec.Name)
 		}
 		if h.Interval == 0 {
@@ -136,9 +152,9 @@ func validateExtras(spec *ServiceSpec) error {
 }
 
 // checkReferences refuses, as Docker does, a service whose published
-// ports another service already holds, or that names a secret or config
-// the swarm does not have.
-func checkReferences(s *Store, spec *ServiceSpec) error {
+// ports another service already holds (naming it and its ID, derived from
+// seed), or that names a secret or config the swarm does not have.
+func checkReferences(s *Store, spec *ServiceSpec, seed uint64) error {
 	for _, name := range spec.Secrets {
 		if s.Secrets[name] == nil {
 			return fmt.Errorf("secret not found: %s", name)
@@ -152,27 +168,28 @@ func checkReferences(s *Store, spec *ServiceSpec) error {
 	if len(spec.Ports) == 0 {
 		return nil
 	}
-	ingress, host := map[uint32]bool{}, map[uint32]bool{}
+	ingress, host := map[portKey]bool{}, map[portKey]bool{}
 	for _, p := range spec.Ports {
 		if p.Mode == PublishIngress {
-			ingress[p.Published] = true
+			ingress[p.key()] = true
 		} else {
-			host[p.Published] = true
+			host[p.key()] = true
 		}
 	}
 	// Several services may publish one port in host mode, the scheduler
 	// keeps them apart; an ingress port belongs to one service on every
-	// node.
+	// node. Ports are keyed by number and protocol (swarmkit's
+	// checkPortConflicts).
 	for _, name := range s.ServiceNames() {
 		if name == spec.Name {
 			continue
 		}
 		for _, p := range s.Services[name].Ports {
 			switch {
-			case p.Mode == PublishHost && ingress[p.Published]:
-				return fmt.Errorf("Error response from daemon: rpc error: code = InvalidArgument desc = port '%d' is already in use by service '%s' (%s) as a host-published port", p.Published, name, name)
-			case p.Mode == PublishIngress && (ingress[p.Published] || host[p.Published]):
-				return fmt.Errorf("Error response from daemon: rpc error: code = InvalidArgument desc = port '%d' is already in use by service '%s' (%s) as an ingress port", p.Published, name, name)
+			case p.Mode == PublishHost && ingress[p.key()]:
+				return fmt.Errorf("Error response from daemon: rpc error: code = InvalidArgument desc = port '%d' is already in use by service '%s' (%s) as a host-published port", p.Published, name, serviceID(seed, s.Services[name]))
+			case p.Mode == PublishIngress && (ingress[p.key()] || host[p.key()]):
+				return fmt.Errorf("Error response from daemon: rpc error: code = InvalidArgument desc = port '%d' is already in use by service '%s' (%s) as an ingress port", p.Published, name, serviceID(seed, s.Services[name]))
 			}
 		}
 	}

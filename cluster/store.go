@@ -149,6 +149,11 @@ type NodeRecord struct {
 	EngineLabels  map[string]string `json:"engine_labels,omitempty"`
 	NanoCPUs      int64             `json:"nano_cpus"`
 	MemoryBytes   int64             `json:"memory_bytes"`
+	// ID is Docker's ID for the node (ids.go): node.id in constraints.
+	ID string `json:"id"`
+	// OS and Arch are the node's platform: node.platform.os and .arch.
+	OS   string `json:"os"`
+	Arch string `json:"arch"`
 }
 
 func (r *NodeRecord) clone() *NodeRecord {
@@ -160,7 +165,10 @@ func (r *NodeRecord) clone() *NodeRecord {
 
 // ServiceSpec is what `docker service create` describes.
 type ServiceSpec struct {
-	Name        string   `json:"name"`
+	Name string `json:"name"`
+	// ID is the ID an imported service had; "" gives one derived from the
+	// seed and the name (ids.go). It is no part of what the service runs.
+	ID          string   `json:"id,omitempty"`
 	Image       string   `json:"image,omitempty"`
 	Mode        string   `json:"mode"` // "replicated" or "global"
 	Replicas    int      `json:"replicas"`
@@ -222,7 +230,10 @@ type HealthCheck struct {
 	Interval    time.Duration `json:"interval,omitempty"`
 	Timeout     time.Duration `json:"timeout,omitempty"`
 	StartPeriod time.Duration `json:"start_period,omitempty"` // failures in it do not count
-	Retries     int           `json:"retries,omitempty"`      // consecutive failures that make it unhealthy
+	// StartInterval is the time between probes during the start period;
+	// 0 is the engine's default, DefaultHealthStartInterval.
+	StartInterval time.Duration `json:"start_interval,omitempty"`
+	Retries       int           `json:"retries,omitempty"` // consecutive failures that make it unhealthy
 }
 
 // FileObject is a secret or a config as the swarm stores it. Its data is

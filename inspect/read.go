@@ -63,7 +63,7 @@ func elements(r io.Reader, kind, command string) ([]json.RawMessage, error) {
 	}
 	var top json.RawMessage
 	if err := json.Unmarshal(body, &top); err != nil {
-		return nil, syntaxError(data, skipped, err)
+		return nil, syntaxError(data, skipped, err, kind, command)
 	}
 	if top[0] == '{' {
 		return []json.RawMessage{top}, nil
@@ -121,8 +121,10 @@ func firstWords(text []byte) string {
 
 // syntaxError places a JSON syntax error by line, column and byte, all
 // counted from 1 in data, the whole input (skipped bytes of byte order
-// mark come before what the decoder saw).
-func syntaxError(data []byte, skipped int, err error) error {
+// mark come before what the decoder saw). Two outputs appended together,
+// and a paste cut short where another begins, are named as such: the
+// decoder's words alone do not say what went wrong.
+func syntaxError(data []byte, skipped int, err error, kind, command string) error {
 	var se *json.SyntaxError
 	if !errors.As(err, &se) {
 		return fmt.Errorf("malformed JSON: %w", err)
@@ -133,6 +135,13 @@ func syntaxError(data []byte, skipped int, err error) error {
 	line, col := position(data, pos)
 	if strings.HasPrefix(se.Error(), "unexpected end") {
 		return fmt.Errorf("malformed JSON: the input ends at line %d, column %d (byte %d) in the middle of a value; the file may be cut short: %w", line, col, pos, err)
+	}
+	bad := data[pos-1]
+	if strings.HasSuffix(se.Error(), "after top-level value") && (bad == '[' || bad == '{') {
+		return fmt.Errorf("the input holds two JSON values, one after the other, as when two outputs are appended to one file or pasted twice: the second starts at line %d, column %d (byte %d); keep one, or inspect every %s with one command: %s", line, col, pos, kind, command)
+	}
+	if (bad == '[' || bad == '{') && len(bytes.TrimLeft(data[pos-col:pos-1], " \t")) == 0 {
+		return fmt.Errorf("malformed JSON at line %d, column %d (byte %d): %w; the value before it looks cut short (a truncated paste?) where another one begins: paste the whole output once", line, col, pos, err)
 	}
 	return fmt.Errorf("malformed JSON at line %d, column %d (byte %d): %w", line, col, pos, err)
 }
@@ -165,6 +174,9 @@ func decodeElement(raw json.RawMessage, v any, kind string, what func() string) 
 	if te.Field == "" {
 		return fmt.Errorf("%s is %s, but each %s must be a JSON object", what(), jsonValue(te.Value), kind)
 	}
+	// Docker's types embed Annotations and Meta, which the JSON does not
+	// spell: Spec.Annotations.Labels is Spec.Labels in the input.
+	te.Field = strings.NewReplacer("Annotations.", "", "Meta.", "").Replace(te.Field)
 	if strings.HasSuffix(te.Field, "Labels") && te.Type.Kind() == reflect.String {
 		// A map value: Field names the map, not the key.
 		return fmt.Errorf("%s: %s has %s as a value, but label values must be strings", what(), te.Field, jsonValue(te.Value))

@@ -588,6 +588,7 @@ func TestLargestSwarmsFitTheBudget(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q: %v", args, err)
 		}
+		h.env = lookupEnv(func(string) string { return "" })
 		spec, err := h.buildSpec()
 		if err != nil {
 			t.Fatalf("%q: %v", args, err)

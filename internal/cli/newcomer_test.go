@@ -450,8 +450,8 @@ func TestReadmeDescribesWorkerPlacement(t *testing.T) {
 	out, _, _ := runArgs(t, "--workers", "7", "--no-color", "--views")
 	zones := map[string]string{}
 	for _, line := range strings.Split(out, "\n") {
-		if f := strings.Fields(line); len(f) == 5 && strings.HasPrefix(f[0], "w") && f[0] == f[1] {
-			zones[f[0]] = f[4]
+		if f := strings.Fields(line); len(f) == 5 && len(f[0]) == 25 && strings.HasPrefix(f[1], "w") {
+			zones[f[1]] = f[4]
 		}
 	}
 	want := map[string]string{"w1": "a", "w2": "a", "w3": "a", "w4": "b", "w5": "b", "w6": "c", "w7": "c"}

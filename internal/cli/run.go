@@ -11,6 +11,7 @@ import (
 	"github.com/swarmsim/swarmsim/internal/drillrun"
 	"github.com/swarmsim/swarmsim/internal/limits"
 	"github.com/swarmsim/swarmsim/internal/report"
+	"github.com/swarmsim/swarmsim/internal/scenario"
 )
 
 const runUsage = `swarmsim run runs drill scripts: checked-in failure rehearsals that build a
@@ -41,6 +42,7 @@ type drillOptions struct {
 	pace    time.Duration
 	noColor bool
 	check   bool
+	env     scenario.Env // what a stack file's ${VAR} reads
 }
 
 func drillFlags(fs *flagSet, check bool) (pace *time.Duration, noColor, withCheck *bool) {
@@ -113,6 +115,7 @@ func runDrills(args []string, stdout, stderr io.Writer, env func(string) string)
 	if code, done := parsed(err, stdout, stderr); done {
 		return code
 	}
+	a.env = lookupEnv(env)
 	text := stdout
 	if a.output != textOutput {
 		text = io.Discard
@@ -166,6 +169,6 @@ func runDrills(args []string, stdout, stderr io.Writer, env func(string) string)
 
 // runner makes a drill runner whose paced events go to the transcript.
 func (o drillOptions) runner(file, dir string, t report.Transcript) *drillrun.Runner {
-	return &drillrun.Runner{File: file, Dir: dir, Check: o.check, Pace: o.pace, Sleep: time.Sleep,
+	return &drillrun.Runner{File: file, Dir: dir, Check: o.check, Pace: o.pace, Sleep: time.Sleep, Env: o.env,
 		Began: t.Step, Paced: t.Events}
 }

@@ -90,7 +90,7 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer, env func
 		st:  styles(stdout, *noColor, env),
 	}
 	sh.t = report.Transcript{W: out, St: sh.st}
-	sh.r = drillOptions{pace: *pace}.runner("shell", ".", sh.t)
+	sh.r = drillOptions{pace: *pace, env: lookupEnv(env)}.runner("shell", ".", sh.t)
 	fmt.Fprintln(out, "swarmsim shell · type help for the commands; start with: cluster managers=3 az=1-1-1 workers=3")
 	for n := 1; ; n++ {
 		line, err := read()

@@ -62,6 +62,9 @@ type Runner struct {
 	Check bool                // run the invariant checker on every step
 	Pace  time.Duration       // wall time per simulated second; 0 runs flat out
 	Sleep func(time.Duration) // how to wait Pace; time.Sleep when nil
+	// Env is the environment docker stack deploy reads a stack file's
+	// ${VAR} in; nil is an empty one.
+	Env scenario.Env
 
 	// Began, when set, is called as a step begins, with the simulated time
 	// and the step's line, so that a transcript can show the step before
@@ -219,7 +222,7 @@ func (r *Runner) build(x drill.Cluster) error {
 		cfg.Seed = *x.Seed
 	}
 	if x.From != "" {
-		s, err := scenario.ImportNodes(r.relative(x.From))
+		s, err := scenario.ImportNodes(r.relative(x.From), scenario.DefaultZoneLabel)
 		if err != nil {
 			return fmt.Errorf("from=%s: %w", x.From, err)
 		}

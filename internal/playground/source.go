@@ -46,7 +46,7 @@ func FromStart(st Start) (Source, error) {
 	b.WriteString(startHeader)
 	zones := len(st.Layout.Zones)
 	if st.From != "" {
-		swarm, err := scenario.ImportNodes(st.From)
+		swarm, err := scenario.ImportNodes(st.From, scenario.DefaultZoneLabel)
 		if err != nil {
 			return src, fmt.Errorf("--from %s: %w", st.From, err)
 		}

@@ -132,7 +132,7 @@ func build(c drill.Cluster, dir string) (*lab, error) {
 	var layout az.Layout
 	var nodes []cluster.NodeSpec
 	if c.From != "" {
-		sw, err := scenario.ImportNodes(relative(dir, c.From))
+		sw, err := scenario.ImportNodes(relative(dir, c.From), scenario.DefaultZoneLabel)
 		if err != nil {
 			return nil, fmt.Errorf("from=%s: %w", c.From, err)
 		}
