@@ -565,7 +565,7 @@ func (c *Cluster) handle(e timed) {
 		if !n.alive || e.epoch != n.epoch {
 			return
 		}
-		c.q.push(timed{at: c.now + HeartbeatPeriod, kind: evHeartbeat, node: e.node, epoch: n.epoch})
+		c.q.pushPeriodic(timed{at: c.now + HeartbeatPeriod, kind: evHeartbeat, node: e.node, epoch: n.epoch})
 		if !n.left {
 			n.heartbeat(e.node)
 		}

@@ -162,7 +162,7 @@ func (c *Cluster) Snapshot() Snapshot {
 	zoneNodes := make([][]string, len(c.zones))
 	byNode := map[string][]string{}
 	snap.Tasks = make([]Task, 0, len(s.Tasks))
-	for _, t := range s.TaskList() {
+	for t := range s.AllTasks() {
 		snap.Tasks = append(snap.Tasks, *t)
 	}
 	snap.Services = c.serviceViews(s, byNode)

@@ -539,20 +539,47 @@ func (s *Store) ServiceTasks(service string) []*Task {
 // each tick of a swarm with a hundred thousand tasks.
 func (s *Store) TasksOf(service string) iter.Seq[*Task] {
 	return func(yield func(*Task) bool) {
-		x := s.slots[service]
-		if x == nil {
-			return
+		if x := s.slots[service]; x != nil {
+			x.each(yield)
 		}
-		// TaskList puts a service's global tasks (slot 0, by node) before
-		// its replicated slots; a service has only one kind.
-		for _, key := range x.keys() {
-			for _, t := range x.get(key) {
-				if !yield(t) {
-					return
-				}
+	}
+}
+
+// AllTasks yields every task in TaskList order, from the slot index.
+func (s *Store) AllTasks() iter.Seq[*Task] {
+	return func(yield func(*Task) bool) {
+		for _, service := range slices.Sorted(maps.Keys(s.slots)) {
+			if !s.slots[service].each(yield) {
+				return
 			}
 		}
 	}
+}
+
+// each yields the tasks in TaskList order: global ones (slot 0) by node,
+// then replicated slots, each slot oldest (lowest ID) first. It reports
+// whether yield asked for more.
+func (x *slotIndex) each(yield func(*Task) bool) bool {
+	nodes := make([]string, 0, len(x.byNode))
+	for n := range x.byNode {
+		nodes = append(nodes, n)
+	}
+	slices.SortFunc(nodes, CompareNames)
+	for _, n := range nodes {
+		for _, t := range x.byNode[n] {
+			if !yield(t) {
+				return false
+			}
+		}
+	}
+	for _, h := range x.bySlot {
+		for _, t := range h {
+			if !yield(t) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // TasksOn returns the tasks assigned to a node, in TaskList order.
