@@ -104,8 +104,10 @@ func sameBytes(a, b []byte) bool {
 type entryCache map[[2]uint64]*decodedEntry
 
 // decode decodes an entry once for all the managers that apply it, of
-// which live are alive. Apply treats commands as read-only, so sharing
-// one is safe.
+// which live are alive. Sharing one command is what lets the managers
+// share task records: the first store to apply an action keeps the record
+// it made on the action, and a store applying it to the same record takes
+// that one (package state, shared).
 func (cache entryCache) decode(e raft.Entry, live int) (*state.Command, error) {
 	key := [2]uint64{e.Index, e.Term}
 	if d, ok := cache[key]; ok && sameBytes(d.data, e.Data) {

@@ -19,7 +19,8 @@ import (
 // so two managers that applied the same entries hold equal stores.
 //
 // Invariant: the indexes (slots, byNode) always describe Tasks exactly; only
-// addTask, moveTask and removeTask touch them.
+// addTask, assign, replace and dropTask touch them. A task record, once in
+// a store, is never changed: stores share records (see shared).
 type Store struct {
 	Index    uint64                  `json:"index"` // the last applied log index
 	Nodes    map[string]*NodeRecord  `json:"nodes"`
@@ -426,10 +427,7 @@ func (s *Store) Clone() *Store {
 		st := *u
 		out.Updates[name] = &st
 	}
-	for id, t := range s.Tasks {
-		task := *t
-		out.Tasks[id] = &task
-	}
+	maps.Copy(out.Tasks, s.Tasks) // records are never changed in place
 	for name, o := range s.Secrets {
 		out.Secrets[name] = o.Clone()
 	}
@@ -470,11 +468,13 @@ func (s *Store) addTask(t *Task) {
 	s.taskOrder = nil
 }
 
-// assign puts a pending task on a node. A replicated task's slot does not
-// depend on its node; a global task is created with its node already set.
-func (s *Store) assign(t *Task, node string) {
-	if t.Node == node && slices.Contains(s.byNode[node], t) {
-		return // a global task waited on its own node
+// assign replaces a pending task t with nt, the same task put on a node. A
+// replicated task's slot does not depend on its node; a global task is
+// created with its node already set.
+func (s *Store) assign(t, nt *Task) {
+	if t.Node == nt.Node && slices.Contains(s.byNode[t.Node], t) {
+		s.replace(t, nt) // a global task waited on its own node
+		return
 	}
 	if t.Node != "" {
 		s.byNode[t.Node] = slices.DeleteFunc(s.byNode[t.Node], func(o *Task) bool { return o == t })
@@ -482,8 +482,73 @@ func (s *Store) assign(t *Task, node string) {
 			delete(s.byNode, t.Node)
 		}
 	}
-	t.Node = node
-	s.byNode[node] = append(s.byNode[node], t)
+	s.byNode[nt.Node] = append(s.byNode[nt.Node], t)
+	s.replace(t, nt)
+}
+
+// A task record in a store is never changed: an action that changes a
+// task puts a new record in its place (replace). That is what lets every
+// manager's store hold the same records: the first store to apply an
+// action keeps what it made on the action (shared), and a store that
+// applies the same action to the same record takes that instead of making
+// its own. Nine managers then hold one copy of each task, not nine, and
+// each store stays its own: a store whose record differs (restored from a
+// backup, a snapshot, a history of its own) makes its own.
+
+// shared is what the first store to apply an action made: the record in
+// it replaced, the one it made and, for a new task, its number.
+type shared struct {
+	in, out *Task
+	seq     uint64
+}
+
+// of returns the record made from t, or nil when the first store's was
+// another.
+func (sh *shared) of(t *Task) *Task {
+	if sh.out != nil && sh.in == t {
+		return sh.out
+	}
+	return nil
+}
+
+// keep records what the first store made; later stores do not replace it.
+func (sh *shared) keep(in, out *Task, seq uint64) {
+	if sh.out == nil {
+		sh.in, sh.out, sh.seq = in, out, seq
+	}
+}
+
+// copy returns a new record equal to t, for an action to change.
+func (t *Task) copy() *Task {
+	c := *t
+	return &c
+}
+
+// replace puts nt where t is in every index. nt has t's ID, service and
+// slot, and its node unless assign moved it.
+func (s *Store) replace(t, nt *Task) {
+	s.Tasks[nt.ID] = nt
+	if x := s.slots[t.Service]; x != nil {
+		if h := x.get(t.SlotKey()); len(h) > 0 {
+			if i := slices.Index(h, t); i >= 0 {
+				h[i] = nt
+			}
+		}
+	}
+	if h := s.byNode[nt.Node]; len(h) > 0 {
+		if i := slices.Index(h, t); i >= 0 {
+			h[i] = nt
+		}
+	}
+	if s.taskOrder != nil {
+		// The order's keys (service, slot, a global task's node, ID) are
+		// the same for both: nt takes t's place.
+		if i, ok := slices.BinarySearchFunc(s.taskOrder, t, compareTasks); ok && s.taskOrder[i] == t {
+			s.taskOrder[i] = nt
+		} else {
+			s.taskOrder = nil
+		}
+	}
 }
 
 func (s *Store) dropTask(t *Task) {
@@ -626,21 +691,21 @@ func (s *Store) TaskList() []*Task {
 	return s.taskOrder
 }
 
-func sortTasks(list []*Task) {
-	sort.Slice(list, func(i, j int) bool {
-		a, b := list[i], list[j]
-		if a.Service != b.Service {
-			return a.Service < b.Service
-		}
-		if a.Slot != b.Slot {
-			return a.Slot < b.Slot
-		}
-		// Within a replicated slot, oldest first; global tasks by node.
-		if a.Slot == 0 && a.Node != b.Node {
-			return NodeLess(a.Node, b.Node)
-		}
-		return CompareNames(a.ID, b.ID) < 0
-	})
+func sortTasks(list []*Task) { slices.SortFunc(list, compareTasks) }
+
+// compareTasks is TaskList's order: by service, slot or node, then ID.
+func compareTasks(a, b *Task) int {
+	if a.Service != b.Service {
+		return strings.Compare(a.Service, b.Service)
+	}
+	if a.Slot != b.Slot {
+		return cmp.Compare(a.Slot, b.Slot)
+	}
+	// Within a replicated slot, oldest first; global tasks by node.
+	if a.Slot == 0 && a.Node != b.Node {
+		return CompareNames(a.Node, b.Node)
+	}
+	return CompareNames(a.ID, b.ID)
 }
 
 // CompareNames orders names by their letters, then their number: m2
