@@ -530,6 +530,13 @@ func (a *TaskStatus) apply(s *Store, ctx *ApplyContext) {
 			nt.Started = a.At
 		case TaskFailed, TaskRejected:
 			nt.Ended, nt.ExitOK = a.At, a.ExitOK
+			if was != TaskRunning {
+				// It never ran: the updater counts such a failure whatever
+				// the monitor period (swarmkit's zero startedAt).
+				nt.Started = 0
+			}
+		case TaskComplete:
+			nt.Ended, nt.ExitOK = a.At, a.ExitOK
 		default:
 			nt.Ended = a.At
 		}
@@ -544,6 +551,8 @@ func (a *TaskStatus) apply(s *Store, ctx *ApplyContext) {
 		}
 	case TaskFailed, TaskRejected:
 		ctx.emit(EventTaskFailed, t.Node, "%s %s on %s: %s", t.Name(), a.State, t.Node, a.Reason)
+	case TaskComplete:
+		ctx.emit(EventTaskComplete, t.Node, "%s complete on %s: its container exited with status 0", t.Name(), t.Node)
 	}
 	s.notifyTask(t)
 }

@@ -81,6 +81,7 @@ func (e *encoder) spec(s *ServiceSpec) {
 	e.strs(s.Secrets)
 	e.strs(s.Configs)
 	e.update(s.Rollback)
+	e.strs(s.Env)
 }
 
 func (e *encoder) update(u UpdateConfig) {
@@ -266,6 +267,7 @@ func (d *decoder) spec() *ServiceSpec {
 	s.Secrets = d.strs()
 	s.Configs = d.strs()
 	s.Rollback = d.update()
+	s.Env = d.strs()
 	return s
 }
 
