@@ -88,15 +88,25 @@ func (t *Task) SlotKey() SlotKey { return SlotKeyFor(t.Slot, t.Node) }
 
 // slotIndex holds one service's tasks: a replicated service's by slot
 // number (slots are small dense numbers), a global service's by node.
+//
+// Most slots hold one task, so a slot's history is kept in one of two
+// places: one holds a single task in only (get returns a one-element view
+// of it, no allocation), a longer one is in more. A slot of 150,000 tasks
+// in each of five stores then costs 8 bytes, not a slice header and an
+// allocation.
 type slotIndex struct {
-	bySlot [][]*Task
+	only   []*Task         // by slot: its one task, or nil when it has none or several
+	more   map[int][]*Task // by slot: histories of two tasks or more
 	byNode map[string][]*Task
 }
 
 func (x *slotIndex) get(key SlotKey) []*Task {
 	if key.Slot > 0 {
-		if key.Slot < len(x.bySlot) {
-			return x.bySlot[key.Slot]
+		if h, ok := x.more[key.Slot]; ok {
+			return h
+		}
+		if key.Slot < len(x.only) && x.only[key.Slot] != nil {
+			return x.only[key.Slot : key.Slot+1 : key.Slot+1] // cap 1: an append copies
 		}
 		return nil
 	}
@@ -105,10 +115,21 @@ func (x *slotIndex) get(key SlotKey) []*Task {
 
 func (x *slotIndex) set(key SlotKey, tasks []*Task) {
 	if key.Slot > 0 {
-		for len(x.bySlot) <= key.Slot {
-			x.bySlot = append(x.bySlot, nil)
+		for len(x.only) <= key.Slot {
+			x.only = append(x.only, nil)
 		}
-		x.bySlot[key.Slot] = tasks
+		x.only[key.Slot] = nil
+		delete(x.more, key.Slot)
+		switch len(tasks) {
+		case 0:
+		case 1:
+			x.only[key.Slot] = tasks[0]
+		default:
+			if x.more == nil {
+				x.more = map[int][]*Task{}
+			}
+			x.more[key.Slot] = tasks
+		}
 		return
 	}
 	if x.byNode == nil {
@@ -121,12 +142,15 @@ func (x *slotIndex) set(key SlotKey, tasks []*Task) {
 	x.byNode[key.Node] = tasks
 }
 
+// slots is one past the highest replicated slot that may hold tasks.
+func (x *slotIndex) slots() int { return len(x.only) }
+
 // keys lists the slots that hold tasks, replicated slots in order, then
 // global ones by node.
 func (x *slotIndex) keys() []SlotKey {
 	var out []SlotKey
-	for slot, h := range x.bySlot {
-		if len(h) > 0 {
+	for slot := 1; slot < x.slots(); slot++ {
+		if len(x.get(SlotKey{Slot: slot})) > 0 {
 			out = append(out, SlotKey{Slot: slot})
 		}
 	}
@@ -655,8 +679,8 @@ func (x *slotIndex) each(yield func(*Task) bool) bool {
 			}
 		}
 	}
-	for _, h := range x.bySlot {
-		for _, t := range h {
+	for slot := 1; slot < x.slots(); slot++ {
+		for _, t := range x.get(SlotKey{Slot: slot}) {
 			if !yield(t) {
 				return false
 			}
