@@ -427,7 +427,7 @@ func runHeadline(args []string, stdout, stderr io.Writer, env func(string) strin
 const (
 	headlineGCPercent = 400
 	headlineHeapBase  = 64 << 20 // bytes: the runtime, Raft, a small swarm
-	headlineHeapTask  = 1792     // bytes per task asked for
+	headlineHeapTask  = 1536     // bytes per task asked for
 )
 
 // collectForShape sets the collector for a headline run of spec and
