@@ -422,8 +422,8 @@ func runHeadline(args []string, stdout, stderr io.Writer, env func(string) strin
 // a hundred thousand tasks would then take five times its live heap, so a
 // memory limit sized from the tasks asked for brings collection back
 // before that: about what such a swarm holds at its peak, with room.
-// Measured on the four shapes of the README's bench section (CPU time and
-// peak memory both lower than the default's on each).
+// Measured on the four shapes of docs/benchmarks.md: less CPU for the
+// small ones; for the largest, peak memory under 300 MB for some CPU.
 const (
 	headlineGCPercent = 400
 	headlineHeapBase  = 64 << 20 // bytes: the runtime, Raft, a small swarm
