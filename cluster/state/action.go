@@ -652,6 +652,7 @@ func (a *NodeStatus) apply(s *Store, ctx *ApplyContext) {
 		return
 	}
 	was := n.Status
+	n = n.edit(s)
 	n.Status, n.StatusMessage = a.Status, a.Message
 	switch a.Status {
 	case NodeDown:
@@ -689,6 +690,7 @@ func (a *UpdateNode) apply(s *Store, ctx *ApplyContext) {
 	if n.Availability != a.Availability {
 		ctx.emit(EventNodeUpdated, n.Name, "%s availability %s", n.Name, a.Availability)
 	}
+	n = n.edit(s)
 	n.Availability, n.Labels = a.Availability, maps.Clone(a.Labels)
 	s.NotifyNode(a.Node)
 }

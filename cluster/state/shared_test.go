@@ -63,3 +63,27 @@ func TestStoresShareRecords(t *testing.T) {
 		t.Error("a store changed by a command it did not apply")
 	}
 }
+
+// TestClonedStoresShareNodeRecords: a manager's store starts as a clone of
+// the swarm's first state and shares its node records; a node's status or
+// availability changed in one store is a new record there only.
+func TestClonedStoresShareNodeRecords(t *testing.T) {
+	boot := NewStore()
+	for _, name := range []string{"w1", "w2"} {
+		boot.Nodes[name] = &NodeRecord{Name: name, Role: RoleWorker, Status: NodeReady, Availability: Active, Labels: map[string]string{"zone": "a"}}
+	}
+	a, b := boot.Clone(), boot.Clone()
+	if a.Nodes["w1"] != b.Nodes["w1"] {
+		t.Fatal("two clones hold two records of w1")
+	}
+	a.Apply(1, &Command{Actions: []Action{
+		&NodeStatus{Node: "w1", Status: NodeDown, Message: "heartbeat failure", At: 5},
+		&UpdateNode{Node: "w2", Availability: Drain, Labels: map[string]string{"zone": "b"}},
+	}}, &ApplyContext{})
+	if a.Nodes["w1"].Status != NodeDown || a.Nodes["w2"].Availability != Drain || a.Nodes["w2"].Labels["zone"] != "b" {
+		t.Fatalf("changes not applied: %+v %+v", a.Nodes["w1"], a.Nodes["w2"])
+	}
+	if b.Nodes["w1"].Status != NodeReady || b.Nodes["w2"].Availability != Active || b.Nodes["w2"].Labels["zone"] != "a" || boot.Nodes["w1"].Status != NodeReady {
+		t.Errorf("a change applied to one store reached another: %+v %+v", b.Nodes["w1"], b.Nodes["w2"])
+	}
+}

@@ -181,6 +181,16 @@ type NodeRecord struct {
 	MemoryBytes   int64             `json:"memory_bytes"`
 }
 
+// edit puts a copy of r in its place in s and returns it, for an action
+// to change: like task records, node records are shared between stores
+// (Store.Clone) and never changed in place. The copy shares the label
+// maps, which are replaced, never written to.
+func (r *NodeRecord) edit(s *Store) *NodeRecord {
+	c := *r
+	s.Nodes[r.Name] = &c
+	return &c
+}
+
 // Clone returns a deep copy.
 func (r *NodeRecord) Clone() *NodeRecord {
 	c := *r
@@ -441,9 +451,7 @@ func (s *Store) Clone() *Store {
 	out := NewStore()
 	out.Index, out.NextTask = s.Index, s.NextTask
 	out.Autolock, out.UnlockKey = s.Autolock, s.UnlockKey
-	for name, n := range s.Nodes {
-		out.Nodes[name] = n.Clone()
-	}
+	maps.Copy(out.Nodes, s.Nodes) // records are never changed in place
 	for name, spec := range s.Services {
 		out.Services[name] = spec.Clone()
 	}
