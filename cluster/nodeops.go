@@ -73,11 +73,14 @@ func UpdateService(name string, change func(*ServiceSpec)) Action {
 		}
 		spec := old.Clone()
 		change(spec)
-		spec.Name, spec.Mode = old.Name, old.Mode
+		spec.Name, spec.Mode, spec.ID = old.Name, old.Mode, old.ID
 		if err := validateSpec(spec); err != nil {
 			return err
 		}
-		if err := checkReferences(s, spec); err != nil {
+		if err := allocatePorts(s, spec); err != nil {
+			return err
+		}
+		if err := checkReferences(s, spec, c.cfg.Seed); err != nil {
 			return err
 		}
 		return c.propose(&state.UpdateService{Spec: spec, At: c.now.Milliseconds()})
@@ -332,7 +335,7 @@ func (m *manager) applyChange(e raft.Entry, report bool) {
 		if rec == nil {
 			return // removed meanwhile: an orphan voter for the role manager
 		}
-		rec.Role, rec.RaftID = RoleManager, ch.Node
+		s.SetRole(name, RoleManager, ch.Node)
 		if report {
 			c.startManager(name, ch.Node)
 			c.emit(EventNodeUpdated, name, "%s promoted: it is now a manager and a Raft voter", name)
@@ -340,7 +343,7 @@ func (m *manager) applyChange(e raft.Entry, report bool) {
 		return
 	}
 	if rec != nil && rec.RaftID == ch.Node {
-		rec.Role, rec.RaftID = RoleWorker, 0
+		s.SetRole(name, RoleWorker, 0)
 	}
 	if report {
 		if rec != nil {

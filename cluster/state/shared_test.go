@@ -86,4 +86,14 @@ func TestClonedStoresShareNodeRecords(t *testing.T) {
 	if b.Nodes["w1"].Status != NodeReady || b.Nodes["w2"].Availability != Active || b.Nodes["w2"].Labels["zone"] != "a" || boot.Nodes["w1"].Status != NodeReady {
 		t.Errorf("a change applied to one store reached another: %+v %+v", b.Nodes["w1"], b.Nodes["w2"])
 	}
+	// A committed promotion, applied by one manager (its backup shares
+	// the records it had).
+	backup := b.Clone()
+	b.SetRole("w1", RoleManager, 7)
+	if r := b.Nodes["w1"]; r.Role != RoleManager || r.RaftID != 7 {
+		t.Errorf("SetRole: %+v", r)
+	}
+	if r := backup.Nodes["w1"]; r.Role != RoleWorker || r.RaftID != 0 || boot.Nodes["w1"].Role != RoleWorker {
+		t.Errorf("a promotion applied to one store reached its backup: %+v", r)
+	}
 }
