@@ -13,11 +13,12 @@ import (
 
 // BenchmarkShapes runs the four shapes of issue 25 as the headline command
 // runs them (scenario.Run: build, create, settle, fail, run, report) and
-// reports how many simulated seconds pass per second of real time, the
-// live heap at the end per task and in MB. Whole-process figures (wall
-// time, peak RSS) come from timing the built binary with the same flags,
-// e.g. `/usr/bin/time -v swarmsim --managers 3 --az 1-1-1 --workers 2384
-// --service web=95000 --for 600s`; the README's bench section has both.
+// reports simulated seconds per second of wall time and of CPU time, the
+// bytes allocated per task asked for, and the heap held from the system.
+// Whole-process figures (CPU time, peak RSS) come from timing the built
+// binary with the same flags, e.g. `/usr/bin/time -v swarmsim --managers 3
+// --az 1-1-1 --workers 2384 --service web=95000 --for 600s`;
+// docs/benchmarks.md has both.
 //
 // The machine these run on is shared: sim-s/cpu-s (the process's user and
 // system time, garbage collection included) is the figure that holds when
