@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"cmp"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -43,10 +44,7 @@ func TestQueueOrderWithPeriodicFIFO(t *testing.T) {
 		at, _ := q.peek()
 		e := q.pop()
 		first := slices.MinFunc(pending, func(a, b key) int {
-			if a.at != b.at {
-				return int(a.at - b.at)
-			}
-			return int(a.seq) - int(b.seq)
+			return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.seq, b.seq))
 		})
 		if e.at != first.at || e.seq != first.seq || at != e.at {
 			t.Fatalf("popped (%v, %d), peeked %v; want (%v, %d)", e.at, e.seq, at, first.at, first.seq)
