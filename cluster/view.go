@@ -214,6 +214,14 @@ func (c *Cluster) Inspect() (Snapshot, error) {
 // With byNode set it also lists, per node, the names of the tasks that run
 // there.
 func (c *Cluster) serviceViews(s *Store, byNode map[string][]string) []ServiceView {
+	// The nodes whose running tasks count: alive, and not declared down
+	// by the swarm. One lookup a task instead of two.
+	up := make(map[string]*node, len(c.byName))
+	for name, i := range c.byName { // what c.node answers: a name's latest machine
+		if n, rec := c.nodes[i], s.Nodes[name]; n.alive && rec != nil && rec.Status != NodeDown {
+			up[name] = n
+		}
+	}
 	names := s.ServiceNames()
 	views := make([]ServiceView, len(names))
 	for i, name := range names {
@@ -248,13 +256,11 @@ func (c *Cluster) serviceViews(s *Store, byNode map[string][]string) []ServiceVi
 			// swarm has not declared down: a node cut off and declared
 			// down may go on running its tasks, but the swarm has written
 			// them off.
-			if n, ok := c.node(t.Node); ok && n.alive && n.Running[t.ID] && !n.Starting[t.ID] {
-				if rec := s.Nodes[t.Node]; rec != nil && rec.Status != NodeDown {
-					sv.Running++
-					sv.PerZone[c.zones[n.zone]]++
-					if byNode != nil {
-						byNode[t.Node] = append(byNode[t.Node], t.Name())
-					}
+			if n := up[t.Node]; n != nil && n.Running[t.ID] && !n.Starting[t.ID] {
+				sv.Running++
+				sv.PerZone[c.zones[n.zone]]++
+				if byNode != nil {
+					byNode[t.Node] = append(byNode[t.Node], t.Name())
 				}
 			}
 		}
