@@ -352,6 +352,9 @@ type Machine struct {
 	Name, Zone string
 	Alive      bool
 	Manager    bool // it runs manager software
+	// Locked: the machine runs but its manager waits for the unlock key
+	// (autolock); Snapshot's NodeView counts it alive.
+	Locked bool
 }
 
 // Machines lists every node the simulation runs, in the order they were
@@ -359,7 +362,7 @@ type Machine struct {
 func (c *Cluster) Machines() []Machine {
 	out := make([]Machine, len(c.nodes))
 	for i, n := range c.nodes {
-		out[i] = Machine{Name: n.name, Zone: c.zones[n.zone], Alive: n.alive, Manager: n.mgr != nil}
+		out[i] = Machine{Name: n.name, Zone: c.zones[n.zone], Alive: n.alive, Manager: n.mgr != nil, Locked: n.locked}
 	}
 	return out
 }
