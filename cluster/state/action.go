@@ -51,6 +51,7 @@ const (
 	kindRemoveSecret
 	kindCreateConfig
 	kindRemoveConfig
+	kindSetTaskHistoryLimit
 	numActionKinds
 )
 
@@ -98,6 +99,8 @@ func newAction(k actionKind) Action {
 		return &CreateConfig{}
 	case kindRemoveConfig:
 		return &RemoveConfig{}
+	case kindSetTaskHistoryLimit:
+		return &SetTaskHistoryLimit{}
 	}
 	return nil
 }
@@ -211,9 +214,14 @@ func (a *CreateService) apply(s *Store, ctx *ApplyContext) {
 	s.serviceOrder = nil
 	s.Versions[spec.Name] = 1
 	s.Revisions[spec.Name] = 1
-	if spec.Mode == ModeGlobal {
+	switch spec.Mode {
+	case ModeGlobal:
 		ctx.emit(EventServiceCreated, "", "%s created (global)", spec.Name)
-	} else {
+	case ModeGlobalJob:
+		ctx.emit(EventServiceCreated, "", "%s created (global job)", spec.Name)
+	case ModeReplicatedJob:
+		ctx.emit(EventServiceCreated, "", "%s created (replicated job: %d completions, %d at a time)", spec.Name, spec.Replicas, spec.MaxConcurrent)
+	default:
 		ctx.emit(EventServiceCreated, "", "%s created with %d replicas", spec.Name, spec.Replicas)
 	}
 	s.notifyService(spec.Name)
@@ -246,6 +254,12 @@ func (a *UpdateService) apply(s *Store, ctx *ApplyContext) {
 	spec := a.Spec.Clone()
 	s.Services[spec.Name] = spec
 	switch {
+	case spec.Job():
+		// swarmkit's controlapi starts a new iteration of a job on every
+		// update: the job runs again from the start, with no rolling
+		// update. The template version names the iteration.
+		s.Versions[spec.Name]++
+		ctx.emit(EventServiceUpdated, "", "%s runs again (iteration %d)", spec.Name, s.Versions[spec.Name])
 	case old.TaskHash() != spec.TaskHash() || !SamePlacement(old, spec):
 		s.Previous[spec.Name] = old
 		s.Versions[spec.Name]++
@@ -421,6 +435,9 @@ func (a *CreateTask) apply(s *Store, ctx *ApplyContext) {
 	}
 	if a.Pending {
 		t.State, t.Reason = TaskPending, a.Reason
+	}
+	if s.Services[a.Service].Job() {
+		t.Desired = TaskComplete
 	}
 	s.addTask(t)
 	s.notifyTask(t)

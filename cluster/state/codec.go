@@ -81,6 +81,9 @@ func (e *encoder) spec(s *ServiceSpec) {
 	e.strs(s.Secrets)
 	e.strs(s.Configs)
 	e.update(s.Rollback)
+	if s.Job() { // written for jobs only, so other specs encode as they always did
+		e.int(int64(s.MaxConcurrent))
+	}
 }
 
 func (e *encoder) update(u UpdateConfig) {
@@ -266,6 +269,9 @@ func (d *decoder) spec() *ServiceSpec {
 	s.Secrets = d.strs()
 	s.Configs = d.strs()
 	s.Rollback = d.update()
+	if s.Job() {
+		s.MaxConcurrent = int(d.int())
+	}
 	return s
 }
 

@@ -37,10 +37,15 @@ type Store struct {
 	// update --autolock=true`: each manager keeps its state on disk sealed
 	// with UnlockKey, and one that restarts is locked until it is given the
 	// key (autolock.go). Invariant: UnlockKey is set exactly when Autolock is.
-	Autolock  bool                   `json:"autolock,omitempty"`
-	UnlockKey string                 `json:"unlock_key,omitempty"`
-	Secrets   map[string]*FileObject `json:"secrets,omitempty"` // docker secret create, by name
-	Configs   map[string]*FileObject `json:"configs,omitempty"` // docker config create, by name
+	Autolock  bool   `json:"autolock,omitempty"`
+	UnlockKey string `json:"unlock_key,omitempty"`
+	// TaskHistoryLimit is how many tasks the task reaper keeps in each
+	// slot, finished ones included: `docker swarm update
+	// --task-history-limit`, DefaultTaskHistoryLimit unless changed; a
+	// negative limit keeps every task.
+	TaskHistoryLimit int                    `json:"task_history_limit"`
+	Secrets          map[string]*FileObject `json:"secrets,omitempty"` // docker secret create, by name
+	Configs          map[string]*FileObject `json:"configs,omitempty"` // docker config create, by name
 
 	// slots indexes each service's tasks by slot (or by node, for global
 	// services), oldest first. Derived: rebuilt after decoding.
@@ -165,17 +170,23 @@ func (r *NodeRecord) Clone() *NodeRecord {
 
 // ServiceSpec is what `docker service create` describes.
 type ServiceSpec struct {
-	Name        string   `json:"name"`
-	Image       string   `json:"image,omitempty"`
-	Mode        string   `json:"mode"` // "replicated" or "global"
-	Replicas    int      `json:"replicas"`
-	Constraints []string `json:"constraints,omitempty"`
-	Preferences []string `json:"preferences,omitempty"`  // spread descriptors, e.g. node.labels.zone
-	NanoCPUs    int64    `json:"nano_cpus,omitempty"`    // reservation
-	MemoryBytes int64    `json:"memory_bytes,omitempty"` // reservation
-	MaxReplicas int      `json:"max_replicas,omitempty"` // per node, 0 for no limit
-	HostPorts   []uint32 `json:"host_ports,omitempty"`   // published in host mode
-	ForceUpdate uint64   `json:"force_update,omitempty"` // bumped by `docker service update --force`
+	Name  string `json:"name"`
+	Image string `json:"image,omitempty"`
+	Mode  string `json:"mode"` // replicated, global, replicated-job or global-job
+	// Replicas is a replicated service's desired task count, or a
+	// replicated job's total completions (--replicas of --mode
+	// replicated-job).
+	Replicas int `json:"replicas"`
+	// MaxConcurrent is how many tasks of a replicated job run at once
+	// (--max-concurrent, by default --replicas).
+	MaxConcurrent int      `json:"max_concurrent,omitempty"`
+	Constraints   []string `json:"constraints,omitempty"`
+	Preferences   []string `json:"preferences,omitempty"`  // spread descriptors, e.g. node.labels.zone
+	NanoCPUs      int64    `json:"nano_cpus,omitempty"`    // reservation
+	MemoryBytes   int64    `json:"memory_bytes,omitempty"` // reservation
+	MaxReplicas   int      `json:"max_replicas,omitempty"` // per node, 0 for no limit
+	HostPorts     []uint32 `json:"host_ports,omitempty"`   // published in host mode
+	ForceUpdate   uint64   `json:"force_update,omitempty"` // bumped by `docker service update --force`
 
 	Update  UpdateConfig  `json:"update"`
 	Restart RestartPolicy `json:"restart"`
@@ -340,6 +351,9 @@ const (
 	TaskRejected = "rejected" // its node stopped satisfying its constraints
 	TaskShutdown = "shutdown" // stopped on purpose
 	TaskOrphaned = "orphaned" // its node has been down for 24 hours
+	// TaskComplete is the desired state of a job's task: it runs until its
+	// container exits 0, and is then done, not restarted.
+	TaskComplete = "complete"
 )
 
 // Task is one slot of a service, or a global service's copy on one node.
@@ -371,8 +385,14 @@ func (t *Task) Name() string {
 	return t.Service + "." + t.Node
 }
 
-// Active reports whether the task is meant to run.
-func (t *Task) Active() bool { return t.Desired == TaskRunning }
+// Active reports whether the task is meant to run: a service's task until
+// it is shut down, a job's until it is shut down or has completed.
+func (t *Task) Active() bool {
+	return t.Desired == TaskRunning || t.Desired == TaskComplete && !t.Completed()
+}
+
+// Completed reports whether the task's container exited 0 and is over.
+func (t *Task) Completed() bool { return t.ExitOK && t.Terminal() }
 
 // Terminal reports whether the task's container is over, whatever was meant.
 func (t *Task) Terminal() bool {
@@ -400,8 +420,10 @@ func NewStore() *Store {
 		Tasks:     map[string]*Task{},
 		Secrets:   map[string]*FileObject{},
 		Configs:   map[string]*FileObject{},
-		slots:     map[string]*slotIndex{},
-		byNode:    map[string][]*Task{},
+
+		TaskHistoryLimit: DefaultTaskHistoryLimit,
+		slots:            map[string]*slotIndex{},
+		byNode:           map[string][]*Task{},
 	}
 }
 
@@ -410,6 +432,7 @@ func (s *Store) Clone() *Store {
 	out := NewStore()
 	out.Index, out.NextTask = s.Index, s.NextTask
 	out.Autolock, out.UnlockKey = s.Autolock, s.UnlockKey
+	out.TaskHistoryLimit = s.TaskHistoryLimit
 	for name, n := range s.Nodes {
 		out.Nodes[name] = n.Clone()
 	}
@@ -632,9 +655,19 @@ const (
 	Pause  = "pause"
 	Drain  = "drain"
 
-	ModeReplicated = "replicated"
-	ModeGlobal     = "global"
+	ModeReplicated    = "replicated"
+	ModeGlobal        = "global"
+	ModeReplicatedJob = "replicated-job" // Replicas completions, MaxConcurrent at a time
+	ModeGlobalJob     = "global-job"     // one completion on every eligible node
 )
+
+// Job reports whether the service is a job: its tasks run to completion
+// and are not restarted once they exit 0.
+func (s *ServiceSpec) Job() bool { return s.Mode == ModeReplicatedJob || s.Mode == ModeGlobalJob }
+
+// PerNode reports whether the service's tasks are keyed by node, one on
+// each, rather than by slot: a global service or a global job.
+func (s *ServiceSpec) PerNode() bool { return s.Mode == ModeGlobal || s.Mode == ModeGlobalJob }
 
 // ErrOutOfSequence answers an update of a service that was written
 // after the spec it changes was read.
