@@ -54,10 +54,12 @@ func New(s *state.Store, hashes state.Hashes) *Orchestrator {
 // Ended reports whether a change to a task is one that makes its job
 // reconcile: a task of a job that is over, completed or not (swarmkit's
 // handleEvent: a task past running whose desired state is still
-// completed).
+// completed), or one its restart policy gave up on, whose slot then counts
+// as done.
 func (o *Orchestrator) Ended(t *state.Task) bool {
 	spec := o.s.Services[t.Service]
-	return spec != nil && spec.Job() && o.s.Tasks[t.ID] == t && t.Terminal() && t.Desired == state.TaskComplete
+	return spec != nil && spec.Job() && o.s.Tasks[t.ID] == t &&
+		(t.Terminal() && t.Desired == state.TaskComplete || t.Final)
 }
 
 // Reconcile gives a job the tasks it still needs.
