@@ -32,6 +32,10 @@ const (
 	ModeReplicated = state.ModeReplicated
 	ModeGlobal     = state.ModeGlobal
 
+	ModeReplicatedJob = state.ModeReplicatedJob
+	ModeGlobalJob     = state.ModeGlobalJob
+	TaskComplete      = state.TaskComplete
+
 	NodeReady   = state.NodeReady
 	NodeUnknown = state.NodeUnknown
 	NodeDown    = state.NodeDown
