@@ -136,9 +136,14 @@ type WaitUntil struct {
 type Mode string
 
 const (
-	ModeReplicated Mode = "replicated" // a desired number of tasks
-	ModeGlobal     Mode = "global"     // one task on every eligible node
+	ModeReplicated    Mode = "replicated"     // a desired number of tasks
+	ModeGlobal        Mode = "global"         // one task on every eligible node
+	ModeReplicatedJob Mode = "replicated-job" // --replicas completions, --max-concurrent at a time
+	ModeGlobalJob     Mode = "global-job"     // one completion on every eligible node
 )
+
+// Job reports whether the mode is a job's: its tasks run to completion.
+func (m Mode) Job() bool { return m == ModeReplicatedJob || m == ModeGlobalJob }
 
 // Constraint is one --constraint: node.labels.zone==a, node.role!=manager.
 // Its fields match scheduler.Constraint, so one converts to the other.
@@ -261,11 +266,15 @@ var (
 type ServiceCreate struct {
 	Name  string
 	Image string // as written: nginx, nginx:1.25, or a runner's test image like fail:nginx:2
-	Mode  Mode   // ModeReplicated unless --mode global
-	// Replicas is the desired task count of a replicated service: 1 when
-	// not given, and 0 is valid. Always 0 for a global service, for which
-	// --replicas is an error.
-	Replicas           int
+	Mode  Mode   // ModeReplicated unless --mode says otherwise
+	// Replicas is the desired task count of a replicated service, or the
+	// completions of a replicated job: 1 when not given, and 0 is valid.
+	// Always 0 for a global service or job, for which --replicas is an
+	// error.
+	Replicas int
+	// MaxConcurrent is a replicated job's --max-concurrent: Replicas when
+	// not given. Always 0 otherwise, for which it is an error.
+	MaxConcurrent      int
 	Constraints        []Constraint    // all must hold
 	PlacementPrefs     []PlacementPref // nested in the order given
 	ReserveCPU         int64           // nano-CPUs: --reserve-cpu 0.5 is 500000000; 0 reserves none

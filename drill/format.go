@@ -231,8 +231,11 @@ func (s ServiceCreate) String() string {
 	if s.Mode != ModeReplicated && s.Mode != "" {
 		w.flag("mode", string(s.Mode))
 	}
-	if s.Mode != ModeGlobal && s.Replicas != 1 {
+	if s.Mode != ModeGlobal && s.Mode != ModeGlobalJob && s.Replicas != 1 {
 		w.flag("replicas", strconv.Itoa(s.Replicas))
+	}
+	if s.Mode == ModeReplicatedJob && s.MaxConcurrent != s.Replicas {
+		w.flag("max-concurrent", strconv.Itoa(s.MaxConcurrent))
 	}
 	for _, c := range s.Constraints {
 		w.flag("constraint", c.String())

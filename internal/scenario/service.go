@@ -18,17 +18,21 @@ const zoneSpread = "node.labels.zone"
 // FromInspect), and Spec is the one place a cluster.ServiceSpec is made from
 // one, so every input fills the same fields the same way.
 type Service struct {
-	Name        string
-	Image       string
-	Global      bool     // one task on every eligible node; Replicas is then ignored
-	Replicas    int      // desired tasks of a replicated service
-	Constraints []string // as written, node.labels.zone==a; all must hold
-	Spread      []string // spread descriptors, outermost first: node.labels.zone
-	MaxPerNode  int      // tasks of the service on one node; 0 for no limit
-	NanoCPUs    int64    // reserved per task
-	MemoryBytes int64    // reserved per task
-	HostPorts   []uint32 // published in host mode
-	ForceUpdate uint64   // bumped by docker service update --force
+	Name     string
+	Image    string
+	Global   bool // one task on every eligible node; Replicas is then ignored
+	Replicas int  // desired tasks of a replicated service, completions of a replicated job
+	// Job is a job's mode, cluster.ModeReplicatedJob or ModeGlobalJob;
+	// "" for a service, replicated or Global.
+	Job           string
+	MaxConcurrent int      // a replicated job's tasks at a time; 0 for all of them
+	Constraints   []string // as written, node.labels.zone==a; all must hold
+	Spread        []string // spread descriptors, outermost first: node.labels.zone
+	MaxPerNode    int      // tasks of the service on one node; 0 for no limit
+	NanoCPUs      int64    // reserved per task
+	MemoryBytes   int64    // reserved per task
+	HostPorts     []uint32 // published in host mode
+	ForceUpdate   uint64   // bumped by docker service update --force
 
 	// Update and Restart are Docker's --update-* and --restart-* settings,
 	// Rollback a stack's rollback_config; nil means Docker's defaults.
@@ -51,6 +55,9 @@ func (s Service) Spec() cluster.ServiceSpec {
 	spec.Image, spec.Replicas = s.Image, s.Replicas
 	if s.Global {
 		spec.Mode, spec.Replicas = cluster.ModeGlobal, 0
+	}
+	if s.Job != "" {
+		spec.Mode, spec.MaxConcurrent = s.Job, s.MaxConcurrent
 	}
 	spec.Constraints = slices.Clone(s.Constraints)
 	spec.Preferences = slices.Clone(s.Spread)
@@ -112,13 +119,16 @@ func DefaultWorkload(zones int) []Service {
 // FromDrill reads a drill's `docker service create`.
 func FromDrill(x drill.ServiceCreate) Service {
 	s := Service{
-		Name: x.Name, Image: x.Image, Global: x.Mode == drill.ModeGlobal, Replicas: x.Replicas,
+		Name: x.Name, Image: x.Image, Global: x.Mode == drill.ModeGlobal, Replicas: x.Replicas, MaxConcurrent: x.MaxConcurrent,
 		MaxPerNode: x.MaxReplicasPerNode, NanoCPUs: x.ReserveCPU, MemoryBytes: x.ReserveMemory,
 		Update: &cluster.UpdateConfig{Parallelism: x.Update.Parallelism, Delay: x.Update.Delay,
 			FailureAction: string(x.Update.FailureAction), Order: string(x.Update.Order),
 			Monitor: cluster.DefaultUpdate.Monitor}, // drills have no --update-monitor: Docker's default
 		Restart: &cluster.RestartPolicy{Condition: string(x.Restart.Condition), Delay: x.Restart.Delay,
 			MaxAttempts: x.Restart.MaxAttempts, Window: x.Restart.Window},
+	}
+	if x.Mode.Job() {
+		s.Job = string(x.Mode)
 	}
 	for _, k := range x.Constraints {
 		s.Constraints = append(s.Constraints, k.String())
