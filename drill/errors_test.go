@@ -117,6 +117,14 @@ func TestParseErrors(t *testing.T) {
 		{"create bad service name", c3 + "docker service create --name Web_ nginx", `x.drill:2:30: "Web_" is not a service name; use letters, digits, "-" and "_" (not first or last), up to 63 characters, like web`},
 		{"create misspelt mode", c3 + "docker service create --name web --mode globl nginx", `x.drill:2:41: --mode must be replicated, global, replicated-job or global-job; did you mean global?`},
 		{"create global with replicas", c3 + "docker service create --name web --mode global --replicas 3 nginx", `x.drill:2:48: --replicas is for replicated services; a global service runs one task on every eligible node, so leave it out`},
+		{"expect completed without a count", c3 + "expect service batch completed", `x.drill:2:32: completed needs a whole number, like expect service batch completed 5`},
+		{"expect completed not a number", c3 + "expect service batch completed all", `x.drill:2:32: completed needs a whole number, like expect service batch completed 5`},
+		{"expect completed then more", c3 + "expect service batch completed 5 spread a=1", `x.drill:2:34: expect service batch completed 5 takes nothing after it`},
+		{"expect history bare", c3 + "expect history", `x.drill:2:16: expect history needs a task as docker service ps names it and its states, newest first, like: expect history web.1 running failed failed`},
+		{"expect history service only", c3 + "expect history web running", `x.drill:2:16: "web" is not a task's name; name it as docker service ps does, a service and a slot like web.1, or a node like agent.w2`},
+		{"expect history no states", c3 + "expect history web.1", `x.drill:2:22: expect history web.1 needs the states docker service ps lists for it, newest first, like: expect history web.1 running failed failed`},
+		{"expect history misspelt state", c3 + "expect history web.1 running faild", `x.drill:2:30: a state in expect history must be pending, assigned, starting, running, complete, failed, rejected, shutdown or orphaned; did you mean failed?`},
+		{"expect history slot zero", c3 + "expect history web.0 running", `x.drill:2:20: the slot of web.0 needs at least 1, like web.1`},
 		{"create global job with replicas", c3 + "docker service create --name once --mode global-job --replicas 3 done", `x.drill:2:53: replicas can only be used with replicated or replicated-job mode: a global job completes once on every eligible node, so leave --replicas out`},
 		{"create max concurrent without a job", c3 + "docker service create --name web --max-concurrent 2 nginx", `x.drill:2:34: max-concurrent can only be used with replicated-job mode: add --mode replicated-job, or leave --max-concurrent out`},
 		{"create job with update config", c3 + "docker service create --name batch --mode replicated-job --update-delay 5s done", `x.drill:2:58: update and rollback configuration is not supported for jobs: leave --update-delay out (a job runs again from the start when it is updated)`},
@@ -180,9 +188,9 @@ func TestParseErrors(t *testing.T) {
 		{"swarm leave", c3 + "docker swarm leave", `x.drill:2:14: a drill runs docker swarm init, docker swarm join, docker swarm update, docker swarm unlock-key and docker swarm unlock; "leave" is none of them`},
 
 		// Expectations.
-		{"expect nothing", c3 + "expect", `x.drill:2:8: expect needs what to check: quorum, leader, no leader, service, task, node, port or error, like expect quorum holds`},
+		{"expect nothing", c3 + "expect", `x.drill:2:8: expect needs what to check: quorum, leader, no leader, service, task, node, port, history or error, like expect quorum holds`},
 		{"expect misspelt", c3 + "expect quorom holds", `x.drill:2:8: expect cannot check "quorom"; did you mean "quorum"?`},
-		{"expect unknown", c3 + "expect weather sunny", `x.drill:2:8: expect cannot check "weather"; it checks quorum, leader, no leader, service, task, node, port and error`},
+		{"expect unknown", c3 + "expect weather sunny", `x.drill:2:8: expect cannot check "weather"; it checks quorum, leader, no leader, service, task, node, port, history and error`},
 		{"expect quorum nothing", c3 + "expect quorum", `x.drill:2:15: expect quorum needs holds or lost, like expect quorum holds`},
 		{"expect quorum held", c3 + "expect quorum held", `x.drill:2:15: expect quorum must be holds or lost, like expect quorum holds`},
 		{"expect quorum and more", c3 + "expect quorum holds now", `x.drill:2:21: expect quorum holds takes nothing after it`},
@@ -191,8 +199,8 @@ func TestParseErrors(t *testing.T) {
 		{"expect no nothing", c3 + "expect no", `x.drill:2:11: expect no needs leader, like expect no leader`},
 		{"expect no leader in zone", c3 + "expect no leader in a", `x.drill:2:18: expect no leader takes nothing after it`},
 		{"expect service nothing", c3 + "expect service", `x.drill:2:16: expect service needs a service name and running N, like: expect service web running 6`},
-		{"expect service without running", c3 + "expect service web", `x.drill:2:20: expect service needs "running N", like: expect service web running 6`},
-		{"expect service bare count", c3 + "expect service web 6", `x.drill:2:20: expect service needs "running N", like: expect service web running 6`},
+		{"expect service without running", c3 + "expect service web", `x.drill:2:20: expect service needs "running N" (or a job's "completed N"), like: expect service web running 6`},
+		{"expect service bare count", c3 + "expect service web 6", `x.drill:2:20: expect service needs "running N" (or a job's "completed N"), like: expect service web running 6`},
 		{"expect running nothing", c3 + "expect service web running", `x.drill:2:28: running needs a whole number, like expect service web running 6`},
 		{"expect running words", c3 + "expect service web running six", `x.drill:2:28: running needs a whole number, like expect service web running 6`},
 		{"expect spread nothing", c3 + "expect service web running 6 spread", `x.drill:2:37: spread needs zone=count pairs, like: expect service web running 6 spread a=2 b=2 c=2`},
@@ -293,7 +301,7 @@ func TestCaret(t *testing.T) {
 		{"inside the line", c3 + "docker service create --name web --replicas x nginx", "x.drill:2:45: --replicas needs a whole number, like --replicas 6\ndocker service create --name web --replicas x nginx\n                                            ^"},
 		{"tabs are kept", c3 + "\t\tkil m1", "x.drill:2:3: unknown command \"kil\"; did you mean \"kill\"?\n\t\tkil m1\n\t\t^"},
 		{"runes, not bytes", c3 + `expect error "ünïcödé": kil`, "x.drill:2:25: unknown command \"kil\"; did you mean \"kill\"?\nexpect error \"ünïcödé\": kil\n                        ^"},
-		{"past the end points at what is missing", c3 + "expect service web", "x.drill:2:20: expect service needs \"running N\", like: expect service web running 6\nexpect service web\n                   ^"},
+		{"past the end points at what is missing", c3 + "expect service web", "x.drill:2:20: expect service needs \"running N\" (or a job's \"completed N\"), like: expect service web running 6\nexpect service web\n                   ^"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
