@@ -54,7 +54,7 @@ func StackServices(w io.Writer, s cluster.Snapshot, stack string) {
 				ports = append(ports, p.String())
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%s\t%s\n", sv.Name, sv.Name, sv.Mode, sv.Running, sv.Desired, sv.Image, strings.Join(ports, ", "))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", sv.Name, sv.Name, modeWords(sv.Mode), replicas(sv), sv.Image, strings.Join(ports, ", "))
 	}
 	tw.Flush()
 }

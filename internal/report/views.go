@@ -45,9 +45,32 @@ func ServiceLS(w io.Writer, s cluster.Snapshot) {
 	tw := tabwriter.NewWriter(w, 0, 4, 3, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tMODE\tREPLICAS\tIMAGE")
 	for _, sv := range s.Services {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%s\n", sv.Name, sv.Name, sv.Mode, sv.Running, sv.Desired, sv.Image)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", sv.Name, sv.Name, modeWords(sv.Mode), replicas(sv), sv.Image)
 	}
 	tw.Flush()
+}
+
+// modeWords is a service's MODE as `docker service ls` shows it.
+func modeWords(mode string) string {
+	switch mode {
+	case cluster.ModeReplicatedJob:
+		return "replicated job"
+	case cluster.ModeGlobalJob:
+		return "global job"
+	}
+	return mode
+}
+
+// replicas is the REPLICAS column of `docker service ls`, as docker/cli's
+// formatter writes it: a job shows its progress beside what runs.
+func replicas(sv cluster.ServiceView) string {
+	switch sv.Mode {
+	case cluster.ModeReplicatedJob:
+		return fmt.Sprintf("%d/%d (%d/%d completed)", sv.Running, sv.MaxConcurrent, sv.Completed, sv.Completions)
+	case cluster.ModeGlobalJob:
+		return fmt.Sprintf("%d/%d (%d/%d completed)", sv.Running, sv.Desired, sv.Completed, sv.Completions)
+	}
+	return fmt.Sprintf("%d/%d", sv.Running, sv.Desired)
 }
 
 // ServicePS is `docker service ps NAME`: each slot's current task, then its
