@@ -307,8 +307,9 @@ func (t ScaleTarget) String() string { return t.Service + "=" + strconv.Itoa(t.R
 type ServiceUpdate struct {
 	Name               string
 	Image              string // "" keeps the image
-	Replicas           *int
-	Force              bool // --force: replace every task even if nothing changed, which rebalances
+	Replicas           *int   // a replicated job's completions
+	MaxConcurrent      *int   // a replicated job's tasks at a time
+	Force              bool   // --force: replace every task even if nothing changed, which rebalances
 	ConstraintAdd      []Constraint
 	ConstraintRm       []Constraint // removed where equal to one already on the service
 	PlacementPrefAdd   []PlacementPref

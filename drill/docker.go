@@ -487,6 +487,7 @@ func parseServiceUpdate(sub token, args []token) (Command, *Error) {
 			return err
 		}},
 		countFlag("replicas", "6", ptr(&su.Replicas)),
+		countFlag("max-concurrent", "2", ptr(&su.MaxConcurrent)),
 		{name: "force", boolean: true, set: func(value) *Error { su.Force = true; return nil }},
 		constraintFlag("constraint-add", func(c Constraint) { su.ConstraintAdd = append(su.ConstraintAdd, c) }),
 		constraintFlag("constraint-rm", func(c Constraint) { su.ConstraintRm = append(su.ConstraintRm, c) }),

@@ -302,6 +302,9 @@ func (s ServiceUpdate) String() string {
 	if s.Replicas != nil {
 		w.flag("replicas", strconv.Itoa(*s.Replicas))
 	}
+	if s.MaxConcurrent != nil {
+		w.flag("max-concurrent", strconv.Itoa(*s.MaxConcurrent))
+	}
 	if s.Force {
 		w.add("--force")
 	}

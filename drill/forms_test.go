@@ -116,6 +116,7 @@ var everyForm = []struct {
 	{"service update nothing", "docker service update web", ServiceUpdate{Name: "web"}},
 	{"service update image", "docker service update --image nginx:1.26 web", ServiceUpdate{Name: "web", Image: "nginx:1.26"}},
 	{"service update replicas zero", "docker service update --replicas 0 web", ServiceUpdate{Name: "web", Replicas: ptr0(0)}},
+	{"service update a job's counts", "docker service update --replicas 8 --max-concurrent 3 batch", ServiceUpdate{Name: "batch", Replicas: ptr0(8), MaxConcurrent: ptr0(3)}},
 	{"service update force", "docker service update --force web", ServiceUpdate{Name: "web", Force: true}},
 	{"service update placement", "docker service update --constraint-add node.labels.zone!=a --constraint-add node.role==worker --constraint-rm node.labels.zone==a --placement-pref-add spread=node.labels.rack --placement-pref-rm spread=node.labels.zone web",
 		ServiceUpdate{

@@ -189,6 +189,7 @@ func applyUpdate(s *cluster.ServiceSpec, x drill.ServiceUpdate) {
 	setIf(&s.NanoCPUs, x.ReserveCPU)
 	setIf(&s.MemoryBytes, x.ReserveMemory)
 	setIf(&s.MaxReplicas, x.MaxReplicasPerNode)
+	setIf(&s.MaxConcurrent, x.MaxConcurrent)
 	u := x.Update
 	setIf(&s.Update.Parallelism, u.Parallelism)
 	setIf(&s.Update.Delay, u.Delay)
