@@ -10,6 +10,7 @@ import (
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster/agent"
 	"github.com/swarmsim/swarmsim/cluster/dispatcher"
+	"github.com/swarmsim/swarmsim/cluster/orchestrator/restart"
 	"github.com/swarmsim/swarmsim/cluster/state"
 	"github.com/swarmsim/swarmsim/raft"
 )
@@ -26,6 +27,13 @@ const (
 	// NodeDownPeriod is how long a node stays down before its tasks are
 	// orphaned: swarmkit's defaultNodeDownPeriod.
 	NodeDownPeriod = dispatcher.NodeDownPeriod
+	// OldTaskTimeout is how long a new task waits for the old task of its
+	// slot to stop before it starts all the same (swarmkit's
+	// defaultOldTaskTimeout).
+	OldTaskTimeout = restart.OldTaskTimeout
+	// UnknownGrace is the grace of a node a new leader marked unknown,
+	// twice the normal (swarmkit's gracePeriodMultiplierUnknown).
+	UnknownGrace = dispatcher.UnknownGrace
 	// RequestTimeout is how long a command waits for its change to commit
 	// before Docker answers "context deadline exceeded".
 	RequestTimeout = 10 * time.Second
@@ -186,6 +194,11 @@ type node struct {
 	// chain of ticks, whichever manager software it runs when they fire, so
 	// a node demoted and promoted again within a second does not tick twice.
 	ticking bool
+	// promote: docker node promote ran while the node was down. swarmkit
+	// records the desired role at once and the node becomes a manager
+	// when it is back (role_manager.go); the leader's role manager
+	// completes it here.
+	promote bool
 	// locked: the machine runs but its manager waits for lockedWith, the
 	// unlock key its disk is sealed with (autolock.go). A locked node is
 	// not alive: it neither votes, nor receives messages, nor heartbeats,

@@ -25,9 +25,23 @@ func (c *roster) openPorts(s *Store) map[string][]uint32 {
 				hosts = true
 			}
 		}
+		if prev := s.Previous[name]; prev != nil && len(prev.HostPorts) > 0 {
+			hosts = true // an old task may still bind one
+		}
 	}
 	if len(ingress) == 0 && !hosts {
 		return nil
+	}
+	// A task binds the ports of its own spec: during an update an old task
+	// keeps its old port (swarmkit's agent runs each task's own spec).
+	hashes := map[*ServiceSpec]uint64{}
+	hash := func(spec *ServiceSpec) uint64 {
+		h, ok := hashes[spec]
+		if !ok {
+			h = spec.TaskHash()
+			hashes[spec] = h
+		}
+		return h
 	}
 	out := map[string][]uint32{}
 	for _, n := range c.nodes {
@@ -38,7 +52,7 @@ func (c *roster) openPorts(s *Store) map[string][]uint32 {
 		if hosts {
 			for id := range n.Running {
 				if t := s.Tasks[id]; t != nil {
-					if spec := s.Services[t.Service]; spec != nil {
+					if spec := s.SpecOf(t, hash); spec != nil {
 						for _, p := range spec.Ports {
 							if p.Mode == PublishHost {
 								ports = append(ports, p.Published)
@@ -74,6 +88,8 @@ func (s Snapshot) PortOpen(port uint32, node string) (open bool, why string) {
 		}
 	}
 	switch {
+	case owner == "" && open:
+		return open, "a task still running its service's spec from before an update binds it in host mode on " + node
 	case owner == "":
 		return open, "no service publishes it"
 	case !n.Alive:

@@ -124,7 +124,9 @@ func TestMaxFailureRatioToleratesSomeFailures(t *testing.T) {
 	update := func(ratio int) *Cluster {
 		c := newTestCluster(t, "1-1-1", 3, 3)
 		spec := service("web", 4)
-		spec.Update = UpdateConfig{Parallelism: 1, FailureAction: "pause", Order: "stop-first", Monitor: 5 * time.Second, MaxFailureRatio: ratio}
+		// A 3 s delay: one slot is taken at a time, each failing 2 s
+		// after it starts, before the next slot begins.
+		spec.Update = UpdateConfig{Parallelism: 1, Delay: 3 * time.Second, FailureAction: "pause", Order: "stop-first", Monitor: 5 * time.Second, MaxFailureRatio: ratio}
 		mustApply(t, c, CreateService(spec))
 		settle(t, c)
 		mustApply(t, c, UpdateService("web", func(s *ServiceSpec) { s.Image = "fail/web:2" }))
@@ -336,7 +338,8 @@ func TestRollbackUsesTheRollbackConfig(t *testing.T) {
 		spec := service("web", 4)
 		spec.Image = "web:1"
 		spec.Update = UpdateConfig{Parallelism: 4, FailureAction: "pause", Order: "stop-first", Monitor: time.Second}
-		spec.Rollback = UpdateConfig{Parallelism: tc.parallelism, FailureAction: "pause", Order: "stop-first", Monitor: 5 * time.Second}
+		// The next slot starts once the last runs, plus the delay.
+		spec.Rollback = UpdateConfig{Parallelism: tc.parallelism, Delay: 5 * time.Second, FailureAction: "pause", Order: "stop-first", Monitor: 5 * time.Second}
 		mustApply(t, c, CreateService(spec))
 		settle(t, c)
 		mustApply(t, c, UpdateService("web", func(s *ServiceSpec) { s.Image = "web:2" }))

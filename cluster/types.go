@@ -34,7 +34,6 @@ const (
 
 	ModeReplicatedJob = state.ModeReplicatedJob
 	ModeGlobalJob     = state.ModeGlobalJob
-	TaskComplete      = state.TaskComplete
 
 	NodeReady   = state.NodeReady
 	NodeUnknown = state.NodeUnknown
@@ -44,6 +43,7 @@ const (
 	TaskAssigned = state.TaskAssigned
 	TaskStarting = state.TaskStarting
 	TaskRunning  = state.TaskRunning
+	TaskComplete = state.TaskComplete
 	TaskFailed   = state.TaskFailed
 	TaskRejected = state.TaskRejected
 	TaskShutdown = state.TaskShutdown

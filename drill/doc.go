@@ -144,7 +144,9 @@
 //	    --reserve-cpu 0.5 --reserve-memory 512M --replicas-max-per-node 2 \
 //	    --publish published=8080,target=80,mode=host … (or -p 8080:80, -p 8080:80/udp) \
 //	    --update-parallelism 2 --update-delay 10s --update-failure-action pause|continue|rollback \
-//	    --update-order stop-first|start-first \
+//	    --update-order stop-first|start-first --update-monitor 5s --update-max-failure-ratio 0.25 \
+//	    --rollback-parallelism 1 --rollback-delay 0s --rollback-failure-action pause|continue \
+//	    --rollback-order stop-first|start-first --rollback-monitor 5s --rollback-max-failure-ratio 0 \
 //	    --restart-condition none|on-failure|any --restart-delay 5s --restart-max-attempts 3 \
 //	    --restart-window 1m \
 //	    nginx:1.25
@@ -180,8 +182,31 @@
 //	    --constraint-rm node.labels.zone==a … --placement-pref-add spread=node.labels.rack … \
 //	    --placement-pref-rm spread=node.labels.zone … --reserve-cpu 1 --reserve-memory 1G \
 //	    --replicas-max-per-node 1 --update-… --restart-… web
+//	docker service update --env-add MODE=b … --env-rm LOG … --publish-add 8080:80 … \
+//	    --publish-rm 53/udp … --limit-cpu 1 --limit-memory 512M web
 //	docker service rollback web
 //	docker service rm web api         (also: docker service remove)
+//
+// docker service create also takes --env KEY=VALUE … (-e) and --limit-cpu,
+// --limit-memory: recorded, as docker service inspect shows them, and a
+// change rolls the tasks, but nothing simulated reads them. --detach (-d)
+// is accepted on create, update, scale and rollback and changes nothing:
+// Docker's CLI then stops waiting for the tasks, and a drill never waits
+// for them anyway, since simulated time moves only with wait.
+//
+// The commands that read the swarm print Docker's output into the
+// transcript, so that a shell session replays as a drill:
+//
+//	docker node ls [-q]               docker service ls [-q]
+//	docker service ps web             docker service logs web
+//	docker service inspect [--pretty] web …
+//	docker node inspect [--pretty] m1 …
+//	docker info                       # its Swarm section
+//	docker swarm join-token [-q] worker|manager
+//
+// Each needs a leader, as Docker's does. docker service logs prints the
+// task events a real one's log would hold (the simulated containers write
+// nothing), and the inspect JSON has the shape of Docker's own types.
 //
 // docker service update takes every --update-* and --restart-* flag of
 // create, and changes only what it is given (see ServiceUpdate). --force
@@ -268,7 +293,7 @@
 //	expect service web running 6 spread a=2 b=2 c=2
 //	expect task pending web "no suitable node"
 //	expect task pending web           # pending for any reason
-//	expect node w3 down               # or ready (status), active, pause, drain (availability), locked
+//	expect node w3 down               # or ready, unknown (status), active, pause, drain (availability), locked
 //	expect port 8080 open on w2       # or closed: whether w2 listens on published port 8080
 //	expect service batch completed 5  # a job's tasks that completed, in its current run
 //	expect history web.1 running failed failed  # docker service ps for the slot, newest first

@@ -3,7 +3,6 @@ package drill
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 )
 
 // Error is a mistake in a drill script, with the place it was found.
@@ -75,88 +74,4 @@ func errAt(col int, format string, args ...any) *Error {
 func (e *Error) located(file string, line int, source string) *Error {
 	e.File, e.Line, e.Source = file, line, source
 	return e
-}
-
-// suggest returns the option nearest to word when it is close enough to be
-// a likely typo, or "". Close enough: at most one edit for short words and
-// two for longer ones (a transposition counts as one edit), or word being
-// the start of exactly one option. Case is ignored, so "Kill" finds "kill".
-func suggest(word string, options []string) string {
-	w := strings.ToLower(word)
-	best, bestD := "", -1
-	for _, o := range options {
-		d := editDistance(w, o)
-		if bestD < 0 || d < bestD {
-			best, bestD = o, d
-		}
-	}
-	limit := 1
-	if utf8.RuneCountInString(w) > 4 {
-		limit = 2
-	}
-	if bestD >= 0 && bestD <= limit && bestD < utf8.RuneCountInString(best) {
-		return best
-	}
-	if utf8.RuneCountInString(w) >= 3 {
-		match := ""
-		for _, o := range options {
-			if strings.HasPrefix(o, w) {
-				if match != "" {
-					return ""
-				}
-				match = o
-			}
-		}
-		return match
-	}
-	return ""
-}
-
-// editDistance is the optimal string alignment distance: insertions,
-// deletions, substitutions and swaps of two neighbours each cost one. Swaps
-// matter because "sacle" for "scale" is the typo fingers make.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	// Three rolling rows: the swap looks two rows back.
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(rb)]
-}
-
-// orList writes "a, b or c", each item as given.
-func orList(items []string) string {
-	return joinList(items, "or")
-}
-
-// andList writes "a, b and c".
-func andList(items []string) string {
-	return joinList(items, "and")
-}
-
-func joinList(items []string, word string) string {
-	switch len(items) {
-	case 0:
-		return ""
-	case 1:
-		return items[0]
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " " + word + " " + items[len(items)-1]
 }

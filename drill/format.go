@@ -255,19 +255,8 @@ func (s ServiceCreate) String() string {
 	for _, p := range s.Publish {
 		w.flag("publish", p.String())
 	}
-	u, du := s.Update, defaultUpdate
-	if u.Parallelism != du.Parallelism {
-		w.flag("update-parallelism", strconv.Itoa(u.Parallelism))
-	}
-	if u.Delay != du.Delay {
-		w.flag("update-delay", formatDuration(u.Delay))
-	}
-	if u.FailureAction != du.FailureAction {
-		w.flag("update-failure-action", string(u.FailureAction))
-	}
-	if u.Order != du.Order {
-		w.flag("update-order", string(u.Order))
-	}
+	w.updateConfig("update", s.Update, defaultUpdate)
+	w.updateConfig("rollback", s.Rollback, defaultRollback)
 	r, dr := s.Restart, defaultRestart
 	if r.Condition != dr.Condition {
 		w.flag("restart-condition", string(r.Condition))
@@ -282,12 +271,23 @@ func (s ServiceCreate) String() string {
 		w.flag("restart-window", formatDuration(r.Window))
 	}
 	w.objectFlags(s)
+	for _, e := range s.Env {
+		w.flag("env", e)
+	}
+	if s.LimitCPU != 0 {
+		w.flag("limit-cpu", formatCPU(s.LimitCPU))
+	}
+	if s.LimitMemory != 0 {
+		w.flag("limit-memory", formatMemory(s.LimitMemory))
+	}
+	w.detach(s.Detach)
 	w.add(quote(s.Image))
 	return w.String()
 }
 
 func (s ServiceScale) String() string {
 	w := words{"docker", "service", "scale"}
+	w.detach(s.Detach)
 	for _, t := range s.Targets {
 		w.add(quote(t.String()))
 	}
@@ -329,19 +329,8 @@ func (s ServiceUpdate) String() string {
 	if s.MaxReplicasPerNode != nil {
 		w.flag("replicas-max-per-node", strconv.Itoa(*s.MaxReplicasPerNode))
 	}
-	u := s.Update
-	if u.Parallelism != nil {
-		w.flag("update-parallelism", strconv.Itoa(*u.Parallelism))
-	}
-	if u.Delay != nil {
-		w.flag("update-delay", formatDuration(*u.Delay))
-	}
-	if u.FailureAction != "" {
-		w.flag("update-failure-action", string(u.FailureAction))
-	}
-	if u.Order != "" {
-		w.flag("update-order", string(u.Order))
-	}
+	w.updateChange("update", s.Update)
+	w.updateChange("rollback", s.Rollback)
 	r := s.Restart
 	if r.Condition != "" {
 		w.flag("restart-condition", string(r.Condition))
@@ -355,11 +344,35 @@ func (s ServiceUpdate) String() string {
 	if r.Window != nil {
 		w.flag("restart-window", formatDuration(*r.Window))
 	}
+	for _, e := range s.EnvAdd {
+		w.flag("env-add", e)
+	}
+	for _, e := range s.EnvRm {
+		w.flag("env-rm", e)
+	}
+	for _, p := range s.PublishAdd {
+		w.flag("publish-add", p.String())
+	}
+	for _, p := range s.PublishRm {
+		w.flag("publish-rm", removal(p))
+	}
+	if s.LimitCPU != nil {
+		w.flag("limit-cpu", formatCPU(*s.LimitCPU))
+	}
+	if s.LimitMemory != nil {
+		w.flag("limit-memory", formatMemory(*s.LimitMemory))
+	}
+	w.detach(s.Detach)
 	w.add(quote(s.Name))
 	return w.String()
 }
 
-func (s ServiceRollback) String() string { return "docker service rollback " + quote(s.Name) }
+func (s ServiceRollback) String() string {
+	w := words{"docker", "service", "rollback"}
+	w.detach(s.Detach)
+	w.add(quote(s.Name))
+	return w.String()
+}
 
 func (s ServiceRemove) String() string {
 	return words(append([]string{"docker", "service", "rm"}, quoteAll(s.Names)...)).String()
@@ -461,6 +474,61 @@ func (e ExpectError) String() string {
 	s := "expect error " + quoteAlways(e.Text) + ":"
 	if e.Cmd != nil {
 		s += " " + e.Cmd.String()
+	}
+	return s
+}
+
+// updateConfig writes the --update-* or --rollback-* flags whose values are
+// not Docker's defaults.
+func (w *words) updateConfig(prefix string, u, d UpdateConfig) {
+	if u.Parallelism != d.Parallelism {
+		w.flag(prefix+"-parallelism", strconv.Itoa(u.Parallelism))
+	}
+	if u.Delay != d.Delay {
+		w.flag(prefix+"-delay", formatDuration(u.Delay))
+	}
+	if u.FailureAction != d.FailureAction {
+		w.flag(prefix+"-failure-action", string(u.FailureAction))
+	}
+	if u.Order != d.Order {
+		w.flag(prefix+"-order", string(u.Order))
+	}
+	if u.Monitor != d.Monitor {
+		w.flag(prefix+"-monitor", formatDuration(u.Monitor))
+	}
+	if u.MaxFailureRatio != d.MaxFailureRatio {
+		w.flag(prefix+"-max-failure-ratio", formatRatio(u.MaxFailureRatio))
+	}
+}
+
+// updateChange writes the --update-* or --rollback-* flags given.
+func (w *words) updateChange(prefix string, u UpdateChange) {
+	if u.Parallelism != nil {
+		w.flag(prefix+"-parallelism", strconv.Itoa(*u.Parallelism))
+	}
+	if u.Delay != nil {
+		w.flag(prefix+"-delay", formatDuration(*u.Delay))
+	}
+	if u.FailureAction != "" {
+		w.flag(prefix+"-failure-action", string(u.FailureAction))
+	}
+	if u.Order != "" {
+		w.flag(prefix+"-order", string(u.Order))
+	}
+	if u.Monitor != nil {
+		w.flag(prefix+"-monitor", formatDuration(*u.Monitor))
+	}
+	if u.MaxFailureRatio != nil {
+		w.flag(prefix+"-max-failure-ratio", formatRatio(*u.MaxFailureRatio))
+	}
+}
+
+// formatRatio writes millionths as the fraction Docker takes: 250000 is
+// 0.25.
+func formatRatio(n int) string {
+	s := strconv.Itoa(n / 1_000_000)
+	if f := n % 1_000_000; f != 0 {
+		s += "." + strings.TrimRight(fmt.Sprintf("%06d", f), "0")
 	}
 	return s
 }

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/swarmsim/swarmsim/internal/prose"
 )
 
 // ---- Secrets and configs ----
@@ -74,7 +76,7 @@ func parseObject(group token, args []token) (Command, *Error) {
 	like := "docker " + kind + " create " + example + " -"
 	subs := []string{"create", "ls", "rm"}
 	if len(args) == 0 {
-		return nil, errAt(after(group), "docker %s needs %s, like %s", kind, orList(subs), like)
+		return nil, errAt(after(group), "docker %s needs %s, like %s", kind, prose.OrList(subs), like)
 	}
 	sub, rest := args[0], args[1:]
 	switch {

@@ -3,6 +3,8 @@ package drill
 import (
 	"strconv"
 	"strings"
+
+	"github.com/swarmsim/swarmsim/internal/prose"
 )
 
 // The commands of disaster rehearsals: autolock (docker swarm update
@@ -164,7 +166,7 @@ func (v value) key() (string, *Error) {
 	case v.text == KeyPrevious || strings.HasPrefix(v.text, "SWMKEY-"):
 		return v.text, nil
 	}
-	if s := suggest(v.text, []string{"current", KeyPrevious}); s != "" {
+	if s := prose.Suggest(v.text, []string{"current", KeyPrevious}); s != "" {
 		return "", errAt(v.col, "--key must be current, previous or an unlock key like SWMKEY-1-…; did you mean %s?", s)
 	}
 	return "", errAt(v.col, "--key must be current, previous or an unlock key like SWMKEY-1-…, as docker swarm unlock-key shows it")

@@ -17,6 +17,9 @@ import (
 type Service struct {
 	ID   string // ID; "" when the input has none
 	Name string // Spec.Name; never empty, and unique in the input
+	// Labels are Spec.Labels, nil when none; a stack's services carry
+	// com.docker.stack.namespace, which docker stack ls lists them by.
+	Labels map[string]string
 
 	Mode     string // "replicated" or "global", from which of Spec.Mode's fields is set
 	Replicas int    // Spec.Mode.Replicated.Replicas (1 when absent, as Docker defaults it); 0 for a global service
@@ -98,6 +101,7 @@ type dockerService struct {
 	ID   string
 	Spec struct {
 		Name         string
+		Labels       map[string]string
 		TaskTemplate struct {
 			ContainerSpec *struct {
 				Image string
@@ -214,6 +218,10 @@ func service(d dockerService) (Service, error) {
 	s := Service{ID: d.ID, Name: spec.Name, ForceUpdate: tmpl.ForceUpdate, Update: DefaultUpdate, Restart: DefaultRestart}
 	if s.Name == "" {
 		return Service{}, errors.New("Spec.Name is missing; every service has one, so check that the file is what " + serviceCommand + " prints")
+	}
+
+	if len(spec.Labels) > 0 {
+		s.Labels = spec.Labels
 	}
 
 	m := spec.Mode

@@ -17,6 +17,7 @@ import (
 var wantServices = []inspect.Service{
 	{
 		ID: "e7oakmnqxtnzppzt9p8i4i188", Name: "web", Mode: "replicated", Replicas: 6,
+		Labels:      map[string]string{"com.example.team": "storefront"},
 		Image:       "nginx:1.27.2@sha256:3f554976be40b86f7698c263efb089f1aca6aac178825bf6152a790ca9713a77",
 		Constraints: []string{"node.platform.os==linux", "node.labels.disk!=hdd"},
 		Preferences: []string{"node.labels.zone"},

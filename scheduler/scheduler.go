@@ -140,7 +140,29 @@ type Service struct {
 
 	Reservation Resources // per task
 	MaxReplicas int       // per node; 0 means no limit
-	HostPorts   []uint32  // published in host mode; two tasks on one node cannot share one
+	HostPorts   []uint32  // published in host mode (see HostPort); two tasks on one node cannot share one
+}
+
+// HostPort is a host-mode published port with its protocol, as one number
+// for Service.HostPorts: the port in the low 16 bits, the protocol above
+// them. swarmkit's HostPortFilter keys ports by protocol and port, so
+// 7070/tcp and 7070/udp are two ports; a bare port number is tcp.
+func HostPort(port uint32, protocol string) uint32 {
+	var p uint32
+	switch protocol {
+	case "udp":
+		p = 1
+	case "sctp":
+		p = 2
+	}
+	return p<<16 | port&0xffff
+}
+
+// Footprint is what one task holds on its node: its reservation and its
+// host-mode ports (as Service.HostPorts).
+type Footprint struct {
+	Reservation Resources
+	HostPorts   []uint32
 }
 
 // Task is one task of a service.
@@ -155,6 +177,12 @@ type Task struct {
 	// they hold their node's resources, ports and per-node replica counts
 	// and count in the ranking. A placed task without a Node holds nothing.
 	Pending bool
+
+	// Own, for a placed task, is what it holds by its own spec when that is
+	// not its service's current one (a task of the spec before an update);
+	// nil means its service's. swarmkit's nodeinfo.go addTask charges each
+	// task's own resources and ports.
+	Own *Footprint
 }
 
 // Placement puts a pending task on a node.
@@ -217,7 +245,7 @@ func Explain(nodes []Node, services []Service, tasks []Task, service, node strin
 			continue
 		}
 		ts := st.service(t.Service)
-		st.hold(0, ts)
+		st.hold(0, ts, t.Own)
 		if ts == si {
 			st.count[0]++
 		}

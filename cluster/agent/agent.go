@@ -55,7 +55,7 @@ const ExitAfter = 2 * time.Second
 // Docker's words for a container that exited.
 const (
 	ReasonExit      = "task: non-zero exit (1)"
-	ReasonExitOK    = "task: exited (0)"
+	ReasonExitOK    = "finished" // swarmkit's agent: the task is complete
 	ReasonUnhealthy = "task: non-zero exit (137): dockerexec: unhealthy container"
 )
 

@@ -84,8 +84,10 @@ func (p *Placer) TaskChanged(t *state.Task) {
 	switch {
 	case t.State == state.TaskPending && t.Active():
 		p.pending[t.ID] = true
-	case t.Active() && (t.State == state.TaskFailed || t.State == state.TaskRejected):
-		if !p.Scanning && t.Hash == p.hashes.OfService(p.s, t.Service) {
+	case t.Active() && (t.State == state.TaskFailed || t.State == state.TaskRejected || t.State == state.TaskComplete):
+		// swarmkit's scheduler.go updateTask counts only FAILED and
+		// REJECTED toward the penalty: a container that exits 0 did not fail.
+		if t.State != state.TaskComplete && !p.Scanning && t.Hash == p.hashes.OfService(p.s, t.Service) {
 			p.failures.Record(t, p.now())
 		}
 		delete(p.pending, t.ID)
@@ -162,9 +164,10 @@ func (p *Placer) services() []scheduler.Service {
 func (p *Placer) tasks(b *state.Batch, pending []string) []scheduler.Task {
 	s := p.s
 	tasks := make([]scheduler.Task, 0, len(s.Tasks)+len(b.Creates))
+	var own owned
 	for _, t := range s.TaskList() {
 		if t.Active() && t.State != state.TaskPending && !b.Stopped[t.ID] && t.Node != "" {
-			tasks = append(tasks, scheduler.Task{ID: t.ID, Service: t.Service, Node: t.Node})
+			tasks = append(tasks, scheduler.Task{ID: t.ID, Service: t.Service, Node: t.Node, Own: own.of(p, t)})
 		}
 	}
 	for _, id := range pending {
@@ -256,8 +259,57 @@ func Service(spec *state.ServiceSpec) scheduler.Service {
 		Preferences: spec.Preferences,
 		Reservation: scheduler.Resources{NanoCPUs: spec.NanoCPUs, MemoryBytes: spec.MemoryBytes},
 		MaxReplicas: spec.MaxReplicas,
-		HostPorts:   spec.HostPorts,
+		HostPorts:   hostPorts(spec),
 	}
+}
+
+// hostPorts are a spec's host-mode ports for the scheduler, each with its
+// protocol (scheduler.HostPort); one in HostPorts that Ports does not
+// describe is tcp.
+func hostPorts(spec *state.ServiceSpec) []uint32 {
+	var out []uint32
+	for _, p := range spec.Ports {
+		if p.Mode == state.PublishHost {
+			out = append(out, scheduler.HostPort(p.Published, p.Protocol))
+		}
+	}
+	for _, p := range spec.HostPorts {
+		if !slices.ContainsFunc(spec.Ports, func(c state.PortConfig) bool { return c.Mode == state.PublishHost && c.Published == p }) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// owned finds what a placed task holds by its own spec, when that is not
+// its service's current one. Tasks come grouped by service, so it keeps
+// the last service's hashes and footprint.
+type owned struct {
+	service       string
+	hash, prevOld uint64 // the current spec's hash; the previous spec's, 0 when none
+	prev          *scheduler.Footprint
+}
+
+// of is nil when t runs its service's current spec (or one the store no
+// longer keeps).
+func (o *owned) of(p *Placer, t *state.Task) *scheduler.Footprint {
+	if t.Service != o.service || o.service == "" {
+		*o = owned{service: t.Service}
+		if spec := p.s.Services[t.Service]; spec != nil {
+			o.hash = p.hashes.Of(spec)
+			if prev := p.s.Previous[t.Service]; prev != nil {
+				o.prevOld = p.hashes.Of(prev)
+				o.prev = &scheduler.Footprint{
+					Reservation: scheduler.Resources{NanoCPUs: prev.NanoCPUs, MemoryBytes: prev.MemoryBytes},
+					HostPorts:   hostPorts(prev),
+				}
+			}
+		}
+	}
+	if t.Hash == o.hash || o.prev == nil || t.Hash != o.prevOld {
+		return nil
+	}
+	return o.prev
 }
 
 // Constraints parses a spec's constraints; they were validated when the

@@ -81,6 +81,7 @@ func (e *encoder) spec(s *ServiceSpec) {
 	e.strs(s.Secrets)
 	e.strs(s.Configs)
 	e.update(s.Rollback)
+	e.strs(s.Env)
 	if s.Job() { // written for jobs only, so other specs encode as they always did
 		e.int(int64(s.MaxConcurrent))
 	}
@@ -269,6 +270,7 @@ func (d *decoder) spec() *ServiceSpec {
 	s.Secrets = d.strs()
 	s.Configs = d.strs()
 	s.Rollback = d.update()
+	s.Env = d.strs()
 	if s.Job() {
 		s.MaxConcurrent = int(d.int())
 	}

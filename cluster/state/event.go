@@ -22,4 +22,5 @@ const (
 	EventTaskHealthy     = "task-healthy"
 	EventAutolock        = "autolock"      // autolock turned on or off, or the unlock key rotated
 	EventSwarmUpdated    = "swarm-updated" // docker swarm update changed a setting
+	EventTaskComplete    = "task-complete" // its container exited with status 0
 )

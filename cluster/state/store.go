@@ -14,7 +14,7 @@ import (
 
 // Store is the desired state of the swarm: what every manager agrees on
 // because it came out of committed Raft entries. Each manager keeps its own
-// copy and changes it only by applying committed actions (storeaction.go),
+// copy and changes it only by applying committed actions (action.go),
 // so two managers that applied the same entries hold equal stores.
 //
 // Invariant: the indexes (slots, byNode) always describe Tasks exactly; only
@@ -206,6 +206,10 @@ type ServiceSpec struct {
 	Secrets          []string     `json:"secrets,omitempty"` // names of secrets the tasks mount
 	Configs          []string     `json:"configs,omitempty"` // names of configs the tasks mount
 	Rollback         UpdateConfig `json:"rollback"`          // how a rollback replaces tasks
+	// Env is the containers' environment (--env, a stack's environment),
+	// KEY=VALUE each: recorded, as docker service inspect shows it, and a
+	// change rolls the tasks as Docker's does; nothing simulated reads it.
+	Env []string `json:"env,omitempty"`
 }
 
 // LabelNamespace is the label Docker puts on a stack's services, secrets
@@ -347,13 +351,14 @@ const (
 	TaskAssigned = "assigned" // committed to a node, not yet started there
 	TaskStarting = "starting" // its container runs, its health check has not passed yet
 	TaskRunning  = "running"
-	TaskFailed   = "failed"   // its container exited, or its node lost it
+	// TaskComplete is the state of a task whose container exited with
+	// status 0, and the desired state of a job's task: it runs until then,
+	// and is done, not restarted.
+	TaskComplete = "complete"
+	TaskFailed   = "failed"   // its container exited otherwise, or its node lost it
 	TaskRejected = "rejected" // its node stopped satisfying its constraints
 	TaskShutdown = "shutdown" // stopped on purpose
 	TaskOrphaned = "orphaned" // its node has been down for 24 hours
-	// TaskComplete is the desired state of a job's task: it runs until its
-	// container exits 0, and is then done, not restarted.
-	TaskComplete = "complete"
 )
 
 // Task is one slot of a service, or a global service's copy on one node.
@@ -362,7 +367,7 @@ type Task struct {
 	Service string `json:"service"`
 	Slot    int    `json:"slot,omitempty"` // replicated services only
 	Node    string `json:"node,omitempty"`
-	Desired string `json:"desired"` // "running" or "shutdown"
+	Desired string `json:"desired"` // "running" or "shutdown"; "complete" for a job's task
 	State   string `json:"state"`   // what the node last reported, or the orchestrator decided
 	Reason  string `json:"reason,omitempty"`
 	Version uint64 `json:"version"`   // the service's template version it was created for
@@ -371,7 +376,7 @@ type Task struct {
 	Attempt int    `json:"attempt,omitempty"`    // restarts of its slot before it
 	Created int64  `json:"created_at,omitempty"` // ms of simulated time
 	Delay   int64  `json:"delay,omitempty"`      // ms after Created before it may start: the restart delay
-	Started int64  `json:"started_at,omitempty"` // ms of simulated time
+	Started int64  `json:"started_at,omitempty"` // ms: when it started, or began to run; 0 if it failed before it ran
 	Ended   int64  `json:"ended_at,omitempty"`   // ms of simulated time
 	ExitOK  bool   `json:"exit_ok,omitempty"`    // its container exited with status 0
 	Final   bool   `json:"final,omitempty"`      // stopped, and its restart policy will not replace it
@@ -391,13 +396,13 @@ func (t *Task) Active() bool {
 	return t.Desired == TaskRunning || t.Desired == TaskComplete && !t.Completed()
 }
 
-// Completed reports whether the task's container exited 0 and is over.
-func (t *Task) Completed() bool { return t.ExitOK && t.Terminal() }
+// Completed reports whether the task's container exited 0.
+func (t *Task) Completed() bool { return t.State == TaskComplete }
 
 // Terminal reports whether the task's container is over, whatever was meant.
 func (t *Task) Terminal() bool {
 	switch t.State {
-	case TaskFailed, TaskRejected, TaskShutdown, TaskOrphaned:
+	case TaskComplete, TaskFailed, TaskRejected, TaskShutdown, TaskOrphaned:
 		return true
 	}
 	return false
@@ -530,6 +535,19 @@ func (s *Store) History(service string, key SlotKey) []*Task {
 		return x.get(key)
 	}
 	return nil
+}
+
+// SpecOf is the spec a task was made from, as far as the store knows it:
+// swarmkit keeps a whole spec on every task (api.Task.Spec); here a task
+// carries its spec's hash, and the store keeps its service's current spec
+// and the one before the last update. A task older than both is taken to
+// run the current one.
+func (s *Store) SpecOf(t *Task, hash func(*ServiceSpec) uint64) *ServiceSpec {
+	spec := s.Services[t.Service]
+	if prev := s.Previous[t.Service]; prev != nil && spec != nil && t.Hash != hash(spec) && t.Hash == hash(prev) {
+		return prev
+	}
+	return spec
 }
 
 // Current returns the newest task of a slot meant to run, or nil.

@@ -16,8 +16,7 @@ import (
 	"time"
 	"unicode"
 
-	"golang.org/x/term"
-
+	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/report"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
@@ -89,6 +88,9 @@ func parseChaos(args []string) (*chaosArgs, error) {
 	clients := fs.text("clients", strconv.Itoa(scenario.DefaultClients), "`N` clients calling docker service scale and inspect during each run")
 	jobs := fs.text("jobs", "0", "run `N` runs at once, each in its own process (default: one per core)")
 	output := fs.text("output", "text", "`FORMAT` of the summary: text or json")
+	// The summary is plain text already; the flag is taken so that a script
+	// can pass --no-color to every command alike.
+	fs.Bool("no-color", false, "plain text without colour (chaos prints none, so it changes nothing)")
 	if err := fs.parse(args); err != nil {
 		return nil, err
 	}
@@ -163,16 +165,9 @@ func parseShard(v string, runs int) (scenario.Shard, error) {
 	case index < 1 || index > of:
 		return scenario.Shard{}, fmt.Errorf("--shard %s: slices count from 1 to %d, like --shard 1/%d", shown, of, of)
 	case of > runs:
-		return scenario.Shard{}, fmt.Errorf("--shard %s: %d slices of %s would leave some empty; use at most %d slices, or more --runs", shown, of, plural(runs, "1 run", strconv.Itoa(runs)+" runs"), runs)
+		return scenario.Shard{}, fmt.Errorf("--shard %s: %d slices of %s would leave some empty; use at most %d slices, or more --runs", shown, of, prose.Plural(runs, "1 run", strconv.Itoa(runs)+" runs"), runs)
 	}
 	return scenario.Shard{Index: index, Of: of}, nil
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // replayFlags are the flags that shape every run of a campaign, spelled
@@ -232,11 +227,15 @@ func runChaos(args []string, stdout, stderr io.Writer) int {
 		a.spec.Launch = launchWorker
 	}
 	start := time.Now()
-	if p := newProgress(stderr, a.spec, &violations, start); p != nil {
-		a.spec.Progress = p.update
-		defer p.done()
+	bar := newProgressBar(stderr, "chaos")
+	if bar != nil {
+		lo, hi := a.spec.Shard.Range(a.spec.Runs)
+		bar.extra = func() string { return prose.Counted(violations, "violation") }
+		a.spec.Progress = func(done int) { bar.update(int64(done), int64(hi-lo)) }
 	}
-	if err := scenario.Chaos(a.spec, each); err != nil {
+	err = scenario.Chaos(a.spec, each)
+	bar.done() // before the summary, on the terminal the bar was on
+	if err != nil {
 		return simulationFailed(stderr, fmt.Errorf("the chaos campaign could not run: %w", err))
 	}
 	sum.WallMS = time.Since(start).Milliseconds()
@@ -249,14 +248,10 @@ func runChaos(args []string, stdout, stderr io.Writer) int {
 	case len(sum.Violations) > 0:
 		return exitFailed
 	case len(sum.Errors) > 0:
-		fmt.Fprintf(stderr, "swarmsim: %s could not be finished; replay one to see why\n", counted(len(sum.Errors), "run"))
+		fmt.Fprintf(stderr, "swarmsim: %s could not be finished; replay one to see why\n", prose.Counted(len(sum.Errors), "run"))
 		return exitBadInput
 	}
 	return exitOK
-}
-
-func counted(n int, noun string) string {
-	return fmt.Sprintf("%d %s", n, plural(n, noun, noun+"s"))
 }
 
 // writeHistory writes porcupine's visualisation of a run's history, when
@@ -270,34 +265,6 @@ func writeHistory(r scenario.ChaosRun) error {
 	}
 	return nil
 }
-
-// progress is the line on stderr that counts finished runs, when stderr is
-// a terminal: redrawn at most ten times a second.
-type progress struct {
-	w          io.Writer
-	total      int
-	violations *int
-	start      time.Time
-	last       time.Time
-}
-
-func newProgress(stderr io.Writer, spec scenario.ChaosSpec, violations *int, start time.Time) *progress {
-	f, ok := stderr.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return nil
-	}
-	lo, hi := spec.Shard.Range(spec.Runs)
-	return &progress{w: stderr, total: hi - lo, violations: violations, start: start}
-}
-
-func (p *progress) update(done int) {
-	if now := time.Now(); now.Sub(p.last) >= 100*time.Millisecond || done == p.total {
-		p.last = now
-		report.ChaosProgress(p.w, done, p.total, *p.violations, now.Sub(p.start))
-	}
-}
-
-func (p *progress) done() { report.ChaosProgressDone(p.w) }
 
 // launchWorker starts this program again as a chaos worker process.
 func launchWorker() (scenario.Process, error) {
@@ -336,15 +303,10 @@ func (w *workerProcess) Close() error {
 	w.once.Do(func() {
 		w.stdin.Close()
 		if err := w.cmd.Wait(); err != nil {
-			w.err = fmt.Errorf("a chaos worker process failed: %w (%s)", err, firstLine(strings.TrimSpace(w.stderr.String())))
+			w.err = fmt.Errorf("a chaos worker process failed: %w (%s)", err, prose.FirstLine(strings.TrimSpace(w.stderr.String())))
 		}
 	})
 	return w.err
-}
-
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
 }
 
 // lockedBuffer is a process's stderr, written by exec's copying goroutine.

@@ -18,9 +18,11 @@ import (
 
 // TestMain lets a chaos campaign run in this test binary's worker
 // processes: the campaign starts os.Executable() with the worker command,
-// and here that is the test binary.
+// and here that is the test binary. With asSwarmsim set in its
+// environment, the test binary is swarmsim itself, as the live test runs
+// it under a pseudo-terminal.
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == workerCommand {
+	if len(os.Args) > 1 && (os.Args[1] == workerCommand || os.Getenv(asSwarmsim) != "") {
 		os.Exit(Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())

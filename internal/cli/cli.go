@@ -6,10 +6,13 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/muesli/termenv"
 
 	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/drill"
+	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/report"
 )
 
@@ -39,10 +42,12 @@ Commands, each with an example:
       swarmsim runbook examples/zone-loss-5.drill > zone-loss-5.sh
   swarmsim playground -o F.html  one HTML file that runs the simulator in a browser, for a class
       swarmsim playground -o class.html --managers 5 --az 2-2-1 --workers 6
+  swarmsim live [flags]          the swarm full-screen in a terminal as simulated time runs, for talks
+      swarmsim live --managers 5 --az 2-2-1 --record talk.drill
   swarmsim help [COMMAND]        this help, or a command's flags
       swarmsim help plan
-  swarmsim --version             the version of swarmsim
-      swarmsim --version
+  swarmsim version               the version of swarmsim (also -v and --version)
+      swarmsim version
 
 Every command starts from the same defaults: 3 managers spread evenly over 3
 zones (one zone per manager below 3), 0 workers, seed 1, 60s of simulated time.
@@ -51,6 +56,10 @@ Exit status: 0 when quorum held and every service (or expectation) did, 2 when
 quorum was lost, a service ended short, an expectation failed or an invariant
 broke, 1 for bad input, with one line on stderr saying how to write it (a
 drill's syntax error adds its source line and a caret under the mistake).
+
+Work that takes more than a second (a chaos campaign, a plan over many
+layouts, a long run) shows a progress bar with an estimate on stderr when
+stderr is a terminal; anywhere else nothing is added, byte for byte.
 `
 
 // Run is the whole program, minus the process: it reads the command line
@@ -77,9 +86,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(stri
 			return runRunbook(args[1:], stdout, stderr)
 		case "playground":
 			return runPlayground(args[1:], stdout, stderr)
+		case "live":
+			return runLive(args[1:], stdin, stdout, stderr, env)
 		case "help":
 			return help(args[1:], stdout, stderr)
-		case "--version":
+		case "version", "--version", "-v":
+			// Docker answers all three; so does swarmsim.
 			if len(args) > 1 {
 				return fail(stderr, fmt.Errorf("unexpected argument %q; %s takes none", args[1], args[0]))
 			}
@@ -87,8 +99,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(stri
 			return exitOK
 		}
 	}
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		if s := prose.Suggest(args[0], commands); s != "" {
+			return fail(stderr, fmt.Errorf("there is no command %q; did you mean swarmsim %s? (see swarmsim help)", args[0], s))
+		}
+	}
 	return runHeadline(args, stdout, stderr, env)
 }
+
+// commands are the verbs a mistyped first word is held against.
+var commands = []string{"run", "shell", "chaos", "plan", "runbook", "playground", "live", "help", "version"}
 
 // help prints the overview with the headline flags, or a command's help.
 func help(args []string, stdout, stderr io.Writer) int {
@@ -100,13 +120,13 @@ func help(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	switch args[0] {
-	case "run", "shell", "chaos", "plan", "runbook", "playground":
+	case "run", "shell", "chaos", "plan", "runbook", "playground", "live":
 		return run([]string{args[0], "--help"}, nil, stdout, stderr, func(string) string { return "" })
-	case "help", "--version":
+	case "help", "version", "--version", "-v":
 		fmt.Fprint(stdout, headlineHelp())
 		return exitOK
 	}
-	return fail(stderr, fmt.Errorf("there is no command %q; the commands are run, shell, chaos, plan, runbook and playground (see swarmsim help)", args[0]))
+	return fail(stderr, fmt.Errorf("there is no command %q; the commands are run, shell, chaos, plan, runbook, playground and live (see swarmsim help)", args[0]))
 }
 
 // version is the module version swarmsim was built from: a release tag when
@@ -135,6 +155,18 @@ func render(f format, json, html func() error, text func()) error {
 		text()
 	}
 	return nil
+}
+
+// caret writes a drill's syntax error as every command shows it: the
+// place, the message, the source line and a caret under the mistake. It
+// reports whether err was one.
+func caret(w io.Writer, err error) bool {
+	var perr *drill.Error
+	if !errors.As(err, &perr) {
+		return false
+	}
+	fmt.Fprintln(w, perr.Caret())
+	return true
 }
 
 // fail reports bad input: one line on stderr.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/report"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
@@ -103,7 +104,7 @@ func parsePlan(args []string) (*planArgs, error) {
 		// A zone no manager can be in is a layout the headline command
 		// and drills refuse: plan would recommend what cannot be run.
 		if fs.Changed("zones") {
-			return nil, fmt.Errorf("--zones %d for %d %s leaves a zone with no manager in every layout; write --zones %d or fewer", s.Zones, s.Managers, plural(s.Managers, "manager", "managers"), s.Managers)
+			return nil, fmt.Errorf("--zones %d for %d %s leaves a zone with no manager in every layout; write --zones %d or fewer", s.Zones, s.Managers, prose.Plural(s.Managers, "manager", "managers"), s.Managers)
 		}
 		s.Zones = s.Managers
 	}
@@ -158,7 +159,12 @@ func runPlan(args []string, stdout, stderr io.Writer, env func(string) string) i
 		return code
 	}
 	a.spec.Cores = runtime.NumCPU()
+	bar := newProgressBar(stderr, "plan")
+	if bar != nil {
+		a.spec.Progress = func(done, total int) { bar.update(int64(done), int64(total)) }
+	}
 	rep, err := scenario.Plan(a.spec)
+	bar.done() // before the report, on the terminal the bar was on
 	if err != nil {
 		return simulationFailed(stderr, err)
 	}

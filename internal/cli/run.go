@@ -15,7 +15,12 @@ import (
 
 const runUsage = `swarmsim run runs drill scripts: checked-in failure rehearsals that build a
 swarm, run Docker's commands, inject failures and assert what must hold. Every
-file is parsed before any runs; the language is in drill/doc.go.
+file is parsed before any runs; the language is in drill/doc.go. Docker's
+read commands (docker node ls, service ls/ps/inspect/logs, docker info, swarm
+join-token) print into the transcript, so a recorded shell session replays.
+--detach (-d) is accepted on docker service create, update, scale and
+rollback and changes nothing: a drill applies a command at once and simulated
+time moves only with wait.
 
 Usage:
   swarmsim run [flags] FILE.drill...
@@ -102,9 +107,7 @@ func parseRun(args []string) (*drillRun, error) {
 
 func runDrills(args []string, stdout, stderr io.Writer, env func(string) string) int {
 	a, err := parseRun(args)
-	var perr *drill.Error
-	if errors.As(err, &perr) {
-		fmt.Fprintln(stderr, perr.Caret())
+	if caret(stderr, err) {
 		return exitBadInput
 	}
 	if code, done := parsed(err, stdout, stderr); done {

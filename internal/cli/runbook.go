@@ -44,9 +44,7 @@ func runRunbook(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, fmt.Errorf("cannot read drill %s: %w", file, err))
 	}
 	script, err := drill.Parse(file, src)
-	var perr *drill.Error
-	if errors.As(err, &perr) {
-		fmt.Fprintln(stderr, perr.Caret())
+	if caret(stderr, err) {
 		return exitBadInput
 	}
 	if err != nil {

@@ -29,7 +29,10 @@ Usage:
       swarmsim shell < demo.txt
 
 Exit status, like swarmsim run: 0 when every expectation held, 2 when one
-failed or an invariant broke, 1 when a line could not be read.
+failed, a command failed or an invariant broke, 1 when a line could not be
+read or run as written: a syntax error, a command before the cluster line, a
+line over 64 KiB (which ends the session). A script piping a session whose
+every line fails therefore sees 1, as from a drill that does not parse.
 
 Flags:
 `
@@ -54,9 +57,11 @@ const shellHelp = `Commands (the drill language, one per line):
   docker service create --name batch --mode replicated-job --replicas 5 --max-concurrent 2 done
   expect service batch completed 5                   expect history web.1 running failed failed
   docker swarm update --task-history-limit 2
-Views:
+Views (each also a drill line, its output in the transcript):
   show                                               the picture again
-  docker node ls · docker service ls · docker service ps web
+  docker node ls [-q] · docker service ls [-q] · docker service ps web
+  docker service inspect [--pretty] web              docker node inspect [--pretty] m1
+  docker service logs web                            docker info · docker swarm join-token worker
   raft                                               every manager's term, vote and log indexes, as etcd Raft reports them
   help · exit
 `
@@ -91,6 +96,11 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer, env func
 	fmt.Fprintln(out, "swarmsim shell · type help for the commands; start with: cluster managers=3 az=1-1-1 workers=3")
 	for n := 1; ; n++ {
 		line, err := read()
+		if errors.Is(err, bufio.ErrTooLong) {
+			fmt.Fprintf(out, "shell:%d: the line is longer than %d KiB, so the session ends here; a drill command fits on one short line\n", n, maxLine>>10)
+			sh.badInput = true
+			break
+		}
 		if err != nil {
 			break
 		}
@@ -127,10 +137,10 @@ func (sh *shell) line(n int, line string) (exit bool) {
 		return false
 	}
 	cmd, err := drill.ParseCommand(line)
-	var perr *drill.Error
-	if errors.As(err, &perr) {
+	if perr := (*drill.Error)(nil); errors.As(err, &perr) {
 		perr.File, perr.Line = "shell", n
-		fmt.Fprintln(sh.out, perr.Caret())
+	}
+	if caret(sh.out, err) {
 		sh.badInput = true
 		return false
 	}
@@ -141,7 +151,9 @@ func (sh *shell) line(n int, line string) (exit bool) {
 	sh.t.Result("shell", res)
 	if err != nil {
 		fmt.Fprintf(sh.out, "shell:%d: %v\n", n, err)
-		if !errors.Is(err, drillrun.ErrNoCluster) {
+		if errors.Is(err, drillrun.ErrNoCluster) {
+			sh.badInput = true
+		} else {
 			sh.broken = true
 		}
 		return false
@@ -204,6 +216,9 @@ func (sh *shell) status() int {
 	return exitOK
 }
 
+// maxLine is the longest line the shell reads; the session's error names it.
+const maxLine = 64 << 10
+
 // lineReader reads lines with editing and history on a terminal, plainly
 // from anything else.
 func lineReader(stdin io.Reader, stdout io.Writer) (read func() (string, error), out io.Writer, restore func()) {
@@ -217,6 +232,7 @@ func lineReader(stdin io.Reader, stdout io.Writer) (read func() (string, error),
 		}
 	}
 	sc := bufio.NewScanner(stdin)
+	sc.Buffer(nil, maxLine)
 	return func() (string, error) {
 		if !sc.Scan() {
 			if err := sc.Err(); err != nil {

@@ -156,12 +156,12 @@ func expectCompleted(s cluster.Snapshot, x drill.ExpectCompleted) *check {
 }
 
 // expectHistory checks a slot's tasks as `docker service ps` lists them:
-// newest first, by state, a container that exited 0 as complete.
+// newest first, by state.
 func expectHistory(s cluster.Snapshot, x drill.ExpectHistory) *check {
 	var got []string
 	for _, t := range s.Tasks { // oldest first within a slot
 		if t.Name() == x.Task {
-			got = append(got, taskState(t))
+			got = append(got, t.State)
 		}
 	}
 	slices.Reverse(got)
@@ -173,13 +173,4 @@ func expectHistory(s cluster.Snapshot, x drill.ExpectHistory) *check {
 		return failed("expected %s's history %s, saw %s", x.Task, strings.Join(x.States, " "), seen)
 	}
 	return held("%s: %s", x.Task, seen)
-}
-
-// taskState is a task's state as `docker service ps` shows it: a
-// container that exited 0 completed.
-func taskState(t cluster.Task) string {
-	if t.Completed() {
-		return cluster.TaskComplete
-	}
-	return t.State
 }

@@ -133,6 +133,18 @@ func (r *Runner) Snapshot() (cluster.Snapshot, bool) {
 	return r.c.Snapshot(), true
 }
 
+// UnlockKey is the swarm's newest unlock key when autolock is on, what a
+// locked manager needs; "" otherwise.
+func (r *Runner) UnlockKey() string {
+	if r.c == nil {
+		return ""
+	}
+	if keys := r.c.UnlockKeys(); r.c.Snapshot().Autolock && len(keys) > 0 {
+		return keys[len(keys)-1]
+	}
+	return ""
+}
+
 // Expectations counts the expectations checked so far.
 func (r *Runner) Expectations() int { return r.expectations }
 

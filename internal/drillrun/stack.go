@@ -17,6 +17,13 @@ const (
 	StackTasksTable                        // docker stack ps NAME
 	SecretTable                            // docker secret ls
 	ConfigTable                            // docker config ls
+	NodeTable                              // docker node ls
+	ServiceTable                           // docker service ls
+	ServiceTasksTable                      // docker service ps NAME
+	ServiceInspectView                     // docker service inspect
+	NodeInspectView                        // docker node inspect
+	ServiceLogsView                        // docker service logs NAME
+	InfoView                               // docker info
 )
 
 // View is a table a step printed, as data: which table, and what it reads,
@@ -26,6 +33,13 @@ type View struct {
 	Stack   string               // the stack of StackServicesTable and StackTasksTable
 	Snap    cluster.Snapshot     // the swarm, for the stack tables
 	Objects []cluster.FileObject // the secrets or configs, for their tables
+
+	Quiet    bool                  // -q: only the IDs
+	Pretty   bool                  // --pretty: Docker's text instead of JSON
+	Names    []string              // the services or nodes asked for, in order
+	Services []cluster.ServiceSpec // the services docker service inspect asked for
+	Service  string                // the service of ServiceTasksTable and ServiceLogsView
+	Node     string                // the node the CLI talks to, for docker info: the leader
 }
 
 // execObjects runs the stack, secret and config commands. It reports

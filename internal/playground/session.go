@@ -199,6 +199,13 @@ func (s *Session) watch() {
 // Events is the timeline so far, from the swarm's creation.
 func (s *Session) Events() []cluster.Event { return append([]cluster.Event(nil), s.events...) }
 
+// Snapshot is the swarm now, as State reads it, for a front end that draws
+// with package report: swarmsim live draws the headline's picture from it.
+func (s *Session) Snapshot() cluster.Snapshot {
+	snap, _ := s.r.Snapshot()
+	return snap
+}
+
 // Drill is the drill so far, ready to download: the lines run, the time run
 // since the last of them, and expectations that pin down the swarm as the
 // page shows it now.

@@ -26,6 +26,7 @@ type Start struct {
 	Services     []scenario.Service // nil runs scenario.DefaultWorkload, unless ServicesFile gives some
 	From         string             // docker node inspect output to build the swarm from
 	ServicesFile string             // docker service inspect output whose services are created
+	Autolock     bool               // docker swarm init --autolock: restarted managers stay locked
 }
 
 // SettleFor is how long a playground built from flags runs before the class
@@ -66,6 +67,9 @@ func FromStart(st Start) (Source, error) {
 			return src, fmt.Errorf("--services %s: %w", st.ServicesFile, err)
 		}
 		fmt.Fprintf(&b, " services=%s", ServicesFile)
+	}
+	if st.Autolock {
+		b.WriteString(" autolock=true")
 	}
 	fmt.Fprintf(&b, " seed=%d\n", st.Seed)
 	services := st.Services

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/prose"
 )
 
 const (
@@ -15,7 +16,33 @@ const (
 )
 
 // Picture draws zones as columns, each node with its role, state and tasks.
-func Picture(s cluster.Snapshot, st Styles) string {
+func Picture(s cluster.Snapshot, st Styles) string { return FitPicture(s, st, Fit{}) }
+
+// Fit is how a picture fits a screen that redraws it, as swarmsim live
+// does: narrower or wider zones, fewer nodes per zone, and one node marked
+// as selected. The zero Fit is the headline's picture.
+type Fit struct {
+	ZoneWidth int    // inner width of a zone's column; 0 for the headline's
+	MaxNodes  int    // nodes drawn per zone before "… N more"; 0 for the headline's
+	Width     int    // columns there are: zones beyond them go on another row; 0 for one row
+	Selected  string // the node marked ▸; with it every node line has a one-column gutter
+	Mark      bool   // draw the gutter even when Selected is ""
+}
+
+// FitPicture draws the picture as Picture does, fitted by f.
+func FitPicture(s cluster.Snapshot, st Styles, f Fit) string {
+	width, most := zoneWidth, nodesPerZone
+	if f.ZoneWidth > 0 {
+		width = f.ZoneWidth
+	}
+	if f.MaxNodes > 0 {
+		most = f.MaxNodes
+	}
+	gutter := f.Mark || f.Selected != ""
+	inner := width // what a node's lines may take
+	if gutter {
+		inner--
+	}
 	nodes := map[string]cluster.NodeView{}
 	for _, n := range s.Nodes {
 		nodes[n.Name] = n
@@ -23,19 +50,42 @@ func Picture(s cluster.Snapshot, st Styles) string {
 	var cols []string
 	for _, z := range s.Zones {
 		lines := []string{st.ZoneName.Render("zone " + z.Name)}
+		if len(z.Nodes) == 0 {
+			// A zone is only a label: nodes may join it later.
+			lines = append(lines, st.Dim.Render("no node yet"))
+		}
 		for i, name := range z.Nodes {
-			if i == nodesPerZone {
-				lines = append(lines, st.Dim.Render(fmt.Sprintf("… %d more nodes", len(z.Nodes)-nodesPerZone)))
+			if i == most {
+				lines = append(lines, st.Dim.Render(fmt.Sprintf("… %d more nodes", len(z.Nodes)-most)))
 				break
 			}
-			lines = append(lines, nodeLines(nodes[name], st)...)
+			node := nodeLines(nodes[name], st, inner)
+			if gutter {
+				for j := range node {
+					mark := " "
+					if j == 0 && name == f.Selected {
+						mark = "▸"
+						node[j] = st.Selected.Render(node[j])
+					}
+					node[j] = mark + node[j]
+				}
+			}
+			lines = append(lines, node...)
 		}
-		cols = append(cols, st.zone.Width(zoneWidth+2).Render(strings.Join(lines, "\n")))
+		cols = append(cols, st.zone.Width(width+2).Render(strings.Join(lines, "\n")))
 	}
-	return lipgloss.JoinHorizontal(lipgloss.Top, cols...)
+	if f.Width <= 0 || len(cols) == 0 {
+		return lipgloss.JoinHorizontal(lipgloss.Top, cols...)
+	}
+	per := max(f.Width/lipgloss.Width(cols[0]), 1)
+	var rows []string
+	for i := 0; i < len(cols); i += per {
+		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, cols[i:min(i+per, len(cols))]...))
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, rows...)
 }
 
-func nodeLines(n cluster.NodeView, st Styles) []string {
+func nodeLines(n cluster.NodeView, st Styles, width int) []string {
 	name := st.Worker.Render(fmt.Sprintf("%-4s", n.Name))
 	if n.Role == cluster.RoleManager {
 		name = st.Manager.Render(fmt.Sprintf("%-4s", n.Name))
@@ -64,26 +114,9 @@ func nodeLines(n cluster.NodeView, st Styles) []string {
 	}
 	lines := []string{fmt.Sprintf("%s %-7s %s", name, n.Role, state)}
 	if len(n.Tasks) > 0 {
-		for _, row := range wrap(n.Tasks, zoneWidth-2) {
+		for _, row := range prose.Wrap(n.Tasks, width-2) {
 			lines = append(lines, "  "+st.Task.Render(row))
 		}
 	}
 	return lines
-}
-
-// wrap joins words into rows of at most width characters.
-func wrap(words []string, width int) []string {
-	var rows []string
-	row := ""
-	for _, w := range words {
-		if row != "" && len(row)+1+len(w) > width {
-			rows = append(rows, row)
-			row = ""
-		}
-		if row != "" {
-			row += " "
-		}
-		row += w
-	}
-	return append(rows, row)
 }

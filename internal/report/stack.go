@@ -99,6 +99,9 @@ func ObjectLS(w io.Writer, kind cluster.FileKind, objs []cluster.FileObject, now
 
 // drawView writes a table a drill step printed.
 func drawView(w io.Writer, v drillrun.View, now time.Duration) {
+	if drawRead(w, v) {
+		return
+	}
 	switch v.Kind {
 	case drillrun.StackTable:
 		StackLS(w, v.Snap)

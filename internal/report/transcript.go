@@ -7,6 +7,7 @@ import (
 
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/internal/drillrun"
+	"github.com/swarmsim/swarmsim/internal/prose"
 )
 
 // stepIndent lines up a step's results under its command.
@@ -63,7 +64,7 @@ func (t Transcript) Result(file string, res drillrun.Result) {
 // Summary ends a run of drills: how many drills, steps and expectations,
 // and whether all held.
 func (t Transcript) Summary(drills, steps, expectations, failed int) {
-	summary := fmt.Sprintf("%s, %s, %s: ", counted(drills, "drill"), counted(steps, "step"), counted(expectations, "expectation"))
+	summary := fmt.Sprintf("%s, %s, %s: ", prose.Counted(drills, "drill"), prose.Counted(steps, "step"), prose.Counted(expectations, "expectation"))
 	if failed == 0 {
 		fmt.Fprintln(t.W, t.St.Good.Render(summary+"all held"))
 	} else {

@@ -146,7 +146,7 @@ func desiredState(t cluster.Task, now time.Duration) string {
 
 func currentState(t cluster.Task, now time.Duration) string {
 	at := t.Started
-	if !t.Active() && t.Ended > 0 {
+	if t.Ended > 0 && (!t.Active() || t.State == cluster.TaskFailed || t.State == cluster.TaskRejected) {
 		at = t.Ended
 	}
 	if at == 0 {

@@ -266,7 +266,7 @@ port_is() {
   [[ $state == "$3" ]]
 }
 
-# node_is NAME STATE: ready or down (its status), active, pause or drain
+# node_is NAME STATE: ready, down or unknown (its status), active, pause or drain
 # (its availability), or locked (its daemon waits for the unlock key).
 node_is() {
   local out line
@@ -280,7 +280,7 @@ node_is() {
   line=$(awk -v n="$1" '$1 == n' <<<"$out")
   seen=${line:-$1 is not in docker node ls}
   case $2 in
-    ready | down) [[ ${line,,} == "${1,,} $2 "* ]] ;;
+    ready | down | unknown) [[ ${line,,} == "${1,,} $2 "* ]] ;;
     *) [[ ${line,,} == *" $2" ]] ;;
   esac
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/drill"
+	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
 
@@ -81,16 +82,16 @@ func Write(w io.Writer, s *drill.Script, dir string) error {
 	p("# Runbook for a lab swarm, written by swarmsim from %s.\n", s.File)
 	if o := s.Opening(); o != "" {
 		p("#\n")
-		for _, line := range wrap(o, 74) {
+		for _, line := range prose.Wrap(strings.Fields(o), 74) {
 			p("# %s\n", line)
 		}
 	}
 	p("#\n")
-	for _, line := range wrap(l.describe(), 74) {
+	for _, line := range prose.Wrap(strings.Fields(l.describe()), 74) {
 		p("# %s\n", line)
 	}
 	p("#\n")
-	for _, line := range wrap("Docker commands run on a manager over ssh (docker -H ssh://HOST), the first that answers with a leader. Each failure is a MANUAL STEP: the runbook prints the commands that cause it and waits for Enter. Each expectation is checked every few seconds for up to CHECK_WITHIN seconds (default 60) and stops the runbook with exit status 1 when it does not hold. Images are the drill's: where it names one starting with fail, which the simulator crashes on purpose, use an image that crashes. Set each node's ssh target (and address, where a step needs one) below.", 74) {
+	for _, line := range prose.Wrap(strings.Fields("Docker commands run on a manager over ssh (docker -H ssh://HOST), the first that answers with a leader. Each failure is a MANUAL STEP: the runbook prints the commands that cause it and waits for Enter. Each expectation is checked every few seconds for up to CHECK_WITHIN seconds (default 60) and stops the runbook with exit status 1 when it does not hold. Images are the drill's: where it names one starting with fail, which the simulator crashes on purpose, use an image that crashes. Set each node's ssh target (and address, where a step needs one) below."), 74) {
 		p("# %s\n", line)
 	}
 	p("set -euo pipefail\n\n")
@@ -174,7 +175,7 @@ func (l *lab) describe() string {
 	managers, workers := l.count()
 	if l.imported != "" {
 		return fmt.Sprintf("The lab is the swarm %s was saved from (%s and %s over zones %s), its nodes named as there.", l.imported,
-			counted(managers, "manager"), counted(workers, "worker"), strings.Join(l.zones, ", "))
+			prose.Counted(managers, "manager"), prose.Counted(workers, "worker"), strings.Join(l.zones, ", "))
 	}
 	var perZone []string
 	for _, z := range l.zones {
@@ -184,6 +185,9 @@ func (l *lab) describe() string {
 				names = append(names, n.name)
 			}
 		}
+		if len(names) == 0 {
+			names = []string{"no node at first"}
+		}
 		perZone = append(perZone, "zone "+z+": "+strings.Join(names, " "))
 	}
 	more := ""
@@ -191,7 +195,7 @@ func (l *lab) describe() string {
 		more += fmt.Sprintf(" %s joins later, in zone %s.", n.name, n.zone)
 	}
 	return fmt.Sprintf("The lab: %s and %s, named as in the drill and labelled with their zones (docker node update --label-add zone=a m1); %s.%s",
-		counted(managers, "manager"), counted(workers, "worker"), strings.Join(perZone, "; "), more)
+		prose.Counted(managers, "manager"), prose.Counted(workers, "worker"), strings.Join(perZone, "; "), more)
 }
 
 // joinAhead adds the nodes the drill's `docker swarm join` lines bring,
@@ -276,9 +280,14 @@ func (l *lab) step(p func(string, ...any), st drill.Step) error {
 	case drill.Cluster:
 		p("\nstep %d %s\n", line, sh(src))
 		managers, workers := l.count()
-		p("expect %d \"$CHECK_WITHIN\" %s lab_has %d %d\n", line, sh(fmt.Sprintf("a lab of %s and %s", counted(managers, "manager"), counted(workers, "worker"))), managers, workers)
+		p("expect %d \"$CHECK_WITHIN\" %s lab_has %d %d\n", line, sh(fmt.Sprintf("a lab of %s and %s", prose.Counted(managers, "manager"), prose.Counted(workers, "worker"))), managers, workers)
 		if l.services != "" {
 			p("# The services come from %s: they already run on the lab swarm.\n", l.services)
+		}
+		if x.Autolock {
+			// The lab's swarm was initialized before the runbook; this is
+			// what docker swarm init --autolock would have done.
+			p("# autolock=true: the lab swarm turns autolock on; keep the key it prints.\ndocker swarm update --autolock=true\n")
 		}
 	case drill.Kill:
 		p("\nmapfile -t cmds < <(stop_docker %s)\nmanual %d %s \"${cmds[@]}\"\n", words(x.Nodes), line, sh(src))
@@ -362,7 +371,8 @@ func (l *lab) step(p func(string, ...any), st drill.Step) error {
 	case drill.ServiceCreate, drill.ServiceScale, drill.ServiceUpdate, drill.ServiceRollback, drill.ServiceRemove, drill.NodeUpdate, drill.NodeRemove,
 		drill.SwarmUpdate, drill.SwarmUnlockKey,
 		drill.StackList, drill.StackServices, drill.StackPS, drill.StackRemove,
-		drill.SecretList, drill.SecretRemove, drill.ConfigList, drill.ConfigRemove:
+		drill.SecretList, drill.SecretRemove, drill.ConfigList, drill.ConfigRemove,
+		drill.NodeList, drill.ServiceList, drill.ServicePS, drill.ServiceInspect, drill.NodeInspect, drill.ServiceLogs, drill.Info, drill.SwarmJoinToken:
 		p("\nstep %d %s\n%s\n", line, sh(src), command(src))
 	case drill.StackDeploy:
 		// The docker CLI reads the compose files here, where the runbook
@@ -495,7 +505,8 @@ func isDocker(c drill.Command) bool {
 		drill.StackDeploy, drill.StackList, drill.StackServices, drill.StackPS, drill.StackRemove,
 		drill.SecretCreate, drill.SecretList, drill.SecretRemove, drill.ConfigCreate, drill.ConfigList, drill.ConfigRemove,
 		drill.ServiceCreate, drill.ServiceScale, drill.ServiceUpdate, drill.ServiceRollback, drill.ServiceRemove,
-		drill.NodeUpdate, drill.NodePromote, drill.NodeDemote, drill.NodeRemove:
+		drill.NodeUpdate, drill.NodePromote, drill.NodeDemote, drill.NodeRemove,
+		drill.NodeList, drill.ServiceList, drill.ServicePS, drill.ServiceInspect, drill.NodeInspect, drill.ServiceLogs, drill.Info, drill.SwarmJoinToken:
 		return true
 	}
 	return false
@@ -570,31 +581,4 @@ func seconds(d time.Duration) string {
 		return fmt.Sprint(ms / 1000)
 	}
 	return fmt.Sprintf("%d.%03d", ms/1000, ms%1000)
-}
-
-func counted(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-// wrap breaks text into lines of at most width characters.
-func wrap(text string, width int) []string {
-	var lines []string
-	line := ""
-	for _, w := range strings.Fields(text) {
-		if line != "" && len(line)+1+len(w) > width {
-			lines = append(lines, line)
-			line = ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += w
-	}
-	if line != "" {
-		lines = append(lines, line)
-	}
-	return lines
 }

@@ -23,6 +23,9 @@ const (
 
 // Spec is one headline run.
 type Spec struct {
+	// Progress, when set, hears how much simulated time has run since
+	// the failure, of For, as the run goes.
+	Progress func(done, total time.Duration) `json:"-"`
 	Seed     uint64
 	Layout   az.Layout          // managers and workers per zone
 	Nodes    []cluster.NodeSpec // an imported swarm's nodes; nil builds the Layout's m1…, w1…
@@ -153,6 +156,18 @@ func Run(spec Spec) (*Outcome, error) {
 		}
 	}
 	run := c.RunFor
+	if spec.Progress != nil {
+		// Heard once per hundredth of the run, not on every event.
+		var told time.Duration
+		run = func(d time.Duration) error {
+			return c.RunWatched(d, func() {
+				if done := c.Now() - out.InjectedAt; done-told >= spec.For/100 {
+					told = done
+					spec.Progress(done, spec.For)
+				}
+			})
+		}
+	}
 	if spec.Record {
 		out.History = &History{}
 		out.History.begin(c, spec.For)

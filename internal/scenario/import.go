@@ -55,6 +55,11 @@ func ImportServices(file string) ([]Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
+	if len(services) == 0 {
+		// inspect reads nothing as no services; a file named to bring
+		// services that brings none is a wrong file or a failed command.
+		return nil, fmt.Errorf("%s holds no services; write the output of docker service inspect $(docker service ls -q) to it, or leave it out when the swarm runs none", file)
+	}
 	out := make([]Service, len(services))
 	for i, s := range services {
 		out[i] = FromInspect(s)

@@ -47,6 +47,7 @@ type Service struct {
 	Health                          cluster.HealthCheck  // the zero value has none
 	Secrets                         []string             // names of the secrets the tasks mount
 	Configs                         []string             // names of the configs the tasks mount
+	Env                             []string             // KEY=VALUE: recorded, as docker service inspect shows it
 }
 
 // Spec is the service as the simulation takes it.
@@ -84,6 +85,7 @@ func (s Service) Spec() cluster.ServiceSpec {
 	}
 	spec.EndpointMode = s.EndpointMode
 	spec.LimitNanoCPUs, spec.LimitMemoryBytes = s.LimitNanoCPUs, s.LimitMemoryBytes
+	spec.Env = slices.Clone(s.Env)
 	spec.Health = s.Health
 	spec.Secrets, spec.Configs = slices.Clone(s.Secrets), slices.Clone(s.Configs)
 	return spec
@@ -121,11 +123,12 @@ func FromDrill(x drill.ServiceCreate) Service {
 	s := Service{
 		Name: x.Name, Image: x.Image, Global: x.Mode == drill.ModeGlobal, Replicas: x.Replicas, MaxConcurrent: x.MaxConcurrent,
 		MaxPerNode: x.MaxReplicasPerNode, NanoCPUs: x.ReserveCPU, MemoryBytes: x.ReserveMemory,
-		Update: &cluster.UpdateConfig{Parallelism: x.Update.Parallelism, Delay: x.Update.Delay,
-			FailureAction: string(x.Update.FailureAction), Order: string(x.Update.Order),
-			Monitor: cluster.DefaultUpdate.Monitor}, // drills have no --update-monitor: Docker's default
+		Update: updateFromDrill(x.Update),
 		Restart: &cluster.RestartPolicy{Condition: string(x.Restart.Condition), Delay: x.Restart.Delay,
 			MaxAttempts: x.Restart.MaxAttempts, Window: x.Restart.Window},
+	}
+	if r := updateFromDrill(x.Rollback); *r != cluster.DefaultRollback {
+		s.Rollback = r // nil otherwise: Docker's defaults, as a service without --rollback-* has
 	}
 	if x.Mode.Job() {
 		s.Job = string(x.Mode)
@@ -146,7 +149,15 @@ func FromDrill(x drill.ServiceCreate) Service {
 	h := x.Health
 	s.Health = cluster.HealthCheck{Cmd: h.Cmd, Interval: h.Interval, Timeout: h.Timeout, StartPeriod: h.StartPeriod, Retries: h.Retries}
 	s.Secrets, s.Configs = slices.Clone(x.Secrets), slices.Clone(x.Configs)
+	s.Env = slices.Clone(x.Env)
+	s.LimitNanoCPUs, s.LimitMemoryBytes = x.LimitCPU, x.LimitMemory
 	return s
+}
+
+// updateFromDrill is a drill's --update-* or --rollback-* settings.
+func updateFromDrill(u drill.UpdateConfig) *cluster.UpdateConfig {
+	return &cluster.UpdateConfig{Parallelism: u.Parallelism, Delay: u.Delay, FailureAction: string(u.FailureAction),
+		Order: string(u.Order), Monitor: u.Monitor, MaxFailureRatio: u.MaxFailureRatio}
 }
 
 // FromInspect reads one service of `docker service inspect` output.
@@ -157,7 +168,7 @@ func FromInspect(x inspect.Service) Service {
 	}
 	return Service{
 		Ports: ports,
-		Name:  x.Name, Image: x.Image, Global: x.Mode == cluster.ModeGlobal, Replicas: x.Replicas,
+		Name:  x.Name, Labels: x.Labels, Image: x.Image, Global: x.Mode == cluster.ModeGlobal, Replicas: x.Replicas,
 		Constraints: x.Constraints, Spread: x.Preferences, MaxPerNode: x.MaxReplicas,
 		NanoCPUs: x.Reservation.NanoCPUs, MemoryBytes: x.Reservation.MemoryBytes,
 		HostPorts: x.HostPorts, ForceUpdate: x.ForceUpdate,

@@ -17,7 +17,7 @@ func job(s *statetest.Store, name string, total, max int) {
 
 // complete reports that a task's container exited 0, as its node reports it.
 func complete(s *statetest.Store, id string) {
-	s.Apply(&state.TaskStatus{Task: id, State: state.TaskFailed, Reason: "task: exited (0)", At: s.Now.Milliseconds(), ExitOK: true})
+	s.Apply(&state.TaskStatus{Task: id, State: state.TaskComplete, Reason: "finished", At: s.Now.Milliseconds(), ExitOK: true})
 }
 
 // start puts every pending task on w1 and reports it running.
