@@ -337,3 +337,39 @@ func TestReconcileExistingJobs(t *testing.T) {
 		t.Errorf("the first flush did %q, want %q", got, want)
 	}
 }
+
+// Ported from swarmkit jobs/orchestrator_test.go "a service is deleted":
+// it should remove tasks when a service is deleted (here the store drops a
+// removed service's tasks with it), and nothing is created for it again.
+func TestServiceDeletedRemovesTasks(t *testing.T) {
+	s := statetest.New()
+	s.Node("w1")
+	job(s, "batch", 4, 2)
+	l := orchestratortest.New(s)
+	l.Flush()
+	start(s)
+	complete(s, "t1")
+	s.Apply(&state.RemoveService{Name: "batch"})
+	l.Want(t)
+	if n := len(s.Tasks); n != 0 {
+		t.Errorf("%d tasks of the removed job remain", n)
+	}
+}
+
+// As in swarmkit, whose jobs orchestrator reacts to service and task
+// events only, a node that joins after a global job ran gets its task when
+// the job is next reconciled (here: updated), not when it joins.
+func TestGlobalJobNodeJoinsLater(t *testing.T) {
+	s := statetest.New()
+	s.Node("w1")
+	globalJob(s)
+	l := orchestratortest.New(s)
+	l.Flush()
+	s.Run()
+	complete(s, "t1")
+	l.Want(t)
+	s.Node("w2")
+	l.Want(t)
+	s.UpdateService("once", func(spec *state.ServiceSpec) { spec.ForceUpdate++ })
+	l.Want(t, "create once.w1 on w1", "create once.w2 on w2")
+}
