@@ -57,9 +57,11 @@ func New(s *state.Store, hashes state.Hashes) *Orchestrator {
 // completed), or one its restart policy gave up on, whose slot then counts
 // as done.
 func (o *Orchestrator) Ended(t *state.Task) bool {
+	if !(t.Desired == state.TaskComplete && t.Terminal() || t.Final) {
+		return false // the common case, decided without a lookup
+	}
 	spec := o.s.Services[t.Service]
-	return spec != nil && spec.Job() && o.s.Tasks[t.ID] == t &&
-		(t.Terminal() && t.Desired == state.TaskComplete || t.Final)
+	return spec != nil && spec.Job() && o.s.Tasks[t.ID] == t
 }
 
 // Reconcile gives a job the tasks it still needs.
