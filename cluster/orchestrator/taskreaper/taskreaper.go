@@ -50,6 +50,16 @@ func (r *Reaper) TaskChanged(t *state.Task) {
 	}
 }
 
+// Reapable reports whether a task may go from the history, as swarmkit's
+// tick decides: it is over (any state past running), or it will never run
+// (pending, and desired to shut down). A task its node still runs stays
+// until the node says it stopped, even when it is desired to shut down.
+// Unlike swarmkit, a task still meant to run stays too, ended or not: it
+// is the restart supervisor's, and the store refuses to delete it.
+func Reapable(t *state.Task) bool {
+	return !t.Active() && (t.Terminal() || t.State == state.TaskPending)
+}
+
 // Flush deletes, in each slot that grew past its limit, the oldest
 // finished tasks beyond it.
 func (r *Reaper) Flush(b *state.Batch) {
@@ -65,7 +75,7 @@ func (r *Reaper) Flush(b *state.Batch) {
 			if excess <= 0 {
 				break
 			}
-			if !old.Active() && !b.Stopped[old.ID] {
+			if Reapable(old) && !b.Stopped[old.ID] {
 				b.Add(&state.RemoveTask{Task: old.ID})
 				excess--
 			}

@@ -219,3 +219,44 @@ func TestServiceRemoveDeadTasks(t *testing.T) {
 		t.Errorf("%d tasks left after the service was removed", len(s.Tasks))
 	}
 }
+
+// Ported from swarmkit task_reaper_test.go TestTickHistoryCleanup: with a
+// history limit of 0, a task is deleted when it is over (any state past
+// running) or will never run (pending, desired to shut down); a task
+// still on its node is kept, even when it is desired to shut down, until
+// its node says it stopped. One departure: a task that ended while still
+// desired to run is kept for the restart supervisor (swarmkit deletes it;
+// here the store refuses to delete a task meant to run).
+func TestTickHistoryCleanup(t *testing.T) {
+	observed := []string{state.TaskPending, state.TaskAssigned, state.TaskStarting, state.TaskRunning,
+		state.TaskComplete, state.TaskFailed, state.TaskRejected, state.TaskShutdown, state.TaskOrphaned}
+	for _, shutdown := range []bool{false, true} {
+		for _, obs := range observed {
+			s := statetest.New()
+			s.Node("w1")
+			s.Apply(&state.SetTaskHistoryLimit{Limit: 0})
+			s.Service(state.ServiceSpec{Name: "name1", Replicas: 1, Restart: state.RestartPolicy{Condition: "none"}})
+			r := taskreaper.New(s.Store)
+			s.Watch(r)
+			s.Apply(&state.CreateTask{Service: "name1", Slot: 1, Pending: true})
+			if obs != state.TaskPending {
+				s.Apply(&state.AssignTask{Task: "t1", Node: "w1"})
+			}
+			if obs != state.TaskPending && obs != state.TaskAssigned {
+				s.Apply(&state.TaskStatus{Task: "t1", State: obs})
+			}
+			if shutdown {
+				s.Apply(&state.ShutdownTask{Task: "t1"})
+			}
+			task := s.Tasks["t1"]
+			if task.State != obs || task.Active() == shutdown {
+				t.Fatalf("set up %s (shutdown %v), got %s desired %s", obs, shutdown, task.State, task.Desired)
+			}
+			s.Step(r.Flush)
+			cleaned := shutdown && obs != state.TaskAssigned && obs != state.TaskStarting && obs != state.TaskRunning
+			if gone := s.Tasks["t1"] == nil; gone != cleaned {
+				t.Errorf("a task %s, desired shutdown %v: deleted %v, want %v", obs, shutdown, gone, cleaned)
+			}
+		}
+	}
+}
