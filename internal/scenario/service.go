@@ -169,6 +169,7 @@ func FromInspect(x inspect.Service) Service {
 	return Service{
 		Ports: ports,
 		Name:  x.Name, Labels: x.Labels, Image: x.Image, Global: x.Mode == cluster.ModeGlobal, Replicas: x.Replicas,
+		Job: jobMode(x.Mode), MaxConcurrent: x.MaxConcurrent,
 		Constraints: x.Constraints, Spread: x.Preferences, MaxPerNode: x.MaxReplicas,
 		NanoCPUs: x.Reservation.NanoCPUs, MemoryBytes: x.Reservation.MemoryBytes,
 		HostPorts: x.HostPorts, ForceUpdate: x.ForceUpdate,
@@ -178,6 +179,14 @@ func FromInspect(x inspect.Service) Service {
 		Restart: &cluster.RestartPolicy{Condition: x.Restart.Condition, Delay: x.Restart.Delay,
 			MaxAttempts: x.Restart.MaxAttempts, Window: x.Restart.Window},
 	}
+}
+
+// jobMode is a job's mode as Service.Job holds it, "" for a service.
+func jobMode(mode string) string {
+	if mode == cluster.ModeReplicatedJob || mode == cluster.ModeGlobalJob {
+		return mode
+	}
+	return ""
 }
 
 // millionths turns Docker's fraction (0.25) into the simulation's whole
