@@ -373,3 +373,37 @@ func TestGlobalJobNodeJoinsLater(t *testing.T) {
 	s.UpdateService("once", func(spec *state.ServiceSpec) { spec.ForceUpdate++ })
 	l.Want(t, "create once.w1 on w1", "create once.w2 on w2")
 }
+
+// Ported from swarmkit jobs/orchestrator_restart_test.go "Jobs
+// RestartSupervisor Integration": it should not restart tasks if the
+// Condition is RestartOnNone, and should only restart tasks MaxAttempt
+// times; either way the job does not fill the slot again itself.
+func TestJobRestartPolicy(t *testing.T) {
+	for _, tc := range []struct {
+		policy state.RestartPolicy
+		tasks  int // in the end, failed
+	}{
+		{state.RestartPolicy{Condition: "none"}, 1},
+		{state.RestartPolicy{Condition: "on-failure", MaxAttempts: 3}, 4},
+	} {
+		s := statetest.New()
+		s.Node("w1")
+		s.Service(state.ServiceSpec{Name: "norestartservice", Image: "fail", Mode: state.ModeReplicatedJob, Replicas: 1, MaxConcurrent: 1, Restart: tc.policy})
+		l := orchestratortest.New(s)
+		l.Flush()
+		for range 6 {
+			start(s)
+			for _, task := range s.Active("norestartservice") {
+				s.Fail(task.ID)
+			}
+			l.Flush()
+			l.Flush()
+		}
+		if n := len(s.Tasks); n != tc.tasks {
+			t.Errorf("restart %+v: %d tasks, want %d", tc.policy, n, tc.tasks)
+		}
+		if got := names(s, "norestartservice"); len(got) != 0 {
+			t.Errorf("restart %+v: %q still run", tc.policy, got)
+		}
+	}
+}
