@@ -96,3 +96,28 @@ func TestTaskHistoryLimitThroughRaft(t *testing.T) {
 		t.Errorf("crash.1 keeps %d tasks, want at most 3 with a limit of 2", count)
 	}
 }
+
+// docker service rollback of a job puts its previous spec back and runs it
+// again, as swarmkit's controlapi does for every update of a job; there is
+// no rolling update for the updater to drive.
+func TestJobRollbackRunsAgain(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 0, 7)
+	spec := service("batch", 2)
+	spec.Image, spec.Mode = "done", ModeReplicatedJob
+	mustApply(t, c, CreateService(spec))
+	mustRun(t, c, 10*time.Second)
+	mustApply(t, c, UpdateService("batch", func(s *ServiceSpec) { s.Image = "done:2" }))
+	mustRun(t, c, 10*time.Second)
+	mustApply(t, c, RollbackService("batch"))
+	mustRun(t, c, 10*time.Second)
+	s := c.leaderManager().store
+	if got := s.Services["batch"].Image; got != "done" {
+		t.Errorf("after the rollback batch runs %s, want done", got)
+	}
+	if u := s.Updates["batch"]; u != nil {
+		t.Errorf("a job has a rolling update: %+v", u)
+	}
+	if sv := serviceView(t, c, "batch"); sv.Completed != 2 || len(s.Tasks) != 6 {
+		t.Errorf("batch: %d/%d completed with %d tasks; want 2/2 of 6 (three runs)", sv.Completed, sv.Completions, len(s.Tasks))
+	}
+}

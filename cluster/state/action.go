@@ -258,6 +258,7 @@ func (a *UpdateService) apply(s *Store, ctx *ApplyContext) {
 		// swarmkit's controlapi starts a new iteration of a job on every
 		// update: the job runs again from the start, with no rolling
 		// update. The template version names the iteration.
+		s.Previous[spec.Name] = old
 		s.Versions[spec.Name]++
 		ctx.emit(EventServiceUpdated, "", "%s runs again (iteration %d)", spec.Name, s.Versions[spec.Name])
 	case old.TaskHash() != spec.TaskHash() || !SamePlacement(old, spec):
@@ -319,6 +320,12 @@ func (a *RollbackService) apply(s *Store, ctx *ApplyContext) {
 	s.Services[a.Name], s.Previous[a.Name] = restored, cur
 	s.Versions[a.Name]++
 	s.Revisions[a.Name]++
+	if restored.Job() {
+		// A job is not rolled: it runs again, as after any update.
+		ctx.emit(EventServiceUpdated, "", "%s runs again (iteration %d): %s", a.Name, s.Versions[a.Name], a.Reason)
+		s.notifyService(a.Name)
+		return
+	}
 	s.Updates[a.Name] = &UpdateStatus{State: UpdateRollbackStarted, Message: a.Reason, StartedAt: a.At, NextBatch: a.At}
 	ctx.emit(EventServiceUpdated, "", "%s rolling back: %s", a.Name, a.Reason)
 	s.notifyService(a.Name)
