@@ -37,15 +37,16 @@ type Store struct {
 	// update --autolock=true`: each manager keeps its state on disk sealed
 	// with UnlockKey, and one that restarts is locked until it is given the
 	// key (autolock.go). Invariant: UnlockKey is set exactly when Autolock is.
-	Autolock  bool   `json:"autolock,omitempty"`
-	UnlockKey string `json:"unlock_key,omitempty"`
+	Autolock  bool                   `json:"autolock,omitempty"`
+	UnlockKey string                 `json:"unlock_key,omitempty"`
+	Secrets   map[string]*FileObject `json:"secrets,omitempty"` // docker secret create, by name
+	Configs   map[string]*FileObject `json:"configs,omitempty"` // docker config create, by name
+
 	// TaskHistoryLimit is how many tasks the task reaper keeps in each
 	// slot, finished ones included: `docker swarm update
 	// --task-history-limit`, DefaultTaskHistoryLimit unless changed; a
 	// negative limit keeps every task.
-	TaskHistoryLimit int                    `json:"task_history_limit"`
-	Secrets          map[string]*FileObject `json:"secrets,omitempty"` // docker secret create, by name
-	Configs          map[string]*FileObject `json:"configs,omitempty"` // docker config create, by name
+	TaskHistoryLimit int `json:"task_history_limit"`
 
 	// slots indexes each service's tasks by slot (or by node, for global
 	// services), oldest first. Derived: rebuilt after decoding.
@@ -170,23 +171,17 @@ func (r *NodeRecord) Clone() *NodeRecord {
 
 // ServiceSpec is what `docker service create` describes.
 type ServiceSpec struct {
-	Name  string `json:"name"`
-	Image string `json:"image,omitempty"`
-	Mode  string `json:"mode"` // replicated, global, replicated-job or global-job
-	// Replicas is a replicated service's desired task count, or a
-	// replicated job's total completions (--replicas of --mode
-	// replicated-job).
-	Replicas int `json:"replicas"`
-	// MaxConcurrent is how many tasks of a replicated job run at once
-	// (--max-concurrent, by default --replicas).
-	MaxConcurrent int      `json:"max_concurrent,omitempty"`
-	Constraints   []string `json:"constraints,omitempty"`
-	Preferences   []string `json:"preferences,omitempty"`  // spread descriptors, e.g. node.labels.zone
-	NanoCPUs      int64    `json:"nano_cpus,omitempty"`    // reservation
-	MemoryBytes   int64    `json:"memory_bytes,omitempty"` // reservation
-	MaxReplicas   int      `json:"max_replicas,omitempty"` // per node, 0 for no limit
-	HostPorts     []uint32 `json:"host_ports,omitempty"`   // published in host mode
-	ForceUpdate   uint64   `json:"force_update,omitempty"` // bumped by `docker service update --force`
+	Name        string   `json:"name"`
+	Image       string   `json:"image,omitempty"`
+	Mode        string   `json:"mode"`     // replicated, global, replicated-job or global-job
+	Replicas    int      `json:"replicas"` // a replicated job's: its completions
+	Constraints []string `json:"constraints,omitempty"`
+	Preferences []string `json:"preferences,omitempty"`  // spread descriptors, e.g. node.labels.zone
+	NanoCPUs    int64    `json:"nano_cpus,omitempty"`    // reservation
+	MemoryBytes int64    `json:"memory_bytes,omitempty"` // reservation
+	MaxReplicas int      `json:"max_replicas,omitempty"` // per node, 0 for no limit
+	HostPorts   []uint32 `json:"host_ports,omitempty"`   // published in host mode
+	ForceUpdate uint64   `json:"force_update,omitempty"` // bumped by `docker service update --force`
 
 	Update  UpdateConfig  `json:"update"`
 	Restart RestartPolicy `json:"restart"`
@@ -210,6 +205,10 @@ type ServiceSpec struct {
 	// KEY=VALUE each: recorded, as docker service inspect shows it, and a
 	// change rolls the tasks as Docker's does; nothing simulated reads it.
 	Env []string `json:"env,omitempty"`
+
+	// MaxConcurrent is how many tasks of a replicated job run at once
+	// (--max-concurrent, by default --replicas); 0 for other modes.
+	MaxConcurrent int `json:"max_concurrent,omitempty"`
 }
 
 // LabelNamespace is the label Docker puts on a stack's services, secrets
@@ -351,10 +350,7 @@ const (
 	TaskAssigned = "assigned" // committed to a node, not yet started there
 	TaskStarting = "starting" // its container runs, its health check has not passed yet
 	TaskRunning  = "running"
-	// TaskComplete is the state of a task whose container exited with
-	// status 0, and the desired state of a job's task: it runs until then,
-	// and is done, not restarted.
-	TaskComplete = "complete"
+	TaskComplete = "complete" // its container exited with status 0; also the desired state of a job's task
 	TaskFailed   = "failed"   // its container exited otherwise, or its node lost it
 	TaskRejected = "rejected" // its node stopped satisfying its constraints
 	TaskShutdown = "shutdown" // stopped on purpose
@@ -415,7 +411,7 @@ func (t *Task) StartsAt() time.Duration {
 
 // NewStore returns an empty store.
 func NewStore() *Store {
-	return &Store{
+	s := &Store{
 		Nodes:     map[string]*NodeRecord{},
 		Services:  map[string]*ServiceSpec{},
 		Versions:  map[string]uint64{},
@@ -425,11 +421,11 @@ func NewStore() *Store {
 		Tasks:     map[string]*Task{},
 		Secrets:   map[string]*FileObject{},
 		Configs:   map[string]*FileObject{},
-
-		TaskHistoryLimit: DefaultTaskHistoryLimit,
-		slots:            map[string]*slotIndex{},
-		byNode:           map[string][]*Task{},
+		slots:     map[string]*slotIndex{},
+		byNode:    map[string][]*Task{},
 	}
+	s.TaskHistoryLimit = DefaultTaskHistoryLimit
+	return s
 }
 
 // Clone returns a deep copy, without a watcher.
@@ -673,8 +669,13 @@ const (
 	Pause  = "pause"
 	Drain  = "drain"
 
-	ModeReplicated    = "replicated"
-	ModeGlobal        = "global"
+	ModeReplicated = "replicated"
+	ModeGlobal     = "global"
+)
+
+// The modes of jobs, whose tasks run to completion (package
+// orchestrator/jobs).
+const (
 	ModeReplicatedJob = "replicated-job" // Replicas completions, MaxConcurrent at a time
 	ModeGlobalJob     = "global-job"     // one completion on every eligible node
 )
