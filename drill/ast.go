@@ -136,8 +136,12 @@ type WaitUntil struct {
 type Mode string
 
 const (
-	ModeReplicated    Mode = "replicated"     // a desired number of tasks
-	ModeGlobal        Mode = "global"         // one task on every eligible node
+	ModeReplicated Mode = "replicated" // a desired number of tasks
+	ModeGlobal     Mode = "global"     // one task on every eligible node
+)
+
+// The modes of jobs, whose tasks run to completion.
+const (
 	ModeReplicatedJob Mode = "replicated-job" // --replicas completions, --max-concurrent at a time
 	ModeGlobalJob     Mode = "global-job"     // one completion on every eligible node
 )
@@ -279,10 +283,7 @@ type ServiceCreate struct {
 	// completions of a replicated job: 1 when not given, and 0 is valid.
 	// Always 0 for a global service or job, for which --replicas is an
 	// error.
-	Replicas int
-	// MaxConcurrent is a replicated job's --max-concurrent: Replicas when
-	// not given. Always 0 otherwise, for which it is an error.
-	MaxConcurrent      int
+	Replicas           int
 	Constraints        []Constraint    // all must hold
 	PlacementPrefs     []PlacementPref // nested in the order given
 	ReserveCPU         int64           // nano-CPUs: --reserve-cpu 0.5 is 500000000; 0 reserves none
@@ -299,6 +300,9 @@ type ServiceCreate struct {
 	LimitCPU           int64       // --limit-cpu in nano-CPUs: recorded, not enforced
 	LimitMemory        int64       // --limit-memory in bytes: recorded, not enforced
 	Detach             bool        // --detach: changes nothing (see ServiceScale.Detach)
+	// MaxConcurrent is a replicated job's --max-concurrent: Replicas when
+	// not given. Always 0 otherwise, for which it is an error.
+	MaxConcurrent int
 }
 
 // ServiceScale is `docker service scale web=10 api=3`.
@@ -324,9 +328,8 @@ func (t ScaleTarget) String() string { return t.Service + "=" + strconv.Itoa(t.R
 type ServiceUpdate struct {
 	Name               string
 	Image              string // "" keeps the image
-	Replicas           *int   // a replicated job's completions
-	MaxConcurrent      *int   // a replicated job's tasks at a time
-	Force              bool   // --force: replace every task even if nothing changed, which rebalances
+	Replicas           *int
+	Force              bool // --force: replace every task even if nothing changed, which rebalances
 	ConstraintAdd      []Constraint
 	ConstraintRm       []Constraint // removed where equal to one already on the service
 	PlacementPrefAdd   []PlacementPref
@@ -344,6 +347,10 @@ type ServiceUpdate struct {
 	LimitCPU           *int64   // --limit-cpu; 0 removes the limit
 	LimitMemory        *int64   // --limit-memory; 0 removes the limit
 	Detach             bool     // --detach: changes nothing (see ServiceScale.Detach)
+
+	// MaxConcurrent is a replicated job's tasks at a time; Replicas are
+	// its completions.
+	MaxConcurrent *int
 }
 
 // UpdateChange is the --update-* (or --rollback-*) flags given to docker

@@ -18,21 +18,17 @@ const zoneSpread = "node.labels.zone"
 // FromInspect), and Spec is the one place a cluster.ServiceSpec is made from
 // one, so every input fills the same fields the same way.
 type Service struct {
-	Name     string
-	Image    string
-	Global   bool // one task on every eligible node; Replicas is then ignored
-	Replicas int  // desired tasks of a replicated service, completions of a replicated job
-	// Job is a job's mode, cluster.ModeReplicatedJob or ModeGlobalJob;
-	// "" for a service, replicated or Global.
-	Job           string
-	MaxConcurrent int      // a replicated job's tasks at a time; 0 for all of them
-	Constraints   []string // as written, node.labels.zone==a; all must hold
-	Spread        []string // spread descriptors, outermost first: node.labels.zone
-	MaxPerNode    int      // tasks of the service on one node; 0 for no limit
-	NanoCPUs      int64    // reserved per task
-	MemoryBytes   int64    // reserved per task
-	HostPorts     []uint32 // published in host mode
-	ForceUpdate   uint64   // bumped by docker service update --force
+	Name        string
+	Image       string
+	Global      bool     // one task on every eligible node; Replicas is then ignored
+	Replicas    int      // desired tasks of a replicated service, completions of a replicated job
+	Constraints []string // as written, node.labels.zone==a; all must hold
+	Spread      []string // spread descriptors, outermost first: node.labels.zone
+	MaxPerNode  int      // tasks of the service on one node; 0 for no limit
+	NanoCPUs    int64    // reserved per task
+	MemoryBytes int64    // reserved per task
+	HostPorts   []uint32 // published in host mode
+	ForceUpdate uint64   // bumped by docker service update --force
 
 	// Update and Restart are Docker's --update-* and --restart-* settings,
 	// Rollback a stack's rollback_config; nil means Docker's defaults.
@@ -48,6 +44,12 @@ type Service struct {
 	Secrets                         []string             // names of the secrets the tasks mount
 	Configs                         []string             // names of the configs the tasks mount
 	Env                             []string             // KEY=VALUE: recorded, as docker service inspect shows it
+
+	// Job is a job's mode, cluster.ModeReplicatedJob or ModeGlobalJob;
+	// "" for a service, replicated or Global. MaxConcurrent is a
+	// replicated job's tasks at a time; 0 for all of them.
+	Job           string
+	MaxConcurrent int
 }
 
 // Spec is the service as the simulation takes it.
