@@ -104,13 +104,13 @@ type Config struct {
 // clients' history. Each group is a type of its own that keeps the
 // methods that need nothing else.
 type Cluster struct {
-	cfg Config
-	clock
-	roster
-	network
-	roles
-	observers
-	meters
+	cfg       Config
+	clock     // simulated time and its event queue
+	roster    // the machines, and who leads
+	network   // zones and links (network.go)
+	roles     // the role manager (nodeops.go)
+	observers // the timeline, the checker, the trace
+	meters    // what benchmarks and MeasureCommits count
 
 	phaseRand  *rand.Rand // tick and heartbeat phases
 	victimRand *rand.Rand // which managers `--kill N` picks

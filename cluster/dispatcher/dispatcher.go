@@ -208,13 +208,15 @@ func (d *Dispatcher) Passed(task string) {
 // have to start or stop it, and a task that stopped lets a successor held
 // for it start.
 func (d *Dispatcher) TaskChanged(t *state.Task) {
-	if d.s.Tasks[t.ID] != t {
+	deliver := t.Node != "" && (t.State == state.TaskAssigned || !t.Active())
+	release := !t.Active() && t.Terminal()
+	if !deliver && !release || d.s.Tasks[t.ID] != t {
 		return
 	}
-	if t.Node != "" && (t.State == state.TaskAssigned || !t.Active()) {
+	if deliver {
 		d.deliveries.Add(t.ID)
 	}
-	if !t.Active() && t.Terminal() {
+	if release {
 		d.releaseSuccessors(t)
 	}
 }

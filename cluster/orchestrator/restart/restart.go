@@ -96,7 +96,7 @@ func (r *Supervisor) rebuild() {
 // while meant to run, complete ones included, is the supervisor's to
 // decide on.
 func (r *Supervisor) TaskChanged(t *state.Task) {
-	if r.s.Tasks[t.ID] == t && t.Active() && (t.State == state.TaskFailed || t.State == state.TaskRejected || t.State == state.TaskComplete) {
+	if t.Active() && (t.State == state.TaskFailed || t.State == state.TaskRejected || t.State == state.TaskComplete) && r.s.Tasks[t.ID] == t {
 		r.failed.Add(t.ID)
 	}
 }

@@ -39,13 +39,22 @@ func Limit(s *state.Store, spec *state.ServiceSpec) int {
 	return s.TaskHistoryLimit
 }
 
+// leastLimit is the lowest Limit any service can have under the swarm's
+// limit: max attempts keep at least 2 tasks, jobs keep all.
+func leastLimit(swarm int) int {
+	if swarm < 0 {
+		return 2
+	}
+	return min(swarm, 2)
+}
+
 // TaskChanged hears that an applied entry touched a task.
 func (r *Reaper) TaskChanged(t *state.Task) {
-	spec := r.s.Services[t.Service]
-	if r.s.Tasks[t.ID] != t || spec == nil {
-		return
+	n := len(r.s.History(t.Service, t.SlotKey()))
+	if n <= leastLimit(r.s.TaskHistoryLimit) || r.s.Tasks[t.ID] != t {
+		return // the common case, decided without looking up the service
 	}
-	if limit := Limit(r.s, spec); limit >= 0 && len(r.s.History(t.Service, t.SlotKey())) > limit {
+	if spec := r.s.Services[t.Service]; spec != nil && Limit(r.s, spec) >= 0 && n > Limit(r.s, spec) {
 		r.prune[t.ID] = true
 	}
 }
