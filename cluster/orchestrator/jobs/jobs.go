@@ -139,15 +139,36 @@ func (o *Orchestrator) replicated(b *state.Batch, spec *state.ServiceSpec) {
 
 // onNode is swarmkit's jobs/global ReconcileService for one node: a task
 // for a node that has none of this iteration, if the node may run it, and
-// none for a node that is not ready or not active.
+// none for a node that is not ready or not active; the task of a node
+// that is gone, down or drained is shut down.
 func (o *Orchestrator) onNode(b *state.Batch, spec *state.ServiceSpec, name string) {
-	sl := o.inspect(b, spec, state.SlotKeyFor(0, name))
+	key := state.SlotKeyFor(0, name)
+	sl := o.inspect(b, spec, key)
+	rec := o.s.Nodes[name]
+	if why := invalid(rec); why != "" && sl.running {
+		// swarmkit's orchestrator.InvalidNode: the task of a node that is
+		// gone, down or drained is shut down, not moved.
+		b.Stop(b.Current(o.s, spec.Name, key), "", why, false)
+		return
+	}
 	if sl.running || sl.complete || sl.held {
 		return
 	}
-	rec := o.s.Nodes[name]
 	if rec == nil || rec.Status != state.NodeReady || rec.Availability != state.Active || !placement.Matches(spec, rec) {
 		return
 	}
 	b.CreateIn(o.s, spec, o.hashes.Of(spec), 0, name, state.CreateTask{})
+}
+
+// invalid says why a node can run no task of a global job, or "".
+func invalid(rec *state.NodeRecord) string {
+	switch {
+	case rec == nil:
+		return state.ReasonGone
+	case rec.Status == state.NodeDown:
+		return state.ReasonNodeDown
+	case rec.Availability == state.Drain:
+		return state.ReasonDrained
+	}
+	return ""
 }

@@ -407,3 +407,27 @@ func TestJobRestartPolicy(t *testing.T) {
 		}
 	}
 }
+
+// Ported from swarmkit jobs/global/reconciler_test.go FixTask "should
+// shut down the task if its node is no longer valid" and "should take no
+// action if the task is already desired to be shutdown": when the job is
+// reconciled, the task of a node that went down is shut down, and nothing
+// replaces it elsewhere; a task already shut down is left alone.
+func TestGlobalJobInvalidNode(t *testing.T) {
+	s := statetest.New()
+	s.Node("w1")
+	s.Node("w2")
+	globalJob(s)
+	l := orchestratortest.New(s)
+	l.Flush()
+	s.Run()
+	s.UpdateNode("w1", func(r *state.NodeRecord) { r.Status = state.NodeDown })
+	l.Want(t) // the jobs orchestrator does not react to nodes
+	complete(s, "t2")
+	l.Want(t, "shutdown t1") // reconciled as w2's task completed
+	if task := s.Tasks["t1"]; task.Active() || task.Reason != state.ReasonNodeDown {
+		t.Errorf("w1's task is desired %s (%q), want shut down because its node is down", task.Desired, task.Reason)
+	}
+	s.UpdateService("once", func(spec *state.ServiceSpec) { spec.Constraints = []string{"node.role==worker"} })
+	l.Want(t, "create once.w2 on w2")
+}
