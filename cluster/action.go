@@ -199,7 +199,10 @@ func CreateService(spec ServiceSpec) Action {
 		if s.Services[spec.Name] != nil {
 			return fmt.Errorf("Error response from daemon: rpc error: code = AlreadyExists desc = name conflicts with an existing object: service %s already exists", spec.Name)
 		}
-		if err := checkReferences(s, &spec); err != nil {
+		if err := allocatePorts(s, &spec); err != nil {
+			return err
+		}
+		if err := checkReferences(s, &spec, c.cfg.Seed); err != nil {
 			return err
 		}
 		return c.propose(&state.CreateService{Spec: &spec})

@@ -241,7 +241,15 @@ func New(cfg Config) (*Cluster, error) {
 		n, _ := c.node(name)
 		n.crash()
 	}
-	if err := initSwarm(c); err != nil {
+	init := cfg.Init
+	if init == "" {
+		for _, ns := range nodes {
+			if ns.Leader && !ns.Down {
+				init = ns.Name
+			}
+		}
+	}
+	if err := initSwarm(c, init); err != nil {
 		return nil, err
 	}
 	c.trace.managers()
@@ -340,6 +348,15 @@ func bootRecord(rec *NodeRecord, ns NodeSpec) *NodeRecord {
 	if ns.MemoryBytes > 0 {
 		rec.MemoryBytes = ns.MemoryBytes
 	}
+	if ns.ID != "" {
+		rec.ID = ns.ID
+	}
+	if ns.OS != "" {
+		rec.OS = ns.OS
+	}
+	if ns.Arch != "" {
+		rec.Arch = ns.Arch
+	}
 	if ns.Down {
 		rec.Status = NodeDown
 	}
@@ -370,18 +387,18 @@ func startMembers(c *Cluster, boot *Store, peers []uint64) error {
 	return nil
 }
 
-// initSwarm is `docker swarm init` on the manager Config.Init names, or
-// else the first that is up: it campaigns.
-func initSwarm(c *Cluster) error {
-	cfg := c.cfg
-	if cfg.Init != "" {
-		n, ok := c.node(cfg.Init)
+// initSwarm is `docker swarm init` on the manager init names (Config.Init,
+// or the imported swarm's leader), or else the first that is up: it
+// campaigns.
+func initSwarm(c *Cluster, init string) error {
+	if init != "" {
+		n, ok := c.node(init)
 		if !ok || n.mgr == nil || !n.alive {
-			return fmt.Errorf("%s cannot run docker swarm init: it is not a manager that is up", cfg.Init)
+			return fmt.Errorf("%s cannot run docker swarm init: it is not a manager that is up", init)
 		}
 	}
 	for _, m := range c.managers {
-		if m.node.alive && (cfg.Init == "" || m.node.name == cfg.Init) {
+		if m.node.alive && (init == "" || m.node.name == init) {
 			if err := m.member.Campaign(); err != nil {
 				return fmt.Errorf("%s could not start the first election: %w", m.node.name, err)
 			}
@@ -401,7 +418,12 @@ type NodeSpec struct {
 	Availability     string            // "" means active
 	NanoCPUs         int64             // 0 means the default capacity
 	MemoryBytes      int64
-	Down             bool // the node is down: it starts crashed
+	Down             bool   // the node is down: it starts crashed
+	ID               string // Docker's node ID; "" derives one from the seed and the name
+	OS, Arch         string // the node's platform; "" means linux and x86_64
+	// Leader marks the node an imported swarm shows as its leader: it runs
+	// docker swarm init, unless Config.Init names another.
+	Leader bool
 }
 
 // generatedNodes names a layout's nodes: managers m1, m2, … and workers w1,
@@ -435,6 +457,9 @@ func (cfg Config) record(name, zone, role string, raftID uint64) *NodeRecord {
 		Labels:       map[string]string{"zone": zone},
 		NanoCPUs:     cfg.NanoCPUs,
 		MemoryBytes:  cfg.MemoryBytes,
+		ID:           DockerID(cfg.Seed, "node", name),
+		OS:           "linux",
+		Arch:         "x86_64",
 	}
 }
 

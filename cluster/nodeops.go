@@ -73,11 +73,14 @@ func UpdateService(name string, change func(*ServiceSpec)) Action {
 		}
 		spec := old.Clone()
 		change(spec)
-		spec.Name, spec.Mode = old.Name, old.Mode
+		spec.Name, spec.Mode, spec.ID = old.Name, old.Mode, old.ID
 		if err := validateSpec(spec); err != nil {
 			return err
 		}
-		if err := checkReferences(s, spec); err != nil {
+		if err := allocatePorts(s, spec); err != nil {
+			return err
+		}
+		if err := checkReferences(s, spec, c.cfg.Seed); err != nil {
 			return err
 		}
 		return c.propose(&state.UpdateService{Spec: spec, At: c.now.Milliseconds()})

@@ -85,7 +85,10 @@
 // last. A node or zone name starts with a letter, then letters, digits,
 // '-', '_' or '.', at most 63 characters; starting with a letter is what
 // keeps `kill 2 managers` apart from node names.
-// leader and az are keywords and cannot name a node.
+// leader and az are keywords and cannot name a node. A node or zone
+// imported with any other name is written as a quoted string, like
+// kill "web 1"; in a quoted string \xHH is a byte, for the control
+// characters such a name may hold (kill "bad\x1bname").
 //
 // Values: a count is a whole number from 0 (from 1 where noted) up to
 // MaxCount, digits only. A duration is Go's syntax: 500ms, 30s, 2m, 1h30m.
@@ -256,7 +259,8 @@
 // Services with health checks, secrets and configs:
 //
 //	docker service create --name web --health-cmd "curl -f http://localhost" \
-//	    --health-interval 5s --health-timeout 3s --health-start-period 10s --health-retries 3 \
+//	    --health-interval 5s --health-timeout 3s --health-start-period 10s --health-start-interval 2s \
+//	    --health-retries 3 \
 //	    --secret db_pass … --config nginx_conf … nginx
 //
 // A task of a service with a health check counts as running only once a
@@ -301,7 +305,10 @@
 //
 // A port published in ingress mode is open on every live node of the
 // swarm (the routing mesh); one published in host mode only on the nodes
-// that run one of the service's tasks.
+// that run one of the service's tasks. Ports are told apart by number and
+// protocol (-p 53:53 and -p 53:53/udp are two); an ingress port given only
+// as a target (-p 80) gets the lowest free port of the swarm's dynamic
+// range, 30000 and up, as Docker's does.
 //
 // expect history names a task as docker service ps does (web.1, or
 // agent.w2 for a global service's task on w2) and lists the states of

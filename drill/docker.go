@@ -89,12 +89,12 @@ func parseFlags(cmd string, args []token, defs []flagDef, stopAtWord bool) ([]to
 				v.text = val
 			}
 		case hasVal:
-			v.text, v.col = val, t.col+runes(written)+1
+			v.text, v.col, v.quoted = val, t.col+runes(written)+1, t.quoted
 		case i+1 >= len(args) || !args[i+1].quoted && strings.HasPrefix(args[i+1].text, "--"):
 			return nil, nil, errAt(after(t), "%s needs a value, like %s", written, d.like())
 		default:
 			i++
-			v.text, v.col = args[i].text, args[i].col
+			v.text, v.col, v.quoted = args[i].text, args[i].col, args[i].quoted
 		}
 		if err := d.set(v); err != nil {
 			return nil, nil, err

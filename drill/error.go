@@ -3,6 +3,9 @@ package drill
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 // Error is a mistake in a drill script, with the place it was found.
@@ -37,31 +40,64 @@ func (e *Error) Pos() Pos { return Pos{Line: e.Line, Col: e.Col} }
 //	^
 //
 // Tabs before the column are copied into the caret line so the caret stays
-// under its rune in a terminal. There is no trailing newline.
+// under its rune in a terminal. Both lines are safe for a terminal: control
+// characters show as escapes (sink.Text), and of a long line only the part
+// around the column shows, between ellipses. There is no trailing newline.
 func (e *Error) Caret() string {
 	var b strings.Builder
-	b.WriteString(e.Error())
+	b.WriteString(cut(sink.Text(e.Error()), messageWidth))
 	b.WriteByte('\n')
-	b.WriteString(e.Source)
-	b.WriteByte('\n')
-	col := 1
-	for _, r := range e.Source {
-		if col >= e.Col {
-			break
+	src := []rune(e.Source)
+	start := max(0, min(e.Col-1, len(src))-caretWidth/2)
+	end := min(len(src), start+caretWidth)
+	var pad strings.Builder
+	if start > 0 {
+		b.WriteString("…")
+		pad.WriteByte(' ')
+	}
+	for i, r := range src[start:end] {
+		shown := "\t" // a tab moves nothing but the cursor, and lines the caret up
+		if r != '\t' {
+			shown = sink.Text(string(r))
+		}
+		b.WriteString(shown)
+		if start+i >= e.Col-1 {
+			continue
 		}
 		if r == '\t' {
-			b.WriteByte('\t')
+			pad.WriteByte('\t')
 		} else {
-			b.WriteByte(' ')
+			pad.WriteString(strings.Repeat(" ", utf8.RuneCountInString(shown)))
 		}
-		col++
 	}
+	if end < len(src) {
+		b.WriteString("…")
+	}
+	b.WriteByte('\n')
+	b.WriteString(pad.String())
 	// A column past the end of the line points at something missing there.
-	for ; col < e.Col; col++ {
+	for col := len(src) + 1; col < e.Col; col++ {
 		b.WriteByte(' ')
 	}
 	b.WriteByte('^')
 	return b.String()
+}
+
+// caretWidth is how many runes of a line Caret shows around the column:
+// a screen's width, so that a megabyte-long line prints a line, not a
+// megabyte, and the message at most as much.
+const caretWidth = 120
+
+// messageWidth bounds the message line the same way: far above any message
+// of the parser's own, which quotes at most a few words of the line.
+const messageWidth = 1000
+
+// cut shortens s to n runes, ending in an ellipsis when it was longer.
+func cut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
 }
 
 // errAt makes an Error that knows only its column and message; the caller

@@ -3,6 +3,7 @@ package drill
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -78,11 +79,28 @@ func Format(s *Script) []byte {
 // that a value never reads as a flag.
 func quote(s string) string {
 	if s != "" && s[0] != '-' && !strings.ContainsFunc(s, func(r rune) bool {
-		return isBlank(r) || r == '"' || r == '#' || r == '\\'
+		return isBlank(r) || r == '"' || r == '#' || r == '\\' || r < 0x20 || r == 0x7f
 	}) {
 		return s
 	}
 	return quoteAlways(s)
+}
+
+// name writes a node's or zone's name: bare in the shape the drill reads
+// bare, quoted otherwise (see nodeName), so that every name reads back.
+func name(s string) string {
+	if isName(s) && !slices.Contains(reservedNodeNames, s) {
+		return s
+	}
+	return quoteAlways(s)
+}
+
+func nameList(ns []string) []string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = name(n)
+	}
+	return out
 }
 
 // quoteAlways writes s as a quoted string, for the places that require one.
@@ -90,10 +108,15 @@ func quoteAlways(s string) string {
 	var b strings.Builder
 	b.WriteByte('"')
 	for i := 0; i < len(s); i++ {
-		if s[i] == '"' || s[i] == '\\' {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
 			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < 0x20 && c != '\t' || c == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, c) // a line feed would end the line
+		default:
+			b.WriteByte(c)
 		}
-		b.WriteByte(s[i])
 	}
 	b.WriteByte('"')
 	return b.String()
@@ -184,9 +207,9 @@ func (c Cluster) String() string {
 	return w.String()
 }
 
-func (k Kill) String() string { return words(append([]string{"kill"}, quoteAll(k.Nodes)...)).String() }
+func (k Kill) String() string { return words(append([]string{"kill"}, nameList(k.Nodes)...)).String() }
 
-func (k KillZone) String() string { return "kill az " + quote(k.Zone) }
+func (k KillZone) String() string { return "kill az " + name(k.Zone) }
 
 func (KillLeader) String() string { return "kill leader" }
 
@@ -198,10 +221,10 @@ func (k KillManagers) String() string {
 }
 
 func (r Restart) String() string {
-	return words(append([]string{"restart"}, quoteAll(r.Nodes)...)).String()
+	return words(append([]string{"restart"}, nameList(r.Nodes)...)).String()
 }
 
-func (r RestartZone) String() string { return "restart az " + quote(r.Zone) }
+func (r RestartZone) String() string { return "restart az " + name(r.Zone) }
 
 func (p Partition) String() string {
 	w := words{"partition"}
@@ -389,16 +412,16 @@ func (n NodeUpdate) String() string {
 	for _, k := range n.LabelRm {
 		w.flag("label-rm", k)
 	}
-	w.add(quote(n.Node))
+	w.add(name(n.Node))
 	return w.String()
 }
 
 func (n NodePromote) String() string {
-	return words(append([]string{"docker", "node", "promote"}, quoteAll(n.Nodes)...)).String()
+	return words(append([]string{"docker", "node", "promote"}, nameList(n.Nodes)...)).String()
 }
 
 func (n NodeDemote) String() string {
-	return words(append([]string{"docker", "node", "demote"}, quoteAll(n.Nodes)...)).String()
+	return words(append([]string{"docker", "node", "demote"}, nameList(n.Nodes)...)).String()
 }
 
 func (n NodeRemove) String() string {
@@ -406,14 +429,14 @@ func (n NodeRemove) String() string {
 	if n.Force {
 		w.add("--force")
 	}
-	w.add(quoteAll(n.Nodes)...)
+	w.add(nameList(n.Nodes)...)
 	return w.String()
 }
 
 func (f ForceNewCluster) String() string {
 	w := words{"docker", "swarm", "init", "--force-new-cluster"}
 	if f.Node != "" {
-		w.flag("advertise-addr", f.Node)
+		w.add("--advertise-addr", name(f.Node))
 	}
 	return w.String()
 }
@@ -422,10 +445,10 @@ func (j SwarmJoin) String() string {
 	w := words{"docker", "swarm", "join"}
 	w.flag("token", string(j.Role))
 	if j.Zone != "" {
-		w.flag("zone", j.Zone)
+		w.add("--zone", name(j.Zone))
 	}
 	if j.Name != "" {
-		w.flag("name", j.Name)
+		w.add("--name", name(j.Name))
 	}
 	return w.String()
 }
@@ -442,7 +465,7 @@ func (e ExpectLeader) String() string {
 	case e.None:
 		return "expect no leader"
 	case e.Zone != "":
-		return "expect leader in " + quote(e.Zone)
+		return "expect leader in " + name(e.Zone)
 	}
 	return "expect leader"
 }
@@ -467,7 +490,7 @@ func (e ExpectTaskPending) String() string {
 }
 
 func (e ExpectNode) String() string {
-	return "expect node " + quote(e.Node) + " " + quote(string(e.State))
+	return "expect node " + name(e.Node) + " " + quote(string(e.State))
 }
 
 func (e ExpectError) String() string {

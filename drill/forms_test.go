@@ -197,9 +197,9 @@ var everyForm = []struct {
 		ExpectError{Text: "", Cmd: create("web", "nginx", func(s *ServiceCreate) { s.Replicas = 2 })}},
 	{"expect error glued command", `expect error "no such node":kill m9`, ExpectError{Text: "no such node", Cmd: Kill{Nodes: []string{"m9"}}}},
 
-	{"service create health and secrets", `docker service create --name web --health-cmd "curl -f http://localhost" --health-interval 5s --health-timeout 2s --health-start-period 10s --health-retries 2 --secret db_pass --secret api.key --config nginx_conf nginx`,
+	{"service create health and secrets", `docker service create --name web --health-cmd "curl -f http://localhost" --health-interval 5s --health-timeout 2s --health-start-period 10s --health-start-interval 2s --health-retries 2 --secret db_pass --secret api.key --config nginx_conf nginx`,
 		create("web", "nginx", func(s *ServiceCreate) {
-			s.Health = HealthCheck{Cmd: "curl -f http://localhost", Interval: 5 * time.Second, Timeout: 2 * time.Second, StartPeriod: 10 * time.Second, Retries: 2}
+			s.Health = HealthCheck{Cmd: "curl -f http://localhost", Interval: 5 * time.Second, Timeout: 2 * time.Second, StartPeriod: 10 * time.Second, StartInterval: 2 * time.Second, Retries: 2}
 			s.Secrets, s.Configs = []string{"db_pass", "api.key"}, []string{"nginx_conf"}
 		})},
 	{"service create health cmd alone", `docker service create --name web --health-cmd=true nginx`,

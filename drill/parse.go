@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/swarmsim/swarmsim/az"
+	"github.com/swarmsim/swarmsim/internal/limits"
 	"github.com/swarmsim/swarmsim/internal/prose"
 )
 
@@ -25,6 +26,9 @@ func Parse(file string, src []byte) (*Script, error) {
 	for i, raw := range lines {
 		n := i + 1
 		raw = strings.TrimSuffix(raw, "\r")
+		if len(raw) > limits.DrillLine {
+			return nil, errAt(1, "line %d is longer than %s, the most swarmsim reads of one drill line; split it into several commands", n, limits.Bytes(limits.DrillLine)).located(file, n, raw)
+		}
 		toks, comment, err := lex(raw)
 		if err != nil {
 			return nil, err.located(file, n, raw)
@@ -162,7 +166,7 @@ func runes(s string) int { return utf8.RuneCountInString(s) }
 // valueOf turns a word into a value to be read with one of value's
 // methods.
 func valueOf(t token, what, like string) value {
-	return value{text: t.text, col: t.col, what: what, like: like}
+	return value{text: t.text, col: t.col, what: what, like: like, quoted: t.quoted}
 }
 
 var clusterKeys = []string{"managers", "az", "workers", "seed", "from", "services", "autolock"}

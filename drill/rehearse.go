@@ -91,13 +91,13 @@ func (s SwarmUnlock) String() string {
 	if s.Key != "" {
 		w.flag("key", s.Key)
 	}
-	w.add(quote(s.Node))
+	w.add(name(s.Node))
 	return w.String()
 }
 
-func (b Backup) String() string { return "backup " + quote(b.Node) + " as " + quote(b.Name) }
+func (b Backup) String() string { return "backup " + name(b.Node) + " as " + quote(b.Name) }
 
-func (r Restore) String() string { return "restore " + quote(r.Name) + " on " + quote(r.Node) }
+func (r Restore) String() string { return "restore " + quote(r.Name) + " on " + name(r.Node) }
 
 const (
 	backupLike  = "backup m3 as nightly"

@@ -202,5 +202,5 @@ func (e ExpectPort) String() string {
 	if e.Open {
 		state = "open"
 	}
-	return strings.Join([]string{"expect", "port", strconv.Itoa(e.Port), state, "on", quote(e.Node)}, " ")
+	return strings.Join([]string{"expect", "port", strconv.Itoa(e.Port), state, "on", name(e.Node)}, " ")
 }

@@ -24,6 +24,8 @@ type value struct {
 	col  int
 	what string // "--replicas", "managers", "wait"
 	like string // "--replicas 6", "managers=5"
+
+	quoted bool // written as a quoted string: a name in it may be any name
 }
 
 func isDigits(s string) bool {
@@ -350,9 +352,17 @@ var reservedNodeNames = []string{"leader", "az"}
 
 // nodeName requires a letter first so that a node can never be mistaken
 // for a count (kill 2 managers).
+//
+// A node named outside that shape (imported from a swarm whose hostnames
+// have spaces, quotes or stranger bytes) is written as a quoted string,
+// like kill "web 1": quoted, any name but the empty one and the keywords
+// is a name. Format writes such names quoted, so they read back.
 func (v value) nodeName() (string, *Error) {
 	if slices.Contains(reservedNodeNames, v.text) {
 		return "", errAt(v.col, "%q is a keyword, so it cannot name a node; name nodes like m1 or w3", v.text)
+	}
+	if v.quoted && v.text != "" {
+		return v.text, nil
 	}
 	if !isName(v.text) {
 		return "", errAt(v.col, `%q is not a node name; write a letter, then letters, digits, "-", "_" or ".", like m1 or w3`, v.text)
@@ -361,6 +371,9 @@ func (v value) nodeName() (string, *Error) {
 }
 
 func (v value) zoneName() (string, *Error) {
+	if v.quoted && v.text != "" {
+		return v.text, nil // as with node names
+	}
 	if !isName(v.text) {
 		return "", errAt(v.col, `%q is not a zone name; write a letter, then letters, digits, "-", "_" or ".", like a`, v.text)
 	}

@@ -46,6 +46,10 @@ const (
 // Node is one swarm node as the scheduler sees it. IDs must be unique.
 type Node struct {
 	ID, Hostname string
+	// DockerID is what node.id constraints match, when the caller knows
+	// nodes by other IDs than Docker shows (a simulation naming them by
+	// hostname); "" matches ID.
+	DockerID     string
 	Role         string            // Manager or Worker
 	Ready        bool              // false once the node is down (missed heartbeats)
 	Availability Availability      // only Active takes new tasks; "" is not Active

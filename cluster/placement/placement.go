@@ -244,8 +244,9 @@ func Node(rec *state.NodeRecord) scheduler.Node {
 		Availability: scheduler.Availability(rec.Availability),
 		Labels:       rec.Labels,
 		EngineLabels: rec.EngineLabels,
-		OS:           "linux",
-		Arch:         "x86_64",
+		DockerID:     rec.ID,
+		OS:           rec.OS,
+		Arch:         rec.Arch,
 		Capacity:     scheduler.Resources{NanoCPUs: rec.NanoCPUs, MemoryBytes: rec.MemoryBytes},
 	}
 }

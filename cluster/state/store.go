@@ -159,6 +159,11 @@ type NodeRecord struct {
 	EngineLabels  map[string]string `json:"engine_labels,omitempty"`
 	NanoCPUs      int64             `json:"nano_cpus"`
 	MemoryBytes   int64             `json:"memory_bytes"`
+	// ID is Docker's ID for the node (ids.go): node.id in constraints.
+	ID string `json:"id"`
+	// OS and Arch are the node's platform: node.platform.os and .arch.
+	OS   string `json:"os"`
+	Arch string `json:"arch"`
 }
 
 // Clone returns a deep copy.
@@ -171,7 +176,10 @@ func (r *NodeRecord) Clone() *NodeRecord {
 
 // ServiceSpec is what `docker service create` describes.
 type ServiceSpec struct {
-	Name        string   `json:"name"`
+	Name string `json:"name"`
+	// ID is the ID an imported service had; "" gives one derived from the
+	// seed and the name (ids.go). It is no part of what the service runs.
+	ID          string   `json:"id,omitempty"`
 	Image       string   `json:"image,omitempty"`
 	Mode        string   `json:"mode"`     // replicated, global, replicated-job or global-job
 	Replicas    int      `json:"replicas"` // a replicated job's: its completions
@@ -237,8 +245,21 @@ type HealthCheck struct {
 	Interval    time.Duration `json:"interval,omitempty"`
 	Timeout     time.Duration `json:"timeout,omitempty"`
 	StartPeriod time.Duration `json:"start_period,omitempty"` // failures in it do not count
-	Retries     int           `json:"retries,omitempty"`      // consecutive failures that make it unhealthy
+	// StartInterval is the time between probes during the start period;
+	// 0 is the engine's default, DefaultHealthStartInterval.
+	StartInterval time.Duration `json:"start_interval,omitempty"`
+	Retries       int           `json:"retries,omitempty"` // consecutive failures that make it unhealthy
 }
+
+// Docker's defaults for a health check's unset fields (the engine's
+// defaultProbeInterval, defaultProbeTimeout, defaultProbeRetries and
+// defaultStartInterval).
+const (
+	DefaultHealthInterval      = 30 * time.Second
+	DefaultHealthTimeout       = 30 * time.Second
+	DefaultHealthRetries       = 3
+	DefaultHealthStartInterval = 5 * time.Second // between probes during the start period
+)
 
 // FileObject is a secret or a config as the swarm stores it. Its data is
 // not kept, only a digest of it, which is enough to tell that a stack's

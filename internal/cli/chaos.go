@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -16,9 +17,11 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/swarmsim/swarmsim/internal/limits"
 	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/report"
 	"github.com/swarmsim/swarmsim/internal/scenario"
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 const chaosUsage = `swarmsim chaos runs random schedules of failures and Docker commands (kills,
@@ -72,9 +75,10 @@ func collectLessOften() {
 
 // chaosArgs are the chaos flags, read.
 type chaosArgs struct {
-	spec   scenario.ChaosSpec
-	replay *uint64
-	output format
+	spec       scenario.ChaosSpec
+	replay     *uint64
+	output     format
+	historyDir string // where porcupine's visualisations go; "" for a new temporary directory
 }
 
 func parseChaos(args []string) (*chaosArgs, error) {
@@ -91,6 +95,7 @@ func parseChaos(args []string) (*chaosArgs, error) {
 	// The summary is plain text already; the flag is taken so that a script
 	// can pass --no-color to every command alike.
 	fs.Bool("no-color", false, "plain text without colour (chaos prints none, so it changes nothing)")
+	historyDir := fs.text("history-dir", "", fmt.Sprintf("`DIR` for porcupine's pictures of histories it could not linearize, at most %d a campaign (default: a new temporary directory, named on stderr)", limits.HistoryFiles))
 	if err := fs.parse(args); err != nil {
 		return nil, err
 	}
@@ -132,6 +137,10 @@ func parseChaos(args []string) (*chaosArgs, error) {
 	if a.spec.For, err = parseFor(*duration); err != nil {
 		return nil, err
 	}
+	// Each run is a simulation of its own: the same budget as one.
+	if err := limits.CheckRun(a.spec.Layout.Managers(), a.spec.Layout.Managers()+a.spec.Layout.Workers(), a.spec.For); err != nil {
+		return nil, err
+	}
 	if a.spec.Clients, err = count("--clients", *clients, 0, scenario.MaxClients, "--clients 3"); err != nil {
 		return nil, err
 	}
@@ -144,6 +153,7 @@ func parseChaos(args []string) (*chaosArgs, error) {
 	if a.output, err = chaosOutput(*output); err != nil {
 		return nil, err
 	}
+	a.historyDir = *historyDir
 	return a, nil
 }
 
@@ -199,10 +209,12 @@ func runChaos(args []string, stdout, stderr io.Writer) int {
 	collectLessOften()
 	if a.replay != nil {
 		run := scenario.Replay(a.spec, *a.replay)
-		report.ChaosReplay(stdout, run)
-		if err := writeHistory(run); err != nil {
+		h := histories{dir: a.historyDir}
+		if err := h.write(&run); err != nil {
 			return simulationFailed(stderr, err)
 		}
+		report.ChaosReplay(stdout, run)
+		h.tell(stderr)
 		switch {
 		case run.Violation != nil:
 			return exitFailed
@@ -214,13 +226,14 @@ func runChaos(args []string, stdout, stderr io.Writer) int {
 	sum := report.NewChaosSummary(a.spec, replayFlags(a.spec))
 	var writeErr error
 	violations := 0
+	h := histories{dir: a.historyDir}
 	each := func(r scenario.ChaosRun) {
+		if err := h.write(&r); err != nil && writeErr == nil {
+			writeErr = err
+		}
 		sum.Add(r)
 		if r.Violation != nil {
 			violations++
-		}
-		if err := writeHistory(r); err != nil && writeErr == nil {
-			writeErr = err
 		}
 	}
 	if a.spec.Cores > 1 {
@@ -242,6 +255,7 @@ func runChaos(args []string, stdout, stderr io.Writer) int {
 	if err := render(a.output, func() error { return report.ChaosJSON(stdout, sum) }, nil, func() { report.Chaos(stdout, sum) }); err != nil {
 		return simulationFailed(stderr, err)
 	}
+	h.tell(stderr)
 	switch {
 	case writeErr != nil:
 		return simulationFailed(stderr, writeErr)
@@ -254,16 +268,56 @@ func runChaos(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// writeHistory writes porcupine's visualisation of a run's history, when
-// porcupine could not linearize it, where the summary says it is.
-func writeHistory(r scenario.ChaosRun) error {
+// histories writes porcupine's visualisations of the histories it could
+// not linearize: a broken build once wrote one per run, hundreds, into the
+// working directory. At most limits.HistoryFiles a campaign are written,
+// the first in run order, into the directory the user named or a new
+// temporary one, never the working directory; the summary names each
+// file written, and tell says where they are.
+type histories struct {
+	dir              string // "" until a temporary directory is made
+	written, skipped int
+}
+
+// write writes r's visualisation, or drops it from r when the campaign
+// has written its share, so that the summary names only files that exist.
+func (h *histories) write(r *scenario.ChaosRun) error {
 	if len(r.Visualization) == 0 {
 		return nil
 	}
-	if err := os.WriteFile(report.HistoryFile(r.Seed), r.Visualization, 0o644); err != nil {
-		return fmt.Errorf("writing the visualisation of run %d's history: %w", r.Seed, err)
+	if h.written >= limits.HistoryFiles {
+		r.Visualization = nil
+		h.skipped++
+		return nil
 	}
+	var err error
+	if h.dir == "" {
+		h.dir, err = os.MkdirTemp("", "swarmsim-history-")
+	} else {
+		err = os.MkdirAll(h.dir, 0o755)
+	}
+	if err == nil {
+		err = os.WriteFile(filepath.Join(h.dir, report.HistoryFile(r.Seed)), r.Visualization, 0o644)
+	}
+	if err != nil {
+		r.Visualization = nil
+		return fmt.Errorf("writing the visualisation of run %d's history: %w; name a directory you can write with --history-dir", r.Seed, err)
+	}
+	h.written++
 	return nil
+}
+
+// tell says on stderr where the visualisations are: the directory may be
+// a temporary one, which stdout cannot name and stay the same bytes.
+func (h *histories) tell(stderr io.Writer) {
+	if h.written == 0 {
+		return
+	}
+	more := ""
+	if h.skipped > 0 {
+		more = fmt.Sprintf(" (%d more not written: at most %d a campaign)", h.skipped, limits.HistoryFiles)
+	}
+	fmt.Fprintf(stderr, "swarmsim: porcupine's %s in %s%s\n", prose.Plural(h.written, "visualisation is", strconv.Itoa(h.written)+" visualisations are"), sink.Text(h.dir), more)
 }
 
 // launchWorker starts this program again as a chaos worker process.
@@ -378,7 +432,7 @@ func runChaosMerge(args []string, stdout, stderr io.Writer) int {
 // readSummary reads one shard's summary.
 func readSummary(name string) (report.ChaosSummary, error) {
 	var s report.ChaosSummary
-	b, err := os.ReadFile(name)
+	b, err := limits.ReadFile(name, limits.SummaryFile, "a chaos summary")
 	if err != nil {
 		return s, fmt.Errorf("reading a shard summary: %w", err)
 	}

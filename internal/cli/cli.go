@@ -14,6 +14,7 @@ import (
 	"github.com/swarmsim/swarmsim/drill"
 	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/report"
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 // Exit statuses, the same for every command.
@@ -70,6 +71,18 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) int {
+	// Every command writes through the terminal guard: whatever a name
+	// holds, no control byte reaches the terminal, and a write that failed
+	// (a full disk, a closed pipe) fails the command.
+	out := sink.NewTerminal(stdout, false)
+	code := command(args, stdin, out, stderr, env)
+	if err := out.Err(); err != nil && code != exitBadInput {
+		return fail(stderr, fmt.Errorf("writing the output: %w", err))
+	}
+	return code
+}
+
+func command(args []string, stdin io.Reader, stdout io.Writer, stderr io.Writer, env func(string) string) int {
 	if len(args) > 0 {
 		switch args[0] {
 		case "run":
@@ -87,6 +100,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(stri
 		case "playground":
 			return runPlayground(args[1:], stdout, stderr)
 		case "live":
+			// live draws the whole screen, cursor moves and all, which the
+			// guard would stop; it passes every name through sink.Text
+			// itself before drawing it (internal/live/safe.go).
+			if guard, ok := stdout.(*sink.Terminal); ok {
+				stdout = guard.Underlying()
+			}
 			return runLive(args[1:], stdin, stdout, stderr, env)
 		case "help":
 			return help(args[1:], stdout, stderr)
@@ -171,14 +190,14 @@ func caret(w io.Writer, err error) bool {
 
 // fail reports bad input: one line on stderr.
 func fail(stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "swarmsim: %v\n", err)
+	fmt.Fprintf(stderr, "swarmsim: %s\n", sink.Text(err.Error()))
 	return exitBadInput
 }
 
 // simulationFailed reports an error from a simulation: a broken invariant
 // is a failed run (2); anything else is input the simulation refused (1).
 func simulationFailed(stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "swarmsim: %v\n", err)
+	fmt.Fprintf(stderr, "swarmsim: %s\n", sink.Text(err.Error()))
 	var v *cluster.Violation
 	if errors.As(err, &v) {
 		return exitFailed
@@ -188,11 +207,20 @@ func simulationFailed(stderr io.Writer, err error) int {
 
 // styles is the one colour decision: plain text with --no-color, when
 // NO_COLOR is set, or when w is not a terminal that shows colour.
+// The terminal guard in front of w lets colour codes through only then.
 func styles(w io.Writer, noColor bool, env func(string) string) report.Styles {
+	guard, _ := w.(*sink.Terminal)
+	if guard != nil {
+		w = guard.Underlying()
+	}
 	if noColor || env("NO_COLOR") != "" {
 		return report.Plain()
 	}
-	return report.NewStyles(termenv.NewOutput(w, termenv.WithEnvironment(environ(env))).ColorProfile())
+	p := termenv.NewOutput(w, termenv.WithEnvironment(environ(env))).ColorProfile()
+	if guard != nil {
+		guard.SetColour(p != termenv.Ascii)
+	}
+	return report.NewStyles(p)
 }
 
 // environ gives termenv the environment through env.

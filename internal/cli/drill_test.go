@@ -166,3 +166,24 @@ func TestShellGolden(t *testing.T) {
 		}
 	}
 }
+
+// Issue 22 item 3, as a user types it: 53/tcp and 53/udp are two ports, and
+// `-p 80` gets a published port from the swarm's dynamic range, open on
+// every node through the routing mesh.
+func TestDrillPortsByProtocolAndDynamicRange(t *testing.T) {
+	path := writeDrill(t, `cluster managers=3 az=1-1-1 workers=1 seed=1
+docker service create --name dns-tcp -p 53:53 dns
+docker service create --name dns-udp -p 53:53/udp dns
+docker service create --name web -p 80 nginx
+docker service create --name api -p 8080 -p 9090 api
+wait 10s
+expect port 30000 open on w1
+expect port 30002 open on m2
+expect port 53 open on m1
+expect port 30003 closed on m1
+`)
+	out, errOut, code := runArgs(t, "run", "--no-color", path)
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s%s", code, out, errOut)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/swarmsim/swarmsim/drill"
+	"github.com/swarmsim/swarmsim/internal/limits"
 	"github.com/swarmsim/swarmsim/internal/playground"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
@@ -127,11 +128,13 @@ func isTerminal(f any) bool {
 func writeBeside(dir string, files map[string]string) error {
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		path := filepath.Join(dir, name)
-		have, err := os.ReadFile(path)
+		// Only as many bytes as ours are read: a longer file is a
+		// different one, however large it is.
+		have, err := limits.ReadFile(path, int64(len(files[name])), name)
 		switch {
 		case err == nil && string(have) == files[name]:
 			continue
-		case err == nil:
+		case err == nil || errors.Is(err, limits.ErrTooLarge):
 			return fmt.Errorf("the drill names %s, and a different %s is already there; record into another directory", name, path)
 		}
 		if err := os.WriteFile(path, []byte(files[name]), 0o644); err != nil {

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -72,5 +74,35 @@ func TestLiveFailureFlags(t *testing.T) {
 	}
 	if !a.start.Autolock || a.start.Seed != 7 || a.start.Layout.String() != "2-2-1" {
 		t.Errorf("start %+v; want autolock, seed 7 and 2-2-1", a.start)
+	}
+}
+
+// TestWriteBesideKeepsADifferentFile: a file the drill names that is
+// already beside it is kept when it differs, even when ours is a prefix of
+// it (only as many bytes as ours are read), and left as it is when it is
+// the same.
+func TestWriteBesideKeepsADifferentFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "nodes.json")
+	for _, tc := range []struct {
+		name, there string
+		refused     bool
+	}{
+		{"the same file", "[1]", false},
+		{"ours is a prefix of it", "[1]\n[2]", true},
+		{"shorter than ours", "[", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := os.WriteFile(path, []byte(tc.there), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			err := writeBeside(dir, map[string]string{"nodes.json": "[1]"})
+			if (err != nil) != tc.refused {
+				t.Fatalf("writeBeside: %v, want refused %v", err, tc.refused)
+			}
+			if got, _ := os.ReadFile(path); string(got) != tc.there {
+				t.Errorf("the file there became %q, want it kept as %q", got, tc.there)
+			}
+		})
 	}
 }

@@ -372,7 +372,7 @@ func TestShellExitCodes(t *testing.T) {
 		// Every line fails: a script piping a session must see it.
 		{"a command before the cluster", "kill m1\n", exitBadInput},
 		{"every line before the cluster", "kill m1\nwait 1s\nexpect quorum holds\n", exitBadInput},
-		{"a line over 64 KiB", "cluster managers=3\n# " + strings.Repeat("x", 70<<10) + "\nexpect quorum holds\n", exitBadInput},
+		{"a line over 1 MiB", "cluster managers=3\n# " + strings.Repeat("x", 2<<20) + "\nexpect quorum holds\n", exitBadInput},
 		{"nothing at all", "", exitOK},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -387,8 +387,8 @@ func TestShellExitCodes(t *testing.T) {
 // A line too long to read ends the session with a line saying so, not in
 // silence.
 func TestShellSaysALineIsTooLong(t *testing.T) {
-	out, _, code := runInput(t, "cluster managers=3\nwait "+strings.Repeat("1", 70<<10)+"s\n", "shell", "--no-color")
-	if code != exitBadInput || !strings.Contains(out, "shell:2: the line is longer than 64 KiB") {
+	out, _, code := runInput(t, "cluster managers=3\nwait "+strings.Repeat("1", 2<<20)+"s\n", "shell", "--no-color")
+	if code != exitBadInput || !strings.Contains(out, "shell:2: the line is longer than 1 MiB") {
 		t.Errorf("exit %d, want %d and the line named:\n%.2000s", code, exitBadInput, out)
 	}
 }
@@ -450,8 +450,8 @@ func TestReadmeDescribesWorkerPlacement(t *testing.T) {
 	out, _, _ := runArgs(t, "--workers", "7", "--no-color", "--views")
 	zones := map[string]string{}
 	for _, line := range strings.Split(out, "\n") {
-		if f := strings.Fields(line); len(f) == 5 && strings.HasPrefix(f[0], "w") && f[0] == f[1] {
-			zones[f[0]] = f[4]
+		if f := strings.Fields(line); len(f) == 5 && len(f[0]) == 25 && strings.HasPrefix(f[1], "w") {
+			zones[f[1]] = f[4]
 		}
 	}
 	want := map[string]string{"w1": "a", "w2": "a", "w3": "a", "w4": "b", "w5": "b", "w6": "c", "w7": "c"}

@@ -40,10 +40,14 @@ func TestRecordedShellSessionReplays(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("swarmsim run of the recorded session: exit %d, stderr %s\n%s", code, stderr, out)
 	}
-	for _, want := range []string{"HOSTNAME   STATUS", "MODE         REPLICAS", "DESIRED STATE", "\n           w1\n"} {
+	for _, want := range []string{"HOSTNAME   STATUS", "MODE         REPLICAS", "DESIRED STATE"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the transcript lacks %q:\n%s", want, out)
 		}
+	}
+	// -q lists the IDs alone, as Docker's: a node's 25 characters.
+	if !regexp.MustCompile(`docker node ls -q\n(\s+[0-9a-z]{25}\n){4}`).MatchString(out) {
+		t.Errorf("docker node ls -q does not list the 4 nodes' IDs:\n%s", out)
 	}
 }
 

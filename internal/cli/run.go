@@ -4,13 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/swarmsim/swarmsim/drill"
 	"github.com/swarmsim/swarmsim/internal/drillrun"
+	"github.com/swarmsim/swarmsim/internal/limits"
 	"github.com/swarmsim/swarmsim/internal/report"
+	"github.com/swarmsim/swarmsim/internal/scenario"
 )
 
 const runUsage = `swarmsim run runs drill scripts: checked-in failure rehearsals that build a
@@ -41,6 +42,7 @@ type drillOptions struct {
 	pace    time.Duration
 	noColor bool
 	check   bool
+	env     scenario.Env // what a stack file's ${VAR} reads
 }
 
 func drillFlags(fs *flagSet, check bool) (pace *time.Duration, noColor, withCheck *bool) {
@@ -92,7 +94,7 @@ func parseRun(args []string) (*drillRun, error) {
 		return nil, errors.New("--pace narrates a run on the terminal; leave it out with --output html")
 	}
 	for _, file := range fs.Args() {
-		src, err := os.ReadFile(file)
+		src, err := limits.ReadFile(file, limits.DrillFile, "a drill")
 		if err != nil {
 			return nil, fmt.Errorf("cannot read drill %s: %w", file, err)
 		}
@@ -113,6 +115,7 @@ func runDrills(args []string, stdout, stderr io.Writer, env func(string) string)
 	if code, done := parsed(err, stdout, stderr); done {
 		return code
 	}
+	a.env = lookupEnv(env)
 	text := stdout
 	if a.output != textOutput {
 		text = io.Discard
@@ -129,7 +132,10 @@ func runDrills(args []string, stdout, stderr io.Writer, env func(string) string)
 			res, err := r.Step(s)
 			t.Result(script.File, res)
 			if err != nil {
-				fmt.Fprintf(stderr, "swarmsim: %s:%d: %v\n", script.File, s.Pos.Line, err)
+				fail(stderr, fmt.Errorf("%s:%d: %w", script.File, s.Pos.Line, err))
+				if errors.Is(err, limits.ErrOverBudget) {
+					return exitBadInput
+				}
 				return exitFailed
 			}
 			ran.Results = append(ran.Results, res)
@@ -163,6 +169,6 @@ func runDrills(args []string, stdout, stderr io.Writer, env func(string) string)
 
 // runner makes a drill runner whose paced events go to the transcript.
 func (o drillOptions) runner(file, dir string, t report.Transcript) *drillrun.Runner {
-	return &drillrun.Runner{File: file, Dir: dir, Check: o.check, Pace: o.pace, Sleep: time.Sleep,
+	return &drillrun.Runner{File: file, Dir: dir, Check: o.check, Pace: o.pace, Sleep: time.Sleep, Env: o.env,
 		Began: t.Step, Paced: t.Events}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/swarmsim/swarmsim/drill"
 	"github.com/swarmsim/swarmsim/internal/drillrun"
+	"github.com/swarmsim/swarmsim/internal/limits"
 	"github.com/swarmsim/swarmsim/internal/report"
 )
 
@@ -92,12 +93,12 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer, env func
 		st:  styles(stdout, *noColor, env),
 	}
 	sh.t = report.Transcript{W: out, St: sh.st}
-	sh.r = drillOptions{pace: *pace}.runner("shell", ".", sh.t)
+	sh.r = drillOptions{pace: *pace, env: lookupEnv(env)}.runner("shell", ".", sh.t)
 	fmt.Fprintln(out, "swarmsim shell · type help for the commands; start with: cluster managers=3 az=1-1-1 workers=3")
 	for n := 1; ; n++ {
 		line, err := read()
 		if errors.Is(err, bufio.ErrTooLong) {
-			fmt.Fprintf(out, "shell:%d: the line is longer than %d KiB, so the session ends here; a drill command fits on one short line\n", n, maxLine>>10)
+			fmt.Fprintf(out, "shell:%d: the line is longer than %s, the most swarmsim reads of one drill line, so the session ends here; split it into several commands\n", n, limits.Bytes(limits.DrillLine))
 			sh.badInput = true
 			break
 		}
@@ -151,9 +152,10 @@ func (sh *shell) line(n int, line string) (exit bool) {
 	sh.t.Result("shell", res)
 	if err != nil {
 		fmt.Fprintf(sh.out, "shell:%d: %v\n", n, err)
-		if errors.Is(err, drillrun.ErrNoCluster) {
-			sh.badInput = true
-		} else {
+		switch {
+		case errors.Is(err, drillrun.ErrNoCluster), errors.Is(err, limits.ErrOverBudget):
+			sh.badInput = true // a refused step leaves the swarm as it was
+		default:
 			sh.broken = true
 		}
 		return false
@@ -216,9 +218,6 @@ func (sh *shell) status() int {
 	return exitOK
 }
 
-// maxLine is the longest line the shell reads; the session's error names it.
-const maxLine = 64 << 10
-
 // lineReader reads lines with editing and history on a terminal, plainly
 // from anything else.
 func lineReader(stdin io.Reader, stdout io.Writer) (read func() (string, error), out io.Writer, restore func()) {
@@ -232,7 +231,7 @@ func lineReader(stdin io.Reader, stdout io.Writer) (read func() (string, error),
 		}
 	}
 	sc := bufio.NewScanner(stdin)
-	sc.Buffer(nil, maxLine)
+	sc.Buffer(nil, limits.DrillLine+1) // a drill's line limit, the line feed beside it
 	return func() (string, error) {
 		if !sc.Scan() {
 			if err := sc.Err(); err != nil {

@@ -53,8 +53,23 @@ func (r *Runner) exec(cmd drill.Command) (*check, error) {
 	case drill.WaitUntil:
 		return nil, r.waitUntil(x)
 	case drill.ServiceCreate:
-		return nil, c.Apply(cluster.CreateService(scenario.FromDrill(x).Spec()))
+		sv := scenario.FromDrill(x)
+		if err := r.withinBudget(func(nodes int) map[string]int {
+			return map[string]int{sv.Name: scenario.Tasks([]scenario.Service{sv}, nodes)}
+		}); err != nil {
+			return nil, err
+		}
+		return nil, c.Apply(cluster.CreateService(sv.Spec()))
 	case drill.ServiceScale:
+		if err := r.withinBudget(func(int) map[string]int {
+			set := map[string]int{}
+			for _, t := range x.Targets {
+				set[t.Service] = t.Replicas
+			}
+			return set
+		}); err != nil {
+			return nil, err
+		}
 		for _, t := range x.Targets {
 			if err := c.Apply(cluster.ScaleService(t.Service, t.Replicas)); err != nil {
 				return nil, err
@@ -62,6 +77,11 @@ func (r *Runner) exec(cmd drill.Command) (*check, error) {
 		}
 		return nil, nil
 	case drill.ServiceUpdate:
+		if x.Replicas != nil {
+			if err := r.withinBudget(func(int) map[string]int { return map[string]int{x.Name: *x.Replicas} }); err != nil {
+				return nil, err
+			}
+		}
 		return nil, c.Apply(cluster.UpdateService(x.Name, func(s *cluster.ServiceSpec) { applyUpdate(s, x) }))
 	case drill.ServiceRollback:
 		return nil, c.Apply(cluster.RollbackService(x.Name))

@@ -12,6 +12,7 @@ import (
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/internal/playground"
 	"github.com/swarmsim/swarmsim/internal/report"
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 // Keys is the ? screen.
@@ -115,7 +116,7 @@ func (m *Model) picture(snap cluster.Snapshot, width, rows int) []string {
 	zones := max(len(snap.Zones), 1)
 	// A column is its inner width plus a border and a blank each side.
 	inner := min(max(width/zones-4, 22), 40)
-	fit := report.Fit{ZoneWidth: inner, Width: width, Selected: safe(m.Selected), Mark: true}
+	fit := report.Fit{ZoneWidth: inner, Width: width, Selected: sink.Text(m.Selected), Mark: true}
 	var lines []string
 	for most := 12; most >= 1; most-- {
 		fit.MaxNodes = most
@@ -220,7 +221,7 @@ func (m *Model) eventLines(from int) []string {
 		} else {
 			at = st.TimeAt.Render(at)
 		}
-		out = append(out, fmt.Sprintf("%s  %s %s", at, st.Kind.Render(fmt.Sprintf("%-16s", e.Kind)), safe(e.Detail)))
+		out = append(out, fmt.Sprintf("%s  %s %s", at, st.Kind.Render(fmt.Sprintf("%-16s", e.Kind)), sink.Text(e.Detail)))
 	}
 	return out
 }
@@ -233,18 +234,18 @@ func (m *Model) bottom(width int) []string {
 		if e := m.LineErr; e != nil {
 			// The caret goes under the column the parser named; the line
 			// is drawn after one colon.
-			out = append(out, " "+strings.Repeat(" ", max(e.Col-1, 0))+st.Bad.Render("^"), st.Bad.Render(safe(e.Msg)))
+			out = append(out, " "+strings.Repeat(" ", max(e.Col-1, 0))+st.Bad.Render("^"), st.Bad.Render(sink.Text(e.Msg)))
 		}
 		return out
 	}
 	if m.Message != "" {
-		msg := safe(m.Message)
+		msg := sink.Text(m.Message)
 		if m.Failed {
 			return []string{st.Bad.Render(msg)}
 		}
 		return []string{st.Dim.Render(msg)}
 	}
-	return []string{st.Dim.Render(fmt.Sprintf("selected %s: k kills or restarts it, z its zone, : types a drill line", safe(m.Selected)))}
+	return []string{st.Dim.Render(fmt.Sprintf("selected %s: k kills or restarts it, z its zone, : types a drill line", sink.Text(m.Selected)))}
 }
 
 // laneRunes are how a lane draws each state, and which wins a cell that
@@ -273,7 +274,7 @@ func (m *Model) lanes(width int) []string {
 	st := m.st
 	names := 4
 	for _, l := range all {
-		names = max(names, len([]rune(safe(l.Name))))
+		names = max(names, len([]rune(sink.Text(l.Name))))
 	}
 	const label = 17 // "follower · term 12"
 	cells := max(width-names-label-4, 10)
@@ -308,7 +309,7 @@ func (m *Model) lanes(width int) []string {
 				state += fmt.Sprintf(" · term %d", s.Term)
 			}
 		}
-		out = append(out, strings.TrimRight(fmt.Sprintf("  %-*s %-*s %s", names, safe(l.Name), label, state, b.String()), " "))
+		out = append(out, strings.TrimRight(fmt.Sprintf("  %-*s %-*s %s", names, sink.Text(l.Name), label, state, b.String()), " "))
 	}
 	return out
 }

@@ -2,12 +2,12 @@ package playground
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/drill"
+	"github.com/swarmsim/swarmsim/internal/limits"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
 
@@ -46,7 +46,7 @@ func FromStart(st Start) (Source, error) {
 	b.WriteString(startHeader)
 	zones := len(st.Layout.Zones)
 	if st.From != "" {
-		swarm, err := scenario.ImportNodes(st.From)
+		swarm, err := scenario.ImportNodes(st.From, scenario.DefaultZoneLabel)
 		if err != nil {
 			return src, fmt.Errorf("--from %s: %w", st.From, err)
 		}
@@ -92,7 +92,7 @@ func FromStart(st Start) (Source, error) {
 // relative to the drill as swarmsim run reads them. A syntax error is a
 // *drill.Error.
 func ReadDrill(path string) (Source, error) {
-	text, err := os.ReadFile(path)
+	text, err := limits.ReadFile(path, limits.DrillFile, "a drill")
 	if err != nil {
 		return Source{}, fmt.Errorf("cannot read drill %s: %w", path, err)
 	}
@@ -110,7 +110,7 @@ func ReadDrill(path string) (Source, error) {
 		if !filepath.IsAbs(file) {
 			file = filepath.Join(filepath.Dir(path), name)
 		}
-		data, err := os.ReadFile(file)
+		data, err := limits.ReadFile(file, limits.InspectFile, "docker inspect output")
 		if err != nil {
 			return src, fmt.Errorf("%s: the cluster line names %s: %w", path, name, err)
 		}
@@ -129,7 +129,7 @@ const (
 
 // carry adds the file at path to the page, as name.
 func (s *Source) carry(name, path string) error {
-	data, err := os.ReadFile(path)
+	data, err := limits.ReadFile(path, limits.InspectFile, "docker inspect output")
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,8 @@ import (
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/scenario"
+
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 // ChaosSummary is what a chaos campaign, or a shard of one, found. Its
@@ -315,7 +317,7 @@ func Chaos(w io.Writer, s *ChaosSummary) {
 			fmt.Fprintf(w, "    … and %d more (--output json lists them all)\n", len(s.Violations)-i)
 			break
 		}
-		fmt.Fprintf(w, "  ✗ %s\n    replay: %s\n", v.Detail, v.Replay)
+		fmt.Fprintf(w, "  ✗ %s\n    replay: %s\n", sink.Text(v.Detail), v.Replay)
 		if v.Visualization != "" {
 			fmt.Fprintf(w, "    porcupine's visualisation: %s\n", v.Visualization)
 		}
@@ -391,7 +393,7 @@ func ChaosReplay(w io.Writer, run scenario.ChaosRun) {
 		}
 	}
 	if run.Violation != nil {
-		fmt.Fprintf(w, "VIOLATION: %s\n", run.Violation.Detail)
+		fmt.Fprintf(w, "VIOLATION: %s\n", sink.Text(run.Violation.Detail))
 		if len(run.Visualization) > 0 {
 			fmt.Fprintf(w, "porcupine's visualisation: %s\n", HistoryFile(run.Seed))
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/scenario"
+	"github.com/swarmsim/swarmsim/internal/sink"
 	"github.com/swarmsim/swarmsim/internal/verdict"
 )
 
@@ -41,7 +42,7 @@ func Headline(w io.Writer, o *scenario.Outcome, st Styles, views bool) {
 	}
 	for _, e := range o.Events {
 		p("  %s  %s %s\n", st.TimeAt.Render(fmt.Sprintf("%10s", "+"+cluster.FormatTime(e.At-o.InjectedAt))),
-			st.Kind.Render(fmt.Sprintf("%-16s", e.Kind)), e.Detail)
+			st.Kind.Render(fmt.Sprintf("%-16s", e.Kind)), sink.Text(e.Detail))
 	}
 	p("\n")
 
@@ -68,7 +69,7 @@ func Headline(w io.Writer, o *scenario.Outcome, st Styles, views bool) {
 		p("\n%s\n", st.Heading.Render("$ docker service ls"))
 		ServiceLS(w, o.After)
 		for _, sv := range o.After.Services {
-			p("\n%s\n", st.Heading.Render("$ docker service ps "+sv.Name))
+			p("\n%s\n", st.Heading.Render("$ docker service ps "+sink.Text(sv.Name)))
 			ServicePS(w, o.After, sv.Name)
 		}
 		p("\n")
@@ -92,12 +93,12 @@ func serviceLine(sv cluster.ServiceView, s cluster.Snapshot, st Styles, width in
 	}
 	var zones []string
 	for _, z := range s.Zones {
-		zones = append(zones, fmt.Sprintf("%s=%d", z.Name, sv.PerZone[z.Name]))
+		zones = append(zones, fmt.Sprintf("%s=%d", sink.Text(z.Name), sv.PerZone[z.Name]))
 	}
 	if sv.Completions > 0 {
 		count += fmt.Sprintf(", %d/%d completed", sv.Completed, sv.Completions)
 	}
-	line := fmt.Sprintf("%-*s %-10s %s  %s", width, sv.Name, sv.Mode, count, st.Dim.Render(strings.Join(zones, " ")))
+	line := fmt.Sprintf("%-*s %-10s %s  %s", width, sink.Text(sv.Name), sv.Mode, count, st.Dim.Render(strings.Join(zones, " ")))
 	if sv.Pending > 0 {
 		line += fmt.Sprintf("\n  %-*s %d pending: %s", width, "", sv.Pending, strings.Join(sv.Reasons, "; "))
 	}

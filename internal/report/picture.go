@@ -3,16 +3,22 @@ package report
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/internal/prose"
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 const (
 	zoneWidth    = 22 // inner width of a zone's column
 	nodesPerZone = 12 // beyond this a zone's column summarizes the rest
+	// taskRows is the most rows of task names under a node; a node with
+	// more tasks shows how many of each service it runs instead, as
+	// `docker service ls` counts replicas rather than listing them.
+	taskRows = 4
 )
 
 // Picture draws zones as columns, each node with its role, state and tasks.
@@ -49,7 +55,7 @@ func FitPicture(s cluster.Snapshot, st Styles, f Fit) string {
 	}
 	var cols []string
 	for _, z := range s.Zones {
-		lines := []string{st.ZoneName.Render("zone " + z.Name)}
+		lines := []string{st.ZoneName.Render("zone " + sink.Text(z.Name))}
 		if len(z.Nodes) == 0 {
 			// A zone is only a label: nodes may join it later.
 			lines = append(lines, st.Dim.Render("no node yet"))
@@ -86,9 +92,9 @@ func FitPicture(s cluster.Snapshot, st Styles, f Fit) string {
 }
 
 func nodeLines(n cluster.NodeView, st Styles, width int) []string {
-	name := st.Worker.Render(fmt.Sprintf("%-4s", n.Name))
+	name := st.Worker.Render(fmt.Sprintf("%-4s", sink.Text(n.Name)))
 	if n.Role == cluster.RoleManager {
-		name = st.Manager.Render(fmt.Sprintf("%-4s", n.Name))
+		name = st.Manager.Render(fmt.Sprintf("%-4s", sink.Text(n.Name)))
 	}
 	var state string
 	switch {
@@ -108,15 +114,84 @@ func nodeLines(n cluster.NodeView, st Styles, width int) []string {
 	case n.Role == cluster.RoleManager && n.ManagerStatus == "Unreachable":
 		state = st.Down.Render("unreachable")
 	case n.Availability != "" && n.Availability != cluster.Active:
-		state = st.Warn.Render(n.Availability)
+		state = st.Warn.Render(sink.Text(n.Availability))
 	default:
 		state = st.Dim.Render("ready")
 	}
-	lines := []string{fmt.Sprintf("%s %-7s %s", name, n.Role, state)}
-	if len(n.Tasks) > 0 {
-		for _, row := range prose.Wrap(n.Tasks, width-2) {
-			lines = append(lines, "  "+st.Task.Render(row))
+	var lines []string
+	if max(len(sink.Text(n.Name)), 4)+1+max(len(n.Role), 7)+1+lipgloss.Width(state) <= width {
+		lines = []string{fmt.Sprintf("%s %-7s %s", name, n.Role, state)}
+	} else {
+		// A long hostname takes its own rows, broken where it has a
+		// boundary, each row after the first indented; role and state
+		// follow on a row of their own.
+		style := st.Worker
+		if n.Role == cluster.RoleManager {
+			style = st.Manager
+		}
+		for i, part := range breakName(sink.Text(n.Name), width, 2) {
+			if i > 0 {
+				part = "  " + part
+			}
+			lines = append(lines, style.Render(part))
+		}
+		lines = append(lines, fmt.Sprintf("  %-7s %s", n.Role, state))
+	}
+	rows := prose.Wrap(n.Tasks, width-2)
+	if len(rows) > taskRows {
+		rows = prose.Wrap(taskCounts(n.Tasks), width-2)
+	}
+	for _, row := range rows {
+		if row == "" {
+			continue
+		}
+		// A task name wider than the column is broken like a hostname.
+		for i, part := range breakName(sink.Text(row), width-2, 2) {
+			indent := "  "
+			if i > 0 {
+				indent = "    "
+			}
+			lines = append(lines, indent+st.Task.Render(part))
 		}
 	}
 	return lines
+}
+
+// taskCounts is a node's tasks as the count of each service's, services
+// in the order their first task comes: web ×6667 agent ×1.
+func taskCounts(tasks []string) []string {
+	count := map[string]int{}
+	var order []string
+	for _, t := range tasks {
+		svc, _, _ := strings.Cut(t, ".") // service names have no dot
+		if count[svc] == 0 {
+			order = append(order, svc)
+		}
+		count[svc]++
+	}
+	out := make([]string, len(order))
+	for i, svc := range order {
+		out[i] = fmt.Sprintf("%s ×%d", svc, count[svc])
+	}
+	return out
+}
+
+// breakName cuts name into rows of at most width characters, the rows
+// after the first taking indent characters more: after a '.', '-' or '_'
+// where it has one in reach (ip-10-0-1-23.eu-west-1.compute.internal
+// breaks after a dot), mid-word only where it has none.
+func breakName(name string, width, indent int) []string {
+	var rows []string
+	for w := width; len(name) > w; w = width - indent {
+		cut := strings.LastIndexAny(name[:w], ".-_") + 1
+		if cut <= 0 {
+			cut = w
+		}
+		for cut < len(name) && !utf8.RuneStart(name[cut]) {
+			cut++ // never inside a letter
+		}
+		rows = append(rows, name[:cut])
+		name = name[cut:]
+	}
+	return append(rows, name)
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/internal/drillrun"
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 // The read commands of a drill, drawn as Docker's CLI draws them: its
@@ -158,7 +159,7 @@ func nodeJSON(n cluster.NodeView) swarm.Node {
 // servicePretty is docker service inspect --pretty, for the fields the
 // simulation models, in the order of docker/cli's template.
 func servicePretty(w io.Writer, s cluster.ServiceSpec) {
-	p := func(format string, a ...any) { fmt.Fprintf(w, format+"\n", a...) }
+	p := func(format string, a ...any) { fmt.Fprintf(w, format+"\n", texts(a)...) }
 	p("")
 	p("ID:\t\t%s", s.Name)
 	p("Name:\t\t%s", s.Name)
@@ -282,7 +283,7 @@ func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m
 // nodePretty is docker node inspect --pretty, for the fields the
 // simulation models.
 func nodePretty(w io.Writer, n swarm.Node) {
-	p := func(format string, a ...any) { fmt.Fprintf(w, format+"\n", a...) }
+	p := func(format string, a ...any) { fmt.Fprintf(w, format+"\n", texts(a)...) }
 	p("ID:\t\t\t%s", n.ID)
 	if len(n.Spec.Labels) > 0 {
 		p("Labels:")
@@ -316,10 +317,10 @@ func serviceLogs(w io.Writer, s cluster.Snapshot, service string) {
 		if t.Service != service || t.Node == "" {
 			continue
 		}
-		prefix := fmt.Sprintf("%s.%s@%s    | ", t.Name(), t.ID, t.Node)
+		prefix := fmt.Sprintf("%s.%s@%s    | ", sink.Text(t.Name()), t.ID, sink.Text(t.Node))
 		at := func(ms int64) string { return cluster.FormatTime(time.Duration(ms) * time.Millisecond) }
 		if t.Started > 0 {
-			fmt.Fprintf(w, "%s%s container started from %s\n", prefix, at(t.Started), t.Image)
+			fmt.Fprintf(w, "%s%s container started from %s\n", prefix, at(t.Started), sink.Text(t.Image))
 		}
 		if t.Ended > 0 {
 			how := "exited with status 1"
@@ -329,7 +330,7 @@ func serviceLogs(w io.Writer, s cluster.Snapshot, service string) {
 			if t.Reason != "" {
 				how += ": " + t.Reason
 			}
-			fmt.Fprintf(w, "%s%s container %s\n", prefix, at(t.Ended), how)
+			fmt.Fprintf(w, "%s%s container %s\n", prefix, at(t.Ended), sink.Text(how))
 		}
 	}
 }
@@ -347,7 +348,7 @@ func info(w io.Writer, s cluster.Snapshot, node string) {
 			managers++
 		}
 	}
-	p := func(a ...any) { fmt.Fprintln(w, a...) }
+	p := func(a ...any) { fmt.Fprintln(w, texts(a)...) }
 	p(" Swarm: active")
 	p("  NodeID:", node)
 	p("  Is Manager:", true)
@@ -364,4 +365,18 @@ func info(w io.Writer, s cluster.Snapshot, node string) {
 	p("   Heartbeat Period: 5 seconds")
 	p("  Autolock Managers:", s.Autolock)
 	p("  Node Address:", node)
+}
+
+// texts are a renderer's arguments with every string made safe for the
+// terminal (sink.Text): names, labels and images come from files other
+// people wrote, and the formats around them are swarmsim's own.
+func texts(a []any) []any {
+	out := make([]any, len(a))
+	for i, v := range a {
+		if s, ok := v.(string); ok {
+			v = sink.Text(s)
+		}
+		out[i] = v
+	}
+	return out
 }

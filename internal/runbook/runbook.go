@@ -22,8 +22,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,6 +32,7 @@ import (
 	"github.com/swarmsim/swarmsim/drill"
 	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/scenario"
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 // node is one machine of the lab as the drill names it.
@@ -79,20 +80,20 @@ func Write(w io.Writer, s *drill.Script, dir string) error {
 	var b strings.Builder
 	p := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
 	p("#!/usr/bin/env bash\n")
-	p("# Runbook for a lab swarm, written by swarmsim from %s.\n", s.File)
+	p("# Runbook for a lab swarm, written by swarmsim from %s.\n", sink.Comment(s.File))
 	if o := s.Opening(); o != "" {
 		p("#\n")
 		for _, line := range prose.Wrap(strings.Fields(o), 74) {
-			p("# %s\n", line)
+			p("# %s\n", sink.Comment(line))
 		}
 	}
 	p("#\n")
 	for _, line := range prose.Wrap(strings.Fields(l.describe()), 74) {
-		p("# %s\n", line)
+		p("# %s\n", sink.Comment(line))
 	}
 	p("#\n")
 	for _, line := range prose.Wrap(strings.Fields("Docker commands run on a manager over ssh (docker -H ssh://HOST), the first that answers with a leader. Each failure is a MANUAL STEP: the runbook prints the commands that cause it and waits for Enter. Each expectation is checked every few seconds for up to CHECK_WITHIN seconds (default 60) and stops the runbook with exit status 1 when it does not hold. Images are the drill's: where it names one starting with fail, which the simulator crashes on purpose, use an image that crashes. Set each node's ssh target (and address, where a step needs one) below."), 74) {
-		p("# %s\n", line)
+		p("# %s\n", sink.Comment(line))
 	}
 	p("set -euo pipefail\n\n")
 	p("# How to reach each node over ssh, like [m1]=admin@10.0.0.11.\ndeclare -A host=(\n")
@@ -119,7 +120,7 @@ func Write(w io.Writer, s *drill.Script, dir string) error {
 			return fmt.Errorf("%s:%d: %w", s.File, st.Pos.Line, err)
 		}
 	}
-	p("\nprintf '\\nThe runbook of %%s ran to the end: every expectation held.\\n' %s\n", sh(s.File))
+	p("\nprintf '\\nThe runbook of %%s ran to the end: every expectation held.\\n' %s\n", sh(sink.Text(s.File)))
 	_, err = io.WriteString(w, b.String())
 	return err
 }
@@ -131,7 +132,7 @@ func build(c drill.Cluster, dir string) (*lab, error) {
 	var layout az.Layout
 	var nodes []cluster.NodeSpec
 	if c.From != "" {
-		sw, err := scenario.ImportNodes(relative(dir, c.From))
+		sw, err := scenario.ImportNodes(relative(dir, c.From), scenario.DefaultZoneLabel)
 		if err != nil {
 			return nil, fmt.Errorf("from=%s: %w", c.From, err)
 		}
@@ -339,8 +340,8 @@ func (l *lab) step(p func(string, ...any), st drill.Step) error {
 		l.present[n.name] = true
 		role := string(x.Role)
 		p("\nmanual %d %s \\\n  %s \\\n  %s\n", line, sh(src),
-			sh(fmt.Sprintf("on the new %s %s: docker swarm join --token TOKEN MANAGER-ADDRESS:2377, TOKEN being what docker swarm join-token -q %s prints on a manager", role, n.name, role)),
-			sh(fmt.Sprintf("then, on a manager: docker node update --label-add zone=%s %s", n.zone, n.name)))
+			sh(fmt.Sprintf("on the new %s %s: docker swarm join --token TOKEN MANAGER-ADDRESS:2377, TOKEN being what docker swarm join-token -q %s prints on a manager", role, sink.Text(n.name), role)),
+			sh(fmt.Sprintf("then, on a manager: docker node update --label-add %s %s", sh("zone="+n.zone), sh(n.name))))
 		if x.Role == drill.Manager {
 			l.managers = append(l.managers, n.name)
 			p("managers+=(%s)\n", sh(n.name))
@@ -399,9 +400,9 @@ func (l *lab) step(p func(string, ...any), st drill.Step) error {
 		case x.Key == drill.KeyPrevious:
 			key = "the unlock key from before the last rotation"
 		case x.Key != "":
-			key = x.Key
+			key = sink.Text(x.Key)
 		}
-		p("\nmanual %d %s %s\n", line, sh(src), sh(fmt.Sprintf("ssh -t %s docker swarm unlock, and type %s", x.Node, key)))
+		p("\nmanual %d %s %s\n", line, sh(src), sh(fmt.Sprintf("ssh -t %s docker swarm unlock, and type %s", sh(x.Node), key)))
 	case drill.Backup:
 		// Docker's admin guide: stop Docker, copy the swarm directory,
 		// start Docker again.
@@ -521,7 +522,8 @@ func command(src string) string {
 
 // split reads a drill line into its words as the drill lexer does: blanks
 // separate words, a double-quoted string is one word (\" and \\ its only
-// escapes), and a quoted string right after "=" continues its word.
+// escapes, and \xHH a byte), and a quoted string right after "="
+// continues its word.
 func split(src string) []string {
 	var out []string
 	var cur strings.Builder
@@ -529,6 +531,11 @@ func split(src string) []string {
 	for i := 0; i < len(src); i++ {
 		ch := src[i]
 		switch {
+		case quoted && ch == '\\' && i+3 < len(src) && src[i+1] == 'x':
+			if n, err := strconv.ParseUint(src[i+2:i+4], 16, 8); err == nil {
+				cur.WriteByte(byte(n))
+				i += 3
+			}
 		case quoted && ch == '\\' && i+1 < len(src):
 			i++
 			cur.WriteByte(src[i])
@@ -555,23 +562,10 @@ func split(src string) []string {
 	return out
 }
 
-var bare = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
-
 // sh quotes s as one shell word: bare when the shell reads it unchanged.
-func sh(s string) string {
-	if bare.MatchString(s) {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+func sh(s string) string { return sink.Word(s) }
 
-func words(ws []string) string {
-	q := make([]string, len(ws))
-	for i, w := range ws {
-		q[i] = sh(w)
-	}
-	return strings.Join(q, " ")
-}
+func words(ws []string) string { return sink.Words(ws) }
 
 // seconds writes a duration for sleep: whole seconds, or with
 // milliseconds when it has them.

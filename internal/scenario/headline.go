@@ -2,10 +2,12 @@ package scenario
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/limits"
 )
 
 // SettleLimit bounds how long the swarm may take to form and place its
@@ -43,6 +45,39 @@ type Spec struct {
 	// RestartAfter, when set, restarts every node the failure killed that
 	// long after it, as power coming back would; it is less than For.
 	RestartAfter time.Duration
+}
+
+// Budget refuses a run that would cost more memory or time than a laptop
+// gives one command (see internal/limits): the tasks of every service
+// together, and the managers and nodes for the simulated time after the
+// failure (settling takes seconds, next to it).
+func (s Spec) Budget() error {
+	nodes := s.Layout.Managers() + s.Layout.Workers()
+	if s.Nodes != nil {
+		nodes = len(s.Nodes)
+	}
+	services := s.Services
+	if s.Stack != nil {
+		services = append(slices.Clip(services), s.Stack.Services...)
+	}
+	if err := limits.CheckTasks(Tasks(services, nodes)); err != nil {
+		return err
+	}
+	return limits.CheckRun(s.Layout.Managers(), nodes, s.For)
+}
+
+// Tasks counts the desired tasks of services on a swarm of nodes: a
+// global service's on every node, as the most it can have.
+func Tasks(services []Service, nodes int) int {
+	n := 0
+	for _, sv := range services {
+		if sv.Global {
+			n += nodes
+		} else {
+			n += sv.Replicas
+		}
+	}
+	return n
 }
 
 // Failure is what a headline run injects once the swarm has settled, in
@@ -115,6 +150,9 @@ func (o *Outcome) LiveManagers() []string {
 // error is a *cluster.Violation when the checker found one, or the
 // simulation refusing the spec.
 func Run(spec Spec) (*Outcome, error) {
+	if err := spec.Budget(); err != nil {
+		return nil, err
+	}
 	c, err := cluster.New(cluster.Config{Seed: spec.Seed, Layout: spec.Layout, Nodes: spec.Nodes, Check: spec.Check, RTT: spec.RTT, Trace: spec.Record, Autolock: spec.Autolock})
 	if err != nil {
 		return nil, err

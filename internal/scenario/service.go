@@ -18,6 +18,7 @@ const zoneSpread = "node.labels.zone"
 // FromInspect), and Spec is the one place a cluster.ServiceSpec is made from
 // one, so every input fills the same fields the same way.
 type Service struct {
+	ID          string // an imported service's Docker ID; "" for the simulation's own
 	Name        string
 	Image       string
 	Global      bool     // one task on every eligible node; Replicas is then ignored
@@ -55,6 +56,7 @@ type Service struct {
 // Spec is the service as the simulation takes it.
 func (s Service) Spec() cluster.ServiceSpec {
 	spec := cluster.NewServiceSpec(s.Name)
+	spec.ID = s.ID
 	spec.Image, spec.Replicas = s.Image, s.Replicas
 	if s.Global {
 		spec.Mode, spec.Replicas = cluster.ModeGlobal, 0
@@ -142,14 +144,15 @@ func FromDrill(x drill.ServiceCreate) Service {
 		s.Spread = append(s.Spread, p.Spread)
 	}
 	for _, p := range x.Publish {
-		// A port without a published number gets one Docker picks; the
-		// simulation does not pick, so it publishes nothing.
-		if p.Published != 0 {
+		// An ingress port without a number gets one from the swarm; a
+		// host-mode one, one the engine binds, which the simulated engines
+		// do not.
+		if p.Published != 0 || p.Mode == drill.PortIngress {
 			s.Ports = append(s.Ports, cluster.PortConfig{Published: uint32(p.Published), Target: uint32(p.Target), Protocol: string(p.Protocol), Mode: string(p.Mode)})
 		}
 	}
 	h := x.Health
-	s.Health = cluster.HealthCheck{Cmd: h.Cmd, Interval: h.Interval, Timeout: h.Timeout, StartPeriod: h.StartPeriod, Retries: h.Retries}
+	s.Health = cluster.HealthCheck{Cmd: h.Cmd, Interval: h.Interval, Timeout: h.Timeout, StartPeriod: h.StartPeriod, StartInterval: h.StartInterval, Retries: h.Retries}
 	s.Secrets, s.Configs = slices.Clone(x.Secrets), slices.Clone(x.Configs)
 	s.Env = slices.Clone(x.Env)
 	s.LimitNanoCPUs, s.LimitMemoryBytes = x.LimitCPU, x.LimitMemory
@@ -169,8 +172,8 @@ func FromInspect(x inspect.Service) Service {
 		ports = append(ports, cluster.PortConfig{Published: p.Published, Target: p.Target, Protocol: p.Protocol, Mode: p.Mode})
 	}
 	return Service{
-		Ports: ports,
-		Name:  x.Name, Labels: x.Labels, Image: x.Image, Global: x.Mode == cluster.ModeGlobal, Replicas: x.Replicas,
+		Ports: ports, ID: x.ID,
+		Name: x.Name, Labels: x.Labels, Image: x.Image, Global: x.Mode == cluster.ModeGlobal, Replicas: x.Replicas,
 		Job: jobMode(x.Mode), MaxConcurrent: x.MaxConcurrent,
 		Constraints: x.Constraints, Spread: x.Preferences, MaxPerNode: x.MaxReplicas,
 		NanoCPUs: x.Reservation.NanoCPUs, MemoryBytes: x.Reservation.MemoryBytes,

@@ -12,6 +12,7 @@ import (
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/scenario"
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 // Text is the verdict in words: the one text the headline report,
@@ -61,7 +62,7 @@ func Words(s cluster.Snapshot, word scenario.Verdict, unlockKey string) Text {
 		v.Summary = fmt.Sprintf("%s, %d more %s tolerated.", numbers, more, prose.Plural(more, "failure", "failures"))
 		for _, sv := range s.Services {
 			if sv.Running < sv.Desired || sv.Pending > 0 {
-				note(fmt.Sprintf("%s runs %d of %d tasks.", sv.Name, sv.Running, sv.Desired))
+				note(fmt.Sprintf("%s runs %d of %d tasks.", sink.Text(sv.Name), sv.Running, sv.Desired))
 			}
 		}
 		if advice := unlockAdvice(s, unlockKey, 0); advice != nil {
@@ -88,7 +89,7 @@ func Words(s cluster.Snapshot, word scenario.Verdict, unlockKey string) Text {
 	var live []string
 	for _, n := range s.Nodes {
 		if n.Role == cluster.RoleManager && n.Alive && !n.Locked {
-			live = append(live, n.Name)
+			live = append(live, sink.Text(n.Name))
 		}
 	}
 	switch {
@@ -126,6 +127,9 @@ func unlockAdvice(s cluster.Snapshot, key string, needed int) []string {
 	locked := LockedNames(s)
 	if len(locked) == 0 {
 		return nil
+	}
+	for i, name := range locked {
+		locked[i] = sink.Text(name) // names from an inspect file may hold control bytes
 	}
 	out := []string{fmt.Sprintf("%s %s locked: autolock keeps a manager that restarts out of Raft until it is given",
 		strings.Join(locked, ", "), prose.Plural(len(locked), "is", "are"))}
