@@ -144,7 +144,7 @@ func RestartZone(zone string) Action {
 			return err
 		}
 		for _, n := range c.nodes {
-			if n.zone == zi && !n.alive {
+			if n.zone == zi && !n.alive && n.replacedBy == nil {
 				if err := n.restart(); err != nil {
 					return err
 				}
@@ -380,6 +380,9 @@ func (n *node) restart() error {
 	c := n.c
 	if n.alive || n.locked {
 		return nil
+	}
+	if n.replacedBy != nil {
+		return n.gone()
 	}
 	c.emit(EventRestart, n.name, "%s restarted (%s in zone %s)", n.name, n.role(), c.zones[n.zone])
 	if n.mgr != nil && n.mgr.kek != "" {
