@@ -24,7 +24,7 @@ import (
 var commandLines = []string{
 	"cluster managers=5 az=2-2-1 workers=2 seed=3",
 	"docker service create --name web --replicas 2 nginx",
-	"docker service create --name batch --mode replicated-job --replicas 2 done",
+	"docker service create --name batch --mode replicated-job --replicas 2 done/batch:1",
 	"docker secret create db_pass -",
 	"docker secret ls",
 	"docker secret rm db_pass",

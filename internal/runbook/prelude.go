@@ -242,11 +242,11 @@ task_pending() {
 # service_completed NAME N: the job NAME's current run has N completed tasks,
 # as docker service ls shows "0/2 (5/5 completed)".
 service_completed() {
-  local out done
+  local out completed
   out=$(docker service ls --format '{{.Name}} {{.Replicas}}' 2>&1) || { seen=$out; return 1; }
-  done=$(awk -v n="$1" '$1 == n {split($3, r, "/"); sub(/^\(/, "", r[1]); print r[1]}' <<<"$out")
-  seen="$1: ${done:-no job} completed"
-  [[ $done == "$2" ]]
+  completed=$(awk -v n="$1" '$1 == n {split($3, r, "/"); sub(/^\(/, "", r[1]); print r[1]}' <<<"$out")
+  seen="$1: ${completed:-no job} completed"
+  [[ $completed == "$2" ]]
 }
 
 # task_history TASK STATE...: docker service ps lists TASK's slot with these
