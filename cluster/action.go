@@ -229,7 +229,7 @@ func ScaleService(name string, replicas int) Action {
 		if err != nil {
 			return err
 		}
-		if old.Mode != ModeReplicated {
+		if old.Mode != ModeReplicated && old.Mode != ModeReplicatedJob {
 			return fmt.Errorf("%s: scale can only be used with replicated or replicated-job mode", name)
 		}
 		if replicas < 0 {
@@ -288,18 +288,8 @@ func validateSpec(spec *ServiceSpec) error {
 			return fmt.Errorf("invalid placement preference %q for service %s: spread over a label, like spread=node.labels.zone", p, spec.Name)
 		}
 	}
-	switch spec.Mode {
-	case "":
-		spec.Mode = ModeReplicated
-	case ModeReplicated, ModeGlobal:
-	default:
-		return fmt.Errorf("invalid mode %q for service %s: use replicated or global", spec.Mode, spec.Name)
-	}
-	if spec.Replicas < 0 {
-		return fmt.Errorf("invalid replicas value %d for service %s: it must be 0 or more", spec.Replicas, spec.Name)
-	}
-	if spec.Mode == ModeGlobal {
-		spec.Replicas = 0
+	if err := validateMode(spec); err != nil {
+		return err
 	}
 	for _, k := range spec.Constraints {
 		if _, err := scheduler.ParseConstraint(k); err != nil {
@@ -307,6 +297,37 @@ func validateSpec(spec *ServiceSpec) error {
 		}
 	}
 	return validateExtras(spec)
+}
+
+// validateMode checks a service's mode and counts, and fills in what
+// Docker leaves out: a replicated job runs all its completions at once
+// unless --max-concurrent says otherwise.
+func validateMode(spec *ServiceSpec) error {
+	switch spec.Mode {
+	case "":
+		spec.Mode = ModeReplicated
+	case ModeReplicated, ModeGlobal, ModeReplicatedJob, ModeGlobalJob:
+	default:
+		return fmt.Errorf("invalid mode %q for service %s: use replicated, global, replicated-job or global-job", spec.Mode, spec.Name)
+	}
+	if spec.Replicas < 0 {
+		return fmt.Errorf("invalid replicas value %d for service %s: it must be 0 or more", spec.Replicas, spec.Name)
+	}
+	if spec.MaxConcurrent < 0 {
+		return fmt.Errorf("invalid max-concurrent value %d for service %s: it must be 0 or more", spec.MaxConcurrent, spec.Name)
+	}
+	if spec.Mode != ModeReplicatedJob && spec.MaxConcurrent != 0 {
+		return fmt.Errorf("service %s: max-concurrent can only be used with replicated-job mode", spec.Name)
+	}
+	switch spec.Mode {
+	case ModeGlobal, ModeGlobalJob:
+		spec.Replicas = 0
+	case ModeReplicatedJob:
+		if spec.MaxConcurrent == 0 {
+			spec.MaxConcurrent = spec.Replicas
+		}
+	}
+	return nil
 }
 
 // service is the leader's spec of a service, with the store it is in.

@@ -181,6 +181,21 @@ func SetAutolock(on bool) Action {
 	}}
 }
 
+// SetTaskHistoryLimit is `docker swarm update --task-history-limit N`:
+// how many tasks each slot keeps, through Raft like every swarm setting.
+func SetTaskHistoryLimit(n int) Action {
+	return Action{fmt.Sprintf("docker swarm update --task-history-limit %d", n), func(c *Cluster) error {
+		s, err := c.leaderStore()
+		if err != nil {
+			return err
+		}
+		if s.TaskHistoryLimit == n {
+			return nil // Docker answers "Swarm updated." and nothing changes
+		}
+		return c.propose(&state.SetTaskHistoryLimit{Limit: n})
+	}}
+}
+
 // RotateUnlockKey is `docker swarm unlock-key --rotate`.
 func RotateUnlockKey() Action {
 	return Action{"docker swarm unlock-key --rotate", func(c *Cluster) error {

@@ -261,8 +261,11 @@ func lostSince(then, now *Store) []lost {
 }
 
 func specWords(s *ServiceSpec) string {
-	if s.Mode == ModeGlobal {
-		return "global, " + s.Image
+	switch s.Mode {
+	case ModeGlobal, ModeGlobalJob:
+		return strings.ReplaceAll(s.Mode, "-", " ") + ", " + s.Image
+	case ModeReplicatedJob:
+		return fmt.Sprintf("a job of %d completions of %s", s.Replicas, s.Image)
 	}
 	return fmt.Sprintf("%d replicas of %s", s.Replicas, s.Image)
 }

@@ -65,10 +65,11 @@
 //	orchestrator                   which services and nodes are reconciled, in what order
 //	orchestrator/replicated        a replicated service's slots: scale up and down
 //	orchestrator/global            one task per eligible node
+//	orchestrator/jobs              replicated and global jobs: tasks run to completion
 //	orchestrator/constraintenforcer tasks whose node no longer satisfies them
 //	orchestrator/restart           the restart supervisor: condition, delay, attempts, window
 //	orchestrator/update            the updater: dirty tasks, batches, failure action
-//	orchestrator/taskreaper        each slot's history kept short
+//	orchestrator/taskreaper        each slot's history kept to the swarm's limit
 //	placement                      package scheduler over the tasks that need a node
 //	agent                          a node's side: what it runs, health checks, its reports
 //

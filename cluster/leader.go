@@ -125,6 +125,7 @@ func (l *leader) TaskChanged(t *Task) {
 	if l.s.Tasks[t.ID] != t { // removed
 		return
 	}
+	l.orchestrator.TaskChanged(t)
 	l.restarts.TaskChanged(t)
 	l.reaper.TaskChanged(t)
 	l.d.TaskChanged(t)

@@ -21,6 +21,7 @@ func TestStoreSnapshotRoundTrip(t *testing.T) {
 	mustApply(t, c, CreateObject(KindSecret, FileObject{Name: "db_pass", Labels: map[string]string{"a": "b"}, Digest: 7}))
 	mustApply(t, c, CreateObject(KindConfig, FileObject{Name: "nginx_conf", Digest: 9}))
 	mustApply(t, c, SetAutolock(true))
+	mustApply(t, c, SetTaskHistoryLimit(3))
 	mustRun(t, c, 20*time.Second)
 	s := c.leaderManager().store
 	b := s.Encode()

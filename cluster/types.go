@@ -32,6 +32,9 @@ const (
 	ModeReplicated = state.ModeReplicated
 	ModeGlobal     = state.ModeGlobal
 
+	ModeReplicatedJob = state.ModeReplicatedJob
+	ModeGlobalJob     = state.ModeGlobalJob
+
 	NodeReady   = state.NodeReady
 	NodeUnknown = state.NodeUnknown
 	NodeDown    = state.NodeDown

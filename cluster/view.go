@@ -86,6 +86,13 @@ type ServiceView struct {
 	Reasons    []string       // distinct pending reasons
 	Stack      string         // the stack it belongs to (its LabelNamespace label); "" for none
 	Ports      []PortConfig   // its published ports
+	// A job's progress, of its current iteration. Desired is then the
+	// tasks it still wants running: a replicated job's MaxConcurrent,
+	// fewer once fewer completions remain; a global job's unfinished
+	// tasks.
+	MaxConcurrent int // a replicated job's --max-concurrent
+	Completed     int // its tasks that completed
+	Completions   int // the completions it wants in all
 }
 
 // view is the store the picture reads: the leader's, or without a leader
@@ -231,6 +238,9 @@ func (c *Cluster) serviceViews(s *Store, byNode map[string][]string) []ServiceVi
 		if u := s.Updates[name]; u != nil {
 			sv.Update = u.State
 		}
+		if spec.Job() {
+			jobCounts(s, spec, &sv)
+		}
 		if spec.Mode == ModeGlobal {
 			sv.Desired = 0
 			for _, nn := range s.NodeNames() {
@@ -269,6 +279,32 @@ func (c *Cluster) serviceViews(s *Store, byNode map[string][]string) []ServiceVi
 	return views
 }
 
+// jobCounts fills in a job's progress as `docker service ls` counts it
+// (swarmkit's controlapi ListServiceStatuses): tasks of the job's current
+// iteration only.
+func jobCounts(s *Store, spec *ServiceSpec, sv *ServiceView) {
+	iteration := s.Versions[spec.Name]
+	active, held := 0, 0
+	for _, t := range s.ServiceTasks(spec.Name) {
+		switch {
+		case t.Version != iteration:
+		case t.Completed():
+			sv.Completed++
+		case t.Active():
+			active++
+		case t.Final:
+			held++ // its restart policy gave up: no completion will come
+		}
+	}
+	sv.MaxConcurrent = spec.MaxConcurrent
+	if spec.Mode == ModeGlobalJob {
+		sv.Desired, sv.Completions = active, active+sv.Completed
+		return
+	}
+	sv.Completions = spec.Replicas
+	sv.Desired = max(min(spec.MaxConcurrent, spec.Replicas-sv.Completed-held), 0)
+}
+
 // Converged reports whether the swarm has a leader with a quorum, no
 // proposal of its orchestrator in flight, and every service at its desired
 // running count.
@@ -284,9 +320,10 @@ func (c *Cluster) Converged() bool {
 	// while fewer containers run than the replicated services ask for,
 	// the swarm has not converged, and counting per node says so without
 	// looking at each of a hundred thousand tasks every tick of Settle.
+	// A job's replicas are completions, not containers that keep running.
 	want, running := 0, 0
 	for _, spec := range lead.store.Services {
-		if spec.Mode != ModeGlobal {
+		if spec.Mode == ModeReplicated {
 			want += spec.Replicas
 		}
 	}

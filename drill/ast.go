@@ -140,6 +140,15 @@ const (
 	ModeGlobal     Mode = "global"     // one task on every eligible node
 )
 
+// The modes of jobs, whose tasks run to completion.
+const (
+	ModeReplicatedJob Mode = "replicated-job" // --replicas completions, --max-concurrent at a time
+	ModeGlobalJob     Mode = "global-job"     // one completion on every eligible node
+)
+
+// Job reports whether the mode is a job's: its tasks run to completion.
+func (m Mode) Job() bool { return m == ModeReplicatedJob || m == ModeGlobalJob }
+
 // Constraint is one --constraint: node.labels.zone==a, node.role!=manager.
 // Its fields match scheduler.Constraint, so one converts to the other.
 type Constraint struct {
@@ -269,10 +278,11 @@ var (
 type ServiceCreate struct {
 	Name  string
 	Image string // as written: nginx, nginx:1.25, or a runner's test image like fail:nginx:2
-	Mode  Mode   // ModeReplicated unless --mode global
-	// Replicas is the desired task count of a replicated service: 1 when
-	// not given, and 0 is valid. Always 0 for a global service, for which
-	// --replicas is an error.
+	Mode  Mode   // ModeReplicated unless --mode says otherwise
+	// Replicas is the desired task count of a replicated service, or the
+	// completions of a replicated job: 1 when not given, and 0 is valid.
+	// Always 0 for a global service or job, for which --replicas is an
+	// error.
 	Replicas           int
 	Constraints        []Constraint    // all must hold
 	PlacementPrefs     []PlacementPref // nested in the order given
@@ -290,6 +300,9 @@ type ServiceCreate struct {
 	LimitCPU           int64       // --limit-cpu in nano-CPUs: recorded, not enforced
 	LimitMemory        int64       // --limit-memory in bytes: recorded, not enforced
 	Detach             bool        // --detach: changes nothing (see ServiceScale.Detach)
+	// MaxConcurrent is a replicated job's --max-concurrent: Replicas when
+	// not given. Always 0 otherwise, for which it is an error.
+	MaxConcurrent int
 }
 
 // ServiceScale is `docker service scale web=10 api=3`.
@@ -334,6 +347,10 @@ type ServiceUpdate struct {
 	LimitCPU           *int64   // --limit-cpu; 0 removes the limit
 	LimitMemory        *int64   // --limit-memory; 0 removes the limit
 	Detach             bool     // --detach: changes nothing (see ServiceScale.Detach)
+
+	// MaxConcurrent is a replicated job's tasks at a time; Replicas are
+	// its completions.
+	MaxConcurrent *int
 }
 
 // UpdateChange is the --update-* (or --rollback-*) flags given to docker

@@ -158,7 +158,17 @@
 // image are required; the image comes last, after every flag, and is kept
 // as written, so a runner may give test images a meaning (fail:nginx:2).
 // --mode global runs one task on every eligible node and refuses
-// --replicas and --replicas-max-per-node, as Docker does. Every default is
+// --replicas and --replicas-max-per-node, as Docker does.
+//
+//	docker service create --name batch --mode replicated-job --replicas 5 --max-concurrent 2 done
+//	docker service create --name once --mode global-job done
+//
+// Jobs run to completion: a replicated job wants --replicas completions,
+// --max-concurrent (by default --replicas) at a time; a global job one on
+// every eligible node. --max-concurrent belongs to replicated jobs only,
+// and jobs refuse --update-* and --rollback-*, as Docker does. An update of
+// a job (even docker service update --force) runs it again from the start.
+// The runner's image done exits 0 after two seconds. Every default is
 // Docker's and is filled into the tree: 1 replica, update parallelism 1,
 // no update delay, failure action pause, order stop-first, restart
 // condition any, restart delay 5s, unlimited restart attempts, no restart
@@ -225,6 +235,7 @@
 // # Autolock, backup and restore
 //
 //	docker swarm update --autolock=true       # also --autolock, and --autolock=false
+//	docker swarm update --task-history-limit 2  # tasks each slot keeps (Docker's default 5)
 //	docker swarm unlock-key                   # print the unlock key (--quiet or -q: the key alone)
 //	docker swarm unlock-key --rotate          # replace the key, then print it
 //	docker swarm unlock m2                    # give locked m2 the current key
@@ -292,6 +303,8 @@
 //	expect task pending web           # pending for any reason
 //	expect node w3 down               # or ready, unknown (status), active, pause, drain (availability), locked
 //	expect port 8080 open on w2       # or closed: whether w2 listens on published port 8080
+//	expect service batch completed 5  # a job's tasks that completed, in its current run
+//	expect history web.1 running failed failed  # docker service ps for the slot, newest first
 //	expect error "does not have a leader": docker service scale web=10
 //
 // A port published in ingress mode is open on every live node of the
@@ -300,6 +313,12 @@
 // protocol (-p 53:53 and -p 53:53/udp are two); an ingress port given only
 // as a target (-p 80) gets the lowest free port of the swarm's dynamic
 // range, 30000 and up, as Docker's does.
+//
+// expect history names a task as docker service ps does (web.1, or
+// agent.w2 for a global service's task on w2) and lists the states of
+// that slot's tasks, newest first, each one of pending, assigned,
+// starting, running, complete, failed, rejected, shutdown or orphaned;
+// how many it lists is how many the task reaper kept.
 //
 // spread lists running tasks per zone; zones left out are not checked,
 // and the counts may not add up to more than running. The pending reason

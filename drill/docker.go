@@ -1,6 +1,7 @@
 package drill
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -203,7 +204,7 @@ func prefFlag(name string, dst func(PlacementPref)) flagDef {
 }
 
 var (
-	modes                  = []string{"replicated", "global"}
+	modes                  = []string{"replicated", "global", "replicated-job", "global-job"}
 	failureActions         = []string{"pause", "continue", "rollback"}
 	rollbackFailureActions = []string{"pause", "continue"}
 	updateOrders           = []string{"stop-first", "start-first"}
@@ -425,6 +426,7 @@ func parseServiceCreate(sub token, args []token) (Command, *Error) {
 		}},
 		enumFlag("mode", modes, "global", func(s string) { sc.Mode = Mode(s) }),
 		countFlag("replicas", "6", func(n int) { sc.Replicas = n }),
+		countFlag("max-concurrent", "2", func(n int) { sc.MaxConcurrent = n }),
 		constraintFlag("constraint", func(c Constraint) { sc.Constraints = append(sc.Constraints, c) }),
 		prefFlag("placement-pref", func(p PlacementPref) { sc.PlacementPrefs = append(sc.PlacementPrefs, p) }),
 		{name: "publish", short: "p", example: "published=8080,target=80,mode=host", repeat: true, set: func(v value) *Error {
@@ -479,7 +481,42 @@ func parseServiceCreate(sub token, args []token) (Command, *Error) {
 		}
 		sc.Replicas = 0
 	}
+	if err := checkJobFlags(&sc, seen); err != nil {
+		return nil, err
+	}
 	return sc, nil
+}
+
+// checkJobFlags refuses what docker/cli's ToServiceMode and ToService
+// refuse for jobs, in Docker's words with how to write it, and fills in a
+// replicated job's --max-concurrent.
+func checkJobFlags(sc *ServiceCreate, seen map[string]int) *Error {
+	if col, ok := seen["max-concurrent"]; ok && sc.Mode != ModeReplicatedJob {
+		return errAt(col, "max-concurrent can only be used with replicated-job mode: add --mode replicated-job, or leave --max-concurrent out")
+	}
+	if !sc.Mode.Job() {
+		return nil
+	}
+	if sc.Mode == ModeGlobalJob {
+		if col, ok := seen["replicas"]; ok {
+			return errAt(col, "replicas can only be used with replicated or replicated-job mode: a global job completes once on every eligible node, so leave --replicas out")
+		}
+		if col, ok := seen["replicas-max-per-node"]; ok {
+			return errAt(col, "replicas-max-per-node can only be used with replicated or replicated-job mode: leave it out of a global job")
+		}
+		sc.Replicas = 0
+	}
+	for _, name := range slices.Sorted(maps.Keys(seen)) {
+		if strings.HasPrefix(name, "update-") || strings.HasPrefix(name, "rollback-") {
+			return errAt(seen[name], "update and rollback configuration is not supported for jobs: leave --%s out (a job runs again from the start when it is updated)", name)
+		}
+	}
+	if sc.Mode == ModeReplicatedJob {
+		if _, ok := seen["max-concurrent"]; !ok {
+			sc.MaxConcurrent = sc.Replicas
+		}
+	}
+	return nil
 }
 
 func parseServiceScale(sub token, args []token) (Command, *Error) {
@@ -524,6 +561,7 @@ func parseServiceUpdate(sub token, args []token) (Command, *Error) {
 			return err
 		}},
 		countFlag("replicas", "6", ptr(&su.Replicas)),
+		countFlag("max-concurrent", "2", ptr(&su.MaxConcurrent)),
 		{name: "force", boolean: true, set: func(value) *Error { su.Force = true; return nil }},
 		constraintFlag("constraint-add", func(c Constraint) { su.ConstraintAdd = append(su.ConstraintAdd, c) }),
 		constraintFlag("constraint-rm", func(c Constraint) { su.ConstraintRm = append(su.ConstraintRm, c) }),

@@ -254,8 +254,11 @@ func (s ServiceCreate) String() string {
 	if s.Mode != ModeReplicated && s.Mode != "" {
 		w.flag("mode", string(s.Mode))
 	}
-	if s.Mode != ModeGlobal && s.Replicas != 1 {
+	if s.Mode != ModeGlobal && s.Mode != ModeGlobalJob && s.Replicas != 1 {
 		w.flag("replicas", strconv.Itoa(s.Replicas))
+	}
+	if s.Mode == ModeReplicatedJob && s.MaxConcurrent != s.Replicas {
+		w.flag("max-concurrent", strconv.Itoa(s.MaxConcurrent))
 	}
 	for _, c := range s.Constraints {
 		w.flag("constraint", c.String())
@@ -321,6 +324,9 @@ func (s ServiceUpdate) String() string {
 	}
 	if s.Replicas != nil {
 		w.flag("replicas", strconv.Itoa(*s.Replicas))
+	}
+	if s.MaxConcurrent != nil {
+		w.flag("max-concurrent", strconv.Itoa(*s.MaxConcurrent))
 	}
 	if s.Force {
 		w.add("--force")

@@ -478,7 +478,7 @@ func parseWait(verb token, args []token) (Command, *Error) {
 	return w, nil
 }
 
-var expectations = []string{"quorum", "leader", "no", "service", "task", "node", "port", "error"}
+var expectations = []string{"quorum", "leader", "no", "service", "task", "node", "port", "error", "history"}
 
 const (
 	expectServiceLike = "expect service web running 6"
@@ -491,7 +491,7 @@ var nodeStates = []string{"down", "ready", "unknown", "active", "pause", "drain"
 
 func parseExpect(verb token, args []token) (Command, *Error) {
 	if len(args) == 0 {
-		return nil, errAt(after(verb), "expect needs what to check: quorum, leader, no leader, service, task, node, port or error, like expect quorum holds")
+		return nil, errAt(after(verb), "expect needs what to check: quorum, leader, no leader, service, task, node, port, history or error, like expect quorum holds")
 	}
 	what, rest := args[0], args[1:]
 	if what.quoted {
@@ -565,13 +565,15 @@ func parseExpect(verb token, args []token) (Command, *Error) {
 		return ExpectNode{Node: n, State: NodeState(s)}, nil
 	case "port":
 		return parseExpectPort(what, rest)
+	case "history":
+		return parseExpectHistory(what, rest)
 	case "error":
 		return parseExpectError(what, rest)
 	}
 	if s := prose.Suggest(what.text, expectations); s != "" {
 		return nil, errAt(what.col, "expect cannot check %q; did you mean %q?", what.text, s)
 	}
-	return nil, errAt(what.col, "expect cannot check %q; it checks quorum, leader, no leader, service, task, node, port and error", what.text)
+	return nil, errAt(what.col, "expect cannot check %q; it checks quorum, leader, no leader, service, task, node, port, history and error", what.text)
 }
 
 func parseExpectService(kw token, rest []token) (Command, *Error) {
@@ -582,12 +584,15 @@ func parseExpectService(kw token, rest []token) (Command, *Error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(rest) > 1 && rest[1].is("completed") {
+		return parseExpectCompleted(name, rest[1], rest[2:])
+	}
 	if len(rest) == 1 || !rest[1].is("running") {
 		col := after(rest[0])
 		if len(rest) > 1 {
 			col = rest[1].col
 		}
-		return nil, errAt(col, `expect service needs "running N", like: %s`, expectServiceLike)
+		return nil, errAt(col, `expect service needs "running N" (or a job's "completed N"), like: %s`, expectServiceLike)
 	}
 	if len(rest) == 2 {
 		return nil, errAt(after(rest[1]), "running needs a whole number, like %s", expectServiceLike)

@@ -1,6 +1,7 @@
 package drill
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/swarmsim/swarmsim/internal/prose"
@@ -12,9 +13,12 @@ import (
 // does with files and systemctl, so a drill has commands of its own for
 // them.
 
-// SwarmUpdate is `docker swarm update --autolock=true` (or =false).
+// SwarmUpdate is `docker swarm update`: --autolock=true (or =false),
+// --task-history-limit N, or both. A nil field leaves that setting as it
+// is; at least one is set.
 type SwarmUpdate struct {
-	Autolock bool
+	Autolock         *bool
+	TaskHistoryLimit *int // how many tasks each slot keeps
 }
 
 // SwarmUnlockKey is `docker swarm unlock-key [--rotate] [--quiet]`: show
@@ -61,10 +65,14 @@ func (Backup) command()         {}
 func (Restore) command()        {}
 
 func (s SwarmUpdate) String() string {
-	if s.Autolock {
-		return "docker swarm update --autolock=true"
+	w := words{"docker", "swarm", "update"}
+	if s.Autolock != nil {
+		w.add("--autolock=" + strconv.FormatBool(*s.Autolock))
 	}
-	return "docker swarm update --autolock=false"
+	if s.TaskHistoryLimit != nil {
+		w.flag("task-history-limit", strconv.Itoa(*s.TaskHistoryLimit))
+	}
+	return w.String()
 }
 
 func (s SwarmUnlockKey) String() string {
@@ -173,18 +181,18 @@ func parseSwarmUpdate(sub token, args []token) (Command, *Error) {
 	const cmd = "docker swarm update"
 	var u SwarmUpdate
 	defs := []flagDef{{name: "autolock", boolean: true, explicit: true, set: func(v value) *Error {
-		u.Autolock = v.text == "true"
+		on := v.text == "true"
+		u.Autolock = &on
 		return nil
-	}}}
-	words, seen, err := parseFlags(cmd, args, defs, false)
+	}}, countFlag("task-history-limit", "2", ptr(&u.TaskHistoryLimit))}
+	words, _, err := parseFlags(cmd, args, defs, false)
 	switch {
 	case err != nil:
 		return nil, err
 	case len(words) > 0:
 		return nil, errAt(words[0].col, "docker swarm update takes only flags, like %s", updateLike)
-	}
-	if _, ok := seen["autolock"]; !ok {
-		return nil, errAt(sub.col, "docker swarm update needs --autolock=true or --autolock=false; a drill changes no other swarm setting")
+	case u.Autolock == nil && u.TaskHistoryLimit == nil:
+		return nil, errAt(sub.col, "docker swarm update needs --autolock=true, --autolock=false or --task-history-limit N; a drill changes no other swarm setting")
 	}
 	return u, nil
 }

@@ -19,9 +19,11 @@ var rehearsalForms = []struct {
 }{
 	{"cluster autolock", "cluster managers=3 autolock=true", Cluster{Managers: 3, Autolock: true}},
 	{"cluster autolock off", "cluster autolock=false managers=3", Cluster{Managers: 3}},
-	{"swarm update autolock", "docker swarm update --autolock=true", SwarmUpdate{Autolock: true}},
-	{"swarm update autolock bare", "docker swarm update --autolock", SwarmUpdate{Autolock: true}},
-	{"swarm update autolock off", "docker swarm update --autolock=false", SwarmUpdate{}},
+	{"swarm update autolock", "docker swarm update --autolock=true", SwarmUpdate{Autolock: ptrTo(true)}},
+	{"swarm update autolock bare", "docker swarm update --autolock", SwarmUpdate{Autolock: ptrTo(true)}},
+	{"swarm update autolock off", "docker swarm update --autolock=false", SwarmUpdate{Autolock: ptrTo(false)}},
+	{"swarm update history", "docker swarm update --task-history-limit 2", SwarmUpdate{TaskHistoryLimit: ptrTo(2)}},
+	{"swarm update both", "docker swarm update --autolock=true --task-history-limit=0", SwarmUpdate{Autolock: ptrTo(true), TaskHistoryLimit: ptrTo(0)}},
 	{"unlock-key", "docker swarm unlock-key", SwarmUnlockKey{}},
 	{"unlock-key rotate", "docker swarm unlock-key --rotate", SwarmUnlockKey{Rotate: true}},
 	{"unlock-key rotate quiet", "docker swarm unlock-key -q --rotate", SwarmUnlockKey{Rotate: true, Quiet: true}},
@@ -59,8 +61,9 @@ func TestRehearsalErrors(t *testing.T) {
 	for _, c := range []struct{ name, src, want string }{
 		{"autolock not a bool", "cluster managers=3 autolock=yes", `x.drill:1:29: autolock must be true or false, like autolock=true`},
 		{"init autolock", c3 + "docker swarm init --autolock", `x.drill:2:19: a drill's swarm is initialized by its cluster line: turn autolock on there, like cluster managers=3 autolock=true, or later with docker swarm update --autolock=true`},
-		{"update nothing", c3 + "docker swarm update", `x.drill:2:14: docker swarm update needs --autolock=true or --autolock=false; a drill changes no other swarm setting`},
-		{"update other flag", c3 + "docker swarm update --task-history-limit 5", `x.drill:2:21: unknown flag --task-history-limit for docker swarm update; it takes --autolock`},
+		{"update nothing", c3 + "docker swarm update", `x.drill:2:14: docker swarm update needs --autolock=true, --autolock=false or --task-history-limit N; a drill changes no other swarm setting`},
+		{"update other flag", c3 + "docker swarm update --cert-expiry 720h", `x.drill:2:21: unknown flag --cert-expiry for docker swarm update; it takes --autolock and --task-history-limit`},
+		{"update history limit value", c3 + "docker swarm update --task-history-limit five", `x.drill:2:42: --task-history-limit needs a whole number, like --task-history-limit 2`},
 		{"update autolock value", c3 + "docker swarm update --autolock=on", `x.drill:2:32: --autolock takes no value, or =true or =false, like --autolock`},
 		{"update argument", c3 + "docker swarm update --autolock false", `x.drill:2:32: docker swarm update takes only flags, like docker swarm update --autolock=true`},
 		{"unlock-key argument", c3 + "docker swarm unlock-key m1", `x.drill:2:25: docker swarm unlock-key takes only flags, like docker swarm unlock-key --rotate`},
@@ -91,3 +94,5 @@ func TestRehearsalErrors(t *testing.T) {
 		})
 	}
 }
+
+func ptrTo[T any](v T) *T { return &v }

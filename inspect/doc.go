@@ -57,7 +57,8 @@
 // caller's choice.
 //
 // A Service has its Spec.Name and ID; its mode from Spec.Mode (Replicated
-// with its Replicas, or Global); its image; its placement from
+// with its Replicas, Global, ReplicatedJob with its MaxConcurrent and
+// TotalCompletions, or GlobalJob); its image; its placement from
 // Spec.TaskTemplate.Placement (Constraints as written, the SpreadDescriptor
 // of each spread preference, MaxReplicas); its per-task reservation from
 // Spec.TaskTemplate.Resources.Reservations; the ports it publishes from

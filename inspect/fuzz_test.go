@@ -112,8 +112,10 @@ func FuzzServices(f *testing.F) {
 			switch {
 			case s.Name == "" || names[s.Name]:
 				t.Fatalf("service name %q empty or twice", s.Name)
-			case s.Mode == "global" && s.Replicas != 0,
-				s.Mode != "global" && s.Mode != "replicated":
+			case (s.Mode == "global" || s.Mode == "global-job") && s.Replicas != 0,
+				s.Mode != "replicated-job" && s.MaxConcurrent != 0,
+				s.Mode == "replicated-job" && (s.MaxConcurrent < 0 || s.MaxConcurrent > inspect.MaxCount),
+				s.Mode != "global" && s.Mode != "replicated" && s.Mode != "replicated-job" && s.Mode != "global-job":
 				t.Fatalf("mode %q with %d replicas", s.Mode, s.Replicas)
 			case s.Replicas < 0 || s.Replicas > inspect.MaxCount || s.MaxReplicas < 0 || s.MaxReplicas > inspect.MaxCount,
 				s.Update.Parallelism < 0 || s.Update.Parallelism > inspect.MaxCount,

@@ -50,8 +50,6 @@ func TestBrokenFixtures(t *testing.T) {
 			`the input starts with "ID:\t\t\t4kwbkkvk8181coql1m…", which is not the JSON list docker node inspect $(docker node ls -q) prints; run it without --pretty or --format`},
 		{"services-no-mode.json", true,
 			`service 1 (name "web"): Spec.Mode has neither Replicated nor Global; docker service inspect always prints one`},
-		{"services-job.json", true,
-			`service 2 (name "node-exporter"): Spec.Mode is ReplicatedJob, a job that runs to completion, which swarmsim does not simulate; leave job services out of the input`},
 		{"services-bad-constraint.json", true,
 			`service 1 (name "web"): Spec.TaskTemplate.Placement.Constraints[1] is "node.labels.disk=ssd", which has no == or !=; write it like node.labels.zone==a`},
 		{"services-negative-replicas.json", true,

@@ -25,8 +25,16 @@ type Service struct {
 	// com.docker.stack.namespace, which docker stack ls lists them by.
 	Labels map[string]string
 
-	Mode     string // "replicated" or "global", from which of Spec.Mode's fields is set
-	Replicas int    // Spec.Mode.Replicated.Replicas (1 when absent, as Docker defaults it); 0 for a global service
+	// Mode is "replicated", "global", "replicated-job" or "global-job",
+	// from which of Spec.Mode's fields is set.
+	Mode string
+	// Replicas is Spec.Mode.Replicated.Replicas (1 when absent, as Docker
+	// defaults it), or a replicated job's Spec.Mode.ReplicatedJob.
+	// TotalCompletions; 0 for a global service or job.
+	Replicas int
+	// MaxConcurrent is a replicated job's Spec.Mode.ReplicatedJob.
+	// MaxConcurrent (1 when absent, as Docker defaults it); 0 otherwise.
+	MaxConcurrent int
 
 	Image string // Spec.TaskTemplate.ContainerSpec.Image as given, digest included; "" when absent
 
@@ -181,15 +189,21 @@ func service(d swarm.Service) (Service, error) {
 	}
 
 	m := spec.Mode
-	switch {
-	case m.ReplicatedJob != nil || m.GlobalJob != nil:
-		job := "ReplicatedJob"
-		if m.GlobalJob != nil {
-			job = "GlobalJob"
+	modes := 0
+	for _, set := range []bool{m.Replicated != nil, m.Global != nil, m.ReplicatedJob != nil, m.GlobalJob != nil} {
+		if set {
+			modes++
 		}
-		return Service{}, fmt.Errorf("Spec.Mode is %s, a job that runs to completion, which swarmsim does not simulate; leave job services out of the input", job)
-	case m.Replicated != nil && m.Global != nil:
-		return Service{}, errors.New("Spec.Mode has both Replicated and Global, but a service has one mode")
+	}
+	switch {
+	case modes > 1:
+		return Service{}, errors.New("Spec.Mode has more than one of Replicated, Global, ReplicatedJob and GlobalJob, but a service has one mode")
+	case m.ReplicatedJob != nil:
+		if err := replicatedJob(&s, m.ReplicatedJob.MaxConcurrent, m.ReplicatedJob.TotalCompletions); err != nil {
+			return Service{}, err
+		}
+	case m.GlobalJob != nil:
+		s.Mode = "global-job"
 	case m.Replicated != nil:
 		s.Mode, s.Replicas = "replicated", 1
 		if r := m.Replicated.Replicas; r != nil {
@@ -381,6 +395,29 @@ func restart(r *RestartPolicy, condition string, delay *time.Duration, attempts 
 }
 
 // count converts a count from the input, which must be at most MaxCount.
+// replicatedJob reads a replicated job's counts with the daemon's
+// defaults (daemon/cluster/convert ServiceSpecToGRPC): one at a time, and
+// as many completions as run at a time.
+func replicatedJob(s *Service, maxConcurrent, total *uint64) error {
+	s.Mode, s.MaxConcurrent = "replicated-job", 1
+	if maxConcurrent != nil {
+		n, err := count("Spec.Mode.ReplicatedJob.MaxConcurrent", *maxConcurrent)
+		if err != nil {
+			return err
+		}
+		s.MaxConcurrent = n
+	}
+	s.Replicas = s.MaxConcurrent
+	if total != nil {
+		n, err := count("Spec.Mode.ReplicatedJob.TotalCompletions", *total)
+		if err != nil {
+			return err
+		}
+		s.Replicas = n
+	}
+	return nil
+}
+
 func count(field string, n uint64) (int, error) {
 	if n > MaxCount {
 		return 0, fmt.Errorf("%s is %d, more than the %d swarmsim can simulate; use a smaller count", field, n, MaxCount)

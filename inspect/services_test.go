@@ -161,11 +161,13 @@ func TestServiceErrors(t *testing.T) {
 		{"no mode", svc(0, func(s any) { set(s, "Spec.Mode", map[string]any{}) }),
 			web + `: Spec.Mode has neither Replicated nor Global; docker service inspect always prints one`},
 		{"both modes", svc(0, func(s any) { set(s, "Spec.Mode.Global", map[string]any{}) }),
-			web + `: Spec.Mode has both Replicated and Global, but a service has one mode`},
-		{"a replicated job", svc(0, func(s any) { set(s, "Spec.Mode", map[string]any{"ReplicatedJob": map[string]any{"MaxConcurrent": 2}}) }),
-			web + `: Spec.Mode is ReplicatedJob, a job that runs to completion, which swarmsim does not simulate; leave job services out of the input`},
-		{"a global job", svc(0, func(s any) { set(s, "Spec.Mode", map[string]any{"GlobalJob": map[string]any{}}) }),
-			web + `: Spec.Mode is GlobalJob, a job that runs to completion, which swarmsim does not simulate; leave job services out of the input`},
+			web + `: Spec.Mode has more than one of Replicated, Global, ReplicatedJob and GlobalJob, but a service has one mode`},
+		{"a job and a service", svc(0, func(s any) { set(s, "Spec.Mode.GlobalJob", map[string]any{}) }),
+			web + `: Spec.Mode has more than one of Replicated, Global, ReplicatedJob and GlobalJob, but a service has one mode`},
+		{"too many completions", svc(0, func(s any) {
+			set(s, "Spec.Mode", map[string]any{"ReplicatedJob": map[string]any{"MaxConcurrent": 2, "TotalCompletions": 2_000_000}})
+		}),
+			web + `: Spec.Mode.ReplicatedJob.TotalCompletions is 2000000, more than the 1000000 swarmsim can simulate; use a smaller count`},
 		{"too many replicas", svc(0, func(s any) { set(s, "Spec.Mode.Replicated.Replicas", 1_000_001) }),
 			web + `: Spec.Mode.Replicated.Replicas is 1000001, more than the 1000000 swarmsim can simulate; use a smaller count`},
 		{"negative replicas", svc(0, func(s any) { set(s, "Spec.Mode.Replicated.Replicas", -2) }),
@@ -260,6 +262,29 @@ func TestServiceErrors(t *testing.T) {
 			}
 			checkLine(t, err.Error())
 		})
+	}
+}
+
+// Jobs are read with their counts: testdata/services-job.json's
+// node-exporter is a replicated job of one completion, one at a time; a
+// global job has no count.
+func TestServicesJobs(t *testing.T) {
+	got, err := inspect.Services(bytes.NewReader(load(t, "services-job.json")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) < 2 || got[1].Name != "node-exporter" || got[1].Mode != "replicated-job" || got[1].Replicas != 1 || got[1].MaxConcurrent != 1 {
+		t.Fatalf("services-job.json's second service read as %+v", got)
+	}
+	global, err := inspect.Services(bytes.NewReader(edit(t, "services.json", func(elems []any) []any {
+		set(elems[0], "Spec.Mode", map[string]any{"GlobalJob": map[string]any{}})
+		return elems
+	})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := global[0]; g.Mode != "global-job" || g.Replicas != 0 || g.MaxConcurrent != 0 {
+		t.Errorf("a global job read as mode %s, %d replicas, %d at a time", g.Mode, g.Replicas, g.MaxConcurrent)
 	}
 }
 

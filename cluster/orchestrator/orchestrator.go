@@ -18,7 +18,7 @@
 //	o.NodeChanged("w2")
 //	o.Flush(batch)          // reconcile what is dirty, into the batch
 //
-// The parts are packages of their own (replicated, global,
+// The parts are packages of their own (replicated, global, jobs,
 // constraintenforcer, restart, update, taskreaper), each tested alone;
 // this one holds only the dirty sets and the order.
 package orchestrator
@@ -28,6 +28,7 @@ import (
 
 	"github.com/swarmsim/swarmsim/cluster/orchestrator/constraintenforcer"
 	"github.com/swarmsim/swarmsim/cluster/orchestrator/global"
+	"github.com/swarmsim/swarmsim/cluster/orchestrator/jobs"
 	"github.com/swarmsim/swarmsim/cluster/orchestrator/replicated"
 	"github.com/swarmsim/swarmsim/cluster/orchestrator/restart"
 	"github.com/swarmsim/swarmsim/cluster/state"
@@ -38,6 +39,7 @@ type Orchestrator struct {
 	s          *state.Store
 	replicated *replicated.Orchestrator
 	global     *global.Orchestrator
+	jobs       *jobs.Orchestrator
 	enforcer   *constraintenforcer.Enforcer
 	restarts   *restart.Supervisor
 
@@ -53,6 +55,7 @@ func New(s *state.Store, hashes state.Hashes, restarts *restart.Supervisor) *Orc
 		s:             s,
 		replicated:    replicated.New(s, hashes),
 		global:        global.New(s, hashes),
+		jobs:          jobs.New(s, hashes),
 		enforcer:      constraintenforcer.New(),
 		restarts:      restarts,
 		dirtyServices: map[string]bool{},
@@ -62,6 +65,13 @@ func New(s *state.Store, hashes state.Hashes, restarts *restart.Supervisor) *Orc
 
 // ServiceChanged marks a service dirty.
 func (o *Orchestrator) ServiceChanged(name string) { o.dirtyServices[name] = true }
+
+// TaskChanged marks a job dirty when one of its tasks ended.
+func (o *Orchestrator) TaskChanged(t *state.Task) {
+	if o.jobs.Ended(t) {
+		o.dirtyServices[t.Service] = true
+	}
+}
 
 // NodeChanged marks a node dirty.
 func (o *Orchestrator) NodeChanged(name string) { o.dirtyNodes[name] = true }
@@ -82,6 +92,8 @@ func (o *Orchestrator) Flush(b *state.Batch) {
 		spec := s.Services[name]
 		switch {
 		case spec == nil:
+		case spec.Job():
+			o.jobs.Reconcile(b, spec)
 		case spec.Mode == state.ModeGlobal:
 			o.global.Reconcile(b, spec)
 		default:

@@ -51,6 +51,7 @@ const (
 	kindRemoveSecret
 	kindCreateConfig
 	kindRemoveConfig
+	kindSetTaskHistoryLimit
 	numActionKinds
 )
 
@@ -98,6 +99,8 @@ func newAction(k actionKind) Action {
 		return &CreateConfig{}
 	case kindRemoveConfig:
 		return &RemoveConfig{}
+	case kindSetTaskHistoryLimit:
+		return &SetTaskHistoryLimit{}
 	}
 	return nil
 }
@@ -211,9 +214,14 @@ func (a *CreateService) apply(s *Store, ctx *ApplyContext) {
 	s.serviceOrder = nil
 	s.Versions[spec.Name] = 1
 	s.Revisions[spec.Name] = 1
-	if spec.Mode == ModeGlobal {
+	switch spec.Mode {
+	case ModeGlobal:
 		ctx.emit(EventServiceCreated, "", "%s created (global)", spec.Name)
-	} else {
+	case ModeGlobalJob:
+		ctx.emit(EventServiceCreated, "", "%s created (global job)", spec.Name)
+	case ModeReplicatedJob:
+		ctx.emit(EventServiceCreated, "", "%s created (replicated job: %d completions, %d at a time)", spec.Name, spec.Replicas, spec.MaxConcurrent)
+	default:
 		ctx.emit(EventServiceCreated, "", "%s created with %d replicas", spec.Name, spec.Replicas)
 	}
 	s.notifyService(spec.Name)
@@ -246,6 +254,13 @@ func (a *UpdateService) apply(s *Store, ctx *ApplyContext) {
 	spec := a.Spec.Clone()
 	s.Services[spec.Name] = spec
 	switch {
+	case spec.Job():
+		// swarmkit's controlapi starts a new iteration of a job on every
+		// update: the job runs again from the start, with no rolling
+		// update. The template version names the iteration.
+		s.Previous[spec.Name] = old
+		s.Versions[spec.Name]++
+		ctx.emit(EventServiceUpdated, "", "%s runs again (iteration %d)", spec.Name, s.Versions[spec.Name])
 	case old.TaskHash() != spec.TaskHash() || !SamePlacement(old, spec):
 		s.Previous[spec.Name] = old
 		s.Versions[spec.Name]++
@@ -305,6 +320,12 @@ func (a *RollbackService) apply(s *Store, ctx *ApplyContext) {
 	s.Services[a.Name], s.Previous[a.Name] = restored, cur
 	s.Versions[a.Name]++
 	s.Revisions[a.Name]++
+	if restored.Job() {
+		// A job is not rolled: it runs again, as after any update.
+		ctx.emit(EventServiceUpdated, "", "%s runs again (iteration %d): %s", a.Name, s.Versions[a.Name], a.Reason)
+		s.notifyService(a.Name)
+		return
+	}
 	s.Updates[a.Name] = &UpdateStatus{State: UpdateRollbackStarted, Message: a.Reason, StartedAt: a.At, NextBatch: a.At}
 	ctx.emit(EventServiceUpdated, "", "%s rolling back: %s", a.Name, a.Reason)
 	s.notifyService(a.Name)
@@ -407,10 +428,12 @@ func (a *CreateTask) apply(s *Store, ctx *ApplyContext) {
 		return
 	}
 	s.NextTask++
-	// A task is made of the action and its number alone: a store that
-	// numbers it as the first store did takes the same record.
+	// A task is made of the action, its number and whether its service is
+	// a job: a store that agrees on those with the first store takes the
+	// same record (records are shared, never changed in place).
 	t := a.made.out
-	if t == nil || a.made.seq != s.NextTask {
+	job := s.Services[a.Service].Job()
+	if t == nil || a.made.seq != s.NextTask || (t.Desired == TaskComplete) != job {
 		t = &Task{
 			ID:      "t" + strconv.FormatUint(s.NextTask, 10),
 			Service: a.Service,
@@ -427,6 +450,9 @@ func (a *CreateTask) apply(s *Store, ctx *ApplyContext) {
 		}
 		if a.Pending {
 			t.State, t.Reason = TaskPending, a.Reason
+		}
+		if job {
+			t.Desired = TaskComplete
 		}
 		a.made.keep(nil, t, s.NextTask)
 	}

@@ -34,3 +34,23 @@ func (a *RotateUnlockKey) apply(s *Store, ctx *ApplyContext) {
 	s.UnlockKey = a.Key
 	ctx.emit(EventAutolock, "", "unlock key rotated to %s: a manager that is down now will need the previous key to start", a.Key)
 }
+
+// DefaultTaskHistoryLimit is Docker's task history retention limit.
+const DefaultTaskHistoryLimit = 5
+
+// SetTaskHistoryLimit is `docker swarm update --task-history-limit N`: how
+// many tasks the task reaper keeps in each slot from now on.
+type SetTaskHistoryLimit struct{ Limit int }
+
+func (a *SetTaskHistoryLimit) kind() actionKind  { return kindSetTaskHistoryLimit }
+func (a *SetTaskHistoryLimit) encode(e *encoder) { e.int(int64(a.Limit)) }
+func (a *SetTaskHistoryLimit) decode(d *decoder) { a.Limit = int(d.int()) }
+func (a *SetTaskHistoryLimit) apply(s *Store, ctx *ApplyContext) {
+	if s.TaskHistoryLimit == a.Limit {
+		return
+	}
+	s.TaskHistoryLimit = a.Limit
+	// Like swarmkit's reaper, which only reads the new limit, a slot is
+	// trimmed to it when it next gets a task.
+	ctx.emit(EventSwarmUpdated, "", "task history limit set to %d", a.Limit)
+}

@@ -83,6 +83,9 @@ func (e *encoder) spec(s *ServiceSpec) {
 	e.strs(s.Configs)
 	e.update(s.Rollback)
 	e.strs(s.Env)
+	if s.Job() { // written for jobs only, so other specs encode as they always did
+		e.int(int64(s.MaxConcurrent))
+	}
 }
 
 func (e *encoder) update(u UpdateConfig) {
@@ -274,6 +277,9 @@ func (d *decoder) spec() *ServiceSpec {
 	s.Configs = d.strs()
 	s.Rollback = d.update()
 	s.Env = d.strs()
+	if s.Job() {
+		s.MaxConcurrent = int(d.int())
+	}
 	return s
 }
 

@@ -49,14 +49,16 @@ func everyAction() []Action {
 		&RemoveSecret{Name: "shop_db_pass"},
 		&CreateConfig{Object: obj},
 		&RemoveConfig{Name: "nginx_conf"},
+		&SetTaskHistoryLimit{Limit: -1},
+		&CreateService{Spec: &ServiceSpec{Name: "batch", Mode: ModeReplicatedJob, Replicas: 5, MaxConcurrent: 2}},
 	}
 	return actions
 }
 
 func TestCommandRoundTrip(t *testing.T) {
 	actions := everyAction()
-	if len(actions) != int(numActionKinds)-1 {
-		t.Fatalf("the test covers %d action kinds, the codec knows %d", len(actions), numActionKinds-1)
+	if len(actions) != int(numActionKinds) { // one kind twice: a job's spec
+		t.Fatalf("the test covers %d actions, for the codec's %d kinds and a job's spec", len(actions), numActionKinds-1)
 	}
 	in := &Command{ID: 12345, Actions: actions}
 	out, err := DecodeCommand(in.Encode())

@@ -21,5 +21,6 @@ const (
 	EventConfigRemoved   = "config-removed"
 	EventTaskHealthy     = "task-healthy"
 	EventAutolock        = "autolock"      // autolock turned on or off, or the unlock key rotated
+	EventSwarmUpdated    = "swarm-updated" // docker swarm update changed a setting
 	EventTaskComplete    = "task-complete" // its container exited with status 0
 )

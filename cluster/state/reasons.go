@@ -12,4 +12,5 @@ const (
 	ReasonUpdated    = "replaced by a rolling update"
 	ReasonRejected   = "assigned node no longer meets constraints"
 	ReasonGone       = "its node left the swarm"
+	ReasonRerun      = "the job runs again"
 )

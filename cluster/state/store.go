@@ -44,6 +44,12 @@ type Store struct {
 	Secrets   map[string]*FileObject `json:"secrets,omitempty"` // docker secret create, by name
 	Configs   map[string]*FileObject `json:"configs,omitempty"` // docker config create, by name
 
+	// TaskHistoryLimit is how many tasks the task reaper keeps in each
+	// slot, finished ones included: `docker swarm update
+	// --task-history-limit`, DefaultTaskHistoryLimit unless changed; a
+	// negative limit keeps every task.
+	TaskHistoryLimit int `json:"task_history_limit"`
+
 	// slots indexes each service's tasks by slot (or by node, for global
 	// services), oldest first. Derived: rebuilt after decoding.
 	slots map[string]*slotIndex
@@ -221,8 +227,8 @@ type ServiceSpec struct {
 	// seed and the name (ids.go). It is no part of what the service runs.
 	ID          string   `json:"id,omitempty"`
 	Image       string   `json:"image,omitempty"`
-	Mode        string   `json:"mode"` // "replicated" or "global"
-	Replicas    int      `json:"replicas"`
+	Mode        string   `json:"mode"`     // replicated, global, replicated-job or global-job
+	Replicas    int      `json:"replicas"` // a replicated job's: its completions
 	Constraints []string `json:"constraints,omitempty"`
 	Preferences []string `json:"preferences,omitempty"`  // spread descriptors, e.g. node.labels.zone
 	NanoCPUs    int64    `json:"nano_cpus,omitempty"`    // reservation
@@ -253,6 +259,10 @@ type ServiceSpec struct {
 	// KEY=VALUE each: recorded, as docker service inspect shows it, and a
 	// change rolls the tasks as Docker's does; nothing simulated reads it.
 	Env []string `json:"env,omitempty"`
+
+	// MaxConcurrent is how many tasks of a replicated job run at once
+	// (--max-concurrent, by default --replicas); 0 for other modes.
+	MaxConcurrent int `json:"max_concurrent,omitempty"`
 }
 
 // LabelNamespace is the label Docker puts on a stack's services, secrets
@@ -407,7 +417,7 @@ const (
 	TaskAssigned = "assigned" // committed to a node, not yet started there
 	TaskStarting = "starting" // its container runs, its health check has not passed yet
 	TaskRunning  = "running"
-	TaskComplete = "complete" // its container exited with status 0
+	TaskComplete = "complete" // its container exited with status 0; also the desired state of a job's task
 	TaskFailed   = "failed"   // its container exited otherwise, or its node lost it
 	TaskRejected = "rejected" // its node stopped satisfying its constraints
 	TaskShutdown = "shutdown" // stopped on purpose
@@ -420,7 +430,7 @@ type Task struct {
 	Service string `json:"service"`
 	Slot    int    `json:"slot,omitempty"` // replicated services only
 	Node    string `json:"node,omitempty"`
-	Desired string `json:"desired"` // "running" or "shutdown"
+	Desired string `json:"desired"` // "running" or "shutdown"; "complete" for a job's task
 	State   string `json:"state"`   // what the node last reported, or the orchestrator decided
 	Reason  string `json:"reason,omitempty"`
 	Version uint64 `json:"version"`   // the service's template version it was created for
@@ -443,8 +453,14 @@ func (t *Task) Name() string {
 	return t.Service + "." + t.Node
 }
 
-// Active reports whether the task is meant to run.
-func (t *Task) Active() bool { return t.Desired == TaskRunning }
+// Active reports whether the task is meant to run: a service's task until
+// it is shut down, a job's until it is shut down or has completed.
+func (t *Task) Active() bool {
+	return t.Desired == TaskRunning || t.Desired == TaskComplete && !t.Completed()
+}
+
+// Completed reports whether the task's container exited 0.
+func (t *Task) Completed() bool { return t.State == TaskComplete }
 
 // Terminal reports whether the task's container is over, whatever was meant.
 func (t *Task) Terminal() bool {
@@ -462,7 +478,7 @@ func (t *Task) StartsAt() time.Duration {
 
 // NewStore returns an empty store.
 func NewStore() *Store {
-	return &Store{
+	s := &Store{
 		Nodes:     map[string]*NodeRecord{},
 		Services:  map[string]*ServiceSpec{},
 		Versions:  map[string]uint64{},
@@ -475,6 +491,8 @@ func NewStore() *Store {
 		slots:     map[string]*slotIndex{},
 		byNode:    map[string][]*Task{},
 	}
+	s.TaskHistoryLimit = DefaultTaskHistoryLimit
+	return s
 }
 
 // Clone returns a deep copy, without a watcher.
@@ -482,6 +500,7 @@ func (s *Store) Clone() *Store {
 	out := NewStore()
 	out.Index, out.NextTask = s.Index, s.NextTask
 	out.Autolock, out.UnlockKey = s.Autolock, s.UnlockKey
+	out.TaskHistoryLimit = s.TaskHistoryLimit
 	maps.Copy(out.Nodes, s.Nodes) // records are never changed in place
 	for name, spec := range s.Services {
 		out.Services[name] = spec.Clone()
@@ -822,6 +841,21 @@ const (
 	ModeReplicated = "replicated"
 	ModeGlobal     = "global"
 )
+
+// The modes of jobs, whose tasks run to completion (package
+// orchestrator/jobs).
+const (
+	ModeReplicatedJob = "replicated-job" // Replicas completions, MaxConcurrent at a time
+	ModeGlobalJob     = "global-job"     // one completion on every eligible node
+)
+
+// Job reports whether the service is a job: its tasks run to completion
+// and are not restarted once they exit 0.
+func (s *ServiceSpec) Job() bool { return s.Mode == ModeReplicatedJob || s.Mode == ModeGlobalJob }
+
+// PerNode reports whether the service's tasks are keyed by node, one on
+// each, rather than by slot: a global service or a global job.
+func (s *ServiceSpec) PerNode() bool { return s.Mode == ModeGlobal || s.Mode == ModeGlobalJob }
 
 // ErrOutOfSequence answers an update of a service that was written
 // after the spec it changes was read.

@@ -16,6 +16,10 @@ import (
 // loudly instead of decoding garbage.
 const storeVersion = 2
 
+// historyLimitTag marks a task history limit other than Docker's default,
+// after everything else.
+const historyLimitTag = 'h'
+
 // Encode is a snapshot of the store.
 func (s *Store) Encode() []byte {
 	e := encoder{b: make([]byte, 0, 256+128*len(s.Tasks))}
@@ -64,6 +68,10 @@ func (s *Store) Encode() []byte {
 		for _, name := range slices.Sorted(maps.Keys(objs)) {
 			e.object(objs[name])
 		}
+	}
+	if s.TaskHistoryLimit != DefaultTaskHistoryLimit { // written only when changed: other snapshots stay as they were
+		e.b = append(e.b, historyLimitTag)
+		e.int(int64(s.TaskHistoryLimit))
 	}
 	return e.b
 }
@@ -154,6 +162,10 @@ func DecodeStore(b []byte) (*Store, error) {
 			o := d.object()
 			objs[o.Name] = o
 		}
+	}
+	if d.err == nil && len(d.b) != 0 && d.b[0] == historyLimitTag {
+		d.byte()
+		s.TaskHistoryLimit = int(d.int())
 	}
 	if d.err == nil && len(d.b) != 0 {
 		d.err = fmt.Errorf("%d bytes left after the last object", len(d.b))

@@ -55,6 +55,9 @@ const shellHelp = `Commands (the drill language, one per line):
   docker stack deploy -c stack.yml shop              docker stack ls · services shop · ps shop · rm shop
   docker secret create db_pass -                     docker secret ls · rm db_pass (docker config the same)
   expect port 8080 open on w2                        expect port 8080 closed on w2
+  docker service create --name batch --mode replicated-job --replicas 5 --max-concurrent 2 done
+  expect service batch completed 5                   expect history web.1 running failed failed
+  docker swarm update --task-history-limit 2
 Views (each also a drill line, its output in the transcript):
   show                                               the picture again
   docker node ls [-q] · docker service ls [-q] · docker service ps web

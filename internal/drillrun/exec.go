@@ -212,6 +212,7 @@ func applyUpdate(s *cluster.ServiceSpec, x drill.ServiceUpdate) {
 	setIf(&s.NanoCPUs, x.ReserveCPU)
 	setIf(&s.MemoryBytes, x.ReserveMemory)
 	setIf(&s.MaxReplicas, x.MaxReplicasPerNode)
+	setIf(&s.MaxConcurrent, x.MaxConcurrent)
 	applyUpdateChange(&s.Update, x.Update)
 	applyUpdateChange(&s.Rollback, x.Rollback)
 	rc := x.Restart

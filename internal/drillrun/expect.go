@@ -98,6 +98,10 @@ func (r *Runner) expect(cmd drill.Command) *check {
 		return held("%s", seen)
 	case drill.ExpectPort:
 		return expectPort(s, x)
+	case drill.ExpectCompleted:
+		return expectCompleted(s, x)
+	case drill.ExpectHistory:
+		return expectHistory(s, x)
 	}
 	return failed("swarmsim cannot check %q yet", cmd)
 }
@@ -131,4 +135,42 @@ func zoneCounts(s cluster.Snapshot, sv cluster.ServiceView) string {
 		parts = append(parts, fmt.Sprintf("%s=%d", z.Name, sv.PerZone[z.Name]))
 	}
 	return strings.Join(parts, " ")
+}
+
+// expectCompleted checks a job's completions, as `docker service ls`
+// counts them for its current run.
+func expectCompleted(s cluster.Snapshot, x drill.ExpectCompleted) *check {
+	i := slices.IndexFunc(s.Services, func(sv cluster.ServiceView) bool { return sv.Name == x.Service })
+	if i < 0 {
+		return failed("expected service %s, but there is no such service", x.Service)
+	}
+	sv := s.Services[i]
+	if sv.Mode != cluster.ModeReplicatedJob && sv.Mode != cluster.ModeGlobalJob {
+		return failed("expected %s to complete %d tasks, but it is a %s service, whose tasks are not meant to complete", x.Service, x.Count, sv.Mode)
+	}
+	seen := fmt.Sprintf("%d/%d completed, %d running", sv.Completed, sv.Completions, sv.Running)
+	if sv.Completed != x.Count {
+		return failed("expected %s completed %d, saw %s", x.Service, x.Count, seen)
+	}
+	return held("%s: %s", x.Service, seen)
+}
+
+// expectHistory checks a slot's tasks as `docker service ps` lists them:
+// newest first, by state.
+func expectHistory(s cluster.Snapshot, x drill.ExpectHistory) *check {
+	var got []string
+	for _, t := range s.Tasks { // oldest first within a slot
+		if t.Name() == x.Task {
+			got = append(got, t.State)
+		}
+	}
+	slices.Reverse(got)
+	seen := strings.Join(got, " ")
+	switch {
+	case len(got) == 0:
+		return failed("expected the history of %s, but docker service ps lists no such task", x.Task)
+	case !slices.Equal(got, x.States):
+		return failed("expected %s's history %s, saw %s", x.Task, strings.Join(x.States, " "), seen)
+	}
+	return held("%s: %s", x.Task, seen)
 }

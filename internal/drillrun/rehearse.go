@@ -21,19 +21,7 @@ func (r *Runner) rehearse(cmd drill.Command) error {
 	c := r.c
 	switch x := cmd.(type) {
 	case drill.SwarmUpdate:
-		// Docker prints the key only when the update turned autolock on.
-		was := c.Snapshot().Autolock
-		if err := c.Apply(cluster.SetAutolock(x.Autolock)); err != nil {
-			return err
-		}
-		r.shown = &Shown{Updated: true}
-		if x.Autolock && !was {
-			key, err := c.UnlockKey()
-			if err != nil {
-				return err
-			}
-			r.shown.Key = key
-		}
+		return r.swarmUpdate(x)
 	case drill.SwarmUnlockKey:
 		if x.Rotate {
 			if err := c.Apply(cluster.RotateUnlockKey()); err != nil {
@@ -51,6 +39,32 @@ func (r *Runner) rehearse(cmd drill.Command) error {
 		return c.Apply(cluster.Backup(x.Node, x.Name))
 	case drill.Restore:
 		return c.Apply(cluster.RestoreBackup(x.Name, x.Node))
+	}
+	return nil
+}
+
+// swarmUpdate is `docker swarm update`. Docker prints the unlock key only
+// when the update turned autolock on.
+func (r *Runner) swarmUpdate(x drill.SwarmUpdate) error {
+	c := r.c
+	was := c.Snapshot().Autolock
+	if x.TaskHistoryLimit != nil {
+		if err := c.Apply(cluster.SetTaskHistoryLimit(*x.TaskHistoryLimit)); err != nil {
+			return err
+		}
+	}
+	if x.Autolock != nil {
+		if err := c.Apply(cluster.SetAutolock(*x.Autolock)); err != nil {
+			return err
+		}
+	}
+	r.shown = &Shown{Updated: true}
+	if x.Autolock != nil && *x.Autolock && !was {
+		key, err := c.UnlockKey()
+		if err != nil {
+			return err
+		}
+		r.shown.Key = key
 	}
 	return nil
 }

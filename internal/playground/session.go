@@ -251,7 +251,8 @@ func Expectations(snap cluster.Snapshot) []drill.Command {
 
 func isExpectation(c drill.Command) bool {
 	switch c.(type) {
-	case drill.ExpectQuorum, drill.ExpectLeader, drill.ExpectService, drill.ExpectTaskPending, drill.ExpectNode, drill.ExpectError:
+	case drill.ExpectQuorum, drill.ExpectLeader, drill.ExpectService, drill.ExpectTaskPending, drill.ExpectNode, drill.ExpectError,
+		drill.ExpectCompleted, drill.ExpectHistory:
 		return true
 	}
 	return false

@@ -95,6 +95,9 @@ func serviceLine(sv cluster.ServiceView, s cluster.Snapshot, st Styles, width in
 	for _, z := range s.Zones {
 		zones = append(zones, fmt.Sprintf("%s=%d", sink.Text(z.Name), sv.PerZone[z.Name]))
 	}
+	if sv.Completions > 0 {
+		count += fmt.Sprintf(", %d/%d completed", sv.Completed, sv.Completions)
+	}
 	line := fmt.Sprintf("%-*s %-10s %s  %s", width, sink.Text(sv.Name), sv.Mode, count, st.Dim.Render(strings.Join(zones, " ")))
 	if sv.Pending > 0 {
 		line += fmt.Sprintf("\n  %-*s %d pending: %s", width, "", sv.Pending, strings.Join(sv.Reasons, "; "))

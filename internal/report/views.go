@@ -58,10 +58,33 @@ func serviceTable(w io.Writer, s cluster.Snapshot, match func(cluster.ServiceVie
 	fmt.Fprintln(tw, "ID\tNAME\tMODE\tREPLICAS\tIMAGE\tPORTS")
 	for _, sv := range s.Services {
 		if match(sv) {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%s\t%s\n", shortID(sv.ID), sink.Text(sv.Name), sv.Mode, sv.Running, sv.Desired, sink.Text(displayImage(sv.Image)), ingressPorts(sv.Ports))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", shortID(sv.ID), sink.Text(sv.Name), modeWords(sv.Mode), replicas(sv), sink.Text(displayImage(sv.Image)), ingressPorts(sv.Ports))
 		}
 	}
 	tw.Flush()
+}
+
+// modeWords is a service's MODE as `docker service ls` shows it.
+func modeWords(mode string) string {
+	switch mode {
+	case cluster.ModeReplicatedJob:
+		return "replicated job"
+	case cluster.ModeGlobalJob:
+		return "global job"
+	}
+	return mode
+}
+
+// replicas is the REPLICAS column of `docker service ls`, as docker/cli's
+// formatter writes it: a job shows its progress beside what runs.
+func replicas(sv cluster.ServiceView) string {
+	switch sv.Mode {
+	case cluster.ModeReplicatedJob:
+		return fmt.Sprintf("%d/%d (%d/%d completed)", sv.Running, sv.MaxConcurrent, sv.Completed, sv.Completions)
+	case cluster.ModeGlobalJob:
+		return fmt.Sprintf("%d/%d (%d/%d completed)", sv.Running, sv.Desired, sv.Completed, sv.Completions)
+	}
+	return fmt.Sprintf("%d/%d", sv.Running, sv.Desired)
 }
 
 // shortID is an ID as Docker's tables print it (formatter.TruncateID).

@@ -52,6 +52,32 @@ func TestServicePSShowsReadyDuringTheRestartDelay(t *testing.T) {
 	}
 }
 
+// docker/cli's formatter.go Replicas and Mode: a replicated job shows
+// running/MaxConcurrent and its completions of TotalCompletions, a global
+// job running/unfinished and its completions of all its tasks; the modes
+// read "replicated job" and "global job".
+func TestServiceLSShowsJobs(t *testing.T) {
+	var b bytes.Buffer
+	ServiceLS(&b, cluster.Snapshot{Leader: "m1", Services: []cluster.ServiceView{
+		{ID: "b1", Name: "batch", Mode: cluster.ModeReplicatedJob, Image: "done", Running: 2, Desired: 2, MaxConcurrent: 2, Completed: 3, Completions: 5},
+		{ID: "o1", Name: "once", Mode: cluster.ModeGlobalJob, Image: "done", Running: 1, Desired: 2, Completed: 4, Completions: 6},
+		{ID: "w1", Name: "web", Mode: cluster.ModeReplicated, Image: "nginx", Running: 3, Desired: 3},
+	}})
+	want := []string{
+		"ID   NAME    MODE             REPLICAS              IMAGE   PORTS",
+		"b1   batch   replicated job   2/2 (3/5 completed)   done",
+		"o1   once    global job       1/2 (4/6 completed)   done",
+		"w1   web     replicated       3/3                   nginx",
+	}
+	got := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
+	for i := range got {
+		got[i] = strings.TrimRight(got[i], " ")
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("docker service ls:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 // Docker's tables (docker/cli cli/command/service/formatter.go and
 // task/formatter.go): IDs cut to 12 characters for services and tasks, all
 // 25 for nodes; image digests stripped from tagged images; PORTS with the

@@ -24,6 +24,7 @@ import (
 var commandLines = []string{
 	"cluster managers=5 az=2-2-1 workers=2 seed=3",
 	"docker service create --name web --replicas 2 nginx",
+	"docker service create --name batch --mode replicated-job --replicas 2 done/batch:1",
 	"docker secret create db_pass -",
 	"docker secret ls",
 	"docker secret rm db_pass",
@@ -62,6 +63,9 @@ var commandLines = []string{
 	"expect task pending web",
 	"expect node m2 ready",
 	"expect port 8080 closed on m1",
+	"expect service batch completed 2",
+	"expect history batch.1 complete",
+	"docker swarm update --task-history-limit 2",
 	"expect error \"no such service\": docker service scale nope=1",
 	"partition a | b c",
 	"heal",

@@ -239,6 +239,33 @@ task_pending() {
   [[ $seen == Pending* && $seen == *"$2"* ]]
 }
 
+# service_completed NAME N: the job NAME's current run has N completed tasks,
+# as docker service ls shows "0/2 (5/5 completed)".
+service_completed() {
+  local out completed
+  out=$(docker service ls --format '{{.Name}} {{.Replicas}}' 2>&1) || { seen=$out; return 1; }
+  completed=$(awk -v n="$1" '$1 == n {split($3, r, "/"); sub(/^\(/, "", r[1]); print r[1]}' <<<"$out")
+  seen="$1: ${completed:-no job} completed"
+  [[ $completed == "$2" ]]
+}
+
+# task_history TASK STATE...: docker service ps lists TASK's slot with these
+# states, newest first (Running as running, Complete as complete).
+task_history() {
+  local task=$1 out line name state got=()
+  shift
+  out=$(docker service ps "${task%%.*}" --format '{{.Name}}|{{.CurrentState}}' 2>&1) || { seen=$out; return 1; }
+  while IFS= read -r line; do
+    name=${line%%|*}
+    name=${name##* }
+    state=${line#*|}
+    state=${state%% *}
+    if [[ $name == "$task" ]]; then got+=("${state,,}"); fi
+  done <<<"$out"
+  seen="$task: ${got[*]:-no such task}"
+  [[ "${got[*]}" == "$*" ]]
+}
+
 # port_is NODE PORT open|closed: whether NODE accepts connections on PORT.
 port_is() {
   local state=closed

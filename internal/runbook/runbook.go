@@ -474,6 +474,10 @@ func (l *lab) step(p func(string, ...any), st drill.Step) error {
 		p("\nstep %d %s\nexpect %d \"$CHECK_WITHIN\" %s task_pending %s %s\n", line, sh(src), line, sh(strings.TrimPrefix(src, "expect ")), sh(x.Service), sh(x.Reason))
 	case drill.ExpectNode:
 		p("\nstep %d %s\nexpect %d \"$CHECK_WITHIN\" %s node_is %s %s\n", line, sh(src), line, sh(strings.TrimPrefix(src, "expect ")), sh(x.Node), sh(string(x.State)))
+	case drill.ExpectCompleted:
+		p("\nstep %d %s\nexpect %d \"$CHECK_WITHIN\" %s service_completed %s %d\n", line, sh(src), line, sh(strings.TrimPrefix(src, "expect ")), sh(x.Service), x.Count)
+	case drill.ExpectHistory:
+		p("\nstep %d %s\nexpect %d \"$CHECK_WITHIN\" %s task_history %s %s\n", line, sh(src), line, sh(strings.TrimPrefix(src, "expect ")), sh(x.Task), strings.Join(x.States, " "))
 	case drill.ExpectError:
 		inner := src[strings.Index(src, "docker"):]
 		if !isDocker(x.Cmd) {

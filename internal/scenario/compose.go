@@ -15,6 +15,36 @@ import (
 	"github.com/swarmsim/swarmsim/scheduler"
 )
 
+// composeMode reads deploy.mode and deploy.replicas as docker/cli's
+// convertDeployMode does: a replicated job runs replicas completions, as
+// many at a time.
+func composeMode(mode string, replicas *uint64, s *Service) error {
+	count := 1
+	if replicas != nil {
+		if *replicas > MaxCount {
+			return fmt.Errorf("deploy.replicas is %d, more than the %d swarmsim simulates", *replicas, MaxCount)
+		}
+		count = int(*replicas)
+	}
+	switch mode {
+	case "", "replicated":
+		s.Replicas = count
+	case "replicated-job":
+		s.Job, s.Replicas, s.MaxConcurrent = cluster.ModeReplicatedJob, count, count
+	case "global", "global-job":
+		if replicas != nil {
+			return errors.New("replicas can only be used with replicated or replicated-job mode")
+		}
+		s.Global = mode == "global"
+		if mode == "global-job" {
+			s.Job = cluster.ModeGlobalJob
+		}
+	default:
+		return fmt.Errorf("unknown mode: %s", mode)
+	}
+	return nil
+}
+
 // FromCompose reads one service of a stack file, as loaded by Docker's
 // compose loader, the way `docker stack deploy` converts it
 // (cli/compose/convert): named STACK_SERVICE, labelled with the stack's
@@ -31,24 +61,8 @@ func FromCompose(stack string, svc types.ServiceConfig, file *types.Config) (Ser
 	}
 	s.Labels[cluster.LabelNamespace] = stack
 
-	switch d.Mode {
-	case "", "replicated":
-		s.Replicas = 1
-		if d.Replicas != nil {
-			if *d.Replicas > MaxCount {
-				return Service{}, fmt.Errorf("deploy.replicas is %d, more than the %d swarmsim simulates", *d.Replicas, MaxCount)
-			}
-			s.Replicas = int(*d.Replicas)
-		}
-	case "global":
-		if d.Replicas != nil {
-			return Service{}, errors.New("replicas can only be used with replicated or replicated-job mode")
-		}
-		s.Global = true
-	case "replicated-job", "global-job":
-		return Service{}, fmt.Errorf("mode %s runs a job to completion, which swarmsim does not simulate; use replicated or global", d.Mode)
-	default:
-		return Service{}, fmt.Errorf("unknown mode: %s", d.Mode)
+	if err := composeMode(d.Mode, d.Replicas, &s); err != nil {
+		return Service{}, err
 	}
 
 	p := d.Placement

@@ -22,7 +22,7 @@ type Service struct {
 	Name        string
 	Image       string
 	Global      bool     // one task on every eligible node; Replicas is then ignored
-	Replicas    int      // desired tasks of a replicated service
+	Replicas    int      // desired tasks of a replicated service, completions of a replicated job
 	Constraints []string // as written, node.labels.zone==a; all must hold
 	Spread      []string // spread descriptors, outermost first: node.labels.zone
 	MaxPerNode  int      // tasks of the service on one node; 0 for no limit
@@ -45,6 +45,12 @@ type Service struct {
 	Secrets                         []string             // names of the secrets the tasks mount
 	Configs                         []string             // names of the configs the tasks mount
 	Env                             []string             // KEY=VALUE: recorded, as docker service inspect shows it
+
+	// Job is a job's mode, cluster.ModeReplicatedJob or ModeGlobalJob;
+	// "" for a service, replicated or Global. MaxConcurrent is a
+	// replicated job's tasks at a time; 0 for all of them.
+	Job           string
+	MaxConcurrent int
 }
 
 // Spec is the service as the simulation takes it.
@@ -54,6 +60,9 @@ func (s Service) Spec() cluster.ServiceSpec {
 	spec.Image, spec.Replicas = s.Image, s.Replicas
 	if s.Global {
 		spec.Mode, spec.Replicas = cluster.ModeGlobal, 0
+	}
+	if s.Job != "" {
+		spec.Mode, spec.MaxConcurrent = s.Job, s.MaxConcurrent
 	}
 	spec.Constraints = slices.Clone(s.Constraints)
 	spec.Preferences = slices.Clone(s.Spread)
@@ -116,7 +125,7 @@ func DefaultWorkload(zones int) []Service {
 // FromDrill reads a drill's `docker service create`.
 func FromDrill(x drill.ServiceCreate) Service {
 	s := Service{
-		Name: x.Name, Image: x.Image, Global: x.Mode == drill.ModeGlobal, Replicas: x.Replicas,
+		Name: x.Name, Image: x.Image, Global: x.Mode == drill.ModeGlobal, Replicas: x.Replicas, MaxConcurrent: x.MaxConcurrent,
 		MaxPerNode: x.MaxReplicasPerNode, NanoCPUs: x.ReserveCPU, MemoryBytes: x.ReserveMemory,
 		Update: updateFromDrill(x.Update),
 		Restart: &cluster.RestartPolicy{Condition: string(x.Restart.Condition), Delay: x.Restart.Delay,
@@ -124,6 +133,9 @@ func FromDrill(x drill.ServiceCreate) Service {
 	}
 	if r := updateFromDrill(x.Rollback); *r != cluster.DefaultRollback {
 		s.Rollback = r // nil otherwise: Docker's defaults, as a service without --rollback-* has
+	}
+	if x.Mode.Job() {
+		s.Job = string(x.Mode)
 	}
 	for _, k := range x.Constraints {
 		s.Constraints = append(s.Constraints, k.String())
@@ -162,6 +174,7 @@ func FromInspect(x inspect.Service) Service {
 	return Service{
 		Ports: ports, ID: x.ID,
 		Name: x.Name, Labels: x.Labels, Image: x.Image, Global: x.Mode == cluster.ModeGlobal, Replicas: x.Replicas,
+		Job: jobMode(x.Mode), MaxConcurrent: x.MaxConcurrent,
 		Constraints: x.Constraints, Spread: x.Preferences, MaxPerNode: x.MaxReplicas,
 		NanoCPUs: x.Reservation.NanoCPUs, MemoryBytes: x.Reservation.MemoryBytes,
 		HostPorts: x.HostPorts, ForceUpdate: x.ForceUpdate,
@@ -171,6 +184,14 @@ func FromInspect(x inspect.Service) Service {
 		Restart: &cluster.RestartPolicy{Condition: x.Restart.Condition, Delay: x.Restart.Delay,
 			MaxAttempts: x.Restart.MaxAttempts, Window: x.Restart.Window},
 	}
+}
+
+// jobMode is a job's mode as Service.Job holds it, "" for a service.
+func jobMode(mode string) string {
+	if mode == cluster.ModeReplicatedJob || mode == cluster.ModeGlobalJob {
+		return mode
+	}
+	return ""
 }
 
 // millionths turns Docker's fraction (0.25) into the simulation's whole

@@ -151,6 +151,24 @@ func TestLoadStackDefaults(t *testing.T) {
 	}
 }
 
+// docker/cli's convertDeployMode: a replicated job of deploy.replicas
+// completions runs them all at once; a global job completes on every node.
+func TestLoadStackJobs(t *testing.T) {
+	dir := writeStack(t, map[string]string{"s.yml": "services:\n  batch:\n    image: done\n    deploy: {mode: replicated-job, replicas: 4}\n" +
+		"  once:\n    image: done\n    deploy: {mode: global-job}\n"})
+	st, err := LoadStack("s", []string{"s.yml"}, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch, once := st.Services[0].Spec(), st.Services[1].Spec()
+	if batch.Mode != cluster.ModeReplicatedJob || batch.Replicas != 4 || batch.MaxConcurrent != 4 {
+		t.Errorf("batch: mode %s, %d completions, %d at a time; want replicated-job, 4, 4", batch.Mode, batch.Replicas, batch.MaxConcurrent)
+	}
+	if once.Mode != cluster.ModeGlobalJob || once.Replicas != 0 {
+		t.Errorf("once: mode %s, %d replicas; want global-job, 0", once.Mode, once.Replicas)
+	}
+}
+
 func TestLoadStackMergesFilesInOrder(t *testing.T) {
 	dir := writeStack(t, map[string]string{
 		"base.yml":     "services:\n  web:\n    image: nginx:1\n    deploy: {replicas: 2}\n  db:\n    image: postgres\n",
@@ -188,8 +206,9 @@ func TestLoadStackRefusesMalformedFiles(t *testing.T) {
 		{"empty tag", "services:\n  web:\n    image: nginx:${TAG}\n", "bad.yml: invalid image reference for service web: invalid reference format"},
 		{"global with replicas", "services:\n  web:\n    image: nginx\n    deploy: {mode: global, replicas: 2}\n",
 			"bad.yml: service web: replicas can only be used with replicated or replicated-job mode"},
-		{"job", "services:\n  web:\n    image: nginx\n    deploy: {mode: replicated-job}\n",
-			"bad.yml: service web: mode replicated-job runs a job to completion, which swarmsim does not simulate; use replicated or global"},
+		{"global job with replicas", "services:\n  web:\n    image: nginx\n    deploy: {mode: global-job, replicas: 2}\n",
+			"bad.yml: service web: replicas can only be used with replicated or replicated-job mode"},
+		{"unknown mode", "services:\n  web:\n    image: nginx\n    deploy: {mode: job}\n", "bad.yml: service web: unknown mode: job"},
 		{"undefined secret", "services:\n  web:\n    image: nginx\n    secrets: [nope]\n", `bad.yml: service web: undefined secret "nope"`},
 		{"bad constraint", "services:\n  web:\n    image: nginx\n    deploy:\n      placement: {constraints: [node.role]}\n", "bad.yml: service web: deploy.placement.constraints: "},
 		{"too precise", "services:\n  web:\n    image: nginx\n    deploy:\n      resources: {reservations: {cpus: \"0.0000000001\"}}\n",

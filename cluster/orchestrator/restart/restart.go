@@ -133,7 +133,7 @@ func (r *Supervisor) Restart(b *state.Batch, t *state.Task, spec *state.ServiceS
 	if rec := r.s.Nodes[t.Node]; rec == nil || rec.Availability != state.Drain {
 		next.Delay = spec.Restart.Delay.Milliseconds()
 	}
-	if spec.Mode == state.ModeGlobal {
+	if spec.PerNode() {
 		// The global orchestrator puts it back on its node, if the node
 		// may still run it.
 		if rec := r.s.Nodes[t.Node]; rec != nil && rec.Status != state.NodeDown && rec.Availability != state.Drain && placement.Matches(spec, rec) {

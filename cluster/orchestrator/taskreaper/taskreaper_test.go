@@ -37,20 +37,11 @@ func ids(tasks []*state.Task) []string {
 	return out
 }
 
-// Ported from swarmkit task_reaper_test.go TestTaskHistory, with Docker's
-// default retention of 5 for swarmkit's 2: as a slot's tasks keep failing
-// and are restarted, its history stays at the limit, the oldest deleted
-// first and the running one kept.
-func TestTaskHistory(t *testing.T) {
-	s := statetest.New()
-	s.Node("w1")
-	s.Service(state.ServiceSpec{Name: "name1", Replicas: 2})
-	l := newReaping(s)
-	l.flush()
-	s.Assign(func(*state.Task) string { return "w1" })
-	s.Run()
+// failLoop fails every task of a service 7 times over, each restarted on
+// w1 and run.
+func (l *reaping) failLoop(s *statetest.Store, service string) {
 	for range 7 {
-		for _, task := range s.Active("name1") {
+		for _, task := range s.Active(service) {
 			s.Fail(task.ID)
 		}
 		l.flush()
@@ -58,22 +49,122 @@ func TestTaskHistory(t *testing.T) {
 		s.Run()
 		l.flush()
 	}
-	for slot := 1; slot <= 2; slot++ {
-		h := s.History("name1", state.SlotKeyFor(slot, ""))
-		if len(h) != taskreaper.HistoryLimit {
-			t.Errorf("slot %d keeps %d tasks %q, want %d", slot, len(h), ids(h), taskreaper.HistoryLimit)
+}
+
+// Ported from swarmkit task_reaper_test.go TestTaskHistory, with its
+// retention limit of 2 (docker swarm update --task-history-limit 2) and
+// with Docker's default of 5: as a slot's tasks keep failing and are
+// restarted, its history stays at the limit, the oldest deleted first and
+// the running one kept.
+func TestTaskHistory(t *testing.T) {
+	for _, limit := range []int{2, state.DefaultTaskHistoryLimit} {
+		s := statetest.New()
+		s.Node("w1")
+		if limit != state.DefaultTaskHistoryLimit {
+			s.Apply(&state.SetTaskHistoryLimit{Limit: limit})
 		}
-		if last := h[len(h)-1]; !last.Active() {
-			t.Errorf("slot %d's newest task %s does not run", slot, last.ID)
-		}
-		for _, old := range h[:len(h)-1] {
-			if old.Active() {
-				t.Errorf("slot %d keeps %s meant to run beside its newest", slot, old.ID)
+		s.Service(state.ServiceSpec{Name: "name1", Replicas: 2})
+		l := newReaping(s)
+		l.flush()
+		s.Assign(func(*state.Task) string { return "w1" })
+		s.Run()
+		l.failLoop(s, "name1")
+		for slot := 1; slot <= 2; slot++ {
+			h := s.History("name1", state.SlotKeyFor(slot, ""))
+			if len(h) != limit {
+				t.Errorf("limit %d: slot %d keeps %d tasks %q, want %d", limit, slot, len(h), ids(h), limit)
+			}
+			if last := h[len(h)-1]; !last.Active() {
+				t.Errorf("limit %d: slot %d's newest task %s does not run", limit, slot, last.ID)
+			}
+			for _, old := range h[:len(h)-1] {
+				if old.Active() {
+					t.Errorf("limit %d: slot %d keeps %s meant to run beside its newest", limit, slot, old.ID)
+				}
 			}
 		}
+		if s.Tasks["t1"] != nil || s.Tasks["t2"] != nil {
+			t.Errorf("limit %d: the oldest tasks were not deleted", limit)
+		}
 	}
-	if s.Tasks["t1"] != nil || s.Tasks["t2"] != nil {
-		t.Error("the oldest tasks were not deleted")
+}
+
+// Ported from swarmkit task_reaper_test.go TestTaskStateRemoveOnScaledown
+// and TestServiceRemoveDeadTasks, as far as they set the limit: a
+// negative task history limit keeps every task ("so that tasks don't get
+// removed").
+func TestNegativeLimitKeepsEveryTask(t *testing.T) {
+	s := statetest.New()
+	s.Node("w1")
+	s.Apply(&state.SetTaskHistoryLimit{Limit: -1})
+	s.Service(state.ServiceSpec{Name: "name1", Replicas: 1})
+	l := newReaping(s)
+	l.flush()
+	s.Assign(func(*state.Task) string { return "w1" })
+	s.Run()
+	l.failLoop(s, "name1")
+	if h := s.History("name1", state.SlotKeyFor(1, "")); len(h) != 8 {
+		t.Errorf("the slot keeps %d tasks %q, want all 8", len(h), ids(h))
+	}
+}
+
+// swarmkit's task_reaper.go tick: a service with a restart policy's max
+// attempts keeps max attempts + 1 tasks per slot, whatever the swarm's
+// limit, so the attempts stay countable.
+func TestMaxAttemptsKeepsItsHistory(t *testing.T) {
+	s := statetest.New()
+	s.Node("w1")
+	s.Apply(&state.SetTaskHistoryLimit{Limit: 1})
+	s.Service(state.ServiceSpec{Name: "name1", Replicas: 1, Restart: state.RestartPolicy{Condition: "any", MaxAttempts: 6}})
+	l := newReaping(s)
+	l.flush()
+	s.Assign(func(*state.Task) string { return "w1" })
+	s.Run()
+	l.failLoop(s, "name1")
+	if h := s.History("name1", state.SlotKeyFor(1, "")); len(h) != 7 {
+		t.Errorf("the slot keeps %d tasks %q, want max attempts + 1 = 7", len(h), ids(h))
+	}
+}
+
+// swarmkit's task_reaper.go tick reaps replicated and global services
+// only: a job's tasks, its completed ones above all, stay.
+func TestJobTasksNotReaped(t *testing.T) {
+	s := statetest.New()
+	s.Node("w1")
+	s.Apply(&state.SetTaskHistoryLimit{Limit: 1})
+	s.Service(state.ServiceSpec{Name: "batch", Image: "fail", Mode: state.ModeReplicatedJob, Replicas: 1, MaxConcurrent: 1})
+	l := newReaping(s)
+	l.flush()
+	s.Assign(func(*state.Task) string { return "w1" })
+	s.Run()
+	l.failLoop(s, "batch")
+	if h := s.History("batch", state.SlotKeyFor(1, "")); len(h) != 8 {
+		t.Errorf("the job's slot keeps %d tasks %q, want all 8", len(h), ids(h))
+	}
+}
+
+// swarmkit's reaper reads a new limit (EventUpdateCluster) and applies it
+// to each slot when the slot next gets a task.
+func TestLimitChangeAppliesToTheNextTask(t *testing.T) {
+	s := statetest.New()
+	s.Node("w1")
+	s.Service(state.ServiceSpec{Name: "name1", Replicas: 1})
+	l := newReaping(s)
+	l.flush()
+	s.Assign(func(*state.Task) string { return "w1" })
+	s.Run()
+	l.failLoop(s, "name1")
+	key := state.SlotKeyFor(1, "")
+	s.Apply(&state.SetTaskHistoryLimit{Limit: 2})
+	l.flush()
+	if h := s.History("name1", key); len(h) != state.DefaultTaskHistoryLimit {
+		t.Errorf("the slot keeps %d tasks %q before its next task, want %d", len(h), ids(h), state.DefaultTaskHistoryLimit)
+	}
+	s.Fail(s.Active("name1")[0].ID)
+	l.flush() // the restart, and trimming what the slot held then
+	l.flush() // trimming once the new task is in
+	if h := s.History("name1", key); len(h) != 2 {
+		t.Errorf("the slot keeps %d tasks %q after its next task, want 2", len(h), ids(h))
 	}
 }
 
@@ -86,7 +177,7 @@ func TestTaskReaperInit(t *testing.T) {
 	s.Node("w1")
 	s.Service(state.ServiceSpec{Name: "dirty", Replicas: 1})
 	s.Service(state.ServiceSpec{Name: "clean", Replicas: 1})
-	for range taskreaper.HistoryLimit + 2 {
+	for range state.DefaultTaskHistoryLimit + 2 {
 		task := s.Start("dirty", 1, "w1")
 		s.Fail(task.ID)
 		s.Apply(&state.ShutdownTask{Task: task.ID})
@@ -126,5 +217,46 @@ func TestServiceRemoveDeadTasks(t *testing.T) {
 	}
 	if len(s.Tasks) != 0 {
 		t.Errorf("%d tasks left after the service was removed", len(s.Tasks))
+	}
+}
+
+// Ported from swarmkit task_reaper_test.go TestTickHistoryCleanup: with a
+// history limit of 0, a task is deleted when it is over (any state past
+// running) or will never run (pending, desired to shut down); a task
+// still on its node is kept, even when it is desired to shut down, until
+// its node says it stopped. One departure: a task that ended while still
+// desired to run is kept for the restart supervisor (swarmkit deletes it;
+// here the store refuses to delete a task meant to run).
+func TestTickHistoryCleanup(t *testing.T) {
+	observed := []string{state.TaskPending, state.TaskAssigned, state.TaskStarting, state.TaskRunning,
+		state.TaskComplete, state.TaskFailed, state.TaskRejected, state.TaskShutdown, state.TaskOrphaned}
+	for _, shutdown := range []bool{false, true} {
+		for _, obs := range observed {
+			s := statetest.New()
+			s.Node("w1")
+			s.Apply(&state.SetTaskHistoryLimit{Limit: 0})
+			s.Service(state.ServiceSpec{Name: "name1", Replicas: 1, Restart: state.RestartPolicy{Condition: "none"}})
+			r := taskreaper.New(s.Store)
+			s.Watch(r)
+			s.Apply(&state.CreateTask{Service: "name1", Slot: 1, Pending: true})
+			if obs != state.TaskPending {
+				s.Apply(&state.AssignTask{Task: "t1", Node: "w1"})
+			}
+			if obs != state.TaskPending && obs != state.TaskAssigned {
+				s.Apply(&state.TaskStatus{Task: "t1", State: obs})
+			}
+			if shutdown {
+				s.Apply(&state.ShutdownTask{Task: "t1"})
+			}
+			task := s.Tasks["t1"]
+			if task.State != obs || task.Active() == shutdown {
+				t.Fatalf("set up %s (shutdown %v), got %s desired %s", obs, shutdown, task.State, task.Desired)
+			}
+			s.Step(r.Flush)
+			cleaned := shutdown && obs != state.TaskAssigned && obs != state.TaskStarting && obs != state.TaskRunning
+			if gone := s.Tasks["t1"] == nil; gone != cleaned {
+				t.Errorf("a task %s, desired shutdown %v: deleted %v, want %v", obs, shutdown, gone, cleaned)
+			}
+		}
 	}
 }
