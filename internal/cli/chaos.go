@@ -1,23 +1,21 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 
 	"golang.org/x/term"
 
+	"github.com/swarmsim/swarmsim/internal/chaos"
 	"github.com/swarmsim/swarmsim/internal/report"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
@@ -73,7 +71,7 @@ func collectLessOften() {
 
 // chaosArgs are the chaos flags, read.
 type chaosArgs struct {
-	spec   scenario.ChaosSpec
+	spec   chaos.Spec
 	replay *uint64
 	output format
 }
@@ -86,7 +84,7 @@ func parseChaos(args []string) (*chaosArgs, error) {
 	replay := fs.text("replay", "", "replay the run with this `RUNSEED`, printing its timeline")
 	swarm := swarmFlags(fs)
 	duration := fs.text("for", seconds(scenario.DefaultFor), "simulated `TIME` each schedule runs")
-	clients := fs.text("clients", strconv.Itoa(scenario.DefaultClients), "`N` clients calling docker service scale and inspect during each run")
+	clients := fs.text("clients", strconv.Itoa(chaos.DefaultClients), "`N` clients calling docker service scale and inspect during each run")
 	jobs := fs.text("jobs", "0", "run `N` runs at once, each in its own process (default: one per core)")
 	output := fs.text("output", "text", "`FORMAT` of the summary: text or json")
 	if err := fs.parse(args); err != nil {
@@ -130,7 +128,7 @@ func parseChaos(args []string) (*chaosArgs, error) {
 	if a.spec.For, err = parseFor(*duration); err != nil {
 		return nil, err
 	}
-	if a.spec.Clients, err = count("--clients", *clients, 0, scenario.MaxClients, "--clients 3"); err != nil {
+	if a.spec.Clients, err = count("--clients", *clients, 0, chaos.MaxClients, "--clients 3"); err != nil {
 		return nil, err
 	}
 	if a.spec.Cores, err = count("--jobs", *jobs, 0, 1024, "--jobs 2"); err != nil {
@@ -147,7 +145,7 @@ func parseChaos(args []string) (*chaosArgs, error) {
 
 // parseShard reads --shard I/N: the I-th of N slices, I from 1 to N, and no
 // more slices than runs, since a slice without runs is a mistake.
-func parseShard(v string, runs int) (scenario.Shard, error) {
+func parseShard(v string, runs int) (chaos.Shard, error) {
 	shown := v
 	if strings.ContainsFunc(v, func(r rune) bool { return !unicode.IsPrint(r) || unicode.IsSpace(r) }) {
 		shown = strconv.Quote(v) // so that the error stays one readable line
@@ -157,15 +155,15 @@ func parseShard(v string, runs int) (scenario.Shard, error) {
 	of, err2 := strconv.Atoi(n)
 	switch {
 	case !ok || err1 != nil || err2 != nil || strings.ContainsAny(v, "+ ") || i == "" || n == "":
-		return scenario.Shard{}, fmt.Errorf("--shard %s: write the slice as I/N, like --shard 2/4 for the second of 4 slices", shown)
+		return chaos.Shard{}, fmt.Errorf("--shard %s: write the slice as I/N, like --shard 2/4 for the second of 4 slices", shown)
 	case of < 1:
-		return scenario.Shard{}, fmt.Errorf("--shard %s: the campaign needs at least 1 slice, like --shard 1/4", shown)
+		return chaos.Shard{}, fmt.Errorf("--shard %s: the campaign needs at least 1 slice, like --shard 1/4", shown)
 	case index < 1 || index > of:
-		return scenario.Shard{}, fmt.Errorf("--shard %s: slices count from 1 to %d, like --shard 1/%d", shown, of, of)
+		return chaos.Shard{}, fmt.Errorf("--shard %s: slices count from 1 to %d, like --shard 1/%d", shown, of, of)
 	case of > runs:
-		return scenario.Shard{}, fmt.Errorf("--shard %s: %d slices of %s would leave some empty; use at most %d slices, or more --runs", shown, of, plural(runs, "1 run", strconv.Itoa(runs)+" runs"), runs)
+		return chaos.Shard{}, fmt.Errorf("--shard %s: %d slices of %s would leave some empty; use at most %d slices, or more --runs", shown, of, plural(runs, "1 run", strconv.Itoa(runs)+" runs"), runs)
 	}
-	return scenario.Shard{Index: index, Of: of}, nil
+	return chaos.Shard{Index: index, Of: of}, nil
 }
 
 func plural(n int, one, many string) string {
@@ -179,7 +177,7 @@ func plural(n int, one, many string) string {
 // the one way a replay command spells them, whatever order or form they
 // were given in: shards of one campaign, run with their flags in any
 // order, name the same replay commands, and so merge exactly.
-func replayFlags(spec scenario.ChaosSpec) string {
+func replayFlags(spec chaos.Spec) string {
 	flags := " --az " + spec.Layout.String()
 	if w := spec.Layout.Workers(); w > 0 {
 		flags += " --workers " + strconv.Itoa(w)
@@ -187,7 +185,7 @@ func replayFlags(spec scenario.ChaosSpec) string {
 	if spec.For != scenario.DefaultFor {
 		flags += " --for " + spec.For.String()
 	}
-	if spec.Clients != scenario.DefaultClients {
+	if spec.Clients != chaos.DefaultClients {
 		flags += " --clients " + strconv.Itoa(spec.Clients)
 	}
 	return flags
@@ -203,7 +201,7 @@ func runChaos(args []string, stdout, stderr io.Writer) int {
 	}
 	collectLessOften()
 	if a.replay != nil {
-		run := scenario.Replay(a.spec, *a.replay)
+		run := chaos.Replay(a.spec, *a.replay)
 		report.ChaosReplay(stdout, run)
 		if err := writeHistory(run); err != nil {
 			return simulationFailed(stderr, err)
@@ -216,10 +214,10 @@ func runChaos(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
-	sum := report.NewChaosSummary(a.spec, replayFlags(a.spec))
+	sum := chaos.NewSummary(a.spec, replayFlags(a.spec))
 	var writeErr error
 	violations := 0
-	each := func(r scenario.ChaosRun) {
+	each := func(r chaos.Run) {
 		sum.Add(r)
 		if r.Violation != nil {
 			violations++
@@ -229,14 +227,14 @@ func runChaos(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if a.spec.Cores > 1 {
-		a.spec.Launch = launchWorker
+		a.spec.Launch = chaos.LaunchSelf(workerCommand)
 	}
 	start := time.Now()
 	if p := newProgress(stderr, a.spec, &violations, start); p != nil {
 		a.spec.Progress = p.update
 		defer p.done()
 	}
-	if err := scenario.Chaos(a.spec, each); err != nil {
+	if err := chaos.Campaign(a.spec, each); err != nil {
 		return simulationFailed(stderr, fmt.Errorf("the chaos campaign could not run: %w", err))
 	}
 	sum.WallMS = time.Since(start).Milliseconds()
@@ -261,11 +259,11 @@ func counted(n int, noun string) string {
 
 // writeHistory writes porcupine's visualisation of a run's history, when
 // porcupine could not linearize it, where the summary says it is.
-func writeHistory(r scenario.ChaosRun) error {
+func writeHistory(r chaos.Run) error {
 	if len(r.Visualization) == 0 {
 		return nil
 	}
-	if err := os.WriteFile(report.HistoryFile(r.Seed), r.Visualization, 0o644); err != nil {
+	if err := os.WriteFile(chaos.HistoryFile(r.Seed), r.Visualization, 0o644); err != nil {
 		return fmt.Errorf("writing the visualisation of run %d's history: %w", r.Seed, err)
 	}
 	return nil
@@ -281,7 +279,7 @@ type progress struct {
 	last       time.Time
 }
 
-func newProgress(stderr io.Writer, spec scenario.ChaosSpec, violations *int, start time.Time) *progress {
+func newProgress(stderr io.Writer, spec chaos.Spec, violations *int, start time.Time) *progress {
 	f, ok := stderr.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return nil
@@ -299,82 +297,13 @@ func (p *progress) update(done int) {
 
 func (p *progress) done() { report.ChaosProgressDone(p.w) }
 
-// launchWorker starts this program again as a chaos worker process.
-func launchWorker() (scenario.Process, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, fmt.Errorf("finding swarmsim's own executable: %w", err)
-	}
-	cmd := exec.Command(exe, workerCommand)
-	w := &workerProcess{cmd: cmd}
-	cmd.Stderr = &w.stderr
-	if w.stdin, err = cmd.StdinPipe(); err != nil {
-		return nil, err
-	}
-	if w.stdout, err = cmd.StdoutPipe(); err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting %s %s: %w", exe, workerCommand, err)
-	}
-	return w, nil
-}
-
-type workerProcess struct {
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	stdout io.ReadCloser
-	stderr lockedBuffer
-	once   sync.Once
-	err    error
-}
-
-func (w *workerProcess) Write(p []byte) (int, error) { return w.stdin.Write(p) }
-func (w *workerProcess) Read(p []byte) (int, error)  { return w.stdout.Read(p) }
-
-func (w *workerProcess) Close() error {
-	w.once.Do(func() {
-		w.stdin.Close()
-		if err := w.cmd.Wait(); err != nil {
-			w.err = fmt.Errorf("a chaos worker process failed: %w (%s)", err, firstLine(strings.TrimSpace(w.stderr.String())))
-		}
-	})
-	return w.err
-}
-
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
-}
-
-// lockedBuffer is a process's stderr, written by exec's copying goroutine.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.b.Len() > 64<<10 {
-		return len(p), nil // enough to say what went wrong
-	}
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // runChaosWorker is a worker process: runs in, results out.
 func runChaosWorker(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		return fail(stderr, fmt.Errorf("%s is started by swarmsim chaos and takes no arguments", workerCommand))
 	}
 	collectLessOften()
-	if err := scenario.ServeChaos(stdin, stdout); err != nil {
+	if err := chaos.Serve(stdin, stdout); err != nil {
 		return fail(stderr, err)
 	}
 	return exitOK
@@ -391,13 +320,13 @@ func runChaosMerge(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 	names := fs.Args()
-	parts := make([]report.ChaosSummary, len(names))
+	parts := make([]chaos.Summary, len(names))
 	for i, name := range names {
 		if parts[i], err = readSummary(name); err != nil {
 			return fail(stderr, err)
 		}
 	}
-	merged, err := report.MergeChaos(names, parts)
+	merged, err := chaos.Merge(names, parts)
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -414,8 +343,8 @@ func runChaosMerge(args []string, stdout, stderr io.Writer) int {
 }
 
 // readSummary reads one shard's summary.
-func readSummary(name string) (report.ChaosSummary, error) {
-	var s report.ChaosSummary
+func readSummary(name string) (chaos.Summary, error) {
+	var s chaos.Summary
 	b, err := os.ReadFile(name)
 	if err != nil {
 		return s, fmt.Errorf("reading a shard summary: %w", err)

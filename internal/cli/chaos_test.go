@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/swarmsim/swarmsim/az"
-	"github.com/swarmsim/swarmsim/internal/report"
+	"github.com/swarmsim/swarmsim/internal/chaos"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
 
@@ -174,19 +174,19 @@ func TestParseShard(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
 		runs int
-		want scenario.Shard
+		want chaos.Shard
 		err  string
 	}{
-		{"1/4", 100, scenario.Shard{Index: 1, Of: 4}, ""},
-		{"4/4", 4, scenario.Shard{Index: 4, Of: 4}, ""},
-		{"0/4", 100, scenario.Shard{}, "slices count from 1 to 4"},
-		{"5/4", 100, scenario.Shard{}, "slices count from 1 to 4"},
-		{"1/0", 100, scenario.Shard{}, "at least 1 slice"},
-		{"3", 100, scenario.Shard{}, "write the slice as I/N"},
-		{"1/2/3", 100, scenario.Shard{}, "write the slice as I/N"},
-		{"+1/4", 100, scenario.Shard{}, "write the slice as I/N"},
-		{"1/5", 4, scenario.Shard{}, "use at most 4 slices"},
-		{"-1/-4", 100, scenario.Shard{}, "at least 1 slice"},
+		{"1/4", 100, chaos.Shard{Index: 1, Of: 4}, ""},
+		{"4/4", 4, chaos.Shard{Index: 4, Of: 4}, ""},
+		{"0/4", 100, chaos.Shard{}, "slices count from 1 to 4"},
+		{"5/4", 100, chaos.Shard{}, "slices count from 1 to 4"},
+		{"1/0", 100, chaos.Shard{}, "at least 1 slice"},
+		{"3", 100, chaos.Shard{}, "write the slice as I/N"},
+		{"1/2/3", 100, chaos.Shard{}, "write the slice as I/N"},
+		{"+1/4", 100, chaos.Shard{}, "write the slice as I/N"},
+		{"1/5", 4, chaos.Shard{}, "use at most 4 slices"},
+		{"-1/-4", 100, chaos.Shard{}, "at least 1 slice"},
 	} {
 		got, err := parseShard(tc.in, tc.runs)
 		switch {
@@ -223,7 +223,7 @@ func FuzzParseShard(f *testing.F) {
 
 func TestReplayFlagsAreCanonical(t *testing.T) {
 	l, _ := az.Parse("2-2-1")
-	spec := scenario.ChaosSpec{Layout: l.WithWorkers(3), For: scenario.DefaultFor, Clients: scenario.DefaultClients}
+	spec := chaos.Spec{Layout: l.WithWorkers(3), For: scenario.DefaultFor, Clients: chaos.DefaultClients}
 	if got := replayFlags(spec); got != " --az 2-2-1 --workers 3" {
 		t.Errorf("replayFlags: %q", got)
 	}
@@ -302,7 +302,7 @@ func TestChaosCampaign(t *testing.T) {
 	if code == exitBadInput {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var sum report.ChaosSummary
+	var sum chaos.Summary
 	if err := json.Unmarshal([]byte(out), &sum); err != nil {
 		t.Fatal(err)
 	}
@@ -326,18 +326,18 @@ func TestChaosCampaign(t *testing.T) {
 // says it is.
 func TestHistoryVisualisationIsWritten(t *testing.T) {
 	t.Chdir(t.TempDir())
-	run := scenario.ChaosRun{Seed: 77, Visualization: []byte("<html>history</html>")}
+	run := chaos.Run{Seed: 77, Visualization: []byte("<html>history</html>")}
 	if err := writeHistory(run); err != nil {
 		t.Fatal(err)
 	}
-	got, err := os.ReadFile(report.HistoryFile(77))
+	got, err := os.ReadFile(chaos.HistoryFile(77))
 	if err != nil || string(got) != "<html>history</html>" {
-		t.Errorf("%s: %q, %v", report.HistoryFile(77), got, err)
+		t.Errorf("%s: %q, %v", chaos.HistoryFile(77), got, err)
 	}
-	if err := writeHistory(scenario.ChaosRun{Seed: 78}); err != nil {
+	if err := writeHistory(chaos.Run{Seed: 78}); err != nil {
 		t.Error(err)
 	}
-	if _, err := os.Stat(report.HistoryFile(78)); !os.IsNotExist(err) {
+	if _, err := os.Stat(chaos.HistoryFile(78)); !os.IsNotExist(err) {
 		t.Errorf("a linearizable history was written: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package scenario
+package chaos
 
 import (
 	"bytes"
@@ -10,13 +10,15 @@ import (
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/pool"
+	"github.com/swarmsim/swarmsim/internal/scenario"
 )
 
-// ChaosSpec is a campaign of random failure schedules, each run under the
+// Spec is a campaign of random failure schedules, each run under the
 // invariant checker while clients call the swarm. Run i's seed is derived
 // from Seed and i alone, so a shard, a replay or a merge of shards sees the
 // same runs as the whole campaign.
-type ChaosSpec struct {
+type Spec struct {
 	Runs    int
 	Seed    uint64
 	Layout  az.Layout
@@ -88,8 +90,8 @@ var kindNames = [NumKinds]string{"kill", "restart", "zone", "partition", "heal",
 
 func (k Kind) String() string { return kindNames[k] }
 
-// ChaosRun is what one schedule did.
-type ChaosRun struct {
+// Run is what one schedule did.
+type Run struct {
 	Index    int    // the run's place in the campaign
 	Seed     uint64 // replays the run with Replay
 	Injected [NumKinds]int
@@ -137,7 +139,7 @@ func (w LostWrite) String() string {
 		w.Write, w.Client, cluster.FormatTime(w.AckedAt), w.Entry, w.Survivor, cluster.FormatTime(w.At), w.Kept)
 }
 
-// Process is a worker process running ServeChaos: writes go to its stdin,
+// Process is a worker process running Serve: writes go to its stdin,
 // reads come from its stdout, Close ends its input and waits for it.
 type Process interface {
 	Write(p []byte) (int, error)
@@ -150,29 +152,29 @@ func RunSeed(seed uint64, i int) uint64 {
 	return rand.New(rand.NewPCG(seed, uint64(i))).Uint64()
 }
 
-// Chaos runs the runs of spec's shard and hands each to each, in run order.
+// Campaign runs the runs of spec's shard and hands each to each, in run order.
 // An error means the campaign could not run (a worker process failed); runs
-// that fail are in their ChaosRun.
-func Chaos(spec ChaosSpec, each func(ChaosRun)) error {
+// that fail are in their Run.
+func Campaign(spec Spec, each func(Run)) error {
 	lo, hi := spec.Shard.Range(spec.Runs)
-	order := newInOrder(lo, func(_ int, r ChaosRun) {
+	order := pool.NewInOrder(lo, func(_ int, r Run) {
 		each(r)
 		if spec.Progress != nil {
 			spec.Progress(r.Index - lo + 1)
 		}
 	})
 	if spec.Launch == nil {
-		forEach(hi-lo, spec.Cores, func(i int) {
-			order.deliver(lo+i, chaosRun(spec, lo+i, RunSeed(spec.Seed, lo+i), false))
+		pool.ForEach(hi-lo, spec.Cores, func(i int) {
+			order.Deliver(lo+i, chaosRun(spec, lo+i, RunSeed(spec.Seed, lo+i), false))
 		})
 		return nil
 	}
-	return chaosInProcesses(spec, lo, hi, order.deliver)
+	return chaosInProcesses(spec, lo, hi, order.Deliver)
 }
 
 // Replay runs the schedule with this run seed again, keeping its actions,
 // timeline and client history.
-func Replay(spec ChaosSpec, seed uint64) ChaosRun {
+func Replay(spec Spec, seed uint64) Run {
 	return chaosRun(spec, 0, seed, true)
 }
 
@@ -183,8 +185,8 @@ const (
 	settleTime = 2 * time.Second
 )
 
-func chaosRun(spec ChaosSpec, index int, seed uint64, keep bool) (res ChaosRun) {
-	res = ChaosRun{Index: index, Seed: seed}
+func chaosRun(spec Spec, index int, seed uint64, keep bool) (res Run) {
+	res = Run{Index: index, Seed: seed}
 	defer func() {
 		// A panic is a bug in the simulation: report it with the run's seed
 		// instead of losing the rest of the campaign.
@@ -243,17 +245,17 @@ type schedule struct {
 	c        *cluster.Cluster
 	r        *rand.Rand // the actions
 	rc       *rand.Rand // the clients
-	res      *ChaosRun
+	res      *Run
 	keep     bool
 	promoted string // the node last promoted or joined as a manager
 }
 
-func (s *schedule) run(spec ChaosSpec) error {
+func (s *schedule) run(spec Spec) error {
 	c, r, res := s.c, s.r, s.res
 	if err := c.RunFor(formTime); err != nil {
 		return err
 	}
-	if err := c.Apply(cluster.CreateService(Replicated("web", 2+r.IntN(6)).Spec())); err != nil {
+	if err := c.Apply(cluster.CreateService(scenario.Replicated("web", 2+r.IntN(6)).Spec())); err != nil {
 		return err
 	}
 	if err := c.RunFor(settleTime); err != nil {
