@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/swarmsim/swarmsim/cluster/state"
+	"github.com/swarmsim/swarmsim/internal/fault"
 	"github.com/swarmsim/swarmsim/scheduler"
 )
 
@@ -249,13 +250,17 @@ func Node(rec *state.NodeRecord) scheduler.Node {
 
 // Service is a spec as package scheduler sees it.
 func Service(spec *state.ServiceSpec) scheduler.Service {
+	limit := spec.MaxReplicas
+	if fault.Is(fault.MaxReplicasDropped) {
+		limit = 0
+	}
 	return scheduler.Service{
 		Name:        spec.Name,
 		Mode:        scheduler.Mode(spec.Mode),
 		Constraints: Constraints(spec),
 		Preferences: spec.Preferences,
 		Reservation: scheduler.Resources{NanoCPUs: spec.NanoCPUs, MemoryBytes: spec.MemoryBytes},
-		MaxReplicas: spec.MaxReplicas,
+		MaxReplicas: limit,
 		HostPorts:   spec.HostPorts,
 	}
 }
