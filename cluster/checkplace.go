@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"maps"
 	"slices"
 	"time"
 
@@ -85,16 +86,23 @@ func (k *checker) scanNodes(s *Store) {
 	}
 	k.lastScan = c.now
 	for _, name := range s.NodeNames() {
-		rec := s.Nodes[name]
-		seen, ok := k.nodeSeen[name]
-		if !ok || seen.role != rec.Role || !mapsEqual(seen.labels, rec.Labels) {
-			since := c.now
-			if !ok && c.now <= TickInterval {
-				since = -drainGrace - 1 // the swarm's first nodes: steady from the start
-			}
-			k.nodeSeen[name] = nodeSeen{role: rec.Role, labels: rec.Labels, since: since}
-		}
+		k.steadySince(name, s.Nodes[name])
 	}
+}
+
+// steadySince is since when a node's role and labels have been what rec
+// says, as far as the checker saw.
+func (k *checker) steadySince(name string, rec *NodeRecord) time.Duration {
+	c := k.c
+	seen, ok := k.nodeSeen[name]
+	if !ok || seen.role != rec.Role || !mapsEqual(seen.labels, rec.Labels) {
+		seen = nodeSeen{role: rec.Role, labels: maps.Clone(rec.Labels), since: c.now}
+		if !ok && c.now <= TickInterval {
+			seen.since = -drainGrace - 1 // the swarm's first nodes: steady from the start
+		}
+		k.nodeSeen[name] = seen
+	}
+	return seen.since
 }
 
 func mapsEqual(a, b map[string]string) bool {
@@ -131,7 +139,7 @@ func (k *checker) placementHolds(s *Store, where map[string]string) bool {
 		}
 		if t.Version == s.Versions[t.Service] {
 			if len(spec.Constraints) > 0 && !placement.Matches(spec, rec) {
-				if seen, ok := k.nodeSeen[node]; ok && c.now-seen.since > drainGrace {
+				if c.now-k.steadySince(node, rec) > drainGrace {
 					c.violate(InvPlacement, "%s runs on %s, which does not satisfy %s's constraints %v", t.Name(), node, t.Service, spec.Constraints)
 					return false
 				}

@@ -352,6 +352,7 @@ type Machine struct {
 	Name, Zone string
 	Alive      bool
 	Manager    bool // it runs manager software
+	Locked     bool // it runs, but waits for docker swarm unlock (autolock)
 }
 
 // Machines lists every node the simulation runs, in the order they were
@@ -359,7 +360,7 @@ type Machine struct {
 func (c *Cluster) Machines() []Machine {
 	out := make([]Machine, len(c.nodes))
 	for i, n := range c.nodes {
-		out[i] = Machine{Name: n.name, Zone: c.zones[n.zone], Alive: n.alive, Manager: n.mgr != nil}
+		out[i] = Machine{Name: n.name, Zone: c.zones[n.zone], Alive: n.alive, Manager: n.mgr != nil, Locked: n.locked}
 	}
 	return out
 }

@@ -106,7 +106,7 @@ func reference(nodes []Node, services []Service, tasks []Task, seed uint64) Plan
 		p.set(&services[s])
 	}
 	place := func(n, s int32) {
-		st.hold(n, s)
+		st.hold(n, s, nil)
 		cnt[s][n]++
 		st.count[n]++
 	}
@@ -114,7 +114,7 @@ func reference(nodes []Node, services []Service, tasks []Task, seed uint64) Plan
 		if !t.Pending && t.Node != "" {
 			if n := st.node(t.Node); n >= 0 {
 				s := st.service(t.Service)
-				st.hold(n, s)
+				st.hold(n, s, nil)
 				if s >= 0 {
 					cnt[s][n]++
 				}

@@ -155,6 +155,19 @@ type Task struct {
 	// they hold their node's resources, ports and per-node replica counts
 	// and count in the ranking. A placed task without a Node holds nothing.
 	Pending bool
+
+	// Own, when set on a placed task, is what it holds instead of what its
+	// service's spec reserves: a task of an older version of the service
+	// (a rolling update's, or one a paused update left) holds its own
+	// reservation and ports, as swarmkit's scheduler counts each task's own
+	// spec.
+	Own *Holding
+}
+
+// Holding is what a placed task holds on its node.
+type Holding struct {
+	Reservation Resources
+	HostPorts   []uint32
 }
 
 // Placement puts a pending task on a node.
@@ -217,7 +230,7 @@ func Explain(nodes []Node, services []Service, tasks []Task, service, node strin
 			continue
 		}
 		ts := st.service(t.Service)
-		st.hold(0, ts)
+		st.hold(0, ts, t.Own)
 		if ts == si {
 			st.count[0]++
 		}

@@ -83,19 +83,23 @@ func (st *state) node(id string) int32 {
 }
 
 // hold records one task of service s (-1: unknown, so it reserves nothing
-// and publishes no port) on node n.
-func (st *state) hold(n, s int32) {
+// and publishes no port) on node n. A task with its own holding (own, not
+// nil) holds that rather than what its service's spec reserves.
+func (st *state) hold(n, s int32, own *Holding) {
 	st.total[n]++
 	if s < 0 {
 		return
 	}
-	svc := &st.services[s]
-	st.used[n] = st.used[n].plus(svc.Reservation)
-	if len(svc.HostPorts) > 0 {
+	res, ports := st.services[s].Reservation, st.services[s].HostPorts
+	if own != nil {
+		res, ports = own.Reservation, own.HostPorts
+	}
+	st.used[n] = st.used[n].plus(res)
+	if len(ports) > 0 {
 		if st.ports == nil {
 			st.ports = make(map[uint64]struct{})
 		}
-		for _, p := range svc.HostPorts {
+		for _, p := range ports {
 			st.ports[portKey(n, p)] = struct{}{}
 		}
 	}
@@ -126,7 +130,7 @@ func (st *state) unload() {
 
 // place records a new task of the loaded service s on node n.
 func (st *state) place(n, s int32) {
-	st.hold(n, s)
+	st.hold(n, s, nil)
 	st.bump(n)
 }
 
@@ -211,7 +215,7 @@ func (st *state) sort(tasks []Task) *work {
 		switch {
 		case !t.Pending:
 			if n >= 0 {
-				st.hold(n, s)
+				st.hold(n, s, t.Own)
 				if s >= 0 {
 					held[s]++
 				}

@@ -108,7 +108,8 @@ func (p *Placer) Place(b *state.Batch) {
 	}
 	p.schedule = false
 	pending := state.SortedIDs(p.pending)
-	plan := scheduler.Schedule(p.nodes(b.Now), p.services(), p.tasks(b, pending), p.seed)
+	tasks, stale := p.tasks(b, pending)
+	plan := scheduler.Schedule(p.nodes(b.Now), p.services(stale), tasks, p.seed)
 
 	where := make(map[string]string, len(plan.Placements))
 	for _, pl := range plan.Placements {
@@ -150,33 +151,73 @@ func (p *Placer) nodes(now time.Duration) []scheduler.Node {
 	return nodes
 }
 
-func (p *Placer) services() []scheduler.Service {
+// services lists the services as the scheduler sees them, and for each
+// service in stale, its spec before the last update under a name of its
+// own: the pending tasks that still run that spec are placed by it.
+func (p *Placer) services(stale map[string]bool) []scheduler.Service {
 	var services []scheduler.Service
 	for _, name := range p.s.ServiceNames() {
 		services = append(services, Service(p.s.Services[name]))
+		if stale[name] {
+			prev := Service(p.s.Previous[name])
+			prev.Name = name + staleSuffix
+			services = append(services, prev)
+		}
 	}
 	return services
 }
 
+// staleSuffix names the spec a service had before its last update, for
+// the scheduler: no service name holds a space.
+const staleSuffix = " (previous spec)"
+
 // tasks lists what the scheduler must account for: the tasks that hold a
-// node, then the pending ones, then the batch's new ones.
-func (p *Placer) tasks(b *state.Batch, pending []string) []scheduler.Task {
+// node, then the pending ones, then the batch's new ones. Each is counted
+// with its own spec, as swarmkit's scheduler counts it: a placed task of
+// the previous spec holds that spec's reservation and ports, and a pending
+// one is placed by that spec; stale names the services that have such
+// pending tasks.
+func (p *Placer) tasks(b *state.Batch, pending []string) (tasks []scheduler.Task, stale map[string]bool) {
 	s := p.s
-	tasks := make([]scheduler.Task, 0, len(s.Tasks)+len(b.Creates))
+	tasks = make([]scheduler.Task, 0, len(s.Tasks)+len(b.Creates))
 	for _, t := range s.TaskList() {
 		if t.Active() && t.State != state.TaskPending && !b.Stopped[t.ID] && t.Node != "" {
-			tasks = append(tasks, scheduler.Task{ID: t.ID, Service: t.Service, Node: t.Node})
+			tasks = append(tasks, scheduler.Task{ID: t.ID, Service: t.Service, Node: t.Node, Own: p.own(t)})
 		}
 	}
 	for _, id := range pending {
 		if t := s.Tasks[id]; t != nil && !b.Stopped[id] {
-			tasks = append(tasks, scheduler.Task{ID: id, Service: t.Service, Node: t.Node, Pending: true})
+			service := t.Service
+			if p.own(t) != nil {
+				if stale == nil {
+					stale = map[string]bool{}
+				}
+				stale[service] = true
+				service += staleSuffix
+			}
+			tasks = append(tasks, scheduler.Task{ID: id, Service: service, Node: t.Node, Pending: true})
 		}
 	}
 	for i, ct := range b.Creates {
 		tasks = append(tasks, scheduler.Task{ID: newTaskID(i), Service: ct.Service, Node: ct.Node, Pending: true})
 	}
-	return tasks
+	return tasks, stale
+}
+
+// own is what a placed task holds when it runs another spec than its
+// service's current one: the spec before the last update, whose
+// reservation and host ports it still holds. A task whose spec the store
+// no longer has is counted with the current one.
+func (p *Placer) own(t *state.Task) *scheduler.Holding {
+	s := p.s
+	if t.Hash == p.hashes.OfService(s, t.Service) {
+		return nil
+	}
+	prev := s.Previous[t.Service]
+	if prev == nil || p.hashes.Of(prev) != t.Hash {
+		return nil
+	}
+	return &scheduler.Holding{Reservation: scheduler.Resources{NanoCPUs: prev.NanoCPUs, MemoryBytes: prev.MemoryBytes}, HostPorts: prev.HostPorts}
 }
 
 // FailureHistory is when each service's tasks failed on each node, for

@@ -10,6 +10,7 @@ import (
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/fault"
 	"github.com/swarmsim/swarmsim/internal/pool"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
@@ -25,6 +26,13 @@ type Spec struct {
 	For     time.Duration // simulated time each schedule runs
 	Clients int           // clients calling scale and inspect during each run
 	Shard   Shard         // the slice of the campaign to run; the zero Shard is all of it
+	// Classic draws only the first wave's kinds of action, as schedules
+	// did before stacks, autolock and backups joined them: the runs of
+	// the corpus replay as they were found.
+	Classic bool
+	// Fault is the bug injected into every run (package fault), None for
+	// none: the campaign shows whether its checkers catch it.
+	Fault fault.Fault
 
 	// How the runs are spread: over Cores goroutines of this process, or,
 	// with Launch set, over Cores worker processes it starts.
@@ -83,10 +91,22 @@ const (
 	KindJoin
 	KindRm
 	KindForceNewCluster
+	KindStackDeploy
+	KindStackRm
+	KindSecret
+	KindRollback
+	KindConstraint
+	KindAutolock
+	KindUnlock
+	KindRotateKey
+	KindBackup
+	KindRestore
 	NumKinds
 )
 
-var kindNames = [NumKinds]string{"kill", "restart", "zone", "partition", "heal", "scale", "update", "drain", "promote", "demote", "join", "rm", "force_new_cluster"}
+var kindNames = [NumKinds]string{"kill", "restart", "zone", "partition", "heal", "scale", "update", "drain", "promote", "demote", "join", "rm", "force_new_cluster",
+	"stack_deploy", "stack_rm", "secret", "rollback", "constraint", "autolock", "unlock", "rotate_key", "backup", "restore"}
+
 
 func (k Kind) String() string { return kindNames[k] }
 
@@ -157,6 +177,10 @@ func RunSeed(seed uint64, i int) uint64 {
 // that fail are in their Run.
 func Campaign(spec Spec, each func(Run)) error {
 	lo, hi := spec.Shard.Range(spec.Runs)
+	// Workers in this process see the fault; worker processes set it from
+	// the campaign they are handed.
+	fault.Set(spec.Fault)
+	defer fault.Set(fault.None)
 	order := pool.NewInOrder(lo, func(_ int, r Run) {
 		each(r)
 		if spec.Progress != nil {
@@ -175,6 +199,8 @@ func Campaign(spec Spec, each func(Run)) error {
 // Replay runs the schedule with this run seed again, keeping its actions,
 // timeline and client history.
 func Replay(spec Spec, seed uint64) Run {
+	fault.Set(spec.Fault)
+	defer fault.Set(fault.None)
 	return chaosRun(spec, 0, seed, true)
 }
 
@@ -202,7 +228,7 @@ func chaosRun(spec Spec, index int, seed uint64, keep bool) (res Run) {
 		res.Err = err.Error()
 		return res
 	}
-	s := schedule{c: c, r: rand.New(rand.NewPCG(seed, 0x63686f73)), rc: rand.New(rand.NewPCG(seed, 0x636c6e74)), res: &res, keep: keep}
+	s := schedule{c: c, r: rand.New(rand.NewPCG(seed, 0x63686f73)), rc: rand.New(rand.NewPCG(seed, 0x636c6e74)), res: &res, keep: keep, classic: spec.Classic}
 	if err := s.run(spec); err != nil {
 		var v *cluster.Violation
 		if errors.As(err, &v) {
@@ -247,7 +273,10 @@ type schedule struct {
 	rc       *rand.Rand // the clients
 	res      *Run
 	keep     bool
-	promoted string // the node last promoted or joined as a manager
+	promoted string      // the node last promoted or joined as a manager
+	classic  bool        // draw the first wave's kinds only
+	backups  int         // backups taken, which names the next
+	backedUp [][2]string // each backup's name and manager
 }
 
 func (s *schedule) run(spec Spec) error {
@@ -377,7 +406,15 @@ func (s *schedule) next() injection {
 		}
 		return s.act(KindForceNewCluster, cluster.ForceNewCluster(target))
 	}
-	switch n := r.IntN(20); {
+	draws := 20
+	if !s.classic {
+		draws = 32 // the first wave's 20, and the second wave's 12
+	}
+	n := r.IntN(draws)
+	if n >= 20 {
+		return s.feature(n - 20)
+	}
+	switch {
 	case n < 3:
 		return s.act(KindKill, cluster.Kill(s.pick(all)))
 	case n < 6:

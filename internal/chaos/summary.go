@@ -2,6 +2,7 @@ package chaos
 
 import (
 	"fmt"
+	"github.com/swarmsim/swarmsim/internal/fault"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +22,11 @@ type Summary struct {
 	Workers  int    `json:"workers"`
 	ForMS    int64  `json:"for_ms"`
 	Clients  int    `json:"clients"`
+	// Schedule is "classic" for a campaign of the first wave's kinds only;
+	// Fault names the bug injected into every run. Both are left out when
+	// unset, so a plain campaign's JSON reads as before.
+	Schedule string `json:"schedule,omitempty"`
+	Fault    string `json:"fault,omitempty"`
 	// Shard is set on the summary of one shard of a campaign.
 	Shard *ShardOf `json:"shard,omitempty"`
 	// Injected counts the actions schedules injected, by kind (attempts:
@@ -105,6 +111,12 @@ func NewSummary(spec Spec, replay string) *Summary {
 	s := &Summary{
 		Runs: hi - lo, Seed: spec.Seed, Managers: spec.Layout.Managers(), Layout: spec.Layout.String(), Workers: spec.Layout.Workers(),
 		ForMS: spec.For.Milliseconds(), Clients: spec.Clients, Injected: map[string]int{}, replay: replay,
+	}
+	if spec.Classic {
+		s.Schedule = "classic"
+	}
+	if spec.Fault != fault.None {
+		s.Fault = spec.Fault.String()
 	}
 	if !spec.Shard.Whole() {
 		s.Shard = &ShardOf{Index: spec.Shard.Index, Of: spec.Shard.Of, CampaignRuns: spec.Runs}
@@ -205,7 +217,7 @@ func Merge(names []string, parts []Summary) (Summary, error) {
 		case p.Shard == nil:
 			return Summary{}, fmt.Errorf("%s is the summary of a whole campaign, not of a shard: merge only the summaries of chaos --shard I/N", name)
 		case p.Shard.Of != of || p.Shard.CampaignRuns != first.Shard.CampaignRuns || p.Seed != first.Seed || p.Layout != first.Layout ||
-			p.Workers != first.Workers || p.ForMS != first.ForMS || p.Clients != first.Clients:
+			p.Workers != first.Workers || p.ForMS != first.ForMS || p.Clients != first.Clients || p.Schedule != first.Schedule || p.Fault != first.Fault:
 			return Summary{}, fmt.Errorf("%s is shard %d/%d of another campaign than %s (%s against %s): merge shards of one campaign, run with the same flags",
 				name, p.Shard.Index, p.Shard.Of, names[0], campaign(p), campaign(&first))
 		case p.Shard.Index < 1 || p.Shard.Index > of:
@@ -263,5 +275,12 @@ func campaign(s *Summary) string {
 	if s.Shard != nil {
 		runs = s.Shard.CampaignRuns
 	}
-	return fmt.Sprintf("%d runs, seed %d, --az %s, %d workers, %s each, %d clients", runs, s.Seed, s.Layout, s.Workers, time.Duration(s.ForMS)*time.Millisecond, s.Clients)
+	out := fmt.Sprintf("%d runs, seed %d, --az %s, %d workers, %s each, %d clients", runs, s.Seed, s.Layout, s.Workers, time.Duration(s.ForMS)*time.Millisecond, s.Clients)
+	if s.Schedule != "" {
+		out += ", --schedule " + s.Schedule
+	}
+	if s.Fault != "" {
+		out += ", --fault " + s.Fault
+	}
+	return out
 }

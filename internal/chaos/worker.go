@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/swarmsim/swarmsim/az"
+	"github.com/swarmsim/swarmsim/internal/fault"
 	"github.com/swarmsim/swarmsim/internal/pool"
 )
 
@@ -32,6 +33,8 @@ type job struct {
 	Layout  az.Layout
 	For     time.Duration
 	Clients int
+	Classic bool
+	Fault   fault.Fault
 }
 
 // chunkSize is how many runs a worker is handed at once, at most: enough
@@ -83,11 +86,11 @@ func chaosInProcesses(spec Spec, lo, hi int, deliver func(int, Run)) error {
 }
 
 func jobOf(spec Spec) job {
-	return job{Runs: spec.Runs, Seed: spec.Seed, Layout: spec.Layout, For: spec.For, Clients: spec.Clients}
+	return job{Runs: spec.Runs, Seed: spec.Seed, Layout: spec.Layout, For: spec.For, Clients: spec.Clients, Classic: spec.Classic, Fault: spec.Fault}
 }
 
 func (j job) spec() Spec {
-	return Spec{Runs: j.Runs, Seed: j.Seed, Layout: j.Layout, For: j.For, Clients: j.Clients}
+	return Spec{Runs: j.Runs, Seed: j.Seed, Layout: j.Layout, For: j.For, Clients: j.Clients, Classic: j.Classic, Fault: j.Fault}
 }
 
 type workerProc struct {
@@ -145,6 +148,8 @@ func Serve(in io.Reader, out io.Writer) error {
 		return fmt.Errorf("a chaos worker could not read its campaign: %w", err)
 	}
 	spec := j.spec()
+	fault.Set(spec.Fault)
+	defer fault.Set(fault.None)
 	w := bufio.NewWriter(out)
 	enc := json.NewEncoder(w)
 	for lines.Scan() {

@@ -16,15 +16,18 @@ import (
 	"golang.org/x/term"
 
 	"github.com/swarmsim/swarmsim/internal/chaos"
+	"github.com/swarmsim/swarmsim/internal/fault"
 	"github.com/swarmsim/swarmsim/internal/report"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
 
 const chaosUsage = `swarmsim chaos runs random schedules of failures and Docker commands (kills,
-restarts, zone failures, partitions, heals, scaling, updates, drains, promote,
-demote, join, node rm, force-new-cluster) under the invariant checker, while
-clients call the swarm; each run's client history is checked for
-linearizability. The summary is the same whatever the number of cores.
+restarts, zone failures, partitions, heals, scaling, updates with every
+failure action, rollbacks, drains, promote, demote, join, node rm,
+force-new-cluster, stack deploy and rm, secrets, node labels and constraints,
+autolock, unlock, key rotation, backup and restore) under the invariant
+checker, while clients call the swarm; each run's client history is checked
+for linearizability. The summary is the same whatever the number of cores.
 
 Usage:
   swarmsim chaos [flags]                          run --runs schedules, summarized
@@ -35,6 +38,9 @@ Usage:
       swarmsim chaos merge *.json
   swarmsim chaos --replay RUNSEED [same flags]    replay one run with its timeline
       swarmsim chaos --replay 1234567 --az 2-2-1
+  swarmsim chaos --fault NAME [flags]             inject a bug, to see the checkers catch it
+      swarmsim chaos --list-faults
+      swarmsim chaos --runs 2000 --fault apply-twice
 
 Flags:
 `
@@ -71,9 +77,10 @@ func collectLessOften() {
 
 // chaosArgs are the chaos flags, read.
 type chaosArgs struct {
-	spec   chaos.Spec
-	replay *uint64
-	output format
+	spec       chaos.Spec
+	replay     *uint64
+	output     format
+	listFaults bool
 }
 
 func parseChaos(args []string) (*chaosArgs, error) {
@@ -86,9 +93,15 @@ func parseChaos(args []string) (*chaosArgs, error) {
 	duration := fs.text("for", seconds(scenario.DefaultFor), "simulated `TIME` each schedule runs")
 	clients := fs.text("clients", strconv.Itoa(chaos.DefaultClients), "`N` clients calling docker service scale and inspect during each run")
 	jobs := fs.text("jobs", "0", "run `N` runs at once, each in its own process (default: one per core)")
+	schedule := fs.text("schedule", "full", "`KINDS` of action schedules draw: full, or classic for the first wave's kinds only (kills to force-new-cluster)")
+	faultName := fs.text("fault", "", "inject the bug `NAME` into every run, to see the checkers catch it (--list-faults names them)")
+	listFaults := fs.Bool("list-faults", false, "list the faults --fault can inject, one a line, and exit")
 	output := fs.text("output", "text", "`FORMAT` of the summary: text or json")
 	if err := fs.parse(args); err != nil {
 		return nil, err
+	}
+	if *listFaults {
+		return &chaosArgs{listFaults: true}, nil
 	}
 	if err := fs.noArgs("chaos takes only flags, or merge FILE.json…"); err != nil {
 		return nil, err
@@ -140,6 +153,18 @@ func parseChaos(args []string) (*chaosArgs, error) {
 	if a.output, err = chaosOutput(*output); err != nil {
 		return nil, err
 	}
+	switch *schedule {
+	case "full":
+	case "classic":
+		a.spec.Classic = true
+	default:
+		return nil, fmt.Errorf("--schedule %s: write --schedule full (every kind of action) or --schedule classic (the first wave's kinds only)", strconv.Quote(*schedule))
+	}
+	if fs.Changed("fault") {
+		if a.spec.Fault, err = fault.Parse(*faultName); err != nil {
+			return nil, fmt.Errorf("--fault: %w", err)
+		}
+	}
 	return a, nil
 }
 
@@ -188,6 +213,12 @@ func replayFlags(spec chaos.Spec) string {
 	if spec.Clients != chaos.DefaultClients {
 		flags += " --clients " + strconv.Itoa(spec.Clients)
 	}
+	if spec.Classic {
+		flags += " --schedule classic"
+	}
+	if spec.Fault != fault.None {
+		flags += " --fault " + spec.Fault.String()
+	}
 	return flags
 }
 
@@ -198,6 +229,12 @@ func runChaos(args []string, stdout, stderr io.Writer) int {
 	a, err := parseChaos(args)
 	if code, done := parsed(err, stdout, stderr); done {
 		return code
+	}
+	if a.listFaults {
+		for _, f := range fault.Catalogue() {
+			fmt.Fprintln(stdout, f)
+		}
+		return exitOK
 	}
 	collectLessOften()
 	if a.replay != nil {

@@ -78,10 +78,16 @@ func TestChaosJSON(t *testing.T) {
 	}
 	var injected map[string]int
 	json.Unmarshal(got["injected"], &injected)
-	kinds := []string{"kill", "restart", "zone", "partition", "heal", "scale", "update", "drain", "promote", "demote", "join", "rm", "force_new_cluster"}
+	kinds := []string{"kill", "restart", "zone", "partition", "heal", "scale", "update", "drain", "promote", "demote", "join", "rm", "force_new_cluster",
+		"stack_deploy", "stack_rm", "secret", "rollback", "constraint", "autolock", "unlock", "rotate_key", "backup", "restore"}
 	for _, k := range kinds {
 		if _, ok := injected[k]; !ok {
 			t.Errorf("injected lacks %q: %v", k, injected)
+		}
+	}
+	for _, k := range kinds[13:] {
+		if injected[k] == 0 {
+			t.Errorf("30 runs never injected %s: %v", k, injected)
 		}
 	}
 	if len(injected) != len(kinds) {
