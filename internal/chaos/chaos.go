@@ -107,7 +107,6 @@ const (
 var kindNames = [NumKinds]string{"kill", "restart", "zone", "partition", "heal", "scale", "update", "drain", "promote", "demote", "join", "rm", "force_new_cluster",
 	"stack_deploy", "stack_rm", "secret", "rollback", "constraint", "autolock", "unlock", "rotate_key", "backup", "restore"}
 
-
 func (k Kind) String() string { return kindNames[k] }
 
 // Run is what one schedule did.
