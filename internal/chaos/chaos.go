@@ -407,7 +407,7 @@ func (s *schedule) next() injection {
 	}
 	draws := 20
 	if !s.classic {
-		draws = 32 // the first wave's 20, and the second wave's 12
+		draws = 34 // the first wave's 20, and the second wave's 14
 	}
 	n := r.IntN(draws)
 	if n >= 20 {

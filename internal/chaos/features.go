@@ -52,9 +52,9 @@ func (s *schedule) feature(n int) injection {
 		return s.unlock()
 	case 8:
 		return s.act(KindRotateKey, cluster.RotateUnlockKey())
-	case 9:
+	case 9, 10:
 		return s.backup()
-	case 10:
+	case 11, 12:
 		return s.restore()
 	default:
 		return s.update()
@@ -262,9 +262,9 @@ func (s *schedule) unlock() injection {
 }
 
 func (s *schedule) backup() injection {
-	managers := s.machines(func(m cluster.Machine) bool { return m.Manager })
+	managers := s.machines(func(m cluster.Machine) bool { return m.Manager && m.Alive })
 	if len(managers) == 0 {
-		return nothing(KindBackup, "no manager to back up")
+		return nothing(KindBackup, "no manager runs to back up")
 	}
 	s.backups++
 	name := fmt.Sprintf("b%d", s.backups)

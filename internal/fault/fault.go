@@ -67,7 +67,8 @@ const (
 	// to stop (cluster, a node's assignments).
 	OrphanLeftRunning
 	// SecretRemovedInUse: docker secret rm and config rm skip the check
-	// that no service uses the object (cluster, secrets).
+	// that no service uses the object (cluster, secrets; cluster/state,
+	// applying the removal).
 	SecretRemovedInUse
 	numFaults
 )
