@@ -233,7 +233,15 @@ func (k *checker) onlyWanted(lead *manager, s *Store) bool {
 	}
 	if worst != "" {
 		node, id := splitStray(worst)
-		c.violate(InvOnlyWanted, "%s has run task %s for %s although the leader does not want it there", node, id, FormatTime(c.now-k.strays[worst]))
+		why := "the leader's state has no such task"
+		switch t := s.Tasks[id]; {
+		case t == nil:
+		case t.Node != node:
+			why = "the leader's state assigns it to " + t.Node
+		default:
+			why = "the leader's state has it " + t.Desired + " (" + t.State + ")"
+		}
+		c.violate(InvOnlyWanted, "%s has run task %s for %s although the leader does not want it there: %s", node, id, FormatTime(c.now-k.strays[worst]), why)
 		return false
 	}
 	return true
