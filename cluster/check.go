@@ -173,8 +173,11 @@ func (m *manager) checkApplied(e raft.Entry) {
 		c.violate(InvCommittedStable, "%s applied a different entry at index %d than another manager did", m.node.name, e.Index)
 	}
 	k.entries[e.Index] = sum
-	if e.Change != nil && e.Change.Op == raft.AddVoter {
-		k.voters[e.Change.Node] = true
+	if e.Change != nil {
+		k.quorum.changed = true
+		if e.Change.Op == raft.AddVoter {
+			k.voters[e.Change.Node] = true
+		}
 	}
 }
 

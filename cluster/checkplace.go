@@ -51,6 +51,10 @@ type nodeSeen struct {
 // placeScratch is checkPlacement's working memory, reused from step to
 // step.
 type placeScratch struct {
+	ruled   bool   // some spec of the store has a rule this checks
+	ruledAt uint64 // … as of this index
+	ruledIn *Store // … of this store
+
 	replicas map[[2]string]int            // node, service → running tasks of the current version
 	used     map[string]state.ServiceSpec // node → its tasks' reservations, summed (NanoCPUs, MemoryBytes)
 	ports    map[portOnNode]string        // host port on a node → the task that publishes it
@@ -105,6 +109,20 @@ func (k *checker) steadySince(name string, rec *NodeRecord) time.Duration {
 	return seen.since
 }
 
+// hasRules reports whether a spec of s, current or previous, has a
+// constraint, a max-replicas, a reservation or a host port.
+func hasRules(s *Store) bool {
+	ruled := func(spec *ServiceSpec) bool {
+		return spec != nil && (len(spec.Constraints) > 0 || spec.MaxReplicas > 0 || spec.NanoCPUs > 0 || spec.MemoryBytes > 0 || len(spec.HostPorts) > 0)
+	}
+	for _, name := range s.ServiceNames() {
+		if ruled(s.Services[name]) || ruled(s.Previous[name]) {
+			return true
+		}
+	}
+	return false
+}
+
 func mapsEqual(a, b map[string]string) bool {
 	if len(a) != len(b) {
 		return false
@@ -123,6 +141,12 @@ func (k *checker) placementHolds(s *Store, where map[string]string) bool {
 	c := k.c
 	k.scanNodes(s)
 	p := &k.place
+	if p.ruledAt != s.Index || p.ruledIn != s {
+		p.ruledAt, p.ruledIn, p.ruled = s.Index, s, hasRules(s)
+	}
+	if !p.ruled {
+		return true // no spec places by a rule this checks
+	}
 	clear(p.replicas)
 	clear(p.used)
 	clear(p.ports)

@@ -15,8 +15,10 @@ import (
 //     manager) holds, and as alive exactly those whose machine runs
 //     Docker with the swarm unlocked: a dead or locked manager is never
 //     alive. Its prediction is az.Predict over those, with the zones the
-//     network cuts at this moment. Checked after every disturbance and
-//     once a tick: nothing it reads changes in between.
+//     network cuts at this moment. Checked after every disturbance (a
+//     kill, restart, partition, heal, unlock or any other action), every
+//     configuration change applied and every change of leader: nothing it
+//     reads changes in between, so this is checking it at every step.
 //  2. Commits. While the verdict says no quorum can form, no leader
 //     commits a new entry, once verdictLag has passed since it began to
 //     say so. The lag is the one transient window: acknowledgements a
@@ -38,6 +40,8 @@ const verdictLag = TickInterval
 // quorumWatch is what the checker remembers of the verdict and of Raft.
 type quorumWatch struct {
 	checked   time.Duration // when the counting was last checked
+	changed   bool          // a configuration change was applied since
+	viewed    *manager      // the manager whose configuration it read
 	lostSince time.Duration // since when the verdict has said no quorum can form; -1 while it says one can
 	leader    *manager      // the leader when last seen
 	commit    uint64        // its commit index then
@@ -47,13 +51,13 @@ type quorumWatch struct {
 func (k *checker) verdict() {
 	c := k.c
 	w := &k.quorum
-	if c.now-w.checked >= TickInterval || k.disturbed >= w.checked {
-		w.checked = c.now
+	lead := c.leaderManager()
+	if w.changed || k.disturbed >= w.checked || lead != w.leader || (lead == nil && w.viewed == nil) {
+		w.checked, w.changed = c.now, false
 		if !k.counting() {
 			return
 		}
 	}
-	lead := c.leaderManager()
 	if lead == nil {
 		w.leader = nil
 		return
@@ -72,6 +76,7 @@ func (k *checker) verdict() {
 func (k *checker) counting() bool {
 	c := k.c
 	v := c.view()
+	k.quorum.viewed = v
 	if v == nil {
 		return true
 	}

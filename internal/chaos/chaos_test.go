@@ -172,3 +172,21 @@ func TestDeadWorkerIsAnError(t *testing.T) {
 		t.Errorf("Chaos with dead workers: %v", err)
 	}
 }
+
+// BenchmarkDefaultCampaign measures the default campaign (swarmsim chaos
+// with no flags: 3 managers over 3 zones, the full schedule, 60 simulated
+// seconds, 3 clients) on one core, with the garbage collector set as the
+// chaos command sets it, and reports what 20,000 runs take on two cores at
+// that rate (the check: at most 12 s).
+func BenchmarkDefaultCampaign(b *testing.B) {
+	defer debug.SetGCPercent(debug.SetGCPercent(1000))
+	spec := Spec{Runs: 500, Seed: 1, Layout: az.Even(3, 3), For: time.Minute, Clients: DefaultClients, Cores: 1}
+	for b.Loop() {
+		if err := Campaign(spec, func(Run) {}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	perSecond := float64(spec.Runs*b.N) / b.Elapsed().Seconds()
+	b.ReportMetric(perSecond, "runs/s")
+	b.ReportMetric(20000/(2*perSecond), "s/20k-runs-2-cores")
+}
