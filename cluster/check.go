@@ -123,7 +123,7 @@ type checker struct {
 func newChecker(c *Cluster) *checker {
 	return &checker{c: c, leaders: map[uint64]string{}, entries: map[uint64]uint64{}, voters: map[uint64]bool{}, where: map[string]string{}, running: map[string]int{}, drainedSince: map[string]time.Duration{}, extraSince: map[string]time.Duration{},
 		applied: map[*manager]uint64{}, sealed: map[string]bool{}, backups: map[string][]byte{}, hashes: state.Hashes{}, nodeSeen: map[string]nodeSeen{}, strays: map[string]time.Duration{},
-		quorum: quorumWatch{lostSince: -1}, place: newPlaceScratch()}
+		place: newPlaceScratch()}
 }
 
 func (c *Cluster) violate(inv, format string, args ...any) {

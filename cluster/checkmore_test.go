@@ -93,15 +93,21 @@ func TestNewCheckersCatchHandMadeViolations(t *testing.T) {
 			t.Fatal("no follower")
 			return nil
 		}},
-		{"a commit while the verdict says quorum is lost", InvQuorumVerdict, func(t *testing.T, c *Cluster) error {
-			w := &c.check.quorum
-			lead := c.leaderManager()
-			w.checked, w.lostSince = c.now, 0 // said so since the start
-			c.check.disturbed = c.now - time.Second
-			w.leader, w.commit = lead, lead.last.Commit
-			lead.last.Commit++
-			c.check.verdict()
-			return c.fault
+		{"a locked voter counted alive", InvQuorumVerdict, func(t *testing.T, c *Cluster) error {
+			mustApply(t, c, SetAutolock(true))
+			mustRun(t, c, time.Second) // every manager seals its state
+			fault.Set(fault.LockedVoterCounts)
+			defer fault.Set(fault.None)
+			lead, _ := c.Leader()
+			for _, m := range c.managers {
+				if m.node.name != lead {
+					mustApply(t, c, Kill(m.node.name))
+					mustApply(t, c, Restart(m.node.name)) // comes back locked
+					return c.RunFor(2 * time.Second)
+				}
+			}
+			t.Fatal("no follower")
+			return nil
 		}},
 		{"a sealed manager running", InvLockedOut, func(t *testing.T, c *Cluster) error {
 			c.check.sealed["m2"] = true

@@ -66,13 +66,25 @@ func (o *Orchestrator) Reconcile(b *state.Batch, spec *state.ServiceSpec) {
 		}
 	case len(active) > target:
 		for _, t := range ScaleDownOrder(active)[target:] {
-			observed := ""
-			if t.State == state.TaskPending {
-				observed = state.TaskShutdown // it never started: nothing to confirm
+			// The slot goes with all its tasks: a start-first update's old
+			// task runs beside the current one until it is replaced.
+			for _, other := range s.History(spec.Name, t.SlotKey()) {
+				if other.Active() {
+					b.Stop(other, scaledDownState(other), state.ReasonScaledDown, false)
+				}
 			}
-			b.Stop(t, observed, state.ReasonScaledDown, false)
 		}
 	}
+}
+
+// scaledDownState is what a task scaled down is observed as at once:
+// shut down if it never started, nothing to confirm; otherwise its node
+// will say.
+func scaledDownState(t *state.Task) string {
+	if t.State == state.TaskPending {
+		return state.TaskShutdown
+	}
+	return ""
 }
 
 // ScaleDownOrder sorts a service's tasks so that the ones to keep come
