@@ -43,6 +43,9 @@ func (o *Orchestrator) Reconcile(b *state.Batch, spec *state.ServiceSpec) {
 		if cur := b.Current(s, spec.Name, key); cur != nil {
 			active = append(active, cur)
 			occupied[key.Slot] = true
+			if cur.State == state.TaskRunning {
+				endOverlap(b, s.History(spec.Name, key), cur)
+			}
 			continue
 		}
 		// A slot whose task the restart policy will not replace keeps its
@@ -73,6 +76,19 @@ func (o *Orchestrator) Reconcile(b *state.Batch, spec *state.ServiceSpec) {
 					b.Stop(other, scaledDownState(other), state.ReasonScaledDown, false)
 				}
 			}
+		}
+	}
+}
+
+// endOverlap stops the tasks of a slot older than cur, which runs: a
+// start-first overlap ends once the newest task runs, whatever update
+// started it. The updater ends the overlaps of the update in progress; an
+// update superseded by another, which paused before it reached the slot,
+// would leave its old task running beside the new for good.
+func endOverlap(b *state.Batch, history []*state.Task, cur *state.Task) {
+	for _, old := range history {
+		if old != cur && old.Active() && old.Created <= cur.Created {
+			b.Stop(old, "", state.ReasonUpdated, false)
 		}
 	}
 }
