@@ -4,7 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strings"
+
+	"github.com/swarmsim/swarmsim/internal/prose"
 )
 
 // Planning: every way to place N managers over Z zones, each assessed.
@@ -21,6 +22,10 @@ import (
 // for a listing nobody can read or wait for.
 const MaxPlanManagers = 25
 
+// RecommendedManagers is the most managers Docker recommends: beyond it
+// every write waits for more acknowledgements and nothing survives more.
+const RecommendedManagers = 7
+
 // CheckPlan says whether Layouts and Plan can list managers over zones:
 // at least 1 manager and at most MaxPlanManagers, at least 1 zone and at
 // most MaxZones. The error is one sentence saying what to ask for instead.
@@ -29,7 +34,7 @@ func CheckPlan(managers, zones int) error {
 	case managers < 1:
 		return fmt.Errorf("a plan needs at least 1 manager, but %d were asked for; plan 3, 5 or 7 managers", managers)
 	case managers > MaxPlanManagers:
-		return fmt.Errorf("%d managers have too many layouts to list; plan at most %d managers (Docker recommends at most 7)", managers, MaxPlanManagers)
+		return fmt.Errorf("%d managers have too many layouts to list; plan at most %d managers (Docker recommends at most %d)", managers, MaxPlanManagers, RecommendedManagers)
 	case zones < 1:
 		return fmt.Errorf("a plan needs at least 1 zone, but %d were asked for; plan over 3 zones to survive losing one", zones)
 	case zones > MaxZones:
@@ -267,15 +272,7 @@ func why(l Layout, loses []string) string {
 		}
 	}
 	return fmt.Sprintf("loses quorum if zone %s fails: losing zone %s leaves %d of %d managers, and quorum needs %d",
-		orList(loses), worst.Name, n-worst.Managers, n, Quorum(n))
-}
-
-// orList writes "a", "a or b", "a, b or c".
-func orList(names []string) string {
-	if len(names) <= 1 {
-		return strings.Join(names, "")
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+		prose.OrList(loses), worst.Name, n-worst.Managers, n, Quorum(n))
 }
 
 // warnings is Assessment.Warnings and WarningTags, most fundamental first.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/swarmsim/swarmsim/internal/prose"
 )
 
 // The recommendation rule: which of several layouts to recommend.
@@ -124,13 +126,13 @@ func Versus(a, b Assessment, ca, cb time.Duration) string {
 	} else if c < 0 {
 		switch {
 		case a.Layout.SurvivesAnyZone() != b.Layout.SurvivesAnyZone():
-			return fmt.Sprintf("it survives losing any one zone, where %s loses quorum if zone %s fails", b.Layout, orList(b.Loses))
+			return fmt.Sprintf("it survives losing any one zone, where %s loses quorum if zone %s fails", b.Layout, prose.OrList(b.Loses))
 		case a.SurvivedZones != b.SurvivedZones:
-			return fmt.Sprintf("it survives losing %s of its zones, where %s survives losing %s", counted(a.SurvivedZones, "zone"), b.Layout, counted(b.SurvivedZones, "zone"))
+			return fmt.Sprintf("it survives losing %s of its zones, where %s survives losing %s", prose.Counted(a.SurvivedZones, "zone"), b.Layout, prose.Counted(b.SurvivedZones, "zone"))
 		case a.Tolerance != b.Tolerance:
-			return fmt.Sprintf("it survives losing any %s, where %s survives losing %d", counted(a.Tolerance, "manager"), b.Layout, b.Tolerance)
+			return fmt.Sprintf("it survives losing any %s, where %s survives losing %d", prose.Counted(a.Tolerance, "manager"), b.Layout, b.Tolerance)
 		default:
-			return fmt.Sprintf("it needs %s for the same safety, where %s needs %d", counted(a.Layout.Managers(), "manager"), b.Layout, b.Layout.Managers())
+			return fmt.Sprintf("it needs %s for the same safety, where %s needs %d", prose.Counted(a.Layout.Managers(), "manager"), b.Layout, b.Layout.Managers())
 		}
 	}
 	if ca > 0 && cb > 0 {
@@ -148,14 +150,6 @@ func Versus(a, b Assessment, ca, cb time.Duration) string {
 		return fmt.Sprintf("it survives as much, as fast, with at most %d managers in a zone, where %s puts %d in one", la, b.Layout, lb)
 	}
 	return fmt.Sprintf("it survives as much, as fast, with the managers spread more evenly than %s", b.Layout)
-}
-
-// counted writes "1 zone", "3 zones".
-func counted(n int, what string) string {
-	if n == 1 {
-		return fmt.Sprintf("1 %s", what)
-	}
-	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // millis writes a latency in milliseconds with one decimal, by integer

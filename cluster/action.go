@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"time"
+
 	"fmt"
 	"slices"
 	"strings"
@@ -198,7 +200,10 @@ func CreateService(spec ServiceSpec) Action {
 		if s.Services[spec.Name] != nil {
 			return fmt.Errorf("Error response from daemon: rpc error: code = AlreadyExists desc = name conflicts with an existing object: service %s already exists", spec.Name)
 		}
-		if err := checkReferences(s, &spec); err != nil {
+		if err := allocatePorts(s, &spec); err != nil {
+			return err
+		}
+		if err := checkReferences(s, &spec, c.cfg.Seed); err != nil {
 			return err
 		}
 		return c.propose(&state.CreateService{Spec: &spec})
@@ -439,6 +444,30 @@ func (c *network) zone(name string) (int, error) {
 		return 0, fmt.Errorf("there is no zone %q; the zones are %s", name, strings.Join(c.zones, ", "))
 	}
 	return zi, nil
+}
+
+// joinZone is the zone a joining node names. In Docker a zone is only a
+// node label (node.labels.zone), so a node may be the first of its zone:
+// a new zone is added, reachable from every other (a partition in force
+// names only the zones it knew) and with the default delays.
+func (c *network) joinZone(name string) int {
+	if zi, ok := c.zoneOf[name]; ok {
+		return zi
+	}
+	zi := len(c.zones)
+	c.zones = append(c.zones, name)
+	c.zoneOf[name] = zi
+	for i := range c.cut {
+		c.cut[i] = append(c.cut[i], false)
+	}
+	c.cut = append(c.cut, make([]bool, len(c.zones)))
+	if c.rtt != nil {
+		for i := range c.rtt {
+			c.rtt[i] = append(c.rtt[i], 0)
+		}
+		c.rtt = append(c.rtt, make([]time.Duration, len(c.zones)))
+	}
+	return zi
 }
 
 func listOrNone(names []string) string {

@@ -1,6 +1,10 @@
 package cluster
 
-import "github.com/swarmsim/swarmsim/cluster/agent"
+import (
+	"time"
+
+	"github.com/swarmsim/swarmsim/cluster/agent"
+)
 
 // Images that rehearse failures, and Docker's words for what became of
 // their containers (package agent has their manual).
@@ -13,3 +17,7 @@ const (
 	reasonExitOK    = agent.ReasonExitOK
 	reasonUnhealthy = agent.ReasonUnhealthy
 )
+
+// unhealthyAfter is when a container that fails every probe is declared
+// unhealthy (agent.UnhealthyAfter).
+func unhealthyAfter(h HealthCheck) time.Duration { return agent.UnhealthyAfter(h) }

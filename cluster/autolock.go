@@ -36,10 +36,10 @@ var ErrSwarmLocked = errors.New(`Error response from daemon: Swarm is encrypted 
 var (
 	errInvalidKey = errors.New("Error response from daemon: swarm could not be unlocked: invalid key provided")
 	errKeyString  = errors.New("Error response from daemon: invalid key string")
-	// Docker 29 writes these two in lower case ("error: swarm is not
-	// locked"); every release before it, and the documentation, as here.
-	errNotLocked    = errors.New("Error: swarm is not locked")
-	errNoSwarm      = errors.New("Error: This node is not part of a swarm")
+	// docker/cli's own words (cli/command/swarm/unlock.go, checked by its
+	// unlock_test.go), lower case as Go errors are.
+	errNotLocked    = errors.New("error: swarm is not locked")
+	errNoSwarm      = errors.New("error: this node is not part of a swarm")
 	errDaemonDown   = errors.New("Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?")
 	errNoKey        = errors.New("no unlock key is set")
 	errCannotRotate = errors.New("cannot rotate because autolock is not turned on")

@@ -183,7 +183,7 @@ func TestAutolockRefusals(t *testing.T) {
 	if _, err := plain.UnlockKey(); err == nil || err.Error() != "no unlock key is set" {
 		t.Errorf("unlock-key without autolock: %v", err)
 	}
-	wantErr(t, plain, Unlock("m2", CurrentKey), "Error: swarm is not locked")
+	wantErr(t, plain, Unlock("m2", CurrentKey), "error: swarm is not locked")
 
 	c := newAutolockCluster(t, "1-1-1", 1, 7)
 	mustApply(t, c, Kill("m2", "m3"))
@@ -192,8 +192,8 @@ func TestAutolockRefusals(t *testing.T) {
 		a    Action
 		want string
 	}{
-		{Unlock("m1", CurrentKey), "Error: swarm is not locked"},
-		{Unlock("w1", CurrentKey), "Error: swarm is not locked"},
+		{Unlock("m1", CurrentKey), "error: swarm is not locked"},
+		{Unlock("w1", CurrentKey), "error: swarm is not locked"},
 		{Unlock("m3", CurrentKey), "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"},
 		{Unlock("m9", CurrentKey), `there is no node named "m9"; the nodes are m1…m3, w1`},
 		{Unlock("m2", "SWMKEY-1-!!"), "Error response from daemon: invalid key string"},

@@ -1,8 +1,10 @@
 package cluster
 
 import (
+	"cmp"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/swarmsim/swarmsim/cluster/placement"
@@ -62,8 +64,27 @@ type placeScratch struct {
 }
 
 type portOnNode struct {
-	node string
-	port uint32
+	node     string
+	port     uint32
+	protocol string
+}
+
+// hostPortsOf lists the host-mode ports a task of spec holds on node: each
+// of its ports published in host mode, with its protocol, and any other
+// host port it names, as tcp.
+func hostPortsOf(spec *ServiceSpec, node string) []portOnNode {
+	var out []portOnNode
+	for _, p := range spec.Ports {
+		if p.Mode == PublishHost {
+			out = append(out, portOnNode{node, p.Published, strings.ToLower(cmp.Or(p.Protocol, "tcp"))})
+		}
+	}
+	for _, port := range spec.HostPorts {
+		if !slices.ContainsFunc(out, func(k portOnNode) bool { return k.port == port }) {
+			out = append(out, portOnNode{node, port, "tcp"})
+		}
+	}
+	return out
 }
 
 func newPlaceScratch() placeScratch {
@@ -186,10 +207,9 @@ func (k *checker) placementHolds(s *Store, where map[string]string) bool {
 			u.MemoryBytes += own.MemoryBytes
 			p.used[node] = u
 		}
-		for _, port := range own.HostPorts {
-			key := portOnNode{node, port}
+		for _, key := range hostPortsOf(own, node) {
 			if other, taken := p.ports[key]; taken {
-				c.violate(InvPlacement, "%s and %s both publish host port %d on %s", other, t.Name(), port, node)
+				c.violate(InvPlacement, "%s and %s both publish host port %d/%s on %s", other, t.Name(), key.port, key.protocol, node)
 				return false
 			}
 			p.ports[key] = t.Name()

@@ -10,6 +10,7 @@ import (
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster/agent"
 	"github.com/swarmsim/swarmsim/cluster/dispatcher"
+	"github.com/swarmsim/swarmsim/cluster/orchestrator/restart"
 	"github.com/swarmsim/swarmsim/cluster/state"
 	"github.com/swarmsim/swarmsim/raft"
 )
@@ -26,6 +27,13 @@ const (
 	// NodeDownPeriod is how long a node stays down before its tasks are
 	// orphaned: swarmkit's defaultNodeDownPeriod.
 	NodeDownPeriod = dispatcher.NodeDownPeriod
+	// OldTaskTimeout is how long a new task waits for the old task of its
+	// slot to stop before it starts all the same (swarmkit's
+	// defaultOldTaskTimeout).
+	OldTaskTimeout = restart.OldTaskTimeout
+	// UnknownGrace is the grace of a node a new leader marked unknown,
+	// twice the normal (swarmkit's gracePeriodMultiplierUnknown).
+	UnknownGrace = dispatcher.UnknownGrace
 	// RequestTimeout is how long a command waits for its change to commit
 	// before Docker answers "context deadline exceeded".
 	RequestTimeout = 10 * time.Second
@@ -96,13 +104,13 @@ type Config struct {
 // clients' history. Each group is a type of its own that keeps the
 // methods that need nothing else.
 type Cluster struct {
-	cfg Config
-	clock
-	roster
-	network
-	roles
-	observers
-	meters
+	cfg       Config
+	clock     // simulated time and its event queue
+	roster    // the machines, and who leads
+	network   // zones and links (network.go)
+	roles     // the role manager (nodeops.go)
+	observers // the timeline, the checker, the trace
+	meters    // what benchmarks and MeasureCommits count
 
 	phaseRand  *rand.Rand // tick and heartbeat phases
 	victimRand *rand.Rand // which managers `--kill N` picks
@@ -186,6 +194,11 @@ type node struct {
 	// chain of ticks, whichever manager software it runs when they fire, so
 	// a node demoted and promoted again within a second does not tick twice.
 	ticking bool
+	// promote: docker node promote ran while the node was down. swarmkit
+	// records the desired role at once and the node becomes a manager
+	// when it is back (role_manager.go); the leader's role manager
+	// completes it here.
+	promote bool
 	// locked: the machine runs but its manager waits for lockedWith, the
 	// unlock key its disk is sealed with (autolock.go). A locked node is
 	// not alive: it neither votes, nor receives messages, nor heartbeats,
@@ -228,7 +241,15 @@ func New(cfg Config) (*Cluster, error) {
 		n, _ := c.node(name)
 		n.crash()
 	}
-	if err := initSwarm(c); err != nil {
+	init := cfg.Init
+	if init == "" {
+		for _, ns := range nodes {
+			if ns.Leader && !ns.Down {
+				init = ns.Name
+			}
+		}
+	}
+	if err := initSwarm(c, init); err != nil {
 		return nil, err
 	}
 	c.trace.managers()
@@ -327,6 +348,15 @@ func bootRecord(rec *NodeRecord, ns NodeSpec) *NodeRecord {
 	if ns.MemoryBytes > 0 {
 		rec.MemoryBytes = ns.MemoryBytes
 	}
+	if ns.ID != "" {
+		rec.ID = ns.ID
+	}
+	if ns.OS != "" {
+		rec.OS = ns.OS
+	}
+	if ns.Arch != "" {
+		rec.Arch = ns.Arch
+	}
 	if ns.Down {
 		rec.Status = NodeDown
 	}
@@ -357,18 +387,18 @@ func startMembers(c *Cluster, boot *Store, peers []uint64) error {
 	return nil
 }
 
-// initSwarm is `docker swarm init` on the manager Config.Init names, or
-// else the first that is up: it campaigns.
-func initSwarm(c *Cluster) error {
-	cfg := c.cfg
-	if cfg.Init != "" {
-		n, ok := c.node(cfg.Init)
+// initSwarm is `docker swarm init` on the manager init names (Config.Init,
+// or the imported swarm's leader), or else the first that is up: it
+// campaigns.
+func initSwarm(c *Cluster, init string) error {
+	if init != "" {
+		n, ok := c.node(init)
 		if !ok || n.mgr == nil || !n.alive {
-			return fmt.Errorf("%s cannot run docker swarm init: it is not a manager that is up", cfg.Init)
+			return fmt.Errorf("%s cannot run docker swarm init: it is not a manager that is up", init)
 		}
 	}
 	for _, m := range c.managers {
-		if m.node.alive && (cfg.Init == "" || m.node.name == cfg.Init) {
+		if m.node.alive && (init == "" || m.node.name == init) {
 			if err := m.member.Campaign(); err != nil {
 				return fmt.Errorf("%s could not start the first election: %w", m.node.name, err)
 			}
@@ -388,7 +418,12 @@ type NodeSpec struct {
 	Availability     string            // "" means active
 	NanoCPUs         int64             // 0 means the default capacity
 	MemoryBytes      int64
-	Down             bool // the node is down: it starts crashed
+	Down             bool   // the node is down: it starts crashed
+	ID               string // Docker's node ID; "" derives one from the seed and the name
+	OS, Arch         string // the node's platform; "" means linux and x86_64
+	// Leader marks the node an imported swarm shows as its leader: it runs
+	// docker swarm init, unless Config.Init names another.
+	Leader bool
 }
 
 // generatedNodes names a layout's nodes: managers m1, m2, … and workers w1,
@@ -422,6 +457,9 @@ func (cfg Config) record(name, zone, role string, raftID uint64) *NodeRecord {
 		Labels:       map[string]string{"zone": zone},
 		NanoCPUs:     cfg.NanoCPUs,
 		MemoryBytes:  cfg.MemoryBytes,
+		ID:           DockerID(cfg.Seed, "node", name),
+		OS:           "linux",
+		Arch:         "x86_64",
 	}
 }
 

@@ -38,6 +38,7 @@ const (
 	EventTaskRescheduled = state.EventTaskRescheduled
 	EventTaskPending     = state.EventTaskPending
 	EventTaskFailed      = state.EventTaskFailed
+	EventTaskComplete    = state.EventTaskComplete // its container exited with status 0
 	EventForceNewCluster = "force-new-cluster"
 	EventAutolock        = state.EventAutolock // autolock turned on or off, or the unlock key rotated
 	EventLocked          = "locked"            // a manager restarted under autolock and waits for its key

@@ -87,6 +87,9 @@ func TestRollbackLeavesTasksOnThePreviousSpec(t *testing.T) {
 	spec := service("web", 4)
 	spec.Image = "nginx:1.25"
 	spec.Update.FailureAction = "rollback"
+	// The next slot starts once the new task runs, plus the delay: the
+	// failing image exits after 2 s, so with 3 s only one slot is taken.
+	spec.Update.Delay = 3 * time.Second
 	mustApply(t, c, CreateService(spec))
 	settle(t, c)
 	before := map[int]string{}

@@ -68,7 +68,7 @@ func newLeader(c *Cluster, m *manager) *leader {
 		placer:       placement.New(s, hashes, c.schedSeed, c.Now),
 		reaper:       taskreaper.New(s),
 	}
-	l.d = dispatcher.New(s, hashes, world{c, m.node}, c.byName[m.node.name], c.Now, l.wake)
+	l.d = dispatcher.New(s, hashes, world{c, m.node}, c.byName[m.node.name], c.hadLeader, c.Now, l.wake)
 	// The swarm's first leader is the one `docker swarm init` made: every
 	// node joined through it, so there is no predecessor whose view of
 	// the nodes it must distrust.
@@ -201,4 +201,10 @@ func (l *leader) applied(id uint64) {
 	l.inflight = 0
 	l.ready = true
 	l.wake()
+}
+
+// waitsForStop is when t may start, given the older tasks of its slot told
+// to stop (restart.WaitsForStop).
+func (l *leader) waitsForStop(t *Task) (time.Duration, bool) {
+	return restart.WaitsForStop(l.s, t, l.c.now)
 }

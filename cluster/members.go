@@ -11,6 +11,9 @@ type MemberState struct {
 	Alive bool   // the machine runs; a dead manager's State and Term are zero
 	State string // follower, pre-candidate, candidate or leader
 	Term  uint64
+	// Locked is a manager restarted under autolock, waiting for its key:
+	// not alive to Raft, but not dead either.
+	Locked bool
 }
 
 // Members lists every node that runs manager software, in name order. It
@@ -19,7 +22,7 @@ type MemberState struct {
 func (c *Cluster) Members() []MemberState {
 	out := make([]MemberState, len(c.managers))
 	for i, m := range c.managers {
-		out[i] = MemberState{Name: m.node.name, Alive: m.node.alive, State: m.last.State.String(), Term: m.last.Term}
+		out[i] = MemberState{Name: m.node.name, Alive: m.node.alive, Locked: m.node.locked, State: m.last.State.String(), Term: m.last.Term}
 		if !m.node.alive {
 			out[i].State, out[i].Term = "", 0
 		}

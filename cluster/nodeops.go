@@ -73,11 +73,14 @@ func UpdateService(name string, change func(*ServiceSpec)) Action {
 		}
 		spec := old.Clone()
 		change(spec)
-		spec.Name, spec.Mode = old.Name, old.Mode
+		spec.Name, spec.Mode, spec.ID = old.Name, old.Mode, old.ID
 		if err := validateSpec(spec); err != nil {
 			return err
 		}
-		if err := checkReferences(s, spec); err != nil {
+		if err := allocatePorts(s, spec); err != nil {
+			return err
+		}
+		if err := checkReferences(s, spec, c.cfg.Seed); err != nil {
 			return err
 		}
 		return c.propose(&state.UpdateService{Spec: spec, At: c.now.Milliseconds()})
@@ -143,10 +146,15 @@ func (r roles) promote(name string) error {
 	}
 	n, _ := c.node(name) // every node in the store is a machine of the simulation
 	if !n.alive {
-		// Docker would record the promotion and finish it when the node
-		// is back; the simulation only promotes nodes that run.
-		return fmt.Errorf("node %s is down: restart it before promoting it", name)
+		// Docker records the desired role and the node takes it when it is
+		// back; Raft's membership does not change while it is away.
+		if !n.promote {
+			n.promote = true
+			c.emit(EventNodeUpdated, name, "%s will become a manager when it is back: it is down", name)
+		}
+		return nil
 	}
+	n.promote = false
 	c.nextRaft++
 	return c.changeMembership(raft.Change{Op: raft.AddVoter, Node: c.nextRaft, Context: []byte(name)})
 }
@@ -203,6 +211,9 @@ func (r roles) demote(name string) error {
 	rec, err := c.nodeRecord(name)
 	if err != nil {
 		return err
+	}
+	if n, _ := c.node(name); n != nil {
+		n.promote = false // a promotion recorded while it was down is taken back
 	}
 	if rec.Role != RoleManager {
 		return nil // Docker: "Node w1 is already a worker."
@@ -375,6 +386,23 @@ func (m *manager) reconcileRoles() {
 		return
 	}
 	m.nextRoleCheck = c.now + roleReconcileInterval
+	for _, n := range c.nodes {
+		if !n.promote {
+			continue
+		}
+		// A promotion recorded while the node was down: it is back.
+		switch rec := m.store.Nodes[n.name]; {
+		case rec == nil || n.left || rec.Role == RoleManager:
+			n.promote = false
+		case n.alive && rec.Status == NodeReady:
+			if m.member.ProposeChange(raft.Change{Op: raft.AddVoter, Node: c.nextRaft + 1, Context: []byte(n.name)}) == nil {
+				c.nextRaft++
+				n.promote = false
+				m.process()
+			}
+			return
+		}
+	}
 	for _, id := range m.member.Voters() {
 		if !c.orphan(m.store, id) {
 			continue
@@ -443,12 +471,11 @@ func Join(role, zone, name string) Action {
 		if _, err := c.leaderStore(); err != nil {
 			return err
 		}
-		zi, err := c.zone(zone)
-		if err != nil {
-			return err
-		}
 		if role != RoleManager && role != RoleWorker {
 			return fmt.Errorf("invalid join token %q: use worker or manager", role)
+		}
+		if zone == "" {
+			return fmt.Errorf("a joining node needs a zone (the node.labels.zone label), like --zone b")
 		}
 		if name == "" {
 			prefix := "w"
@@ -464,9 +491,9 @@ func Join(role, zone, name string) Action {
 		} else if _, taken := c.node(name); taken {
 			return fmt.Errorf("a node named %s already exists; pick another name", name)
 		}
-		n := c.addNode(name, zi, 0)
+		n := c.addNode(name, c.joinZone(zone), 0)
 		n.schedule(c.byName[name])
-		rec := c.cfg.record(name, c.zones[zi], RoleWorker, 0)
+		rec := c.cfg.record(name, zone, RoleWorker, 0)
 		if err := c.propose(&state.AddNode{Record: rec}); err != nil {
 			return err
 		}

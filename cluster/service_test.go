@@ -143,7 +143,11 @@ func TestFailingUpdateRollsBack(t *testing.T) {
 
 func TestFailingUpdatePauses(t *testing.T) {
 	c := newTestCluster(t, "1-1-1", 0, 5)
-	mustApply(t, c, CreateService(service("web", 3)))
+	spec := service("web", 3)
+	// The next slot starts once the new task runs, plus the delay: the
+	// failing image exits after 2 s, so with 3 s only one slot is taken.
+	spec.Update.Delay = 3 * time.Second
+	mustApply(t, c, CreateService(spec))
 	settle(t, c)
 	mustApply(t, c, UpdateService("web", func(s *ServiceSpec) { s.Image = "fail" }))
 	mustRun(t, c, time.Minute)

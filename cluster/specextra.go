@@ -5,19 +5,21 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"time"
+
+	"github.com/swarmsim/swarmsim/cluster/state"
 )
 
 // isDNSName is swarmkit's rule for service names: a stack's services are
 // STACK_SERVICE, so "_" is allowed inside a name.
 var isDNSName = regexp.MustCompile(`^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$`)
 
-// Docker's defaults for a health check's unset fields (the engine's
-// defaultProbeInterval, defaultProbeTimeout and defaultProbeRetries).
+// Docker's defaults for a health check's unset fields (package state has
+// their manual).
 const (
-	DefaultHealthInterval = 30 * time.Second
-	DefaultHealthTimeout  = 30 * time.Second
-	DefaultHealthRetries  = 3
+	DefaultHealthInterval      = state.DefaultHealthInterval
+	DefaultHealthTimeout       = state.DefaultHealthTimeout
+	DefaultHealthRetries       = state.DefaultHealthRetries
+	DefaultHealthStartInterval = state.DefaultHealthStartInterval
 )
 
 // SameService reports whether two specs describe the same service once
@@ -27,13 +29,23 @@ func SameService(a, b ServiceSpec) bool {
 	if validateSpec(&a) != nil || validateSpec(&b) != nil {
 		return false
 	}
+	a.ID, b.ID = "", "" // an ID names a service; it is not what it runs
+	// A port Docker numbered keeps its number when the file gives none.
+	b.Ports = slices.Clone(b.Ports)
+	keepPorts(&b, &a)
 	return bytes.Equal(a.Encode(), b.Encode())
 }
 
 // validateExtras checks and completes what validateSpec does not: the
 // rollback config, ports, endpoint mode and health check.
+// ValidServiceName reports whether swarmkit takes name for a service: a
+// DNS name component of at most 63 characters.
+func ValidServiceName(name string) bool {
+	return isDNSName.MatchString(name) && len(name) <= 63
+}
+
 func validateExtras(spec *ServiceSpec) error {
-	if !isDNSName.MatchString(spec.Name) || len(spec.Name) > 63 {
+	if !ValidServiceName(spec.Name) {
 		return fmt.Errorf("Error response from daemon: rpc error: code = InvalidArgument desc = name must be valid as a DNS name component (%q: use up to 63 letters, digits, \"-\" and \"_\", neither first nor last)", spec.Name)
 	}
 	if spec.Rollback == (UpdateConfig{}) {
@@ -82,8 +94,11 @@ func validateExtras(spec *ServiceSpec) error {
 			return fmt.Errorf("Error response from daemon: rpc error: code = InvalidArgument desc = EndpointSpec: port published with ingress mode can't be used with dnsrr mode")
 		}
 	}
+	if err := checkDuplicatePorts(spec); err != nil {
+		return err
+	}
 	if h := &spec.Health; h.Cmd != "" {
-		if h.Interval < 0 || h.Timeout < 0 || h.StartPeriod < 0 || h.Retries < 0 {
+		if h.Interval < 0 || h.Timeout < 0 || h.StartPeriod < 0 || h.StartInterval < 0 || h.Retries < 0 {
 			return fmt.Errorf("invalid health check for service %s: its durations and retries cannot be negative", spec.Name)
 		}
 		if h.Interval == 0 {
@@ -100,9 +115,9 @@ func validateExtras(spec *ServiceSpec) error {
 }
 
 // checkReferences refuses, as Docker does, a service whose published
-// ports another service already holds, or that names a secret or config
-// the swarm does not have.
-func checkReferences(s *Store, spec *ServiceSpec) error {
+// ports another service already holds (naming it and its ID, derived from
+// seed), or that names a secret or config the swarm does not have.
+func checkReferences(s *Store, spec *ServiceSpec, seed uint64) error {
 	for _, name := range spec.Secrets {
 		if s.Secrets[name] == nil {
 			return fmt.Errorf("secret not found: %s", name)
@@ -116,27 +131,28 @@ func checkReferences(s *Store, spec *ServiceSpec) error {
 	if len(spec.Ports) == 0 {
 		return nil
 	}
-	ingress, host := map[uint32]bool{}, map[uint32]bool{}
+	ingress, host := map[portKey]bool{}, map[portKey]bool{}
 	for _, p := range spec.Ports {
 		if p.Mode == PublishIngress {
-			ingress[p.Published] = true
+			ingress[keyOf(p)] = true
 		} else {
-			host[p.Published] = true
+			host[keyOf(p)] = true
 		}
 	}
 	// Several services may publish one port in host mode, the scheduler
 	// keeps them apart; an ingress port belongs to one service on every
-	// node.
+	// node. Ports are keyed by number and protocol (swarmkit's
+	// checkPortConflicts).
 	for _, name := range s.ServiceNames() {
 		if name == spec.Name {
 			continue
 		}
 		for _, p := range s.Services[name].Ports {
 			switch {
-			case p.Mode == PublishHost && ingress[p.Published]:
-				return fmt.Errorf("Error response from daemon: rpc error: code = InvalidArgument desc = port '%d' is already in use by service '%s' (%s) as a host-published port", p.Published, name, name)
-			case p.Mode == PublishIngress && (ingress[p.Published] || host[p.Published]):
-				return fmt.Errorf("Error response from daemon: rpc error: code = InvalidArgument desc = port '%d' is already in use by service '%s' (%s) as an ingress port", p.Published, name, name)
+			case p.Mode == PublishHost && ingress[keyOf(p)]:
+				return fmt.Errorf("Error response from daemon: rpc error: code = InvalidArgument desc = port '%d' is already in use by service '%s' (%s) as a host-published port", p.Published, name, serviceID(seed, s.Services[name]))
+			case p.Mode == PublishIngress && (ingress[keyOf(p)] || host[keyOf(p)]):
+				return fmt.Errorf("Error response from daemon: rpc error: code = InvalidArgument desc = port '%d' is already in use by service '%s' (%s) as an ingress port", p.Published, name, serviceID(seed, s.Services[name]))
 			}
 		}
 	}

@@ -124,7 +124,9 @@ func TestMaxFailureRatioToleratesSomeFailures(t *testing.T) {
 	update := func(ratio int) *Cluster {
 		c := newTestCluster(t, "1-1-1", 3, 3)
 		spec := service("web", 4)
-		spec.Update = UpdateConfig{Parallelism: 1, FailureAction: "pause", Order: "stop-first", Monitor: 5 * time.Second, MaxFailureRatio: ratio}
+		// A 3 s delay: one slot is taken at a time, each failing 2 s
+		// after it starts, before the next slot begins.
+		spec.Update = UpdateConfig{Parallelism: 1, Delay: 3 * time.Second, FailureAction: "pause", Order: "stop-first", Monitor: 5 * time.Second, MaxFailureRatio: ratio}
 		mustApply(t, c, CreateService(spec))
 		settle(t, c)
 		mustApply(t, c, UpdateService("web", func(s *ServiceSpec) { s.Image = "fail/web:2" }))
@@ -169,7 +171,7 @@ func TestIngressPortOpensOnEveryLiveNode(t *testing.T) {
 			t.Errorf("ingress port 8080 closed on %s, which the routing mesh covers", n)
 		}
 	}
-	if open, why := c.Snapshot().PortOpen(9090, "w2"); open || why != "no service publishes it" {
+	if open, why := c.Snapshot().PortOpen(9090, "w2"); open || why != "no service publishes it; the published ports are 8080 (web)" {
 		t.Errorf("port 9090: open %v, %q", open, why)
 	}
 	mustApply(t, c, Kill("w2"))
@@ -219,7 +221,7 @@ func TestPortConflictsAreRefusedAsDockerRefusesThem(t *testing.T) {
 	c := newTestCluster(t, "1-1-1", 1, 1)
 	mustApply(t, c, CreateService(withPort(service("web", 1), 8080, PublishIngress)))
 	err := c.Apply(CreateService(withPort(service("api", 1), 8080, PublishHost)))
-	if err == nil || !strings.Contains(err.Error(), "port '8080' is already in use by service 'web' (web) as an ingress port") {
+	if err == nil || !strings.Contains(err.Error(), "port '8080' is already in use by service 'web' ("+serviceView(t, c, "web").ID+") as an ingress port") {
 		t.Errorf("host port over an ingress one: %v", err)
 	}
 	mustApply(t, c, CreateService(withPort(service("cache", 1), 6379, PublishHost)))
@@ -336,7 +338,8 @@ func TestRollbackUsesTheRollbackConfig(t *testing.T) {
 		spec := service("web", 4)
 		spec.Image = "web:1"
 		spec.Update = UpdateConfig{Parallelism: 4, FailureAction: "pause", Order: "stop-first", Monitor: time.Second}
-		spec.Rollback = UpdateConfig{Parallelism: tc.parallelism, FailureAction: "pause", Order: "stop-first", Monitor: 5 * time.Second}
+		// The next slot starts once the last runs, plus the delay.
+		spec.Rollback = UpdateConfig{Parallelism: tc.parallelism, Delay: 5 * time.Second, FailureAction: "pause", Order: "stop-first", Monitor: 5 * time.Second}
 		mustApply(t, c, CreateService(spec))
 		settle(t, c)
 		mustApply(t, c, UpdateService("web", func(s *ServiceSpec) { s.Image = "web:2" }))
@@ -363,5 +366,139 @@ func TestHealthCheckFasterThanRaft(t *testing.T) {
 	}
 	if got := taskStates(c, "web"); !slices.Equal(got, []string{TaskRunning, TaskRunning, TaskRunning}) {
 		t.Errorf("tasks are %v, want running", got)
+	}
+}
+
+// moby daemon/health.go monitor: during the start period the engine probes
+// every start interval (5 s when none is given), so a service with a long
+// interval is healthy seconds after it starts, not an interval later.
+func TestHealthStartIntervalProbesEarly(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		startInterval time.Duration
+		runningBy     time.Duration
+	}{
+		{"default start interval", 0, 8 * time.Second},
+		{"start interval 2s", 2 * time.Second, 4 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newTestCluster(t, "1-1-1", 3, 1)
+			s := healthy("web", 1, "nginx")
+			s.Health.Interval = time.Minute
+			s.Health.StartPeriod = 2 * time.Minute
+			s.Health.StartInterval = tc.startInterval
+			mustApply(t, c, CreateService(s))
+			mustRun(t, c, tc.runningBy)
+			if web := serviceView(t, c, "web"); web.Running != 1 {
+				t.Errorf("%d of 1 tasks run %v after start: the first probe waited a whole interval", web.Running, tc.runningBy)
+			}
+		})
+	}
+}
+
+// Without a start period there is no start interval: the first probe comes
+// an interval after the start, as before.
+func TestHealthWithoutStartPeriodWaitsAnInterval(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 3, 1)
+	s := healthy("web", 1, "nginx")
+	s.Health.Interval = 20 * time.Second
+	s.Health.StartInterval = 2 * time.Second
+	mustApply(t, c, CreateService(s))
+	mustRun(t, c, 15*time.Second)
+	if web := serviceView(t, c, "web"); web.Running != 0 {
+		t.Errorf("a probe ran before the interval with no start period: %d running", web.Running)
+	}
+}
+
+// unhealthyAfter follows the daemon's probe times: start-interval probes
+// inside the start period do not count; the ones after it do.
+func TestUnhealthyAfterCountsProbesPastTheStartPeriod(t *testing.T) {
+	for _, tc := range []struct {
+		h    HealthCheck
+		want time.Duration
+	}{
+		{HealthCheck{Interval: 5 * time.Second, Retries: 3}, 15 * time.Second},
+		// probes at 5,10,…,60 in the start period; 60 is past it and counts,
+		// then 120 and 180.
+		{HealthCheck{Interval: time.Minute, StartPeriod: time.Minute, Retries: 3}, 180 * time.Second},
+		// start interval 7s: probes at 7…63; 63 counts, then 123, 183.
+		{HealthCheck{Interval: time.Minute, StartPeriod: time.Minute, StartInterval: 7 * time.Second, Retries: 3}, 183 * time.Second},
+	} {
+		if got := unhealthyAfter(tc.h); got != tc.want {
+			t.Errorf("unhealthyAfter(%+v) = %v, want %v", tc.h, got, tc.want)
+		}
+	}
+}
+
+func portSpec(published, target uint32, proto, mode string) PortConfig {
+	return PortConfig{Published: published, Target: target, Protocol: proto, Mode: mode}
+}
+
+// swarmkit's checkPortConflicts and validateEndpointSpec key ports by
+// published port and protocol: 53/tcp and 53/udp are two ports.
+func TestPortsAreKeyedByProtocol(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 1, 1)
+	tcp := service("dns-tcp", 1)
+	tcp.Ports = []PortConfig{portSpec(53, 53, "tcp", PublishIngress)}
+	udp := service("dns-udp", 1)
+	udp.Ports = []PortConfig{portSpec(53, 53, "udp", PublishIngress)}
+	mustApply(t, c, CreateService(tcp))
+	mustApply(t, c, CreateService(udp))
+	both := service("dns", 1)
+	both.Ports = []PortConfig{portSpec(5353, 53, "tcp", PublishIngress), portSpec(5353, 53, "udp", PublishIngress)}
+	mustApply(t, c, CreateService(both))
+	again := service("dns2", 1)
+	again.Ports = []PortConfig{portSpec(5354, 53, "udp", PublishIngress), portSpec(5354, 54, "udp", PublishIngress)}
+	wantErr(t, c, CreateService(again), "Error response from daemon: rpc error: code = InvalidArgument desc = EndpointSpec: duplicate published ports provided")
+	taken := service("dns3", 1)
+	taken.Ports = []PortConfig{portSpec(53, 53, "udp", PublishIngress)}
+	if err := c.Apply(CreateService(taken)); err == nil || !strings.Contains(err.Error(), "port '53' is already in use by service 'dns-udp'") {
+		t.Errorf("53/udp twice: %v", err)
+	}
+}
+
+// A port given only as a target gets a published port from swarmkit's
+// dynamic range (manager/allocator/portallocator.go: 30000–32767), per
+// protocol, lowest free first; an update keeps the one it had.
+func TestPortWithoutPublishedGetsOneFromTheDynamicRange(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 1, 1)
+	web := service("web", 1)
+	web.Ports = []PortConfig{portSpec(0, 80, "tcp", PublishIngress)}
+	mustApply(t, c, CreateService(web))
+	api := service("api", 1)
+	api.Ports = []PortConfig{portSpec(30001, 8080, "tcp", PublishIngress), portSpec(0, 8081, "tcp", PublishIngress), portSpec(0, 53, "udp", PublishIngress)}
+	mustApply(t, c, CreateService(api))
+	settle(t, c)
+	got := map[string][]PortConfig{}
+	for _, sv := range c.Snapshot().Services {
+		got[sv.Name] = sv.Ports
+	}
+	if want := []PortConfig{portSpec(30000, 80, "tcp", PublishIngress)}; !slices.Equal(got["web"], want) {
+		t.Errorf("web's ports %v, want %v", got["web"], want)
+	}
+	if want := []PortConfig{portSpec(30001, 8080, "tcp", PublishIngress), portSpec(30002, 8081, "tcp", PublishIngress), portSpec(30000, 53, "udp", PublishIngress)}; !slices.Equal(got["api"], want) {
+		t.Errorf("api's ports %v, want %v", got["api"], want)
+	}
+	for _, n := range []string{"m1", "w1"} {
+		if !portOpen(t, c, 30000, n) {
+			t.Errorf("the assigned ingress port 30000 is closed on %s", n)
+		}
+	}
+	mustApply(t, c, UpdateService("web", func(s *ServiceSpec) {
+		s.Image = "nginx:2"
+		s.Ports = []PortConfig{portSpec(0, 80, "tcp", PublishIngress)}
+	}))
+	if got := serviceView(t, c, "web").Ports; len(got) != 1 || got[0].Published != 30000 {
+		t.Errorf("an update moved web's assigned port: %v", got)
+	}
+	same := service("web", 1)
+	same.Image = "nginx:2"
+	same.Ports = []PortConfig{portSpec(0, 80, "tcp", PublishIngress)}
+	cur, err := c.InspectService("web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !SameService(cur, same) {
+		t.Errorf("a redeploy of the same file counts as a change (stored ports %v)", cur.Ports)
 	}
 }

@@ -40,6 +40,7 @@ const (
 	TaskAssigned = state.TaskAssigned
 	TaskStarting = state.TaskStarting
 	TaskRunning  = state.TaskRunning
+	TaskComplete = state.TaskComplete
 	TaskFailed   = state.TaskFailed
 	TaskRejected = state.TaskRejected
 	TaskShutdown = state.TaskShutdown

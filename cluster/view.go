@@ -11,6 +11,7 @@ import (
 // Snapshot is a picture of the swarm at one moment: what Raft says, what the
 // desired state says, and what actually runs where.
 type Snapshot struct {
+	Seed     uint64 // the swarm's seed, from which its IDs derive
 	At       time.Duration
 	Leader   string // "" when no manager leads
 	Term     uint64
@@ -60,6 +61,7 @@ type Zone struct {
 
 // NodeView is one node as the picture shows it.
 type NodeView struct {
+	ID               string // Docker's 25-character node ID
 	Name, Zone, Role string
 	Alive            bool   // the machine runs
 	Locked           bool   // a manager waiting for the unlock key: it takes no part in Raft
@@ -74,6 +76,7 @@ type NodeView struct {
 
 // ServiceView is one service as `docker service ls` and the verdict see it.
 type ServiceView struct {
+	ID         string // Docker's 25-character service ID
 	Name, Mode string
 	Image      string
 	Update     string         // the rolling update's state, "" when none ran
@@ -145,7 +148,7 @@ func (c *Cluster) Snapshot() Snapshot {
 	v := c.view()
 	s := v.store
 	lead := c.leaderManager()
-	snap := Snapshot{At: c.now, Leader: c.leader, Term: c.leaderTerm, Autolock: s.Autolock}
+	snap := Snapshot{Seed: c.cfg.Seed, At: c.now, Leader: c.leader, Term: c.leaderTerm, Autolock: s.Autolock}
 	if lead == nil {
 		snap.LocalCopy = v.node.name
 	}
@@ -171,8 +174,9 @@ func (c *Cluster) Snapshot() Snapshot {
 	ports := c.openPorts(s)
 	for _, n := range c.nodes {
 		nv := NodeView{Name: n.name, Zone: c.zones[n.zone], Role: n.role(), Alive: n.alive || n.locked, Locked: n.locked, Tasks: byNode[n.name], Ports: ports[n.name]}
+		nv.ID = DockerID(c.cfg.Seed, "node", n.name) // a removed node's, as it was
 		if rec := s.Nodes[n.name]; rec != nil {
-			nv.Status, nv.Availability, nv.Role = rec.Status, rec.Availability, rec.Role
+			nv.Status, nv.Availability, nv.Role, nv.ID = rec.Status, rec.Availability, rec.Role, rec.ID
 		}
 		if n.mgr != nil {
 			if n.alive {
@@ -216,7 +220,7 @@ func (c *Cluster) serviceViews(s *Store, byNode map[string][]string) []ServiceVi
 	index := make(map[string]int, len(names))
 	for i, name := range names {
 		spec := s.Services[name]
-		sv := ServiceView{Name: name, Mode: spec.Mode, Image: spec.Image, Desired: spec.Replicas, PerZone: map[string]int{},
+		sv := ServiceView{ID: serviceID(c.cfg.Seed, spec), Name: name, Mode: spec.Mode, Image: spec.Image, Desired: spec.Replicas, PerZone: map[string]int{},
 			Stack: spec.Labels[LabelNamespace], Ports: spec.Ports}
 		if u := s.Updates[name]; u != nil {
 			sv.Update = u.State

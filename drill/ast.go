@@ -230,13 +230,20 @@ const (
 	RestartAny       RestartCondition = "any"
 )
 
-// UpdateConfig is a new service's --update-* settings, Docker's defaults
-// filled in where a flag was not given.
+// UpdateConfig is a new service's --update-* (or --rollback-*) settings,
+// Docker's defaults filled in where a flag was not given.
 type UpdateConfig struct {
 	Parallelism   int           // tasks updated at once; 0 means all at once. Default 1
-	Delay         time.Duration // between batches. Default 0
-	FailureAction FailureAction // default FailurePause
+	Delay         time.Duration // after each new task runs, before the next. Default 0
+	FailureAction FailureAction // default FailurePause; a rollback cannot fail into a rollback
 	Order         UpdateOrder   // default StopFirst
+	// Monitor is how long after it starts to run a new task's failure
+	// still counts against the update. Default 5s.
+	Monitor time.Duration
+	// MaxFailureRatio is the share of updated tasks that may fail before
+	// the failure action applies, in millionths: 0.25 is 250000, so no
+	// float reaches a decision. Default 0.
+	MaxFailureRatio int
 }
 
 // RestartPolicy is a new service's --restart-* settings, Docker's defaults
@@ -251,8 +258,9 @@ type RestartPolicy struct {
 // Docker's defaults for a new service. Parse fills them in and String
 // leaves them out, so both directions agree on one table.
 var (
-	defaultUpdate  = UpdateConfig{Parallelism: 1, FailureAction: FailurePause, Order: StopFirst}
-	defaultRestart = RestartPolicy{Condition: RestartAny, Delay: 5 * time.Second}
+	defaultUpdate   = UpdateConfig{Parallelism: 1, FailureAction: FailurePause, Order: StopFirst, Monitor: 5 * time.Second}
+	defaultRollback = defaultUpdate // Docker's rollback defaults are its update defaults
+	defaultRestart  = RestartPolicy{Condition: RestartAny, Delay: 5 * time.Second}
 )
 
 // ServiceCreate is `docker service create`. Every field holds the value the
@@ -273,15 +281,24 @@ type ServiceCreate struct {
 	MaxReplicasPerNode int             // 0 means no limit; an error with --mode global
 	Publish            []Port
 	Update             UpdateConfig
+	Rollback           UpdateConfig // --rollback-*
 	Restart            RestartPolicy
 	Health             HealthCheck // --health-*; the zero value has no health check
 	Secrets            []string    // --secret NAME, each a secret the tasks mount
 	Configs            []string    // --config NAME
+	Env                []string    // --env KEY=VALUE, in order: recorded, as docker service inspect shows it
+	LimitCPU           int64       // --limit-cpu in nano-CPUs: recorded, not enforced
+	LimitMemory        int64       // --limit-memory in bytes: recorded, not enforced
+	Detach             bool        // --detach: changes nothing (see ServiceScale.Detach)
 }
 
 // ServiceScale is `docker service scale web=10 api=3`.
 type ServiceScale struct {
 	Targets []ScaleTarget // at least one, no service twice
+	// Detach is --detach/-d: Docker's CLI then returns without waiting for
+	// the tasks. The simulation applies a command at once and moves time
+	// only with wait, so it changes nothing; it is kept to be written back.
+	Detach bool
 }
 
 // ScaleTarget is one SERVICE=REPLICAS of docker service scale.
@@ -308,15 +325,26 @@ type ServiceUpdate struct {
 	ReserveMemory      *int64 // bytes; 0 removes the reservation
 	MaxReplicasPerNode *int   // 0 removes the limit
 	Update             UpdateChange
+	Rollback           UpdateChange // --rollback-*
 	Restart            RestartChange
+	EnvAdd             []string // --env-add KEY=VALUE
+	EnvRm              []string // --env-rm KEY
+	PublishAdd         []Port   // --publish-add
+	PublishRm          []Port   // --publish-rm: removes the ports with this target port and protocol
+	LimitCPU           *int64   // --limit-cpu; 0 removes the limit
+	LimitMemory        *int64   // --limit-memory; 0 removes the limit
+	Detach             bool     // --detach: changes nothing (see ServiceScale.Detach)
 }
 
-// UpdateChange is the --update-* flags given to docker service update.
+// UpdateChange is the --update-* (or --rollback-*) flags given to docker
+// service update.
 type UpdateChange struct {
-	Parallelism   *int
-	Delay         *time.Duration
-	FailureAction FailureAction // "" keeps it
-	Order         UpdateOrder   // "" keeps it
+	Parallelism     *int
+	Delay           *time.Duration
+	FailureAction   FailureAction // "" keeps it
+	Order           UpdateOrder   // "" keeps it
+	Monitor         *time.Duration
+	MaxFailureRatio *int // millionths, as UpdateConfig's
 }
 
 // RestartChange is the --restart-* flags given to docker service update.
@@ -329,7 +357,8 @@ type RestartChange struct {
 
 // ServiceRollback is `docker service rollback web`: back to the previous spec.
 type ServiceRollback struct {
-	Name string
+	Name   string
+	Detach bool // --detach: changes nothing (see ServiceScale.Detach)
 }
 
 // ServiceRemove is `docker service rm web api`.
@@ -444,18 +473,21 @@ type ExpectTaskPending struct {
 	Reason  string // "" matches any reason
 }
 
-// NodeState is what `expect node` checks. Down and ready are the node's
-// status; active, pause and drain are its availability; locked is a
+// NodeState is what `expect node` checks. Down, ready and unknown (a new
+// leader has not heard from the node yet) are the node's status; active, pause and drain are its availability; locked is a
 // manager waiting for the unlock key.
 type NodeState string
 
 const (
-	NodeDown   NodeState = "down"
-	NodeReady  NodeState = "ready"
-	NodeActive NodeState = "active"
-	NodePause  NodeState = "pause"
-	NodeDrain  NodeState = "drain"
-	NodeLocked NodeState = "locked"
+	NodeDown  NodeState = "down"
+	NodeReady NodeState = "ready"
+	// NodeUnknown is the status a new leader gives every node that is not
+	// down until it reports in (swarmkit's markNodesUnknown).
+	NodeUnknown NodeState = "unknown"
+	NodeActive  NodeState = "active"
+	NodePause   NodeState = "pause"
+	NodeDrain   NodeState = "drain"
+	NodeLocked  NodeState = "locked"
 )
 
 // ExpectNode is `expect node w3 down`.

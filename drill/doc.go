@@ -85,7 +85,10 @@
 // last. A node or zone name starts with a letter, then letters, digits,
 // '-', '_' or '.', at most 63 characters; starting with a letter is what
 // keeps `kill 2 managers` apart from node names.
-// leader and az are keywords and cannot name a node.
+// leader and az are keywords and cannot name a node. A node or zone
+// imported with any other name is written as a quoted string, like
+// kill "web 1"; in a quoted string \xHH is a byte, for the control
+// characters such a name may hold (kill "bad\x1bname").
 //
 // Values: a count is a whole number from 0 (from 1 where noted) up to
 // MaxCount, digits only. A duration is Go's syntax: 500ms, 30s, 2m, 1h30m.
@@ -144,7 +147,9 @@
 //	    --reserve-cpu 0.5 --reserve-memory 512M --replicas-max-per-node 2 \
 //	    --publish published=8080,target=80,mode=host … (or -p 8080:80, -p 8080:80/udp) \
 //	    --update-parallelism 2 --update-delay 10s --update-failure-action pause|continue|rollback \
-//	    --update-order stop-first|start-first \
+//	    --update-order stop-first|start-first --update-monitor 5s --update-max-failure-ratio 0.25 \
+//	    --rollback-parallelism 1 --rollback-delay 0s --rollback-failure-action pause|continue \
+//	    --rollback-order stop-first|start-first --rollback-monitor 5s --rollback-max-failure-ratio 0 \
 //	    --restart-condition none|on-failure|any --restart-delay 5s --restart-max-attempts 3 \
 //	    --restart-window 1m \
 //	    nginx:1.25
@@ -170,8 +175,31 @@
 //	    --constraint-rm node.labels.zone==a … --placement-pref-add spread=node.labels.rack … \
 //	    --placement-pref-rm spread=node.labels.zone … --reserve-cpu 1 --reserve-memory 1G \
 //	    --replicas-max-per-node 1 --update-… --restart-… web
+//	docker service update --env-add MODE=b … --env-rm LOG … --publish-add 8080:80 … \
+//	    --publish-rm 53/udp … --limit-cpu 1 --limit-memory 512M web
 //	docker service rollback web
 //	docker service rm web api         (also: docker service remove)
+//
+// docker service create also takes --env KEY=VALUE … (-e) and --limit-cpu,
+// --limit-memory: recorded, as docker service inspect shows them, and a
+// change rolls the tasks, but nothing simulated reads them. --detach (-d)
+// is accepted on create, update, scale and rollback and changes nothing:
+// Docker's CLI then stops waiting for the tasks, and a drill never waits
+// for them anyway, since simulated time moves only with wait.
+//
+// The commands that read the swarm print Docker's output into the
+// transcript, so that a shell session replays as a drill:
+//
+//	docker node ls [-q]               docker service ls [-q]
+//	docker service ps web             docker service logs web
+//	docker service inspect [--pretty] web …
+//	docker node inspect [--pretty] m1 …
+//	docker info                       # its Swarm section
+//	docker swarm join-token [-q] worker|manager
+//
+// Each needs a leader, as Docker's does. docker service logs prints the
+// task events a real one's log would hold (the simulated containers write
+// nothing), and the inspect JSON has the shape of Docker's own types.
 //
 // docker service update takes every --update-* and --restart-* flag of
 // create, and changes only what it is given (see ServiceUpdate). --force
@@ -220,7 +248,8 @@
 // Services with health checks, secrets and configs:
 //
 //	docker service create --name web --health-cmd "curl -f http://localhost" \
-//	    --health-interval 5s --health-timeout 3s --health-start-period 10s --health-retries 3 \
+//	    --health-interval 5s --health-timeout 3s --health-start-period 10s --health-start-interval 2s \
+//	    --health-retries 3 \
 //	    --secret db_pass … --config nginx_conf … nginx
 //
 // A task of a service with a health check counts as running only once a
@@ -257,13 +286,16 @@
 //	expect service web running 6 spread a=2 b=2 c=2
 //	expect task pending web "no suitable node"
 //	expect task pending web           # pending for any reason
-//	expect node w3 down               # or ready (status), active, pause, drain (availability), locked
+//	expect node w3 down               # or ready, unknown (status), active, pause, drain (availability), locked
 //	expect port 8080 open on w2       # or closed: whether w2 listens on published port 8080
 //	expect error "does not have a leader": docker service scale web=10
 //
 // A port published in ingress mode is open on every live node of the
 // swarm (the routing mesh); one published in host mode only on the nodes
-// that run one of the service's tasks.
+// that run one of the service's tasks. Ports are told apart by number and
+// protocol (-p 53:53 and -p 53:53/udp are two); an ingress port given only
+// as a target (-p 80) gets the lowest free port of the swarm's dynamic
+// range, 30000 and up, as Docker's does.
 //
 // spread lists running tasks per zone; zones left out are not checked,
 // and the counts may not add up to more than running. The pending reason

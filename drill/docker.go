@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/swarmsim/swarmsim/internal/prose"
 )
 
 // flagDef is one flag a Docker command takes, spelled as Docker spells it.
@@ -86,12 +88,12 @@ func parseFlags(cmd string, args []token, defs []flagDef, stopAtWord bool) ([]to
 				v.text = val
 			}
 		case hasVal:
-			v.text, v.col = val, t.col+runes(written)+1
+			v.text, v.col, v.quoted = val, t.col+runes(written)+1, t.quoted
 		case i+1 >= len(args) || !args[i+1].quoted && strings.HasPrefix(args[i+1].text, "--"):
 			return nil, nil, errAt(after(t), "%s needs a value, like %s", written, d.like())
 		default:
 			i++
-			v.text, v.col = args[i].text, args[i].col
+			v.text, v.col, v.quoted = args[i].text, args[i].col, args[i].quoted
 		}
 		if err := d.set(v); err != nil {
 			return nil, nil, err
@@ -116,7 +118,7 @@ func unknownFlag(cmd string, t token, written string, defs []flagDef) *Error {
 		names[i] = d.name
 	}
 	word := strings.TrimLeft(written, "-")
-	if s := suggest(word, names); s != "" {
+	if s := prose.Suggest(word, names); s != "" {
 		return errAt(t.col, "unknown flag %s for %s; did you mean --%s?", written, cmd, s)
 	}
 	// Docker's update flags extend create's: --constraint becomes
@@ -129,12 +131,12 @@ func unknownFlag(cmd string, t token, written string, defs []flagDef) *Error {
 		}
 	}
 	if len(starts) > 1 && len(starts) <= 4 {
-		return errAt(t.col, "unknown flag %s for %s; did you mean %s?", written, cmd, orList(starts))
+		return errAt(t.col, "unknown flag %s for %s; did you mean %s?", written, cmd, prose.OrList(starts))
 	}
 	for i := range names {
 		names[i] = "--" + names[i]
 	}
-	return errAt(t.col, "unknown flag %s for %s; it takes %s", written, cmd, andList(names))
+	return errAt(t.col, "unknown flag %s for %s; it takes %s", written, cmd, prose.AndList(names))
 }
 
 // Typed flag definitions. dst receives the value once it has been read and
@@ -201,43 +203,90 @@ func prefFlag(name string, dst func(PlacementPref)) flagDef {
 }
 
 var (
-	modes          = []string{"replicated", "global"}
-	failureActions = []string{"pause", "continue", "rollback"}
-	updateOrders   = []string{"stop-first", "start-first"}
-	restartConds   = []string{"none", "on-failure", "any"}
-	availabilities = []string{"active", "pause", "drain"}
-	roles          = []string{"worker", "manager"}
+	modes                  = []string{"replicated", "global"}
+	failureActions         = []string{"pause", "continue", "rollback"}
+	rollbackFailureActions = []string{"pause", "continue"}
+	updateOrders           = []string{"stop-first", "start-first"}
+	restartConds           = []string{"none", "on-failure", "any"}
+	availabilities         = []string{"active", "pause", "drain"}
+	roles                  = []string{"worker", "manager"}
 )
 
 // The update and restart flags are the same words in create and update;
 // only where the values go differs.
 type tuningDst struct {
+	update, rollback updateDst
+	condition        func(string)
+	restartDelay     func(time.Duration)
+	maxAttempts      func(int)
+	window           func(time.Duration)
+	cpu              func(int64)
+	memory           func(int64)
+	maxPerNode       func(int)
+}
+
+// updateDst is where the --update-* or the --rollback-* flags go.
+type updateDst struct {
 	parallelism   func(int)
 	delay         func(time.Duration)
 	failureAction func(string)
 	order         func(string)
-	condition     func(string)
-	restartDelay  func(time.Duration)
-	maxAttempts   func(int)
-	window        func(time.Duration)
-	cpu           func(int64)
-	memory        func(int64)
-	maxPerNode    func(int)
+	monitor       func(time.Duration)
+	ratio         func(int)
 }
 
 func tuningFlags(d tuningDst) []flagDef {
-	return []flagDef{
+	defs := []flagDef{
 		int64Flag("reserve-cpu", "0.5", value.cpu, d.cpu),
 		int64Flag("reserve-memory", "512M", value.memory, d.memory),
 		countFlag("replicas-max-per-node", "2", d.maxPerNode),
-		countFlag("update-parallelism", "2", d.parallelism),
-		durationFlag("update-delay", "10s", d.delay),
-		enumFlag("update-failure-action", failureActions, "rollback", d.failureAction),
-		enumFlag("update-order", updateOrders, "start-first", d.order),
+	}
+	defs = append(defs, updateFlags("update", failureActions, "rollback", d.update)...)
+	// A rollback that fails cannot roll back: Docker offers pause and
+	// continue only.
+	defs = append(defs, updateFlags("rollback", rollbackFailureActions, "continue", d.rollback)...)
+	return append(defs,
 		enumFlag("restart-condition", restartConds, "on-failure", d.condition),
 		durationFlag("restart-delay", "5s", d.restartDelay),
 		countFlag("restart-max-attempts", "3", d.maxAttempts),
 		durationFlag("restart-window", "1m", d.window),
+	)
+}
+
+// updateFlags are --update-* or --rollback-*, by prefix.
+func updateFlags(prefix string, actions []string, action string, d updateDst) []flagDef {
+	return []flagDef{
+		countFlag(prefix+"-parallelism", "2", d.parallelism),
+		durationFlag(prefix+"-delay", "10s", d.delay),
+		enumFlag(prefix+"-failure-action", actions, action, d.failureAction),
+		enumFlag(prefix+"-order", updateOrders, "start-first", d.order),
+		durationFlag(prefix+"-monitor", "30s", d.monitor),
+		int64Flag(prefix+"-max-failure-ratio", "0.25", value.ratio, func(n int64) { d.ratio(int(n)) }),
+	}
+}
+
+// createUpdate fills a new service's --update-* or --rollback-* settings.
+func createUpdate(u *UpdateConfig) updateDst {
+	return updateDst{
+		parallelism:   func(n int) { u.Parallelism = n },
+		delay:         func(d time.Duration) { u.Delay = d },
+		failureAction: func(s string) { u.FailureAction = FailureAction(s) },
+		order:         func(s string) { u.Order = UpdateOrder(s) },
+		monitor:       func(d time.Duration) { u.Monitor = d },
+		ratio:         func(n int) { u.MaxFailureRatio = n },
+	}
+}
+
+// changeUpdate records the --update-* or --rollback-* flags of docker
+// service update.
+func changeUpdate(u *UpdateChange) updateDst {
+	return updateDst{
+		parallelism:   ptr(&u.Parallelism),
+		delay:         ptr(&u.Delay),
+		failureAction: func(s string) { u.FailureAction = FailureAction(s) },
+		order:         func(s string) { u.Order = UpdateOrder(s) },
+		monitor:       ptr(&u.Monitor),
+		ratio:         ptr(&u.MaxFailureRatio),
 	}
 }
 
@@ -245,7 +294,7 @@ func ptr[T any](dst **T) func(T) { return func(v T) { *dst = &v } }
 
 func parseDocker(verb token, args []token) (Command, *Error) {
 	if len(args) == 0 {
-		return nil, errAt(after(verb), "docker needs service, node, swarm, stack, secret or config, like docker service create --name web nginx")
+		return nil, errAt(after(verb), "docker needs service, node, swarm, stack, secret, config or info, like docker service create --name web nginx")
 	}
 	group, rest := args[0], args[1:]
 	switch {
@@ -259,30 +308,35 @@ func parseDocker(verb token, args []token) (Command, *Error) {
 		return parseStack(group, rest)
 	case group.is("secret"), group.is("config"):
 		return parseObject(group, rest)
+	case group.is("info"):
+		if _, err := noWords("docker info", group, rest); err != nil {
+			return nil, err
+		}
+		return Info{}, nil
 	}
-	if s := suggest(group.text, []string{"service", "node", "swarm", "stack", "secret", "config"}); s != "" && !group.quoted {
+	if s := prose.Suggest(group.text, []string{"service", "node", "swarm", "stack", "secret", "config", "info"}); s != "" && !group.quoted {
 		return nil, errAt(group.col, "unknown command \"docker %s\"; did you mean \"docker %s\"?", group.text, s)
 	}
-	return nil, errAt(group.col, "a drill runs docker service, docker node, docker swarm, docker stack, docker secret and docker config commands; %q is none of them", group.text)
+	return nil, errAt(group.col, "a drill runs docker service, docker node, docker swarm, docker stack, docker secret, docker config and docker info commands; %q is none of them", group.text)
 }
 
 // unknownSub reports a subcommand a drill does not run, such as docker
 // service ls: a drill checks state with expect instead.
 func unknownSub(group string, sub token, subs []string) *Error {
-	if s := suggest(sub.text, subs); s != "" && !sub.quoted {
+	if s := prose.Suggest(sub.text, subs); s != "" && !sub.quoted {
 		return errAt(sub.col, "unknown command \"%s %s\"; did you mean \"%s %s\"?", group, sub.text, group, s)
 	}
 	full := make([]string, len(subs))
 	for i, s := range subs {
 		full[i] = group + " " + s
 	}
-	return errAt(sub.col, "a drill runs %s; %q is none of them", andList(full), sub.text)
+	return errAt(sub.col, "a drill runs %s; %q is none of them", prose.AndList(full), sub.text)
 }
 
 func parseService(group token, args []token) (Command, *Error) {
-	subs := []string{"create", "scale", "update", "rollback", "rm"}
+	subs := []string{"create", "scale", "update", "rollback", "rm", "ls", "ps", "inspect", "logs"}
 	if len(args) == 0 {
-		return nil, errAt(after(group), "docker service needs %s, like docker service scale web=10", orList(subs))
+		return nil, errAt(after(group), "docker service needs %s, like docker service scale web=10", prose.OrList(subs))
 	}
 	sub, rest := args[0], args[1:]
 	switch {
@@ -293,20 +347,39 @@ func parseService(group token, args []token) (Command, *Error) {
 	case sub.is("update"):
 		return parseServiceUpdate(sub, rest)
 	case sub.is("rollback"):
-		svcs, err := names("docker service rollback", sub, rest, "docker service rollback web", value.serviceName)
+		const cmd = "docker service rollback"
+		var rb ServiceRollback
+		words, _, err := parseFlags(cmd, rest, []flagDef{detachFlag(&rb.Detach)}, false)
+		if err != nil {
+			return nil, err
+		}
+		svcs, err := namesOf(cmd, sub, rest, words, "docker service rollback web", value.serviceName)
 		if err != nil {
 			return nil, err
 		}
 		if len(svcs) > 1 {
-			return nil, errAt(rest[1].col, "docker service rollback takes one service; write a line for each")
+			return nil, errAt(words[1].col, "docker service rollback takes one service; write a line for each")
 		}
-		return ServiceRollback{Name: svcs[0]}, nil
+		rb.Name = svcs[0]
+		return rb, nil
 	case sub.is("rm"), sub.is("remove"):
 		svcs, err := names("docker service rm", sub, rest, "docker service rm web", value.serviceName)
 		if err != nil {
 			return nil, err
 		}
 		return ServiceRemove{Names: svcs}, nil
+	case sub.is("ls"), sub.is("list"):
+		q, err := parseList("docker service ls", rest)
+		return ServiceList{Quiet: q}, err
+	case sub.is("ps"):
+		name, err := oneName("docker service ps", sub, rest, "docker service ps web", value.serviceName)
+		return ServicePS{Name: name}, err
+	case sub.is("logs"):
+		name, err := oneName("docker service logs", sub, rest, "docker service logs web", value.serviceName)
+		return ServiceLogs{Name: name}, err
+	case sub.is("inspect"):
+		svcs, pretty, err := parseInspect("docker service inspect", sub, rest, "docker service inspect --pretty web", value.serviceName)
+		return ServiceInspect{Names: svcs, Pretty: pretty}, err
 	}
 	return nil, unknownSub("docker service", sub, subs)
 }
@@ -344,7 +417,7 @@ const createLike = "docker service create --name web nginx"
 
 func parseServiceCreate(sub token, args []token) (Command, *Error) {
 	const cmd = "docker service create"
-	sc := ServiceCreate{Mode: ModeReplicated, Replicas: 1, Update: defaultUpdate, Restart: defaultRestart}
+	sc := ServiceCreate{Mode: ModeReplicated, Replicas: 1, Update: defaultUpdate, Rollback: defaultRollback, Restart: defaultRestart}
 	defs := []flagDef{
 		{name: "name", example: "web", set: func(v value) (err *Error) {
 			sc.Name, err = v.serviceName()
@@ -363,19 +436,20 @@ func parseServiceCreate(sub token, args []token) (Command, *Error) {
 		}},
 	}
 	defs = append(defs, tuningFlags(tuningDst{
-		cpu:           func(n int64) { sc.ReserveCPU = n },
-		memory:        func(n int64) { sc.ReserveMemory = n },
-		maxPerNode:    func(n int) { sc.MaxReplicasPerNode = n },
-		parallelism:   func(n int) { sc.Update.Parallelism = n },
-		delay:         func(d time.Duration) { sc.Update.Delay = d },
-		failureAction: func(s string) { sc.Update.FailureAction = FailureAction(s) },
-		order:         func(s string) { sc.Update.Order = UpdateOrder(s) },
-		condition:     func(s string) { sc.Restart.Condition = RestartCondition(s) },
-		restartDelay:  func(d time.Duration) { sc.Restart.Delay = d },
-		maxAttempts:   func(n int) { sc.Restart.MaxAttempts = n },
-		window:        func(d time.Duration) { sc.Restart.Window = d },
+		cpu:          func(n int64) { sc.ReserveCPU = n },
+		memory:       func(n int64) { sc.ReserveMemory = n },
+		maxPerNode:   func(n int) { sc.MaxReplicasPerNode = n },
+		update:       createUpdate(&sc.Update),
+		rollback:     createUpdate(&sc.Rollback),
+		condition:    func(s string) { sc.Restart.Condition = RestartCondition(s) },
+		restartDelay: func(d time.Duration) { sc.Restart.Delay = d },
+		maxAttempts:  func(n int) { sc.Restart.MaxAttempts = n },
+		window:       func(d time.Duration) { sc.Restart.Window = d },
 	})...)
 	defs = append(defs, serviceObjectFlags(&sc)...)
+	defs = append(defs, detachFlag(&sc.Detach), envFlag("env", "e", &sc.Env),
+		int64Flag("limit-cpu", "0.5", value.cpu, func(n int64) { sc.LimitCPU = n }),
+		int64Flag("limit-memory", "512M", value.memory, func(n int64) { sc.LimitMemory = n }))
 	words, seen, err := parseFlags(cmd, args, defs, true)
 	if err != nil {
 		return nil, err
@@ -410,14 +484,14 @@ func parseServiceCreate(sub token, args []token) (Command, *Error) {
 
 func parseServiceScale(sub token, args []token) (Command, *Error) {
 	const like = "docker service scale web=10"
-	words, _, err := parseFlags("docker service scale", args, nil, false)
+	var s ServiceScale
+	words, _, err := parseFlags("docker service scale", args, []flagDef{detachFlag(&s.Detach)}, false)
 	if err != nil {
 		return nil, err
 	}
 	if len(words) == 0 {
 		return nil, errAt(after(sub), "docker service scale needs SERVICE=REPLICAS, like %s", like)
 	}
-	var s ServiceScale
 	seen := map[string]bool{}
 	for _, t := range words {
 		name, n, ok := strings.Cut(t.text, "=")
@@ -457,18 +531,20 @@ func parseServiceUpdate(sub token, args []token) (Command, *Error) {
 		prefFlag("placement-pref-rm", func(p PlacementPref) { su.PlacementPrefRm = append(su.PlacementPrefRm, p) }),
 	}
 	defs = append(defs, tuningFlags(tuningDst{
-		cpu:           ptr(&su.ReserveCPU),
-		memory:        ptr(&su.ReserveMemory),
-		maxPerNode:    ptr(&su.MaxReplicasPerNode),
-		parallelism:   ptr(&su.Update.Parallelism),
-		delay:         ptr(&su.Update.Delay),
-		failureAction: func(s string) { su.Update.FailureAction = FailureAction(s) },
-		order:         func(s string) { su.Update.Order = UpdateOrder(s) },
-		condition:     func(s string) { su.Restart.Condition = RestartCondition(s) },
-		restartDelay:  ptr(&su.Restart.Delay),
-		maxAttempts:   ptr(&su.Restart.MaxAttempts),
-		window:        ptr(&su.Restart.Window),
+		cpu:          ptr(&su.ReserveCPU),
+		memory:       ptr(&su.ReserveMemory),
+		maxPerNode:   ptr(&su.MaxReplicasPerNode),
+		update:       changeUpdate(&su.Update),
+		rollback:     changeUpdate(&su.Rollback),
+		condition:    func(s string) { su.Restart.Condition = RestartCondition(s) },
+		restartDelay: ptr(&su.Restart.Delay),
+		maxAttempts:  ptr(&su.Restart.MaxAttempts),
+		window:       ptr(&su.Restart.Window),
 	})...)
+	defs = append(defs, detachFlag(&su.Detach), envFlag("env-add", "", &su.EnvAdd), envKeyFlag(&su.EnvRm),
+		portFlag("publish-add", "", &su.PublishAdd), publishRmFlag(&su.PublishRm),
+		int64Flag("limit-cpu", "0.5", value.cpu, ptr(&su.LimitCPU)),
+		int64Flag("limit-memory", "512M", value.memory, ptr(&su.LimitMemory)))
 	words, _, err := parseFlags(cmd, args, defs, false)
 	if err != nil {
 		return nil, err
@@ -486,9 +562,9 @@ func parseServiceUpdate(sub token, args []token) (Command, *Error) {
 }
 
 func parseNode(group token, args []token) (Command, *Error) {
-	subs := []string{"update", "promote", "demote", "rm"}
+	subs := []string{"update", "promote", "demote", "rm", "ls", "inspect"}
 	if len(args) == 0 {
-		return nil, errAt(after(group), "docker node needs %s, like docker node update --availability drain w3", orList(subs))
+		return nil, errAt(after(group), "docker node needs %s, like docker node update --availability drain w3", prose.OrList(subs))
 	}
 	sub, rest := args[0], args[1:]
 	switch {
@@ -518,6 +594,12 @@ func parseNode(group token, args []token) (Command, *Error) {
 			return nil, err
 		}
 		return nr, nil
+	case sub.is("ls"), sub.is("list"):
+		q, err := parseList("docker node ls", rest)
+		return NodeList{Quiet: q}, err
+	case sub.is("inspect"):
+		nodes, pretty, err := parseInspect("docker node inspect", sub, rest, "docker node inspect --pretty m1", value.nodeName)
+		return NodeInspect{Nodes: nodes, Pretty: pretty}, err
 	}
 	return nil, unknownSub("docker node", sub, subs)
 }
@@ -559,9 +641,9 @@ func parseNodeUpdate(sub token, args []token) (Command, *Error) {
 }
 
 func parseSwarm(group token, args []token) (Command, *Error) {
-	subs := []string{"init", "join", "update", "unlock-key", "unlock"}
+	subs := []string{"init", "join", "join-token", "update", "unlock-key", "unlock"}
 	if len(args) == 0 {
-		return nil, errAt(after(group), "docker swarm needs %s, like docker swarm join --token worker", orList(subs))
+		return nil, errAt(after(group), "docker swarm needs %s, like docker swarm join --token worker", prose.OrList(subs))
 	}
 	sub, rest := args[0], args[1:]
 	switch {
@@ -621,6 +703,8 @@ func parseSwarm(group token, args []token) (Command, *Error) {
 		return parseUnlockKey(rest)
 	case sub.is("unlock"):
 		return parseUnlock(sub, rest)
+	case sub.is("join-token"):
+		return parseJoinToken(sub, rest)
 	}
 	return nil, unknownSub("docker swarm", sub, subs)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 // Error is a mistake in a drill script, with the place it was found.
@@ -38,31 +40,64 @@ func (e *Error) Pos() Pos { return Pos{Line: e.Line, Col: e.Col} }
 //	^
 //
 // Tabs before the column are copied into the caret line so the caret stays
-// under its rune in a terminal. There is no trailing newline.
+// under its rune in a terminal. Both lines are safe for a terminal: control
+// characters show as escapes (sink.Text), and of a long line only the part
+// around the column shows, between ellipses. There is no trailing newline.
 func (e *Error) Caret() string {
 	var b strings.Builder
-	b.WriteString(e.Error())
+	b.WriteString(cut(sink.Text(e.Error()), messageWidth))
 	b.WriteByte('\n')
-	b.WriteString(e.Source)
-	b.WriteByte('\n')
-	col := 1
-	for _, r := range e.Source {
-		if col >= e.Col {
-			break
+	src := []rune(e.Source)
+	start := max(0, min(e.Col-1, len(src))-caretWidth/2)
+	end := min(len(src), start+caretWidth)
+	var pad strings.Builder
+	if start > 0 {
+		b.WriteString("…")
+		pad.WriteByte(' ')
+	}
+	for i, r := range src[start:end] {
+		shown := "\t" // a tab moves nothing but the cursor, and lines the caret up
+		if r != '\t' {
+			shown = sink.Text(string(r))
+		}
+		b.WriteString(shown)
+		if start+i >= e.Col-1 {
+			continue
 		}
 		if r == '\t' {
-			b.WriteByte('\t')
+			pad.WriteByte('\t')
 		} else {
-			b.WriteByte(' ')
+			pad.WriteString(strings.Repeat(" ", utf8.RuneCountInString(shown)))
 		}
-		col++
 	}
+	if end < len(src) {
+		b.WriteString("…")
+	}
+	b.WriteByte('\n')
+	b.WriteString(pad.String())
 	// A column past the end of the line points at something missing there.
-	for ; col < e.Col; col++ {
+	for col := len(src) + 1; col < e.Col; col++ {
 		b.WriteByte(' ')
 	}
 	b.WriteByte('^')
 	return b.String()
+}
+
+// caretWidth is how many runes of a line Caret shows around the column:
+// a screen's width, so that a megabyte-long line prints a line, not a
+// megabyte, and the message at most as much.
+const caretWidth = 120
+
+// messageWidth bounds the message line the same way: far above any message
+// of the parser's own, which quotes at most a few words of the line.
+const messageWidth = 1000
+
+// cut shortens s to n runes, ending in an ellipsis when it was longer.
+func cut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
 }
 
 // errAt makes an Error that knows only its column and message; the caller
@@ -75,88 +110,4 @@ func errAt(col int, format string, args ...any) *Error {
 func (e *Error) located(file string, line int, source string) *Error {
 	e.File, e.Line, e.Source = file, line, source
 	return e
-}
-
-// suggest returns the option nearest to word when it is close enough to be
-// a likely typo, or "". Close enough: at most one edit for short words and
-// two for longer ones (a transposition counts as one edit), or word being
-// the start of exactly one option. Case is ignored, so "Kill" finds "kill".
-func suggest(word string, options []string) string {
-	w := strings.ToLower(word)
-	best, bestD := "", -1
-	for _, o := range options {
-		d := editDistance(w, o)
-		if bestD < 0 || d < bestD {
-			best, bestD = o, d
-		}
-	}
-	limit := 1
-	if utf8.RuneCountInString(w) > 4 {
-		limit = 2
-	}
-	if bestD >= 0 && bestD <= limit && bestD < utf8.RuneCountInString(best) {
-		return best
-	}
-	if utf8.RuneCountInString(w) >= 3 {
-		match := ""
-		for _, o := range options {
-			if strings.HasPrefix(o, w) {
-				if match != "" {
-					return ""
-				}
-				match = o
-			}
-		}
-		return match
-	}
-	return ""
-}
-
-// editDistance is the optimal string alignment distance: insertions,
-// deletions, substitutions and swaps of two neighbours each cost one. Swaps
-// matter because "sacle" for "scale" is the typo fingers make.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	// Three rolling rows: the swap looks two rows back.
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(rb)]
-}
-
-// orList writes "a, b or c", each item as given.
-func orList(items []string) string {
-	return joinList(items, "or")
-}
-
-// andList writes "a, b and c".
-func andList(items []string) string {
-	return joinList(items, "and")
-}
-
-func joinList(items []string, word string) string {
-	switch len(items) {
-	case 0:
-		return ""
-	case 1:
-		return items[0]
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " " + word + " " + items[len(items)-1]
 }

@@ -16,7 +16,7 @@ func TestParseErrors(t *testing.T) {
 		// Words and quotes.
 		{"unterminated quote", c3 + `expect error "abc`, `x.drill:2:14: this quoted string has no closing quote; end it with "`},
 		{"backslash ends the line", c3 + `expect error "abc\`, `x.drill:2:14: this quoted string has no closing quote; end it with "`},
-		{"unknown escape", c3 + `expect error "a\nb": heal`, `x.drill:2:16: unknown escape \n in a quoted string; only \" and \\ are escapes, so write \\ for a backslash`},
+		{"unknown escape", c3 + `expect error "a\nb": heal`, `x.drill:2:16: unknown escape \n in a quoted string; only \", \\ and \xHH are escapes, so write \\ for a backslash`},
 		{"quote inside a word", c3 + `kill m"1"`, `x.drill:2:7: a quoted string must start a word or follow "=", like --constraint="node.role == manager"; put a space before the quote`},
 		{"no blank after a quote", c3 + `expect task pending web "x"y`, `x.drill:2:28: put a space after the closing quote`},
 		{"no blank after a joined quote", c3 + `docker service create --name="web"x nginx`, `x.drill:2:35: put a space after the closing quote`},
@@ -95,11 +95,14 @@ func TestParseErrors(t *testing.T) {
 		{"within and more", c3 + "wait until leader within 60s now", `x.drill:2:30: wait until leader within 60s takes nothing after it`},
 
 		// docker.
-		{"docker nothing", c3 + "docker", `x.drill:2:8: docker needs service, node, swarm, stack, secret or config, like docker service create --name web nginx`},
+		{"docker nothing", c3 + "docker", `x.drill:2:8: docker needs service, node, swarm, stack, secret, config or info, like docker service create --name web nginx`},
 		{"docker misspelt group", c3 + "docker servce ls", `x.drill:2:8: unknown command "docker servce"; did you mean "docker service"?`},
-		{"docker other group", c3 + "docker container ls", `x.drill:2:8: a drill runs docker service, docker node, docker swarm, docker stack, docker secret and docker config commands; "container" is none of them`},
-		{"docker service nothing", c3 + "docker service", `x.drill:2:16: docker service needs create, scale, update, rollback or rm, like docker service scale web=10`},
-		{"docker service ls", c3 + "docker service ls", `x.drill:2:16: a drill runs docker service create, docker service scale, docker service update, docker service rollback and docker service rm; "ls" is none of them`},
+		{"docker other group", c3 + "docker container ls", `x.drill:2:8: a drill runs docker service, docker node, docker swarm, docker stack, docker secret, docker config and docker info commands; "container" is none of them`},
+		{"docker service nothing", c3 + "docker service", `x.drill:2:16: docker service needs create, scale, update, rollback, rm, ls, ps, inspect or logs, like docker service scale web=10`},
+		{"docker service frob", c3 + "docker service frob", `x.drill:2:16: a drill runs docker service create, docker service scale, docker service update, docker service rollback, docker service rm, docker service ls, docker service ps, docker service inspect and docker service logs; "frob" is none of them`},
+		{"docker service ls word", c3 + "docker service ls web", `x.drill:2:19: docker service ls takes only -q, like docker service ls -q`},
+		{"docker service ps two", c3 + "docker service ps web api", `x.drill:2:23: docker service ps takes one name; write a line for each`},
+		{"docker service inspect nothing", c3 + "docker service inspect --pretty", `x.drill:2:33: docker service inspect needs a name, like docker service inspect --pretty web`},
 		{"docker service misspelt", c3 + "docker service sacle web=3", `x.drill:2:16: unknown command "docker service sacle"; did you mean "docker service scale"?`},
 
 		// docker service create.
@@ -107,7 +110,14 @@ func TestParseErrors(t *testing.T) {
 		{"create without image", c3 + "docker service create --name web", `x.drill:2:34: docker service create needs an image after its flags, like docker service create --name web nginx`},
 		{"create flag after image", c3 + "docker service create --name web nginx --replicas 3", `x.drill:2:40: "--replicas" comes after the image nginx; put flags before the image (a drill runs no container command)`},
 		{"create misspelt flag", c3 + "docker service create --name web --replica 3 nginx", `x.drill:2:34: unknown flag --replica for docker service create; did you mean --replicas?`},
-		{"create unknown flag", c3 + "docker service create --name web --frob nginx", `x.drill:2:34: unknown flag --frob for docker service create; it takes --name, --mode, --replicas, --constraint, --placement-pref, --publish, --reserve-cpu, --reserve-memory, --replicas-max-per-node, --update-parallelism, --update-delay, --update-failure-action, --update-order, --restart-condition, --restart-delay, --restart-max-attempts, --restart-window, --secret, --config, --health-cmd, --health-interval, --health-timeout, --health-start-period and --health-retries`},
+		{"create unknown flag", c3 + "docker service create --name web --frob nginx", `x.drill:2:34: unknown flag --frob for docker service create; it takes --name, --mode, --replicas, --constraint, --placement-pref, --publish, --reserve-cpu, --reserve-memory, --replicas-max-per-node, --update-parallelism, --update-delay, --update-failure-action, --update-order, --update-monitor, --update-max-failure-ratio, --rollback-parallelism, --rollback-delay, --rollback-failure-action, --rollback-order, --rollback-monitor, --rollback-max-failure-ratio, --restart-condition, --restart-delay, --restart-max-attempts, --restart-window, --secret, --config, --health-cmd, --health-interval, --health-timeout, --health-start-period, --health-start-interval, --health-retries, --detach, --env, --limit-cpu and --limit-memory`},
+		{"create ratio above one", c3 + "docker service create --name web --update-max-failure-ratio 1.5 nginx", `x.drill:2:61: --update-max-failure-ratio cannot be bigger than 1; write a fraction of the tasks, like --update-max-failure-ratio 0.25`},
+		{"create ratio negative", c3 + "docker service create --name web --rollback-max-failure-ratio=-0.1 nginx", `x.drill:2:63: --rollback-max-failure-ratio needs a fraction from 0 to 1, like --rollback-max-failure-ratio 0.25`},
+		{"create ratio not a number", c3 + "docker service create --name web --update-max-failure-ratio half nginx", `x.drill:2:61: --update-max-failure-ratio needs a fraction from 0 to 1, like --update-max-failure-ratio 0.25`},
+		{"create ratio too fine", c3 + "docker service create --name web --update-max-failure-ratio 0.0000001 nginx", `x.drill:2:61: --update-max-failure-ratio has more than 6 decimal places; write fewer, like --update-max-failure-ratio 0.25`},
+		{"create monitor without unit", c3 + "docker service create --name web --update-monitor 30 nginx", `x.drill:2:51: --update-monitor needs a unit after 30, like --update-monitor 30s`},
+		{"create rollback cannot roll back", c3 + "docker service create --name web --rollback-failure-action rollback nginx", `x.drill:2:60: --rollback-failure-action must be pause or continue, like --rollback-failure-action continue`},
+		{"update rollback monitor negative", c3 + "docker service update --rollback-monitor=-1s web", `x.drill:2:42: --rollback-monitor cannot be negative, like --rollback-monitor 30s`},
 		{"create replicas not a number", c3 + "docker service create --name web --replicas x nginx", `x.drill:2:45: --replicas needs a whole number, like --replicas 6`},
 		{"create negative replicas", c3 + "docker service create --name web --replicas=-1 nginx", `x.drill:2:45: --replicas needs a whole number, like --replicas 6`},
 		{"create too many replicas", c3 + "docker service create --name web --replicas 2000000 nginx", `x.drill:2:45: --replicas can be at most 1000000, like --replicas 6`},
@@ -144,7 +154,7 @@ func TestParseErrors(t *testing.T) {
 		{"scale without count", c3 + "docker service scale web", `x.drill:2:22: docker service scale takes SERVICE=REPLICAS, like docker service scale web=10`},
 		{"scale bad count", c3 + "docker service scale web=ten", `x.drill:2:26: web= needs a whole number, like web=10`},
 		{"scale twice", c3 + "docker service scale web=1 web=2", `x.drill:2:28: web is scaled twice; scale it once`},
-		{"scale flag", c3 + "docker service scale --detach web=1", `x.drill:2:22: unknown flag --detach; docker service scale takes no flags`},
+		{"scale flag", c3 + "docker service scale --force web=1", `x.drill:2:22: unknown flag --force for docker service scale; it takes --detach`},
 		{"update without name", c3 + "docker service update --replicas 3", `x.drill:2:36: docker service update needs the service's name, like docker service update --replicas 3 web`},
 		{"update two services", c3 + "docker service update web api", `x.drill:2:27: docker service update changes one service, and "api" would be a second; write a line for each`},
 		{"update with create's flag", c3 + "docker service update --constraint node.role==worker web", `x.drill:2:23: unknown flag --constraint for docker service update; did you mean --constraint-add or --constraint-rm?`},
@@ -155,8 +165,9 @@ func TestParseErrors(t *testing.T) {
 		{"rm twice", c3 + "docker service rm web web", `x.drill:2:23: web is named twice; name it once`},
 
 		// docker node.
-		{"node nothing", c3 + "docker node", `x.drill:2:13: docker node needs update, promote, demote or rm, like docker node update --availability drain w3`},
-		{"node ls", c3 + "docker node ls", `x.drill:2:13: a drill runs docker node update, docker node promote, docker node demote and docker node rm; "ls" is none of them`},
+		{"node nothing", c3 + "docker node", `x.drill:2:13: docker node needs update, promote, demote, rm, ls or inspect, like docker node update --availability drain w3`},
+		{"node frob", c3 + "docker node frob", `x.drill:2:13: a drill runs docker node update, docker node promote, docker node demote, docker node rm, docker node ls and docker node inspect; "frob" is none of them`},
+		{"join-token nothing", c3 + "docker swarm join-token", `x.drill:2:25: docker swarm join-token takes worker or manager, like docker swarm join-token worker`},
 		{"node misspelt availability", c3 + "docker node update --availability drained w3", `x.drill:2:35: --availability must be active, pause or drain; did you mean drain?`},
 		{"node update without node", c3 + "docker node update --availability drain", `x.drill:2:41: docker node update needs the node's name, like docker node update --availability drain w3`},
 		{"node update two nodes", c3 + "docker node update --availability drain w1 w2", `x.drill:2:44: docker node update changes one node, and "w2" would be a second; write a line for each`},
@@ -167,13 +178,13 @@ func TestParseErrors(t *testing.T) {
 		{"rm unknown short flag", c3 + "docker node rm -x w1", `x.drill:2:16: unknown flag -x for docker node rm; it takes --force`},
 
 		// docker swarm.
-		{"swarm nothing", c3 + "docker swarm", `x.drill:2:14: docker swarm needs init, join, update, unlock-key or unlock, like docker swarm join --token worker`},
+		{"swarm nothing", c3 + "docker swarm", `x.drill:2:14: docker swarm needs init, join, join-token, update, unlock-key or unlock, like docker swarm join --token worker`},
 		{"swarm init plain", c3 + "docker swarm init", `x.drill:2:14: a drill runs docker swarm init only to recover lost quorum, with --force-new-cluster; the cluster line builds the swarm`},
 		{"swarm init argument", c3 + "docker swarm init --force-new-cluster m3", `x.drill:2:39: docker swarm init takes only flags, like docker swarm init --force-new-cluster --advertise-addr m3`},
 		{"swarm join without token", c3 + "docker swarm join", `x.drill:2:14: docker swarm join needs --token worker or --token manager, like docker swarm join --token worker --zone b`},
 		{"swarm join real token", c3 + "docker swarm join --token SWMTKN-1-abc", `x.drill:2:27: --token must be worker or manager, like --token worker`},
 		{"swarm join address", c3 + "docker swarm join --token worker 10.0.0.1:2377", `x.drill:2:34: a drill's docker swarm join takes no manager address, since the node joins the simulated swarm; write docker swarm join --token worker`},
-		{"swarm leave", c3 + "docker swarm leave", `x.drill:2:14: a drill runs docker swarm init, docker swarm join, docker swarm update, docker swarm unlock-key and docker swarm unlock; "leave" is none of them`},
+		{"swarm leave", c3 + "docker swarm leave", `x.drill:2:14: a drill runs docker swarm init, docker swarm join, docker swarm join-token, docker swarm update, docker swarm unlock-key and docker swarm unlock; "leave" is none of them`},
 
 		// Expectations.
 		{"expect nothing", c3 + "expect", `x.drill:2:8: expect needs what to check: quorum, leader, no leader, service, task, node, port or error, like expect quorum holds`},
@@ -203,8 +214,8 @@ func TestParseErrors(t *testing.T) {
 		{"expect task reason unquoted", c3 + "expect task pending web no suitable node", `x.drill:2:25: put the reason in double quotes, like: expect task pending web "no suitable node"`},
 		{"expect task two reasons", c3 + `expect task pending web "a" "b"`, `x.drill:2:29: expect task pending takes one quoted reason; put all of it inside the quotes, like: expect task pending web "no suitable node"`},
 		{"expect node nothing", c3 + "expect node", `x.drill:2:13: expect node needs a node and a state, like expect node w3 down`},
-		{"expect node without state", c3 + "expect node w3", `x.drill:2:16: expect node w3 needs a state (down, ready, active, pause, drain or locked), like expect node w3 down`},
-		{"expect node misspelt state", c3 + "expect node w3 dwn", `x.drill:2:16: the state in expect node must be down, ready, active, pause, drain or locked; did you mean down?`},
+		{"expect node without state", c3 + "expect node w3", `x.drill:2:16: expect node w3 needs a state (down, ready, unknown, active, pause, drain or locked), like expect node w3 down`},
+		{"expect node misspelt state", c3 + "expect node w3 dwn", `x.drill:2:16: the state in expect node must be down, ready, unknown, active, pause, drain or locked; did you mean down?`},
 		{"expect node and more", c3 + "expect node w3 down now", `x.drill:2:21: expect node w3 down takes nothing after it`},
 		{"expect error nothing", c3 + "expect error", `x.drill:2:14: expect error needs the error text in double quotes, ":" and the command, like: expect error "does not have a leader": docker service scale web=10`},
 		{"expect error unquoted", c3 + "expect error no leader: heal", `x.drill:2:14: expect error needs the error text in double quotes, ":" and the command, like: expect error "does not have a leader": docker service scale web=10`},
@@ -305,49 +316,5 @@ func TestCaret(t *testing.T) {
 				t.Fatalf("Pos() = %v", e.Pos())
 			}
 		})
-	}
-}
-
-func TestSuggest(t *testing.T) {
-	options := []string{"cluster", "kill", "restart", "partition", "heal", "wait", "docker", "expect"}
-	cases := []struct{ word, want string }{
-		{"kil", "kill"},
-		{"kll", "kill"},
-		{"KILL", "kill"},
-		{"partiton", "partition"},
-		{"parititon", "partition"},
-		{"expcet", "expect"},
-		{"dokcer", "docker"},
-		{"clust", "cluster"},
-		{"restar", "restart"},
-		{"x", ""},
-		{"kilt", "kill"},
-		{"stop", ""},
-		{"ha", ""},
-		{"ex", ""},
-	}
-	for _, c := range cases {
-		if got := suggest(c.word, options); got != c.want {
-			t.Errorf("suggest(%q) = %q, want %q", c.word, got, c.want)
-		}
-	}
-}
-
-func TestEditDistance(t *testing.T) {
-	cases := []struct {
-		a, b string
-		want int
-	}{
-		{"", "", 0}, {"a", "", 1}, {"", "abc", 3}, {"kill", "kill", 0},
-		{"kil", "kill", 1}, {"sacle", "scale", 1}, {"abc", "cab", 2},
-		{"kitten", "sitting", 3}, {"héal", "heal", 1},
-	}
-	for _, c := range cases {
-		if got := editDistance(c.a, c.b); got != c.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.want)
-		}
-		if got := editDistance(c.b, c.a); got != c.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", c.b, c.a, got, c.want)
-		}
 	}
 }

@@ -3,6 +3,7 @@ package drill
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -78,11 +79,28 @@ func Format(s *Script) []byte {
 // that a value never reads as a flag.
 func quote(s string) string {
 	if s != "" && s[0] != '-' && !strings.ContainsFunc(s, func(r rune) bool {
-		return isBlank(r) || r == '"' || r == '#' || r == '\\'
+		return isBlank(r) || r == '"' || r == '#' || r == '\\' || r < 0x20 || r == 0x7f
 	}) {
 		return s
 	}
 	return quoteAlways(s)
+}
+
+// name writes a node's or zone's name: bare in the shape the drill reads
+// bare, quoted otherwise (see nodeName), so that every name reads back.
+func name(s string) string {
+	if isName(s) && !slices.Contains(reservedNodeNames, s) {
+		return s
+	}
+	return quoteAlways(s)
+}
+
+func nameList(ns []string) []string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = name(n)
+	}
+	return out
 }
 
 // quoteAlways writes s as a quoted string, for the places that require one.
@@ -90,10 +108,15 @@ func quoteAlways(s string) string {
 	var b strings.Builder
 	b.WriteByte('"')
 	for i := 0; i < len(s); i++ {
-		if s[i] == '"' || s[i] == '\\' {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
 			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < 0x20 && c != '\t' || c == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, c) // a line feed would end the line
+		default:
+			b.WriteByte(c)
 		}
-		b.WriteByte(s[i])
 	}
 	b.WriteByte('"')
 	return b.String()
@@ -184,9 +207,9 @@ func (c Cluster) String() string {
 	return w.String()
 }
 
-func (k Kill) String() string { return words(append([]string{"kill"}, quoteAll(k.Nodes)...)).String() }
+func (k Kill) String() string { return words(append([]string{"kill"}, nameList(k.Nodes)...)).String() }
 
-func (k KillZone) String() string { return "kill az " + quote(k.Zone) }
+func (k KillZone) String() string { return "kill az " + name(k.Zone) }
 
 func (KillLeader) String() string { return "kill leader" }
 
@@ -198,10 +221,10 @@ func (k KillManagers) String() string {
 }
 
 func (r Restart) String() string {
-	return words(append([]string{"restart"}, quoteAll(r.Nodes)...)).String()
+	return words(append([]string{"restart"}, nameList(r.Nodes)...)).String()
 }
 
-func (r RestartZone) String() string { return "restart az " + quote(r.Zone) }
+func (r RestartZone) String() string { return "restart az " + name(r.Zone) }
 
 func (p Partition) String() string {
 	w := words{"partition"}
@@ -252,19 +275,8 @@ func (s ServiceCreate) String() string {
 	for _, p := range s.Publish {
 		w.flag("publish", p.String())
 	}
-	u, du := s.Update, defaultUpdate
-	if u.Parallelism != du.Parallelism {
-		w.flag("update-parallelism", strconv.Itoa(u.Parallelism))
-	}
-	if u.Delay != du.Delay {
-		w.flag("update-delay", formatDuration(u.Delay))
-	}
-	if u.FailureAction != du.FailureAction {
-		w.flag("update-failure-action", string(u.FailureAction))
-	}
-	if u.Order != du.Order {
-		w.flag("update-order", string(u.Order))
-	}
+	w.updateConfig("update", s.Update, defaultUpdate)
+	w.updateConfig("rollback", s.Rollback, defaultRollback)
 	r, dr := s.Restart, defaultRestart
 	if r.Condition != dr.Condition {
 		w.flag("restart-condition", string(r.Condition))
@@ -279,12 +291,23 @@ func (s ServiceCreate) String() string {
 		w.flag("restart-window", formatDuration(r.Window))
 	}
 	w.objectFlags(s)
+	for _, e := range s.Env {
+		w.flag("env", e)
+	}
+	if s.LimitCPU != 0 {
+		w.flag("limit-cpu", formatCPU(s.LimitCPU))
+	}
+	if s.LimitMemory != 0 {
+		w.flag("limit-memory", formatMemory(s.LimitMemory))
+	}
+	w.detach(s.Detach)
 	w.add(quote(s.Image))
 	return w.String()
 }
 
 func (s ServiceScale) String() string {
 	w := words{"docker", "service", "scale"}
+	w.detach(s.Detach)
 	for _, t := range s.Targets {
 		w.add(quote(t.String()))
 	}
@@ -323,19 +346,8 @@ func (s ServiceUpdate) String() string {
 	if s.MaxReplicasPerNode != nil {
 		w.flag("replicas-max-per-node", strconv.Itoa(*s.MaxReplicasPerNode))
 	}
-	u := s.Update
-	if u.Parallelism != nil {
-		w.flag("update-parallelism", strconv.Itoa(*u.Parallelism))
-	}
-	if u.Delay != nil {
-		w.flag("update-delay", formatDuration(*u.Delay))
-	}
-	if u.FailureAction != "" {
-		w.flag("update-failure-action", string(u.FailureAction))
-	}
-	if u.Order != "" {
-		w.flag("update-order", string(u.Order))
-	}
+	w.updateChange("update", s.Update)
+	w.updateChange("rollback", s.Rollback)
 	r := s.Restart
 	if r.Condition != "" {
 		w.flag("restart-condition", string(r.Condition))
@@ -349,11 +361,35 @@ func (s ServiceUpdate) String() string {
 	if r.Window != nil {
 		w.flag("restart-window", formatDuration(*r.Window))
 	}
+	for _, e := range s.EnvAdd {
+		w.flag("env-add", e)
+	}
+	for _, e := range s.EnvRm {
+		w.flag("env-rm", e)
+	}
+	for _, p := range s.PublishAdd {
+		w.flag("publish-add", p.String())
+	}
+	for _, p := range s.PublishRm {
+		w.flag("publish-rm", removal(p))
+	}
+	if s.LimitCPU != nil {
+		w.flag("limit-cpu", formatCPU(*s.LimitCPU))
+	}
+	if s.LimitMemory != nil {
+		w.flag("limit-memory", formatMemory(*s.LimitMemory))
+	}
+	w.detach(s.Detach)
 	w.add(quote(s.Name))
 	return w.String()
 }
 
-func (s ServiceRollback) String() string { return "docker service rollback " + quote(s.Name) }
+func (s ServiceRollback) String() string {
+	w := words{"docker", "service", "rollback"}
+	w.detach(s.Detach)
+	w.add(quote(s.Name))
+	return w.String()
+}
 
 func (s ServiceRemove) String() string {
 	return words(append([]string{"docker", "service", "rm"}, quoteAll(s.Names)...)).String()
@@ -370,16 +406,16 @@ func (n NodeUpdate) String() string {
 	for _, k := range n.LabelRm {
 		w.flag("label-rm", k)
 	}
-	w.add(quote(n.Node))
+	w.add(name(n.Node))
 	return w.String()
 }
 
 func (n NodePromote) String() string {
-	return words(append([]string{"docker", "node", "promote"}, quoteAll(n.Nodes)...)).String()
+	return words(append([]string{"docker", "node", "promote"}, nameList(n.Nodes)...)).String()
 }
 
 func (n NodeDemote) String() string {
-	return words(append([]string{"docker", "node", "demote"}, quoteAll(n.Nodes)...)).String()
+	return words(append([]string{"docker", "node", "demote"}, nameList(n.Nodes)...)).String()
 }
 
 func (n NodeRemove) String() string {
@@ -387,14 +423,14 @@ func (n NodeRemove) String() string {
 	if n.Force {
 		w.add("--force")
 	}
-	w.add(quoteAll(n.Nodes)...)
+	w.add(nameList(n.Nodes)...)
 	return w.String()
 }
 
 func (f ForceNewCluster) String() string {
 	w := words{"docker", "swarm", "init", "--force-new-cluster"}
 	if f.Node != "" {
-		w.flag("advertise-addr", f.Node)
+		w.add("--advertise-addr", name(f.Node))
 	}
 	return w.String()
 }
@@ -403,10 +439,10 @@ func (j SwarmJoin) String() string {
 	w := words{"docker", "swarm", "join"}
 	w.flag("token", string(j.Role))
 	if j.Zone != "" {
-		w.flag("zone", j.Zone)
+		w.add("--zone", name(j.Zone))
 	}
 	if j.Name != "" {
-		w.flag("name", j.Name)
+		w.add("--name", name(j.Name))
 	}
 	return w.String()
 }
@@ -423,7 +459,7 @@ func (e ExpectLeader) String() string {
 	case e.None:
 		return "expect no leader"
 	case e.Zone != "":
-		return "expect leader in " + quote(e.Zone)
+		return "expect leader in " + name(e.Zone)
 	}
 	return "expect leader"
 }
@@ -448,13 +484,68 @@ func (e ExpectTaskPending) String() string {
 }
 
 func (e ExpectNode) String() string {
-	return "expect node " + quote(e.Node) + " " + quote(string(e.State))
+	return "expect node " + name(e.Node) + " " + quote(string(e.State))
 }
 
 func (e ExpectError) String() string {
 	s := "expect error " + quoteAlways(e.Text) + ":"
 	if e.Cmd != nil {
 		s += " " + e.Cmd.String()
+	}
+	return s
+}
+
+// updateConfig writes the --update-* or --rollback-* flags whose values are
+// not Docker's defaults.
+func (w *words) updateConfig(prefix string, u, d UpdateConfig) {
+	if u.Parallelism != d.Parallelism {
+		w.flag(prefix+"-parallelism", strconv.Itoa(u.Parallelism))
+	}
+	if u.Delay != d.Delay {
+		w.flag(prefix+"-delay", formatDuration(u.Delay))
+	}
+	if u.FailureAction != d.FailureAction {
+		w.flag(prefix+"-failure-action", string(u.FailureAction))
+	}
+	if u.Order != d.Order {
+		w.flag(prefix+"-order", string(u.Order))
+	}
+	if u.Monitor != d.Monitor {
+		w.flag(prefix+"-monitor", formatDuration(u.Monitor))
+	}
+	if u.MaxFailureRatio != d.MaxFailureRatio {
+		w.flag(prefix+"-max-failure-ratio", formatRatio(u.MaxFailureRatio))
+	}
+}
+
+// updateChange writes the --update-* or --rollback-* flags given.
+func (w *words) updateChange(prefix string, u UpdateChange) {
+	if u.Parallelism != nil {
+		w.flag(prefix+"-parallelism", strconv.Itoa(*u.Parallelism))
+	}
+	if u.Delay != nil {
+		w.flag(prefix+"-delay", formatDuration(*u.Delay))
+	}
+	if u.FailureAction != "" {
+		w.flag(prefix+"-failure-action", string(u.FailureAction))
+	}
+	if u.Order != "" {
+		w.flag(prefix+"-order", string(u.Order))
+	}
+	if u.Monitor != nil {
+		w.flag(prefix+"-monitor", formatDuration(*u.Monitor))
+	}
+	if u.MaxFailureRatio != nil {
+		w.flag(prefix+"-max-failure-ratio", formatRatio(*u.MaxFailureRatio))
+	}
+}
+
+// formatRatio writes millionths as the fraction Docker takes: 250000 is
+// 0.25.
+func formatRatio(n int) string {
+	s := strconv.Itoa(n / 1_000_000)
+	if f := n % 1_000_000; f != 0 {
+		s += "." + strings.TrimRight(fmt.Sprintf("%06d", f), "0")
 	}
 	return s
 }

@@ -11,7 +11,7 @@ func ptr0[T any](v T) *T { return &v }
 // create is a docker service create with Docker's defaults, as Parse
 // fills them in, for cases to change what they test.
 func create(name, image string, change func(*ServiceCreate)) ServiceCreate {
-	sc := ServiceCreate{Name: name, Image: image, Mode: ModeReplicated, Replicas: 1, Update: defaultUpdate, Restart: defaultRestart}
+	sc := ServiceCreate{Name: name, Image: image, Mode: ModeReplicated, Replicas: 1, Update: defaultUpdate, Rollback: defaultRollback, Restart: defaultRestart}
 	if change != nil {
 		change(&sc)
 	}
@@ -82,7 +82,7 @@ var everyForm = []struct {
 		})},
 	{"service create update config", "docker service create --name web --update-parallelism 2 --update-delay 10s --update-failure-action rollback --update-order start-first nginx",
 		create("web", "nginx", func(s *ServiceCreate) {
-			s.Update = UpdateConfig{Parallelism: 2, Delay: 10 * time.Second, FailureAction: FailureRollback, Order: StartFirst}
+			s.Update = UpdateConfig{Parallelism: 2, Delay: 10 * time.Second, FailureAction: FailureRollback, Order: StartFirst, Monitor: 5 * time.Second}
 		})},
 	{"service create restart policy", "docker service create --name web --restart-condition on-failure --restart-delay 2s --restart-max-attempts 3 --restart-window 1m nginx",
 		create("web", "nginx", func(s *ServiceCreate) {
@@ -90,21 +90,32 @@ var everyForm = []struct {
 		})},
 	{"service create defaults written out", "docker service create --name web --replicas 1 --update-parallelism 1 --update-failure-action pause --update-order stop-first --restart-condition any --restart-delay 5s nginx",
 		create("web", "nginx", nil)},
-	{"service create every flag", "docker service create --name web --replicas 6 --mode replicated --constraint node.labels.zone==a --placement-pref spread=node.labels.zone --reserve-cpu 0.25 --reserve-memory 1g --replicas-max-per-node 2 --publish published=8080,target=80,mode=host --update-parallelism 0 --update-delay 10s --update-failure-action continue --update-order start-first --restart-condition none --restart-delay 0s --restart-max-attempts 0 --restart-window 30s nginx",
+	{"service create every flag", "docker service create --name web --replicas 6 --mode replicated --constraint node.labels.zone==a --placement-pref spread=node.labels.zone --reserve-cpu 0.25 --reserve-memory 1g --replicas-max-per-node 2 --publish published=8080,target=80,mode=host --update-parallelism 0 --update-delay 10s --update-failure-action continue --update-order start-first --update-monitor 30s --update-max-failure-ratio 0.25 --rollback-parallelism 2 --rollback-delay 1s --rollback-failure-action continue --rollback-order start-first --rollback-monitor 0s --rollback-max-failure-ratio 1 --restart-condition none --restart-delay 0s --restart-max-attempts 0 --restart-window 30s nginx",
 		ServiceCreate{
 			Name: "web", Image: "nginx", Mode: ModeReplicated, Replicas: 6,
 			Constraints:    []Constraint{{Key: "node.labels.zone", Value: "a", Equal: true}},
 			PlacementPrefs: []PlacementPref{{Spread: "node.labels.zone"}},
 			ReserveCPU:     25e7, ReserveMemory: 1 << 30, MaxReplicasPerNode: 2,
-			Publish: []Port{{Published: 8080, Target: 80, Protocol: TCP, Mode: PortHost}},
-			Update:  UpdateConfig{Parallelism: 0, Delay: 10 * time.Second, FailureAction: FailureContinue, Order: StartFirst},
-			Restart: RestartPolicy{Condition: RestartNone, Delay: 0, MaxAttempts: 0, Window: 30 * time.Second},
+			Publish:  []Port{{Published: 8080, Target: 80, Protocol: TCP, Mode: PortHost}},
+			Update:   UpdateConfig{Parallelism: 0, Delay: 10 * time.Second, FailureAction: FailureContinue, Order: StartFirst, Monitor: 30 * time.Second, MaxFailureRatio: 250_000},
+			Rollback: UpdateConfig{Parallelism: 2, Delay: time.Second, FailureAction: FailureContinue, Order: StartFirst, Monitor: 0, MaxFailureRatio: 1_000_000},
+			Restart:  RestartPolicy{Condition: RestartNone, Delay: 0, MaxAttempts: 0, Window: 30 * time.Second},
 		}},
 
 	{"service scale one", "docker service scale web=10", ServiceScale{Targets: []ScaleTarget{{Service: "web", Replicas: 10}}}},
 	{"service scale several", "docker service scale web=0 api=3", ServiceScale{Targets: []ScaleTarget{{Service: "web", Replicas: 0}, {Service: "api", Replicas: 3}}}},
 
 	{"service update nothing", "docker service update web", ServiceUpdate{Name: "web"}},
+	{"service create env limits detach", "docker service create --name web -e A=1 --env B --limit-cpu 1.5 --limit-memory 1G -d nginx",
+		create("web", "nginx", func(s *ServiceCreate) {
+			s.Env, s.LimitCPU, s.LimitMemory, s.Detach = []string{"A=1", "B"}, 1_500_000_000, 1<<30, true
+		})},
+	{"service update env ports limits", "docker service update --env-add A=2 --env-rm B --publish-add 8080:80 --publish-rm 53/udp --limit-memory 0 --detach web",
+		ServiceUpdate{Name: "web", EnvAdd: []string{"A=2"}, EnvRm: []string{"B"},
+			PublishAdd: []Port{{Published: 8080, Target: 80, Protocol: TCP, Mode: PortIngress}},
+			PublishRm:  []Port{{Target: 53, Protocol: UDP}}, LimitMemory: new(int64), Detach: true}},
+	{"service scale detach", "docker service scale -d web=2", ServiceScale{Targets: []ScaleTarget{{Service: "web", Replicas: 2}}, Detach: true}},
+	{"service rollback detach", "docker service rollback --detach web", ServiceRollback{Name: "web", Detach: true}},
 	{"service update image", "docker service update --image nginx:1.26 web", ServiceUpdate{Name: "web", Image: "nginx:1.26"}},
 	{"service update replicas zero", "docker service update --replicas 0 web", ServiceUpdate{Name: "web", Replicas: ptr0(0)}},
 	{"service update force", "docker service update --force web", ServiceUpdate{Name: "web", Force: true}},
@@ -122,12 +133,13 @@ var everyForm = []struct {
 			Update:  UpdateChange{Parallelism: ptr0(0), Delay: ptr0(time.Duration(0))},
 			Restart: RestartChange{Delay: ptr0(time.Duration(0)), MaxAttempts: ptr0(0), Window: ptr0(time.Duration(0))},
 		}},
-	{"service update every flag", "docker service update --image nginx:2 --replicas 4 --force --reserve-cpu 1.5 --reserve-memory 256m --replicas-max-per-node 1 --update-parallelism 2 --update-delay 5s --update-failure-action rollback --update-order start-first --restart-condition on-failure --restart-delay 1s --restart-max-attempts 5 --restart-window 2m web",
+	{"service update every flag", "docker service update --image nginx:2 --replicas 4 --force --reserve-cpu 1.5 --reserve-memory 256m --replicas-max-per-node 1 --update-parallelism 2 --update-delay 5s --update-failure-action rollback --update-order start-first --update-monitor 10s --update-max-failure-ratio .5 --rollback-parallelism 0 --rollback-delay 2s --rollback-failure-action pause --rollback-order stop-first --rollback-monitor 1m --rollback-max-failure-ratio 0.000001 --restart-condition on-failure --restart-delay 1s --restart-max-attempts 5 --restart-window 2m web",
 		ServiceUpdate{
 			Name: "web", Image: "nginx:2", Replicas: ptr0(4), Force: true,
 			ReserveCPU: ptr0[int64](15e8), ReserveMemory: ptr0[int64](256 << 20), MaxReplicasPerNode: ptr0(1),
-			Update:  UpdateChange{Parallelism: ptr0(2), Delay: ptr0(5 * time.Second), FailureAction: FailureRollback, Order: StartFirst},
-			Restart: RestartChange{Condition: RestartOnFailure, Delay: ptr0(time.Second), MaxAttempts: ptr0(5), Window: ptr0(2 * time.Minute)},
+			Update:   UpdateChange{Parallelism: ptr0(2), Delay: ptr0(5 * time.Second), FailureAction: FailureRollback, Order: StartFirst, Monitor: ptr0(10 * time.Second), MaxFailureRatio: ptr0(500_000)},
+			Rollback: UpdateChange{Parallelism: ptr0(0), Delay: ptr0(2 * time.Second), FailureAction: FailurePause, Order: StopFirst, Monitor: ptr0(time.Minute), MaxFailureRatio: ptr0(1)},
+			Restart:  RestartChange{Condition: RestartOnFailure, Delay: ptr0(time.Second), MaxAttempts: ptr0(5), Window: ptr0(2 * time.Minute)},
 		}},
 	{"service rollback", "docker service rollback web", ServiceRollback{Name: "web"}},
 	{"service rm", "docker service rm web", ServiceRemove{Names: []string{"web"}}},
@@ -163,6 +175,7 @@ var everyForm = []struct {
 	{"expect task pending escapes", `expect task pending web "say \"no\" \\ # not a comment"`, ExpectTaskPending{Service: "web", Reason: `say "no" \ # not a comment`}},
 	{"expect node down", "expect node w3 down", ExpectNode{Node: "w3", State: NodeDown}},
 	{"expect node ready", "expect node w3 ready", ExpectNode{Node: "w3", State: NodeReady}},
+	{"expect node unknown", "expect node w3 unknown", ExpectNode{Node: "w3", State: NodeUnknown}},
 	{"expect node active", "expect node w3 active", ExpectNode{Node: "w3", State: NodeActive}},
 	{"expect node pause", "expect node w3 pause", ExpectNode{Node: "w3", State: NodePause}},
 	{"expect node drain", "expect node w3 drain", ExpectNode{Node: "w3", State: NodeDrain}},
@@ -174,9 +187,9 @@ var everyForm = []struct {
 		ExpectError{Text: "", Cmd: create("web", "nginx", func(s *ServiceCreate) { s.Replicas = 2 })}},
 	{"expect error glued command", `expect error "no such node":kill m9`, ExpectError{Text: "no such node", Cmd: Kill{Nodes: []string{"m9"}}}},
 
-	{"service create health and secrets", `docker service create --name web --health-cmd "curl -f http://localhost" --health-interval 5s --health-timeout 2s --health-start-period 10s --health-retries 2 --secret db_pass --secret api.key --config nginx_conf nginx`,
+	{"service create health and secrets", `docker service create --name web --health-cmd "curl -f http://localhost" --health-interval 5s --health-timeout 2s --health-start-period 10s --health-start-interval 2s --health-retries 2 --secret db_pass --secret api.key --config nginx_conf nginx`,
 		create("web", "nginx", func(s *ServiceCreate) {
-			s.Health = HealthCheck{Cmd: "curl -f http://localhost", Interval: 5 * time.Second, Timeout: 2 * time.Second, StartPeriod: 10 * time.Second, Retries: 2}
+			s.Health = HealthCheck{Cmd: "curl -f http://localhost", Interval: 5 * time.Second, Timeout: 2 * time.Second, StartPeriod: 10 * time.Second, StartInterval: 2 * time.Second, Retries: 2}
 			s.Secrets, s.Configs = []string{"db_pass", "api.key"}, []string{"nginx_conf"}
 		})},
 	{"service create health cmd alone", `docker service create --name web --health-cmd=true nginx`,
@@ -190,6 +203,19 @@ var everyForm = []struct {
 	{"stack services", "docker stack services shop", StackServices{Name: "shop"}},
 	{"stack ps", "docker stack ps shop", StackPS{Name: "shop"}},
 	{"stack rm", "docker stack rm shop", StackRemove{Names: []string{"shop"}}},
+	{"node ls", "docker node ls", NodeList{}},
+	{"node ls quiet", "docker node ls -q", NodeList{Quiet: true}},
+	{"node list", "docker node list --quiet", NodeList{Quiet: true}},
+	{"service ls", "docker service ls", ServiceList{}},
+	{"service ls quiet", "docker service ls -q", ServiceList{Quiet: true}},
+	{"service ps", "docker service ps web", ServicePS{Name: "web"}},
+	{"service logs", "docker service logs web", ServiceLogs{Name: "web"}},
+	{"service inspect", "docker service inspect web api", ServiceInspect{Names: []string{"web", "api"}}},
+	{"service inspect pretty", "docker service inspect --pretty web", ServiceInspect{Names: []string{"web"}, Pretty: true}},
+	{"node inspect pretty", "docker node inspect --pretty m1", NodeInspect{Nodes: []string{"m1"}, Pretty: true}},
+	{"info", "docker info", Info{}},
+	{"join-token", "docker swarm join-token worker", SwarmJoinToken{Role: Worker}},
+	{"join-token quiet", "docker swarm join-token -q manager", SwarmJoinToken{Role: Manager, Quiet: true}},
 	{"stack down several", "docker stack down shop blog", StackRemove{Names: []string{"shop", "blog"}}},
 	{"secret create stdin", "docker secret create db_pass -", SecretCreate{Name: "db_pass", File: "-"}},
 	{"secret create file", "docker secret create db.pass secrets/db.txt", SecretCreate{Name: "db.pass", File: "secrets/db.txt"}},

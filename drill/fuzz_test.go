@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 // FuzzParse checks what must hold for any input: Parse never panics; an
@@ -19,6 +21,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add(docSample(f))
 	f.Add("# only a comment\n\n")
+	f.Add("cluster managers=3\nkill \"m2'; touch PWNED\" \"w 1\x1b]0;t\x07\"\nexpect node \"w 1\" down\ndocker swarm join --name=\"a b\" --zone \"z 1\"\nkill az \"z 1\"\n")
 	f.Add("cluster managers=3 # c\n\tkill   m1   # trailing\r\n\n\n# own line\nheal")
 	f.Add("cluster managers=3\nexpect error \"a \\\"b\\\" \\\\ c\": docker service update --constraint-add=\"node.labels.a == x y\" web")
 	f.Fuzz(func(t *testing.T, src string) {
@@ -35,8 +38,12 @@ func FuzzParse(f *testing.F) {
 			if e.Col < 1 || e.Col > utf8.RuneCountInString(e.Source)+2 {
 				t.Fatalf("error at column %d of a %d-rune line: %v", e.Col, utf8.RuneCountInString(e.Source), e)
 			}
-			if !strings.HasPrefix(e.Caret(), e.Error()+"\n") {
+			if !strings.HasPrefix(e.Caret(), cut(sink.Text(e.Error()), messageWidth)+"\n") {
 				t.Fatalf("Caret does not start with Error: %q", e.Caret())
+			}
+			// The caret is printed to a terminal: nothing in it may act there.
+			if i := strings.IndexFunc(e.Caret(), func(r rune) bool { return r != '\n' && r != '\t' && (r < 0x20 || r == 0x7f) }); i >= 0 {
+				t.Fatalf("Caret holds a control byte: %q", e.Caret())
 			}
 			return
 		}

@@ -1,6 +1,7 @@
 package drill
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -117,8 +118,20 @@ func lexQuoted(line string, i, col int) (text string, ni, ncol int, err *Error) 
 				return "", 0, 0, errAt(open, `this quoted string has no closing quote; end it with "`)
 			}
 			next, nsize := utf8.DecodeRuneInString(line[i+1:])
+			if next == 'x' {
+				// \xHH is a byte: the control characters an imported
+				// name may hold, which a line cannot carry raw.
+				n, err := strconv.ParseUint(line[i+2:min(i+4, len(line))], 16, 8)
+				if err != nil || i+4 > len(line) {
+					return "", 0, 0, errAt(col, `\x in a quoted string needs two hex digits, a byte like \x1b`)
+				}
+				b.WriteByte(byte(n))
+				i += 4
+				col += 4
+				continue
+			}
 			if next != '"' && next != '\\' {
-				return "", 0, 0, errAt(col, `unknown escape \%s in a quoted string; only \" and \\ are escapes, so write \\ for a backslash`, line[i+1:i+1+nsize])
+				return "", 0, 0, errAt(col, `unknown escape \%s in a quoted string; only \", \\ and \xHH are escapes, so write \\ for a backslash`, line[i+1:i+1+nsize])
 			}
 			b.WriteRune(next)
 			i += 1 + nsize

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/swarmsim/swarmsim/internal/prose"
 )
 
 // ---- Secrets and configs ----
@@ -42,11 +44,12 @@ type ConfigRemove struct {
 // and retries mean Docker's defaults (30s interval and timeout, 3
 // retries, no start period); Cmd "" means no health check.
 type HealthCheck struct {
-	Cmd         string
-	Interval    time.Duration
-	Timeout     time.Duration
-	StartPeriod time.Duration
-	Retries     int
+	Cmd           string
+	Interval      time.Duration
+	Timeout       time.Duration
+	StartPeriod   time.Duration
+	StartInterval time.Duration // between probes in the start period
+	Retries       int
 }
 
 func (SecretCreate) command() {}
@@ -74,7 +77,7 @@ func parseObject(group token, args []token) (Command, *Error) {
 	like := "docker " + kind + " create " + example + " -"
 	subs := []string{"create", "ls", "rm"}
 	if len(args) == 0 {
-		return nil, errAt(after(group), "docker %s needs %s, like %s", kind, orList(subs), like)
+		return nil, errAt(after(group), "docker %s needs %s, like %s", kind, prose.OrList(subs), like)
 	}
 	sub, rest := args[0], args[1:]
 	switch {
@@ -150,6 +153,7 @@ func serviceObjectFlags(sc *ServiceCreate) []flagDef {
 		durationFlag("health-interval", "5s", func(d time.Duration) { sc.Health.Interval = d }),
 		durationFlag("health-timeout", "3s", func(d time.Duration) { sc.Health.Timeout = d }),
 		durationFlag("health-start-period", "10s", func(d time.Duration) { sc.Health.StartPeriod = d }),
+		durationFlag("health-start-interval", "2s", func(d time.Duration) { sc.Health.StartInterval = d }),
 		countFlag("health-retries", "3", func(n int) { sc.Health.Retries = n }),
 	}
 }
@@ -160,7 +164,7 @@ func checkHealthFlags(sc ServiceCreate, seen map[string]int) *Error {
 	if sc.Health.Cmd != "" {
 		return nil
 	}
-	for _, f := range []string{"health-interval", "health-timeout", "health-start-period", "health-retries"} {
+	for _, f := range []string{"health-interval", "health-timeout", "health-start-period", "health-start-interval", "health-retries"} {
 		if col, ok := seen[f]; ok {
 			return errAt(col, "--%s needs --health-cmd beside it, since the simulated images have no health check of their own, like --health-cmd \"curl -f http://localhost\" --%s …", f, f)
 		}
@@ -182,6 +186,9 @@ func (w *words) objectFlags(s ServiceCreate) {
 	}
 	if h.StartPeriod != 0 {
 		w.flag("health-start-period", formatDuration(h.StartPeriod))
+	}
+	if h.StartInterval != 0 {
+		w.flag("health-start-interval", formatDuration(h.StartInterval))
 	}
 	if h.Retries != 0 {
 		w.flag("health-retries", strconv.Itoa(h.Retries))

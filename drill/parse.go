@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/swarmsim/swarmsim/az"
+	"github.com/swarmsim/swarmsim/internal/limits"
+	"github.com/swarmsim/swarmsim/internal/prose"
 )
 
 // Parse reads a whole drill script. file is used only in positions and
@@ -24,6 +26,9 @@ func Parse(file string, src []byte) (*Script, error) {
 	for i, raw := range lines {
 		n := i + 1
 		raw = strings.TrimSuffix(raw, "\r")
+		if len(raw) > limits.DrillLine {
+			return nil, errAt(1, "line %d is longer than %s, the most swarmsim reads of one drill line; split it into several commands", n, limits.Bytes(limits.DrillLine)).located(file, n, raw)
+		}
 		toks, comment, err := lex(raw)
 		if err != nil {
 			return nil, err.located(file, n, raw)
@@ -131,10 +136,10 @@ func parseCommand(toks []token, nested bool) (Command, *Error) {
 	case "service", "node", "swarm":
 		return nil, errAt(verb.col, "unknown command %q; Docker commands start with docker, like docker %s", verb.text, dockerExample[verb.text])
 	}
-	if s := suggest(verb.text, verbs); s != "" {
+	if s := prose.Suggest(verb.text, verbs); s != "" {
 		return nil, errAt(verb.col, "unknown command %q; did you mean %q?", verb.text, s)
 	}
-	return nil, errAt(verb.col, "unknown command %q; the commands are %s", verb.text, andList(verbs))
+	return nil, errAt(verb.col, "unknown command %q; the commands are %s", verb.text, prose.AndList(verbs))
 }
 
 var dockerExample = map[string]string{
@@ -161,7 +166,7 @@ func runes(s string) int { return utf8.RuneCountInString(s) }
 // valueOf turns a word into a value to be read with one of value's
 // methods.
 func valueOf(t token, what, like string) value {
-	return value{text: t.text, col: t.col, what: what, like: like}
+	return value{text: t.text, col: t.col, what: what, like: like, quoted: t.quoted}
 }
 
 var clusterKeys = []string{"managers", "az", "workers", "seed", "from", "services", "autolock"}
@@ -178,10 +183,10 @@ func parseCluster(verb token, args []token) (Command, *Error) {
 			return nil, errAt(t.col, "cluster settings are written key=value, like: %s", clusterLike)
 		}
 		if !slices.Contains(clusterKeys, key) {
-			if s := suggest(key, clusterKeys); s != "" {
+			if s := prose.Suggest(key, clusterKeys); s != "" {
 				return nil, errAt(t.col, "unknown cluster setting %q; did you mean %q?", key, s)
 			}
-			return nil, errAt(t.col, "unknown cluster setting %q; the settings are %s, like: %s", key, andList(clusterKeys), clusterLike)
+			return nil, errAt(t.col, "unknown cluster setting %q; the settings are %s, like: %s", key, prose.AndList(clusterKeys), clusterLike)
 		}
 		if seen[key] {
 			return nil, errAt(t.col, "%s is set twice; set it once", key)
@@ -482,7 +487,7 @@ const (
 	nodeStateLike     = "expect node w3 down"
 )
 
-var nodeStates = []string{"down", "ready", "active", "pause", "drain", "locked"}
+var nodeStates = []string{"down", "ready", "unknown", "active", "pause", "drain", "locked"}
 
 func parseExpect(verb token, args []token) (Command, *Error) {
 	if len(args) == 0 {
@@ -548,7 +553,7 @@ func parseExpect(verb token, args []token) (Command, *Error) {
 			return nil, err
 		}
 		if len(rest) == 1 {
-			return nil, errAt(after(rest[0]), "expect node %s needs a state (%s), like expect node %s down", n, orList(nodeStates), n)
+			return nil, errAt(after(rest[0]), "expect node %s needs a state (%s), like expect node %s down", n, prose.OrList(nodeStates), n)
 		}
 		s, err := valueOf(rest[1], "the state in expect node", nodeStateLike).enum(nodeStates)
 		if err != nil {
@@ -563,7 +568,7 @@ func parseExpect(verb token, args []token) (Command, *Error) {
 	case "error":
 		return parseExpectError(what, rest)
 	}
-	if s := suggest(what.text, expectations); s != "" {
+	if s := prose.Suggest(what.text, expectations); s != "" {
 		return nil, errAt(what.col, "expect cannot check %q; did you mean %q?", what.text, s)
 	}
 	return nil, errAt(what.col, "expect cannot check %q; it checks quorum, leader, no leader, service, task, node, port and error", what.text)

@@ -2,6 +2,8 @@ package drill
 
 import (
 	"strings"
+
+	"github.com/swarmsim/swarmsim/internal/prose"
 )
 
 // The commands of disaster rehearsals: autolock (docker swarm update
@@ -81,13 +83,13 @@ func (s SwarmUnlock) String() string {
 	if s.Key != "" {
 		w.flag("key", s.Key)
 	}
-	w.add(quote(s.Node))
+	w.add(name(s.Node))
 	return w.String()
 }
 
-func (b Backup) String() string { return "backup " + quote(b.Node) + " as " + quote(b.Name) }
+func (b Backup) String() string { return "backup " + name(b.Node) + " as " + quote(b.Name) }
 
-func (r Restore) String() string { return "restore " + quote(r.Name) + " on " + quote(r.Node) }
+func (r Restore) String() string { return "restore " + quote(r.Name) + " on " + name(r.Node) }
 
 const (
 	backupLike  = "backup m3 as nightly"
@@ -156,7 +158,7 @@ func (v value) key() (string, *Error) {
 	case v.text == KeyPrevious || strings.HasPrefix(v.text, "SWMKEY-"):
 		return v.text, nil
 	}
-	if s := suggest(v.text, []string{"current", KeyPrevious}); s != "" {
+	if s := prose.Suggest(v.text, []string{"current", KeyPrevious}); s != "" {
 		return "", errAt(v.col, "--key must be current, previous or an unlock key like SWMKEY-1-…; did you mean %s?", s)
 	}
 	return "", errAt(v.col, "--key must be current, previous or an unlock key like SWMKEY-1-…, as docker swarm unlock-key shows it")

@@ -80,7 +80,7 @@ func TestRehearsalErrors(t *testing.T) {
 		{"restore without on", c3 + "restore nightly m3", `x.drill:2:17: expected "on" and the manager to restore it on after restore nightly, like restore nightly on m3`},
 		{"restore without node", c3 + "restore nightly on", `x.drill:2:20: restore nightly on needs the manager to restore it on, like restore nightly on m3`},
 		{"restore misspelt", c3 + "restor nightly on m3", `x.drill:2:1: unknown command "restor"; did you mean "restore"?`},
-		{"expect locked misspelt", c3 + "expect node m2 lockd", `x.drill:2:16: the state in expect node must be down, ready, active, pause, drain or locked; did you mean locked?`},
+		{"expect locked misspelt", c3 + "expect node m2 lockd", `x.drill:2:16: the state in expect node must be down, ready, unknown, active, pause, drain or locked; did you mean locked?`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Parse("x.drill", []byte(c.src))

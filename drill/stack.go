@@ -3,6 +3,8 @@ package drill
 import (
 	"strconv"
 	"strings"
+
+	"github.com/swarmsim/swarmsim/internal/prose"
 )
 
 // ---- Stacks ----
@@ -53,7 +55,7 @@ const deployLike = "docker stack deploy -c stack.yml shop"
 func parseStack(group token, args []token) (Command, *Error) {
 	subs := []string{"deploy", "ls", "services", "ps", "rm"}
 	if len(args) == 0 {
-		return nil, errAt(after(group), "docker stack needs %s, like %s", orList(subs), deployLike)
+		return nil, errAt(after(group), "docker stack needs %s, like %s", prose.OrList(subs), deployLike)
 	}
 	sub, rest := args[0], args[1:]
 	switch {
@@ -200,5 +202,5 @@ func (e ExpectPort) String() string {
 	if e.Open {
 		state = "open"
 	}
-	return strings.Join([]string{"expect", "port", strconv.Itoa(e.Port), state, "on", quote(e.Node)}, " ")
+	return strings.Join([]string{"expect", "port", strconv.Itoa(e.Port), state, "on", name(e.Node)}, " ")
 }

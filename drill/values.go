@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/scheduler"
 )
 
@@ -23,6 +24,8 @@ type value struct {
 	col  int
 	what string // "--replicas", "managers", "wait"
 	like string // "--replicas 6", "managers=5"
+
+	quoted bool // written as a quoted string: a name in it may be any name
 }
 
 func isDigits(s string) bool {
@@ -101,6 +104,34 @@ func (v value) cpu() (int64, *Error) {
 	return w*1e9 + f, nil
 }
 
+// ratio reads --update-max-failure-ratio, a fraction from 0 to 1, into
+// whole millionths (0.25 is 250000), exactly: the decision it feeds must
+// not depend on how a machine rounds floats.
+func (v value) ratio() (int64, *Error) {
+	whole, frac, dot := strings.Cut(v.text, ".")
+	if whole == "" && frac == "" || whole != "" && !isDigits(whole) || dot && frac != "" && !isDigits(frac) {
+		return 0, errAt(v.col, "%s needs a fraction from 0 to 1, like %s", v.what, v.like)
+	}
+	frac = strings.TrimRight(frac, "0")
+	if len(frac) > 6 {
+		return 0, errAt(v.col, "%s has more than 6 decimal places; write fewer, like %s", v.what, v.like)
+	}
+	whole = strings.TrimLeft(whole, "0")
+	if len(whole) > 1 || whole == "1" && frac != "" {
+		// Docker's daemon: "update-maxfailureratio cannot be less than 0
+		// or bigger than 1".
+		return 0, errAt(v.col, "%s cannot be bigger than 1; write a fraction of the tasks, like %s", v.what, v.like)
+	}
+	var n int64
+	if frac != "" {
+		n, _ = strconv.ParseInt(frac+strings.Repeat("0", 6-len(frac)), 10, 64)
+	}
+	if whole == "1" {
+		n = 1_000_000
+	}
+	return n, nil
+}
+
 // memUnits are Docker's memory units, which are powers of 1024 whatever
 // the letter's case.
 var memUnits = map[string]int64{
@@ -147,10 +178,10 @@ func (v value) enum(options []string) (string, *Error) {
 	if slices.Contains(options, v.text) {
 		return v.text, nil
 	}
-	if s := suggest(v.text, options); s != "" {
-		return "", errAt(v.col, "%s must be %s; did you mean %s?", v.what, orList(options), s)
+	if s := prose.Suggest(v.text, options); s != "" {
+		return "", errAt(v.col, "%s must be %s; did you mean %s?", v.what, prose.OrList(options), s)
 	}
-	return "", errAt(v.col, "%s must be %s, like %s", v.what, orList(options), v.like)
+	return "", errAt(v.col, "%s must be %s, like %s", v.what, prose.OrList(options), v.like)
 }
 
 // constraint reads a --constraint with the scheduler's own parser, so a
@@ -211,10 +242,10 @@ func (v value) port() (Port, *Error) {
 			return Port{}, errAt(v.col, "%s settings are written key=value and separated by commas, like %s", v.what, v.like)
 		}
 		if !slices.Contains(keys, k) {
-			if s := suggest(k, keys); s != "" {
+			if s := prose.Suggest(k, keys); s != "" {
 				return Port{}, errAt(v.col, "%s has no setting %q; did you mean %s?", v.what, k, s)
 			}
-			return Port{}, errAt(v.col, "%s has no setting %q; its settings are %s, like %s", v.what, k, andList(keys), v.like)
+			return Port{}, errAt(v.col, "%s has no setting %q; its settings are %s, like %s", v.what, k, prose.AndList(keys), v.like)
 		}
 		if seen[k] {
 			return Port{}, errAt(v.col, "%s sets %s twice; set it once", v.what, k)
@@ -321,9 +352,17 @@ var reservedNodeNames = []string{"leader", "az"}
 
 // nodeName requires a letter first so that a node can never be mistaken
 // for a count (kill 2 managers).
+//
+// A node named outside that shape (imported from a swarm whose hostnames
+// have spaces, quotes or stranger bytes) is written as a quoted string,
+// like kill "web 1": quoted, any name but the empty one and the keywords
+// is a name. Format writes such names quoted, so they read back.
 func (v value) nodeName() (string, *Error) {
 	if slices.Contains(reservedNodeNames, v.text) {
 		return "", errAt(v.col, "%q is a keyword, so it cannot name a node; name nodes like m1 or w3", v.text)
+	}
+	if v.quoted && v.text != "" {
+		return v.text, nil
 	}
 	if !isName(v.text) {
 		return "", errAt(v.col, `%q is not a node name; write a letter, then letters, digits, "-", "_" or ".", like m1 or w3`, v.text)
@@ -332,6 +371,9 @@ func (v value) nodeName() (string, *Error) {
 }
 
 func (v value) zoneName() (string, *Error) {
+	if v.quoted && v.text != "" {
+		return v.text, nil // as with node names
+	}
 	if !isName(v.text) {
 		return "", errAt(v.col, `%q is not a zone name; write a letter, then letters, digits, "-", "_" or ".", like a`, v.text)
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
+
+	"github.com/moby/moby/api/types/swarm"
 )
 
 // Node is one swarm node as docker node inspect describes it, reduced to
@@ -45,42 +47,6 @@ type Node struct {
 	MemoryBytes int64 // Description.Resources.MemoryBytes; never negative
 }
 
-// dockerNode is the part of Docker's Node object that Nodes reads. Field
-// names are Docker's, so that a decoding error names the field as the
-// input spells it.
-type dockerNode struct {
-	ID   string
-	Spec struct {
-		Role         string
-		Availability string
-		Labels       map[string]string
-	}
-	Description struct {
-		Hostname string
-		Platform struct {
-			Architecture string
-			OS           string
-		}
-		Resources struct {
-			NanoCPUs    int64
-			MemoryBytes int64
-		}
-		Engine struct {
-			Labels map[string]string
-		}
-	}
-	Status struct {
-		State   string
-		Message string
-		Addr    string
-	}
-	ManagerStatus *struct {
-		Leader       bool
-		Reachability string
-		Addr         string
-	}
-}
-
 const nodeCommand = "docker node inspect $(docker node ls -q)"
 
 // Nodes reads what docker node inspect $(docker node ls -q) prints: a JSON
@@ -109,7 +75,7 @@ func Nodes(r io.Reader) ([]Node, error) {
 	firstWithID := map[string]int{} // ID → the node number that has it
 	leader := 0                     // the node number of the leader, 0 for none yet
 	for i, raw := range raws {
-		var d dockerNode
+		var d swarm.Node
 		num := i + 1
 		what := func() string { return nodeName(num, d.ID, d.Description.Hostname) }
 		if err := decodeElement(raw, &d, "node", what); err != nil {
@@ -145,14 +111,16 @@ func nodeName(num int, id, hostname string) string {
 	return fmt.Sprintf("node %d", num)
 }
 
-// node checks d and converts it. Errors name the field, not the node.
-func node(d dockerNode) (Node, error) {
+// node checks d, decoded into the type Docker publishes for it (moby's
+// api/types/swarm, so field names in errors are Docker's), and converts
+// it. Errors name the field, not the node.
+func node(d swarm.Node) (Node, error) {
 	n := Node{
 		ID:           d.ID,
 		Hostname:     d.Description.Hostname,
-		Role:         d.Spec.Role,
-		Availability: d.Spec.Availability,
-		State:        d.Status.State,
+		Role:         string(d.Spec.Role),
+		Availability: string(d.Spec.Availability),
+		State:        string(d.Status.State),
 		Message:      d.Status.Message,
 		Addr:         d.Status.Addr,
 		Labels:       labels(d.Spec.Labels),
@@ -192,7 +160,7 @@ func node(d dockerNode) (Node, error) {
 		return Node{}, fmt.Errorf("Description.Resources.MemoryBytes is %d, but a node cannot offer fewer than 0 bytes", n.MemoryBytes)
 	}
 	if ms := d.ManagerStatus; ms != nil {
-		n.Leader, n.Reachability, n.ManagerAddr = ms.Leader, ms.Reachability, ms.Addr
+		n.Leader, n.Reachability, n.ManagerAddr = ms.Leader, string(ms.Reachability), ms.Addr
 		if n.Reachability == "" {
 			n.Reachability = "unknown"
 		}

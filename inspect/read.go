@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -12,13 +13,15 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/swarmsim/swarmsim/internal/limits"
 )
 
 // MaxInput is the most bytes Nodes and Services read. docker node inspect
 // prints a few kilobytes per node, so this holds tens of thousands of
 // nodes; it exists so that a wrong file (a disk image, /dev/zero) fails
 // with a sentence instead of exhausting memory.
-const MaxInput = 256 << 20
+const MaxInput = limits.InspectFile
 
 // maxInput is MaxInput, lowered by tests that cannot afford to read it.
 var maxInput int64 = MaxInput
@@ -38,29 +41,29 @@ const MaxCount = 1_000_000
 // gives no elements and no error; the caller decides whether that is
 // acceptable.
 func elements(r io.Reader, kind, command string) ([]json.RawMessage, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxInput+1))
+	// The start of the input tells a wrong file (a binary, /dev/zero) at
+	// once, before the rest is read.
+	br := bufio.NewReaderSize(r, headSize)
+	head, _ := br.Peek(headSize)
+	if _, err := startOf(head, command); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(br, maxInput+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading the %ss: %w", kind, err)
 	}
 	if int64(len(data)) > maxInput {
 		return nil, fmt.Errorf("the input is larger than %d bytes, far more than %s prints; check that this is the right file", maxInput, command)
 	}
-	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
-		return nil, errors.New("the input is UTF-16 text, as PowerShell's > writes it, but it must be UTF-8; " +
-			"save it with | Out-File -Encoding utf8, or run the command from another shell")
-	}
 	body := bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")) // a UTF-8 byte order mark, as some editors save
 	skipped := len(data) - len(body)
-	start := bytes.IndexFunc(body, func(r rune) bool { return !isJSONSpace(r) })
-	if start < 0 {
-		return nil, nil
-	}
-	if c := body[start]; c != '[' && c != '{' {
-		return nil, fmt.Errorf("the input starts with %q, which is not the JSON list %s prints; run it without --pretty or --format", firstWords(body[start:]), command)
+	start, err := startOf(data, command)
+	if err != nil || start < 0 {
+		return nil, err
 	}
 	var top json.RawMessage
 	if err := json.Unmarshal(body, &top); err != nil {
-		return nil, syntaxError(data, skipped, err)
+		return nil, syntaxError(data, skipped, err, kind, command)
 	}
 	if top[0] == '{' {
 		return []json.RawMessage{top}, nil
@@ -70,6 +73,29 @@ func elements(r io.Reader, kind, command string) ([]json.RawMessage, error) {
 		return nil, fmt.Errorf("malformed JSON: %w", err) // not reached: top is a valid array
 	}
 	return list, nil
+}
+
+// headSize is how much of the input startOf looks at before the rest is
+// read: the white space before docker's output is a few bytes.
+const headSize = 4096
+
+// startOf is where the JSON starts in data, after a byte order mark and
+// white space: -1 when data holds nothing else, an error when it starts
+// with something docker does not print.
+func startOf(data []byte, command string) (int, error) {
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		return 0, errors.New("the input is UTF-16 text, as PowerShell's > writes it, but it must be UTF-8; " +
+			"save it with | Out-File -Encoding utf8, or run the command from another shell")
+	}
+	body := bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+	start := bytes.IndexFunc(body, func(r rune) bool { return !isJSONSpace(r) })
+	if start < 0 {
+		return -1, nil
+	}
+	if c := body[start]; c != '[' && c != '{' {
+		return 0, fmt.Errorf("the input starts with %q, which is not the JSON list %s prints; run it without --pretty or --format", firstWords(body[start:]), command)
+	}
+	return start, nil
 }
 
 // isJSONSpace is JSON's white space: space, tab, line feed, carriage return.
@@ -95,8 +121,10 @@ func firstWords(text []byte) string {
 
 // syntaxError places a JSON syntax error by line, column and byte, all
 // counted from 1 in data, the whole input (skipped bytes of byte order
-// mark come before what the decoder saw).
-func syntaxError(data []byte, skipped int, err error) error {
+// mark come before what the decoder saw). Two outputs appended together,
+// and a paste cut short where another begins, are named as such: the
+// decoder's words alone do not say what went wrong.
+func syntaxError(data []byte, skipped int, err error, kind, command string) error {
 	var se *json.SyntaxError
 	if !errors.As(err, &se) {
 		return fmt.Errorf("malformed JSON: %w", err)
@@ -107,6 +135,13 @@ func syntaxError(data []byte, skipped int, err error) error {
 	line, col := position(data, pos)
 	if strings.HasPrefix(se.Error(), "unexpected end") {
 		return fmt.Errorf("malformed JSON: the input ends at line %d, column %d (byte %d) in the middle of a value; the file may be cut short: %w", line, col, pos, err)
+	}
+	bad := data[pos-1]
+	if strings.HasSuffix(se.Error(), "after top-level value") && (bad == '[' || bad == '{') {
+		return fmt.Errorf("the input holds two JSON values, one after the other, as when two outputs are appended to one file or pasted twice: the second starts at line %d, column %d (byte %d); keep one, or inspect every %s with one command: %s", line, col, pos, kind, command)
+	}
+	if (bad == '[' || bad == '{') && len(bytes.TrimLeft(data[pos-col:pos-1], " \t")) == 0 {
+		return fmt.Errorf("malformed JSON at line %d, column %d (byte %d): %w; the value before it looks cut short (a truncated paste?) where another one begins: paste the whole output once", line, col, pos, err)
 	}
 	return fmt.Errorf("malformed JSON at line %d, column %d (byte %d): %w", line, col, pos, err)
 }
@@ -139,6 +174,9 @@ func decodeElement(raw json.RawMessage, v any, kind string, what func() string) 
 	if te.Field == "" {
 		return fmt.Errorf("%s is %s, but each %s must be a JSON object", what(), jsonValue(te.Value), kind)
 	}
+	// Docker's types embed Annotations and Meta, which the JSON does not
+	// spell: Spec.Annotations.Labels is Spec.Labels in the input.
+	te.Field = strings.NewReplacer("Annotations.", "", "Meta.", "").Replace(te.Field)
 	if strings.HasSuffix(te.Field, "Labels") && te.Type.Kind() == reflect.String {
 		// A map value: Field names the map, not the key.
 		return fmt.Errorf("%s: %s has %s as a value, but label values must be strings", what(), te.Field, jsonValue(te.Value))

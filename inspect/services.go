@@ -6,17 +6,24 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/moby/moby/api/types/swarm"
 )
 
 // Service is one swarm service as docker service inspect describes it,
 // reduced to what a simulation of it needs. Everything comes from the
-// service's current Spec; PreviousSpec, Endpoint (the ports Docker
-// assigned) and UpdateStatus are ignored.
+// service's current Spec, and from Endpoint the published port Docker
+// assigned to an ingress port given only as a target; PreviousSpec and
+// UpdateStatus are ignored.
 type Service struct {
 	ID   string // ID; "" when the input has none
 	Name string // Spec.Name; never empty, and unique in the input
+	// Labels are Spec.Labels, nil when none; a stack's services carry
+	// com.docker.stack.namespace, which docker stack ls lists them by.
+	Labels map[string]string
 
 	Mode     string // "replicated" or "global", from which of Spec.Mode's fields is set
 	Replicas int    // Spec.Mode.Replicated.Replicas (1 when absent, as Docker defaults it); 0 for a global service
@@ -41,9 +48,11 @@ type Service struct {
 	// picks a free port on each node. Ports published in ingress mode are
 	// the routing mesh's and limit nothing.
 	HostPorts []uint32
-	// Ports are every port of Spec.EndpointSpec.Ports that has a
-	// PublishedPort, in input order, ingress and host mode alike: the
-	// routing mesh opens an ingress port on every node.
+	// Ports are the ports of Spec.EndpointSpec.Ports, in input order,
+	// ingress and host mode alike: the routing mesh opens an ingress port on
+	// every node. An ingress port without a PublishedPort has the one
+	// Endpoint.Ports shows, or 0 when it shows none; a host-mode one
+	// without is left out (the engine picks it on each node).
 	Ports []Port
 
 	ForceUpdate uint64 // Spec.TaskTemplate.ForceUpdate: bumped by docker service update --force
@@ -90,68 +99,6 @@ var (
 	DefaultRestart = RestartPolicy{Condition: "any", Delay: 5 * time.Second}
 )
 
-// dockerService is the part of Docker's Service object that Services reads,
-// with Docker's field names so that decoding errors name fields as the
-// input spells them. Pointers tell an absent field from a zero one where
-// Docker's default is not zero.
-type dockerService struct {
-	ID   string
-	Spec struct {
-		Name         string
-		TaskTemplate struct {
-			ContainerSpec *struct {
-				Image string
-			}
-			Resources *struct {
-				Reservations *struct {
-					NanoCPUs    int64
-					MemoryBytes int64
-				}
-			}
-			RestartPolicy *struct {
-				Condition   string
-				Delay       *time.Duration
-				MaxAttempts *uint64
-				Window      *time.Duration
-			}
-			Placement *struct {
-				Constraints []string
-				Preferences []struct {
-					Spread *struct {
-						SpreadDescriptor string
-					}
-				}
-				MaxReplicas uint64
-			}
-			ForceUpdate uint64
-		}
-		Mode struct {
-			Replicated *struct {
-				Replicas *uint64
-			}
-			Global        *struct{}
-			ReplicatedJob *json.RawMessage
-			GlobalJob     *json.RawMessage
-		}
-		UpdateConfig *struct {
-			Parallelism     *uint64
-			Delay           time.Duration
-			FailureAction   string
-			Monitor         *time.Duration
-			MaxFailureRatio float64
-			Order           string
-		}
-		EndpointSpec *struct {
-			Ports []struct {
-				PublishedPort int64 // uint32 in Docker; wider here so that the range check can name the port
-				TargetPort    int64
-				Protocol      string
-				PublishMode   string
-			}
-		}
-	}
-}
-
 const serviceCommand = "docker service inspect $(docker service ls -q)"
 
 // Services reads what docker service inspect $(docker service ls -q)
@@ -178,11 +125,22 @@ func Services(r io.Reader) ([]Service, error) {
 	out := make([]Service, 0, len(raws))
 	firstWithName := map[string]int{}
 	for i, raw := range raws {
-		var d dockerService
+		var d swarm.Service
 		num := i + 1
 		what := func() string { return serviceName(num, d.Spec.Name, d.ID) }
 		if err := decodeElement(raw, &d, "service", what); err != nil {
 			return nil, err
+		}
+		// Docker prints Parallelism always, but the published type cannot
+		// tell a hand-written file's missing one (Docker's default 1) from 0.
+		var given struct {
+			Spec struct {
+				UpdateConfig *struct{ Parallelism *uint64 }
+			}
+		}
+		_ = json.Unmarshal(raw, &given) // raw decoded above: this cannot fail
+		if u := given.Spec.UpdateConfig; u != nil && u.Parallelism == nil && d.Spec.UpdateConfig != nil {
+			d.Spec.UpdateConfig.Parallelism = uint64(DefaultUpdate.Parallelism)
 		}
 		s, err := service(d)
 		if err != nil {
@@ -208,12 +166,18 @@ func serviceName(num int, name, id string) string {
 	return fmt.Sprintf("service %d", num)
 }
 
-// service checks d and converts it. Errors name the field, not the service.
-func service(d dockerService) (Service, error) {
+// service checks d, decoded into the type Docker publishes for it (moby's
+// api/types/swarm), and converts it. Errors name the field, not the
+// service.
+func service(d swarm.Service) (Service, error) {
 	spec, tmpl := d.Spec, d.Spec.TaskTemplate
 	s := Service{ID: d.ID, Name: spec.Name, ForceUpdate: tmpl.ForceUpdate, Update: DefaultUpdate, Restart: DefaultRestart}
 	if s.Name == "" {
 		return Service{}, errors.New("Spec.Name is missing; every service has one, so check that the file is what " + serviceCommand + " prints")
+	}
+
+	if len(spec.Labels) > 0 {
+		s.Labels = spec.Labels
 	}
 
 	m := spec.Mode
@@ -282,7 +246,7 @@ func service(d dockerService) (Service, error) {
 	if e := spec.EndpointSpec; e != nil {
 		for i, p := range e.Ports {
 			field := fmt.Sprintf("Spec.EndpointSpec.Ports[%d]", i)
-			mode := p.PublishMode
+			mode := string(p.PublishMode)
 			switch mode {
 			case "", "ingress": // the routing mesh: no port is taken on the node
 				mode = "ingress"
@@ -290,13 +254,13 @@ func service(d dockerService) (Service, error) {
 			default:
 				return Service{}, fmt.Errorf("%s.PublishMode is %q; it must be %s", field, p.PublishMode, oneOf("ingress", "host"))
 			}
-			if p.PublishedPort < 0 || p.PublishedPort > 65535 {
+			if p.PublishedPort > 65535 {
 				return Service{}, fmt.Errorf("%s.PublishedPort is %d, but ports go from 1 to 65535", field, p.PublishedPort)
 			}
-			if p.TargetPort < 0 || p.TargetPort > 65535 {
+			if p.TargetPort > 65535 {
 				return Service{}, fmt.Errorf("%s.TargetPort is %d, but ports go from 1 to 65535", field, p.TargetPort)
 			}
-			proto := p.Protocol
+			proto := string(p.Protocol)
 			switch proto {
 			case "":
 				proto = "tcp"
@@ -304,11 +268,16 @@ func service(d dockerService) (Service, error) {
 			default:
 				return Service{}, fmt.Errorf("%s.Protocol is %q; it must be %s", field, p.Protocol, oneOf("tcp", "udp", "sctp"))
 			}
-			port := uint32(p.PublishedPort)
-			if port == 0 {
-				continue // Docker picks one; the simulation does not
+			port := p.PublishedPort
+			if port == 0 && mode == "ingress" {
+				// The swarm numbered it: Endpoint.Ports holds what its
+				// allocator gave. Without that, 0 is left for the
+				// simulation's allocator.
+				port = assigned(d.Endpoint.Ports, p)
+			} else if port == 0 {
+				continue // the engine binds a port of its choosing on each node
 			}
-			s.Ports = append(s.Ports, Port{Published: port, Target: uint32(p.TargetPort), Protocol: proto, Mode: mode})
+			s.Ports = append(s.Ports, Port{Published: port, Target: p.TargetPort, Protocol: proto, Mode: mode})
 			if mode == "host" && !slices.Contains(s.HostPorts, port) {
 				s.HostPorts = append(s.HostPorts, port)
 			}
@@ -316,28 +285,41 @@ func service(d dockerService) (Service, error) {
 	}
 
 	if u := spec.UpdateConfig; u != nil {
-		if err := update(&s.Update, u.Parallelism, u.Delay, u.FailureAction, u.Monitor, u.MaxFailureRatio, u.Order); err != nil {
+		// MaxFailureRatio is a float32 in Docker's type: read back as the
+		// decimal the input wrote (0.2, not 0.2000000029…).
+		ratio, _ := strconv.ParseFloat(strconv.FormatFloat(float64(u.MaxFailureRatio), 'g', -1, 32), 64)
+		if err := update(&s.Update, u.Parallelism, u.Delay, string(u.FailureAction), u.Monitor, ratio, string(u.Order)); err != nil {
 			return Service{}, err
 		}
 	}
 	if r := tmpl.RestartPolicy; r != nil {
-		if err := restart(&s.Restart, r.Condition, r.Delay, r.MaxAttempts, r.Window); err != nil {
+		if err := restart(&s.Restart, string(r.Condition), r.Delay, r.MaxAttempts, r.Window); err != nil {
 			return Service{}, err
 		}
 	}
 	return s, nil
 }
 
-// update overrides Docker's defaults in u with what the input sets.
-func update(u *UpdateConfig, parallelism *uint64, delay time.Duration, failureAction string, monitor *time.Duration, ratio float64, order string) error {
-	const f = "Spec.UpdateConfig."
-	if parallelism != nil {
-		n, err := count(f+"Parallelism", *parallelism)
-		if err != nil {
-			return err
+// assigned is the published port the swarm gave the ingress port p,
+// which names none, by protocol and target: 0 when it gave none.
+func assigned(ports []swarm.PortConfig, p swarm.PortConfig) uint32 {
+	for _, a := range ports {
+		if a.PublishMode == swarm.PortConfigPublishModeIngress && a.Protocol == p.Protocol && a.TargetPort == p.TargetPort && a.PublishedPort != 0 {
+			return a.PublishedPort
 		}
-		u.Parallelism = n
 	}
+	return 0
+}
+
+// update overrides Docker's defaults in u with what the input sets.
+// Docker always prints Parallelism beside the rest, 0 meaning all at once.
+func update(u *UpdateConfig, parallelism uint64, delay time.Duration, failureAction string, monitor time.Duration, ratio float64, order string) error {
+	const f = "Spec.UpdateConfig."
+	n, err := count(f+"Parallelism", parallelism)
+	if err != nil {
+		return err
+	}
+	u.Parallelism = n
 	if err := duration(f+"Delay", delay); err != nil {
 		return err
 	}
@@ -348,13 +330,11 @@ func update(u *UpdateConfig, parallelism *uint64, delay time.Duration, failureAc
 		}
 		u.FailureAction = failureAction
 	}
-	if monitor != nil {
-		if err := duration(f+"Monitor", *monitor); err != nil {
-			return err
-		}
-		if *monitor != 0 { // Docker omits a zero Monitor, and swarmkit then uses its default
-			u.Monitor = *monitor
-		}
+	if err := duration(f+"Monitor", monitor); err != nil {
+		return err
+	}
+	if monitor != 0 { // Docker omits a zero Monitor, and swarmkit then uses its default
+		u.Monitor = monitor
 	}
 	if !(ratio >= 0 && ratio <= 1) {
 		return fmt.Errorf("%sMaxFailureRatio is %v, but it must be a fraction between 0 and 1", f, ratio)

@@ -17,6 +17,7 @@ import (
 var wantServices = []inspect.Service{
 	{
 		ID: "e7oakmnqxtnzppzt9p8i4i188", Name: "web", Mode: "replicated", Replicas: 6,
+		Labels:      map[string]string{"com.example.team": "storefront"},
 		Image:       "nginx:1.27.2@sha256:3f554976be40b86f7698c263efb089f1aca6aac178825bf6152a790ca9713a77",
 		Constraints: []string{"node.platform.os==linux", "node.labels.disk!=hdd"},
 		Preferences: []string{"node.labels.zone"},
@@ -202,13 +203,16 @@ func TestServiceErrors(t *testing.T) {
 		}), edge + `: Spec.EndpointSpec.Ports[0].PublishedPort is 70000, but ports go from 1 to 65535`},
 		{"a negative port", svc(2, func(s any) {
 			set(s, "Spec.EndpointSpec.Ports", []any{map[string]any{"PublishedPort": 80, "PublishMode": "host"}, map[string]any{"PublishedPort": -1, "PublishMode": "host"}})
-		}), edge + `: Spec.EndpointSpec.Ports[1].PublishedPort is -1, but ports go from 1 to 65535`},
+		}), edge + `: Spec.EndpointSpec.Ports.PublishedPort is -1, but it must be a whole number of 0 or more`},
+		{"a port past 65535", svc(2, func(s any) {
+			set(s, "Spec.EndpointSpec.Ports", []any{map[string]any{"PublishedPort": 80, "PublishMode": "host"}, map[string]any{"PublishedPort": 70000, "PublishMode": "host"}})
+		}), edge + `: Spec.EndpointSpec.Ports[1].PublishedPort is 70000, but ports go from 1 to 65535`},
 		{"a port beyond 64 bits", svc(2, func(s any) {
 			set(s, "Spec.EndpointSpec.Ports", []any{map[string]any{"PublishedPort": 1e19, "PublishMode": "host"}})
-		}), edge + `: Spec.EndpointSpec.Ports.PublishedPort is 10000000000000000000, which is too large; it must be a whole number up to 9223372036854775807`},
+		}), edge + `: Spec.EndpointSpec.Ports.PublishedPort is 10000000000000000000, which is too large; it must be a whole number of 0 or more up to 4294967295`},
 		{"a port as a string", svc(2, func(s any) {
 			set(s, "Spec.EndpointSpec.Ports", []any{map[string]any{"PublishedPort": "80", "PublishMode": "host"}})
-		}), edge + `: Spec.EndpointSpec.Ports.PublishedPort is a string, but it must be a whole number`},
+		}), edge + `: Spec.EndpointSpec.Ports.PublishedPort is a string, but it must be a whole number of 0 or more`},
 		{"too much update parallelism", svc(0, func(s any) { set(s, upd+"Parallelism", 2_000_000) }),
 			web + `: Spec.UpdateConfig.Parallelism is 2000000, more than the 1000000 swarmsim can simulate; use a smaller count`},
 		{"a negative update delay", svc(0, func(s any) { set(s, upd+"Delay", -1) }),
@@ -256,5 +260,22 @@ func TestServiceErrors(t *testing.T) {
 			}
 			checkLine(t, err.Error())
 		})
+	}
+}
+
+// A port given only as a target has the published port Docker assigned in
+// Endpoint.Ports (swarmkit's allocator); without one it stays 0 for the
+// simulation's allocator to number.
+func TestServiceIngressPortTakesTheAssignedNumber(t *testing.T) {
+	in := `[{"ID": "s1", "Spec": {"Name": "web", "Mode": {"Replicated": {"Replicas": 1}},
+	  "EndpointSpec": {"Ports": [{"Protocol": "tcp", "TargetPort": 80, "PublishMode": "ingress"}, {"Protocol": "udp", "TargetPort": 53, "PublishMode": "ingress"}]}},
+	 "Endpoint": {"Ports": [{"Protocol": "tcp", "TargetPort": 80, "PublishedPort": 30004, "PublishMode": "ingress"}]}}]`
+	got, err := inspect.Services(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []inspect.Port{{Published: 30004, Target: 80, Protocol: "tcp", Mode: "ingress"}, {Published: 0, Target: 53, Protocol: "udp", Mode: "ingress"}}
+	if !reflect.DeepEqual(got[0].Ports, want) {
+		t.Errorf("ports %+v, want %+v", got[0].Ports, want)
 	}
 }

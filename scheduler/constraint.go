@@ -161,6 +161,9 @@ func (m *matcher) match(n *Node) bool {
 	switch m.attr {
 	case attrID:
 		got = n.ID
+		if n.DockerID != "" {
+			got = n.DockerID
+		}
 	case attrHostname:
 		got = n.Hostname
 	case attrRole:

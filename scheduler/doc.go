@@ -30,7 +30,12 @@
 //
 // tasks holds the running tasks (Pending false, Node set) next to the
 // pending ones: running tasks hold their node's resources and host ports,
-// count toward replica limits and steer the ranking. Each node may carry
+// count toward replica limits and steer the ranking. A running task holds
+// what its own spec says: its service's reservation and host ports, or
+// Task.Own when it runs an older spec (the old task beside its
+// replacement in a start-first update), as swarmkit's nodeinfo.go addTask
+// charges each task's own spec. Host ports are keyed by protocol and port
+// (HostPort), so 7070/tcp and 7070/udp share a node. Each node may carry
 // RecentFailures, the caller's count of each service's recent task
 // failures on it, which puts a node a service keeps failing on last (see
 // Failing nodes).
@@ -55,7 +60,7 @@
 // resources and constraints and a platform filter between constraints and
 // host port; the simulation models neither plugins nor image platforms,
 // so they would pass every node and are left out. The max-replicas clause
-// has no count, as in swarmkit. A task of a service holds the service's
+// has no count, as in swarmkit. A task of a service holds its spec's
 // host ports, so for a service that publishes one the host-port filter
 // rejects a node with one of its tasks before the replica limit is asked.
 //

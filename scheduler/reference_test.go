@@ -114,7 +114,7 @@ func reference(nodes []Node, services []Service, tasks []Task, seed uint64) Plan
 		if !t.Pending && t.Node != "" {
 			if n := st.node(t.Node); n >= 0 {
 				s := st.service(t.Service)
-				st.hold(n, s, nil)
+				st.hold(n, s, t.Own)
 				if s >= 0 {
 					cnt[s][n]++
 				}

@@ -46,6 +46,10 @@ const (
 // Node is one swarm node as the scheduler sees it. IDs must be unique.
 type Node struct {
 	ID, Hostname string
+	// DockerID is what node.id constraints match, when the caller knows
+	// nodes by other IDs than Docker shows (a simulation naming them by
+	// hostname); "" matches ID.
+	DockerID     string
 	Role         string            // Manager or Worker
 	Ready        bool              // false once the node is down (missed heartbeats)
 	Availability Availability      // only Active takes new tasks; "" is not Active
@@ -140,7 +144,29 @@ type Service struct {
 
 	Reservation Resources // per task
 	MaxReplicas int       // per node; 0 means no limit
-	HostPorts   []uint32  // published in host mode; two tasks on one node cannot share one
+	HostPorts   []uint32  // published in host mode (see HostPort); two tasks on one node cannot share one
+}
+
+// HostPort is a host-mode published port with its protocol, as one number
+// for Service.HostPorts: the port in the low 16 bits, the protocol above
+// them. swarmkit's HostPortFilter keys ports by protocol and port, so
+// 7070/tcp and 7070/udp are two ports; a bare port number is tcp.
+func HostPort(port uint32, protocol string) uint32 {
+	var p uint32
+	switch protocol {
+	case "udp":
+		p = 1
+	case "sctp":
+		p = 2
+	}
+	return p<<16 | port&0xffff
+}
+
+// Footprint is what one task holds on its node: its reservation and its
+// host-mode ports (as Service.HostPorts).
+type Footprint struct {
+	Reservation Resources
+	HostPorts   []uint32
 }
 
 // Task is one task of a service.
@@ -156,18 +182,11 @@ type Task struct {
 	// and count in the ranking. A placed task without a Node holds nothing.
 	Pending bool
 
-	// Own, when set on a placed task, is what it holds instead of what its
-	// service's spec reserves: a task of an older version of the service
-	// (a rolling update's, or one a paused update left) holds its own
-	// reservation and ports, as swarmkit's scheduler counts each task's own
-	// spec.
-	Own *Holding
-}
-
-// Holding is what a placed task holds on its node.
-type Holding struct {
-	Reservation Resources
-	HostPorts   []uint32
+	// Own, for a placed task, is what it holds by its own spec when that is
+	// not its service's current one (a task of the spec before an update);
+	// nil means its service's. swarmkit's nodeinfo.go addTask charges each
+	// task's own resources and ports.
+	Own *Footprint
 }
 
 // Placement puts a pending task on a node.

@@ -3,6 +3,7 @@ package scheduler
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -443,4 +444,36 @@ func cloneNodes(ns []Node) []Node {
 		}
 	}
 	return out
+}
+
+// nodeinfo.go addTask charges a placed task with its own spec: an old task
+// of a start-first update holds its old port and reservation, not the
+// service's new ones. filter.go HostPortFilter keys ports by protocol.
+func TestTaskHoldsItsOwnSpec(t *testing.T) {
+	w1 := node("w1")
+	for _, tc := range []struct {
+		name string
+		svc  Service
+		own  *Footprint
+		want string // "" when the pending task is placed
+	}{
+		{"old task holds the old port", Service{Name: "web", HostPorts: []uint32{8081}}, &Footprint{HostPorts: []uint32{8080}}, ""},
+		{"by the service's spec the port is taken", Service{Name: "web", HostPorts: []uint32{8081}}, nil, "host-mode port already in use"},
+		{"old task holds its larger reservation", Service{Name: "web", Reservation: Resources{NanoCPUs: 2 * cpu}}, &Footprint{Reservation: Resources{NanoCPUs: 3 * cpu}}, "insufficient resources"},
+		{"by the service's spec both fit", Service{Name: "web", Reservation: Resources{NanoCPUs: 2 * cpu}}, nil, ""},
+		{"udp and tcp 7070 differ", Service{Name: "web", HostPorts: []uint32{HostPort(7070, "udp")}}, &Footprint{HostPorts: []uint32{HostPort(7070, "tcp")}}, ""},
+		{"a bare port is tcp", Service{Name: "web", HostPorts: []uint32{HostPort(7070, "tcp")}}, &Footprint{HostPorts: []uint32{7070}}, "host-mode port already in use"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tasks := []Task{{ID: "old", Service: "web", Node: "w1", Own: tc.own}, {ID: "new", Service: "web", Pending: true}}
+			plan := Schedule([]Node{w1}, []Service{tc.svc}, tasks, 1)
+			got := ""
+			if len(plan.Pending) > 0 {
+				got = plan.Pending[0].Reason
+			}
+			if tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
+				t.Errorf("pending %q, want %q", got, tc.want)
+			}
+		})
+	}
 }

@@ -83,18 +83,19 @@ func (st *state) node(id string) int32 {
 }
 
 // hold records one task of service s (-1: unknown, so it reserves nothing
-// and publishes no port) on node n. A task with its own holding (own, not
-// nil) holds that rather than what its service's spec reserves.
-func (st *state) hold(n, s int32, own *Holding) {
+// and publishes no port) on node n. own, when set, is what the task holds
+// by its own spec instead of its service's.
+func (st *state) hold(n, s int32, own *Footprint) {
 	st.total[n]++
 	if s < 0 {
 		return
 	}
-	res, ports := st.services[s].Reservation, st.services[s].HostPorts
+	svc := &st.services[s]
+	reservation, ports := svc.Reservation, svc.HostPorts
 	if own != nil {
-		res, ports = own.Reservation, own.HostPorts
+		reservation, ports = own.Reservation, own.HostPorts
 	}
-	st.used[n] = st.used[n].plus(res)
+	st.used[n] = st.used[n].plus(reservation)
 	if len(ports) > 0 {
 		if st.ports == nil {
 			st.ports = make(map[uint64]struct{})

@@ -22,7 +22,8 @@
 //
 // Health checks run as Docker's engine runs them: a task whose service has
 // a health check starts as "starting" and becomes "running" only when a
-// probe passes, the first one Interval after the container started. An
+// probe passes, the first one StartInterval after the container started
+// when it has a start period, Interval otherwise. An
 // image whose name starts with UnhealthyImagePrefix never passes: after
 // Retries failed probes past the start period the engine stops the
 // container, and the task fails with Docker's "unhealthy container" error.
@@ -55,7 +56,7 @@ const ExitAfter = 2 * time.Second
 // Docker's words for a container that exited.
 const (
 	ReasonExit      = "task: non-zero exit (1)"
-	ReasonExitOK    = "task: exited (0)"
+	ReasonExitOK    = "finished" // swarmkit's agent: the task is complete
 	ReasonUnhealthy = "task: non-zero exit (137): dockerexec: unhealthy container"
 )
 
@@ -132,17 +133,40 @@ func (a *Agent) Start(t *state.Task, h state.HealthCheck) string {
 	if strings.HasPrefix(t.Image, UnhealthyImagePrefix) {
 		a.host.After(UnhealthyAfter(h), Event{Kind: Unhealthy, Task: t.ID})
 	} else {
-		a.host.After(h.Interval, Event{Kind: Healthy, Task: t.ID})
+		a.host.After(probeAfter(h, 0), Event{Kind: Healthy, Task: t.ID})
 	}
 	return state.TaskStarting
 }
 
+// probeAfter is the wait before the next probe, elapsed after the
+// container started, as moby's daemon/health.go monitor picks it: every
+// start interval while the start period lasts (and no probe has passed),
+// every interval after it.
+func probeAfter(h state.HealthCheck, elapsed time.Duration) time.Duration {
+	if elapsed >= h.StartPeriod {
+		if h.Interval <= 0 { // a spec not yet given its defaults
+			return state.DefaultHealthInterval
+		}
+		return h.Interval
+	}
+	if h.StartInterval > 0 {
+		return h.StartInterval
+	}
+	return state.DefaultHealthStartInterval
+}
+
 // UnhealthyAfter is when a container that fails every probe is declared
-// unhealthy: probes run every Interval, failures within the start period
-// do not count, and Retries failures in a row after it do.
+// unhealthy: failures within the start period do not count, and Retries
+// failures in a row after it do.
 func UnhealthyAfter(h state.HealthCheck) time.Duration {
-	inStart := int(h.StartPeriod / h.Interval)
-	return time.Duration(inStart+h.Retries) * h.Interval
+	var at time.Duration
+	for failed := 0; failed < h.Retries; {
+		at += probeAfter(h, at)
+		if at >= h.StartPeriod {
+			failed++
+		}
+	}
+	return at
 }
 
 // Fire is a timer the agent set falling due.

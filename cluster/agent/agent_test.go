@@ -83,9 +83,9 @@ func TestExitWhileCutOffIsRemembered(t *testing.T) {
 	}
 }
 
-// A health check passes Interval after the start, and the task runs only
-// then; an unhealthy image fails for good after the start period and
-// Retries probes, and its container is stopped.
+// A health check's first probe passes, and the task runs only then; an
+// unhealthy image fails for good after the start period and Retries
+// counted probes, and its container is stopped.
 func TestHealthChecks(t *testing.T) {
 	h := &host{}
 	a := New(h)
@@ -94,7 +94,10 @@ func TestHealthChecks(t *testing.T) {
 		t.Fatalf("a task with a health check starts %s", got)
 	}
 	a.Start(task("t2", "unhealthy/web"), check)
-	want := []timer{{5 * time.Second, Event{Kind: Healthy, Task: "t1"}}, {25 * time.Second, Event{Kind: Unhealthy, Task: "t2"}}}
+	// Probes every 5 s (the default start interval) during the 10 s start
+	// period, whose failures do not count, then every Interval: the third
+	// counted failure is at 20 s.
+	want := []timer{{5 * time.Second, Event{Kind: Healthy, Task: "t1"}}, {20 * time.Second, Event{Kind: Unhealthy, Task: "t2"}}}
 	if !slices.Equal(h.timers, want) {
 		t.Fatalf("timers %v, want %v", h.timers, want)
 	}

@@ -7,13 +7,15 @@
 //     first marks every node that is not down as unknown ("Node moved to
 //     \"unknown\" state due to leadership change in cluster"): a new leader
 //     does not know who is alive until they report in, and the scheduler
-//     places only on ready nodes.
+//     places only on ready nodes. An unknown node has UnknownGrace, twice
+//     the grace, to report before it is marked down.
 //   - Sessions. When a node's session with this leader starts (its first
 //     heartbeat, or one after a restart or a lost report) the dispatcher
 //     compares what the node runs with what the store assigns it: tasks to
 //     start, tasks to stop, tasks the node lost.
 //   - Assignments. A task committed to a node is started there once the
-//     node can be reached and its restart delay is over; a task whose
+//     node can be reached, its restart delay is over, and the older task of
+//     its slot has stopped (restart.WaitsForStop); a task whose
 //     desired state became shutdown is stopped there. Either way the node's
 //     report (running, shutdown) is committed.
 //   - Orphans. Tasks of a node that has been down for 24 hours are marked
@@ -44,6 +46,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/swarmsim/swarmsim/cluster/orchestrator/restart"
 	"github.com/swarmsim/swarmsim/cluster/state"
 	"github.com/swarmsim/swarmsim/internal/fault"
 )
@@ -55,6 +58,9 @@ const (
 	// HeartbeatGrace is how long the dispatcher waits before it declares a
 	// silent node down: three missed periods.
 	HeartbeatGrace = 3 * HeartbeatPeriod
+	// UnknownGrace is the grace of a node a new leader marked unknown,
+	// twice the normal (swarmkit's gracePeriodMultiplierUnknown).
+	UnknownGrace = 2 * HeartbeatGrace
 	// NodeDownPeriod is how long a node stays down before its tasks are
 	// orphaned: swarmkit's defaultNodeDownPeriod.
 	NodeDownPeriod = 24 * time.Hour
@@ -67,6 +73,7 @@ const (
 	MsgUnknownFailed = "heartbeat failure for node in \"unknown\" state"
 	MsgOrphaned      = "task belongs to a node that has been down for 24h"
 	ReasonLost       = "the node restarted and no longer runs it"
+	ReasonComplete   = "finished" // swarmkit's agent: the task is complete
 )
 
 // World is the simulated swarm as the dispatcher reaches it.
@@ -111,6 +118,7 @@ type Dispatcher struct {
 	seen       []time.Duration // by node index: the last heartbeat this leader heard
 	session    []bool          // by node index: the node's session with this leader is current
 	expiry     []deadline      // heartbeat deadlines, in the order they fall due
+	unknown    []deadline      // this leader's first deadlines, one per node, all at once
 	heard      map[int]bool    // nodes heard from that the store does not count as ready
 	resync     map[int]bool    // nodes whose session started: compare what they run
 	deliveries state.IDSet     // tasks whose node must start or stop them
@@ -134,16 +142,23 @@ type report struct {
 }
 
 // New returns the dispatcher of a leader whose own node is self. Every
-// node is given a full grace period from now to report in.
-func New(s *state.Store, hashes state.Hashes, world World, self int, now func() time.Duration, wake func()) *Dispatcher {
+// node is given a full grace period from now to report in: HeartbeatGrace
+// under the swarm's first leader, through which every node joined, and
+// UnknownGrace under a later one (unknown), which marks them unknown
+// (swarmkit's nodeStore.AddUnknown).
+func New(s *state.Store, hashes state.Hashes, world World, self int, unknown bool, now func() time.Duration, wake func()) *Dispatcher {
 	d := &Dispatcher{s: s, hashes: hashes, world: world, self: self, now: now, wake: wake,
 		heard: map[int]bool{}, resync: map[int]bool{}}
 	d.grow()
 	d.session[self] = true
 	at := now()
+	grace := HeartbeatGrace
+	if unknown {
+		grace = UnknownGrace
+	}
 	for i := range d.seen {
 		d.seen[i] = at
-		d.expiry = append(d.expiry, deadline{at + HeartbeatGrace, i})
+		d.unknown = append(d.unknown, deadline{at + grace, i})
 	}
 	for _, name := range s.NodeNames() {
 		if rec := s.Nodes[name]; rec.Status == state.NodeDown {
@@ -192,24 +207,54 @@ func (d *Dispatcher) Passed(task string) {
 }
 
 // TaskChanged hears that an applied entry touched a task: its node may
-// have to start or stop it.
+// have to start or stop it, and a task that stopped lets a successor held
+// for it start.
 func (d *Dispatcher) TaskChanged(t *state.Task) {
-	switch {
-	case t.Node == "":
-	case d.s.Tasks[t.ID] != t:
-		// Dropped from the store with its service: its node stops it, as
-		// swarmkit's assignments tell an agent to remove a task.
-		d.removed = append(d.removed, t)
-	case t.State == state.TaskAssigned || !t.Active():
+	if d.s.Tasks[t.ID] != t {
+		if t.Node != "" {
+			// Dropped from the store with its service: its node stops it,
+			// as swarmkit's assignments tell an agent to remove a task.
+			d.removed = append(d.removed, t)
+		}
+		return
+	}
+	deliver := t.Node != "" && (t.State == state.TaskAssigned || !t.Active())
+	release := !t.Active() && t.Terminal()
+	if !deliver && !release {
+		return
+	}
+	if deliver {
 		d.deliveries.Add(t.ID)
+	}
+	if release {
+		d.releaseSuccessors(t)
 	}
 }
 
 // NodeChanged hears that an applied entry touched a node: one that went
-// down has its tasks orphaned NodeDownPeriod later.
+// down has its tasks orphaned NodeDownPeriod later, and the successors of
+// its tasks told to stop need wait for them no longer.
 func (d *Dispatcher) NodeChanged(name string) {
 	if rec := d.s.Nodes[name]; rec != nil && rec.Status == state.NodeDown {
 		d.watchOrphans(rec)
+		for _, t := range d.s.TasksOn(name) {
+			if !t.Active() && !t.Terminal() {
+				d.releaseSuccessors(t)
+			}
+		}
+	}
+}
+
+// releaseSuccessors hears that a task told to stop has stopped, or that
+// its node is down: a successor held for it (restart.WaitsForStop) may
+// start.
+func (d *Dispatcher) releaseSuccessors(old *state.Task) {
+	after := false
+	for _, t := range d.s.History(old.Service, old.SlotKey()) {
+		if after && t.Active() && t.State == state.TaskAssigned && t.Node != "" {
+			d.deliveries.Add(t.ID)
+		}
+		after = after || t == old
 	}
 }
 
@@ -288,14 +333,17 @@ func (d *Dispatcher) ready(b *state.Batch) {
 	}
 }
 
-// expire marks down the nodes silent for longer than HeartbeatGrace.
+// expire marks down the nodes silent for longer than their grace.
 func (d *Dispatcher) expire(b *state.Batch) {
-	for len(d.expiry) > 0 && d.expiry[0].at < b.Now {
-		e := d.expiry[0]
-		d.expiry = d.expiry[1:]
+	for {
+		e, ok := d.nextExpiry(b.Now)
+		if !ok {
+			break
+		}
 		name := d.world.Name(e.node)
 		rec := d.s.Nodes[name]
-		if e.node == d.self || rec == nil || rec.Status == state.NodeDown || d.seen[e.node]+HeartbeatGrace >= b.Now {
+		if e.node == d.self || rec == nil || rec.Status == state.NodeDown || d.seen[e.node]+HeartbeatGrace >= b.Now ||
+			d.seen[e.node]+UnknownGrace >= b.Now && rec.Status == state.NodeUnknown {
 			continue
 		}
 		msg := MsgHeartbeat
@@ -308,6 +356,23 @@ func (d *Dispatcher) expire(b *state.Batch) {
 	if len(d.expiry) == 0 {
 		d.expiry = nil // let the backing array go
 	}
+	if len(d.unknown) == 0 {
+		d.unknown = nil
+	}
+}
+
+// nextExpiry takes the next deadline due before now: the two queues are
+// each in order; merged, they fall due in turn.
+func (d *Dispatcher) nextExpiry(now time.Duration) (e deadline, ok bool) {
+	switch {
+	case len(d.unknown) > 0 && d.unknown[0].at < now && (len(d.expiry) == 0 || d.unknown[0].at <= d.expiry[0].at):
+		e, d.unknown = d.unknown[0], d.unknown[1:]
+	case len(d.expiry) > 0 && d.expiry[0].at < now:
+		e, d.expiry = d.expiry[0], d.expiry[1:]
+	default:
+		return e, false
+	}
+	return e, true
 }
 
 // orphan marks orphaned the tasks of nodes down for NodeDownPeriod.
@@ -332,7 +397,7 @@ func (d *Dispatcher) orphan(b *state.Batch) {
 func (d *Dispatcher) report(b *state.Batch) {
 	for _, r := range d.reports {
 		if t := d.s.Tasks[r.task]; t != nil && (t.State == state.TaskRunning || t.State == state.TaskStarting || t.State == state.TaskAssigned) {
-			b.Report(&state.TaskStatus{Task: t.ID, State: state.TaskFailed, Reason: r.reason, ExitOK: r.exitOK})
+			b.Report(exitedStatus(t.ID, r.reason, r.exitOK))
 		}
 	}
 	d.reports = d.reports[:0]
@@ -350,6 +415,16 @@ func (d *Dispatcher) report(b *state.Batch) {
 	}
 }
 
+// exitedStatus is what a node reports of a container that ended: complete
+// ("finished") when it exited with status 0, as swarmkit's agent says
+// (agent/exec/controller.go Do), and failed otherwise.
+func exitedStatus(task, reason string, ok bool) *state.TaskStatus {
+	if ok {
+		return &state.TaskStatus{Task: task, State: state.TaskComplete, Reason: ReasonComplete, ExitOK: true}
+	}
+	return &state.TaskStatus{Task: task, State: state.TaskFailed, Reason: reason}
+}
+
 // act has a task's node start or stop it, if the leader can reach the node.
 func (d *Dispatcher) act(b *state.Batch, t *state.Task) {
 	i, ok := d.world.Index(t.Node)
@@ -365,6 +440,10 @@ func (d *Dispatcher) act(b *state.Batch, t *state.Task) {
 	case t.Active() && t.State == state.TaskAssigned:
 		if at := t.StartsAt(); at > b.Now {
 			heap.Push(&d.delayed, delayed{at, t.ID})
+			return
+		}
+		if until, wait := restart.WaitsForStop(d.s, t, b.Now); wait {
+			heap.Push(&d.delayed, delayed{until, t.ID}) // or sooner: releaseSuccessors
 			return
 		}
 		observed := agent.Start(t, d.healthOf(t))
@@ -393,7 +472,7 @@ func (d *Dispatcher) resyncNode(b *state.Batch, i int) {
 			if !ok {
 				reason, exitOK = ReasonLost, false
 			}
-			b.Report(&state.TaskStatus{Task: t.ID, State: state.TaskFailed, Reason: reason, ExitOK: exitOK})
+			b.Report(exitedStatus(t.ID, reason, exitOK))
 		case t.Active() && t.State == state.TaskAssigned, !t.Active() && runs:
 			d.act(b, t)
 		case !t.Active() && (t.State == state.TaskRunning || t.State == state.TaskAssigned):

@@ -76,7 +76,7 @@ func newRig(t *testing.T) *rig {
 		w.agents = append(w.agents, &fakeAgent{running: map[string]bool{}, starting: map[string]bool{}, exits: map[string]string{}})
 	}
 	r := &rig{Store: s, w: w}
-	r.d = New(s.Store, s.Hashes, w, 0, func() time.Duration { return r.Now }, func() { r.wakes++ })
+	r.d = New(s.Store, s.Hashes, w, 0, false, func() time.Duration { return r.Now }, func() { r.wakes++ })
 	s.Watch(r.d)
 	return r
 }
@@ -294,7 +294,7 @@ func TestInitializationDelayStart(t *testing.T) {
 	r.Now = time.Minute
 	r.Apply(&state.CreateTask{Service: "web", Slot: 1, Node: "w1", Hash: r.Hashes.Of(r.Services["web"]),
 		At: (time.Minute - 50*time.Millisecond).Milliseconds(), Delay: 100})
-	d := New(r.Store.Store, r.Hashes, r.w, 0, func() time.Duration { return r.Now }, func() {})
+	d := New(r.Store.Store, r.Hashes, r.w, 0, true, func() time.Duration { return r.Now }, func() {})
 	for _, task := range r.TaskList() {
 		d.TaskChanged(task)
 	}
@@ -303,4 +303,37 @@ func TestInitializationDelayStart(t *testing.T) {
 	wantDid(t, r.Step(d.Flush))
 	r.Now += time.Millisecond
 	wantDid(t, r.Step(d.Flush), "status t1 running")
+}
+
+// A later leader gives the nodes it marks unknown twice the grace
+// (swarmkit's dispatcher/nodes.go gracePeriodMultiplierUnknown), so a
+// dead node's tasks are not replaced early after every election; the
+// swarm's first leader gives the normal grace.
+func TestUnknownNodesHaveTwiceTheGrace(t *testing.T) {
+	for _, later := range []bool{false, true} {
+		r := newRig(t)
+		d := New(r.Store.Store, r.Hashes, r.w, 0, later, func() time.Duration { return r.Now }, func() {})
+		if later {
+			r.Step(d.MarkUnknown)
+		}
+		grace := HeartbeatGrace
+		if later {
+			grace = UnknownGrace
+		}
+		var downAt time.Duration
+		for r.Now <= UnknownGrace+time.Second && downAt == 0 {
+			r.Now += 500 * time.Millisecond
+			d.Heartbeat(1, false)
+			r.Step(d.Flush)
+			if r.Nodes["w2"].Status == state.NodeDown {
+				downAt = r.Now
+			}
+		}
+		if downAt <= grace || downAt > grace+time.Second {
+			t.Errorf("later leader %v: the silent w2 went down at %v, want just after %v", later, downAt, grace)
+		}
+		if got := r.Nodes["w1"].Status; got != state.NodeReady {
+			t.Errorf("later leader %v: w1, which reported, is %s", later, got)
+		}
+	}
 }

@@ -85,8 +85,10 @@ func (p *Placer) TaskChanged(t *state.Task) {
 	switch {
 	case t.State == state.TaskPending && t.Active():
 		p.pending[t.ID] = true
-	case t.Active() && (t.State == state.TaskFailed || t.State == state.TaskRejected):
-		if !p.Scanning && t.Hash == p.hashes.OfService(p.s, t.Service) {
+	case t.Active() && (t.State == state.TaskFailed || t.State == state.TaskRejected || t.State == state.TaskComplete):
+		// swarmkit's scheduler.go updateTask counts only FAILED and
+		// REJECTED toward the penalty: a container that exits 0 did not fail.
+		if t.State != state.TaskComplete && !p.Scanning && t.Hash == p.hashes.OfService(p.s, t.Service) {
 			p.failures.Record(t, p.now())
 		}
 		delete(p.pending, t.ID)
@@ -180,15 +182,16 @@ const staleSuffix = " (previous spec)"
 func (p *Placer) tasks(b *state.Batch, pending []string) (tasks []scheduler.Task, stale map[string]bool) {
 	s := p.s
 	tasks = make([]scheduler.Task, 0, len(s.Tasks)+len(b.Creates))
+	var own owned
 	for _, t := range s.TaskList() {
 		if t.Active() && t.State != state.TaskPending && !b.Stopped[t.ID] && t.Node != "" {
-			tasks = append(tasks, scheduler.Task{ID: t.ID, Service: t.Service, Node: t.Node, Own: p.own(t)})
+			tasks = append(tasks, scheduler.Task{ID: t.ID, Service: t.Service, Node: t.Node, Own: own.of(p, t)})
 		}
 	}
 	for _, id := range pending {
 		if t := s.Tasks[id]; t != nil && !b.Stopped[id] {
 			service := t.Service
-			if p.own(t) != nil {
+			if own.of(p, t) != nil {
 				if stale == nil {
 					stale = map[string]bool{}
 				}
@@ -202,22 +205,6 @@ func (p *Placer) tasks(b *state.Batch, pending []string) (tasks []scheduler.Task
 		tasks = append(tasks, scheduler.Task{ID: newTaskID(i), Service: ct.Service, Node: ct.Node, Pending: true})
 	}
 	return tasks, stale
-}
-
-// own is what a placed task holds when it runs another spec than its
-// service's current one: the spec before the last update, whose
-// reservation and host ports it still holds. A task whose spec the store
-// no longer has is counted with the current one.
-func (p *Placer) own(t *state.Task) *scheduler.Holding {
-	s := p.s
-	if t.Hash == p.hashes.OfService(s, t.Service) {
-		return nil
-	}
-	prev := s.Previous[t.Service]
-	if prev == nil || p.hashes.Of(prev) != t.Hash {
-		return nil
-	}
-	return &scheduler.Holding{Reservation: scheduler.Resources{NanoCPUs: prev.NanoCPUs, MemoryBytes: prev.MemoryBytes}, HostPorts: prev.HostPorts}
 }
 
 // FailureHistory is when each service's tasks failed on each node, for
@@ -283,8 +270,9 @@ func Node(rec *state.NodeRecord) scheduler.Node {
 		Availability: scheduler.Availability(rec.Availability),
 		Labels:       rec.Labels,
 		EngineLabels: rec.EngineLabels,
-		OS:           "linux",
-		Arch:         "x86_64",
+		DockerID:     rec.ID,
+		OS:           rec.OS,
+		Arch:         rec.Arch,
 		Capacity:     scheduler.Resources{NanoCPUs: rec.NanoCPUs, MemoryBytes: rec.MemoryBytes},
 	}
 }
@@ -302,8 +290,57 @@ func Service(spec *state.ServiceSpec) scheduler.Service {
 		Preferences: spec.Preferences,
 		Reservation: scheduler.Resources{NanoCPUs: spec.NanoCPUs, MemoryBytes: spec.MemoryBytes},
 		MaxReplicas: limit,
-		HostPorts:   spec.HostPorts,
+		HostPorts:   hostPorts(spec),
 	}
+}
+
+// hostPorts are a spec's host-mode ports for the scheduler, each with its
+// protocol (scheduler.HostPort); one in HostPorts that Ports does not
+// describe is tcp.
+func hostPorts(spec *state.ServiceSpec) []uint32 {
+	var out []uint32
+	for _, p := range spec.Ports {
+		if p.Mode == state.PublishHost {
+			out = append(out, scheduler.HostPort(p.Published, p.Protocol))
+		}
+	}
+	for _, p := range spec.HostPorts {
+		if !slices.ContainsFunc(spec.Ports, func(c state.PortConfig) bool { return c.Mode == state.PublishHost && c.Published == p }) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// owned finds what a placed task holds by its own spec, when that is not
+// its service's current one. Tasks come grouped by service, so it keeps
+// the last service's hashes and footprint.
+type owned struct {
+	service       string
+	hash, prevOld uint64 // the current spec's hash; the previous spec's, 0 when none
+	prev          *scheduler.Footprint
+}
+
+// of is nil when t runs its service's current spec (or one the store no
+// longer keeps).
+func (o *owned) of(p *Placer, t *state.Task) *scheduler.Footprint {
+	if t.Service != o.service || o.service == "" {
+		*o = owned{service: t.Service}
+		if spec := p.s.Services[t.Service]; spec != nil {
+			o.hash = p.hashes.Of(spec)
+			if prev := p.s.Previous[t.Service]; prev != nil {
+				o.prevOld = p.hashes.Of(prev)
+				o.prev = &scheduler.Footprint{
+					Reservation: scheduler.Resources{NanoCPUs: prev.NanoCPUs, MemoryBytes: prev.MemoryBytes},
+					HostPorts:   hostPorts(prev),
+				}
+			}
+		}
+	}
+	if t.Hash == o.hash || o.prev == nil || t.Hash != o.prevOld {
+		return nil
+	}
+	return o.prev
 }
 
 // Constraints parses a spec's constraints; they were validated when the

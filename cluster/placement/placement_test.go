@@ -372,3 +372,22 @@ func TestMultiplePreferences(t *testing.T) {
 		t.Errorf("the tasks went to %q, want 4 per az, and in az a 2 on rack r2's one node", got)
 	}
 }
+
+// Ported from swarmkit scheduler_test.go TestSchedulerUnassignedMap: a
+// task that waits for a node and is then removed is forgotten, and costs
+// nothing after.
+func TestSchedulerUnassignedMap(t *testing.T) {
+	s, p := rig("w1")
+	s.Service(state.ServiceSpec{Name: "big", Replicas: 1, MemoryBytes: 1 << 40})
+	pending(s, p, "big", 1, 1)
+	if len(p.pending) != 1 {
+		t.Fatalf("%d tasks wait, want 1", len(p.pending))
+	}
+	s.Apply(&state.RemoveService{Name: "big"})
+	if len(p.pending) != 0 {
+		t.Errorf("%d tasks still wait after their service was removed", len(p.pending))
+	}
+	if got := s.Step(p.Place); len(got) != 0 {
+		t.Errorf("the placer did %q", got)
+	}
+}

@@ -512,7 +512,15 @@ func (a *TaskStatus) apply(s *Store, ctx *ApplyContext) {
 		}
 	case TaskFailed, TaskRejected:
 		t.Ended, t.ExitOK = a.At, a.ExitOK
+		if was != TaskRunning {
+			// It never ran: the updater counts such a failure whatever
+			// the monitor period (swarmkit's zero startedAt).
+			t.Started = 0
+		}
 		ctx.emit(EventTaskFailed, t.Node, "%s %s on %s: %s", t.Name(), a.State, t.Node, a.Reason)
+	case TaskComplete:
+		t.Ended, t.ExitOK = a.At, a.ExitOK
+		ctx.emit(EventTaskComplete, t.Node, "%s complete on %s: its container exited with status 0", t.Name(), t.Node)
 	default:
 		t.Ended = a.At
 	}

@@ -52,6 +52,7 @@ func (e *encoder) labels(m map[string]string) {
 
 func (e *encoder) spec(s *ServiceSpec) {
 	e.str(s.Name)
+	e.str(s.ID)
 	e.str(s.Image)
 	e.str(s.Mode)
 	e.int(int64(s.Replicas))
@@ -81,6 +82,7 @@ func (e *encoder) spec(s *ServiceSpec) {
 	e.strs(s.Secrets)
 	e.strs(s.Configs)
 	e.update(s.Rollback)
+	e.strs(s.Env)
 }
 
 func (e *encoder) update(u UpdateConfig) {
@@ -107,6 +109,7 @@ func (e *encoder) health(h HealthCheck) {
 	e.dur(h.Interval)
 	e.dur(h.Timeout)
 	e.dur(h.StartPeriod)
+	e.dur(h.StartInterval)
 	e.int(int64(h.Retries))
 }
 
@@ -130,6 +133,9 @@ func (e *encoder) record(r *NodeRecord) {
 	e.labels(r.EngineLabels)
 	e.int(r.NanoCPUs)
 	e.int(r.MemoryBytes)
+	e.str(r.ID)
+	e.str(r.OS)
+	e.str(r.Arch)
 }
 
 // decoder reads what encoder wrote. The first error sticks: every later
@@ -237,6 +243,7 @@ func (d *decoder) labels() map[string]string {
 func (d *decoder) spec() *ServiceSpec {
 	s := &ServiceSpec{}
 	s.Name = d.str()
+	s.ID = d.str()
 	s.Image = d.str()
 	s.Mode = d.str()
 	s.Replicas = int(d.int())
@@ -266,6 +273,7 @@ func (d *decoder) spec() *ServiceSpec {
 	s.Secrets = d.strs()
 	s.Configs = d.strs()
 	s.Rollback = d.update()
+	s.Env = d.strs()
 	return s
 }
 
@@ -287,7 +295,7 @@ func (d *decoder) ports() []PortConfig {
 }
 
 func (d *decoder) health() HealthCheck {
-	return HealthCheck{Cmd: d.str(), Interval: d.dur(), Timeout: d.dur(), StartPeriod: d.dur(), Retries: int(d.int())}
+	return HealthCheck{Cmd: d.str(), Interval: d.dur(), Timeout: d.dur(), StartPeriod: d.dur(), StartInterval: d.dur(), Retries: int(d.int())}
 }
 
 func (d *decoder) object() *FileObject {
@@ -308,5 +316,8 @@ func (d *decoder) record() *NodeRecord {
 	r.EngineLabels = d.labels()
 	r.NanoCPUs = d.int()
 	r.MemoryBytes = d.int()
+	r.ID = d.str()
+	r.OS = d.str()
+	r.Arch = d.str()
 	return r
 }

@@ -20,5 +20,6 @@ const (
 	EventConfigCreated   = "config-created"
 	EventConfigRemoved   = "config-removed"
 	EventTaskHealthy     = "task-healthy"
-	EventAutolock        = "autolock" // autolock turned on or off, or the unlock key rotated
+	EventAutolock        = "autolock"      // autolock turned on or off, or the unlock key rotated
+	EventTaskComplete    = "task-complete" // its container exited with status 0
 )

@@ -31,6 +31,10 @@ func (s *ServiceSpec) hashExtras(e *encoder) {
 		e.strs(s.Secrets)
 		e.strs(s.Configs)
 	}
+	if len(s.Env) > 0 {
+		e.b = append(e.b, 'e')
+		e.strs(s.Env)
+	}
 }
 
 // String writes a port as `docker service ls` does: *:8080->80/tcp.

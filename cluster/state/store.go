@@ -14,7 +14,7 @@ import (
 
 // Store is the desired state of the swarm: what every manager agrees on
 // because it came out of committed Raft entries. Each manager keeps its own
-// copy and changes it only by applying committed actions (storeaction.go),
+// copy and changes it only by applying committed actions (action.go),
 // so two managers that applied the same entries hold equal stores.
 //
 // Invariant: the indexes (slots, byNode) always describe Tasks exactly; only
@@ -153,6 +153,11 @@ type NodeRecord struct {
 	EngineLabels  map[string]string `json:"engine_labels,omitempty"`
 	NanoCPUs      int64             `json:"nano_cpus"`
 	MemoryBytes   int64             `json:"memory_bytes"`
+	// ID is Docker's ID for the node (ids.go): node.id in constraints.
+	ID string `json:"id"`
+	// OS and Arch are the node's platform: node.platform.os and .arch.
+	OS   string `json:"os"`
+	Arch string `json:"arch"`
 }
 
 // Clone returns a deep copy.
@@ -165,7 +170,10 @@ func (r *NodeRecord) Clone() *NodeRecord {
 
 // ServiceSpec is what `docker service create` describes.
 type ServiceSpec struct {
-	Name        string   `json:"name"`
+	Name string `json:"name"`
+	// ID is the ID an imported service had; "" gives one derived from the
+	// seed and the name (ids.go). It is no part of what the service runs.
+	ID          string   `json:"id,omitempty"`
 	Image       string   `json:"image,omitempty"`
 	Mode        string   `json:"mode"` // "replicated" or "global"
 	Replicas    int      `json:"replicas"`
@@ -195,6 +203,10 @@ type ServiceSpec struct {
 	Secrets          []string     `json:"secrets,omitempty"` // names of secrets the tasks mount
 	Configs          []string     `json:"configs,omitempty"` // names of configs the tasks mount
 	Rollback         UpdateConfig `json:"rollback"`          // how a rollback replaces tasks
+	// Env is the containers' environment (--env, a stack's environment),
+	// KEY=VALUE each: recorded, as docker service inspect shows it, and a
+	// change rolls the tasks as Docker's does; nothing simulated reads it.
+	Env []string `json:"env,omitempty"`
 }
 
 // LabelNamespace is the label Docker puts on a stack's services, secrets
@@ -223,8 +235,21 @@ type HealthCheck struct {
 	Interval    time.Duration `json:"interval,omitempty"`
 	Timeout     time.Duration `json:"timeout,omitempty"`
 	StartPeriod time.Duration `json:"start_period,omitempty"` // failures in it do not count
-	Retries     int           `json:"retries,omitempty"`      // consecutive failures that make it unhealthy
+	// StartInterval is the time between probes during the start period;
+	// 0 is the engine's default, DefaultHealthStartInterval.
+	StartInterval time.Duration `json:"start_interval,omitempty"`
+	Retries       int           `json:"retries,omitempty"` // consecutive failures that make it unhealthy
 }
+
+// Docker's defaults for a health check's unset fields (the engine's
+// defaultProbeInterval, defaultProbeTimeout, defaultProbeRetries and
+// defaultStartInterval).
+const (
+	DefaultHealthInterval      = 30 * time.Second
+	DefaultHealthTimeout       = 30 * time.Second
+	DefaultHealthRetries       = 3
+	DefaultHealthStartInterval = 5 * time.Second // between probes during the start period
+)
 
 // FileObject is a secret or a config as the swarm stores it. Its data is
 // not kept, only a digest of it, which is enough to tell that a stack's
@@ -336,7 +361,8 @@ const (
 	TaskAssigned = "assigned" // committed to a node, not yet started there
 	TaskStarting = "starting" // its container runs, its health check has not passed yet
 	TaskRunning  = "running"
-	TaskFailed   = "failed"   // its container exited, or its node lost it
+	TaskComplete = "complete" // its container exited with status 0
+	TaskFailed   = "failed"   // its container exited otherwise, or its node lost it
 	TaskRejected = "rejected" // its node stopped satisfying its constraints
 	TaskShutdown = "shutdown" // stopped on purpose
 	TaskOrphaned = "orphaned" // its node has been down for 24 hours
@@ -357,7 +383,7 @@ type Task struct {
 	Attempt int    `json:"attempt,omitempty"`    // restarts of its slot before it
 	Created int64  `json:"created_at,omitempty"` // ms of simulated time
 	Delay   int64  `json:"delay,omitempty"`      // ms after Created before it may start: the restart delay
-	Started int64  `json:"started_at,omitempty"` // ms of simulated time
+	Started int64  `json:"started_at,omitempty"` // ms: when it started, or began to run; 0 if it failed before it ran
 	Ended   int64  `json:"ended_at,omitempty"`   // ms of simulated time
 	ExitOK  bool   `json:"exit_ok,omitempty"`    // its container exited with status 0
 	Final   bool   `json:"final,omitempty"`      // stopped, and its restart policy will not replace it
@@ -377,7 +403,7 @@ func (t *Task) Active() bool { return t.Desired == TaskRunning }
 // Terminal reports whether the task's container is over, whatever was meant.
 func (t *Task) Terminal() bool {
 	switch t.State {
-	case TaskFailed, TaskRejected, TaskShutdown, TaskOrphaned:
+	case TaskComplete, TaskFailed, TaskRejected, TaskShutdown, TaskOrphaned:
 		return true
 	}
 	return false
@@ -507,6 +533,19 @@ func (s *Store) History(service string, key SlotKey) []*Task {
 		return x.get(key)
 	}
 	return nil
+}
+
+// SpecOf is the spec a task was made from, as far as the store knows it:
+// swarmkit keeps a whole spec on every task (api.Task.Spec); here a task
+// carries its spec's hash, and the store keeps its service's current spec
+// and the one before the last update. A task older than both is taken to
+// run the current one.
+func (s *Store) SpecOf(t *Task, hash func(*ServiceSpec) uint64) *ServiceSpec {
+	spec := s.Services[t.Service]
+	if prev := s.Previous[t.Service]; prev != nil && spec != nil && t.Hash != hash(spec) && t.Hash == hash(prev) {
+		return prev
+	}
+	return spec
 }
 
 // Current returns the newest task of a slot meant to run, or nil.

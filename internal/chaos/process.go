@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+
+	"github.com/swarmsim/swarmsim/internal/prose"
 )
 
 // LaunchSelf is Spec.Launch for a program that serves chaos (Serve) when
@@ -53,15 +55,10 @@ func (w *workerProcess) Close() error {
 	w.once.Do(func() {
 		w.stdin.Close()
 		if err := w.cmd.Wait(); err != nil {
-			w.err = fmt.Errorf("a chaos worker process failed: %w (%s)", err, firstLine(strings.TrimSpace(w.stderr.String())))
+			w.err = fmt.Errorf("a chaos worker process failed: %w (%s)", err, prose.FirstLine(strings.TrimSpace(w.stderr.String())))
 		}
 	})
 	return w.err
-}
-
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
 }
 
 // lockedBuffer is a process's stderr, written by exec's copying goroutine.

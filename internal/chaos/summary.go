@@ -16,7 +16,7 @@ import (
 // whole campaign (Merge), wall_ms apart.
 type Summary struct {
 	Runs     int    `json:"runs"` // runs summarized: the campaign's, or the shard's
-	Seed     uint64 `json:"seed"`
+	Seed     uint64 `json:"seed,string"`
 	Managers int    `json:"managers"`
 	Layout   string `json:"layout"`
 	Workers  int    `json:"workers"`
@@ -80,14 +80,14 @@ type LostWriteRuns struct {
 
 // LostRun is one run's lost writes.
 type LostRun struct {
-	RunSeed uint64   `json:"run_seed"`
+	RunSeed uint64   `json:"run_seed,string"`
 	Writes  []string `json:"writes"`
 	Replay  string   `json:"replay"`
 }
 
 // Violation is a broken invariant, with what replays it.
 type Violation struct {
-	RunSeed   uint64 `json:"run_seed"`
+	RunSeed   uint64 `json:"run_seed,string"`
 	Invariant string `json:"invariant"`
 	Detail    string `json:"detail"`
 	Replay    string `json:"replay"`
@@ -98,7 +98,7 @@ type Violation struct {
 
 // RunError is a run the simulation could not finish: not a verdict.
 type RunError struct {
-	RunSeed uint64 `json:"run_seed"`
+	RunSeed uint64 `json:"run_seed,string"`
 	Error   string `json:"error"`
 	Replay  string `json:"replay"`
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -13,12 +14,13 @@ import (
 	"time"
 	"unicode"
 
-	"golang.org/x/term"
-
 	"github.com/swarmsim/swarmsim/internal/chaos"
 	"github.com/swarmsim/swarmsim/internal/fault"
+	"github.com/swarmsim/swarmsim/internal/limits"
+	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/report"
 	"github.com/swarmsim/swarmsim/internal/scenario"
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 const chaosUsage = `swarmsim chaos runs random schedules of failures and Docker commands (kills,
@@ -80,6 +82,7 @@ type chaosArgs struct {
 	spec       chaos.Spec
 	replay     *uint64
 	output     format
+	historyDir string // where porcupine's visualisations go; "" for a new temporary directory
 	listFaults bool
 }
 
@@ -93,10 +96,14 @@ func parseChaos(args []string) (*chaosArgs, error) {
 	duration := fs.text("for", seconds(scenario.DefaultFor), "simulated `TIME` each schedule runs")
 	clients := fs.text("clients", strconv.Itoa(chaos.DefaultClients), "`N` clients calling docker service scale and inspect during each run")
 	jobs := fs.text("jobs", "0", "run `N` runs at once, each in its own process (default: one per core)")
+	output := fs.text("output", "text", "`FORMAT` of the summary: text or json")
+	// The summary is plain text already; the flag is taken so that a script
+	// can pass --no-color to every command alike.
+	fs.Bool("no-color", false, "plain text without colour (chaos prints none, so it changes nothing)")
+	historyDir := fs.text("history-dir", "", fmt.Sprintf("`DIR` for porcupine's pictures of histories it could not linearize, at most %d a campaign (default: a new temporary directory, named on stderr)", limits.HistoryFiles))
 	schedule := fs.text("schedule", "full", "`KINDS` of action schedules draw: full, or classic for the first wave's kinds only (kills to force-new-cluster)")
 	faultName := fs.text("fault", "", "inject the bug `NAME` into every run, to see the checkers catch it (--list-faults names them)")
 	listFaults := fs.Bool("list-faults", false, "list the faults --fault can inject, one a line, and exit")
-	output := fs.text("output", "text", "`FORMAT` of the summary: text or json")
 	if err := fs.parse(args); err != nil {
 		return nil, err
 	}
@@ -141,6 +148,10 @@ func parseChaos(args []string) (*chaosArgs, error) {
 	if a.spec.For, err = parseFor(*duration); err != nil {
 		return nil, err
 	}
+	// Each run is a simulation of its own: the same budget as one.
+	if err := limits.CheckRun(a.spec.Layout.Managers(), a.spec.Layout.Managers()+a.spec.Layout.Workers(), a.spec.For); err != nil {
+		return nil, err
+	}
 	if a.spec.Clients, err = count("--clients", *clients, 0, chaos.MaxClients, "--clients 3"); err != nil {
 		return nil, err
 	}
@@ -153,6 +164,7 @@ func parseChaos(args []string) (*chaosArgs, error) {
 	if a.output, err = chaosOutput(*output); err != nil {
 		return nil, err
 	}
+	a.historyDir = *historyDir
 	switch *schedule {
 	case "full":
 	case "classic":
@@ -186,16 +198,9 @@ func parseShard(v string, runs int) (chaos.Shard, error) {
 	case index < 1 || index > of:
 		return chaos.Shard{}, fmt.Errorf("--shard %s: slices count from 1 to %d, like --shard 1/%d", shown, of, of)
 	case of > runs:
-		return chaos.Shard{}, fmt.Errorf("--shard %s: %d slices of %s would leave some empty; use at most %d slices, or more --runs", shown, of, plural(runs, "1 run", strconv.Itoa(runs)+" runs"), runs)
+		return chaos.Shard{}, fmt.Errorf("--shard %s: %d slices of %s would leave some empty; use at most %d slices, or more --runs", shown, of, prose.Plural(runs, "1 run", strconv.Itoa(runs)+" runs"), runs)
 	}
 	return chaos.Shard{Index: index, Of: of}, nil
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // replayFlags are the flags that shape every run of a campaign, spelled
@@ -239,10 +244,12 @@ func runChaos(args []string, stdout, stderr io.Writer) int {
 	collectLessOften()
 	if a.replay != nil {
 		run := chaos.Replay(a.spec, *a.replay)
-		report.ChaosReplay(stdout, run)
-		if err := writeHistory(run); err != nil {
+		h := histories{dir: a.historyDir}
+		if err := h.write(&run); err != nil {
 			return simulationFailed(stderr, err)
 		}
+		report.ChaosReplay(stdout, run)
+		h.tell(stderr)
 		switch {
 		case run.Violation != nil:
 			return exitFailed
@@ -254,85 +261,99 @@ func runChaos(args []string, stdout, stderr io.Writer) int {
 	sum := chaos.NewSummary(a.spec, replayFlags(a.spec))
 	var writeErr error
 	violations := 0
+	h := histories{dir: a.historyDir}
 	each := func(r chaos.Run) {
+		if err := h.write(&r); err != nil && writeErr == nil {
+			writeErr = err
+		}
 		sum.Add(r)
 		if r.Violation != nil {
 			violations++
-		}
-		if err := writeHistory(r); err != nil && writeErr == nil {
-			writeErr = err
 		}
 	}
 	if a.spec.Cores > 1 {
 		a.spec.Launch = chaos.LaunchSelf(workerCommand)
 	}
 	start := time.Now()
-	if p := newProgress(stderr, a.spec, &violations, start); p != nil {
-		a.spec.Progress = p.update
-		defer p.done()
+	bar := newProgressBar(stderr, "chaos")
+	if bar != nil {
+		lo, hi := a.spec.Shard.Range(a.spec.Runs)
+		bar.extra = func() string { return prose.Counted(violations, "violation") }
+		a.spec.Progress = func(done int) { bar.update(int64(done), int64(hi-lo)) }
 	}
-	if err := chaos.Campaign(a.spec, each); err != nil {
+	err = chaos.Campaign(a.spec, each)
+	bar.done() // before the summary, on the terminal the bar was on
+	if err != nil {
 		return simulationFailed(stderr, fmt.Errorf("the chaos campaign could not run: %w", err))
 	}
 	sum.WallMS = time.Since(start).Milliseconds()
 	if err := render(a.output, func() error { return report.ChaosJSON(stdout, sum) }, nil, func() { report.Chaos(stdout, sum) }); err != nil {
 		return simulationFailed(stderr, err)
 	}
+	h.tell(stderr)
 	switch {
 	case writeErr != nil:
 		return simulationFailed(stderr, writeErr)
 	case len(sum.Violations) > 0:
 		return exitFailed
 	case len(sum.Errors) > 0:
-		fmt.Fprintf(stderr, "swarmsim: %s could not be finished; replay one to see why\n", counted(len(sum.Errors), "run"))
+		fmt.Fprintf(stderr, "swarmsim: %s could not be finished; replay one to see why\n", prose.Counted(len(sum.Errors), "run"))
 		return exitBadInput
 	}
 	return exitOK
 }
 
-func counted(n int, noun string) string {
-	return fmt.Sprintf("%d %s", n, plural(n, noun, noun+"s"))
+// histories writes porcupine's visualisations of the histories it could
+// not linearize: a broken build once wrote one per run, hundreds, into the
+// working directory. At most limits.HistoryFiles a campaign are written,
+// the first in run order, into the directory the user named or a new
+// temporary one, never the working directory; the summary names each
+// file written, and tell says where they are.
+type histories struct {
+	dir              string // "" until a temporary directory is made
+	written, skipped int
 }
 
-// writeHistory writes porcupine's visualisation of a run's history, when
-// porcupine could not linearize it, where the summary says it is.
-func writeHistory(r chaos.Run) error {
+// write writes r's visualisation, or drops it from r when the campaign
+// has written its share, so that the summary names only files that exist.
+func (h *histories) write(r *chaos.Run) error {
 	if len(r.Visualization) == 0 {
 		return nil
 	}
-	if err := os.WriteFile(chaos.HistoryFile(r.Seed), r.Visualization, 0o644); err != nil {
-		return fmt.Errorf("writing the visualisation of run %d's history: %w", r.Seed, err)
+	if h.written >= limits.HistoryFiles {
+		r.Visualization = nil
+		h.skipped++
+		return nil
 	}
+	var err error
+	if h.dir == "" {
+		h.dir, err = os.MkdirTemp("", "swarmsim-history-")
+	} else {
+		err = os.MkdirAll(h.dir, 0o755)
+	}
+	if err == nil {
+		err = os.WriteFile(filepath.Join(h.dir, chaos.HistoryFile(r.Seed)), r.Visualization, 0o644)
+	}
+	if err != nil {
+		r.Visualization = nil
+		return fmt.Errorf("writing the visualisation of run %d's history: %w; name a directory you can write with --history-dir", r.Seed, err)
+	}
+	h.written++
 	return nil
 }
 
-// progress is the line on stderr that counts finished runs, when stderr is
-// a terminal: redrawn at most ten times a second.
-type progress struct {
-	w          io.Writer
-	total      int
-	violations *int
-	start      time.Time
-	last       time.Time
-}
-
-func newProgress(stderr io.Writer, spec chaos.Spec, violations *int, start time.Time) *progress {
-	f, ok := stderr.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return nil
+// tell says on stderr where the visualisations are: the directory may be
+// a temporary one, which stdout cannot name and stay the same bytes.
+func (h *histories) tell(stderr io.Writer) {
+	if h.written == 0 {
+		return
 	}
-	lo, hi := spec.Shard.Range(spec.Runs)
-	return &progress{w: stderr, total: hi - lo, violations: violations, start: start}
-}
-
-func (p *progress) update(done int) {
-	if now := time.Now(); now.Sub(p.last) >= 100*time.Millisecond || done == p.total {
-		p.last = now
-		report.ChaosProgress(p.w, done, p.total, *p.violations, now.Sub(p.start))
+	more := ""
+	if h.skipped > 0 {
+		more = fmt.Sprintf(" (%d more not written: at most %d a campaign)", h.skipped, limits.HistoryFiles)
 	}
+	fmt.Fprintf(stderr, "swarmsim: porcupine's %s in %s%s\n", prose.Plural(h.written, "visualisation is", strconv.Itoa(h.written)+" visualisations are"), sink.Text(h.dir), more)
 }
-
-func (p *progress) done() { report.ChaosProgressDone(p.w) }
 
 // runChaosWorker is a worker process: runs in, results out.
 func runChaosWorker(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -382,7 +403,7 @@ func runChaosMerge(args []string, stdout, stderr io.Writer) int {
 // readSummary reads one shard's summary.
 func readSummary(name string) (chaos.Summary, error) {
 	var s chaos.Summary
-	b, err := os.ReadFile(name)
+	b, err := limits.ReadFile(name, limits.SummaryFile, "a chaos summary")
 	if err != nil {
 		return s, fmt.Errorf("reading a shard summary: %w", err)
 	}

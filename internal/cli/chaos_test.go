@@ -13,14 +13,17 @@ import (
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/internal/chaos"
+	"github.com/swarmsim/swarmsim/internal/limits"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
 
 // TestMain lets a chaos campaign run in this test binary's worker
 // processes: the campaign starts os.Executable() with the worker command,
-// and here that is the test binary.
+// and here that is the test binary. With asSwarmsim set in its
+// environment, the test binary is swarmsim itself, as the live test runs
+// it under a pseudo-terminal.
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == workerCommand {
+	if len(os.Args) > 1 && (os.Args[1] == workerCommand || os.Getenv(asSwarmsim) != "") {
 		os.Exit(Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
@@ -330,20 +333,47 @@ func TestChaosCampaign(t *testing.T) {
 
 // A history porcupine could not linearize is written where the summary
 // says it is.
+// Porcupine's visualisations go into the directory named, or a new
+// temporary one, never the working directory; at most limits.HistoryFiles
+// a campaign, and the summary names only those written.
 func TestHistoryVisualisationIsWritten(t *testing.T) {
-	t.Chdir(t.TempDir())
-	run := chaos.Run{Seed: 77, Visualization: []byte("<html>history</html>")}
-	if err := writeHistory(run); err != nil {
-		t.Fatal(err)
+	work := t.TempDir()
+	t.Chdir(work)
+	for _, named := range []bool{true, false} {
+		h := histories{}
+		if named {
+			h.dir = filepath.Join(t.TempDir(), "pictures")
+		}
+		sum := chaos.NewSummary(chaos.Spec{}, "")
+		for seed := uint64(1); seed <= 5; seed++ {
+			run := chaos.Run{Seed: seed, Violation: &chaos.Finding{Invariant: "linearizable"}, Visualization: []byte("<html>history</html>")}
+			if err := h.write(&run); err != nil {
+				t.Fatal(err)
+			}
+			sum.Add(run)
+		}
+		if err := h.write(&chaos.Run{Seed: 9}); err != nil {
+			t.Fatal(err)
+		}
+		files, _ := os.ReadDir(h.dir)
+		if len(files) != limits.HistoryFiles || h.written != limits.HistoryFiles || h.skipped != 5-limits.HistoryFiles {
+			t.Errorf("named %v: %d files in %s, want %d", named, len(files), h.dir, limits.HistoryFiles)
+		}
+		if got, err := os.ReadFile(filepath.Join(h.dir, chaos.HistoryFile(1))); err != nil || string(got) != "<html>history</html>" {
+			t.Errorf("%s: %q, %v", chaos.HistoryFile(1), got, err)
+		}
+		for i, v := range sum.Violations {
+			if (v.Visualization != "") != (i < limits.HistoryFiles) {
+				t.Errorf("the summary names %q for run %d", v.Visualization, v.RunSeed)
+			}
+		}
+		var stderr strings.Builder
+		h.tell(&stderr)
+		if !strings.Contains(stderr.String(), h.dir) || !strings.Contains(stderr.String(), "2 more not written") {
+			t.Errorf("stderr must say where the files are and how many were left out: %q", stderr.String())
+		}
 	}
-	got, err := os.ReadFile(chaos.HistoryFile(77))
-	if err != nil || string(got) != "<html>history</html>" {
-		t.Errorf("%s: %q, %v", chaos.HistoryFile(77), got, err)
-	}
-	if err := writeHistory(chaos.Run{Seed: 78}); err != nil {
-		t.Error(err)
-	}
-	if _, err := os.Stat(chaos.HistoryFile(78)); !os.IsNotExist(err) {
-		t.Errorf("a linearizable history was written: %v", err)
+	if files, _ := os.ReadDir(work); len(files) != 0 {
+		t.Errorf("the working directory got %d files", len(files))
 	}
 }

@@ -6,11 +6,15 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/muesli/termenv"
 
 	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/drill"
+	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/report"
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 // Exit statuses, the same for every command.
@@ -39,10 +43,12 @@ Commands, each with an example:
       swarmsim runbook examples/zone-loss-5.drill > zone-loss-5.sh
   swarmsim playground -o F.html  one HTML file that runs the simulator in a browser, for a class
       swarmsim playground -o class.html --managers 5 --az 2-2-1 --workers 6
+  swarmsim live [flags]          the swarm full-screen in a terminal as simulated time runs, for talks
+      swarmsim live --managers 5 --az 2-2-1 --record talk.drill
   swarmsim help [COMMAND]        this help, or a command's flags
       swarmsim help plan
-  swarmsim --version             the version of swarmsim
-      swarmsim --version
+  swarmsim version               the version of swarmsim (also -v and --version)
+      swarmsim version
 
 Every command starts from the same defaults: 3 managers spread evenly over 3
 zones (one zone per manager below 3), 0 workers, seed 1, 60s of simulated time.
@@ -51,6 +57,10 @@ Exit status: 0 when quorum held and every service (or expectation) did, 2 when
 quorum was lost, a service ended short, an expectation failed or an invariant
 broke, 1 for bad input, with one line on stderr saying how to write it (a
 drill's syntax error adds its source line and a caret under the mistake).
+
+Work that takes more than a second (a chaos campaign, a plan over many
+layouts, a long run) shows a progress bar with an estimate on stderr when
+stderr is a terminal; anywhere else nothing is added, byte for byte.
 `
 
 // Run is the whole program, minus the process: it reads the command line
@@ -61,6 +71,18 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) int {
+	// Every command writes through the terminal guard: whatever a name
+	// holds, no control byte reaches the terminal, and a write that failed
+	// (a full disk, a closed pipe) fails the command.
+	out := sink.NewTerminal(stdout, false)
+	code := command(args, stdin, out, stderr, env)
+	if err := out.Err(); err != nil && code != exitBadInput {
+		return fail(stderr, fmt.Errorf("writing the output: %w", err))
+	}
+	return code
+}
+
+func command(args []string, stdin io.Reader, stdout io.Writer, stderr io.Writer, env func(string) string) int {
 	if len(args) > 0 {
 		switch args[0] {
 		case "run":
@@ -77,9 +99,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(stri
 			return runRunbook(args[1:], stdout, stderr)
 		case "playground":
 			return runPlayground(args[1:], stdout, stderr)
+		case "live":
+			// live draws the whole screen, cursor moves and all, which the
+			// guard would stop; it passes every name through sink.Text
+			// itself before drawing it (internal/live/safe.go).
+			if guard, ok := stdout.(*sink.Terminal); ok {
+				stdout = guard.Underlying()
+			}
+			return runLive(args[1:], stdin, stdout, stderr, env)
 		case "help":
 			return help(args[1:], stdout, stderr)
-		case "--version":
+		case "version", "--version", "-v":
+			// Docker answers all three; so does swarmsim.
 			if len(args) > 1 {
 				return fail(stderr, fmt.Errorf("unexpected argument %q; %s takes none", args[1], args[0]))
 			}
@@ -87,8 +118,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(stri
 			return exitOK
 		}
 	}
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		if s := prose.Suggest(args[0], commands); s != "" {
+			return fail(stderr, fmt.Errorf("there is no command %q; did you mean swarmsim %s? (see swarmsim help)", args[0], s))
+		}
+	}
 	return runHeadline(args, stdout, stderr, env)
 }
+
+// commands are the verbs a mistyped first word is held against.
+var commands = []string{"run", "shell", "chaos", "plan", "runbook", "playground", "live", "help", "version"}
 
 // help prints the overview with the headline flags, or a command's help.
 func help(args []string, stdout, stderr io.Writer) int {
@@ -100,13 +139,13 @@ func help(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	switch args[0] {
-	case "run", "shell", "chaos", "plan", "runbook", "playground":
+	case "run", "shell", "chaos", "plan", "runbook", "playground", "live":
 		return run([]string{args[0], "--help"}, nil, stdout, stderr, func(string) string { return "" })
-	case "help", "--version":
+	case "help", "version", "--version", "-v":
 		fmt.Fprint(stdout, headlineHelp())
 		return exitOK
 	}
-	return fail(stderr, fmt.Errorf("there is no command %q; the commands are run, shell, chaos, plan, runbook and playground (see swarmsim help)", args[0]))
+	return fail(stderr, fmt.Errorf("there is no command %q; the commands are run, shell, chaos, plan, runbook, playground and live (see swarmsim help)", args[0]))
 }
 
 // version is the module version swarmsim was built from: a release tag when
@@ -137,16 +176,28 @@ func render(f format, json, html func() error, text func()) error {
 	return nil
 }
 
+// caret writes a drill's syntax error as every command shows it: the
+// place, the message, the source line and a caret under the mistake. It
+// reports whether err was one.
+func caret(w io.Writer, err error) bool {
+	var perr *drill.Error
+	if !errors.As(err, &perr) {
+		return false
+	}
+	fmt.Fprintln(w, perr.Caret())
+	return true
+}
+
 // fail reports bad input: one line on stderr.
 func fail(stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "swarmsim: %v\n", err)
+	fmt.Fprintf(stderr, "swarmsim: %s\n", sink.Text(err.Error()))
 	return exitBadInput
 }
 
 // simulationFailed reports an error from a simulation: a broken invariant
 // is a failed run (2); anything else is input the simulation refused (1).
 func simulationFailed(stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "swarmsim: %v\n", err)
+	fmt.Fprintf(stderr, "swarmsim: %s\n", sink.Text(err.Error()))
 	var v *cluster.Violation
 	if errors.As(err, &v) {
 		return exitFailed
@@ -156,11 +207,20 @@ func simulationFailed(stderr io.Writer, err error) int {
 
 // styles is the one colour decision: plain text with --no-color, when
 // NO_COLOR is set, or when w is not a terminal that shows colour.
+// The terminal guard in front of w lets colour codes through only then.
 func styles(w io.Writer, noColor bool, env func(string) string) report.Styles {
+	guard, _ := w.(*sink.Terminal)
+	if guard != nil {
+		w = guard.Underlying()
+	}
 	if noColor || env("NO_COLOR") != "" {
 		return report.Plain()
 	}
-	return report.NewStyles(termenv.NewOutput(w, termenv.WithEnvironment(environ(env))).ColorProfile())
+	p := termenv.NewOutput(w, termenv.WithEnvironment(environ(env))).ColorProfile()
+	if guard != nil {
+		guard.SetColour(p != termenv.Ascii)
+	}
+	return report.NewStyles(p)
 }
 
 // environ gives termenv the environment through env.

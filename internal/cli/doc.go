@@ -14,6 +14,8 @@
 //	swarmsim chaos merge        the summaries of a campaign's shards, merged
 //	swarmsim plan               manager layouts and their odds (plan.go)
 //	swarmsim runbook FILE.drill a drill as a bash script for a lab swarm (runbook.go)
+//	swarmsim live               the playground's session full-screen on a terminal (live.go;
+//	                            live_run.go, outside WebAssembly, where Bubble Tea builds)
 //	swarmsim help [COMMAND]     the overview, or a command's flags, on stdout
 //	swarmsim --version          the module version
 //
@@ -41,7 +43,8 @@
 // A chaos campaign runs in worker processes: the command starts itself
 // again as `swarmsim chaos-worker` (a hidden command) once per --jobs, and
 // package scenario hands each its runs over stdin and stdout. Tests run
-// the same way, their TestMain turning the test binary into the worker.
+// the same way, their TestMain turning the test binary into the worker,
+// or into swarmsim itself for the live test under a pseudo-terminal.
 //
 // # Defaults, limits and colour
 //

@@ -90,11 +90,21 @@ func TestDrillSyntaxErrorPointsAtTheColumn(t *testing.T) {
 	}
 }
 
-func TestDrillRefusesALayoutWithAnEmptyZone(t *testing.T) {
-	path := writeDrill(t, "cluster managers=5 az=2-2-1-0\nexpect quorum holds\n")
+// A zone is only a node label in Docker, so a drill may name a zone that
+// workers join later; only the one-shot headline refuses it (newcomer_test).
+func TestDrillAcceptsAZoneForWorkersToJoin(t *testing.T) {
+	path := writeDrill(t, "cluster managers=5 az=2-2-1-0\ndocker swarm join --token worker --zone d\nwait 5s\nexpect node w1 ready\n")
 	out, _, code := runArgs(t, "run", "--no-color", path)
-	if code != exitFailed || !strings.Contains(out, path+":1: the command failed: zone d would hold no node") {
+	if code != exitOK || !strings.Contains(out, "w1 joined as a worker in zone d") {
 		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+// Chaos runs join nodes into the zones, so they take a zone that starts empty.
+func TestChaosAcceptsAZoneForWorkersToJoin(t *testing.T) {
+	out, stderr, code := runArgs(t, "chaos", "--runs", "2", "--az", "1-1-1-0")
+	if code != exitOK {
+		t.Errorf("exit %d:\n%s%s", code, out, stderr)
 	}
 }
 
@@ -154,5 +164,26 @@ func TestShellGolden(t *testing.T) {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("shell output lacks %q", want)
 		}
+	}
+}
+
+// Issue 22 item 3, as a user types it: 53/tcp and 53/udp are two ports, and
+// `-p 80` gets a published port from the swarm's dynamic range, open on
+// every node through the routing mesh.
+func TestDrillPortsByProtocolAndDynamicRange(t *testing.T) {
+	path := writeDrill(t, `cluster managers=3 az=1-1-1 workers=1 seed=1
+docker service create --name dns-tcp -p 53:53 dns
+docker service create --name dns-udp -p 53:53/udp dns
+docker service create --name web -p 80 nginx
+docker service create --name api -p 8080 -p 9090 api
+wait 10s
+expect port 30000 open on w1
+expect port 30002 open on m2
+expect port 53 open on m1
+expect port 30003 closed on m1
+`)
+	out, errOut, code := runArgs(t, "run", "--no-color", path)
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s%s", code, out, errOut)
 	}
 }

@@ -95,7 +95,8 @@ func (f *flagSet) noArgs(what string) error {
 
 // Help is the usage and the flags, as --help prints it: each flag with its
 // placeholder (the word in backquotes in its usage), then what it does and
-// its default; --help last.
+// its default; --help last. Hidden flags are left out: a command that
+// shares another's flags hides those it refuses.
 func (f *flagSet) Help() string {
 	type row struct{ left, usage string }
 	var rows []row
@@ -116,7 +117,7 @@ func (f *flagSet) Help() string {
 		width = max(width, len(left))
 	}
 	f.VisitAll(func(fl *pflag.Flag) {
-		if fl.Name != "help" {
+		if fl.Name != "help" && !fl.Hidden {
 			add(fl)
 		}
 	})

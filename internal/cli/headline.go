@@ -14,6 +14,7 @@ import (
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/internal/report"
 	"github.com/swarmsim/swarmsim/internal/scenario"
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 // headline is the headline command as its flags ask for it, each flag read
@@ -34,10 +35,13 @@ type headline struct {
 	raft         bool // --raft: every manager's Raft at the end
 	check        bool
 	views        bool
-	from         string // --from: docker node inspect output
-	servicesFile string // --services: docker service inspect output
-	rtt          string // --rtt as given, read once the zones are known; "" when not given
-	stackFile    string // --stack: a compose file deployed as a stack named after it
+	from         string       // --from: docker node inspect output
+	servicesFile string       // --services: docker service inspect output
+	zoneLabel    string       // --zone-label: the label --from reads zones from
+	rtt          string       // --rtt as given, read once the zones are known; "" when not given
+	stackFile    string       // --stack: [NAME=]FILE, a compose file deployed as a stack
+	env          scenario.Env // what the stack file's ${VAR} reads
+	renamed      []string     // --from's nodes named other than their hostname, a sentence each
 }
 
 var serviceName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
@@ -46,18 +50,24 @@ var serviceName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 type headlineValues struct {
 	swarm                                      swarmValues
 	duration, seed, output, from, servicesFile *string
+	zoneLabel                                  *string
 	rtt, restartAfter, stackFile               *string
 	services, globals, kill, killAZ, partition *[]string
 	noColor, check, views, raft, autolock      *bool
 }
 
 func headlineFlags() (*flagSet, *headlineValues) {
-	fs := newFlags("swarmsim", rootUsage+"\nFlags of the headline command:\n")
+	return headlineFlagsOf(newFlags("swarmsim", rootUsage+"\nFlags of the headline command:\n"))
+}
+
+// headlineFlagsOf adds the headline flags to fs, for the headline and for
+// commands that take its flags, like live.
+func headlineFlagsOf(fs *flagSet) (*flagSet, *headlineValues) {
 	return fs, &headlineValues{
 		swarm:        swarmFlags(fs),
 		services:     fs.StringArray("service", nil, "a replicated service `NAME=REPLICAS`, spread over zones (repeatable)"),
 		globals:      fs.StringArray("global", nil, "a global service `NAME`, one task per node (repeatable)"),
-		kill:         fs.StringArray("kill", nil, "kill `N|NAMES`: N managers (the leader first, then a seeded choice), or nodes by name like m1,m3 (repeatable; they add up)"),
+		kill:         fs.StringArray("kill", nil, "kill `N|NAMES`: N managers (the leader first, then a seeded choice; 0 is no failure), or nodes by name like m1,m3 (repeatable; they add up)"),
 		killAZ:       fs.StringArray("kill-az", nil, "a `ZONE` whose nodes all die (repeatable)"),
 		partition:    fs.StringArray("partition", nil, "cut every link between the zones on either side of `A|B`, like a|b,c (once: a second partition would replace the first)"),
 		restartAfter: fs.text("restart-after", "", "restart the nodes the failure killed `TIME` after it, as power coming back would (before --for ends)"),
@@ -70,9 +80,10 @@ func headlineFlags() (*flagSet, *headlineValues) {
 		views:        fs.Bool("views", false, "also print docker node ls, docker service ls and docker service ps as they read after the run"),
 		raft:         fs.Bool("raft", false, "also show every manager's Raft as etcd reports it: state, term, vote, commit, applied and last index, and the leader's view of each follower"),
 		from:         fs.text("from", "", "build the swarm from `FILE`, the output of docker node inspect $(docker node ls -q)"),
+		zoneLabel:    fs.text("zone-label", scenario.DefaultZoneLabel, "the node label `NAME` that --from reads each node's zone from (a node label, else an engine label), like azone"),
 		servicesFile: fs.text("services", "", "create the services of `FILE`, the output of docker service inspect $(docker service ls -q)"),
 		rtt:          fs.text("rtt", "", "round trips between zones, `PAIRS` like a-b=40ms,a-c=40ms,b-c=12ms; pairs left out keep the simulator's defaults"),
-		stackFile:    fs.text("stack", "", "deploy the compose `FILE` as docker stack deploy -c FILE does, as a stack named after the file"),
+		stackFile:    fs.text("stack", "", "deploy a compose file as docker stack deploy -c FILE NAME does: `[NAME=]FILE`, like shop=shop.v2.yml (without NAME= the stack is named after the file); ${VAR} is read from the environment"),
 	}
 }
 
@@ -85,14 +96,29 @@ func headlineHelp() string {
 // the flag and says how to write it.
 func parseHeadline(args []string) (*headline, error) {
 	fs, v := headlineFlags()
+	return v.read(fs, args)
+}
+
+// read parses args into fs, and reads the headline flags among them.
+func (v *headlineValues) read(fs *flagSet, args []string) (*headline, error) {
 	if err := fs.parse(args); err != nil {
 		return nil, err
 	}
-	if err := fs.noArgs("the headline command takes only flags"); err != nil {
+	what := "the headline command takes only flags"
+	if fs.cmd != "swarmsim" {
+		what = strings.TrimPrefix(fs.cmd, "swarmsim ") + " takes only flags"
+	}
+	if err := fs.noArgs(what); err != nil {
 		return nil, err
 	}
 
-	h := &headline{noColor: *v.noColor, check: *v.check, views: *v.views, raft: *v.raft, from: *v.from, servicesFile: *v.servicesFile, rtt: *v.rtt, autolock: *v.autolock, stackFile: *v.stackFile}
+	h := &headline{noColor: *v.noColor, check: *v.check, views: *v.views, raft: *v.raft, from: *v.from, servicesFile: *v.servicesFile, zoneLabel: *v.zoneLabel, rtt: *v.rtt, autolock: *v.autolock, stackFile: *v.stackFile}
+	if fs.Changed("zone-label") && h.from == "" {
+		return nil, errors.New("--zone-label names the label --from reads zones from; add --from FILE, or leave it out")
+	}
+	if h.zoneLabel == "" {
+		return nil, errors.New("--zone-label needs a label name, like --zone-label azone")
+	}
 	if fs.Changed("rtt") && h.rtt == "" {
 		return nil, errors.New("--rtt needs round trips between zones, like --rtt a-b=40ms,a-c=40ms,b-c=12ms")
 	}
@@ -180,15 +206,22 @@ func serviceFlags(replicated, global []string) ([]scenario.Service, error) {
 func (h *headline) buildSpec() (scenario.Spec, error) {
 	spec := scenario.Spec{Seed: h.seed, For: h.duration, Check: h.check, Raft: h.raft, Record: h.output == htmlOutput, Autolock: h.autolock, RestartAfter: h.restartAfter}
 	if h.from != "" {
-		s, err := scenario.ImportNodes(h.from)
+		s, err := scenario.ImportNodes(h.from, h.zoneLabel)
 		if err != nil {
 			return spec, fmt.Errorf("--from %s: %w", h.from, err)
 		}
+		h.renamed = s.Renamed
 		spec.Layout, spec.Nodes = s.Layout, s.Nodes
 	} else {
 		l, err := h.swarm.layout()
 		if err != nil {
 			return spec, err
+		}
+		// Nobody joins during the headline's run, so a zone it leaves
+		// empty stays empty: most likely a miscount. The playground and
+		// chaos runs let nodes join it.
+		if err := scenario.EveryZoneHolds(l); err != nil {
+			return spec, fmt.Errorf("--az %s: %w", h.swarm.zones, err)
 		}
 		spec.Layout = l
 	}
@@ -215,11 +248,15 @@ func (h *headline) buildSpec() (scenario.Spec, error) {
 		spec.Services = append(spec.Services, s)
 	}
 	if h.stackFile != "" {
-		st, err := scenario.LoadStack(scenario.StackName(h.stackFile), []string{h.stackFile}, "")
+		name, file, err := stackFlag(h.stackFile)
+		if err != nil {
+			return spec, err
+		}
+		st, err := scenario.LoadStack(name, []string{file}, "", h.env)
+		spec.Stack = st // its warnings go out before the error, as Docker's do
 		if err != nil {
 			return spec, fmt.Errorf("--stack %w", err) // the error starts with the file's name
 		}
-		spec.Stack = st
 	}
 	var err error
 	if spec.Failure, err = h.failure(spec); err != nil {
@@ -284,12 +321,14 @@ func (h *headline) failure(spec scenario.Spec) (scenario.Failure, error) {
 		switch {
 		case v == "":
 			return f, errors.New("--kill needs a count or node names, like --kill 2 or --kill m1,m3")
-		case v == "0":
-			return f, errors.New("--kill 0 kills nothing; kill at least 1 manager, like --kill 2, or leave --kill out")
 		case strings.Trim(v, "0123456789") == "" || strings.HasPrefix(v, "-") || strings.HasPrefix(v, "+"):
-			n, err := count("--kill", v, 1, scenario.MaxManagers, "--kill 2, or name the nodes, like --kill m1,m3")
+			// --kill 0 is no failure, so a script can loop k = 0..N.
+			n, err := count("--kill", v, 0, scenario.MaxManagers, "--kill 2, or name the nodes, like --kill m1,m3")
 			if err != nil {
 				return f, err
+			}
+			if n == 0 {
+				continue
 			}
 			f.Managers += n
 			counts = append(counts, "--kill "+v)
@@ -356,23 +395,62 @@ func nodeNames(spec scenario.Spec, nodes []cluster.NodeSpec) string {
 	return s
 }
 
+// stackFlag reads --stack [NAME=]FILE. A name before = is the stack's,
+// as docker stack deploy -c FILE NAME takes one; without it the stack is
+// named after the file, which must then make a stack name.
+func stackFlag(v string) (name, file string, err error) {
+	if n, f, ok := strings.Cut(v, "="); ok && n != "" && !strings.ContainsAny(n, `/\`) {
+		if f == "" {
+			return "", "", fmt.Errorf("--stack %s: give the compose file after =, like --stack %s=shop.yml", v, n)
+		}
+		if !cluster.ValidServiceName(n + "_x") {
+			return "", "", fmt.Errorf(`--stack %s: %q is not a stack name (its services are named %s_SERVICE, and a service name takes letters, digits, "-" and "_"); write one, like --stack shop=%s`, v, n, n, f)
+		}
+		return n, f, nil
+	}
+	name = scenario.StackName(v)
+	if !cluster.ValidServiceName(name + "_x") {
+		return "", "", fmt.Errorf(`--stack %s: the stack would be named %q, after the file, which is not a stack name (its services are named %s_SERVICE, and a service name takes letters, digits, "-" and "_"); name it, like --stack shop=%s`, v, name, name, v)
+	}
+	return name, v, nil
+}
+
+// lookupEnv is the environment as a stack file reads it. The command
+// line's env tells no unset variable from an empty one, so an empty one
+// counts as unset: ${VAR-default} gives default for VAR="" too.
+func lookupEnv(env func(string) string) scenario.Env {
+	return func(key string) (string, bool) {
+		v := env(key)
+		return v, v != ""
+	}
+}
+
 // runHeadline is the headline command.
 func runHeadline(args []string, stdout, stderr io.Writer, env func(string) string) int {
 	h, err := parseHeadline(args)
 	if code, done := parsed(err, stdout, stderr); done {
 		return code
 	}
+	h.env = lookupEnv(env)
 	spec, err := h.buildSpec()
-	if err != nil {
-		return fail(stderr, err)
+	for _, r := range h.renamed {
+		fmt.Fprintln(stderr, sink.Text(r))
 	}
 	if spec.Stack != nil {
 		// Docker prints these on stderr too, and deploys all the same.
 		for _, w := range spec.Stack.Warnings {
-			fmt.Fprintln(stderr, w)
+			fmt.Fprintln(stderr, sink.Text(w))
 		}
 	}
+	if err != nil {
+		return fail(stderr, err)
+	}
+	bar := newProgressBar(stderr, "run")
+	if bar != nil {
+		spec.Progress = func(done, total time.Duration) { bar.update(int64(done), int64(total)) }
+	}
 	out, err := scenario.Run(spec)
+	bar.done() // before the report, on the terminal the bar was on
 	if err != nil {
 		return simulationFailed(stderr, err)
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,4 +67,54 @@ func TestPlanFromImport(t *testing.T) {
 		t.Errorf("exit %d\n%s", code, out)
 	}
 	assertBadInput(t, []string{"plan", "--from", nodesJSON, "--zones", "3"}, "already gives the layout")
+}
+
+// Issue 22 item 12 from the command line: the leader the JSON names leads,
+// so --kill 1 kills it; zones come from the label --zone-label names.
+func TestHeadlineImportKeepsTheLeaderAndZoneLabel(t *testing.T) {
+	node := func(id, host, zone, manager string) string {
+		return `{"ID": "` + id + `", "Spec": {"Role": "manager", "Labels": {"azone": "` + zone + `"}}, "Description": {"Hostname": "` + host + `"}, "Status": {"State": "ready"}, "ManagerStatus": ` + manager + `}`
+	}
+	path := filepath.Join(t.TempDir(), "nodes.json")
+	src := "[" + node("aaaaaaaaaaaaaaaaaaaaaaaa1", "node1", "x", `{"Reachability": "reachable"}`) + ",\n" +
+		node("aaaaaaaaaaaaaaaaaaaaaaaa2", "node2", "y", `{"Leader": true, "Reachability": "reachable"}`) + ",\n" +
+		node("aaaaaaaaaaaaaaaaaaaaaaaa3", "node3", "z", `{"Reachability": "reachable"}`) + "]"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, _ := runArgs(t, "--from", path, "--zone-label", "azone", "--kill", "1", "--output", "json")
+	var got struct {
+		Killed []string       `json:"killed"`
+		Zones  map[string]any `json:"zones"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v: %s %s", err, out, stderr)
+	}
+	if len(got.Killed) != 1 || got.Killed[0] != "node2" {
+		t.Errorf("--kill 1 killed %v; the JSON names node2 the leader", got.Killed)
+	}
+	if _, ok := got.Zones["y"]; !ok || len(got.Zones) != 3 {
+		t.Errorf("zones %v, want x, y and z from label azone", got.Zones)
+	}
+	if _, stderr, code := runArgs(t, "--zone-label", "azone"); code != exitBadInput || !strings.Contains(stderr, "add --from FILE") {
+		t.Errorf("--zone-label without --from: exit %d, %q", code, stderr)
+	}
+}
+
+// Two nodes with one hostname are both kept, and stderr says which got
+// another name, for the headline and plan alike.
+func TestImportSaysWhichTwinWasRenamed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nodes.json")
+	src := `[{"ID": "aaaaaa1", "Spec": {"Role": "worker"}, "Description": {"Hostname": "node1"}, "Status": {"State": "down"}},
+	{"ID": "bbbbbb2", "Spec": {"Role": "manager"}, "Description": {"Hostname": "node1"}, "Status": {"State": "ready"}, "ManagerStatus": {"Leader": true, "Reachability": "reachable"}}]`
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const want = "two nodes are named node1; the one with ID aaaaaa1, which is down, is node1-aaaaaa here\n"
+	for _, args := range [][]string{{"--from", path, "--no-color"}, {"plan", "--from", path, "--no-color", "--samples", "100"}} {
+		_, stderr, _ := runArgs(t, args...)
+		if stderr != want {
+			t.Errorf("%v: stderr %q, want %q", args, stderr, want)
+		}
+	}
 }

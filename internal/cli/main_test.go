@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	goldenfile "github.com/swarmsim/swarmsim/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -43,23 +45,7 @@ func runInput(t testing.TB, input string, args ...string) (stdout, stderr string
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join(testdata, name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (run go test -update after checking the change):\n--- got ---\n%s", path, got)
-	}
+	goldenfile.Check(t, filepath.Join(testdata, name), got, *update)
 }
 
 func TestHeadlineGolden(t *testing.T) {
@@ -109,7 +95,7 @@ func TestHeadlineTellsTheStory(t *testing.T) {
 
 // headlineJSON is the JSON output as a client reads it.
 type headlineJSON struct {
-	Seed     uint64 `json:"seed"`
+	Seed     uint64 `json:"seed,string"`
 	Managers int    `json:"managers"`
 	Workers  int    `json:"workers"`
 	Layout   string `json:"layout"`

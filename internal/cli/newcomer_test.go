@@ -17,7 +17,7 @@ func TestHelpGoesToStdoutAndListsEveryCommand(t *testing.T) {
 		if code != exitOK || stderr != "" {
 			t.Errorf("%v: exit %d, stderr %q; want 0 and nothing", args, code, stderr)
 		}
-		for _, cmd := range []string{"swarmsim [flags]", "swarmsim run", "swarmsim shell", "swarmsim chaos", "swarmsim plan", "swarmsim help", "swarmsim --version"} {
+		for _, cmd := range []string{"swarmsim [flags]", "swarmsim run", "swarmsim shell", "swarmsim chaos", "swarmsim plan", "swarmsim help", "swarmsim version"} {
 			i := strings.Index(stdout, "\n  "+cmd)
 			if i < 0 {
 				t.Errorf("%v: help does not list %q", args, cmd)
@@ -152,7 +152,6 @@ func TestSilentlyAcceptedInputsAreRefused(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"kill nothing", []string{"--kill", "0"}, "--kill 0 kills nothing"},
 		{"kill without a value", []string{"--kill", ""}, "--kill needs a count or node names"},
 		{"kill a node twice", []string{"--kill", "m1,m1"}, "--kill m1,m1: m1 is named twice"},
 		{"kill an empty name", []string{"--kill", "m1,,m2"}, "a name is missing"},
@@ -173,6 +172,40 @@ func TestSilentlyAcceptedInputsAreRefused(t *testing.T) {
 	r, code := headlineOf(t, "--managers", "5", "--az", "2-2-1-0", "--workers", "4")
 	if code != exitOK || r.Layout != "2-2-1-0" || r.Workers != 4 {
 		t.Errorf("a zone of workers only: exit %d, layout %s with %d workers", code, r.Layout, r.Workers)
+	}
+}
+
+// --kill 0 is no failure, so a script can loop k = 0..N; it is the run
+// without --kill, byte for byte.
+func TestKillZeroIsNoFailure(t *testing.T) {
+	without, _, code := runArgs(t, "--managers", "5", "--no-color")
+	for _, args := range [][]string{{"--kill", "0"}, {"--kill", "00"}, {"--kill", "0", "--kill", "0"}} {
+		out, stderr, got := runArgs(t, append([]string{"--managers", "5", "--no-color"}, args...)...)
+		if got != code || stderr != "" || out != without {
+			t.Errorf("%v: exit %d (want %d), stderr %q; the report differs from the run without --kill:\n%s", args, got, code, stderr, out)
+		}
+	}
+	two, _, _ := runArgs(t, "--managers", "5", "--kill", "2", "--no-color")
+	plus, _, _ := runArgs(t, "--managers", "5", "--kill", "0", "--kill", "2", "--no-color")
+	if plus != two {
+		t.Errorf("--kill 0 --kill 2 differs from --kill 2:\n%s", plus)
+	}
+}
+
+// The plan command a verdict suggests is one plan runs.
+func TestVerdictSuggestsAPlanThatRuns(t *testing.T) {
+	suggestion := regexp.MustCompile("Compare [^\n]*: (swarmsim plan [^\n]*)")
+	for _, args := range [][]string{{"--managers", "30"}, {"--managers", "26"}, {"--managers", "9"}, {"--managers", "4", "--az", "2-2"}} {
+		out, _, _ := runArgs(t, append(args, "--no-color", "--for", "5s")...)
+		m := suggestion.FindStringSubmatch(out)
+		if m == nil {
+			t.Errorf("%v: no plan suggested:\n%s", args, out)
+			continue
+		}
+		words := strings.Fields(m[1])[1:]
+		if _, stderr, code := runArgs(t, append(words, "--no-color")...); code != exitOK {
+			t.Errorf("%v suggests %q, which plan refuses (exit %d): %s", args, m[1], code, stderr)
+		}
 	}
 }
 
@@ -235,12 +268,12 @@ func TestOneSetOfDefaults(t *testing.T) {
 	if !strings.Contains(help, defaults) {
 		t.Errorf("the help does not state the defaults")
 	}
-	readme, err := os.ReadFile(root + "/README.md")
+	readme, err := os.ReadFile(root + "/docs/headline.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(string(readme), "Every command starts from the same defaults") {
-		t.Error("the README does not state the defaults")
+		t.Error("docs/headline.md does not state the defaults")
 	}
 }
 
@@ -336,7 +369,10 @@ func TestShellExitCodes(t *testing.T) {
 		{"exit after a failure", "cluster managers=3\nexpect no leader\nexit\n", exitFailed},
 		{"a line could not be read", "cluster managers=3\nkil m1\n", exitBadInput},
 		{"a command failed", "cluster managers=3\nkill 3 managers\ndocker service create --name web nginx\n", exitFailed},
-		{"a command before the cluster", "kill m1\n", exitOK},
+		// Every line fails: a script piping a session must see it.
+		{"a command before the cluster", "kill m1\n", exitBadInput},
+		{"every line before the cluster", "kill m1\nwait 1s\nexpect quorum holds\n", exitBadInput},
+		{"a line over 1 MiB", "cluster managers=3\n# " + strings.Repeat("x", 2<<20) + "\nexpect quorum holds\n", exitBadInput},
 		{"nothing at all", "", exitOK},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -345,6 +381,15 @@ func TestShellExitCodes(t *testing.T) {
 				t.Errorf("exit %d, want %d; stderr %q\n%s", code, tc.code, stderr, out)
 			}
 		})
+	}
+}
+
+// A line too long to read ends the session with a line saying so, not in
+// silence.
+func TestShellSaysALineIsTooLong(t *testing.T) {
+	out, _, code := runInput(t, "cluster managers=3\nwait "+strings.Repeat("1", 2<<20)+"s\n", "shell", "--no-color")
+	if code != exitBadInput || !strings.Contains(out, "shell:2: the line is longer than 1 MiB") {
+		t.Errorf("exit %d, want %d and the line named:\n%.2000s", code, exitBadInput, out)
 	}
 }
 
@@ -393,20 +438,20 @@ func TestWords(t *testing.T) {
 	}
 }
 
-// The README describes workers as they are assigned: in blocks.
+// The manual describes workers as they are assigned: in blocks.
 func TestReadmeDescribesWorkerPlacement(t *testing.T) {
-	readme, err := os.ReadFile(root + "/README.md")
+	readme, err := os.ReadFile(root + "/docs/headline.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(string(readme), "round-robin") || !strings.Contains(string(readme), "in blocks") {
-		t.Error("the README does not say workers are assigned to zones in blocks")
+		t.Error("docs/headline.md does not say workers are assigned to zones in blocks")
 	}
 	out, _, _ := runArgs(t, "--workers", "7", "--no-color", "--views")
 	zones := map[string]string{}
 	for _, line := range strings.Split(out, "\n") {
-		if f := strings.Fields(line); len(f) == 5 && strings.HasPrefix(f[0], "w") && f[0] == f[1] {
-			zones[f[0]] = f[4]
+		if f := strings.Fields(line); len(f) == 5 && len(f[0]) == 25 && strings.HasPrefix(f[1], "w") {
+			zones[f[1]] = f[4]
 		}
 	}
 	want := map[string]string{"w1": "a", "w2": "a", "w3": "a", "w4": "b", "w5": "b", "w6": "c", "w7": "c"}

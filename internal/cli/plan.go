@@ -9,6 +9,7 @@ import (
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/report"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
@@ -43,6 +44,7 @@ type planArgs struct {
 	spec    scenario.PlanSpec
 	output  format
 	noColor bool
+	renamed []string // --from's nodes named other than their hostname, a sentence each
 }
 
 func parsePlan(args []string) (*planArgs, error) {
@@ -51,6 +53,7 @@ func parsePlan(args []string) (*planArgs, error) {
 	zones := fs.text("zones", strconv.Itoa(scenario.DefaultZones), "availability zones to place them over: `Z` (default: the --az layout's, or 3)")
 	layout := fs.text("az", "", "judge this one `LAYOUT`, like 2-2-1")
 	from := fs.text("from", "", "judge the layout of a real swarm: `FILE` holds the output of docker node inspect $(docker node ls -q)")
+	zoneLabel := fs.text("zone-label", scenario.DefaultZoneLabel, "the node label `NAME` that --from reads each node's zone from (a node label, else an engine label), like azone")
 	nodeFail := fs.text("node-failure", "", "the probability `P` that a manager fails in a period, like 0.01")
 	zoneFail := fs.text("zone-failure", "", "the probability `P` that a whole zone fails in a period, like 0.001")
 	samples := fs.text("samples", "20000", "simulated periods for the Monte Carlo check: `N`")
@@ -73,16 +76,23 @@ func parsePlan(args []string) (*planArgs, error) {
 	if s.Zones, err = count("--zones", *zones, 1, az.MaxZones, "--zones 3"); err != nil {
 		return nil, err
 	}
+	if fs.Changed("zone-label") && *from == "" {
+		return nil, errors.New("--zone-label names the label --from reads zones from; add --from FILE, or leave it out")
+	}
+	if *zoneLabel == "" {
+		return nil, errors.New("--zone-label needs a label name, like --zone-label azone")
+	}
 	switch {
 	case *from != "":
 		if fs.Changed("az") || fs.Changed("managers") || fs.Changed("zones") {
 			return nil, fmt.Errorf("--from %s already gives the layout; leave out --az, --managers and --zones", *from)
 		}
-		sw, err := scenario.ImportNodes(*from)
+		sw, err := scenario.ImportNodes(*from, *zoneLabel)
 		if err != nil {
 			return nil, fmt.Errorf("--from %s: %w", *from, err)
 		}
 		s.Layout = &sw.Layout
+		a.renamed = sw.Renamed
 	case fs.Changed("az"):
 		l, err := az.Parse(*layout)
 		if err != nil {
@@ -103,7 +113,7 @@ func parsePlan(args []string) (*planArgs, error) {
 		// A zone no manager can be in is a layout the headline command
 		// and drills refuse: plan would recommend what cannot be run.
 		if fs.Changed("zones") {
-			return nil, fmt.Errorf("--zones %d for %d %s leaves a zone with no manager in every layout; write --zones %d or fewer", s.Zones, s.Managers, plural(s.Managers, "manager", "managers"), s.Managers)
+			return nil, fmt.Errorf("--zones %d for %d %s leaves a zone with no manager in every layout; write --zones %d or fewer", s.Zones, s.Managers, prose.Plural(s.Managers, "manager", "managers"), s.Managers)
 		}
 		s.Zones = s.Managers
 	}
@@ -157,8 +167,16 @@ func runPlan(args []string, stdout, stderr io.Writer, env func(string) string) i
 	if code, done := parsed(err, stdout, stderr); done {
 		return code
 	}
+	for _, r := range a.renamed {
+		fmt.Fprintln(stderr, r)
+	}
 	a.spec.Cores = runtime.NumCPU()
+	bar := newProgressBar(stderr, "plan")
+	if bar != nil {
+		a.spec.Progress = func(done, total int) { bar.update(int64(done), int64(total)) }
+	}
 	rep, err := scenario.Plan(a.spec)
+	bar.done() // before the report, on the terminal the bar was on
 	if err != nil {
 		return simulationFailed(stderr, err)
 	}

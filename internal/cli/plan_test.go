@@ -204,20 +204,20 @@ func TestHeadlineUsesTheRTT(t *testing.T) {
 	}
 }
 
-// The README states the rule as the code applies it, and its example is the
-// output plan prints.
+// plan's manual states the rule as the code applies it, and its example
+// is the output plan prints.
 func TestReadmeShowsThePlanAsItRuns(t *testing.T) {
-	readme, err := os.ReadFile(root + "/README.md")
+	readme, err := os.ReadFile(root + "/docs/plan.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(string(readme), az.Rule) {
-		t.Errorf("the README does not state the rule %q", az.Rule)
+		t.Errorf("docs/plan.md does not state the rule %q", az.Rule)
 	}
 	out, _, _ := runArgs(t, "plan", "--managers", "4", "--zones", "2", "--rtt", "a-b=20ms", "--no-color")
 	lines := strings.Split(out, "\n")
 	example := "$ go run . plan --managers 4 --zones 2 --rtt a-b=20ms\n" + strings.Join(lines[:7], "\n")
 	if !strings.Contains(string(readme), example) {
-		t.Errorf("the README's plan example is not what plan prints:\n%s", example)
+		t.Errorf("docs/plan.md's example is not what plan prints:\n%s", example)
 	}
 }

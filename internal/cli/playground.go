@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"github.com/swarmsim/swarmsim/drill"
 	"github.com/swarmsim/swarmsim/internal/playground"
 	"github.com/swarmsim/swarmsim/internal/playground/page"
 	"github.com/swarmsim/swarmsim/internal/scenario"
@@ -26,6 +25,7 @@ swarmsim's source.
 Usage:
   swarmsim playground -o FILE.html [flags]
   swarmsim playground -o FILE.html FILE.drill
+  swarmsim playground -o - [flags] > FILE.html
       swarmsim playground -o class.html --managers 5 --az 2-2-1 --workers 6
       swarmsim playground -o class.html examples/zone-loss-5.drill
 
@@ -41,7 +41,7 @@ type playgroundArgs struct {
 
 func parsePlayground(args []string) (*playgroundArgs, error) {
 	fs := newFlags("swarmsim playground", playgroundUsage)
-	out := fs.StringP("out", "o", "", "the HTML `FILE` to write, like class.html")
+	out := fs.StringP("out", "o", "", "the HTML `FILE` to write, like class.html; - writes it to stdout")
 	swarm := swarmFlags(fs)
 	services := fs.StringArray("service", nil, "a replicated service `NAME=REPLICAS`, spread over zones (repeatable)")
 	globals := fs.StringArray("global", nil, "a global service `NAME`, one task per node (repeatable)")
@@ -106,9 +106,7 @@ func runPlayground(args []string, stdout, stderr io.Writer) int {
 	} else if src, err = playground.FromStart(a.start); err == nil {
 		_, err = playground.NewCarried(src)
 	}
-	var perr *drill.Error
-	if errors.As(err, &perr) {
-		fmt.Fprintln(stderr, perr.Caret())
+	if caret(stderr, err) {
 		return exitBadInput
 	}
 	if err != nil {
@@ -126,11 +124,19 @@ func runPlayground(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
+	pg := page.Page{Source: src, Wasm: wasm, WasmExec: wasmExec}
+	if a.out == "-" {
+		// The page alone on stdout, for a pipe or a web server's upload.
+		if err := page.Write(stdout, pg); err != nil {
+			return fail(stderr, fmt.Errorf("writing the page to stdout: %w", err))
+		}
+		return exitOK
+	}
 	f, err := os.Create(a.out)
 	if err != nil {
 		return fail(stderr, fmt.Errorf("cannot write the page: %w", err))
 	}
-	err = page.Write(f, page.Page{Source: src, Wasm: wasm, WasmExec: wasmExec})
+	err = page.Write(f, pg)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

@@ -4,18 +4,24 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/swarmsim/swarmsim/drill"
 	"github.com/swarmsim/swarmsim/internal/drillrun"
+	"github.com/swarmsim/swarmsim/internal/limits"
 	"github.com/swarmsim/swarmsim/internal/report"
+	"github.com/swarmsim/swarmsim/internal/scenario"
 )
 
 const runUsage = `swarmsim run runs drill scripts: checked-in failure rehearsals that build a
 swarm, run Docker's commands, inject failures and assert what must hold. Every
-file is parsed before any runs; the language is in drill/doc.go.
+file is parsed before any runs; the language is in drill/doc.go. Docker's
+read commands (docker node ls, service ls/ps/inspect/logs, docker info, swarm
+join-token) print into the transcript, so a recorded shell session replays.
+--detach (-d) is accepted on docker service create, update, scale and
+rollback and changes nothing: a drill applies a command at once and simulated
+time moves only with wait.
 
 Usage:
   swarmsim run [flags] FILE.drill...
@@ -36,6 +42,7 @@ type drillOptions struct {
 	pace    time.Duration
 	noColor bool
 	check   bool
+	env     scenario.Env // what a stack file's ${VAR} reads
 }
 
 func drillFlags(fs *flagSet, check bool) (pace *time.Duration, noColor, withCheck *bool) {
@@ -87,7 +94,7 @@ func parseRun(args []string) (*drillRun, error) {
 		return nil, errors.New("--pace narrates a run on the terminal; leave it out with --output html")
 	}
 	for _, file := range fs.Args() {
-		src, err := os.ReadFile(file)
+		src, err := limits.ReadFile(file, limits.DrillFile, "a drill")
 		if err != nil {
 			return nil, fmt.Errorf("cannot read drill %s: %w", file, err)
 		}
@@ -102,14 +109,13 @@ func parseRun(args []string) (*drillRun, error) {
 
 func runDrills(args []string, stdout, stderr io.Writer, env func(string) string) int {
 	a, err := parseRun(args)
-	var perr *drill.Error
-	if errors.As(err, &perr) {
-		fmt.Fprintln(stderr, perr.Caret())
+	if caret(stderr, err) {
 		return exitBadInput
 	}
 	if code, done := parsed(err, stdout, stderr); done {
 		return code
 	}
+	a.env = lookupEnv(env)
 	text := stdout
 	if a.output != textOutput {
 		text = io.Discard
@@ -126,7 +132,10 @@ func runDrills(args []string, stdout, stderr io.Writer, env func(string) string)
 			res, err := r.Step(s)
 			t.Result(script.File, res)
 			if err != nil {
-				fmt.Fprintf(stderr, "swarmsim: %s:%d: %v\n", script.File, s.Pos.Line, err)
+				fail(stderr, fmt.Errorf("%s:%d: %w", script.File, s.Pos.Line, err))
+				if errors.Is(err, limits.ErrOverBudget) {
+					return exitBadInput
+				}
 				return exitFailed
 			}
 			ran.Results = append(ran.Results, res)
@@ -160,6 +169,6 @@ func runDrills(args []string, stdout, stderr io.Writer, env func(string) string)
 
 // runner makes a drill runner whose paced events go to the transcript.
 func (o drillOptions) runner(file, dir string, t report.Transcript) *drillrun.Runner {
-	return &drillrun.Runner{File: file, Dir: dir, Check: o.check, Pace: o.pace, Sleep: time.Sleep,
+	return &drillrun.Runner{File: file, Dir: dir, Check: o.check, Pace: o.pace, Sleep: time.Sleep, Env: o.env,
 		Began: t.Step, Paced: t.Events}
 }

@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/swarmsim/swarmsim/drill"
+	"github.com/swarmsim/swarmsim/internal/limits"
 	"github.com/swarmsim/swarmsim/internal/runbook"
 )
 
@@ -39,14 +39,12 @@ func runRunbook(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	file := fs.Arg(0)
-	src, err := os.ReadFile(file)
+	src, err := limits.ReadFile(file, limits.DrillFile, "a drill")
 	if err != nil {
 		return fail(stderr, fmt.Errorf("cannot read drill %s: %w", file, err))
 	}
 	script, err := drill.Parse(file, src)
-	var perr *drill.Error
-	if errors.As(err, &perr) {
-		fmt.Fprintln(stderr, perr.Caret())
+	if caret(stderr, err) {
 		return exitBadInput
 	}
 	if err != nil {

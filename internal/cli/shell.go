@@ -12,6 +12,7 @@ import (
 
 	"github.com/swarmsim/swarmsim/drill"
 	"github.com/swarmsim/swarmsim/internal/drillrun"
+	"github.com/swarmsim/swarmsim/internal/limits"
 	"github.com/swarmsim/swarmsim/internal/report"
 )
 
@@ -29,7 +30,10 @@ Usage:
       swarmsim shell < demo.txt
 
 Exit status, like swarmsim run: 0 when every expectation held, 2 when one
-failed or an invariant broke, 1 when a line could not be read.
+failed, a command failed or an invariant broke, 1 when a line could not be
+read or run as written: a syntax error, a command before the cluster line, a
+line over 64 KiB (which ends the session). A script piping a session whose
+every line fails therefore sees 1, as from a drill that does not parse.
 
 Flags:
 `
@@ -51,9 +55,11 @@ const shellHelp = `Commands (the drill language, one per line):
   docker stack deploy -c stack.yml shop              docker stack ls · services shop · ps shop · rm shop
   docker secret create db_pass -                     docker secret ls · rm db_pass (docker config the same)
   expect port 8080 open on w2                        expect port 8080 closed on w2
-Views:
+Views (each also a drill line, its output in the transcript):
   show                                               the picture again
-  docker node ls · docker service ls · docker service ps web
+  docker node ls [-q] · docker service ls [-q] · docker service ps web
+  docker service inspect [--pretty] web              docker node inspect [--pretty] m1
+  docker service logs web                            docker info · docker swarm join-token worker
   raft                                               every manager's term, vote and log indexes, as etcd Raft reports them
   help · exit
 `
@@ -84,10 +90,15 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer, env func
 		st:  styles(stdout, *noColor, env),
 	}
 	sh.t = report.Transcript{W: out, St: sh.st}
-	sh.r = drillOptions{pace: *pace}.runner("shell", ".", sh.t)
+	sh.r = drillOptions{pace: *pace, env: lookupEnv(env)}.runner("shell", ".", sh.t)
 	fmt.Fprintln(out, "swarmsim shell · type help for the commands; start with: cluster managers=3 az=1-1-1 workers=3")
 	for n := 1; ; n++ {
 		line, err := read()
+		if errors.Is(err, bufio.ErrTooLong) {
+			fmt.Fprintf(out, "shell:%d: the line is longer than %s, the most swarmsim reads of one drill line, so the session ends here; split it into several commands\n", n, limits.Bytes(limits.DrillLine))
+			sh.badInput = true
+			break
+		}
 		if err != nil {
 			break
 		}
@@ -124,10 +135,10 @@ func (sh *shell) line(n int, line string) (exit bool) {
 		return false
 	}
 	cmd, err := drill.ParseCommand(line)
-	var perr *drill.Error
-	if errors.As(err, &perr) {
+	if perr := (*drill.Error)(nil); errors.As(err, &perr) {
 		perr.File, perr.Line = "shell", n
-		fmt.Fprintln(sh.out, perr.Caret())
+	}
+	if caret(sh.out, err) {
 		sh.badInput = true
 		return false
 	}
@@ -138,7 +149,10 @@ func (sh *shell) line(n int, line string) (exit bool) {
 	sh.t.Result("shell", res)
 	if err != nil {
 		fmt.Fprintf(sh.out, "shell:%d: %v\n", n, err)
-		if !errors.Is(err, drillrun.ErrNoCluster) {
+		switch {
+		case errors.Is(err, drillrun.ErrNoCluster), errors.Is(err, limits.ErrOverBudget):
+			sh.badInput = true // a refused step leaves the swarm as it was
+		default:
 			sh.broken = true
 		}
 		return false
@@ -214,6 +228,7 @@ func lineReader(stdin io.Reader, stdout io.Writer) (read func() (string, error),
 		}
 	}
 	sc := bufio.NewScanner(stdin)
+	sc.Buffer(nil, limits.DrillLine+1) // a drill's line limit, the line feed beside it
 	return func() (string, error) {
 		if !sc.Scan() {
 			if err := sc.Err(); err != nil {

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/swarmsim/swarmsim/cluster"
 )
 
 func TestHeadlineStack(t *testing.T) {
@@ -95,4 +97,110 @@ func TestShellStacksAndPorts(t *testing.T) {
 			t.Errorf("shell output lacks %q:\n%s", want, stdout)
 		}
 	}
+}
+
+// runEnv is run with an environment, as a shell gives one.
+func runEnv(t testing.TB, env map[string]string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut strings.Builder
+	code = run(args, strings.NewReader(""), &out, &errOut, func(k string) string { return env[k] })
+	return out.String(), errOut.String(), code
+}
+
+func writeFile(t *testing.T, dir, name, src string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// Issue 22 item 6: a stack file whose name has dots deploys under a name
+// the user gives (--stack NAME=FILE, as docker stack deploy -c FILE NAME);
+// without one, the error says how to give it.
+func TestHeadlineStackName(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "shop.v2.yml", "services:\n  web:\n    image: nginx\n    deploy: {replicas: 2}\n")
+	stdout, stderr, code := runArgs(t, "--stack", "shop="+path, "--no-color", "--views")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	if !strings.Contains(stdout, "shop_web") {
+		t.Errorf("the stack is not named shop:\n%s", stdout)
+	}
+	_, stderr, code = runArgs(t, "--stack", path)
+	want := `swarmsim: --stack ` + path + `: the stack would be named "shop.v2", after the file, which is not a stack name (its services are named shop.v2_SERVICE, and a service name takes letters, digits, "-" and "_"); name it, like --stack shop=` + path + "\n"
+	if code != exitBadInput || stderr != want {
+		t.Errorf("exit %d, stderr %q, want %q", code, stderr, want)
+	}
+	_, stderr, code = runArgs(t, "--stack", "sh.op="+path)
+	if code != exitBadInput || !strings.Contains(stderr, `"sh.op" is not a stack name`) {
+		t.Errorf("a bad given name: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// docker stack deploy interpolates ${VAR} and ${VAR:-default} from the
+// environment: the same environment, the same swarm.
+func TestHeadlineStackInterpolatesTheEnvironment(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "shop.yml", "services:\n  web:\n    image: nginx:${TAG}\n    deploy: {replicas: \"${REPLICAS:-3}\"}\n")
+	stdout, stderr, code := runEnv(t, map[string]string{"TAG": "1.27"}, "--stack", path, "--no-color", "--views")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	if !strings.Contains(stdout, "nginx:1.27") || !strings.Contains(stdout, "shop_web   replicated 3/3") {
+		t.Errorf("TAG=1.27 and no REPLICAS should give nginx:1.27 with 3 replicas:\n%s", stdout)
+	}
+	again, _, _ := runEnv(t, map[string]string{"TAG": "1.27"}, "--stack", path, "--no-color", "--views")
+	if again != stdout {
+		t.Error("the same environment gave different output")
+	}
+	stdout, _, code = runEnv(t, map[string]string{"TAG": "1.27", "REPLICAS": "5"}, "--stack", path, "--no-color")
+	if code != exitOK || !strings.Contains(stdout, "shop_web   replicated 5/5") {
+		t.Errorf("REPLICAS=5: exit %d\n%s", code, stdout)
+	}
+}
+
+// Docker prints "Ignoring unsupported options: build" on stderr before it
+// refuses a service without an image (docker/cli stack/loader.go).
+func TestStackUnsupportedOptionsBeforeNoImage(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "shop.yml", "services:\n  web:\n    build: .\n")
+	_, stderr, code := runArgs(t, "--stack", path)
+	want := "Ignoring unsupported options: build\nswarmsim: --stack " + path + ": invalid image reference for service web: no image specified\n"
+	if code != exitBadInput || stderr != want {
+		t.Errorf("exit %d, stderr %q, want %q", code, stderr, want)
+	}
+	drill := writeDrill(t, "cluster managers=3\ndocker stack deploy -c "+path+" shop\n")
+	out, _, _ := runArgs(t, "run", "--no-color", drill)
+	i, j := strings.Index(out, "Ignoring unsupported options: build"), strings.Index(out, "no image specified")
+	if i < 0 || j < 0 || i > j {
+		t.Errorf("the drill should show the warning before the error:\n%s", out)
+	}
+}
+
+// A drill's docker stack deploy reads ${VAR} from the environment too.
+func TestDrillStackInterpolatesTheEnvironment(t *testing.T) {
+	drill := writeDrill(t, "cluster managers=3 seed=1\ndocker stack deploy -c shop.yml shop\nwait 10s\nexpect service shop_web running 4\n")
+	writeFile(t, filepath.Dir(drill), "shop.yml", "services:\n  web:\n    image: nginx:${TAG}\n    deploy: {replicas: \"${REPLICAS:-3}\"}\n")
+	out, _, code := runEnv(t, map[string]string{"TAG": "1.27", "REPLICAS": "4"}, "run", "--no-color", drill)
+	if code != exitOK {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+func FuzzStackFlag(f *testing.F) {
+	for _, s := range []string{"shop.yml", "shop=shop.v2.yml", "shop.v2.yml", "sh.op=x.yml", "shop=", "=x.yml", "dir/a=b.yml", "a/b/c.yml"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		name, file, err := stackFlag(v)
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") && !strings.Contains(v, "\n") {
+				t.Errorf("a two-line error for %q: %v", v, err)
+			}
+			return
+		}
+		if file == "" || !cluster.ValidServiceName(name+"_x") {
+			t.Errorf("stackFlag(%q) = %q, %q with no error", v, name, file)
+		}
+	})
 }

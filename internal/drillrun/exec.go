@@ -53,8 +53,23 @@ func (r *Runner) exec(cmd drill.Command) (*check, error) {
 	case drill.WaitUntil:
 		return nil, r.waitUntil(x)
 	case drill.ServiceCreate:
-		return nil, c.Apply(cluster.CreateService(scenario.FromDrill(x).Spec()))
+		sv := scenario.FromDrill(x)
+		if err := r.withinBudget(func(nodes int) map[string]int {
+			return map[string]int{sv.Name: scenario.Tasks([]scenario.Service{sv}, nodes)}
+		}); err != nil {
+			return nil, err
+		}
+		return nil, c.Apply(cluster.CreateService(sv.Spec()))
 	case drill.ServiceScale:
+		if err := r.withinBudget(func(int) map[string]int {
+			set := map[string]int{}
+			for _, t := range x.Targets {
+				set[t.Service] = t.Replicas
+			}
+			return set
+		}); err != nil {
+			return nil, err
+		}
 		for _, t := range x.Targets {
 			if err := c.Apply(cluster.ScaleService(t.Service, t.Replicas)); err != nil {
 				return nil, err
@@ -62,6 +77,11 @@ func (r *Runner) exec(cmd drill.Command) (*check, error) {
 		}
 		return nil, nil
 	case drill.ServiceUpdate:
+		if x.Replicas != nil {
+			if err := r.withinBudget(func(int) map[string]int { return map[string]int{x.Name: *x.Replicas} }); err != nil {
+				return nil, err
+			}
+		}
 		return nil, c.Apply(cluster.UpdateService(x.Name, func(s *cluster.ServiceSpec) { applyUpdate(s, x) }))
 	case drill.ServiceRollback:
 		return nil, c.Apply(cluster.RollbackService(x.Name))
@@ -128,6 +148,9 @@ func (r *Runner) exec(cmd drill.Command) (*check, error) {
 	if ok, err := r.execObjects(cmd); ok {
 		return nil, err
 	}
+	if ok, err := r.execReads(cmd); ok {
+		return nil, err
+	}
 	r.expectations++
 	return r.expect(cmd), nil
 }
@@ -189,15 +212,8 @@ func applyUpdate(s *cluster.ServiceSpec, x drill.ServiceUpdate) {
 	setIf(&s.NanoCPUs, x.ReserveCPU)
 	setIf(&s.MemoryBytes, x.ReserveMemory)
 	setIf(&s.MaxReplicas, x.MaxReplicasPerNode)
-	u := x.Update
-	setIf(&s.Update.Parallelism, u.Parallelism)
-	setIf(&s.Update.Delay, u.Delay)
-	if u.FailureAction != "" {
-		s.Update.FailureAction = string(u.FailureAction)
-	}
-	if u.Order != "" {
-		s.Update.Order = string(u.Order)
-	}
+	applyUpdateChange(&s.Update, x.Update)
+	applyUpdateChange(&s.Rollback, x.Rollback)
 	rc := x.Restart
 	if rc.Condition != "" {
 		s.Restart.Condition = string(rc.Condition)
@@ -205,6 +221,49 @@ func applyUpdate(s *cluster.ServiceSpec, x drill.ServiceUpdate) {
 	setIf(&s.Restart.Delay, rc.Delay)
 	setIf(&s.Restart.MaxAttempts, rc.MaxAttempts)
 	setIf(&s.Restart.Window, rc.Window)
+	setIf(&s.LimitNanoCPUs, x.LimitCPU)
+	setIf(&s.LimitMemoryBytes, x.LimitMemory)
+	// docker service update's order: removals first, then additions.
+	for _, k := range x.EnvRm {
+		s.Env = slices.DeleteFunc(s.Env, func(e string) bool { key, _, _ := strings.Cut(e, "="); return key == k })
+	}
+	for _, e := range x.EnvAdd {
+		key, _, _ := strings.Cut(e, "=")
+		s.Env = slices.DeleteFunc(s.Env, func(old string) bool { k, _, _ := strings.Cut(old, "="); return k == key })
+		s.Env = append(s.Env, e)
+	}
+	if len(x.PublishRm) > 0 || len(x.PublishAdd) > 0 {
+		for _, p := range x.PublishRm {
+			s.Ports = slices.DeleteFunc(s.Ports, func(q cluster.PortConfig) bool {
+				return q.Target == uint32(p.Target) && q.Protocol == string(p.Protocol)
+			})
+		}
+		for _, p := range x.PublishAdd {
+			if p.Published != 0 { // as a new service's: Docker would pick one
+				s.Ports = append(s.Ports, cluster.PortConfig{Published: uint32(p.Published), Target: uint32(p.Target), Protocol: string(p.Protocol), Mode: string(p.Mode)})
+			}
+		}
+		s.HostPorts = nil
+		for _, p := range s.Ports {
+			if p.Mode == cluster.PublishHost && !slices.Contains(s.HostPorts, p.Published) {
+				s.HostPorts = append(s.HostPorts, p.Published)
+			}
+		}
+	}
+}
+
+// applyUpdateChange applies the --update-* or --rollback-* flags given.
+func applyUpdateChange(c *cluster.UpdateConfig, u drill.UpdateChange) {
+	setIf(&c.Parallelism, u.Parallelism)
+	setIf(&c.Delay, u.Delay)
+	setIf(&c.Monitor, u.Monitor)
+	setIf(&c.MaxFailureRatio, u.MaxFailureRatio)
+	if u.FailureAction != "" {
+		c.FailureAction = string(u.FailureAction)
+	}
+	if u.Order != "" {
+		c.Order = string(u.Order)
+	}
 }
 
 // setIf sets *dst to *v when v is given.

@@ -43,7 +43,7 @@ restore b on m2
 		"failed: expected m2 locked, but m2 is not locked: it is not running",
 		"ran: ",
 		"held: m2 is locked (the swarm counts it ready) and active",
-		"failed: the command failed: Error: swarm is not locked",
+		"failed: the command failed: error: swarm is not locked",
 		"ran: ",
 		"ran: ",
 		"ran: ",

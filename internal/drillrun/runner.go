@@ -3,12 +3,14 @@ package drillrun
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"time"
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/drill"
+	"github.com/swarmsim/swarmsim/internal/limits"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
 
@@ -60,6 +62,9 @@ type Runner struct {
 	Check bool                // run the invariant checker on every step
 	Pace  time.Duration       // wall time per simulated second; 0 runs flat out
 	Sleep func(time.Duration) // how to wait Pace; time.Sleep when nil
+	// Env is the environment docker stack deploy reads a stack file's
+	// ${VAR} in; nil is an empty one.
+	Env scenario.Env
 
 	// Began, when set, is called as a step begins, with the simulated time
 	// and the step's line, so that a transcript can show the step before
@@ -100,7 +105,7 @@ func (r *Runner) Step(s drill.Step) (Result, error) {
 	res.Output, res.View = r.output, r.view
 	var v *cluster.Violation
 	switch {
-	case errors.As(err, &v):
+	case errors.As(err, &v), errors.Is(err, limits.ErrOverBudget):
 		return res, err
 	case err != nil:
 		res.Kind, res.Detail = Failed, fmt.Sprintf("the command failed: %v", err)
@@ -133,6 +138,18 @@ func (r *Runner) Snapshot() (cluster.Snapshot, bool) {
 	return r.c.Snapshot(), true
 }
 
+// UnlockKey is the swarm's newest unlock key when autolock is on, what a
+// locked manager needs; "" otherwise.
+func (r *Runner) UnlockKey() string {
+	if r.c == nil {
+		return ""
+	}
+	if keys := r.c.UnlockKeys(); r.c.Snapshot().Autolock && len(keys) > 0 {
+		return keys[len(keys)-1]
+	}
+	return ""
+}
+
 // Expectations counts the expectations checked so far.
 func (r *Runner) Expectations() int { return r.expectations }
 
@@ -149,8 +166,19 @@ func (r *Runner) newEvents() []cluster.Event {
 	return evs
 }
 
-// run advances simulated time, at the pace when one is set.
+// run advances simulated time, at the pace when one is set, within the
+// budget of a run for the swarm it has now (limits.CheckRun).
 func (r *Runner) run(d time.Duration) error {
+	snap := r.c.Snapshot()
+	managers := 0
+	for _, n := range snap.Nodes {
+		if n.Role == cluster.RoleManager {
+			managers++
+		}
+	}
+	if err := limits.CheckRun(managers, len(snap.Nodes), r.Now()+d); err != nil {
+		return err
+	}
 	if r.Pace == 0 {
 		return r.advance(d)
 	}
@@ -170,6 +198,23 @@ func (r *Runner) run(d time.Duration) error {
 	return nil
 }
 
+// withinBudget refuses a step that would ask for more tasks than
+// limits.Tasks, all services counted: set gives, for a swarm of nodes, the
+// desired tasks of the services the step creates or changes.
+func (r *Runner) withinBudget(set func(nodes int) map[string]int) error {
+	snap := r.c.Snapshot()
+	desired := map[string]int{}
+	for _, sv := range snap.Services {
+		desired[sv.Name] = sv.Desired
+	}
+	maps.Copy(desired, set(len(snap.Nodes)))
+	total := 0
+	for _, n := range desired {
+		total += n
+	}
+	return limits.CheckTasks(total)
+}
+
 // build creates the swarm of a cluster line; m1 runs `docker swarm init`.
 func (r *Runner) build(x drill.Cluster) error {
 	cfg := cluster.Config{Seed: scenario.DefaultSeed, Check: r.Check, Autolock: x.Autolock}
@@ -177,7 +222,7 @@ func (r *Runner) build(x drill.Cluster) error {
 		cfg.Seed = *x.Seed
 	}
 	if x.From != "" {
-		s, err := scenario.ImportNodes(r.relative(x.From))
+		s, err := scenario.ImportNodes(r.relative(x.From), scenario.DefaultZoneLabel)
 		if err != nil {
 			return fmt.Errorf("from=%s: %w", x.From, err)
 		}

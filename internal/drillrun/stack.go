@@ -17,6 +17,13 @@ const (
 	StackTasksTable                        // docker stack ps NAME
 	SecretTable                            // docker secret ls
 	ConfigTable                            // docker config ls
+	NodeTable                              // docker node ls
+	ServiceTable                           // docker service ls
+	ServiceTasksTable                      // docker service ps NAME
+	ServiceInspectView                     // docker service inspect
+	NodeInspectView                        // docker node inspect
+	ServiceLogsView                        // docker service logs NAME
+	InfoView                               // docker info
 )
 
 // View is a table a step printed, as data: which table, and what it reads,
@@ -26,6 +33,14 @@ type View struct {
 	Stack   string               // the stack of StackServicesTable and StackTasksTable
 	Snap    cluster.Snapshot     // the swarm, for the stack tables
 	Objects []cluster.FileObject // the secrets or configs, for their tables
+
+	Quiet    bool                  // -q: only the IDs
+	Pretty   bool                  // --pretty: Docker's text instead of JSON
+	Names    []string              // the services or nodes asked for, in order
+	Services []cluster.ServiceSpec // the services docker service inspect asked for
+	Service  string                // the service of ServiceTasksTable and ServiceLogsView
+	Node     string                // the node the CLI talks to, for docker info: the leader
+	Seed     uint64                // the swarm's, from which the objects' IDs derive
 }
 
 // execObjects runs the stack, secret and config commands. It reports
@@ -34,11 +49,22 @@ func (r *Runner) execObjects(cmd drill.Command) (bool, error) {
 	c := r.c
 	switch x := cmd.(type) {
 	case drill.StackDeploy:
-		st, err := scenario.LoadStack(x.Name, x.Files, r.Dir)
+		st, err := scenario.LoadStack(x.Name, x.Files, r.Dir, r.Env)
+		if st != nil {
+			r.output = append(r.output, st.Warnings...) // before a refusal too, as Docker prints them
+		}
 		if err != nil {
 			return true, err
 		}
-		r.output = append(r.output, st.Warnings...)
+		if err := r.withinBudget(func(nodes int) map[string]int {
+			set := map[string]int{}
+			for _, sv := range st.Services {
+				set[sv.Name] = scenario.Tasks([]scenario.Service{sv}, nodes)
+			}
+			return set
+		}); err != nil {
+			return true, err
+		}
 		out, err := scenario.DeployStack(c, st)
 		r.output = append(r.output, out...)
 		return true, err
@@ -81,7 +107,7 @@ func (r *Runner) execObjects(cmd drill.Command) (bool, error) {
 		if err != nil {
 			return true, err
 		}
-		r.view = &View{Kind: table, Objects: objs}
+		r.view = &View{Kind: table, Objects: objs, Seed: c.Seed()}
 		return true, nil
 	case drill.SecretCreate:
 		return true, r.createObject(cluster.KindSecret, x.Name, x.File)
@@ -96,7 +122,7 @@ func (r *Runner) execObjects(cmd drill.Command) (bool, error) {
 }
 
 // createObject is docker secret/config create: Docker prints the new
-// object's ID, which in the simulation is its name.
+// object's ID.
 func (r *Runner) createObject(kind cluster.FileKind, name, file string) error {
 	if file != "-" {
 		file = r.relative(file)
@@ -108,7 +134,7 @@ func (r *Runner) createObject(kind cluster.FileKind, name, file string) error {
 	if err := r.c.Apply(cluster.CreateObject(kind, cluster.FileObject{Name: name, Digest: digest})); err != nil {
 		return err
 	}
-	r.output = append(r.output, name)
+	r.output = append(r.output, cluster.DockerID(r.c.Seed(), string(kind), name))
 	return nil
 }
 

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/swarmsim/swarmsim/cluster"
 )
 
 func TestObjectsAndStackViews(t *testing.T) {
@@ -54,8 +56,9 @@ docker stack rm blog
 	}
 	want := []outcome{
 		{Ran, "", 0},
-		{Ran, "key", 0},
-		{Ran, "conf", 0},
+		// docker secret create prints the new secret's ID.
+		{Ran, cluster.DockerID(r.c.Seed(), "secret", "key"), 0},
+		{Ran, cluster.DockerID(r.c.Seed(), "config", "conf"), 0},
 		{Failed, "the command failed: open " + filepath.Join(dir, "missing.txt") + ": no such file or directory", 0},
 		{Ran, "Nothing found in stack: shop", 0},
 		{Ran, "Creating service shop_web", 0},

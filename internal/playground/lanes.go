@@ -6,11 +6,13 @@ import (
 	"github.com/swarmsim/swarmsim/cluster"
 )
 
-// Lane states beyond Raft's own: a dead manager, and a node that no longer
-// runs manager software (demoted or removed).
+// Lane states beyond Raft's own: a dead manager, a manager restarted under
+// autolock that waits for its key, and a node that no longer runs manager
+// software (demoted or removed).
 const (
-	LaneDead = "dead"
-	LaneGone = "not a manager"
+	LaneDead   = "dead"
+	LaneLocked = "locked"
+	LaneGone   = "not a manager"
 )
 
 // Lane is one manager's Raft role over time, as segments that each last
@@ -54,7 +56,10 @@ func (l *lanes) observe(at time.Duration, members []cluster.MemberState) {
 		}
 		l.seen[i] = l.count
 		seg := Segment{State: m.State, Term: m.Term}
-		if !m.Alive {
+		switch {
+		case m.Locked:
+			seg = Segment{State: LaneLocked}
+		case !m.Alive:
 			seg = Segment{State: LaneDead}
 		}
 		l.set(i, at, seg)

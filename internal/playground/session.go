@@ -13,6 +13,7 @@ import (
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/drill"
 	"github.com/swarmsim/swarmsim/internal/drillrun"
+	"github.com/swarmsim/swarmsim/internal/limits"
 )
 
 // MaxAdvance bounds one Advance, so that a page asking for too much gets a
@@ -158,7 +159,9 @@ func (s *Session) Advance(d time.Duration) error {
 	s.events = append(s.events, res.Events...)
 	s.watch()
 	if err != nil {
-		s.broken = err
+		if !errors.Is(err, limits.ErrOverBudget) {
+			s.broken = err
+		}
 		return err
 	}
 	s.waited += d
@@ -172,8 +175,8 @@ func (s *Session) step(st drill.Step) (drillrun.Result, error) {
 	s.events = append(s.events, res.Events...)
 	s.watch()
 	if err != nil {
-		if !errors.Is(err, drillrun.ErrNoCluster) {
-			s.broken = err
+		if !errors.Is(err, drillrun.ErrNoCluster) && !errors.Is(err, limits.ErrOverBudget) {
+			s.broken = err // a refused step leaves the swarm as it was
 		}
 		return res, err
 	}
@@ -198,6 +201,13 @@ func (s *Session) watch() {
 
 // Events is the timeline so far, from the swarm's creation.
 func (s *Session) Events() []cluster.Event { return append([]cluster.Event(nil), s.events...) }
+
+// Snapshot is the swarm now, as State reads it, for a front end that draws
+// with package report: swarmsim live draws the headline's picture from it.
+func (s *Session) Snapshot() cluster.Snapshot {
+	snap, _ := s.r.Snapshot()
+	return snap
+}
 
 // Drill is the drill so far, ready to download: the lines run, the time run
 // since the last of them, and expectations that pin down the swarm as the

@@ -199,7 +199,7 @@ func TestDoRefusesWhatItCannotRun(t *testing.T) {
 
 func TestNewRefusesAStartWithoutASwarm(t *testing.T) {
 	for _, tc := range []struct{ text, want string }{
-		{"cluster managers=2 az=1-1-0\n", "zone c would hold no node"},
+		{"cluster managers=3 az=1-1\n", "az=1-1 adds up to 2 managers, but managers=3"},
 		{"kill m1\n", "a drill starts with its cluster line"},
 	} {
 		_, err := New(Source{Name: "x.drill", Text: tc.text}, "")
@@ -227,5 +227,26 @@ func TestServiceLinesMakeTheFlagsServices(t *testing.T) {
 	}
 	if _, err := serviceLine(scenario.Service{Name: "x", Image: "x", MaxPerNode: 1}); err == nil {
 		t.Error("a service with settings the line would drop was written")
+	}
+}
+
+// The page's verdict is the headline report's: a power loss under autolock
+// counts the locked managers and says how to unlock them, with the key.
+func TestVerdictIsTheReportsOwn(t *testing.T) {
+	s := start(t, "1-1-1", 0)
+	do(t, s, "docker swarm update --autolock=true")
+	advance(t, s, 5)
+	do(t, s, "kill m1 m2 m3")
+	advance(t, s, 5)
+	do(t, s, "restart m1 m2 m3")
+	advance(t, s, 5)
+	v := s.State(0).Verdict
+	key := s.r.UnlockKey()
+	if v.Word != string(scenario.QuorumLost) || !strings.Contains(v.Summary, "(3 locked)") {
+		t.Errorf("verdict %+v: want quorum lost with 3 locked managers", v)
+	}
+	notes := strings.Join(v.Notes, "\n")
+	if key == "" || !strings.Contains(notes, "docker swarm unlock") || !strings.Contains(notes, key) {
+		t.Errorf("the notes do not say how to unlock with key %q:\n%s", key, notes)
 	}
 }

@@ -2,12 +2,12 @@ package playground
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/drill"
+	"github.com/swarmsim/swarmsim/internal/limits"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
 
@@ -26,6 +26,7 @@ type Start struct {
 	Services     []scenario.Service // nil runs scenario.DefaultWorkload, unless ServicesFile gives some
 	From         string             // docker node inspect output to build the swarm from
 	ServicesFile string             // docker service inspect output whose services are created
+	Autolock     bool               // docker swarm init --autolock: restarted managers stay locked
 }
 
 // SettleFor is how long a playground built from flags runs before the class
@@ -45,7 +46,7 @@ func FromStart(st Start) (Source, error) {
 	b.WriteString(startHeader)
 	zones := len(st.Layout.Zones)
 	if st.From != "" {
-		swarm, err := scenario.ImportNodes(st.From)
+		swarm, err := scenario.ImportNodes(st.From, scenario.DefaultZoneLabel)
 		if err != nil {
 			return src, fmt.Errorf("--from %s: %w", st.From, err)
 		}
@@ -66,6 +67,9 @@ func FromStart(st Start) (Source, error) {
 			return src, fmt.Errorf("--services %s: %w", st.ServicesFile, err)
 		}
 		fmt.Fprintf(&b, " services=%s", ServicesFile)
+	}
+	if st.Autolock {
+		b.WriteString(" autolock=true")
 	}
 	fmt.Fprintf(&b, " seed=%d\n", st.Seed)
 	services := st.Services
@@ -88,7 +92,7 @@ func FromStart(st Start) (Source, error) {
 // relative to the drill as swarmsim run reads them. A syntax error is a
 // *drill.Error.
 func ReadDrill(path string) (Source, error) {
-	text, err := os.ReadFile(path)
+	text, err := limits.ReadFile(path, limits.DrillFile, "a drill")
 	if err != nil {
 		return Source{}, fmt.Errorf("cannot read drill %s: %w", path, err)
 	}
@@ -106,7 +110,7 @@ func ReadDrill(path string) (Source, error) {
 		if !filepath.IsAbs(file) {
 			file = filepath.Join(filepath.Dir(path), name)
 		}
-		data, err := os.ReadFile(file)
+		data, err := limits.ReadFile(file, limits.InspectFile, "docker inspect output")
 		if err != nil {
 			return src, fmt.Errorf("%s: the cluster line names %s: %w", path, name, err)
 		}
@@ -125,7 +129,7 @@ const (
 
 // carry adds the file at path to the page, as name.
 func (s *Source) carry(name, path string) error {
-	data, err := os.ReadFile(path)
+	data, err := limits.ReadFile(path, limits.InspectFile, "docker inspect output")
 	if err != nil {
 		return err
 	}

@@ -1,11 +1,9 @@
 package playground
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/internal/scenario"
+	"github.com/swarmsim/swarmsim/internal/verdict"
 )
 
 // State is everything the page draws, as JSON. Field names are the page's;
@@ -98,7 +96,7 @@ func (s *Session) State(from int) State {
 		AtMS: snap.At.Milliseconds(), Time: cluster.FormatTime(snap.At),
 		Leader: snap.Leader, Term: snap.Term, LocalCopy: snap.LocalCopy,
 		Quorum:   Quorum{snap.Quorum.Members, snap.Quorum.Needed, snap.Quorum.Alive, snap.Quorum.Reachable, snap.Quorum.Tolerance, snap.Quorum.MoreFailuresTolerated, snap.Quorum.Holds},
-		Verdict:  verdictOf(snap),
+		Verdict:  verdictOf(snap, s.r.UnlockKey()),
 		Cut:      []string{},
 		Services: []Service{},
 		Lanes:    s.lanes.all,
@@ -140,51 +138,14 @@ func (s *Session) State(from int) State {
 	return st
 }
 
-// verdictOf words the verdict with its numbers, as the headline report
-// does, so a class reads the same sentence on the page and in a terminal.
-func verdictOf(snap cluster.Snapshot) Verdict {
-	q := snap.Quorum
-	v := Verdict{Word: string(scenario.VerdictOf(snap)), Notes: []string{}}
-	numbers := fmt.Sprintf("quorum %d of %d, %d alive, tolerates %d", q.Needed, q.Members, q.Alive, q.Tolerance)
-	if snap.Leader != "" && q.Reachable != q.Alive {
-		numbers = fmt.Sprintf("quorum %d of %d, %d alive, %d heard by the leader, tolerates %d", q.Needed, q.Members, q.Alive, q.Reachable, q.Tolerance)
-	}
-	if q.Holds {
-		head := "quorum holds"
-		if v.Word == string(scenario.Degraded) {
-			head = "degraded"
-		}
-		v.Summary = fmt.Sprintf("%s: %s, %d more %s tolerated.", head, numbers, q.MoreFailuresTolerated, plural(q.MoreFailuresTolerated, "failure", "failures"))
-		for _, sv := range snap.Services {
-			if sv.Running < sv.Desired || sv.Pending > 0 {
-				v.Notes = append(v.Notes, fmt.Sprintf("%s runs %d of %d tasks.", sv.Name, sv.Running, sv.Desired))
-			}
-		}
-		return v
-	}
-	if missing := q.Needed - q.Alive; missing > 0 {
-		v.Summary = fmt.Sprintf("quorum lost: %s: %d more %s needed.", numbers, missing, plural(missing, "manager is", "managers are"))
-	} else {
-		v.Summary = fmt.Sprintf("quorum lost: %s, but no leader can reach %d of them across the cut network.", numbers, q.Needed)
-	}
-	v.Notes = append(v.Notes, "Without a leader nothing can change: running tasks keep running, but no service can be created, updated or scaled, and tasks lost with dead nodes are not rescheduled.")
-	var live []string
-	for _, n := range snap.Nodes {
-		if n.Role == cluster.RoleManager && n.Alive {
-			live = append(live, n.Name)
-		}
-	}
-	if len(live) > 0 {
-		v.Notes = append(v.Notes, fmt.Sprintf("To recover, restart dead managers until %d run, or run docker swarm init --force-new-cluster on a survivor (%s).", q.Needed, strings.Join(live, ", ")))
-	} else {
-		v.Notes = append(v.Notes, fmt.Sprintf("To recover, restart dead managers until %d run: they come back with their Raft state.", q.Needed))
+// verdictOf is the headline report's verdict, word for word: package
+// verdict writes it once for every page that shows one.
+func verdictOf(snap cluster.Snapshot, unlockKey string) Verdict {
+	word := scenario.VerdictOf(snap)
+	text := verdict.Words(snap, word, unlockKey)
+	v := Verdict{Word: string(word), Summary: text.Head + ": " + text.Summary, Notes: []string{}}
+	for _, n := range text.Notes {
+		v.Notes = append(v.Notes, n.Text())
 	}
 	return v
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

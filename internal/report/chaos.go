@@ -8,6 +8,9 @@ import (
 
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/internal/chaos"
+	"github.com/swarmsim/swarmsim/internal/prose"
+
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 // violationsListed is how many violations and errors the text lists; the
@@ -17,13 +20,13 @@ const violationsListed = 20
 // Chaos writes the summary as text.
 func Chaos(w io.Writer, s *chaos.Summary) {
 	zones := strings.Count(s.Layout, "-") + 1
-	what := counted(s.Runs, "run")
+	what := prose.Counted(s.Runs, "run")
 	if s.Shard != nil {
 		lo := (s.Shard.Index - 1) * s.Shard.CampaignRuns / s.Shard.Of
 		what = fmt.Sprintf("shard %d/%d: runs %d–%d of %d", s.Shard.Index, s.Shard.Of, lo+1, lo+s.Runs, s.Shard.CampaignRuns)
 	}
 	fmt.Fprintf(w, "chaos · %s · %s (%s) · %s · %s each · %s · seed %d\n",
-		what, managersOver(s.Managers, zones), s.Layout, counted(s.Workers, "worker"), time.Duration(s.ForMS)*time.Millisecond, counted(s.Clients, "client"), s.Seed)
+		what, managersOver(s.Managers, zones), s.Layout, prose.Counted(s.Workers, "worker"), time.Duration(s.ForMS)*time.Millisecond, prose.Counted(s.Clients, "client"), s.Seed)
 	fmt.Fprintf(w, "  injected: %s\n", injectedLine(s.Injected))
 	outcome := func(what string, o chaos.Outcome) {
 		fmt.Fprintf(w, "  %s: %d\n", what, o.Count)
@@ -38,10 +41,10 @@ func Chaos(w io.Writer, s *chaos.Summary) {
 	outcome("runs ending with tasks pending", s.PendingAtEnd)
 	outcome("runs that kept a leader throughout and converged", s.Held)
 	fmt.Fprintf(w, "  client histories checked for linearizability: %d of %d runs, %d operations\n", s.HistoriesChecked, s.Runs, s.Operations)
-	fmt.Fprintf(w, "  acknowledged writes lost by force-new-cluster: %d in %s\n", s.LostWrites.Count, counted(len(s.LostWrites.Runs), "run"))
+	fmt.Fprintf(w, "  acknowledged writes lost by force-new-cluster: %d in %s\n", s.LostWrites.Count, prose.Counted(len(s.LostWrites.Runs), "run"))
 	for i, run := range s.LostWrites.Runs {
 		if i == chaos.ReplayListed {
-			fmt.Fprintf(w, "    … and %s more (--output json lists them all)\n", counted(len(s.LostWrites.Runs)-i, "run"))
+			fmt.Fprintf(w, "    … and %s more (--output json lists them all)\n", prose.Counted(len(s.LostWrites.Runs)-i, "run"))
 			break
 		}
 		for _, lost := range run.Writes {
@@ -55,7 +58,7 @@ func Chaos(w io.Writer, s *chaos.Summary) {
 			fmt.Fprintf(w, "    … and %d more (--output json lists them all)\n", len(s.Violations)-i)
 			break
 		}
-		fmt.Fprintf(w, "  ✗ %s\n    replay: %s\n", v.Detail, v.Replay)
+		fmt.Fprintf(w, "  ✗ %s\n    replay: %s\n", sink.Text(v.Detail), v.Replay)
 		if v.Visualization != "" {
 			fmt.Fprintf(w, "    porcupine's visualisation: %s\n", v.Visualization)
 		}
@@ -67,7 +70,7 @@ func Chaos(w io.Writer, s *chaos.Summary) {
 				fmt.Fprintf(w, "    … and %d more (--output json lists them all)\n", len(s.Errors)-i)
 				break
 			}
-			fmt.Fprintf(w, "  ! %s\n    replay: %s\n", firstLine(e.Error), e.Replay)
+			fmt.Fprintf(w, "  ! %s\n    replay: %s\n", prose.FirstLine(e.Error), e.Replay)
 		}
 	}
 	fmt.Fprintf(w, "  wall time: %s\n", (time.Duration(s.WallMS) * time.Millisecond).String())
@@ -81,24 +84,33 @@ func injectedLine(m map[string]int) string {
 	return strings.Join(parts, " · ")
 }
 
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
-}
-
 // ChaosJSON writes the summary as JSON.
 func ChaosJSON(w io.Writer, s *chaos.Summary) error {
 	s.Normalize()
 	return WriteJSON(w, s)
 }
 
-// ChaosProgress rewrites the progress line: for stderr on a terminal.
-func ChaosProgress(w io.Writer, done, total, violations int, elapsed time.Duration) {
-	fmt.Fprintf(w, "\r\033[Kchaos: %d of %d runs · %s · %s", done, total, counted(violations, "violation"), elapsed.Round(100*time.Millisecond))
+// Progress rewrites the progress line on a terminal: what runs, a bar,
+// how far, the time so far and an estimate of the time left from the rate
+// so far, and extra words (a campaign's violations).
+func Progress(w io.Writer, what string, done, total int64, elapsed time.Duration, extra string) {
+	const width = 24
+	total = max(total, 1)
+	done = min(max(done, 0), total)
+	filled := int(done * width / total)
+	line := fmt.Sprintf("%s [%s%s] %d%% · %s", what, strings.Repeat("█", filled), strings.Repeat("░", width-filled), done*100/total, elapsed.Round(100*time.Millisecond))
+	if done > 0 && done < total {
+		left := time.Duration(int64(elapsed) / done * (total - done))
+		line += fmt.Sprintf(" · about %s left", left.Round(time.Second))
+	}
+	if extra != "" {
+		line += " · " + extra
+	}
+	fmt.Fprint(w, "\r\033[K"+line)
 }
 
-// ChaosProgressDone clears the progress line.
-func ChaosProgressDone(w io.Writer) { fmt.Fprint(w, "\r\033[K") }
+// ProgressDone clears the progress line.
+func ProgressDone(w io.Writer) { fmt.Fprint(w, "\r\033[K") }
 
 // ChaosReplay writes one replayed run: its actions, its timeline, its
 // client history, the writes it lost, and its violation if any.
@@ -122,7 +134,7 @@ func ChaosReplay(w io.Writer, run chaos.Run) {
 		}
 	}
 	if run.Violation != nil {
-		fmt.Fprintf(w, "VIOLATION: %s\n", run.Violation.Detail)
+		fmt.Fprintf(w, "VIOLATION: %s\n", sink.Text(run.Violation.Detail))
 		if len(run.Visualization) > 0 {
 			fmt.Fprintf(w, "porcupine's visualisation: %s\n", chaos.HistoryFile(run.Seed))
 		}

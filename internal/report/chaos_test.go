@@ -39,11 +39,11 @@ func summarize(spec chaos.Spec) chaos.Summary {
 	return *s
 }
 
-func TestChaosProgressLine(t *testing.T) {
+func TestProgressLine(t *testing.T) {
 	var b bytes.Buffer
-	ChaosProgress(&b, 250, 1000, 1, 1234*time.Millisecond)
-	ChaosProgressDone(&b)
-	if got := b.String(); got != "\r\033[Kchaos: 250 of 1000 runs · 1 violation · 1.2s\r\033[K" {
+	Progress(&b, "chaos", 250, 1000, 1234*time.Millisecond, "1 violation")
+	ProgressDone(&b)
+	if got := b.String(); got != "\r\033[Kchaos [██████░░░░░░░░░░░░░░░░░░] 25% · 1.2s · about 4s left · 1 violation\r\033[K" {
 		t.Errorf("progress: %q", got)
 	}
 }

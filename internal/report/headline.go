@@ -5,8 +5,12 @@ import (
 	"io"
 	"strings"
 
+	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/scenario"
+	"github.com/swarmsim/swarmsim/internal/sink"
+	"github.com/swarmsim/swarmsim/internal/verdict"
 )
 
 // Headline writes the headline report: the picture before, the timeline,
@@ -16,7 +20,7 @@ func Headline(w io.Writer, o *scenario.Outcome, st Styles, views bool) {
 	spec := o.Spec
 	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
 	title := fmt.Sprintf("swarmsim · %s (%s) · %s · seed %d",
-		managersOver(spec.Layout.Managers(), len(spec.Layout.Zones)), spec.Layout, counted(spec.Layout.Workers(), "worker"), spec.Seed)
+		managersOver(spec.Layout.Managers(), len(spec.Layout.Zones)), spec.Layout, prose.Counted(spec.Layout.Workers(), "worker"), spec.Seed)
 	if len(spec.RTT) > 0 {
 		title += " · round trips " + rttList(spec.RTT)
 	}
@@ -38,7 +42,7 @@ func Headline(w io.Writer, o *scenario.Outcome, st Styles, views bool) {
 	}
 	for _, e := range o.Events {
 		p("  %s  %s %s\n", st.TimeAt.Render(fmt.Sprintf("%10s", "+"+cluster.FormatTime(e.At-o.InjectedAt))),
-			st.Kind.Render(fmt.Sprintf("%-16s", e.Kind)), e.Detail)
+			st.Kind.Render(fmt.Sprintf("%-16s", e.Kind)), sink.Text(e.Detail))
 	}
 	p("\n")
 
@@ -65,12 +69,12 @@ func Headline(w io.Writer, o *scenario.Outcome, st Styles, views bool) {
 		p("\n%s\n", st.Heading.Render("$ docker service ls"))
 		ServiceLS(w, o.After)
 		for _, sv := range o.After.Services {
-			p("\n%s\n", st.Heading.Render("$ docker service ps "+sv.Name))
+			p("\n%s\n", st.Heading.Render("$ docker service ps "+sink.Text(sv.Name)))
 			ServicePS(w, o.After, sv.Name)
 		}
 		p("\n")
 	}
-	verdict(w, o, st)
+	verdictText(w, o, st)
 }
 
 func leaderPhrase(s cluster.Snapshot) string {
@@ -89,81 +93,51 @@ func serviceLine(sv cluster.ServiceView, s cluster.Snapshot, st Styles, width in
 	}
 	var zones []string
 	for _, z := range s.Zones {
-		zones = append(zones, fmt.Sprintf("%s=%d", z.Name, sv.PerZone[z.Name]))
+		zones = append(zones, fmt.Sprintf("%s=%d", sink.Text(z.Name), sv.PerZone[z.Name]))
 	}
-	line := fmt.Sprintf("%-*s %-10s %s  %s", width, sv.Name, sv.Mode, count, st.Dim.Render(strings.Join(zones, " ")))
+	line := fmt.Sprintf("%-*s %-10s %s  %s", width, sink.Text(sv.Name), sv.Mode, count, st.Dim.Render(strings.Join(zones, " ")))
 	if sv.Pending > 0 {
 		line += fmt.Sprintf("\n  %-*s %d pending: %s", width, "", sv.Pending, strings.Join(sv.Reasons, "; "))
 	}
 	return line
 }
 
-func verdict(w io.Writer, o *scenario.Outcome, st Styles) {
-	q := o.After.Quorum
+func verdictText(w io.Writer, o *scenario.Outcome, st Styles) {
 	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
-	numbers := fmt.Sprintf("quorum %d of %d, %d alive%s, tolerates %d", q.Needed, q.Members, q.Alive, lockedCount(q.Locked), q.Tolerance)
-	if o.After.Leader != "" && q.Reachable != q.Alive {
-		// A partition: what counts is whom the leader's Raft hears.
-		numbers = fmt.Sprintf("quorum %d of %d, %d alive%s, %d heard by the leader, tolerates %d", q.Needed, q.Members, q.Alive, lockedCount(q.Locked), q.Reachable, q.Tolerance)
-	}
+	v := verdict.Words(o.After, o.Verdict, o.UnlockKey)
+	label := st.Good
 	switch o.Verdict {
-	case scenario.Holds, scenario.Degraded:
-		more := q.MoreFailuresTolerated
-		label := st.Good.Render("Verdict: quorum holds")
-		if o.Verdict == scenario.Degraded {
-			label = st.Warn.Render("Verdict: degraded")
-		}
-		p("%s: %s, %d more %s tolerated.\n", label, numbers, more, plural(more, "failure", "failures"))
-		if o.ElectedIn != nil {
-			p("  A new leader was elected %s after the failure.\n", cluster.FormatTime(*o.ElectedIn))
-		}
-		for _, sv := range o.After.Services {
-			if sv.Running < sv.Desired || sv.Pending > 0 {
-				p("  %s runs %d of %d tasks.\n", sv.Name, sv.Running, sv.Desired)
-			}
-		}
-		for _, line := range unlockAdvice(o.After, o.UnlockKey, 0) {
-			p("  %s\n", line)
-		}
+	case scenario.Degraded:
+		label = st.Warn
 	case scenario.QuorumLost:
-		missing := max(q.Needed-q.Alive, 0)
-		if missing > 0 {
-			p("%s: %s: %d more %s needed.\n", st.Bad.Render("Verdict: quorum lost"), numbers, missing, plural(missing, "manager is", "managers are"))
-		} else {
-			p("%s: %s, but no leader can reach %d of them across the cut network.\n", st.Bad.Render("Verdict: quorum lost"), numbers, q.Needed)
-		}
-		p("  Without a leader nothing can change. Tasks already running keep running on live nodes,\n")
-		p("  but no service can be created, updated or scaled, tasks lost with dead nodes are not\n")
-		p("  rescheduled, and no node can be promoted, demoted, drained, joined or removed. Docker\n")
-		p("  answers every change with:\n")
-		answer := cluster.ErrNoLeader
-		if q.Alive == 0 && q.Locked > 0 {
-			answer = cluster.ErrSwarmLocked
-		}
-		p("    %s\n", st.Dim.Render(answer.Error()))
-		if q.Locked > 0 {
-			for _, line := range unlockAdvice(o.After, o.UnlockKey, min(missing, q.Locked)) {
-				p("  %s\n", line)
+		label = st.Bad
+	}
+	p("%s: %s\n", label.Render("Verdict: "+v.Head), v.Summary)
+	if o.ElectedIn != nil && o.Verdict != scenario.QuorumLost {
+		p("  A new leader was elected %s after the failure.\n", cluster.FormatTime(*o.ElectedIn))
+	}
+	for _, para := range v.Notes {
+		for _, line := range para.Lines {
+			if para.Answer {
+				line = st.Dim.Render(line)
 			}
-			if dead := missing - q.Locked; dead > 0 {
-				p("  Then restart %d more dead %s: they come back locked, to be unlocked the same way.\n", dead, plural(dead, "manager", "managers"))
-			}
-		} else if live := o.LiveManagers(); len(live) > 0 {
-			p("  To recover, bring enough dead managers back to reach %d, or on a surviving manager\n", q.Needed)
-			p("  (%s) run `docker swarm init --force-new-cluster`: it becomes a one-manager swarm that\n", strings.Join(live, ", "))
-			p("  keeps its copy of the state; then promote managers again to restore fault tolerance.\n")
-		} else {
-			p("  No manager is alive, so none can run `docker swarm init --force-new-cluster`. To recover,\n")
-			p("  restart dead managers until %d of them run: they come back with their Raft state and\n", q.Needed)
-			p("  elect a leader.\n")
+			p("  %s\n", line)
 		}
 	}
 	if len(o.Warnings) > 0 {
 		for _, warn := range o.Warnings {
 			p("  %s %s\n", st.Warn.Render("!"), warn)
 		}
-		p("  Compare every layout of these managers: swarmsim plan --managers %d --zones %d\n",
-			o.Spec.Layout.Managers(), min(max(len(o.Spec.Layout.Zones), scenario.DefaultZones), o.Spec.Layout.Managers()))
+		managers := o.Spec.Layout.Managers()
+		zones := min(max(len(o.Spec.Layout.Zones), scenario.DefaultZones), managers)
+		if az.CheckPlan(managers, zones) != nil {
+			// plan cannot list so many; the count to compare is the one
+			// the warning steers toward.
+			managers, zones = az.RecommendedManagers, scenario.DefaultZones
+			p("  Compare every layout of the %d managers Docker recommends at most: swarmsim plan --managers %d --zones %d\n", managers, managers, zones)
+		} else {
+			p("  Compare every layout of these managers: swarmsim plan --managers %d --zones %d\n", managers, zones)
+		}
 	}
 	if o.Spec.Check {
 		p("  Invariants of Raft and Swarm were checked on every step: none was violated.\n")
@@ -173,7 +147,7 @@ func verdict(w io.Writer, o *scenario.Outcome, st Styles) {
 // headlineJSON is the JSON output. Field names are stable and documented in
 // the README; add fields, never rename them.
 type headlineJSON struct {
-	Seed       uint64              `json:"seed"`
+	Seed       uint64              `json:"seed,string"`
 	Managers   int                 `json:"managers"`
 	Workers    int                 `json:"workers"`
 	Layout     string              `json:"layout"`
@@ -252,7 +226,7 @@ func HeadlineJSON(w io.Writer, o *scenario.Outcome) error {
 		Warnings:   append([]string{}, o.Warnings...),
 		Checked:    o.Spec.Check,
 		Autolock:   o.Spec.Autolock,
-		Locked:     append([]string{}, lockedNames(o.After)...),
+		Locked:     append([]string{}, verdict.LockedNames(o.After)...),
 		UnlockKey:  o.UnlockKey,
 	}
 	if o.Raft != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/drill"
 	"github.com/swarmsim/swarmsim/internal/drillrun"
+	"github.com/swarmsim/swarmsim/internal/prose"
 )
 
 // DrillRun is one drill as it ran, for the HTML report.
@@ -28,7 +29,7 @@ func DrillHTML(w io.Writer, runs []DrillRun) error {
 		checks += r.Expectations
 		failed += len(r.Failures)
 	}
-	summary := fmt.Sprintf("%s, %s, %s: ", counted(len(runs), "drill"), counted(steps, "step"), counted(checks, "expectation"))
+	summary := fmt.Sprintf("%s, %s, %s: ", prose.Counted(len(runs), "drill"), prose.Counted(steps, "step"), prose.Counted(checks, "expectation"))
 	verdict, class := "all held", "good"
 	if failed > 0 {
 		verdict, class = fmt.Sprintf("%d failed", failed), "bad"

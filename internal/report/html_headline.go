@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
 
@@ -19,7 +20,7 @@ import (
 // says it was not recorded.
 func HeadlineHTML(w io.Writer, o *scenario.Outcome) error {
 	l := o.Spec.Layout
-	title := fmt.Sprintf("swarmsim · %s (%s) · %s · seed %d", managersOver(l.Managers(), len(l.Zones)), l, counted(l.Workers(), "worker"), o.Spec.Seed)
+	title := fmt.Sprintf("swarmsim · %s (%s) · %s · seed %d", managersOver(l.Managers(), len(l.Zones)), l, prose.Counted(l.Workers(), "worker"), o.Spec.Seed)
 	return writePage(w, title, func(p *page) {
 		p.f("<header>\n<h1>%s</h1>\n<p class=\"dim\" id=\"failure\">%s</p>\n</header>\n", esc(title), esc(failurePhrase(o)))
 		verdictHTML(p, o)
@@ -70,7 +71,7 @@ func failurePhrase(o *scenario.Outcome) string {
 		parts = append(parts, "kill "+strings.Join(f.Nodes, ", "))
 	}
 	if f.Managers > 0 {
-		parts = append(parts, fmt.Sprintf("kill %s, the leader first", counted(f.Managers, "manager")))
+		parts = append(parts, fmt.Sprintf("kill %s, the leader first", prose.Counted(f.Managers, "manager")))
 	}
 	what := "No failure injected"
 	if len(parts) > 0 {
@@ -93,7 +94,7 @@ func verdictHTML(p *page, o *scenario.Outcome) {
 	}
 	p.f("<p>At the end, %s.</p>\n", esc(leaderPhrase(o.After)))
 	var text bytes.Buffer
-	verdict(&text, o, Plain())
+	verdictText(&text, o, Plain())
 	// The heading already says the verdict; the text goes on with the numbers.
 	words := strings.TrimPrefix(strings.TrimRight(text.String(), "\n"), "Verdict: "+label+": ")
 	p.f("<pre class=\"verdict-text\" id=\"numbers\">%s</pre>\n</section>\n", esc(words))

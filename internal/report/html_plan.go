@@ -4,6 +4,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
 
@@ -73,7 +74,7 @@ func layoutCard(p *page, l scenario.PlannedLayout) {
 		if loses[z.Name] {
 			stroke, fate = "var(--bad)", "its loss loses quorum"
 		}
-		p.f("<g data-zone=\"%s\"><title>zone %s: %s, %s</title>", esc(z.Name), esc(z.Name), counted(z.Managers, "manager"), fate)
+		p.f("<g data-zone=\"%s\"><title>zone %s: %s, %s</title>", esc(z.Name), esc(z.Name), prose.Counted(z.Managers, "manager"), fate)
 		p.f("<rect x=\"%d\" y=\"18\" width=\"%d\" height=\"62\" rx=\"6\" style=\"fill:none;stroke:%s;stroke-width:2\"/>", x, box, stroke)
 		p.f("<text x=\"%d\" y=\"13\" text-anchor=\"middle\" style=\"fill:var(--zone)\">%s</text>", x+box/2, esc(z.Name))
 		if z.Managers > 16 {
@@ -96,7 +97,7 @@ func layoutCard(p *page, l scenario.PlannedLayout) {
 		}
 		p.f("</dd>\n")
 	}
-	p.f("<dt>breaks after</dt><dd>%s or %s</dd>\n", counted(l.MinBreak, "manager"), counted(l.MinZoneBreak, "zone"))
+	p.f("<dt>breaks after</dt><dd>%s or %s</dd>\n", prose.Counted(l.MinBreak, "manager"), prose.Counted(l.MinZoneBreak, "zone"))
 	if len(l.Commit) > 0 {
 		// Measured on real Raft: where swarm init ran, and where the leader
 		// may end up after a failure.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
 
@@ -26,7 +27,7 @@ func Plan(w io.Writer, rep *scenario.PlanReport, st Styles) {
 	fmt.Fprintf(w, "%s\n\n", st.Title.Render(title+" · seed "+strconv.FormatUint(rep.Seed, 10)))
 	planTable(w, rep, st)
 	if rep.More > 0 {
-		fmt.Fprintf(w, "  %s\n", st.Dim.Render(fmt.Sprintf("… and %s more, each surviving less or committing slower; the best %d are listed", counted(rep.More, "layout"), len(rep.Layouts))))
+		fmt.Fprintf(w, "  %s\n", st.Dim.Render(fmt.Sprintf("… and %s more, each surviving less or committing slower; the best %d are listed", prose.Counted(rep.More, "layout"), len(rep.Layouts))))
 	}
 	fmt.Fprintln(w)
 
@@ -40,7 +41,7 @@ func Plan(w io.Writer, rep *scenario.PlanReport, st Styles) {
 	case rep.Judged != "" && best.Judged:
 		fmt.Fprintf(w, "%s %s is what the rule recommends: it %s\n", st.Good.Render("★"), st.Good.Render(best.Layout.String()), best.Why)
 	case rep.Judged != "":
-		fmt.Fprintf(w, "%s Better: %s over %s: %s\n", st.Good.Render("★"), st.Good.Render(best.Layout.String()), counted(len(best.Layout.Zones), "zone"), rep.Better)
+		fmt.Fprintf(w, "%s Better: %s over %s: %s\n", st.Good.Render("★"), st.Good.Render(best.Layout.String()), prose.Counted(len(best.Layout.Zones), "zone"), rep.Better)
 	case best.Layout.SurvivesAnyZone():
 		fmt.Fprintf(w, "%s %s is recommended: it %s\n", st.Good.Render("★"), st.Good.Render(best.Layout.String()), best.Why)
 	case best.SurvivedZones == 0:
@@ -99,7 +100,7 @@ func planTable(w io.Writer, rep *scenario.PlanReport, st Styles) {
 		if l.Layout.SurvivesAnyZone() {
 			survives.style = &st.Good
 		}
-		row := []cell{mark, name, survives, {text: fmt.Sprintf("%s or %s", counted(l.MinBreak, "manager"), counted(l.MinZoneBreak, "zone"))}}
+		row := []cell{mark, name, survives, {text: fmt.Sprintf("%s or %s", prose.Counted(l.MinBreak, "manager"), prose.Counted(l.MinZoneBreak, "zone"))}}
 		if rep.Odds != nil {
 			row = append(row, oddsCell(l.Odds, st))
 		}
@@ -158,14 +159,7 @@ func survivesLosing(a az.Assessment) string {
 	if len(zones) == 0 {
 		return "none"
 	}
-	return orList(zones)
-}
-
-func orList(names []string) string {
-	if len(names) <= 1 {
-		return strings.Join(names, "")
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+	return prose.OrList(zones)
 }
 
 func commitCells(l scenario.PlannedLayout) []cell {
@@ -314,7 +308,7 @@ func (r ratio) MarshalJSON() ([]byte, error) { return []byte(hundredths(r.n, r.d
 type planJSON struct {
 	Managers    int                           `json:"managers"`
 	Zones       int                           `json:"zones"`
-	Seed        uint64                        `json:"seed"`
+	Seed        uint64                        `json:"seed,string"`
 	Rule        string                        `json:"rule"`
 	Recommended string                        `json:"recommended"`
 	Judged      *string                       `json:"judged"`

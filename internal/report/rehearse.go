@@ -1,10 +1,6 @@
 package report
 
 import (
-	"fmt"
-	"strings"
-
-	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/internal/drillrun"
 )
 
@@ -32,46 +28,4 @@ func DockerOutput(sh *drillrun.Shown) []string {
 		"",
 		"Remember to store this key in a password manager, since without it you",
 		"will not be able to restart the manager.")
-}
-
-// lockedNames are the managers of a snapshot that wait for the unlock key.
-func lockedNames(s cluster.Snapshot) []string {
-	var out []string
-	for _, n := range s.Nodes {
-		if n.Locked {
-			out = append(out, n.Name)
-		}
-	}
-	return out
-}
-
-// unlockAdvice says what locked managers need, for a verdict: needed is
-// how many must be unlocked to bring the quorum back, 0 when it holds.
-func unlockAdvice(s cluster.Snapshot, key string, needed int) []string {
-	locked := lockedNames(s)
-	if len(locked) == 0 {
-		return nil
-	}
-	out := []string{fmt.Sprintf("%s %s locked: autolock keeps a manager that restarts out of Raft until it is given",
-		strings.Join(locked, ", "), plural(len(locked), "is", "are"))}
-	switch {
-	case needed == 0:
-		out = append(out, fmt.Sprintf("the unlock key. To bring %s back, run `docker swarm unlock` on %s and type",
-			plural(len(locked), "it", "them"), plural(len(locked), "it", "each")))
-	case needed == len(locked):
-		out = append(out, fmt.Sprintf("the unlock key. Unlock %s to bring the quorum back: run `docker swarm unlock` on %s and type",
-			plural(needed, "it", "all of them"), plural(needed, "it", "each")))
-	default:
-		out = append(out, fmt.Sprintf("the unlock key. Unlock %d of them to bring the quorum back: run `docker swarm unlock` on %s and type",
-			needed, plural(needed, "it", "each")))
-	}
-	return append(out, "  "+key)
-}
-
-// lockedCount adds the locked managers to a count of live ones.
-func lockedCount(locked int) string {
-	if locked == 0 {
-		return ""
-	}
-	return fmt.Sprintf(" (%d locked)", locked)
 }

@@ -11,11 +11,12 @@ import (
 
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/internal/drillrun"
+
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 // Docker's tables for stacks, secrets and configs, from a snapshot or the
-// objects a drill step read. Names stand in for Docker's IDs, as in the
-// other tables.
+// objects a drill step read.
 
 // StackLS is `docker stack ls`: each stack and how many services it has.
 func StackLS(w io.Writer, s cluster.Snapshot) {
@@ -40,46 +41,20 @@ func StackLS(w io.Writer, s cluster.Snapshot) {
 }
 
 // StackServices is `docker stack services NAME`: `docker service ls` of
-// the stack's services, with the ports the routing mesh publishes.
+// the stack's services.
 func StackServices(w io.Writer, s cluster.Snapshot, stack string) {
-	tw := tabwriter.NewWriter(w, 0, 4, 3, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tMODE\tREPLICAS\tIMAGE\tPORTS")
-	for _, sv := range s.Services {
-		if sv.Stack != stack {
-			continue
-		}
-		var ports []string
-		for _, p := range sv.Ports {
-			if p.Mode == cluster.PublishIngress {
-				ports = append(ports, p.String())
-			}
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%s\t%s\n", sv.Name, sv.Name, sv.Mode, sv.Running, sv.Desired, sv.Image, strings.Join(ports, ", "))
-	}
-	tw.Flush()
+	serviceTable(w, s, func(sv cluster.ServiceView) bool { return sv.Stack == stack })
 }
 
 // StackPS is `docker stack ps NAME`: the tasks of the stack's services,
 // with the host-mode ports each binds.
 func StackPS(w io.Writer, s cluster.Snapshot, stack string) error {
-	ports := map[string]string{}
-	for _, sv := range s.Services {
-		if sv.Stack != stack {
-			continue
-		}
-		var host []string
-		for _, p := range sv.Ports {
-			if p.Mode == cluster.PublishHost {
-				host = append(host, p.String())
-			}
-		}
-		ports[sv.Name] = strings.Join(host, ", ")
-	}
-	return taskTable(w, s, func(service string) bool { _, ok := ports[service]; return ok }, ports)
+	return taskTable(w, s, hostPorts(s, func(sv cluster.ServiceView) bool { return sv.Stack == stack }))
 }
 
 // ObjectLS is `docker secret ls` or `docker config ls`.
-func ObjectLS(w io.Writer, kind cluster.FileKind, objs []cluster.FileObject, now time.Duration) {
+// IDs derive from the swarm's seed as cluster.DockerID derives them.
+func ObjectLS(w io.Writer, kind cluster.FileKind, objs []cluster.FileObject, seed uint64, now time.Duration) {
 	tw := tabwriter.NewWriter(w, 0, 4, 3, ' ', 0)
 	if kind == cluster.KindSecret {
 		fmt.Fprintln(tw, "ID\tNAME\tDRIVER\tCREATED\tUPDATED")
@@ -88,10 +63,11 @@ func ObjectLS(w io.Writer, kind cluster.FileKind, objs []cluster.FileObject, now
 	}
 	for _, o := range objs {
 		since := ago(now-time.Duration(o.Created)*time.Millisecond) + " ago"
+		id := cluster.DockerID(seed, string(kind), o.Name)
 		if kind == cluster.KindSecret {
-			fmt.Fprintf(tw, "%s\t%s\t\t%s\t%s\n", o.Name, o.Name, since, since)
+			fmt.Fprintf(tw, "%s\t%s\t\t%s\t%s\n", id, sink.Text(o.Name), since, since)
 		} else {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.Name, o.Name, since, since)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", id, sink.Text(o.Name), since, since)
 		}
 	}
 	tw.Flush()
@@ -99,6 +75,9 @@ func ObjectLS(w io.Writer, kind cluster.FileKind, objs []cluster.FileObject, now
 
 // drawView writes a table a drill step printed.
 func drawView(w io.Writer, v drillrun.View, now time.Duration) {
+	if drawRead(w, v) {
+		return
+	}
 	switch v.Kind {
 	case drillrun.StackTable:
 		StackLS(w, v.Snap)
@@ -107,9 +86,9 @@ func drawView(w io.Writer, v drillrun.View, now time.Duration) {
 	case drillrun.StackTasksTable:
 		StackPS(w, v.Snap, v.Stack) // the runner checked that the stack has tasks
 	case drillrun.SecretTable:
-		ObjectLS(w, cluster.KindSecret, v.Objects, now)
+		ObjectLS(w, cluster.KindSecret, v.Objects, v.Seed, now)
 	case drillrun.ConfigTable:
-		ObjectLS(w, cluster.KindConfig, v.Objects, now)
+		ObjectLS(w, cluster.KindConfig, v.Objects, v.Seed, now)
 	}
 }
 
@@ -118,7 +97,7 @@ func drawView(w io.Writer, v drillrun.View, now time.Duration) {
 func (t Transcript) output(res drillrun.Result) {
 	var b bytes.Buffer
 	for _, line := range res.Output {
-		fmt.Fprintln(&b, line)
+		fmt.Fprintln(&b, sink.Text(line))
 	}
 	if res.View != nil {
 		drawView(&b, *res.View, res.At)

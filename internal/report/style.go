@@ -28,6 +28,7 @@ type Styles struct {
 	Task                    Style
 	Good, Bad, Warn         Style
 	TimeAt, Kind            Style
+	Selected                Style // the node a live view acts on
 
 	zone lipgloss.Style // a zone's column, a box
 }
@@ -70,6 +71,7 @@ func NewStyles(p termenv.Profile) Styles {
 		Warn:     Style{s().Bold().Foreground(c(ansi(colourLeader)))},
 		TimeAt:   Style{s().Foreground(c(ansi(colourTime)))},
 		Kind:     Style{s().Foreground(c(ansi(colourKind)))},
+		Selected: Style{s().Reverse()},
 		zone:     r.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(lipgloss.Color(ansi(colourTime))).Padding(0, 1),
 	}
 }

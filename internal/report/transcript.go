@@ -7,6 +7,8 @@ import (
 
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/internal/drillrun"
+	"github.com/swarmsim/swarmsim/internal/prose"
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 // stepIndent lines up a step's results under its command.
@@ -20,18 +22,18 @@ type Transcript struct {
 
 // Drill starts a drill's part of the transcript.
 func (t Transcript) Drill(file string) {
-	fmt.Fprintf(t.W, "%s\n", t.St.Heading.Render("▶ "+file))
+	fmt.Fprintf(t.W, "%s\n", t.St.Heading.Render("▶ "+sink.Text(file)))
 }
 
 // Step writes a step as it begins: the simulated time and the line.
 func (t Transcript) Step(at time.Duration, source string) {
-	fmt.Fprintf(t.W, "%s  %s\n", t.St.TimeAt.Render(fmt.Sprintf("%9s", cluster.FormatTime(at))), source)
+	fmt.Fprintf(t.W, "%s  %s\n", t.St.TimeAt.Render(fmt.Sprintf("%9s", cluster.FormatTime(at))), sink.Text(source))
 }
 
 // Events writes timeline entries.
 func (t Transcript) Events(evs []cluster.Event) {
 	for _, e := range evs {
-		fmt.Fprintf(t.W, "%s    %s %s\n", t.St.TimeAt.Render(fmt.Sprintf("%9s", cluster.FormatTime(e.At))), t.St.Kind.Render(fmt.Sprintf("%-16s", e.Kind)), e.Detail)
+		fmt.Fprintf(t.W, "%s    %s %s\n", t.St.TimeAt.Render(fmt.Sprintf("%9s", cluster.FormatTime(e.At))), t.St.Kind.Render(fmt.Sprintf("%-16s", e.Kind)), sink.Text(e.Detail))
 	}
 }
 
@@ -48,22 +50,22 @@ func (t Transcript) Result(file string, res drillrun.Result) {
 				fmt.Fprintln(t.W)
 				continue
 			}
-			fmt.Fprintf(t.W, "%s%s\n", stepIndent, t.St.Dim.Render(line))
+			fmt.Fprintf(t.W, "%s%s\n", stepIndent, t.St.Dim.Render(sink.Text(line)))
 		}
 	}
 	switch res.Kind {
 	case drillrun.Held:
-		fmt.Fprintf(t.W, "%s%s\n", stepIndent, t.St.Good.Render("✓ "+res.Detail))
+		fmt.Fprintf(t.W, "%s%s\n", stepIndent, t.St.Good.Render("✓ "+sink.Text(res.Detail)))
 	case drillrun.Failed:
 		f := drillrun.Failure{File: file, Line: res.Step.Pos.Line, Msg: res.Detail}
-		fmt.Fprintf(t.W, "%s%s\n", stepIndent, t.St.Bad.Render("✗ "+f.String()))
+		fmt.Fprintf(t.W, "%s%s\n", stepIndent, t.St.Bad.Render("✗ "+sink.Text(f.String())))
 	}
 }
 
 // Summary ends a run of drills: how many drills, steps and expectations,
 // and whether all held.
 func (t Transcript) Summary(drills, steps, expectations, failed int) {
-	summary := fmt.Sprintf("%s, %s, %s: ", counted(drills, "drill"), counted(steps, "step"), counted(expectations, "expectation"))
+	summary := fmt.Sprintf("%s, %s, %s: ", prose.Counted(drills, "drill"), prose.Counted(steps, "step"), prose.Counted(expectations, "expectation"))
 	if failed == 0 {
 		fmt.Fprintln(t.W, t.St.Good.Render(summary+"all held"))
 	} else {

@@ -1,17 +1,23 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/swarmsim/swarmsim/cluster"
+
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 // The three tables an operator types most, printed as Docker prints them,
-// from a snapshot. Node names stand in for Docker's IDs.
+// from a snapshot: IDs cut to 12 characters for services and tasks, whole
+// for nodes, images without the digest of a tagged reference.
 //
 // Without a leader Docker answers each of them with its no-leader error,
 // and so do these. What follows that line is the simulator's own addition,
@@ -34,7 +40,7 @@ func NodeLS(w io.Writer, s cluster.Snapshot) {
 		if n.Status == "" {
 			continue // not part of the swarm (removed)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", n.Name, n.Name, title(n.Status), title(n.Availability), n.ManagerStatus, n.Zone)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", n.ID, sink.Text(n.Name), title(n.Status), title(sink.Text(n.Availability)), n.ManagerStatus, sink.Text(n.Zone))
 	}
 	tw.Flush()
 }
@@ -42,12 +48,106 @@ func NodeLS(w io.Writer, s cluster.Snapshot) {
 // ServiceLS is `docker service ls`.
 func ServiceLS(w io.Writer, s cluster.Snapshot) {
 	noLeader(w, s)
+	serviceTable(w, s, func(cluster.ServiceView) bool { return true })
+}
+
+// serviceTable writes the services match accepts as `docker service ls`
+// and `docker stack services` list them.
+func serviceTable(w io.Writer, s cluster.Snapshot, match func(cluster.ServiceView) bool) {
 	tw := tabwriter.NewWriter(w, 0, 4, 3, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tMODE\tREPLICAS\tIMAGE")
+	fmt.Fprintln(tw, "ID\tNAME\tMODE\tREPLICAS\tIMAGE\tPORTS")
 	for _, sv := range s.Services {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%s\n", sv.Name, sv.Name, sv.Mode, sv.Running, sv.Desired, sv.Image)
+		if match(sv) {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%s\t%s\n", shortID(sv.ID), sink.Text(sv.Name), sv.Mode, sv.Running, sv.Desired, sink.Text(displayImage(sv.Image)), ingressPorts(sv.Ports))
+		}
 	}
 	tw.Flush()
+}
+
+// shortID is an ID as Docker's tables print it (formatter.TruncateID).
+func shortID(id string) string { return id[:min(len(id), 12)] }
+
+// displayImage is an image as Docker's tables print it: a tagged
+// reference without its digest (nginx:1.25@sha256:… is nginx:1.25); an
+// untagged one keeps it, as Docker's does.
+func displayImage(image string) string {
+	name, _, ok := strings.Cut(image, "@")
+	if !ok {
+		return image
+	}
+	if strings.Contains(name[strings.LastIndexByte(name, '/')+1:], ":") {
+		return name
+	}
+	return image
+}
+
+// ingressPorts is `docker service ls`'s PORTS: the ports the routing mesh
+// publishes, by protocol and port, consecutive ones grouped into a range
+// (*:8080-8081->80-81/tcp), as docker/cli's serviceContext.Ports groups
+// them.
+func ingressPorts(ports []cluster.PortConfig) string {
+	var in []cluster.PortConfig
+	for _, p := range ports {
+		if p.Mode == cluster.PublishIngress {
+			in = append(in, p)
+		}
+	}
+	slices.SortStableFunc(in, func(a, b cluster.PortConfig) int {
+		if c := strings.Compare(a.Protocol, b.Protocol); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Published, b.Published)
+	})
+	type span struct {
+		pStart, pEnd, tStart, tEnd uint32
+		protocol                   string
+	}
+	format := func(r span) string {
+		pub, tgt := strconv.Itoa(int(r.pStart)), strconv.Itoa(int(r.tStart))
+		if r.pEnd > r.pStart {
+			pub += "-" + strconv.Itoa(int(r.pEnd))
+		}
+		if r.tEnd > r.tStart {
+			tgt += "-" + strconv.Itoa(int(r.tEnd))
+		}
+		return "*:" + pub + "->" + tgt + "/" + strings.ToLower(r.protocol)
+	}
+	var out []string
+	var r span
+	for _, p := range in {
+		isRange := r.tEnd != r.tStart
+		if p.Protocol != r.protocol || p.Published-r.pEnd > 1 || p.Target-r.tEnd > 1 || isRange && p.Target <= r.tEnd {
+			if r.pStart > 0 {
+				out = append(out, format(r))
+			}
+			r = span{p.Published, p.Published, p.Target, p.Target, p.Protocol}
+			continue
+		}
+		r.pEnd, r.tEnd = p.Published, p.Target
+	}
+	if r.pStart > 0 {
+		out = append(out, format(r))
+	}
+	return strings.Join(out, ", ")
+}
+
+// hostPorts is `docker service ps`'s PORTS for each service's tasks: the
+// ports it publishes in host mode, which its tasks bind on their nodes.
+func hostPorts(s cluster.Snapshot, match func(cluster.ServiceView) bool) map[string]string {
+	ports := map[string]string{}
+	for _, sv := range s.Services {
+		if !match(sv) {
+			continue
+		}
+		var host []string
+		for _, p := range sv.Ports {
+			if p.Mode == cluster.PublishHost {
+				host = append(host, p.String())
+			}
+		}
+		ports[sv.Name] = strings.Join(host, ", ")
+	}
+	return ports
 }
 
 // ServicePS is `docker service ps NAME`: each slot's current task, then its
@@ -61,19 +161,15 @@ func ServicePS(w io.Writer, s cluster.Snapshot, name string) error {
 		return fmt.Errorf("no such service: %s", name)
 	}
 	noLeader(w, s)
-	return taskTable(w, s, func(service string) bool { return service == name }, nil)
+	return taskTable(w, s, hostPorts(s, func(sv cluster.ServiceView) bool { return sv.Name == name }))
 }
 
-// taskTable writes the tasks of the services match accepts, as `docker
-// service ps` and `docker stack ps` list them; with ports (the host-mode
-// ports of each service) it adds Docker's PORTS column.
-func taskTable(w io.Writer, s cluster.Snapshot, match func(service string) bool, ports map[string]string) error {
+// taskTable writes the tasks of the services ports holds (their host-mode
+// ports, for Docker's PORTS column), as `docker service ps` and `docker
+// stack ps` list them.
+func taskTable(w io.Writer, s cluster.Snapshot, ports map[string]string) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 3, ' ', 0)
-	header := "ID\tNAME\tIMAGE\tNODE\tDESIRED STATE\tCURRENT STATE\tERROR"
-	if ports != nil {
-		header += "\tPORTS"
-	}
-	fmt.Fprintln(tw, header)
+	fmt.Fprintln(tw, "ID\tNAME\tIMAGE\tNODE\tDESIRED STATE\tCURRENT STATE\tERROR\tPORTS")
 	var group []cluster.Task
 	flush := func() {
 		// Newest first, as Docker lists a slot's history.
@@ -87,20 +183,16 @@ func taskTable(w io.Writer, s cluster.Snapshot, match func(service string) bool,
 			if t.State == cluster.TaskPending || t.State == cluster.TaskFailed {
 				errText = fmt.Sprintf("%q", t.Reason)
 			}
-			row := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s", t.ID, label, t.Image, t.Node, desiredState(t, s.At), currentState(t, s.At), errText)
-			if ports != nil {
-				if t.State == cluster.TaskRunning || t.State == cluster.TaskStarting {
-					row += "\t" + ports[t.Service]
-				} else {
-					row += "\t"
-				}
+			row := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t", shortID(s.TaskID(t)), sink.Text(label), sink.Text(displayImage(t.Image)), sink.Text(t.Node), desiredState(t, s.At), currentState(t, s.At), sink.Text(errText))
+			if t.State == cluster.TaskRunning || t.State == cluster.TaskStarting {
+				row += ports[t.Service]
 			}
 			fmt.Fprintln(tw, row)
 		}
 		group = group[:0]
 	}
 	for _, t := range s.Tasks {
-		if !match(t.Service) {
+		if _, ok := ports[t.Service]; !ok {
 			continue
 		}
 		if len(group) > 0 && group[0].Name() != t.Name() {
@@ -123,7 +215,7 @@ func desiredState(t cluster.Task, now time.Duration) string {
 
 func currentState(t cluster.Task, now time.Duration) string {
 	at := t.Started
-	if !t.Active() && t.Ended > 0 {
+	if t.Ended > 0 && (!t.Active() || t.State == cluster.TaskFailed || t.State == cluster.TaskRejected) {
 		at = t.Ended
 	}
 	if at == 0 {

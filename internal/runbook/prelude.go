@@ -59,28 +59,38 @@ manual() {
   read -r -p '# then press Enter to go on (Ctrl-C stops the runbook) ' _
 }
 
+# The commands below are printed for the operator to paste: every host,
+# address and path in them is quoted (printf %q), so a name from a nodes
+# file stays one word and runs nothing.
+
+# quote TEXT: TEXT single-quoted, one word for the remote shell ssh starts.
+quote() {
+  local q="'\\''"
+  printf "'%s'" "${1//\'/$q}"
+}
+
 stop_docker() {
   local n
-  for n in "$@"; do printf 'ssh %s sudo systemctl stop docker.socket docker.service\n' "${host[$n]:-$n}"; done
+  for n in "$@"; do printf 'ssh %q sudo systemctl stop docker.socket docker.service\n' "${host[$n]:-$n}"; done
 }
 
 start_docker() {
   local n
-  for n in "$@"; do printf 'ssh %s sudo systemctl start docker.socket docker.service\n' "${host[$n]:-$n}"; done
+  for n in "$@"; do printf 'ssh %q sudo systemctl start docker.socket docker.service\n' "${host[$n]:-$n}"; done
 }
 
 # backup_swarm NODE ARCHIVE and restore_swarm NODE ARCHIVE: Docker's admin
 # guide, with Docker stopped while the swarm directory is copied or replaced.
 backup_swarm() {
   stop_docker "$1"
-  printf 'ssh %s sudo tar -czf %s -C /var/lib/docker swarm\n' "${host[$1]:-$1}" "$2"
+  printf 'ssh %q sudo tar -czf %q -C /var/lib/docker swarm\n' "${host[$1]:-$1}" "$2"
   start_docker "$1"
 }
 
 restore_swarm() {
   stop_docker "$1"
-  printf 'ssh %s sudo rm -rf /var/lib/docker/swarm\n' "${host[$1]:-$1}"
-  printf 'ssh %s sudo tar -xzf %s -C /var/lib/docker\n' "${host[$1]:-$1}" "$2"
+  printf 'ssh %q sudo rm -rf /var/lib/docker/swarm\n' "${host[$1]:-$1}"
+  printf 'ssh %q sudo tar -xzf %q -C /var/lib/docker\n' "${host[$1]:-$1}" "$2"
   start_docker "$1"
 }
 
@@ -94,9 +104,9 @@ cut_links() {
   done
   shift
   local x y ips=""
-  for y in "$@"; do ips+=" ${addr[$y]:-$y}"; done
+  for y in "$@"; do ips+=" $(printf '%q' "${addr[$y]:-$y}")"; done
   for x in "${a[@]}"; do
-    printf "ssh %s 'for ip in%s; do sudo iptables -I INPUT -s \$ip -m comment --comment swarmsim-drill -j DROP; sudo iptables -I OUTPUT -d \$ip -m comment --comment swarmsim-drill -j DROP; done'\n" "${host[$x]:-$x}" "$ips"
+    printf 'ssh %q %s\n' "${host[$x]:-$x}" "$(quote "for ip in$ips; do sudo iptables -I INPUT -s \$ip -m comment --comment swarmsim-drill -j DROP; sudo iptables -I OUTPUT -d \$ip -m comment --comment swarmsim-drill -j DROP; done")"
   done
 }
 
@@ -104,7 +114,7 @@ cut_links() {
 heal_links() {
   local x
   for x in "$@"; do
-    printf "ssh %s 'sudo iptables-save | grep -v swarmsim-drill | sudo iptables-restore'\n" "${host[$x]:-$x}"
+    printf "ssh %q 'sudo iptables-save | grep -v swarmsim-drill | sudo iptables-restore'\n" "${host[$x]:-$x}"
   done
 }
 
@@ -239,7 +249,7 @@ port_is() {
   [[ $state == "$3" ]]
 }
 
-# node_is NAME STATE: ready or down (its status), active, pause or drain
+# node_is NAME STATE: ready, down or unknown (its status), active, pause or drain
 # (its availability), or locked (its daemon waits for the unlock key).
 node_is() {
   local out line
@@ -253,7 +263,7 @@ node_is() {
   line=$(awk -v n="$1" '$1 == n' <<<"$out")
   seen=${line:-$1 is not in docker node ls}
   case $2 in
-    ready | down) [[ ${line,,} == "${1,,} $2 "* ]] ;;
+    ready | down | unknown) [[ ${line,,} == "${1,,} $2 "* ]] ;;
     *) [[ ${line,,} == *" $2" ]] ;;
   esac
 }

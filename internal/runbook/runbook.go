@@ -22,15 +22,17 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster"
 	"github.com/swarmsim/swarmsim/drill"
+	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/scenario"
+	"github.com/swarmsim/swarmsim/internal/sink"
 )
 
 // node is one machine of the lab as the drill names it.
@@ -78,20 +80,20 @@ func Write(w io.Writer, s *drill.Script, dir string) error {
 	var b strings.Builder
 	p := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
 	p("#!/usr/bin/env bash\n")
-	p("# Runbook for a lab swarm, written by swarmsim from %s.\n", s.File)
+	p("# Runbook for a lab swarm, written by swarmsim from %s.\n", sink.Comment(s.File))
 	if o := s.Opening(); o != "" {
 		p("#\n")
-		for _, line := range wrap(o, 74) {
-			p("# %s\n", line)
+		for _, line := range prose.Wrap(strings.Fields(o), 74) {
+			p("# %s\n", sink.Comment(line))
 		}
 	}
 	p("#\n")
-	for _, line := range wrap(l.describe(), 74) {
-		p("# %s\n", line)
+	for _, line := range prose.Wrap(strings.Fields(l.describe()), 74) {
+		p("# %s\n", sink.Comment(line))
 	}
 	p("#\n")
-	for _, line := range wrap("Docker commands run on a manager over ssh (docker -H ssh://HOST), the first that answers with a leader. Each failure is a MANUAL STEP: the runbook prints the commands that cause it and waits for Enter. Each expectation is checked every few seconds for up to CHECK_WITHIN seconds (default 60) and stops the runbook with exit status 1 when it does not hold. Images are the drill's: where it names one starting with fail, which the simulator crashes on purpose, use an image that crashes. Set each node's ssh target (and address, where a step needs one) below.", 74) {
-		p("# %s\n", line)
+	for _, line := range prose.Wrap(strings.Fields("Docker commands run on a manager over ssh (docker -H ssh://HOST), the first that answers with a leader. Each failure is a MANUAL STEP: the runbook prints the commands that cause it and waits for Enter. Each expectation is checked every few seconds for up to CHECK_WITHIN seconds (default 60) and stops the runbook with exit status 1 when it does not hold. Images are the drill's: where it names one starting with fail, which the simulator crashes on purpose, use an image that crashes. Set each node's ssh target (and address, where a step needs one) below."), 74) {
+		p("# %s\n", sink.Comment(line))
 	}
 	p("set -euo pipefail\n\n")
 	p("# How to reach each node over ssh, like [m1]=admin@10.0.0.11.\ndeclare -A host=(\n")
@@ -118,7 +120,7 @@ func Write(w io.Writer, s *drill.Script, dir string) error {
 			return fmt.Errorf("%s:%d: %w", s.File, st.Pos.Line, err)
 		}
 	}
-	p("\nprintf '\\nThe runbook of %%s ran to the end: every expectation held.\\n' %s\n", sh(s.File))
+	p("\nprintf '\\nThe runbook of %%s ran to the end: every expectation held.\\n' %s\n", sh(sink.Text(s.File)))
 	_, err = io.WriteString(w, b.String())
 	return err
 }
@@ -130,7 +132,7 @@ func build(c drill.Cluster, dir string) (*lab, error) {
 	var layout az.Layout
 	var nodes []cluster.NodeSpec
 	if c.From != "" {
-		sw, err := scenario.ImportNodes(relative(dir, c.From))
+		sw, err := scenario.ImportNodes(relative(dir, c.From), scenario.DefaultZoneLabel)
 		if err != nil {
 			return nil, fmt.Errorf("from=%s: %w", c.From, err)
 		}
@@ -174,7 +176,7 @@ func (l *lab) describe() string {
 	managers, workers := l.count()
 	if l.imported != "" {
 		return fmt.Sprintf("The lab is the swarm %s was saved from (%s and %s over zones %s), its nodes named as there.", l.imported,
-			counted(managers, "manager"), counted(workers, "worker"), strings.Join(l.zones, ", "))
+			prose.Counted(managers, "manager"), prose.Counted(workers, "worker"), strings.Join(l.zones, ", "))
 	}
 	var perZone []string
 	for _, z := range l.zones {
@@ -184,6 +186,9 @@ func (l *lab) describe() string {
 				names = append(names, n.name)
 			}
 		}
+		if len(names) == 0 {
+			names = []string{"no node at first"}
+		}
 		perZone = append(perZone, "zone "+z+": "+strings.Join(names, " "))
 	}
 	more := ""
@@ -191,7 +196,7 @@ func (l *lab) describe() string {
 		more += fmt.Sprintf(" %s joins later, in zone %s.", n.name, n.zone)
 	}
 	return fmt.Sprintf("The lab: %s and %s, named as in the drill and labelled with their zones (docker node update --label-add zone=a m1); %s.%s",
-		counted(managers, "manager"), counted(workers, "worker"), strings.Join(perZone, "; "), more)
+		prose.Counted(managers, "manager"), prose.Counted(workers, "worker"), strings.Join(perZone, "; "), more)
 }
 
 // joinAhead adds the nodes the drill's `docker swarm join` lines bring,
@@ -276,9 +281,14 @@ func (l *lab) step(p func(string, ...any), st drill.Step) error {
 	case drill.Cluster:
 		p("\nstep %d %s\n", line, sh(src))
 		managers, workers := l.count()
-		p("expect %d \"$CHECK_WITHIN\" %s lab_has %d %d\n", line, sh(fmt.Sprintf("a lab of %s and %s", counted(managers, "manager"), counted(workers, "worker"))), managers, workers)
+		p("expect %d \"$CHECK_WITHIN\" %s lab_has %d %d\n", line, sh(fmt.Sprintf("a lab of %s and %s", prose.Counted(managers, "manager"), prose.Counted(workers, "worker"))), managers, workers)
 		if l.services != "" {
 			p("# The services come from %s: they already run on the lab swarm.\n", l.services)
+		}
+		if x.Autolock {
+			// The lab's swarm was initialized before the runbook; this is
+			// what docker swarm init --autolock would have done.
+			p("# autolock=true: the lab swarm turns autolock on; keep the key it prints.\ndocker swarm update --autolock=true\n")
 		}
 	case drill.Kill:
 		p("\nmapfile -t cmds < <(stop_docker %s)\nmanual %d %s \"${cmds[@]}\"\n", words(x.Nodes), line, sh(src))
@@ -330,8 +340,8 @@ func (l *lab) step(p func(string, ...any), st drill.Step) error {
 		l.present[n.name] = true
 		role := string(x.Role)
 		p("\nmanual %d %s \\\n  %s \\\n  %s\n", line, sh(src),
-			sh(fmt.Sprintf("on the new %s %s: docker swarm join --token TOKEN MANAGER-ADDRESS:2377, TOKEN being what docker swarm join-token -q %s prints on a manager", role, n.name, role)),
-			sh(fmt.Sprintf("then, on a manager: docker node update --label-add zone=%s %s", n.zone, n.name)))
+			sh(fmt.Sprintf("on the new %s %s: docker swarm join --token TOKEN MANAGER-ADDRESS:2377, TOKEN being what docker swarm join-token -q %s prints on a manager", role, sink.Text(n.name), role)),
+			sh(fmt.Sprintf("then, on a manager: docker node update --label-add %s %s", sh("zone="+n.zone), sh(n.name))))
 		if x.Role == drill.Manager {
 			l.managers = append(l.managers, n.name)
 			p("managers+=(%s)\n", sh(n.name))
@@ -362,7 +372,8 @@ func (l *lab) step(p func(string, ...any), st drill.Step) error {
 	case drill.ServiceCreate, drill.ServiceScale, drill.ServiceUpdate, drill.ServiceRollback, drill.ServiceRemove, drill.NodeUpdate, drill.NodeRemove,
 		drill.SwarmUpdate, drill.SwarmUnlockKey,
 		drill.StackList, drill.StackServices, drill.StackPS, drill.StackRemove,
-		drill.SecretList, drill.SecretRemove, drill.ConfigList, drill.ConfigRemove:
+		drill.SecretList, drill.SecretRemove, drill.ConfigList, drill.ConfigRemove,
+		drill.NodeList, drill.ServiceList, drill.ServicePS, drill.ServiceInspect, drill.NodeInspect, drill.ServiceLogs, drill.Info, drill.SwarmJoinToken:
 		p("\nstep %d %s\n%s\n", line, sh(src), command(src))
 	case drill.StackDeploy:
 		// The docker CLI reads the compose files here, where the runbook
@@ -389,9 +400,9 @@ func (l *lab) step(p func(string, ...any), st drill.Step) error {
 		case x.Key == drill.KeyPrevious:
 			key = "the unlock key from before the last rotation"
 		case x.Key != "":
-			key = x.Key
+			key = sink.Text(x.Key)
 		}
-		p("\nmanual %d %s %s\n", line, sh(src), sh(fmt.Sprintf("ssh -t %s docker swarm unlock, and type %s", x.Node, key)))
+		p("\nmanual %d %s %s\n", line, sh(src), sh(fmt.Sprintf("ssh -t %s docker swarm unlock, and type %s", sh(x.Node), key)))
 	case drill.Backup:
 		// Docker's admin guide: stop Docker, copy the swarm directory,
 		// start Docker again.
@@ -491,7 +502,8 @@ func isDocker(c drill.Command) bool {
 		drill.StackDeploy, drill.StackList, drill.StackServices, drill.StackPS, drill.StackRemove,
 		drill.SecretCreate, drill.SecretList, drill.SecretRemove, drill.ConfigCreate, drill.ConfigList, drill.ConfigRemove,
 		drill.ServiceCreate, drill.ServiceScale, drill.ServiceUpdate, drill.ServiceRollback, drill.ServiceRemove,
-		drill.NodeUpdate, drill.NodePromote, drill.NodeDemote, drill.NodeRemove:
+		drill.NodeUpdate, drill.NodePromote, drill.NodeDemote, drill.NodeRemove,
+		drill.NodeList, drill.ServiceList, drill.ServicePS, drill.ServiceInspect, drill.NodeInspect, drill.ServiceLogs, drill.Info, drill.SwarmJoinToken:
 		return true
 	}
 	return false
@@ -506,7 +518,8 @@ func command(src string) string {
 
 // split reads a drill line into its words as the drill lexer does: blanks
 // separate words, a double-quoted string is one word (\" and \\ its only
-// escapes), and a quoted string right after "=" continues its word.
+// escapes, and \xHH a byte), and a quoted string right after "="
+// continues its word.
 func split(src string) []string {
 	var out []string
 	var cur strings.Builder
@@ -514,6 +527,11 @@ func split(src string) []string {
 	for i := 0; i < len(src); i++ {
 		ch := src[i]
 		switch {
+		case quoted && ch == '\\' && i+3 < len(src) && src[i+1] == 'x':
+			if n, err := strconv.ParseUint(src[i+2:i+4], 16, 8); err == nil {
+				cur.WriteByte(byte(n))
+				i += 3
+			}
 		case quoted && ch == '\\' && i+1 < len(src):
 			i++
 			cur.WriteByte(src[i])
@@ -540,23 +558,10 @@ func split(src string) []string {
 	return out
 }
 
-var bare = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
-
 // sh quotes s as one shell word: bare when the shell reads it unchanged.
-func sh(s string) string {
-	if bare.MatchString(s) {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+func sh(s string) string { return sink.Word(s) }
 
-func words(ws []string) string {
-	q := make([]string, len(ws))
-	for i, w := range ws {
-		q[i] = sh(w)
-	}
-	return strings.Join(q, " ")
-}
+func words(ws []string) string { return sink.Words(ws) }
 
 // seconds writes a duration for sleep: whole seconds, or with
 // milliseconds when it has them.
@@ -566,31 +571,4 @@ func seconds(d time.Duration) string {
 		return fmt.Sprint(ms / 1000)
 	}
 	return fmt.Sprintf("%d.%03d", ms/1000, ms%1000)
-}
-
-func counted(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-// wrap breaks text into lines of at most width characters.
-func wrap(text string, width int) []string {
-	var lines []string
-	line := ""
-	for _, w := range strings.Fields(text) {
-		if line != "" && len(line)+1+len(w) > width {
-			lines = append(lines, line)
-			line = ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += w
-	}
-	if line != "" {
-		lines = append(lines, line)
-	}
-	return lines
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/swarmsim/swarmsim/drill"
+	"github.com/swarmsim/swarmsim/internal/golden"
 	"github.com/swarmsim/swarmsim/internal/needtool"
 )
 
@@ -85,20 +86,7 @@ func TestRunbookGolden(t *testing.T) {
 		// The prelude is the same in every runbook and checked by the tests
 		// that run it; the goldens hold what each drill makes of it.
 		got := strings.Replace(write(t, f), prelude, "# [the prelude: prelude.go]\n", 1)
-		golden := filepath.Join("testdata", strings.TrimSuffix(filepath.Base(f), ".drill")+".sh")
-		if *update {
-			if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatalf("%v (run go test -update to create it)", err)
-		}
-		if got != string(want) {
-			t.Errorf("the runbook of %s differs from %s (run go test -update after checking the change)", f, golden)
-		}
+		golden.Check(t, filepath.Join("testdata", strings.TrimSuffix(filepath.Base(f), ".drill")+".sh"), got, *update)
 	}
 }
 
@@ -312,4 +300,19 @@ func TestRunbookOnAFakeLab(t *testing.T) {
 			t.Errorf("exit %d, stderr:\n%s", code, stderr)
 		}
 	})
+}
+
+// A cluster line's autolock=true is docker swarm init --autolock: the lab,
+// already initialized, turns autolock on before the drill's first step, or
+// a lab fails at `expect node m3 locked`.
+func TestRunbookKeepsAutolock(t *testing.T) {
+	book := write(t, "../../examples/autolock-power-loss.drill")
+	on := strings.Index(book, "\ndocker swarm update --autolock=true\n")
+	first := strings.Index(book, "\nstep 8 ")
+	if on < 0 || first < 0 || on > first {
+		t.Errorf("the runbook does not turn autolock on before line 8 (at %d, line 8 at %d):\n%s", on, first, book)
+	}
+	if plain := write(t, "../../examples/zone-loss-5.drill"); strings.Contains(plain, "--autolock") {
+		t.Error("a drill without autolock=true turns autolock on")
+	}
 }

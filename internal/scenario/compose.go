@@ -94,9 +94,6 @@ func FromCompose(stack string, svc types.ServiceConfig, file *types.Config) (Ser
 
 	s.EndpointMode = strings.ToLower(d.EndpointMode)
 	for _, port := range svc.Ports {
-		if port.Published == 0 {
-			continue // Docker picks one; the simulation does not
-		}
 		pc := cluster.PortConfig{Published: port.Published, Target: port.Target, Protocol: port.Protocol, Mode: port.Mode}
 		if pc.Protocol == "" {
 			pc.Protocol = "tcp"
@@ -104,6 +101,12 @@ func FromCompose(stack string, svc types.ServiceConfig, file *types.Config) (Ser
 		if pc.Mode == "" {
 			pc.Mode = cluster.PublishIngress
 		}
+		if pc.Published == 0 && pc.Mode == cluster.PublishHost {
+			// The engine binds a port of its choosing on the node; the
+			// simulated engines bind none.
+			continue
+		}
+		// An ingress port without a number gets one from the swarm.
 		s.Ports = append(s.Ports, pc)
 	}
 
@@ -219,7 +222,7 @@ func healthCheck(h *types.HealthCheckConfig) (cluster.HealthCheck, error) {
 	for _, d := range []struct {
 		src *types.Duration
 		dst *time.Duration
-	}{{h.Interval, &out.Interval}, {h.Timeout, &out.Timeout}, {h.StartPeriod, &out.StartPeriod}} {
+	}{{h.Interval, &out.Interval}, {h.Timeout, &out.Timeout}, {h.StartPeriod, &out.StartPeriod}, {h.StartInterval, &out.StartInterval}} {
 		if d.src != nil {
 			*d.dst = time.Duration(*d.src)
 		}

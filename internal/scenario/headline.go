@@ -2,10 +2,12 @@ package scenario
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/limits"
 )
 
 // SettleLimit bounds how long the swarm may take to form and place its
@@ -23,6 +25,9 @@ const (
 
 // Spec is one headline run.
 type Spec struct {
+	// Progress, when set, hears how much simulated time has run since
+	// the failure, of For, as the run goes.
+	Progress func(done, total time.Duration) `json:"-"`
 	Seed     uint64
 	Layout   az.Layout          // managers and workers per zone
 	Nodes    []cluster.NodeSpec // an imported swarm's nodes; nil builds the Layout's m1…, w1…
@@ -40,6 +45,39 @@ type Spec struct {
 	// RestartAfter, when set, restarts every node the failure killed that
 	// long after it, as power coming back would; it is less than For.
 	RestartAfter time.Duration
+}
+
+// Budget refuses a run that would cost more memory or time than a laptop
+// gives one command (see internal/limits): the tasks of every service
+// together, and the managers and nodes for the simulated time after the
+// failure (settling takes seconds, next to it).
+func (s Spec) Budget() error {
+	nodes := s.Layout.Managers() + s.Layout.Workers()
+	if s.Nodes != nil {
+		nodes = len(s.Nodes)
+	}
+	services := s.Services
+	if s.Stack != nil {
+		services = append(slices.Clip(services), s.Stack.Services...)
+	}
+	if err := limits.CheckTasks(Tasks(services, nodes)); err != nil {
+		return err
+	}
+	return limits.CheckRun(s.Layout.Managers(), nodes, s.For)
+}
+
+// Tasks counts the desired tasks of services on a swarm of nodes: a
+// global service's on every node, as the most it can have.
+func Tasks(services []Service, nodes int) int {
+	n := 0
+	for _, sv := range services {
+		if sv.Global {
+			n += nodes
+		} else {
+			n += sv.Replicas
+		}
+	}
+	return n
 }
 
 // Failure is what a headline run injects once the swarm has settled, in
@@ -112,6 +150,9 @@ func (o *Outcome) LiveManagers() []string {
 // error is a *cluster.Violation when the checker found one, or the
 // simulation refusing the spec.
 func Run(spec Spec) (*Outcome, error) {
+	if err := spec.Budget(); err != nil {
+		return nil, err
+	}
 	c, err := cluster.New(cluster.Config{Seed: spec.Seed, Layout: spec.Layout, Nodes: spec.Nodes, Check: spec.Check, RTT: spec.RTT, Trace: spec.Record, Autolock: spec.Autolock})
 	if err != nil {
 		return nil, err
@@ -153,6 +194,18 @@ func Run(spec Spec) (*Outcome, error) {
 		}
 	}
 	run := c.RunFor
+	if spec.Progress != nil {
+		// Heard once per hundredth of the run, not on every event.
+		var told time.Duration
+		run = func(d time.Duration) error {
+			return c.RunWatched(d, func() {
+				if done := c.Now() - out.InjectedAt; done-told >= spec.For/100 {
+					told = done
+					spec.Progress(done, spec.For)
+				}
+			})
+		}
+	}
 	if spec.Record {
 		out.History = &History{}
 		out.History.begin(c, spec.For)

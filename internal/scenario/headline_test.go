@@ -82,3 +82,31 @@ func BenchmarkHeadline(b *testing.B) {
 	}
 	b.ReportMetric(simulated.Seconds()/b.Elapsed().Seconds(), "sim-s/s")
 }
+
+// Watching a run's progress changes nothing in it: the same events, the
+// same end.
+func TestProgressChangesNothing(t *testing.T) {
+	l, _ := az.Parse("2-2-1")
+	spec := Spec{Seed: 3, Layout: l, For: 30 * time.Second, Failure: Failure{Managers: 2}}
+	plain, err := Run(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var heard []time.Duration
+	spec.Progress = func(done, total time.Duration) {
+		if total != spec.For || done > total {
+			t.Errorf("progress %s of %s", done, total)
+		}
+		heard = append(heard, done)
+	}
+	watched, err := Run(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(plain.Events, watched.Events) || !reflect.DeepEqual(plain.After, watched.After) {
+		t.Error("a watched run differs from the same run unwatched")
+	}
+	if len(heard) < 10 || len(heard) > 101 {
+		t.Errorf("progress heard %d times, want about once per hundredth of the run", len(heard))
+	}
+}

@@ -12,9 +12,11 @@ import (
 // add up to managers. Workers are assigned in blocks (see the package
 // documentation).
 //
-// Every zone must end up holding a node: a zone of workers only is fine, an
-// empty one is refused, since nothing could happen in it. Errors are one
-// sentence without a flag name, for the caller to put in context.
+// A zone may hold no node at all: in Docker a zone is only a node label,
+// and workers may join it later (docker swarm join --zone d). A one-shot
+// run that cannot join anyone refuses such a layout with EveryZoneHolds.
+// Errors are one sentence without a flag name, for the caller to put in
+// context.
 func NewLayout(managers int, zones *az.Layout, workers int) (az.Layout, error) {
 	switch {
 	case managers < 1:
@@ -33,11 +35,17 @@ func NewLayout(managers int, zones *az.Layout, workers int) (az.Layout, error) {
 		}
 		l = *zones
 	}
-	l = l.WithWorkers(workers)
+	return l.WithWorkers(workers), nil
+}
+
+// EveryZoneHolds refuses a layout with a zone that holds no node, for a
+// run in which no node can join later (the headline): nothing could happen
+// in that zone, and a newcomer most likely miscounted.
+func EveryZoneHolds(l az.Layout) error {
 	for _, z := range l.Zones {
 		if z.Managers+z.Workers == 0 {
-			return az.Layout{}, fmt.Errorf("zone %s would hold no node; leave it out, or add workers so that every zone gets some (workers are spread over every zone)", z.Name)
+			return fmt.Errorf("zone %s would hold no node; leave it out, or add workers so that every zone gets some (workers are spread over every zone)", z.Name)
 		}
 	}
-	return l, nil
+	return nil
 }

@@ -31,7 +31,8 @@ func TestNewLayout(t *testing.T) {
 		{"two managers are two zones", 2, nil, 4, "1-1 2-2", ""},
 		{"given zones", 5, parse("3-2"), 1, "3-2 1-0", ""},
 		{"a zone of workers only", 5, parse("2-2-1-0"), 4, "2-2-1-0 1-1-1-1", ""},
-		{"an empty zone", 5, parse("2-2-1-0"), 0, "", "zone d would hold no node"},
+		// In Docker a zone is a node label; workers may join zone d later.
+		{"an empty zone, for workers to join", 5, parse("2-2-1-0"), 0, "2-2-1-0 0-0-0-0", ""},
 		{"zones that do not add up", 5, parse("2-2"), 0, "", "the zones add up to 4 managers, not 5"},
 		{"no manager", 0, nil, 0, "", "at least 1 manager"},
 		{"too many managers", MaxManagers + 1, nil, 0, "", "more than swarmsim simulates"},
@@ -97,5 +98,32 @@ func TestWorkersAreAssignedInBlocks(t *testing.T) {
 	}
 	if strings.Join(sim, " ") != want {
 		t.Errorf("the simulation placed workers %v, want %s", sim, want)
+	}
+}
+
+// The headline runs once, so nobody can join a zone it leaves empty.
+func TestEveryZoneHolds(t *testing.T) {
+	for _, tc := range []struct {
+		zones   string
+		workers int
+		err     string
+	}{
+		{"2-2-1-0", 0, "zone d would hold no node; leave it out, or add workers"},
+		{"2-2-1-0", 1, "zone d would hold no node"}, // the one worker goes to zone a
+		{"2-2-1-0", 4, ""},
+		{"2-2-1", 0, ""},
+	} {
+		z, err := az.Parse(tc.zones)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := NewLayout(z.Managers(), &z, tc.workers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = EveryZoneHolds(l)
+		if (err == nil) != (tc.err == "") || err != nil && !strings.Contains(err.Error(), tc.err) {
+			t.Errorf("%s with %d workers: error %v, want %q", tc.zones, tc.workers, err, tc.err)
+		}
 	}
 }

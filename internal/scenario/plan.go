@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/swarmsim/swarmsim/az"
@@ -48,6 +49,9 @@ type PlanSpec struct {
 	Proposals       int         // writes timed per leader zone; 0 for DefaultProposals
 	Seed            uint64
 	Cores           int // goroutines to spread simulations over; 0 for every core
+	// Progress, when set, hears how many of the layouts' commit timings
+	// are done, of how many, from any goroutine and in any order.
+	Progress func(done, total int) `json:"-"`
 }
 
 // ZoneNames are the zones a plan's layouts use, which RTT may name: the
@@ -359,11 +363,15 @@ func timeLayouts(as []az.Assessment, spec PlanSpec) ([]PlannedLayout, error) {
 	}
 	results := make([]CommitLatency, len(jobs))
 	errs := make([]error, len(jobs))
+	var done atomic.Int64
 	pool.ForEach(len(jobs), spec.Cores, func(k int) {
 		j := jobs[k]
 		l := rows[j.row].Layout
 		zone := rows[j.row].Commit[j.zone].Zone
 		results[k], errs[k] = timeCommits(l, zone, spec.RTT, spec.Proposals, spec.Seed^hash(l.String()+"@"+zone))
+		if spec.Progress != nil {
+			spec.Progress(int(done.Add(1)), len(jobs))
+		}
 	})
 	for k, j := range jobs {
 		if errs[k] != nil {

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -349,5 +350,37 @@ func TestPlanListsAtMostMaxPlanRows(t *testing.T) {
 	}
 	if all := len(az.Layouts(9, 5)); len(rep.Layouts) != MaxPlanRows || rep.More != all-MaxPlanRows {
 		t.Errorf("9 over 5: %d listed, %d more; there are %d layouts", len(rep.Layouts), rep.More, all)
+	}
+}
+
+// A plan reports its progress from its goroutines, each timing once (the
+// highest count heard is the number of calls), and the report is the same
+// as without it.
+func TestPlanProgress(t *testing.T) {
+	spec := PlanSpec{Managers: 5, Zones: 3, Samples: 100, Seed: 1, Cores: 2}
+	plain, err := Plan(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	last, calls := 0, 0
+	spec.Progress = func(done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		if done > total || total < 1 {
+			t.Errorf("progress %d of %d", done, total)
+		}
+		last = max(last, done)
+	}
+	watched, err := Plan(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls == 0 || last != calls {
+		t.Errorf("heard %d calls, last done %d", calls, last)
+	}
+	if !reflect.DeepEqual(plain.Layouts, watched.Layouts) {
+		t.Error("a watched plan differs from the same plan unwatched")
 	}
 }

@@ -18,6 +18,7 @@ const zoneSpread = "node.labels.zone"
 // FromInspect), and Spec is the one place a cluster.ServiceSpec is made from
 // one, so every input fills the same fields the same way.
 type Service struct {
+	ID          string // an imported service's Docker ID; "" for the simulation's own
 	Name        string
 	Image       string
 	Global      bool     // one task on every eligible node; Replicas is then ignored
@@ -43,11 +44,13 @@ type Service struct {
 	Health                          cluster.HealthCheck  // the zero value has none
 	Secrets                         []string             // names of the secrets the tasks mount
 	Configs                         []string             // names of the configs the tasks mount
+	Env                             []string             // KEY=VALUE: recorded, as docker service inspect shows it
 }
 
 // Spec is the service as the simulation takes it.
 func (s Service) Spec() cluster.ServiceSpec {
 	spec := cluster.NewServiceSpec(s.Name)
+	spec.ID = s.ID
 	spec.Image, spec.Replicas = s.Image, s.Replicas
 	if s.Global {
 		spec.Mode, spec.Replicas = cluster.ModeGlobal, 0
@@ -77,6 +80,7 @@ func (s Service) Spec() cluster.ServiceSpec {
 	}
 	spec.EndpointMode = s.EndpointMode
 	spec.LimitNanoCPUs, spec.LimitMemoryBytes = s.LimitNanoCPUs, s.LimitMemoryBytes
+	spec.Env = slices.Clone(s.Env)
 	spec.Health = s.Health
 	spec.Secrets, spec.Configs = slices.Clone(s.Secrets), slices.Clone(s.Configs)
 	return spec
@@ -114,11 +118,12 @@ func FromDrill(x drill.ServiceCreate) Service {
 	s := Service{
 		Name: x.Name, Image: x.Image, Global: x.Mode == drill.ModeGlobal, Replicas: x.Replicas,
 		MaxPerNode: x.MaxReplicasPerNode, NanoCPUs: x.ReserveCPU, MemoryBytes: x.ReserveMemory,
-		Update: &cluster.UpdateConfig{Parallelism: x.Update.Parallelism, Delay: x.Update.Delay,
-			FailureAction: string(x.Update.FailureAction), Order: string(x.Update.Order),
-			Monitor: cluster.DefaultUpdate.Monitor}, // drills have no --update-monitor: Docker's default
+		Update: updateFromDrill(x.Update),
 		Restart: &cluster.RestartPolicy{Condition: string(x.Restart.Condition), Delay: x.Restart.Delay,
 			MaxAttempts: x.Restart.MaxAttempts, Window: x.Restart.Window},
+	}
+	if r := updateFromDrill(x.Rollback); *r != cluster.DefaultRollback {
+		s.Rollback = r // nil otherwise: Docker's defaults, as a service without --rollback-* has
 	}
 	for _, k := range x.Constraints {
 		s.Constraints = append(s.Constraints, k.String())
@@ -127,16 +132,25 @@ func FromDrill(x drill.ServiceCreate) Service {
 		s.Spread = append(s.Spread, p.Spread)
 	}
 	for _, p := range x.Publish {
-		// A port without a published number gets one Docker picks; the
-		// simulation does not pick, so it publishes nothing.
-		if p.Published != 0 {
+		// An ingress port without a number gets one from the swarm; a
+		// host-mode one, one the engine binds, which the simulated engines
+		// do not.
+		if p.Published != 0 || p.Mode == drill.PortIngress {
 			s.Ports = append(s.Ports, cluster.PortConfig{Published: uint32(p.Published), Target: uint32(p.Target), Protocol: string(p.Protocol), Mode: string(p.Mode)})
 		}
 	}
 	h := x.Health
-	s.Health = cluster.HealthCheck{Cmd: h.Cmd, Interval: h.Interval, Timeout: h.Timeout, StartPeriod: h.StartPeriod, Retries: h.Retries}
+	s.Health = cluster.HealthCheck{Cmd: h.Cmd, Interval: h.Interval, Timeout: h.Timeout, StartPeriod: h.StartPeriod, StartInterval: h.StartInterval, Retries: h.Retries}
 	s.Secrets, s.Configs = slices.Clone(x.Secrets), slices.Clone(x.Configs)
+	s.Env = slices.Clone(x.Env)
+	s.LimitNanoCPUs, s.LimitMemoryBytes = x.LimitCPU, x.LimitMemory
 	return s
+}
+
+// updateFromDrill is a drill's --update-* or --rollback-* settings.
+func updateFromDrill(u drill.UpdateConfig) *cluster.UpdateConfig {
+	return &cluster.UpdateConfig{Parallelism: u.Parallelism, Delay: u.Delay, FailureAction: string(u.FailureAction),
+		Order: string(u.Order), Monitor: u.Monitor, MaxFailureRatio: u.MaxFailureRatio}
 }
 
 // FromInspect reads one service of `docker service inspect` output.
@@ -146,8 +160,8 @@ func FromInspect(x inspect.Service) Service {
 		ports = append(ports, cluster.PortConfig{Published: p.Published, Target: p.Target, Protocol: p.Protocol, Mode: p.Mode})
 	}
 	return Service{
-		Ports: ports,
-		Name:  x.Name, Image: x.Image, Global: x.Mode == cluster.ModeGlobal, Replicas: x.Replicas,
+		Ports: ports, ID: x.ID,
+		Name: x.Name, Labels: x.Labels, Image: x.Image, Global: x.Mode == cluster.ModeGlobal, Replicas: x.Replicas,
 		Constraints: x.Constraints, Spread: x.Preferences, MaxPerNode: x.MaxReplicas,
 		NanoCPUs: x.Reservation.NanoCPUs, MemoryBytes: x.Reservation.MemoryBytes,
 		HostPorts: x.HostPorts, ForceUpdate: x.ForceUpdate,

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -47,5 +48,17 @@ func TestEveryInputGivesTheSameSpec(t *testing.T) {
 	}
 	if got, want := Global("agent").Spec(), FromDrill(cmd.(drill.ServiceCreate)).Spec(); !reflect.DeepEqual(got, want) {
 		t.Errorf("--global agent:\n%+v\nthe drill's docker service create:\n%+v", got, want)
+	}
+}
+
+// `docker service create -p 80` leaves the published port to the swarm:
+// the spec keeps the port, unnumbered, for the swarm's allocator.
+func TestFromDrillKeepsAPortWithoutPublished(t *testing.T) {
+	x := drill.ServiceCreate{Name: "web", Image: "nginx", Replicas: 1,
+		Publish: []drill.Port{{Target: 80, Protocol: drill.TCP, Mode: drill.PortIngress}, {Target: 53, Protocol: drill.UDP, Mode: drill.PortIngress}}}
+	got := FromDrill(x).Spec().Ports
+	want := []cluster.PortConfig{{Target: 80, Protocol: "tcp", Mode: "ingress"}, {Target: 53, Protocol: "udp", Mode: "ingress"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("ports %v, want %v", got, want)
 	}
 }

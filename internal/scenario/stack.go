@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"github.com/docker/cli/cli/compose/types"
 
 	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/limits"
 )
 
 // Stack is a stack file (or several, merged) read as `docker stack
@@ -34,22 +34,30 @@ type StackObject struct {
 	Digest uint64            // of the file's contents: a change is refused, as Docker refuses it
 }
 
-// StackName is the stack a headline --stack FILE deploys: the file's name
-// without its extension, as people name stacks after their files.
+// Env looks a variable up in the environment a stack file is read in, as
+// os.LookupEnv does: its value, and whether it is set.
+type Env func(key string) (string, bool)
+
+// StackName is the stack a headline --stack FILE deploys when not given a
+// name: the file's name without its extension, as people name stacks
+// after their files.
 func StackName(file string) string {
 	base := filepath.Base(file)
 	return strings.TrimSuffix(base, filepath.Ext(base))
 }
 
 // LoadStack reads compose files for a stack: with Docker's loader (each
-// file checked on its own, then merged in order), then each service read
-// into a Service by FromCompose, and each secret and config the stack
-// defines read from its file. files are as the user wrote them and dir is
-// what relative ones are relative to ("" for the working directory).
-// Errors are one line, Docker's words where Docker has them, starting
-// with the file they are about (FILE: services.web.deploy.replicas: must
-// be an integer).
-func LoadStack(name string, files []string, dir string) (*Stack, error) {
+// file checked on its own, then merged in order, ${VAR} looked up in env),
+// then each service read into a Service by FromCompose, and each secret
+// and config the stack defines read from its file. files are as the user
+// wrote them and dir is what relative ones are relative to ("" for the
+// working directory). Errors are one line, Docker's words where Docker
+// has them, starting with the file they are about (FILE:
+// services.web.deploy.replicas: must be an integer). When Docker's loader
+// read the files but a service is refused after (no image), the Stack
+// returned beside the error holds only the Warnings, which Docker prints
+// before that error.
+func LoadStack(name string, files []string, dir string, env Env) (*Stack, error) {
 	if len(files) == 0 {
 		return nil, errors.New("specify a Compose file (with --compose-file)")
 	}
@@ -64,35 +72,22 @@ func LoadStack(name string, files []string, dir string) (*Stack, error) {
 		}
 		sources[f] = b
 	}
-	cfg, warnings, err := loadCompose(files, sources, filepath.Dir(resolve(dir, files[0])))
+	cfg, warnings, err := loadCompose(files, sources, filepath.Dir(resolve(dir, files[0])), env)
 	if err != nil {
 		return nil, err
 	}
 	st, err := stackOf(name, cfg, warnings)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", strings.Join(files, " + "), err)
+		return &Stack{Warnings: warnings}, fmt.Errorf("%s: %w", strings.Join(files, " + "), err)
 	}
 	return st, nil
 }
 
-// maxStackFile bounds what is read of a stack file, so that a path like
-// /dev/zero is an error instead of a process that never ends.
-const maxStackFile = 16 << 20
-
+// readStackFile reads a stack file, or a secret's or config's file, within
+// its limit, so that a path like /dev/zero is an error instead of a process
+// that never ends.
 func readStackFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxStackFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxStackFile {
-		return nil, fmt.Errorf("it is larger than %d MiB, more than any stack file", maxStackFile>>20)
-	}
-	return b, nil
+	return limits.ReadFile(path, limits.StackFile, "a stack file")
 }
 
 // FileDigest is what the swarm keeps of a secret's or config's file: a

@@ -83,7 +83,7 @@ configs:
 
 func TestLoadStackHonoursEveryKey(t *testing.T) {
 	dir := writeStack(t, map[string]string{"stack.yml": everyKey, "db.txt": "secret", "nginx.conf": "events {}"})
-	st, err := LoadStack("shop", []string{"stack.yml"}, dir)
+	st, err := LoadStack("shop", []string{"stack.yml"}, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,8 +110,9 @@ func TestLoadStackHonoursEveryKey(t *testing.T) {
 	want.Rollback = cluster.UpdateConfig{Parallelism: 3, Delay: time.Second, FailureAction: "continue", Monitor: 7 * time.Second, MaxFailureRatio: 500_000, Order: "stop-first"}
 	want.Restart = cluster.RestartPolicy{Condition: "on-failure", Delay: 3 * time.Second, MaxAttempts: 4, Window: 2 * time.Minute}
 	want.EndpointMode = "vip"
-	// "9000" publishes no port: Docker would pick one, the simulation does not.
-	want.Ports = []cluster.PortConfig{{Published: 8080, Target: 80, Protocol: "tcp", Mode: "ingress"}, {Published: 8443, Target: 443, Protocol: "udp", Mode: "host"}}
+	// "9000" leaves the published port to the swarm, which numbers it from
+	// its dynamic range when the service is created.
+	want.Ports = []cluster.PortConfig{{Published: 8080, Target: 80, Protocol: "tcp", Mode: "ingress"}, {Published: 8443, Target: 443, Protocol: "udp", Mode: "host"}, {Target: 9000, Protocol: "tcp", Mode: "ingress"}}
 	want.HostPorts = []uint32{8443}
 	want.Health = cluster.HealthCheck{Cmd: "curl -f http://localhost", Interval: 5 * time.Second, Timeout: 2 * time.Second, StartPeriod: 20 * time.Second, Retries: 4}
 	want.Secrets = []string{"api_key", "shop_db_password"}
@@ -130,7 +131,7 @@ func TestLoadStackHonoursEveryKey(t *testing.T) {
 
 func TestLoadStackDefaults(t *testing.T) {
 	dir := writeStack(t, map[string]string{"s.yml": "services:\n  web:\n    image: nginx\n    restart: on-failure:3\n    deploy:\n      update_config: {delay: 5s}\n"})
-	st, err := LoadStack("s", []string{"s.yml"}, dir)
+	st, err := LoadStack("s", []string{"s.yml"}, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +156,7 @@ func TestLoadStackMergesFilesInOrder(t *testing.T) {
 		"base.yml":     "services:\n  web:\n    image: nginx:1\n    deploy: {replicas: 2}\n  db:\n    image: postgres\n",
 		"override.yml": "services:\n  web:\n    image: nginx:2\n",
 	})
-	st, err := LoadStack("app", []string{"base.yml", "override.yml"}, dir)
+	st, err := LoadStack("app", []string{"base.yml", "override.yml"}, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +200,7 @@ func TestLoadStackRefusesMalformedFiles(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := writeStack(t, map[string]string{"bad.yml": tc.src})
-			_, err := LoadStack("x", []string{"bad.yml"}, dir)
+			_, err := LoadStack("x", []string{"bad.yml"}, dir, nil)
 			if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 				t.Fatalf("error %v, want %q", err, tc.want)
 			}
@@ -208,7 +209,7 @@ func TestLoadStackRefusesMalformedFiles(t *testing.T) {
 			}
 		})
 	}
-	if _, err := LoadStack("x", []string{"nope.yml"}, t.TempDir()); err == nil || err.Error() != "nope.yml: cannot read it: no such file or directory" {
+	if _, err := LoadStack("x", []string{"nope.yml"}, t.TempDir(), nil); err == nil || err.Error() != "nope.yml: cannot read it: no such file or directory" {
 		t.Errorf("a missing file: %v", err)
 	}
 }
@@ -240,7 +241,7 @@ func stackCluster(t *testing.T) *cluster.Cluster {
 
 func deploy(t *testing.T, c *cluster.Cluster, dir string, files ...string) []string {
 	t.Helper()
-	st, err := LoadStack("shop", files, dir)
+	st, err := LoadStack("shop", files, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +317,7 @@ func TestDeployChecksSecretsAndModes(t *testing.T) {
 		"global.yml": "services:\n  web:\n    image: nginx\n    deploy: {mode: global}\n",
 	})
 	c := stackCluster(t)
-	st, err := LoadStack("shop", []string{"ext.yml"}, dir)
+	st, err := LoadStack("shop", []string{"ext.yml"}, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,11 +333,11 @@ func TestDeployChecksSecretsAndModes(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "key.txt"), []byte("two"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	st, _ = LoadStack("shop", []string{"own.yml"}, dir)
+	st, _ = LoadStack("shop", []string{"own.yml"}, dir, nil)
 	if _, err := DeployStack(c, st); err == nil || !strings.Contains(err.Error(), "failed to update secret shop_key: Error response from daemon: rpc error: code = InvalidArgument desc = only updates to Labels are allowed") {
 		t.Errorf("a changed secret file: %v", err)
 	}
-	st, _ = LoadStack("shop", []string{"global.yml"}, dir)
+	st, _ = LoadStack("shop", []string{"global.yml"}, dir, nil)
 	if _, err := DeployStack(c, st); err == nil || !strings.Contains(err.Error(), "service mode change is not allowed") {
 		t.Errorf("a mode change: %v", err)
 	}
@@ -344,7 +345,7 @@ func TestDeployChecksSecretsAndModes(t *testing.T) {
 	if err := c.Apply(cluster.CreateService(Replicated("blog_web", 1).Spec())); err != nil {
 		t.Fatal(err)
 	}
-	st, _ = LoadStack("blog", []string{"global.yml"}, dir)
+	st, _ = LoadStack("blog", []string{"global.yml"}, dir, nil)
 	if _, err := DeployStack(c, st); err == nil || !strings.Contains(err.Error(), "failed to create service blog_web: Error response from daemon: rpc error: code = AlreadyExists") {
 		t.Errorf("a name taken outside the stack: %v", err)
 	}
@@ -360,7 +361,7 @@ func TestStacksNeedALeader(t *testing.T) {
 	if err := c.RunFor(time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	st, _ := LoadStack("shop", []string{"s.yml"}, dir)
+	st, _ := LoadStack("shop", []string{"s.yml"}, dir, nil)
 	if _, err := DeployStack(c, st); !errors.Is(err, cluster.ErrNoLeader) {
 		t.Errorf("deploy without a leader: %v", err)
 	}
@@ -400,8 +401,23 @@ func FuzzLoadStack(f *testing.F) {
 	f.Add("services:\n  web:\n    image: nginx\n    healthcheck: {test: [\"CMD-SHELL\", \"true\"], interval: 1s}\n    deploy: {mode: global, endpoint_mode: dnsrr}\n")
 	f.Add("services:\n  web:\n    image: nginx\n    restart: always:2\n    ports: [\"80-81:80-81/udp\"]\n")
 	f.Add("version: \"3.2\"\nservices: {}\n")
+	f.Add("services:\n  web:\n    image: nginx:${TAG}\n    deploy: {replicas: \"${N:-3}\"}\n")
+	env := func(k string) (string, bool) {
+		v, ok := map[string]string{"TAG": "1.27", "N": "2", "EMPTY": ""}[k]
+		return v, ok
+	}
+	f.Add("services:\n  web:\n    image: nginx\n    env_file: [s.env, ../s.env, /etc/hostname]\n")
+	f.Add("x-a: &a \"aaaaaaaaaaaaaaaa\"\nx-b: &b [*a, *a, *a, *a]\nx-c: [*b, *b, *b, *b]\nservices:\n  web:\n    image: nginx\n")
+	// One directory for every input, made once: a temporary directory per
+	// input held the fuzzer to a few thousand inputs a minute. It holds an
+	// env file whose line Docker's loader would quote: no error may.
+	dir := f.TempDir()
+	const secret = "my db password hunter2"
+	if err := os.WriteFile(filepath.Join(dir, "s.env"), []byte(secret+"\n"), 0o600); err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, src string) {
-		cfg, _, err := loadCompose([]string{"f.yml"}, map[string][]byte{"f.yml": []byte(src)}, t.TempDir())
+		cfg, _, err := loadCompose([]string{"f.yml"}, map[string][]byte{"f.yml": []byte(src)}, dir, env)
 		if err == nil {
 			var st *Stack
 			if st, err = stackOf("s", cfg, nil); err == nil {
@@ -417,5 +433,69 @@ func FuzzLoadStack(f *testing.F) {
 		if msg := err.Error(); strings.Contains(msg, "\n") {
 			t.Fatalf("a multi-line error: %q", msg)
 		}
+		if strings.Contains(err.Error(), "hunter2") {
+			t.Fatalf("an error quotes an env file's line: %v", err)
+		}
 	})
+}
+
+// A stack's healthcheck start_interval (compose schema 3.12 and later)
+// reaches the service, for the engine to probe that often in the start
+// period.
+func TestLoadStackStartInterval(t *testing.T) {
+	dir := writeStack(t, map[string]string{"stack.yml": `version: "3.12"
+services:
+  web:
+    image: nginx
+    healthcheck:
+      test: ["CMD", "true"]
+      interval: 1m
+      start_period: 2m
+      start_interval: 3s
+`})
+	st, err := LoadStack("shop", []string{"stack.yml"}, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.Services[0].Spec().Health.StartInterval; got != 3*time.Second {
+		t.Errorf("start_interval reached the service as %v, want 3s", got)
+	}
+}
+
+// Docker's schema validator walks the file's maps in Go's random order, so
+// a file with several faults named a different one from run to run. The
+// error is the first fault in name order: every run, the same line.
+func TestLoadStackNamesTheSameFaultEveryRun(t *testing.T) {
+	src := "services:\n"
+	for _, name := range []string{"worker", "vote", "seed", "result", "redis", "db"} {
+		src += "  " + name + ":\n    image: x\n    depends_on: 7\n    deploy: {replicas: many, placement: 3}\n"
+	}
+	src += "networks:\n  front: 3\n  back: 4\n"
+	dir := writeStack(t, map[string]string{"bad.yml": src})
+	const want = "bad.yml: networks.back: must be null or a mapping"
+	for range 20 {
+		_, err := LoadStack("x", []string{"bad.yml"}, dir, nil)
+		if err == nil || err.Error() != want {
+			t.Fatalf("error %v, want %q", err, want)
+		}
+	}
+	// Without the network faults, the first service in name order.
+	src = src[:strings.Index(src, "networks:")]
+	dir = writeStack(t, map[string]string{"bad.yml": src})
+	const wantService = "bad.yml: services.db.depends_on: must be a list"
+	for range 20 {
+		_, err := LoadStack("x", []string{"bad.yml"}, dir, nil)
+		if err == nil || err.Error() != wantService {
+			t.Fatalf("error %v, want %q", err, wantService)
+		}
+	}
+	// Two faults in one service's deploy: placement comes before replicas.
+	dir = writeStack(t, map[string]string{"bad.yml": "services:\n  web:\n    image: x\n    deploy: {replicas: many, placement: 3, mode: 7}\n"})
+	const wantDeploy = "bad.yml: services.web.deploy.mode: must be a string"
+	for range 20 {
+		_, err := LoadStack("x", []string{"bad.yml"}, dir, nil)
+		if err == nil || err.Error() != wantDeploy {
+			t.Fatalf("error %v, want %q", err, wantDeploy)
+		}
+	}
 }

@@ -11,6 +11,6 @@ import (
 // Docker's compose loader does not build for WebAssembly (a package it
 // needs uses Unix sockets), so the WebAssembly build reads no stack
 // files; everything else about stacks works the same.
-func loadCompose(names []string, sources map[string][]byte, dir string) (*types.Config, []string, error) {
+func loadCompose(names []string, sources map[string][]byte, dir string, env Env) (*types.Config, []string, error) {
 	return nil, nil, errors.New("this WebAssembly build of swarmsim cannot read stack files, since Docker's compose loader does not build for it; run the stack with the swarmsim program")
 }

@@ -16,6 +16,13 @@
 //     service's spec changes. The windowed history lives in the leader's
 //     memory, as in swarmkit; the total is kept on the tasks (Attempt).
 //
+// A new task in a slot whose older task was told to stop but has not yet
+// (its node has not confirmed, and is not down) is held until it has, for
+// at most OldTaskTimeout: swarmkit's DelayStart with waitStop, which both
+// restarts and stop-first updates use, so that a partition never runs the
+// old and the new task of a slot side by side. The dispatcher, which
+// starts tasks, asks WaitsForStop.
+//
 // A slot the policy gives up on keeps its number (Task.Final), so scaling
 // does not bring it back behind the policy's back.
 //
@@ -46,14 +53,50 @@ type Supervisor struct {
 }
 
 // New returns a supervisor over s; hashes is the leader's cache of spec
-// hashes.
+// hashes. It starts with the history the stored tasks tell.
 func New(s *state.Store, hashes state.Hashes) *Supervisor {
-	return &Supervisor{s: s, hashes: hashes, history: History{}}
+	r := &Supervisor{s: s, hashes: hashes, history: History{}}
+	r.rebuild()
+	return r
 }
 
-// TaskChanged hears that an applied entry touched a task.
+// rebuild is what a new leader knows of past restarts, as swarmkit's
+// orchestrator/taskinit CheckTasks rebuilds it
+// (Supervisor.RecordRestartHistory): in each slot, every task of the
+// service's current spec but the first was a restart, made when it was
+// created. Only a windowed limit needs it; the total is on the tasks.
+func (r *Supervisor) rebuild() {
+	type slot struct {
+		service string
+		key     state.SlotKey
+	}
+	var order []slot
+	created := map[slot][]time.Duration{}
+	for _, t := range r.s.TaskList() {
+		spec := r.s.Services[t.Service]
+		if spec == nil || spec.Restart.MaxAttempts == 0 || spec.Restart.Window == 0 || t.Hash != r.hashes.Of(spec) {
+			continue
+		}
+		k := slot{t.Service, t.SlotKey()}
+		if _, seen := created[k]; !seen {
+			order = append(order, k)
+		}
+		created[k] = append(created[k], time.Duration(t.Created)*time.Millisecond)
+	}
+	for _, k := range order {
+		times := created[k]
+		slices.Sort(times)
+		for _, at := range times[1:] {
+			r.history.Record(k.service, k.key, at)
+		}
+	}
+}
+
+// TaskChanged hears that an applied entry touched a task: one that ended
+// while meant to run, complete ones included, is the supervisor's to
+// decide on.
 func (r *Supervisor) TaskChanged(t *state.Task) {
-	if r.s.Tasks[t.ID] == t && t.Active() && (t.State == state.TaskFailed || t.State == state.TaskRejected) {
+	if t.Active() && (t.State == state.TaskFailed || t.State == state.TaskRejected || t.State == state.TaskComplete) && r.s.Tasks[t.ID] == t {
 		r.failed.Add(t.ID)
 	}
 }
@@ -144,4 +187,31 @@ func (h History) Since(service string, key state.SlotKey, from time.Duration) in
 	i, _ := slices.BinarySearch(times, from)
 	h[service][key] = times[i:] // older restarts no longer count for anything
 	return len(times) - i
+}
+
+// OldTaskTimeout is how long a new task waits for the old task of its slot
+// to stop before it starts all the same (swarmkit's defaultOldTaskTimeout).
+const OldTaskTimeout = time.Minute
+
+// WaitsForStop returns when t may start, at now, given the older tasks of
+// its slot that were told to stop but have not: the old task's stop, its
+// node going down, or OldTaskTimeout after t was made, whichever comes
+// first. ok is false when t need not wait.
+func WaitsForStop(s *state.Store, t *state.Task, now time.Duration) (until time.Duration, ok bool) {
+	deadline := time.Duration(t.Created)*time.Millisecond + OldTaskTimeout
+	if now >= deadline {
+		return 0, false
+	}
+	for _, old := range s.History(t.Service, t.SlotKey()) {
+		if old == t {
+			break // the history is oldest first: only predecessors hold t
+		}
+		if old.Active() || old.Node == "" || old.Terminal() || old.State == state.TaskPending {
+			continue
+		}
+		if rec := s.Nodes[old.Node]; rec != nil && rec.Status != state.NodeDown {
+			return deadline, true
+		}
+	}
+	return 0, false
 }

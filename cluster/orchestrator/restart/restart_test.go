@@ -149,3 +149,78 @@ func TestHistoryForgetsOldRestarts(t *testing.T) {
 		t.Errorf("the history keeps %d restarts, want the 3 that can still count", got)
 	}
 }
+
+// Ported from swarmkit updater_test.go TestUpdaterTaskTimeout, at the
+// supervisor: a new task waits for the old task of its slot, told to
+// stop, until it has stopped, its node is down, or OldTaskTimeout after
+// the new task was made.
+func TestWaitsForStop(t *testing.T) {
+	s, _ := rig(t, state.RestartPolicy{Condition: "any"})
+	s.Now = time.Second
+	s.Apply(&state.ShutdownTask{Task: "t1"})
+	s.Apply(&state.CreateTask{Service: "name1", Slot: 1, Node: "w2", Hash: s.Hashes.Of(s.Services["name1"]), At: s.Now.Milliseconds()})
+	next := s.Current("name1", state.SlotKeyFor(1, ""))
+	until, wait := WaitsForStop(s.Store, next, s.Now)
+	if !wait || until != s.Now+OldTaskTimeout {
+		t.Fatalf("the new task waits %v until %v, want until %v", wait, until, s.Now+OldTaskTimeout)
+	}
+	if _, wait := WaitsForStop(s.Store, next, s.Now+OldTaskTimeout); wait {
+		t.Error("the new task still waits a minute after it was made")
+	}
+	s.UpdateNode("w1", func(n *state.NodeRecord) { n.Status = state.NodeDown })
+	if _, wait := WaitsForStop(s.Store, next, s.Now); wait {
+		t.Error("the new task waits for a task whose node is down")
+	}
+	s.UpdateNode("w1", func(n *state.NodeRecord) { n.Status = state.NodeReady })
+	s.Report("t1", state.TaskShutdown)
+	if _, wait := WaitsForStop(s.Store, next, s.Now); wait {
+		t.Error("the new task waits for a task that has stopped")
+	}
+}
+
+// Ported from swarmkit restart_test.go TestOrchestratorRestartOnFailure:
+// under on-failure a failed task is restarted and a complete one (its
+// container exited 0) is not.
+func TestOrchestratorRestartOnFailure(t *testing.T) {
+	s, r := rig(t, state.RestartPolicy{Condition: "on-failure"})
+	want(t, failCurrent(s, r, 1), "shutdown t1", "create name1.1")
+	s.Apply(&state.TaskStatus{Task: "t2", State: state.TaskComplete, Reason: "finished", ExitOK: true, At: s.Now.Milliseconds()})
+	want(t, s.Step(r.Flush), "shutdown t2")
+}
+
+// The second half of swarmkit restart_test.go TestOrchestratorRestartOnAny:
+// under any, a complete task is restarted too.
+func TestOrchestratorRestartOnAnyComplete(t *testing.T) {
+	s, r := rig(t, state.RestartPolicy{Condition: "any"})
+	s.Apply(&state.TaskStatus{Task: "t2", State: state.TaskComplete, Reason: "finished", ExitOK: true, At: s.Now.Milliseconds()})
+	want(t, s.Step(r.Flush), "shutdown t2", "create name1.2")
+}
+
+// Ported from swarmkit global_test.go TestInitializationRestartHistory, at
+// the supervisor: a new leader's supervisor rebuilds the windowed history
+// from the stored tasks (every task of the current spec in a slot but the
+// first was a restart), so with 3 attempts in 10 minutes a slot restarted
+// twice within the window is restarted once more, and then no more.
+func TestInitializationRestartHistory(t *testing.T) {
+	s := statetest.New()
+	s.Node("w1")
+	s.Service(state.ServiceSpec{Name: "name1", Replicas: 1, Restart: state.RestartPolicy{Condition: "any", MaxAttempts: 3, Window: 10 * time.Minute}})
+	s.Now = 20 * time.Minute
+	for _, ago := range []time.Duration{12, 11, 9, 8} { // the first, one outside the window, two inside
+		s.Now = 20*time.Minute - ago*time.Minute
+		task := s.Start("name1", 1, "w1")
+		if ago != 8 {
+			s.Fail(task.ID)
+			s.Apply(&state.ShutdownTask{Task: task.ID})
+		}
+	}
+	s.Now = 20 * time.Minute
+	r := New(s.Store, s.Hashes) // the new leader's
+	s.Watch(r)
+	if got := failCurrent(s, r, 1); len(got) != 2 {
+		t.Fatalf("the third restart within the window: %q, want a restart", got)
+	}
+	if got := failCurrent(s, r, 1); len(got) != 1 {
+		t.Errorf("a fourth restart within the window: %q, want none", got)
+	}
+}

@@ -26,7 +26,7 @@ func New(s *state.Store) *Reaper { return &Reaper{s: s, prune: map[string]bool{}
 
 // TaskChanged hears that an applied entry touched a task.
 func (r *Reaper) TaskChanged(t *state.Task) {
-	if r.s.Tasks[t.ID] == t && len(r.s.History(t.Service, t.SlotKey())) > HistoryLimit {
+	if len(r.s.History(t.Service, t.SlotKey())) > HistoryLimit && r.s.Tasks[t.ID] == t {
 		r.prune[t.ID] = true
 	}
 }

@@ -106,3 +106,25 @@ func TestTaskReaperInit(t *testing.T) {
 		t.Error("the clean service lost its task")
 	}
 }
+
+// Ported from swarmkit task_reaper_test.go TestServiceRemoveDeadTasks: the
+// tasks of a removed service go, finished ones included (here the removal
+// itself takes them, so the reaper has nothing left to do).
+func TestServiceRemoveDeadTasks(t *testing.T) {
+	s := statetest.New()
+	s.Node("w1")
+	s.Service(state.ServiceSpec{Name: "web", Replicas: 2})
+	s.Start("web", 1, "w1")
+	dead := s.Start("web", 2, "w1")
+	s.Fail(dead.ID)
+	s.Apply(&state.ShutdownTask{Task: dead.ID})
+	r := taskreaper.New(s.Store)
+	s.Watch(r)
+	s.Apply(&state.RemoveService{Name: "web"})
+	if got := s.Step(r.Flush); len(got) != 0 {
+		t.Errorf("the reaper did %q", got)
+	}
+	if len(s.Tasks) != 0 {
+		t.Errorf("%d tasks left after the service was removed", len(s.Tasks))
+	}
+}

@@ -1,5 +1,5 @@
 // Package update is the updater: it rolls a service's tasks onto its new
-// spec, as swarmkit's manager/orchestrator/update does.
+// spec, as swarmkit's manager/orchestrator/update does:
 //
 //   - Only dirty tasks are replaced: a task is dirty when what it runs
 //     differs from the service's spec (ServiceSpec.TaskHash), or when its
@@ -8,27 +8,41 @@
 //     and a change that does not touch the tasks (replicas) replaces
 //     nothing. A rollback puts the previous spec back, so tasks still on it
 //     are not dirty and stay.
-//   - Batches of Parallelism dirty tasks (0: all), each after the last one's
-//     tasks have run for Monitor, then Delay. Stop-first stops the old task
-//     and starts the new; start-first starts the new beside the old and
-//     stops the old once the new runs.
-//   - A new task that fails during the update applies the failure action:
-//     pause, continue, or rollback.
+//   - Parallelism workers (0: one per dirty slot) take the dirty slots in
+//     order, as swarmkit's Run feeds its workers. A worker replaces its
+//     slot's task, waits until the new task runs (or ends before it ran),
+//     then waits Delay before it takes the next slot. Stop-first stops the
+//     old task, and the new one is held until the old has stopped (the
+//     dispatcher asks restart.WaitsForStop); start-first starts the new
+//     beside the old and stops the old once the new runs.
+//   - A new task the update made that ends before it ran, or within
+//     Monitor of starting to run, is a failure (failureTriggersAction); one
+//     that ends later is the restart policy's business. Once failures
+//     exceed MaxFailureRatio of the dirty slots, the failure action
+//     applies: pause, continue, or rollback, naming the task whose failure
+//     crossed the ratio.
+//   - After the last slot's worker is done the update is watched for one
+//     more Monitor (or Delay + 1 s, if Delay is longer) before it is
+//     completed. A rollback is an update back to the previous spec with the
+//     rollback config, so it too completes only after its tasks run.
+//
+// The updater keeps no memory of its own: which tasks it made, and when
+// they ran, are read from the tasks (an update's tasks are those of the new
+// spec created since it began, Attempt 0, unlike the restart supervisor's),
+// so a new leader carries an update on where its predecessor left it.
 //
 // # Using it
 //
 //	u := update.New(store, hashes)
 //	u.ServiceChanged("web") // an update (or rollback) of web may have started
-//	u.Flush(batch)          // moves every update in progress along by at most a batch
-//
-// The update's progress (state, message, when the next batch may start)
-// is kept in the store (Store.Updates), so a new leader carries on where
-// the old one stopped.
+//	u.Flush(batch)          // its free workers take the next dirty slots
 package update
 
 import (
+	"cmp"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/swarmsim/swarmsim/cluster/placement"
 	"github.com/swarmsim/swarmsim/cluster/state"
@@ -55,7 +69,8 @@ func (u *Updater) ServiceChanged(name string) {
 	}
 }
 
-// Flush moves every rolling update in progress along by at most a batch.
+// Flush moves every rolling update in progress along: its free workers
+// take the next dirty slots.
 func (u *Updater) Flush(b *state.Batch) {
 	s := u.s
 	if len(u.updating) == 0 {
@@ -79,15 +94,6 @@ func (u *Updater) dirty(t *state.Task, spec *state.ServiceSpec, hash uint64) boo
 	return rec != nil && !placement.Matches(spec, rec)
 }
 
-// progress is what one look at a service's tasks found.
-type progress struct {
-	stale    []*state.Task // dirty tasks to replace, in order
-	failed   *state.Task   // the first task of the new spec that failed since the update began
-	failures int           // tasks of the new spec that failed since the update began
-	busy     int           // new tasks not yet running for Monitor
-	slots    int           // tasks meant to run
-}
-
 func (u *Updater) updateService(b *state.Batch, spec *state.ServiceSpec, st *state.UpdateStatus) {
 	name := spec.Name
 	cfg := spec.Update
@@ -95,17 +101,22 @@ func (u *Updater) updateService(b *state.Batch, spec *state.ServiceSpec, st *sta
 	if rollback {
 		cfg = spec.Rollback // swarmkit rolls back with the restored spec's rollback config
 	}
-	now := b.Millis()
-	p := u.look(b, spec, st, cfg)
-	// The failure action applies once the failed share of the service's
-	// tasks exceeds the max failure ratio (swarmkit's failedTaskCount /
-	// len(dirtySlots) > MaxFailureRatio), in whole numbers.
-	tolerated := int64(p.failures)*1_000_000 <= int64(cfg.MaxFailureRatio)*int64(max(p.slots, 1))
-	if p.failed != nil && cfg.FailureAction != "continue" && !tolerated {
-		u.fail(b, name, rollback, cfg, p.failed, now)
+	r := u.survey(b, spec, st, cfg)
+	if failed := r.crossing(cfg); failed != nil && cfg.FailureAction != "continue" {
+		u.failUpdate(b, name, failed, rollback, cfg.FailureAction == "rollback")
 		return
 	}
-	if len(p.stale) == 0 && p.busy == 0 {
+	now := b.Millis()
+	if len(r.stale) == 0 && r.busy == 0 {
+		// swarmkit's monitorLoop: one more monitoring period once the
+		// last worker is done.
+		monitor := cfg.Monitor
+		if cfg.Delay >= monitor {
+			monitor = cfg.Delay + time.Second
+		}
+		if r.ours > 0 && now < r.idle+monitor.Milliseconds() {
+			return
+		}
 		if rollback {
 			b.Add(&state.UpdateState{Service: name, State: state.UpdateRollbackCompleted, Message: "rollback completed"})
 		} else {
@@ -113,37 +124,35 @@ func (u *Updater) updateService(b *state.Batch, spec *state.ServiceSpec, st *sta
 		}
 		return
 	}
-	if p.busy > 0 || now < st.NextBatch || len(p.stale) == 0 {
-		return
+	workers := cfg.Parallelism
+	if workers == 0 {
+		workers = len(r.stale) + r.busy
 	}
-	batchSize := len(p.stale)
-	if cfg.Parallelism > 0 {
-		batchSize = min(batchSize, cfg.Parallelism)
-	}
-	hash := u.hashes.Of(spec)
-	for _, t := range p.stale[:batchSize] {
+	for _, t := range r.stale[:min(len(r.stale), max(workers-r.busy, 0))] {
 		if cfg.Order == "start-first" {
 			u.createBeside(b, spec, t)
 			continue
 		}
 		b.Stop(t, "", state.ReasonUpdated, false)
-		b.CreateIn(u.s, spec, hash, t.Slot, globalNode(t), state.CreateTask{Cause: state.CauseUpdate, Replaces: t.Node})
+		b.CreateIn(u.s, spec, u.hashes.Of(spec), t.Slot, globalNode(t), state.CreateTask{Cause: state.CauseUpdate, Replaces: t.Node})
 	}
-	next := now + (cfg.Monitor + cfg.Delay).Milliseconds()
-	b.Add(&state.UpdateState{Service: name, State: st.State, Message: st.Message, NextBatch: next})
 }
 
-// look goes over a service's tasks: it stops the predecessors of
-// start-first tasks that run, and counts what the update has left to do.
-func (u *Updater) look(b *state.Batch, spec *state.ServiceSpec, st *state.UpdateStatus, cfg state.UpdateConfig) progress {
-	s, name := u.s, spec.Name
-	hash := u.hashes.Of(spec)
-	now := b.Millis()
-	var p progress
+// survey is what an update has done so far, read from its service's tasks.
+type survey struct {
+	stale    []*state.Task // current tasks of dirty slots no worker has taken yet
+	busy     int           // workers waiting for their new task to run, or the delay after it
+	ours     int           // tasks this update made
+	slots    int           // the slots the update had to replace: swarmkit's dirtySlots
+	idle     int64         // ms: when the last worker became free
+	failures []*state.Task // tasks this update made that failed within the monitor
+}
+
+func (u *Updater) survey(b *state.Batch, spec *state.ServiceSpec, st *state.UpdateStatus, cfg state.UpdateConfig) survey {
+	s, name, hash, now := u.s, spec.Name, u.hashes.Of(spec), b.Millis()
+	var r survey
+	taken := map[state.SlotKey]bool{}
 	for _, t := range s.ServiceTasks(name) {
-		if t.Active() {
-			p.slots++
-		}
 		if t.Active() && t.Hash == hash && t.State == state.TaskRunning {
 			// A start-first task runs: its predecessor in the slot (or on
 			// the node, for a global service) stops.
@@ -154,31 +163,80 @@ func (u *Updater) look(b *state.Batch, spec *state.ServiceSpec, st *state.Update
 			}
 		}
 		switch {
-		case t.Hash == hash && (t.State == state.TaskFailed || t.State == state.TaskRejected) && t.Ended >= st.StartedAt:
-			p.failures++
-			if p.failed == nil {
-				p.failed = t
+		case t.Hash == hash && t.Attempt == 0 && t.Created >= st.StartedAt:
+			r.ours++
+			taken[t.SlotKey()] = true
+			ran, ok := reachedRunning(t)
+			if !ok {
+				if t.Active() {
+					r.busy++
+				}
+				break
+			}
+			free := ran + cfg.Delay.Milliseconds()
+			if free > now {
+				r.busy++
+			}
+			r.idle = max(r.idle, free)
+			if failed(t) && (t.Started == 0 || t.Ended-t.Started <= cfg.Monitor.Milliseconds()) {
+				r.failures = append(r.failures, t)
 			}
 		case !t.Active() || b.Stopped[t.ID]:
 		case u.dirty(t, spec, hash):
 			if b.Current(s, name, t.SlotKey()) == t && !u.replacing(t, hash) {
-				p.stale = append(p.stale, t)
+				r.stale = append(r.stale, t)
+				taken[t.SlotKey()] = true
 			}
-		case t.State != state.TaskRunning || now-t.Started < cfg.Monitor.Milliseconds():
-			p.busy++
 		}
 	}
-	return p
+	r.slots = len(taken)
+	return r
 }
 
-// fail applies the failure action: pause, or roll back.
-func (u *Updater) fail(b *state.Batch, name string, rollback bool, cfg state.UpdateConfig, failed *state.Task, now int64) {
+// reachedRunning is when a task got as far as swarmkit's updater waits
+// for, RUNNING or past it: when it started to run, or ended before.
+func reachedRunning(t *state.Task) (int64, bool) {
+	switch {
+	case t.State == state.TaskRunning:
+		return t.Started, true
+	case t.Terminal() && t.Started > 0:
+		return t.Started, true
+	case t.Terminal():
+		return t.Ended, true
+	}
+	return 0, false
+}
+
+// failed reports whether a task ended on its own, as swarmkit's updater
+// watches for: a task that was shut down on purpose did not fail.
+func failed(t *state.Task) bool {
+	return t.Terminal() && t.State != state.TaskShutdown && t.State != state.TaskOrphaned
+}
+
+// crossing is the failure that took the failed share of the update's
+// slots past MaxFailureRatio (swarmkit: totalFailures / len(dirtySlots) >
+// MaxFailureRatio, here in whole millionths), or nil.
+func (r *survey) crossing(cfg state.UpdateConfig) *state.Task {
+	slices.SortFunc(r.failures, func(a, b *state.Task) int {
+		return cmp.Or(cmp.Compare(a.Ended, b.Ended), state.CompareNames(a.ID, b.ID))
+	})
+	for i, t := range r.failures {
+		if int64(i+1)*1_000_000 > int64(cfg.MaxFailureRatio)*int64(max(r.slots, 1)) {
+			return t
+		}
+	}
+	return nil
+}
+
+// failUpdate applies the failure action: a rollback is never rolled back,
+// only paused.
+func (u *Updater) failUpdate(b *state.Batch, name string, failed *state.Task, rollback, toRollback bool) {
 	why := "update paused due to failure or early termination of task " + failed.Name() + ": " + failed.Reason
 	switch {
 	case rollback:
 		b.Add(&state.UpdateState{Service: name, State: state.UpdateRollbackPaused, Message: why})
-	case cfg.FailureAction == "rollback":
-		b.Add(&state.RollbackService{Name: name, At: now, Reason: "update rolled back due to failure or early termination of task " + failed.Name()})
+	case toRollback:
+		b.Add(&state.RollbackService{Name: name, At: b.Millis(), Reason: "update rolled back due to failure or early termination of task " + failed.Name()})
 	default:
 		b.Add(&state.UpdateState{Service: name, State: state.UpdatePaused, Message: why})
 	}

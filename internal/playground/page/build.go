@@ -163,7 +163,7 @@ func (tc Toolchain) compile(pkg, out string) error {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("go build of %s for the browser in %s failed (%w): %s", pkg, tc.Module, err, firstLine(stderr.String()))
+		return fmt.Errorf("go build of %s for the browser in %s failed (%w): %s", pkg, tc.Module, err, firstReadableLine(stderr.String()))
 	}
 	return nil
 }
@@ -183,7 +183,9 @@ func (tc Toolchain) WasmExec() ([]byte, error) {
 	return nil, fmt.Errorf("cannot find Go's wasm_exec.js (tried %s); check that Go is installed completely", strings.Join(tried, " and "))
 }
 
-func firstLine(s string) string {
+// firstReadableLine is the first line of go build's output that says something:
+// blank lines and the "# package" headers it starts with are left out.
+func firstReadableLine(s string) string {
 	for _, l := range strings.Split(strings.TrimSpace(s), "\n") {
 		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
 			return l

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/swarmsim/swarmsim/internal/golden"
 	"github.com/swarmsim/swarmsim/internal/playground"
 	"github.com/swarmsim/swarmsim/internal/playground/browser"
 )
@@ -112,7 +113,7 @@ func TestWasmMatchesTheGoldensUnderNode(t *testing.T) {
 				t.Errorf("exit %d, want %d", code, tc.code)
 			}
 			if got != string(want) {
-				t.Errorf("under Node the WebAssembly build printed\n%s\nwhere the native build printed\n%s", got, want)
+				t.Errorf("under Node the WebAssembly build differs from the native build's %s:\n%s", tc.golden, golden.Diff(string(want), got))
 			}
 		})
 	}

@@ -97,8 +97,8 @@ expect 18 "$CHECK_WITHIN" 'quorum holds' quorum_holds
 step 19 'docker service scale web=6'
 docker service scale web=6
 
-step 20 'wait 30s'
-pause 30
+step 20 'wait 45s'
+pause 45
 
 step 21 'expect service web running 6'
 expect 21 "$CHECK_WITHIN" 'service web running 6' service_running web 6

@@ -78,8 +78,8 @@ expect 10 "$CHECK_WITHIN" 'service agent running 11' service_running agent 11
 mapfile -t cmds < <(stop_docker m1 m2 w1 w2)
 manual 12 'kill az a: every node of zone a' "${cmds[@]}"
 
-step 13 'wait 45s'
-pause 45
+step 13 'wait 60s'
+pause 60
 
 step 14 'expect quorum holds'
 expect 14 "$CHECK_WITHIN" 'quorum holds' quorum_holds
@@ -120,8 +120,8 @@ pause 30
 mapfile -t cmds < <(stop_docker m5 w5 w6)
 manual 28 'kill az c: every node of zone c' "${cmds[@]}"
 
-step 29 'wait 45s'
-pause 45
+step 29 'wait 60s'
+pause 60
 
 step 30 'expect quorum holds'
 expect 30 "$CHECK_WITHIN" 'quorum holds' quorum_holds

@@ -8,7 +8,13 @@
   const start = JSON.parse($("start").textContent);
   const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
   // A drill word: bare when the drill reads it back unchanged, else quoted.
-  const word = (s) => /^[A-Za-z0-9._\/:@+-]+$/.test(s) && !s.startsWith("-") ? s : '"' + s.replace(/\\/g, "\\\\").replace(/"/g, '\\"') + '"';
+  const quoted = (s) => '"' + s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')
+    .replace(/[\x00-\x08\x0a-\x1f\x7f]/g, (c) => "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0")) + '"';
+  const word = (s) => /^[A-Za-z0-9._\/:@+-]+$/.test(s) && !s.startsWith("-") ? s : quoted(s);
+  // A node's or zone's name: bare in the shape the drill reads as a name
+  // (a letter, then letters, digits, "-", "_" or "."), quoted otherwise,
+  // so that a click on any imported name makes a line the drill parses.
+  const nameWord = (s) => /^[A-Za-z][A-Za-z0-9._-]{0,62}$/.test(s) ? s : quoted(s);
 
   let sim = null; // the simulator's methods, once it runs
   let state = null; // the last picture
@@ -126,7 +132,7 @@
     const cut = new Set(s.cut.flatMap((c) => c.split("|")));
     $("zones").innerHTML = s.zones.map((z) => {
       const alive = z.nodes.some((n) => n.alive);
-      const action = alive ? `kill az ${z.name}` : `restart az ${z.name}`;
+      const action = alive ? `kill az ${nameWord(z.name)}` : `restart az ${nameWord(z.name)}`;
       // A projector shows a couple of dozen cards a zone; the rest are
       // still there for typed commands.
       const more = z.nodes.length > cardsPerZone ? `<p class="dim">… ${z.nodes.length - cardsPerZone} more nodes</p>` : "";
@@ -134,7 +140,7 @@
         const [cls, words] = nodeState(n);
         const raft = n.role === "manager" && n.raft && !n.leader ? ` · ${n.raft}` : "";
         return `<div class="node ${esc(n.role)} ${n.leader ? "leader" : ""} ${n.alive ? "alive" : "dead"}" data-node="${esc(n.name)}"
-          data-action="${n.alive ? "kill" : "restart"} ${esc(n.name)}" title="click to ${n.alive ? "kill" : "restart"} ${esc(n.name)}">
+          data-action="${n.alive ? "kill" : "restart"} ${esc(nameWord(n.name))}" title="click to ${n.alive ? "kill" : "restart"} ${esc(n.name)}">
           <div class="top"><span class="name">${esc(n.name)}</span><span class="state ${cls}">${esc(words)}</span></div>
           <div class="role">${esc(n.role)}${esc(raft)}</div>
           <div class="tasks">${n.tasks.map((t) => `<span class="task">${esc(t)}</span>`).join("")}</div></div>`;
