@@ -285,7 +285,7 @@ func (k *checker) state() {
 			}
 		}
 	}
-	if extraTasks(c, s, running) || !k.onlyWanted(lead, s) || !k.placementHolds(s, where) || !k.objectsKept(lead, s) {
+	if extraTasks(c, s, running) || !k.onlyWanted(lead, s) || !k.placementHolds(lead, s, where) || !k.objectsKept(lead, s) {
 		return
 	}
 	for node := range k.drainedSince {

@@ -20,13 +20,16 @@ import (
 // this until it can be told; and the leader gets strayGrace to stop what
 // it no longer wants (its decision commits, and the node hears it).
 //
-// No running task breaks the rules it was placed by, each task counted
+// No running task breaks the rules it was placed by (a task whose state is
+// terminal, rejected by the constraint enforcer or failed, is on its way
+// out and left out), each task counted
 // with its own spec: the service's current spec if the task was made for
 // its current version, or the spec before the last update if it runs that
 // one (its TaskHash says which):
 //   - a task made for the current version runs on a node that satisfies
 //     the service's constraints, unless the node's labels or role changed
-//     within the last drainGrace (the constraint enforcer's time to act);
+//     within the last drainGrace (the constraint enforcer's time to act),
+//     or the leader cannot reach the node (its grace starts when it can);
 //   - no node runs more tasks of a service's current version than its
 //     max-replicas (the scheduler counts every task of the service, so the
 //     current version's are a lower bound of what it counted);
@@ -158,7 +161,7 @@ func mapsEqual(a, b map[string]string) bool {
 
 // placementHolds checks the placement rules of every running task in the
 // leader's store s; where maps each running task to its node.
-func (k *checker) placementHolds(s *Store, where map[string]string) bool {
+func (k *checker) placementHolds(lead *manager, s *Store, where map[string]string) bool {
 	c := k.c
 	k.scanNodes(s)
 	p := &k.place
@@ -174,8 +177,8 @@ func (k *checker) placementHolds(s *Store, where map[string]string) bool {
 	p.over = p.over[:0]
 	for _, t := range s.TaskList() {
 		node := where[t.ID]
-		if node == "" || !t.Active() {
-			continue
+		if node == "" || !t.Active() || t.Terminal() {
+			continue // a task rejected or failed is on its way out: its replacement stops it
 		}
 		spec := s.Services[t.Service]
 		rec := s.Nodes[node]
@@ -184,7 +187,9 @@ func (k *checker) placementHolds(s *Store, where map[string]string) bool {
 		}
 		if t.Version == s.Versions[t.Service] {
 			if len(spec.Constraints) > 0 && !placement.Matches(spec, rec) {
-				if c.now-k.steadySince(node, rec) > drainGrace {
+				if n, _ := c.node(node); !c.linked(lead.node, n) {
+					delete(k.nodeSeen, node) // the leader cannot act on it: its grace starts when it can
+				} else if c.now-k.steadySince(node, rec) > drainGrace {
 					c.violate(InvPlacement, "%s runs on %s, which does not satisfy %s's constraints %v", t.Name(), node, t.Service, spec.Constraints)
 					return false
 				}
