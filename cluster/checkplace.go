@@ -186,13 +186,8 @@ func (k *checker) placementHolds(lead *manager, s *Store, where map[string]strin
 			continue
 		}
 		if t.Version == s.Versions[t.Service] {
-			if len(spec.Constraints) > 0 && !placement.Matches(spec, rec) {
-				if n, _ := c.node(node); !c.linked(lead.node, n) {
-					delete(k.nodeSeen, node) // the leader cannot act on it: its grace starts when it can
-				} else if c.now-k.steadySince(node, rec) > drainGrace {
-					c.violate(InvPlacement, "%s runs on %s, which does not satisfy %s's constraints %v", t.Name(), node, t.Service, spec.Constraints)
-					return false
-				}
+			if !k.constraintsHold(lead, t, spec, node, rec) {
+				return false
 			}
 			if spec.MaxReplicas > 0 {
 				key := [2]string{node, t.Service}
@@ -239,6 +234,25 @@ func (k *checker) placementHolds(lead *manager, s *Store, where map[string]strin
 			c.violate(InvPlacement, "the tasks %s runs reserve %d nano-CPUs and %d bytes, more than its %d and %d", name, u.NanoCPUs, u.MemoryBytes, rec.NanoCPUs, rec.MemoryBytes)
 			return false
 		}
+	}
+	return true
+}
+
+// constraintsHold checks that task t, made for spec's version, runs on a
+// node that satisfies spec's constraints, once the node has been steady
+// and reachable for drainGrace.
+func (k *checker) constraintsHold(lead *manager, t *Task, spec *ServiceSpec, node string, rec *NodeRecord) bool {
+	c := k.c
+	if len(spec.Constraints) == 0 || placement.Matches(spec, rec) {
+		return true
+	}
+	if n, _ := c.node(node); !c.linked(lead.node, n) {
+		delete(k.nodeSeen, node) // the leader cannot act on it: its grace starts when it can
+		return true
+	}
+	if c.now-k.steadySince(node, rec) > drainGrace {
+		c.violate(InvPlacement, "%s runs on %s, which does not satisfy %s's constraints %v", t.Name(), node, t.Service, spec.Constraints)
+		return false
 	}
 	return true
 }
