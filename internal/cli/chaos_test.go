@@ -13,6 +13,7 @@ import (
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/internal/chaos"
+	"github.com/swarmsim/swarmsim/internal/fault"
 	"github.com/swarmsim/swarmsim/internal/limits"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
@@ -375,5 +376,30 @@ func TestHistoryVisualisationIsWritten(t *testing.T) {
 	}
 	if files, _ := os.ReadDir(work); len(files) != 0 {
 		t.Errorf("the working directory got %d files", len(files))
+	}
+}
+
+// --list-faults prints the catalogue, one name a line; --fault and
+// --schedule refuse what they do not know in one line; and a fault
+// campaign's replay commands carry the fault.
+func TestChaosFaultFlags(t *testing.T) {
+	out, _, code := runArgs(t, "chaos", "--list-faults")
+	var want []string
+	for _, f := range fault.Catalogue() {
+		want = append(want, f.String())
+	}
+	if code != exitOK || out != strings.Join(want, "\n")+"\n" || len(want) < 12 {
+		t.Errorf("--list-faults: exit %d, %q", code, out)
+	}
+	for _, args := range [][]string{{"--fault", "nope"}, {"--schedule", "all"}} {
+		_, stderr, code := runArgs(t, append([]string{"chaos"}, args...)...)
+		if code != exitBadInput || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, args[0]) {
+			t.Errorf("%v: exit %d, %q", args, code, stderr)
+		}
+	}
+	t.Chdir(t.TempDir())
+	out, _, code = runArgs(t, "chaos", "--runs", "2", "--fault", "apply-twice", "--jobs", "1")
+	if code != exitFailed || !strings.Contains(out, "replay: swarmsim chaos --replay ") || !strings.Contains(out, " --fault apply-twice") {
+		t.Errorf("a fault campaign: exit %d\n%s", code, out)
 	}
 }
