@@ -399,7 +399,8 @@ func TestChaosFaultFlags(t *testing.T) {
 	}
 	t.Chdir(t.TempDir())
 	out, _, code = runArgs(t, "chaos", "--runs", "2", "--fault", "apply-twice", "--jobs", "1")
-	if code != exitFailed || !strings.Contains(out, "replay: swarmsim chaos --replay ") || !strings.Contains(out, " --fault apply-twice") {
+	if code != exitFailed || !strings.Contains(out, "replay: swarmsim chaos --replay ") || !strings.Contains(out, " --fault apply-twice") ||
+		!strings.Contains(strings.SplitN(out, "\n", 2)[0], " · fault apply-twice injected") {
 		t.Errorf("a fault campaign: exit %d\n%s", code, out)
 	}
 }

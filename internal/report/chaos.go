@@ -25,8 +25,15 @@ func Chaos(w io.Writer, s *chaos.Summary) {
 		lo := (s.Shard.Index - 1) * s.Shard.CampaignRuns / s.Shard.Of
 		what = fmt.Sprintf("shard %d/%d: runs %d–%d of %d", s.Shard.Index, s.Shard.Of, lo+1, lo+s.Runs, s.Shard.CampaignRuns)
 	}
-	fmt.Fprintf(w, "chaos · %s · %s (%s) · %s · %s each · %s · seed %d\n",
+	fmt.Fprintf(w, "chaos · %s · %s (%s) · %s · %s each · %s · seed %d",
 		what, managersOver(s.Managers, zones), s.Layout, prose.Counted(s.Workers, "worker"), time.Duration(s.ForMS)*time.Millisecond, prose.Counted(s.Clients, "client"), s.Seed)
+	if s.Schedule != "" {
+		fmt.Fprintf(w, " · %s schedule", s.Schedule)
+	}
+	if s.Fault != "" {
+		fmt.Fprintf(w, " · fault %s injected", s.Fault)
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "  injected: %s\n", injectedLine(s.Injected))
 	outcome := func(what string, o chaos.Outcome) {
 		fmt.Fprintf(w, "  %s: %d\n", what, o.Count)
