@@ -46,6 +46,8 @@ func TestNewCheckersCatchHandMadeViolations(t *testing.T) {
 		{"a task on a node its constraints exclude", InvPlacement, func(t *testing.T, c *Cluster) error {
 			s := c.leaderManager().store
 			s.Services["web"].Constraints = []string{"node.labels.zone==nowhere"}
+			s.Index++       // a new state, as a committed update would make
+			c.check.state() // the checker sees the nodes
 			steady(c)
 			c.check.state()
 			return c.fault

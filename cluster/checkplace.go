@@ -56,9 +56,10 @@ type nodeSeen struct {
 // placeScratch is checkPlacement's working memory, reused from step to
 // step.
 type placeScratch struct {
-	ruled   bool   // some spec of the store has a rule this checks
-	ruledAt uint64 // … as of this index
-	ruledIn *Store // … of this store
+	ruled       bool   // some spec of the store has a rule this checks
+	constrained bool   // … a constraint among them
+	ruledAt     uint64 // … as of this index
+	ruledIn     *Store // … of this store
 
 	replicas map[[2]string]int            // node, service → running tasks of the current version
 	used     map[string]state.ServiceSpec // node → its tasks' reservations, summed (NanoCPUs, MemoryBytes)
@@ -134,17 +135,17 @@ func (k *checker) steadySince(name string, rec *NodeRecord) time.Duration {
 }
 
 // hasRules reports whether a spec of s, current or previous, has a
-// constraint, a max-replicas, a reservation or a host port.
-func hasRules(s *Store) bool {
-	ruled := func(spec *ServiceSpec) bool {
-		return spec != nil && (len(spec.Constraints) > 0 || spec.MaxReplicas > 0 || spec.NanoCPUs > 0 || spec.MemoryBytes > 0 || len(spec.HostPorts) > 0)
+// constraint, a max-replicas, a reservation or a host port (ruled), and
+// whether a current one has a constraint (constrained).
+func hasRules(s *Store) (ruled, constrained bool) {
+	has := func(spec *ServiceSpec) bool {
+		return spec != nil && (len(spec.Constraints) > 0 || spec.MaxReplicas > 0 || spec.NanoCPUs > 0 || spec.MemoryBytes > 0 || len(spec.HostPorts) > 0 || len(spec.Ports) > 0)
 	}
 	for _, name := range s.ServiceNames() {
-		if ruled(s.Services[name]) || ruled(s.Previous[name]) {
-			return true
-		}
+		ruled = ruled || has(s.Services[name]) || has(s.Previous[name])
+		constrained = constrained || len(s.Services[name].Constraints) > 0
 	}
-	return false
+	return ruled, constrained
 }
 
 func mapsEqual(a, b map[string]string) bool {
@@ -163,13 +164,16 @@ func mapsEqual(a, b map[string]string) bool {
 // leader's store s; where maps each running task to its node.
 func (k *checker) placementHolds(lead *manager, s *Store, where map[string]string) bool {
 	c := k.c
-	k.scanNodes(s)
 	p := &k.place
 	if p.ruledAt != s.Index || p.ruledIn != s {
-		p.ruledAt, p.ruledIn, p.ruled = s.Index, s, hasRules(s)
+		p.ruledAt, p.ruledIn = s.Index, s
+		p.ruled, p.constrained = hasRules(s)
 	}
 	if !p.ruled {
 		return true // no spec places by a rule this checks
+	}
+	if p.constrained {
+		k.scanNodes(s)
 	}
 	clear(p.replicas)
 	clear(p.used)

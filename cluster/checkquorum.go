@@ -42,16 +42,16 @@ type quorumWatch struct {
 	checked time.Duration // when the counting was last checked
 	changed bool          // a configuration change was applied since
 	viewed  *manager      // the manager whose configuration it read
-	leader  *manager      // the leader when last seen
+	leader  string        // the leader when last seen, and its term
+	term    uint64
 }
 
 // verdict runs after every step.
 func (k *checker) verdict() {
 	c := k.c
 	w := &k.quorum
-	lead := c.leaderManager()
-	if w.changed || k.disturbed >= w.checked || lead != w.leader || (lead == nil && w.viewed == nil) {
-		w.checked, w.changed, w.leader = c.now, false, lead
+	if w.changed || k.disturbed >= w.checked || c.leader != w.leader || c.leaderTerm != w.term || (c.leader == "" && w.viewed == nil) {
+		w.checked, w.changed, w.leader, w.term = c.now, false, c.leader, c.leaderTerm
 		k.counting()
 	}
 }
