@@ -145,7 +145,7 @@ func RestartZone(zone string) Action {
 			return err
 		}
 		for _, n := range c.nodes {
-			if n.zone == zi && !n.alive {
+			if n.zone == zi && !n.alive && n.replacedBy == nil {
 				if err := n.restart(); err != nil {
 					return err
 				}
@@ -361,6 +361,9 @@ func (n *node) restart() error {
 	c := n.c
 	if n.alive || n.locked {
 		return nil
+	}
+	if n.replacedBy != nil {
+		return n.gone()
 	}
 	c.emit(EventRestart, n.name, "%s restarted (%s in zone %s)", n.name, n.role(), c.zones[n.zone])
 	c.check.starting(n)

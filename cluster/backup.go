@@ -18,10 +18,12 @@ import (
 // guide describes them. A backup stops Docker on a manager, copies its
 // swarm directory (its Raft state, and with autolock on, sealed with the
 // unlock key of that time) and starts Docker again. A restore stops Docker
-// on the manager, replaces its swarm directory with the copy and starts
-// Docker: the manager comes back with the state as of the backup, locked
-// under autolock, and still a member of its old Raft configuration, so it
-// needs `docker swarm init --force-new-cluster` to lead a swarm of its own.
+// on a host, replaces its swarm directory with the copy and starts Docker:
+// the manager comes back with the state as of the backup, locked under
+// autolock, and still a member of its old Raft configuration, so it needs
+// `docker swarm init --force-new-cluster` to lead a swarm of its own. The
+// guide restores onto any host; one other than the backup's own manager
+// becomes that manager (RestoreBackup).
 // What the swarm gained, lost or changed since the backup is reported as
 // lost, on the timeline.
 
@@ -96,35 +98,33 @@ func sealedWith(key string) string {
 	return ", sealed with the unlock key " + key
 }
 
-// RestoreBackup is `restore NAME on NODE`: Docker stops on the manager the
-// backup was taken from, its swarm directory is replaced by the backup, and
-// Docker starts again.
+// RestoreBackup is `restore NAME on NODE`: Docker stops on NODE, its swarm
+// directory is replaced by the backup, and Docker starts again. The guide
+// restores onto any host: a host other than the backup's manager takes
+// that manager's identity (node ID, certificates, Raft ID), so the
+// simulation moves the identity onto NODE's machine, in NODE's zone, and
+// NODE's own identity is gone with the directory it had. The machine the
+// manager ran on is lost for good, as the guide assumes; while it still
+// runs the restore is refused, since two hosts would claim one Raft member.
 func RestoreBackup(name, node string) Action {
 	return Action{"restore " + name + " on " + node, func(c *Cluster) error {
-		b := c.backups[name]
-		if b == nil {
-			if len(c.backups) == 0 {
-				return fmt.Errorf("there is no backup named %s: no backup has been taken; take one first, like: backup %s as %s", name, c.managers[0].node.name, name)
-			}
-			return fmt.Errorf("there is no backup named %s; the backups are %s", name, strings.Join(slices.Sorted(maps.Keys(c.backups)), ", "))
+		b, err := findBackup(c.backups, name, c.managers[0].node.name)
+		if err != nil {
+			return err
 		}
 		nodes, err := c.lookup([]string{node})
 		if err != nil {
 			return err
 		}
-		n := nodes[0]
-		switch {
-		case n.name != b.node && n.mgr == nil:
-			return fmt.Errorf("%s is a worker: backup %s is the swarm directory of manager %s, with its identity; restore it on %s", node, name, b.node, b.node)
-		case n.name != b.node:
-			return fmt.Errorf("backup %s is the swarm directory of %s, with its identity, not %s's; restore it on %s", name, b.node, node, b.node)
-		case n.mgr == nil || n.mgr.raftID != b.raft.ID():
-			return fmt.Errorf("%s is no longer the manager backup %s was taken from (it was demoted since); a backup restores only onto its own manager", node, name)
+		host := nodes[0]
+		n, ok := c.node(b.node)
+		if err := b.restorable(host, n, ok); err != nil {
+			return err
 		}
 		m := n.mgr
 		now := c.latestStore()
-		if n.alive || n.locked {
-			n.stopDocker(EventRestore, "replace")
+		if host.alive || host.locked {
+			host.stopDocker(EventRestore, "replace")
 		}
 		if err := m.member.RestoreBackup(b.raft); err != nil {
 			return fmt.Errorf("restoring %s on %s: %w", name, node, err)
@@ -133,11 +133,22 @@ func RestoreBackup(name, node string) Action {
 		if names := m.store.ServiceNames(); fault.Is(fault.RestoreDropsService) && len(names) > 0 {
 			m.store.Apply(m.store.Index, &state.Command{Actions: []state.Action{&state.RemoveService{Name: names[0]}}}, &state.ApplyContext{})
 		}
-		c.emit(EventRestore, node, "%s's swarm directory is backup %s, taken at %s: the state as of entry %d%s",
-			node, name, FormatTime(b.at), b.raft.Commit(), sealedWith(b.key))
+		if host == n {
+			c.emit(EventRestore, node, "%s's swarm directory is backup %s, taken at %s: the state as of entry %d%s",
+				node, name, FormatTime(b.at), b.raft.Commit(), sealedWith(b.key))
+		} else {
+			// n may itself have lost its machine to another restore: this
+			// one gives it a machine again.
+			host.replacedBy, n.replacedBy, n.zone = b, nil, host.zone
+			c.emit(EventRestore, n.name, "%s now runs %s's swarm directory, backup %s taken at %s: it is %s (node ID, certificates, Raft ID %d) in zone %s, with the state as of entry %d%s",
+				node, n.name, name, FormatTime(b.at), n.name, b.raft.ID(), c.zones[n.zone], b.raft.Commit(), sealedWith(b.key))
+		}
 		lost := lostSince(b.state, now)
 		for _, l := range lost {
 			c.emit(EventStateLost, l.node, "%s", l.detail)
+		}
+		if host != n {
+			c.emit(EventStateLost, node, "%s", identityLost(node, b.state))
 		}
 		c.check.restoredBackup(name, m, now, lost)
 		if err := c.RunFor(BackupDowntime); err != nil {
@@ -145,6 +156,49 @@ func RestoreBackup(name, node string) Action {
 		}
 		return n.restart()
 	}}
+}
+
+// findBackup looks a backup up by name; first is a manager to name in
+// the advice when there is none.
+func findBackup(backups map[string]*backup, name, first string) (*backup, error) {
+	b := backups[name]
+	switch {
+	case b != nil:
+		return b, nil
+	case len(backups) == 0:
+		return nil, fmt.Errorf("there is no backup named %s: no backup has been taken; take one first, like: backup %s as %s", name, first, name)
+	}
+	return nil, fmt.Errorf("there is no backup named %s; the backups are %s", name, strings.Join(slices.Sorted(maps.Keys(backups)), ", "))
+}
+
+// restorable says why the backup cannot go onto host, n being the node
+// whose identity the backup holds.
+func (b *backup) restorable(host, n *node, ok bool) error {
+	switch {
+	case host.replacedBy != nil:
+		return host.gone()
+	case !ok || n.mgr == nil || n.mgr.raftID != b.raft.ID():
+		return fmt.Errorf("%s is no longer the manager backup %s was taken from (it was demoted or removed since); the simulation restores a backup only while its identity is still a manager's", b.node, b.name)
+	case host != n && (n.alive || n.locked):
+		return fmt.Errorf("%s still runs with the identity backup %s holds (node ID, certificates, Raft ID): restored on %s too, two hosts would claim one Raft member; stop %s first (kill %s), or restore on %s itself",
+			n.name, b.name, host.name, n.name, n.name, n.name)
+	}
+	return nil
+}
+
+// identityLost is what a host loses when another manager's swarm directory
+// replaces its own.
+func identityLost(name string, then *Store) string {
+	if then.Nodes[name] == nil {
+		return fmt.Sprintf("%s's own identity went with the swarm directory the restore replaced", name)
+	}
+	return fmt.Sprintf("%s's own identity went with the swarm directory the restore replaced: node %s stays down until docker node rm %s", name, name, name)
+}
+
+// gone refuses to start a node whose machine another identity took over.
+func (n *node) gone() error {
+	return fmt.Errorf("%s's machine runs %s since backup %s was restored on it; %s's identity is gone: join a new node in its place, like: docker swarm join --token worker --zone %s",
+		n.name, n.replacedBy.node, n.replacedBy.name, n.name, n.c.zones[n.zone])
 }
 
 // latestStore is the most advanced state any manager holds, dead, locked

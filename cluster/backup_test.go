@@ -146,8 +146,7 @@ func TestBackupRefusals(t *testing.T) {
 		want string
 	}{
 		{RestoreBackup("weekly", "m3"), "there is no backup named weekly; the backups are nightly"},
-		{RestoreBackup("nightly", "w1"), "w1 is a worker: backup nightly is the swarm directory of manager m3, with its identity; restore it on m3"},
-		{RestoreBackup("nightly", "m1"), "backup nightly is the swarm directory of m3, with its identity, not m1's; restore it on m3"},
+		{RestoreBackup("nightly", "m1"), "m3 still runs with the identity backup nightly holds (node ID, certificates, Raft ID): restored on m1 too, two hosts would claim one Raft member; stop m3 first (kill m3), or restore on m3 itself"},
 		{RestoreBackup("nightly", "m7"), `there is no node named "m7"; the nodes are m1…m3, w1`},
 		{Backup("w1", "w"), "w1 is a worker: its swarm directory holds no Raft state; back up a manager, like: backup m1 as w"},
 		{Backup("m1", "nightly"), "there is already a backup named nightly (of m3 at 1.000s); give this one another name"},
@@ -157,7 +156,7 @@ func TestBackupRefusals(t *testing.T) {
 	}
 	mustApply(t, c, Restart("m2"))
 	mustApply(t, c, Demote("m3"))
-	wantErr(t, c, RestoreBackup("nightly", "m3"), "m3 is no longer the manager backup nightly was taken from (it was demoted since); a backup restores only onto its own manager")
+	wantErr(t, c, RestoreBackup("nightly", "m3"), "m3 is no longer the manager backup nightly was taken from (it was demoted or removed since); the simulation restores a backup only while its identity is still a manager's")
 }
 
 // Containers started by the history a restore took back are not the
@@ -252,4 +251,72 @@ func TestRestoreReportsLossesAgainstTheNewestState(t *testing.T) {
 	if lost := eventsOf(c, EventStateLost, at); !slices.Equal(lost, []string{"service api was created after the backup: it is gone"}) {
 		t.Errorf("reported lost: %q", lost)
 	}
+}
+
+// Docker's admin guide restores a swarm directory onto any host: the host
+// takes the backed-up manager's identity (node ID, certificates, Raft ID)
+// and forces a new cluster. Here the machine named takes over the identity
+// of the manager the backup came from, in its own zone; its own identity
+// is gone with the swarm directory it had, which the timeline reports.
+func TestRestoreOntoAnotherHostTakesTheBackupsIdentity(t *testing.T) {
+	c := newCheckedCluster(t, "1-1-1", 2, 14, false)
+	mustApply(t, c, CreateService(service("web", 3)))
+	settle(t, c)
+	mustApply(t, c, Backup("m3", "nightly"))
+	mustApply(t, c, Kill("m1", "m2", "m3"))
+	mustRun(t, c, time.Minute)
+	m3, _ := c.node("m3")
+	w2, _ := c.node("w2")
+	zone := w2.zone
+	if m3.zone == zone {
+		t.Fatal("the test wants w2 in another zone than m3")
+	}
+	at := c.Now()
+	mustApply(t, c, RestoreBackup("nightly", "w2"))
+	restored := eventsOf(c, EventRestore, at)
+	if len(restored) == 0 || !strings.Contains(restored[len(restored)-1], "w2 now runs m3's swarm directory, backup nightly") {
+		t.Errorf("restore events %q do not say the copy went onto w2", restored)
+	}
+	if lost := eventsOf(c, EventStateLost, at); !slices.Contains(lost, "w2's own identity went with the swarm directory the restore replaced: node w2 stays down until docker node rm w2") {
+		t.Errorf("state lost %q does not report w2's identity", lost)
+	}
+	if !m3.alive || m3.zone != zone || w2.alive {
+		t.Fatalf("after the restore m3 alive %v in zone %s, w2 alive %v; want m3 running on w2's machine in zone %s", m3.alive, c.zones[m3.zone], w2.alive, c.zones[zone])
+	}
+	wantErr(t, c, Restart("w2"), "w2's machine runs m3 since backup nightly was restored on it; w2's identity is gone: join a new node in its place, like: docker swarm join --token worker --zone "+c.zones[zone])
+	mustApply(t, c, ForceNewCluster("m3"))
+	settle(t, c)
+	if c.leader != "m3" {
+		t.Fatalf("leader %q after forcing a new cluster on the restored host, want m3", c.leader)
+	}
+	if sv := c.Snapshot().Services[0]; sv.Running != 3 {
+		t.Errorf("web runs %d tasks on the restored swarm, want 3", sv.Running)
+	}
+}
+
+// Two hosts with one node identity would both claim the same Raft member:
+// a backup goes onto another host only while its own manager is down.
+func TestRestoreOntoAnotherHostWhileTheOriginalRuns(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 1, 15)
+	mustApply(t, c, Backup("m3", "nightly"))
+	wantErr(t, c, RestoreBackup("nightly", "w1"), "m3 still runs with the identity backup nightly holds (node ID, certificates, Raft ID): restored on w1 too, two hosts would claim one Raft member; stop m3 first (kill m3), or restore on m3 itself")
+}
+
+// A node whose machine another restore took gets a machine again when its
+// own backup is restored on a third host.
+func TestRestoreGivesAReplacedNodeAMachineAgain(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 1, 16)
+	mustApply(t, c, Backup("m2", "b2"))
+	mustApply(t, c, Backup("m3", "b3"))
+	mustApply(t, c, Kill("m1", "m2", "m3"))
+	mustApply(t, c, RestoreBackup("b3", "m2"))
+	wantErr(t, c, RestoreBackup("b2", "m2"), "m2's machine runs m3 since backup b3 was restored on it; m2's identity is gone: join a new node in its place, like: docker swarm join --token worker --zone b")
+	mustApply(t, c, RestoreBackup("b2", "w1"))
+	m2, _ := c.node("m2")
+	w1, _ := c.node("w1")
+	if !m2.alive || m2.zone != w1.zone || m2.replacedBy != nil {
+		t.Errorf("m2 alive %v in zone %s (replaced by %v): want it running on w1's machine", m2.alive, c.zones[m2.zone], m2.replacedBy)
+	}
+	mustApply(t, c, Kill("m2"))
+	mustApply(t, c, Restart("m2"))
 }

@@ -205,6 +205,9 @@ type node struct {
 	// nor runs tasks.
 	locked     bool
 	lockedWith string
+	// replacedBy: the backup restored on this machine, which took another
+	// manager's identity with it; this node has no machine left to run on.
+	replacedBy *backup
 
 	// Agent is what the machine runs, and what it tells the leader
 	// about it; the node is its host (world.go).

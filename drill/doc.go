@@ -242,8 +242,12 @@
 // restored. Docker stays stopped for 10 simulated seconds while a swarm
 // directory is copied or replaced. backup and restore are the steps of Docker's admin guide, which
 // does them with systemctl and a copy of /var/lib/docker/swarm; a backup
-// holds its manager's identity, so it is restored on the manager it was
-// taken from, which then needs docker swarm init --force-new-cluster.
+// holds its manager's identity, and the restored manager then needs
+// docker swarm init --force-new-cluster. Restored on another node
+// (restore nightly on w1), the backup gives that node's machine the
+// manager's identity: it runs as m3 in w1's zone, and w1's own identity is
+// gone. That is refused while m3 still runs: two hosts would claim one
+// Raft member.
 // Backup names are written like node names.
 // Services with health checks, secrets and configs:
 //

@@ -65,3 +65,15 @@ func TestRestartAfterBadInput(t *testing.T) {
 		assertBadInput(t, tc.args, tc.want)
 	}
 }
+
+// Docker's admin guide restores a backup onto any host: the drill restores
+// m3's backup on w1's machine after every manager is lost, and the swarm
+// forced from it leads from zone a, with w1's own identity gone.
+func TestRestoreOnANewHost(t *testing.T) {
+	t.Chdir(root)
+	out, stderr, code := runArgs(t, "run", "--no-color", "internal/cli/testdata/restore-on-new-host.drill")
+	if code != exitOK || stderr != "" {
+		t.Errorf("exit %d, stderr %q\n%s", code, stderr, out)
+	}
+	golden(t, "restore-on-new-host.golden", out)
+}

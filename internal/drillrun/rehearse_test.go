@@ -48,7 +48,7 @@ restore b on m2
 		"ran: ",
 		"ran: ",
 		"ran: ",
-		"failed: the command failed: backup b is the swarm directory of m1, with its identity, not m2's; restore it on m1",
+		"failed: the command failed: m1 still runs with the identity backup b holds (node ID, certificates, Raft ID): restored on m2 too, two hosts would claim one Raft member; stop m1 first (kill m1), or restore on m1 itself",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("results:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -156,3 +156,26 @@ func TestEveryCommandIsHandled(t *testing.T) {
 		t.Error("the runner wrote a file named for the backup")
 	}
 }
+
+// Restored onto another host, a backup makes that host the backed-up
+// manager: the runbook copies the archive there, later steps reach the
+// manager on its new host, and a zone's kill stops it where it now is.
+func TestRunbookRestoreOnAnotherHost(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.drill")
+	src := "cluster managers=3 az=1-1-1 workers=3 seed=5\nbackup m3 as nightly\nkill m1 m2 m3\nrestore nightly on w1\n" +
+		"docker swarm init --force-new-cluster --advertise-addr m3\nkill az a\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := write(t, path)
+	for _, want := range []string{
+		`printf 'scp -3 %s:%s %s:%s\n' "${host[m3]:-m3}" /var/tmp/swarm-nightly.tgz "${host[w1]:-w1}" /var/tmp/swarm-nightly.tgz; restore_swarm w1 /var/tmp/swarm-nightly.tgz`,
+		"w1 becomes m3, so force a new cluster on m3 next",
+		"host[m3]=${host[w1]:-w1}\naddr[m3]=${addr[w1]:-}\n",
+		"stop_docker m1 m3)\nmanual 6 'kill az a: every node of zone a'",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("runbook lacks %q:\n%s", want, got[strings.Index(got, "step 1 "):])
+		}
+	}
+}

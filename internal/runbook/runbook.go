@@ -49,11 +49,12 @@ type lab struct {
 	joins    map[int]node    // the node each join line brings, by line
 	present  map[string]bool // nodes in the lab by now: the initial ones, then each as it joins
 	zones    []string
-	managers []string // the managers the docker wrapper may ask, in order
-	cut      []string // nodes holding iptables rules until the next heal
-	imported string   // the nodes file of an imported swarm, "" otherwise
-	services string   // the services file, "" when the drill creates its own
-	dir      string   // where the files the drill names are found
+	managers []string          // the managers the docker wrapper may ask, in order
+	cut      []string          // nodes holding iptables rules until the next heal
+	imported string            // the nodes file of an imported swarm, "" otherwise
+	services string            // the services file, "" when the drill creates its own
+	dir      string            // where the files the drill names are found
+	backups  map[string]string // the node each backup was taken on, by name
 }
 
 // Write writes the runbook of s. dir is where files the drill names
@@ -273,6 +274,36 @@ func (l *lab) inZones(zones ...string) []string {
 	return out
 }
 
+// restore writes a restore step. Onto another host than the backup's
+// manager, the archive is copied there first, and the host takes the
+// manager's identity: later steps reach that manager on the new host, and
+// the host's own name is no longer in the lab.
+func (l *lab) restore(p func(string, ...any), line int, src string, x drill.Restore) {
+	archive := "/var/tmp/swarm-" + x.Name + ".tgz"
+	from := l.backups[x.Name]
+	if from == "" || from == x.Node {
+		p("\nmapfile -t cmds < <(restore_swarm %s %s)\n", sh(x.Node), sh(archive))
+		p("manual %d %s \"${cmds[@]}\"\n", line, sh(src+": replace the swarm directory of "+x.Node+" with "+archive+"; force a new cluster on it next"))
+		return
+	}
+	p("\nmapfile -t cmds < <(printf 'scp -3 %%s:%%s %%s:%%s\\n' \"${host[%s]:-%s}\" %s \"${host[%s]:-%s}\" %s; restore_swarm %s %s)\n",
+		from, from, sh(archive), x.Node, x.Node, sh(archive), sh(x.Node), sh(archive))
+	p("manual %d %s \"${cmds[@]}\"\n", line, sh(fmt.Sprintf("%s: copy %s, taken on %s, to %s and replace %s's swarm directory with it; %s becomes %s, so force a new cluster on %s next", src, archive, from, x.Node, x.Node, x.Node, from, from)))
+	p("host[%s]=${host[%s]:-%s}\naddr[%s]=${addr[%s]:-}\n", from, x.Node, x.Node, from, x.Node)
+	zone := ""
+	for _, n := range l.nodes {
+		if n.name == x.Node {
+			zone = n.zone
+		}
+	}
+	for i := range l.nodes {
+		if l.nodes[i].name == from {
+			l.nodes[i].zone = zone
+		}
+	}
+	l.present[x.Node] = false
+}
+
 // step writes one drill step.
 func (l *lab) step(p func(string, ...any), st drill.Step) error {
 	line := st.Pos.Line
@@ -407,12 +438,14 @@ func (l *lab) step(p func(string, ...any), st drill.Step) error {
 		// Docker's admin guide: stop Docker, copy the swarm directory,
 		// start Docker again.
 		archive := "/var/tmp/swarm-" + x.Name + ".tgz"
+		if l.backups == nil {
+			l.backups = map[string]string{}
+		}
+		l.backups[x.Name] = x.Node
 		p("\nmapfile -t cmds < <(backup_swarm %s %s)\n", sh(x.Node), sh(archive))
 		p("manual %d %s \"${cmds[@]}\"\n", line, sh(src+": back up the swarm directory of "+x.Node+" to "+archive))
 	case drill.Restore:
-		archive := "/var/tmp/swarm-" + x.Name + ".tgz"
-		p("\nmapfile -t cmds < <(restore_swarm %s %s)\n", sh(x.Node), sh(archive))
-		p("manual %d %s \"${cmds[@]}\"\n", line, sh(src+": replace the swarm directory of "+x.Node+" with "+archive+"; force a new cluster on it next"))
+		l.restore(p, line, src, x)
 	case drill.ExpectQuorum:
 		check, what := "quorum_holds", "quorum holds"
 		if !x.Holds {

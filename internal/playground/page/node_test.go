@@ -59,6 +59,8 @@ func TestWasmMatchesTheGoldensUnderNode(t *testing.T) {
 		"stack.golden": true,
 		// A list of runs to replay, not an output: TestChaosCorpus reads it.
 		"chaos-corpus.txt": true,
+		// The drill behind restore-on-new-host.golden, run below.
+		"restore-on-new-host.drill": true,
 	}
 	defer func() {
 		files, _ := filepath.Glob(filepath.Join(repo, "internal", "cli", "testdata", "*.*"))
@@ -94,6 +96,7 @@ func TestWasmMatchesTheGoldensUnderNode(t *testing.T) {
 		// Drills, one of them reading an imported swarm from files.
 		{"examples/zone-loss-5.golden", []string{"run", "--no-color", "examples/zone-loss-5.drill"}, 0, ""},
 		{"examples/imported-swarm.golden", []string{"run", "--no-color", "examples/imported-swarm.drill"}, 0, ""},
+		{"restore-on-new-host.golden", []string{"run", "--no-color", "internal/cli/testdata/restore-on-new-host.drill"}, 0, ""},
 		// The shell, typed into from a pipe, as cli's TestShellGolden types.
 		{"shell.golden", []string{"shell", "--no-color"}, 1, strings.Join([]string{"help", "docker service ls",
 			"cluster managers=3 az=1-1-1 workers=2 seed=3",
