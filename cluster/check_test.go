@@ -94,7 +94,9 @@ func TestCheckersCatchInjectedFaults(t *testing.T) {
 		{"a drained node that keeps its tasks", InvDrainEmpties, func(t *testing.T, c *Cluster) error {
 			s := c.leaderManager().store
 			for _, task := range s.TaskList() {
-				s.Nodes[task.Node].Availability = Drain
+				rec := *s.Nodes[task.Node] // records are shared between stores: replace, never write
+				rec.Availability = Drain
+				s.Nodes[task.Node] = &rec
 				c.check.drainedSince[task.Node] = c.now - time.Minute
 				break
 			}

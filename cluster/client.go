@@ -352,7 +352,9 @@ type Machine struct {
 	Name, Zone string
 	Alive      bool
 	Manager    bool // it runs manager software
-	Locked     bool // it runs, but waits for docker swarm unlock (autolock)
+	// Locked: the machine runs but its manager waits for the unlock key
+	// (autolock); Snapshot's NodeView counts it alive.
+	Locked bool
 }
 
 // Machines lists every node the simulation runs, in the order they were

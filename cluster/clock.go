@@ -38,11 +38,20 @@ type timed struct {
 // queue is a binary heap of small keys, (time, sequence) and a slot in a
 // slab that holds the events themselves: sifting moves 16 bytes, not a
 // whole event, and a popped event's slot is reused.
+//
+// Beside the heap, a FIFO holds the events that come back at a fixed
+// period: every node's heartbeat re-arms itself HeartbeatPeriod after it
+// fires, so those events arrive in (time, sequence) order and need no
+// sifting; 4,700 workers are 3.4 million of them a simulated hour. pop
+// takes whichever of the two heads comes first, so the order of events is
+// exactly the single heap's.
 type queue struct {
 	keys []qkey
 	slab []timed
 	free []int32
 	seq  uint64
+	fifo []qkey // re-armed periodic events, in (time, sequence) order from head
+	head int
 }
 
 type qkey struct {
@@ -51,7 +60,7 @@ type qkey struct {
 	slot int32
 }
 
-func (q *queue) Len() int { return len(q.keys) }
+func (q *queue) Len() int { return len(q.keys) + len(q.fifo) - q.head }
 
 func (k qkey) less(o qkey) bool {
 	if k.at != o.at {
@@ -60,7 +69,8 @@ func (k qkey) less(o qkey) bool {
 	return k.seq < o.seq
 }
 
-func (q *queue) push(e timed) {
+// store puts e in the slab with the next sequence number.
+func (q *queue) store(e timed) qkey {
 	q.seq++
 	e.seq = q.seq
 	var slot int32
@@ -72,7 +82,11 @@ func (q *queue) push(e timed) {
 		slot = int32(len(q.slab))
 		q.slab = append(q.slab, e)
 	}
-	q.keys = append(q.keys, qkey{at: e.at, seq: e.seq, slot: slot})
+	return qkey{at: e.at, seq: e.seq, slot: slot}
+}
+
+func (q *queue) push(e timed) {
+	q.keys = append(q.keys, q.store(e))
 	i := len(q.keys) - 1
 	for i > 0 {
 		parent := (i - 1) / 2
@@ -84,8 +98,33 @@ func (q *queue) push(e timed) {
 	}
 }
 
+// pushPeriodic queues an event that re-arms a fixed period after the one
+// firing now: no earlier than any event pushed this way before it.
+func (q *queue) pushPeriodic(e timed) {
+	if n := len(q.fifo); n > q.head && e.at < q.fifo[n-1].at {
+		q.push(e) // out of order: cannot happen with one period, but stay correct
+		return
+	}
+	if q.head > 0 && q.head >= len(q.fifo)/2 {
+		q.fifo = q.fifo[:copy(q.fifo, q.fifo[q.head:])]
+		q.head = 0
+	}
+	q.fifo = append(q.fifo, q.store(e))
+}
+
+// fromFIFO reports whether the next event is the FIFO's head.
+func (q *queue) fromFIFO() bool {
+	if q.head == len(q.fifo) {
+		return false
+	}
+	return len(q.keys) == 0 || q.fifo[q.head].less(q.keys[0])
+}
+
 // peek returns the time of the next event; ok is false when there is none.
 func (q *queue) peek() (time.Duration, bool) {
+	if q.fromFIFO() {
+		return q.fifo[q.head].at, true
+	}
 	if len(q.keys) == 0 {
 		return 0, false
 	}
@@ -93,6 +132,20 @@ func (q *queue) peek() (time.Duration, bool) {
 }
 
 func (q *queue) pop() timed {
+	var top qkey
+	if q.fromFIFO() {
+		top = q.fifo[q.head]
+		q.head++
+	} else {
+		top = q.popHeap()
+	}
+	e := q.slab[top.slot]
+	q.slab[top.slot] = timed{} // drop the message reference
+	q.free = append(q.free, top.slot)
+	return e
+}
+
+func (q *queue) popHeap() qkey {
 	top := q.keys[0]
 	last := len(q.keys) - 1
 	q.keys[0] = q.keys[last]
@@ -112,8 +165,5 @@ func (q *queue) pop() timed {
 		q.keys[i], q.keys[small] = q.keys[small], q.keys[i]
 		i = small
 	}
-	e := q.slab[top.slot]
-	q.slab[top.slot] = timed{} // drop the message reference
-	q.free = append(q.free, top.slot)
-	return e
+	return top
 }

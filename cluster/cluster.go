@@ -521,7 +521,15 @@ func (c *Cluster) emit(kind, node, format string, args ...any) {
 		// at that moment the survivor's state is all the new cluster keeps.
 		c.hist.forcedNewCluster(c, node)
 	}
-	c.events = append(c.events, Event{At: c.now, Kind: kind, Node: node, Detail: fmt.Sprintf(format, args...)})
+	detail, written := "", false
+	if format == "%s" && len(args) == 1 {
+		// An applied entry's effect, already written: one per task placed.
+		detail, written = args[0].(string)
+	}
+	if !written {
+		detail = fmt.Sprintf(format, args...)
+	}
+	c.events = append(c.events, Event{At: c.now, Kind: kind, Node: node, Detail: detail})
 }
 
 // fail records a broken invariant; the run stops at the next step.
@@ -606,7 +614,7 @@ func (c *Cluster) handle(e timed) {
 		if !n.alive || e.epoch != n.epoch {
 			return
 		}
-		c.q.push(timed{at: c.now + HeartbeatPeriod, kind: evHeartbeat, node: e.node, epoch: n.epoch})
+		c.q.pushPeriodic(timed{at: c.now + HeartbeatPeriod, kind: evHeartbeat, node: e.node, epoch: n.epoch})
 		if !n.left {
 			n.heartbeat(e.node)
 		}

@@ -63,7 +63,7 @@ func (m *manager) Apply(e raft.Entry) {
 		m.clientApplied(e, nil, nil)
 		return
 	}
-	cmd, err := c.decoded.decode(e)
+	cmd, err := c.decoded.decode(e, c.liveManagers())
 	if err != nil {
 		c.fail(fmt.Errorf("%s applying entry %d: %w", m.node.name, e.Index, err))
 		return
@@ -87,8 +87,9 @@ func (m *manager) Apply(e raft.Entry) {
 
 // decodedEntry is a decoded entry with the bytes it was decoded from.
 type decodedEntry struct {
-	data []byte
-	cmd  *state.Command
+	data    []byte
+	cmd     *state.Command
+	applied int // managers that took it from the cache
 }
 
 // sameBytes reports whether two entries hold the same bytes. Members share
@@ -103,24 +104,37 @@ func sameBytes(a, b []byte) bool {
 }
 
 // entryCache holds entries decoded lately, by index and term: every
-// manager applies each entry, and one decoding serves them all.
-type entryCache map[[2]uint64]decodedEntry
+// manager applies each entry, and one decoding serves them all. An entry
+// leaves once as many managers as are alive took it: a batch that creates
+// a hundred thousand tasks is a large command, and holding the last 256 of
+// them would hold much of the heap. A manager that comes later (dead, or
+// lagging behind a snapshot) decodes again, which gives the same command.
+type entryCache map[[2]uint64]*decodedEntry
 
-// decode decodes an entry once for all the managers that apply it. Apply
-// treats commands as read-only, so sharing one is safe.
-func (cache entryCache) decode(e raft.Entry) (*state.Command, error) {
+// decode decodes an entry once for all the managers that apply it, of
+// which live are alive. Sharing one command is what lets the managers
+// share task records: the first store to apply an action keeps the record
+// it made on the action, and a store applying it to the same record takes
+// that one (package state, shared).
+func (cache entryCache) decode(e raft.Entry, live int) (*state.Command, error) {
 	key := [2]uint64{e.Index, e.Term}
 	if d, ok := cache[key]; ok && sameBytes(d.data, e.Data) {
+		if d.applied++; d.applied >= live {
+			delete(cache, key)
+		}
 		return d.cmd, nil
 	}
 	cmd, err := state.DecodeCommand(e.Data)
 	if err != nil {
 		return nil, err
 	}
+	if live <= 1 {
+		return cmd, nil
+	}
 	if len(cache) >= 256 {
 		clear(cache)
 	}
-	cache[key] = decodedEntry{e.Data, cmd}
+	cache[key] = &decodedEntry{e.Data, cmd, 1}
 	return cmd, nil
 }
 
@@ -274,4 +288,16 @@ func stampRevisions(s *Store, actions []state.Action) {
 			u.Revision = s.Revisions[u.Spec.Name]
 		}
 	}
+}
+
+// liveManagers counts the managers alive with a Raft member: the ones that
+// will apply the entries committed now.
+func (r *roster) liveManagers() int {
+	n := 0
+	for _, m := range r.managers {
+		if m.node.alive && m.member != nil {
+			n++
+		}
+	}
+	return n
 }

@@ -335,7 +335,7 @@ func (m *manager) applyChange(e raft.Entry, report bool) {
 		if rec == nil {
 			return // removed meanwhile: an orphan voter for the role manager
 		}
-		rec.Role, rec.RaftID = RoleManager, ch.Node
+		s.SetRole(name, RoleManager, ch.Node)
 		if report {
 			c.startManager(name, ch.Node)
 			c.emit(EventNodeUpdated, name, "%s promoted: it is now a manager and a Raft voter", name)
@@ -343,7 +343,7 @@ func (m *manager) applyChange(e raft.Entry, report bool) {
 		return
 	}
 	if rec != nil && rec.RaftID == ch.Node {
-		rec.Role, rec.RaftID = RoleWorker, 0
+		s.SetRole(name, RoleWorker, 0)
 	}
 	if report {
 		if rec != nil {

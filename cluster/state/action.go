@@ -364,6 +364,8 @@ type CreateTask struct {
 	Replaces string // the node of the task it takes over from
 	At       int64  // ms
 	Delay    int64  // ms before it may start
+
+	made shared // the task the first store to apply this made
 }
 
 func (a *CreateTask) kind() actionKind { return kindCreateTask }
@@ -405,22 +407,28 @@ func (a *CreateTask) apply(s *Store, ctx *ApplyContext) {
 		return
 	}
 	s.NextTask++
-	t := &Task{
-		ID:      "t" + strconv.FormatUint(s.NextTask, 10),
-		Service: a.Service,
-		Slot:    a.Slot,
-		Node:    a.Node,
-		Desired: TaskRunning,
-		State:   TaskAssigned,
-		Version: a.Version,
-		Hash:    a.Hash,
-		Image:   a.Image,
-		Attempt: a.Attempt,
-		Created: a.At,
-		Delay:   a.Delay,
-	}
-	if a.Pending {
-		t.State, t.Reason = TaskPending, a.Reason
+	// A task is made of the action and its number alone: a store that
+	// numbers it as the first store did takes the same record.
+	t := a.made.out
+	if t == nil || a.made.seq != s.NextTask {
+		t = &Task{
+			ID:      "t" + strconv.FormatUint(s.NextTask, 10),
+			Service: a.Service,
+			Slot:    a.Slot,
+			Node:    a.Node,
+			Desired: TaskRunning,
+			State:   TaskAssigned,
+			Version: a.Version,
+			Hash:    a.Hash,
+			Image:   a.Image,
+			Attempt: a.Attempt,
+			Created: a.At,
+			Delay:   a.Delay,
+		}
+		if a.Pending {
+			t.State, t.Reason = TaskPending, a.Reason
+		}
+		a.made.keep(nil, t, s.NextTask)
 	}
 	s.addTask(t)
 	s.notifyTask(t)
@@ -454,7 +462,11 @@ func (s *Store) slotTaken(service string, key SlotKey, startFirst bool, hash uin
 }
 
 // AssignTask records the scheduler's choice for a pending task.
-type AssignTask struct{ Task, Node string }
+type AssignTask struct {
+	Task, Node string
+
+	made shared
+}
 
 func (a *AssignTask) kind() actionKind  { return kindAssignTask }
 func (a *AssignTask) encode(e *encoder) { e.str(a.Task); e.str(a.Node) }
@@ -464,8 +476,14 @@ func (a *AssignTask) apply(s *Store, ctx *ApplyContext) {
 	if t == nil || t.State != TaskPending || !t.Active() || s.Nodes[a.Node] == nil || (t.Slot == 0 && t.Node != a.Node) {
 		return
 	}
-	s.assign(t, a.Node)
-	t.State, t.Reason = TaskAssigned, ""
+	nt := a.made.of(t)
+	if nt == nil {
+		nt = t.copy()
+		nt.Node, nt.State, nt.Reason = a.Node, TaskAssigned, ""
+		a.made.keep(t, nt, 0)
+	}
+	s.assign(t, nt)
+	t = nt
 	ctx.emit(EventTaskPlaced, a.Node, "%s placed on %s", t.Name(), a.Node)
 	s.notifyTask(t)
 }
@@ -476,6 +494,8 @@ type TaskStatus struct {
 	Task, State, Reason string
 	At                  int64
 	ExitOK              bool
+
+	made shared
 }
 
 func (a *TaskStatus) kind() actionKind { return kindTaskStatus }
@@ -501,28 +521,38 @@ func (a *TaskStatus) apply(s *Store, ctx *ApplyContext) {
 		return
 	}
 	was := t.State
-	t.State, t.Reason = a.State, a.Reason
+	nt := a.made.of(t)
+	if nt == nil {
+		nt = t.copy()
+		nt.State, nt.Reason = a.State, a.Reason
+		switch a.State {
+		case TaskStarting, TaskRunning:
+			nt.Started = a.At
+		case TaskFailed, TaskRejected:
+			nt.Ended, nt.ExitOK = a.At, a.ExitOK
+			if was != TaskRunning {
+				// It never ran: the updater counts such a failure whatever
+				// the monitor period (swarmkit's zero startedAt).
+				nt.Started = 0
+			}
+		case TaskComplete:
+			nt.Ended, nt.ExitOK = a.At, a.ExitOK
+		default:
+			nt.Ended = a.At
+		}
+		a.made.keep(t, nt, 0)
+	}
+	s.replace(t, nt)
+	t = nt
 	switch a.State {
-	case TaskStarting:
-		t.Started = a.At
 	case TaskRunning:
-		t.Started = a.At
 		if was == TaskStarting {
 			ctx.emit(EventTaskHealthy, t.Node, "%s is healthy on %s", t.Name(), t.Node)
 		}
 	case TaskFailed, TaskRejected:
-		t.Ended, t.ExitOK = a.At, a.ExitOK
-		if was != TaskRunning {
-			// It never ran: the updater counts such a failure whatever
-			// the monitor period (swarmkit's zero startedAt).
-			t.Started = 0
-		}
 		ctx.emit(EventTaskFailed, t.Node, "%s %s on %s: %s", t.Name(), a.State, t.Node, a.Reason)
 	case TaskComplete:
-		t.Ended, t.ExitOK = a.At, a.ExitOK
 		ctx.emit(EventTaskComplete, t.Node, "%s complete on %s: its container exited with status 0", t.Name(), t.Node)
-	default:
-		t.Ended = a.At
 	}
 	s.notifyTask(t)
 }
@@ -535,6 +565,8 @@ type ShutdownTask struct {
 	Task, State, Reason string
 	At                  int64
 	Final               bool // the restart policy will not replace it
+
+	made shared
 }
 
 func (a *ShutdownTask) kind() actionKind { return kindShutdownTask }
@@ -553,25 +585,41 @@ func (a *ShutdownTask) apply(s *Store, ctx *ApplyContext) {
 	if t == nil || !t.Active() {
 		return
 	}
-	t.Desired, t.Final = TaskShutdown, a.Final
-	if a.State != "" && !t.Terminal() {
-		t.State, t.Ended = a.State, a.At
+	nt := a.made.of(t)
+	if nt == nil {
+		nt = t.copy()
+		nt.Desired, nt.Final = TaskShutdown, a.Final
+		if a.State != "" && !t.Terminal() {
+			nt.State, nt.Ended = a.State, a.At
+		}
+		if a.Reason != "" && (a.State != "" || !nt.Terminal()) {
+			nt.Reason = a.Reason
+		}
+		a.made.keep(t, nt, 0)
 	}
-	if a.Reason != "" && (a.State != "" || !t.Terminal()) {
-		t.Reason = a.Reason
-	}
-	s.notifyTask(t)
+	s.replace(t, nt)
+	s.notifyTask(nt)
 }
 
 // PendingReason updates why a pending task still has no node.
-type PendingReason struct{ Task, Reason string }
+type PendingReason struct {
+	Task, Reason string
+
+	made shared
+}
 
 func (a *PendingReason) kind() actionKind  { return kindPendingReason }
 func (a *PendingReason) encode(e *encoder) { e.str(a.Task); e.str(a.Reason) }
 func (a *PendingReason) decode(d *decoder) { a.Task = d.str(); a.Reason = d.str() }
 func (a *PendingReason) apply(s *Store, ctx *ApplyContext) {
 	if t := s.Tasks[a.Task]; t != nil && t.State == TaskPending {
-		t.Reason = a.Reason
+		nt := a.made.of(t)
+		if nt == nil {
+			nt = t.copy()
+			nt.Reason = a.Reason
+			a.made.keep(t, nt, 0)
+		}
+		s.replace(t, nt)
 	}
 }
 
@@ -604,6 +652,7 @@ func (a *NodeStatus) apply(s *Store, ctx *ApplyContext) {
 		return
 	}
 	was := n.Status
+	n = n.edit(s)
 	n.Status, n.StatusMessage = a.Status, a.Message
 	switch a.Status {
 	case NodeDown:
@@ -641,6 +690,7 @@ func (a *UpdateNode) apply(s *Store, ctx *ApplyContext) {
 	if n.Availability != a.Availability {
 		ctx.emit(EventNodeUpdated, n.Name, "%s availability %s", n.Name, a.Availability)
 	}
+	n = n.edit(s)
 	n.Availability, n.Labels = a.Availability, maps.Clone(a.Labels)
 	s.NotifyNode(a.Node)
 }

@@ -32,6 +32,9 @@ func NewBatch(now time.Duration) *Batch {
 func (b *Batch) Reset(now time.Duration) {
 	b.Now = now
 	b.Actions = b.Actions[:0]
+	// The creates of the last batch are committed by now: the slice keeps
+	// its memory, not the actions, which can be a hundred thousand.
+	clear(b.Creates)
 	b.Creates = b.Creates[:0]
 	if b.Stopped == nil {
 		b.Stopped, b.filled, b.Reported = map[string]bool{}, map[string]map[SlotKey]bool{}, map[string]bool{}

@@ -33,6 +33,16 @@
 // as one entry. Hashes caches each spec's TaskHash, the fingerprint of
 // what a task runs.
 //
+// Records are shared, never written. A task or node record, once in a
+// store, does not change: an action that changes one puts a new record in
+// its place, and Clone copies the maps, not the records. Managers apply one
+// decoded command (their Raft entries are the same bytes), and the first
+// store to apply an action keeps on it the record it made: a store that
+// applies the action to the same record takes that one. Nine managers then
+// hold one copy of each task, and each store stays its own: a store whose
+// record differs (restored from a snapshot or a backup) makes its own.
+// Never write to a record you read from a store; build a new one.
+//
 // Store snapshots (Encode, DecodeStore) use the same codec, maps written
 // in key order, so equal stores encode to equal bytes.
 package state

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"hash/fnv"
+	"iter"
 	"maps"
 	"slices"
 	"sort"
@@ -18,7 +19,8 @@ import (
 // so two managers that applied the same entries hold equal stores.
 //
 // Invariant: the indexes (slots, byNode) always describe Tasks exactly; only
-// addTask, moveTask and removeTask touch them.
+// addTask, assign, replace and dropTask touch them. A task record, once in
+// a store, is never changed: stores share records (see shared).
 type Store struct {
 	Index    uint64                  `json:"index"` // the last applied log index
 	Nodes    map[string]*NodeRecord  `json:"nodes"`
@@ -86,15 +88,25 @@ func (t *Task) SlotKey() SlotKey { return SlotKeyFor(t.Slot, t.Node) }
 
 // slotIndex holds one service's tasks: a replicated service's by slot
 // number (slots are small dense numbers), a global service's by node.
+//
+// Most slots hold one task, so a slot's history is kept in one of two
+// places: one holds a single task in only (get returns a one-element view
+// of it, no allocation), a longer one is in more. A slot of 150,000 tasks
+// in each of five stores then costs 8 bytes, not a slice header and an
+// allocation.
 type slotIndex struct {
-	bySlot [][]*Task
+	only   []*Task         // by slot: its one task, or nil when it has none or several
+	more   map[int][]*Task // by slot: histories of two tasks or more
 	byNode map[string][]*Task
 }
 
 func (x *slotIndex) get(key SlotKey) []*Task {
 	if key.Slot > 0 {
-		if key.Slot < len(x.bySlot) {
-			return x.bySlot[key.Slot]
+		if h, ok := x.more[key.Slot]; ok {
+			return h
+		}
+		if key.Slot < len(x.only) && x.only[key.Slot] != nil {
+			return x.only[key.Slot : key.Slot+1 : key.Slot+1] // cap 1: an append copies
 		}
 		return nil
 	}
@@ -103,10 +115,21 @@ func (x *slotIndex) get(key SlotKey) []*Task {
 
 func (x *slotIndex) set(key SlotKey, tasks []*Task) {
 	if key.Slot > 0 {
-		for len(x.bySlot) <= key.Slot {
-			x.bySlot = append(x.bySlot, nil)
+		for len(x.only) <= key.Slot {
+			x.only = append(x.only, nil)
 		}
-		x.bySlot[key.Slot] = tasks
+		x.only[key.Slot] = nil
+		delete(x.more, key.Slot)
+		switch len(tasks) {
+		case 0:
+		case 1:
+			x.only[key.Slot] = tasks[0]
+		default:
+			if x.more == nil {
+				x.more = map[int][]*Task{}
+			}
+			x.more[key.Slot] = tasks
+		}
 		return
 	}
 	if x.byNode == nil {
@@ -119,12 +142,15 @@ func (x *slotIndex) set(key SlotKey, tasks []*Task) {
 	x.byNode[key.Node] = tasks
 }
 
+// slots is one past the highest replicated slot that may hold tasks.
+func (x *slotIndex) slots() int { return len(x.only) }
+
 // keys lists the slots that hold tasks, replicated slots in order, then
 // global ones by node.
 func (x *slotIndex) keys() []SlotKey {
 	var out []SlotKey
-	for slot, h := range x.bySlot {
-		if len(h) > 0 {
+	for slot := 1; slot < x.slots(); slot++ {
+		if len(x.get(SlotKey{Slot: slot})) > 0 {
 			out = append(out, SlotKey{Slot: slot})
 		}
 	}
@@ -158,6 +184,26 @@ type NodeRecord struct {
 	// OS and Arch are the node's platform: node.platform.os and .arch.
 	OS   string `json:"os"`
 	Arch string `json:"arch"`
+}
+
+// edit puts a copy of r in its place in s and returns it, for an action
+// to change: like task records, node records are shared between stores
+// (Store.Clone) and never changed in place. The copy shares the label
+// maps, which are replaced, never written to.
+func (r *NodeRecord) edit(s *Store) *NodeRecord {
+	c := *r
+	s.Nodes[r.Name] = &c
+	return &c
+}
+
+// SetRole records what a committed Raft configuration change made of a
+// node: a manager with its Raft ID, or a worker with none. Like every
+// change to a shared record, it puts a new record in place.
+func (s *Store) SetRole(name, role string, raftID uint64) {
+	if r := s.Nodes[name]; r != nil {
+		r = r.edit(s)
+		r.Role, r.RaftID = role, raftID
+	}
 }
 
 // Clone returns a deep copy.
@@ -436,9 +482,7 @@ func (s *Store) Clone() *Store {
 	out := NewStore()
 	out.Index, out.NextTask = s.Index, s.NextTask
 	out.Autolock, out.UnlockKey = s.Autolock, s.UnlockKey
-	for name, n := range s.Nodes {
-		out.Nodes[name] = n.Clone()
-	}
+	maps.Copy(out.Nodes, s.Nodes) // records are never changed in place
 	for name, spec := range s.Services {
 		out.Services[name] = spec.Clone()
 	}
@@ -451,10 +495,7 @@ func (s *Store) Clone() *Store {
 		st := *u
 		out.Updates[name] = &st
 	}
-	for id, t := range s.Tasks {
-		task := *t
-		out.Tasks[id] = &task
-	}
+	maps.Copy(out.Tasks, s.Tasks) // records are never changed in place
 	for name, o := range s.Secrets {
 		out.Secrets[name] = o.Clone()
 	}
@@ -495,11 +536,13 @@ func (s *Store) addTask(t *Task) {
 	s.taskOrder = nil
 }
 
-// assign puts a pending task on a node. A replicated task's slot does not
-// depend on its node; a global task is created with its node already set.
-func (s *Store) assign(t *Task, node string) {
-	if t.Node == node && slices.Contains(s.byNode[node], t) {
-		return // a global task waited on its own node
+// assign replaces a pending task t with nt, the same task put on a node. A
+// replicated task's slot does not depend on its node; a global task is
+// created with its node already set.
+func (s *Store) assign(t, nt *Task) {
+	if t.Node == nt.Node && slices.Contains(s.byNode[t.Node], t) {
+		s.replace(t, nt) // a global task waited on its own node
+		return
 	}
 	if t.Node != "" {
 		s.byNode[t.Node] = slices.DeleteFunc(s.byNode[t.Node], func(o *Task) bool { return o == t })
@@ -507,8 +550,73 @@ func (s *Store) assign(t *Task, node string) {
 			delete(s.byNode, t.Node)
 		}
 	}
-	t.Node = node
-	s.byNode[node] = append(s.byNode[node], t)
+	s.byNode[nt.Node] = append(s.byNode[nt.Node], t)
+	s.replace(t, nt)
+}
+
+// A task record in a store is never changed: an action that changes a
+// task puts a new record in its place (replace). That is what lets every
+// manager's store hold the same records: the first store to apply an
+// action keeps what it made on the action (shared), and a store that
+// applies the same action to the same record takes that instead of making
+// its own. Nine managers then hold one copy of each task, not nine, and
+// each store stays its own: a store whose record differs (restored from a
+// backup, a snapshot, a history of its own) makes its own.
+
+// shared is what the first store to apply an action made: the record in
+// it replaced, the one it made and, for a new task, its number.
+type shared struct {
+	in, out *Task
+	seq     uint64
+}
+
+// of returns the record made from t, or nil when the first store's was
+// another.
+func (sh *shared) of(t *Task) *Task {
+	if sh.out != nil && sh.in == t {
+		return sh.out
+	}
+	return nil
+}
+
+// keep records what the first store made; later stores do not replace it.
+func (sh *shared) keep(in, out *Task, seq uint64) {
+	if sh.out == nil {
+		sh.in, sh.out, sh.seq = in, out, seq
+	}
+}
+
+// copy returns a new record equal to t, for an action to change.
+func (t *Task) copy() *Task {
+	c := *t
+	return &c
+}
+
+// replace puts nt where t is in every index. nt has t's ID, service and
+// slot, and its node unless assign moved it.
+func (s *Store) replace(t, nt *Task) {
+	s.Tasks[nt.ID] = nt
+	if x := s.slots[t.Service]; x != nil {
+		if h := x.get(t.SlotKey()); len(h) > 0 {
+			if i := slices.Index(h, t); i >= 0 {
+				h[i] = nt
+			}
+		}
+	}
+	if h := s.byNode[nt.Node]; len(h) > 0 {
+		if i := slices.Index(h, t); i >= 0 {
+			h[i] = nt
+		}
+	}
+	if s.taskOrder != nil {
+		// The order's keys (service, slot, a global task's node, ID) are
+		// the same for both: nt takes t's place.
+		if i, ok := slices.BinarySearchFunc(s.taskOrder, t, compareTasks); ok && s.taskOrder[i] == t {
+			s.taskOrder[i] = nt
+		} else {
+			s.taskOrder = nil
+		}
+	}
 }
 
 func (s *Store) dropTask(t *Task) {
@@ -569,15 +677,55 @@ func (s *Store) SlotKeys(service string) []SlotKey {
 
 // ServiceTasks returns a service's tasks in TaskList order.
 func (s *Store) ServiceTasks(service string) []*Task {
-	x := s.slots[service]
-	if x == nil {
-		return nil
+	return slices.Collect(s.TasksOf(service))
+}
+
+// TasksOf yields a service's tasks in TaskList order, from the slot index:
+// no sort of the whole store and no copy, which matters for views taken
+// each tick of a swarm with a hundred thousand tasks.
+func (s *Store) TasksOf(service string) iter.Seq[*Task] {
+	return func(yield func(*Task) bool) {
+		if x := s.slots[service]; x != nil {
+			x.each(yield)
+		}
 	}
-	var out []*Task
-	for _, key := range x.keys() {
-		out = append(out, x.get(key)...)
+}
+
+// AllTasks yields every task in TaskList order, from the slot index.
+func (s *Store) AllTasks() iter.Seq[*Task] {
+	return func(yield func(*Task) bool) {
+		for _, service := range slices.Sorted(maps.Keys(s.slots)) {
+			if !s.slots[service].each(yield) {
+				return
+			}
+		}
 	}
-	return out
+}
+
+// each yields the tasks in TaskList order: global ones (slot 0) by node,
+// then replicated slots, each slot oldest (lowest ID) first. It reports
+// whether yield asked for more.
+func (x *slotIndex) each(yield func(*Task) bool) bool {
+	nodes := make([]string, 0, len(x.byNode))
+	for n := range x.byNode {
+		nodes = append(nodes, n)
+	}
+	slices.SortFunc(nodes, CompareNames)
+	for _, n := range nodes {
+		for _, t := range x.byNode[n] {
+			if !yield(t) {
+				return false
+			}
+		}
+	}
+	for slot := 1; slot < x.slots(); slot++ {
+		for _, t := range x.get(SlotKey{Slot: slot}) {
+			if !yield(t) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // TasksOn returns the tasks assigned to a node, in TaskList order.
@@ -624,21 +772,21 @@ func (s *Store) TaskList() []*Task {
 	return s.taskOrder
 }
 
-func sortTasks(list []*Task) {
-	sort.Slice(list, func(i, j int) bool {
-		a, b := list[i], list[j]
-		if a.Service != b.Service {
-			return a.Service < b.Service
-		}
-		if a.Slot != b.Slot {
-			return a.Slot < b.Slot
-		}
-		// Within a replicated slot, oldest first; global tasks by node.
-		if a.Slot == 0 && a.Node != b.Node {
-			return NodeLess(a.Node, b.Node)
-		}
-		return CompareNames(a.ID, b.ID) < 0
-	})
+func sortTasks(list []*Task) { slices.SortFunc(list, compareTasks) }
+
+// compareTasks is TaskList's order: by service, slot or node, then ID.
+func compareTasks(a, b *Task) int {
+	if a.Service != b.Service {
+		return strings.Compare(a.Service, b.Service)
+	}
+	if a.Slot != b.Slot {
+		return cmp.Compare(a.Slot, b.Slot)
+	}
+	// Within a replicated slot, oldest first; global tasks by node.
+	if a.Slot == 0 && a.Node != b.Node {
+		return CompareNames(a.Node, b.Node)
+	}
+	return CompareNames(a.ID, b.ID)
 }
 
 // CompareNames orders names by their letters, then their number: m2

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -445,6 +446,7 @@ func runHeadline(args []string, stdout, stderr io.Writer, env func(string) strin
 	if err != nil {
 		return fail(stderr, err)
 	}
+	defer collectForShape(spec)()
 	bar := newProgressBar(stderr, "run")
 	if bar != nil {
 		spec.Progress = func(done, total time.Duration) { bar.update(int64(done), int64(total)) }
@@ -462,4 +464,38 @@ func runHeadline(args []string, stdout, stderr io.Writer, env func(string) strin
 		return exitFailed
 	}
 	return exitOK
+}
+
+// A headline run is one short process. Go's default collector runs each
+// time the heap doubles, which for the headline shape (a few megabytes
+// live) means a collection every few simulated minutes, a tenth of the
+// run: collecting when the heap has grown fivefold halves that. A swarm of
+// a hundred thousand tasks would then take five times its live heap, so a
+// memory limit sized from the tasks asked for brings collection back
+// before that: about what such a swarm holds at its peak, with room.
+// Measured on the four shapes of docs/benchmarks.md: less CPU for the
+// small ones; for the largest, peak memory under 300 MB for some CPU.
+const (
+	headlineGCPercent = 400
+	headlineHeapBase  = 64 << 20 // bytes: the runtime, Raft, a small swarm
+	headlineHeapTask  = 1536     // bytes per task asked for
+)
+
+// collectForShape sets the collector for a headline run of spec and
+// returns what puts it back (the tests run many commands in one process).
+func collectForShape(spec scenario.Spec) (restore func()) {
+	tasks := 0
+	for _, sv := range spec.Services {
+		if sv.Global {
+			tasks += spec.Layout.Managers() + spec.Layout.Workers() + len(spec.Nodes)
+		} else {
+			tasks += sv.Replicas
+		}
+	}
+	percent := debug.SetGCPercent(headlineGCPercent)
+	limit := debug.SetMemoryLimit(headlineHeapBase + int64(tasks)*headlineHeapTask)
+	return func() {
+		debug.SetGCPercent(percent)
+		debug.SetMemoryLimit(limit)
+	}
 }

@@ -52,7 +52,16 @@ var colour = regexp.MustCompile(`\x1b\[([0-9]*;)*(3[0-8]|4[0-8]|9[0-7]|10[0-7])(
 func typeInto(t *testing.T, keys, env string, args ...string) *screen {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), asSwarmsim+"=1", "TERM=xterm-256color", "NO_COLOR=", env)
+	// A speaker's terminal: CI is left out, since the colour detection
+	// of Bubble Tea's libraries reads CI=true (as .ci/run sets it) as a
+	// terminal without colour.
+	var environ []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "CI=") {
+			environ = append(environ, kv)
+		}
+	}
+	cmd.Env = append(environ, asSwarmsim+"=1", "TERM=xterm-256color", "NO_COLOR=", env)
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 100})
 	if err != nil {
 		t.Fatal(err)

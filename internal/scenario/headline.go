@@ -185,8 +185,8 @@ func Run(spec Spec) (*Outcome, error) {
 		}
 	}
 	alive := map[string]bool{}
-	for _, n := range c.Snapshot().Nodes {
-		alive[n.Name] = n.Alive
+	for _, m := range c.Machines() { // not a Snapshot: that counts every task
+		alive[m.Name] = m.Alive || m.Locked
 	}
 	for _, n := range out.Before.Nodes {
 		if n.Alive && !alive[n.Name] {
