@@ -9,6 +9,7 @@ import (
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster/state"
+	"github.com/swarmsim/swarmsim/internal/fault"
 	"github.com/swarmsim/swarmsim/raft"
 	"github.com/swarmsim/swarmsim/scheduler"
 )
@@ -364,6 +365,7 @@ func (n *node) kill() {
 // crash stops a node as a power cut would.
 func (n *node) crash() {
 	n.alive, n.locked = false, false
+	n.c.check.unlocked(n) // off: it no longer waits for a key
 	n.epoch++
 	n.Crash()
 	if n.mgr != nil {
@@ -385,7 +387,8 @@ func (n *node) restart() error {
 		return n.gone()
 	}
 	c.emit(EventRestart, n.name, "%s restarted (%s in zone %s)", n.name, n.role(), c.zones[n.zone])
-	if n.mgr != nil && n.mgr.kek != "" {
+	c.check.starting(n)
+	if n.mgr != nil && n.mgr.kek != "" && !fault.Is(fault.AutolockSkipped) {
 		n.lock()
 		return nil
 	}
@@ -401,6 +404,7 @@ func (n *node) boot() error {
 	n.Dirty = true // its new session tells the leader it runs nothing
 	if n.mgr != nil {
 		n.mgr.store = state.NewStore()
+		c.check.restored(n.mgr, 0)
 		if err := n.mgr.member.Restart(n.mgr); err != nil {
 			return fmt.Errorf("restarting %s: %w", n.name, err)
 		}

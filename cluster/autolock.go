@@ -260,6 +260,7 @@ func Unlock(node, key string) Action {
 			return errInvalidKey
 		}
 		n.locked = false
+		c.check.unlocked(n)
 		c.emit(EventUnlocked, n.name, "%s unlocked: it takes part in Raft again", n.name)
 		return n.boot()
 	}}

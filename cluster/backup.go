@@ -3,12 +3,14 @@ package cluster
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/swarmsim/swarmsim/cluster/agent"
 	"github.com/swarmsim/swarmsim/cluster/state"
+	"github.com/swarmsim/swarmsim/internal/fault"
 	"github.com/swarmsim/swarmsim/raft"
 )
 
@@ -70,6 +72,7 @@ func Backup(node, name string) Action {
 			c.backups = map[string]*backup{}
 		}
 		c.backups[name] = b
+		c.check.backedUp(name, m)
 		c.emit(EventBackup, node, "backup %s holds %s's state up to entry %d%s", name, node, rb.Commit(), sealedWith(b.key))
 		if err := c.RunFor(BackupDowntime); err != nil {
 			return err
@@ -127,6 +130,9 @@ func RestoreBackup(name, node string) Action {
 			return fmt.Errorf("restoring %s on %s: %w", name, node, err)
 		}
 		m.kek, m.store, m.restored = b.key, b.state.Clone(), b
+		if names := m.store.ServiceNames(); fault.Is(fault.RestoreDropsService) && len(names) > 0 {
+			m.store.Apply(m.store.Index, &state.Command{Actions: []state.Action{&state.RemoveService{Name: names[0]}}}, &state.ApplyContext{})
+		}
 		if host == n {
 			c.emit(EventRestore, node, "%s's swarm directory is backup %s, taken at %s: the state as of entry %d%s",
 				node, name, FormatTime(b.at), b.raft.Commit(), sealedWith(b.key))
@@ -137,12 +143,14 @@ func RestoreBackup(name, node string) Action {
 			c.emit(EventRestore, n.name, "%s now runs %s's swarm directory, backup %s taken at %s: it is %s (node ID, certificates, Raft ID %d) in zone %s, with the state as of entry %d%s",
 				node, n.name, name, FormatTime(b.at), n.name, b.raft.ID(), c.zones[n.zone], b.raft.Commit(), sealedWith(b.key))
 		}
-		for _, lost := range lostSince(b.state, now) {
-			c.emit(EventStateLost, lost.node, "%s", lost.detail)
+		lost := lostSince(b.state, now)
+		for _, l := range lost {
+			c.emit(EventStateLost, l.node, "%s", l.detail)
 		}
 		if host != n {
 			c.emit(EventStateLost, node, "%s", identityLost(node, b.state))
 		}
+		c.check.restoredBackup(name, m, now, lost)
 		if err := c.RunFor(BackupDowntime); err != nil {
 			return err
 		}
@@ -205,24 +213,29 @@ func (c *roster) latestStore() *Store {
 	return best
 }
 
-// lost is one thing a restore takes back.
-type lost struct{ node, detail string }
+// lost is one thing a restore takes back: about a node, a service (the
+// checker reads which), or the swarm.
+type lost struct{ node, service, detail string }
 
 // lostSince lists what the state now has that the backup's state then does
 // not: objects created since (gone), removed since (back) or changed since
 // (back as they were).
 func lostSince(then, now *Store) []lost {
 	var out []lost
-	add := func(node, format string, a ...any) { out = append(out, lost{node, fmt.Sprintf(format, a...)}) }
+	add := func(node, format string, a ...any) { out = append(out, lost{node, "", fmt.Sprintf(format, a...)}) }
+	addService := func(name, format string, a ...any) { out = append(out, lost{"", name, fmt.Sprintf(format, a...)}) }
 	for _, name := range sortedUnion(then.ServiceNames(), now.ServiceNames(), strings.Compare) {
 		was, is := then.Services[name], now.Services[name]
 		switch {
 		case was == nil:
-			add("", "service %s was created after the backup: it is gone", name)
+			if !fault.Is(fault.LostReportIncomplete) {
+				addService(name, "service %s was created after the backup: it is gone", name)
+			}
 		case is == nil:
-			add("", "service %s was removed after the backup: it is back", name)
-		case then.Versions[name] != now.Versions[name] || was.Replicas != is.Replicas || was.TaskHash() != is.TaskHash() || !state.SamePlacement(was, is):
-			add("", "service %s changed after the backup: it is back as it was, %s", name, specWords(was))
+			addService(name, "service %s was removed after the backup: it is back", name)
+		case then.Versions[name] != now.Versions[name] || !reflect.DeepEqual(was, is):
+			// Any change to the spec, labels and ports included, is lost.
+			addService(name, "service %s changed after the backup: it is back as it was, %s", name, specWords(was))
 		}
 	}
 	for _, kind := range []FileKind{KindSecret, KindConfig} {

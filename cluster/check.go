@@ -22,12 +22,28 @@ import (
 //     changes without a commit;
 //   - a node runs manager software, and can force a new cluster, only with
 //     a Raft ID that a committed configuration made a voter;
+//   - every manager applies each committed entry once, in log order:
+//     within one life of its state machine (from a restart, a snapshot or
+//     a restored backup on) the indexes it applies strictly increase, and
+//     it never skips an index another manager applied a command at (Raft
+//     hands the state machine every entry but a new leader's empty one);
 //   - a task runs on at most one node;
 //   - a replicated service never runs more tasks than desired, except while
 //     a start-first update overlaps old and new;
 //   - no task stays on a drained node once the leader has had time to act;
-//   - package az's prediction of quorum agrees with what Raft did, once the
-//     election bound has passed since the last disturbance.
+//   - a node runs only the tasks the leader wants running there, once the
+//     leader has had time to stop the others (checkplace.go);
+//   - no running task breaks its service's constraints, max-replicas per
+//     node, reservations or host-port exclusivity, each task counted with
+//     its own spec (checkplace.go);
+//   - secrets and configs that a service uses are never removed;
+//   - the quorum verdict agrees with Raft at every step, and package az's
+//     prediction with what Raft did once the election bound has passed
+//     since the last disturbance (checkquorum.go);
+//   - a manager that starts with its state sealed by autolock stays out of
+//     Raft, neither voting nor counted toward quorum, until it is unlocked;
+//   - a restored manager's state is the backup's at its index, and what the
+//     timeline reports lost is exactly what changed after it (checkrestore.go).
 
 // Violation is a broken invariant.
 type Violation struct {
@@ -52,6 +68,13 @@ const (
 	InvNoExtraTasks     = "no more tasks than desired"
 	InvDrainEmpties     = "drained nodes run no tasks"
 	InvPrediction       = "az prediction agrees with Raft"
+	InvAppliedOnce      = "each committed entry applied once, in order"
+	InvOnlyWanted       = "nodes run only the tasks the leader wants there"
+	InvPlacement        = "running tasks keep their placement rules"
+	InvObjectsInUse     = "secrets and configs in use are never removed"
+	InvQuorumVerdict    = "the quorum verdict agrees with Raft"
+	InvLockedOut        = "a locked manager takes no part in Raft"
+	InvRestore          = "a restore is the backup, and reports what it lost"
 )
 
 // drainGrace is how long a drained node may keep tasks: the drain commits,
@@ -73,13 +96,34 @@ type checker struct {
 	disturbed      time.Duration            // last kill, restart, partition, heal or membership change
 	lastPrediction time.Duration            // when the prediction was last compared
 
+	// applied is each manager's last applied index in this life of its
+	// state machine.
+	applied map[*manager]uint64
+	// sealed are the managers that started with a sealed state and have
+	// not been unlocked since.
+	sealed map[string]bool
+	// backups is each backup's state as its manager held it, encoded.
+	backups map[string][]byte
+	// Placement and stray tasks (checkplace.go).
+	hashes     state.Hashes
+	nodeSeen   map[string]nodeSeen      // node → its constraint-relevant fields, and since when
+	strays     map[string]time.Duration // node/task → since when the node runs a task not wanted there
+	lastScan   time.Duration            // when nodeSeen was last brought up to date
+	objectsAt  uint64                   // the store index secrets and configs were last checked at
+	objectsLed *manager                 // … on that leader
+	// The quorum verdict (checkquorum.go).
+	quorum quorumWatch
+
 	// Scratch for checkState, reused from step to step.
 	where   map[string]string // task ID → the live node running it
 	running map[string]int    // service → tasks meant to run that do
+	place   placeScratch
 }
 
 func newChecker(c *Cluster) *checker {
-	return &checker{c: c, leaders: map[uint64]string{}, entries: map[uint64]uint64{}, voters: map[uint64]bool{}, where: map[string]string{}, running: map[string]int{}, drainedSince: map[string]time.Duration{}, extraSince: map[string]time.Duration{}}
+	return &checker{c: c, leaders: map[uint64]string{}, entries: map[uint64]uint64{}, voters: map[uint64]bool{}, where: map[string]string{}, running: map[string]int{}, drainedSince: map[string]time.Duration{}, extraSince: map[string]time.Duration{},
+		applied: map[*manager]uint64{}, sealed: map[string]bool{}, backups: map[string][]byte{}, hashes: state.Hashes{}, nodeSeen: map[string]nodeSeen{}, strays: map[string]time.Duration{},
+		place: newPlaceScratch()}
 }
 
 func (c *Cluster) violate(inv, format string, args ...any) {
@@ -112,12 +156,28 @@ func (m *manager) checkApplied(e raft.Entry) {
 		fmt.Fprintf(h, "%v", *e.Change)
 	}
 	sum := h.Sum64()
+	last, ok := k.applied[m]
+	switch {
+	case ok && e.Index <= last:
+		c.violate(InvAppliedOnce, "%s applied entry %d after entry %d: an entry applied twice or out of order", m.node.name, e.Index, last)
+	case ok:
+		for i := last + 1; i < e.Index; i++ {
+			if _, other := k.entries[i]; other {
+				c.violate(InvAppliedOnce, "%s applied entry %d after entry %d, skipping entry %d that another manager applied", m.node.name, e.Index, last, i)
+				break
+			}
+		}
+	}
+	k.applied[m] = e.Index
 	if prev, ok := k.entries[e.Index]; ok && prev != sum {
 		c.violate(InvCommittedStable, "%s applied a different entry at index %d than another manager did", m.node.name, e.Index)
 	}
 	k.entries[e.Index] = sum
-	if e.Change != nil && e.Change.Op == raft.AddVoter {
-		k.voters[e.Change.Node] = true
+	if e.Change != nil {
+		k.quorum.changed = true
+		if e.Change.Op == raft.AddVoter {
+			k.voters[e.Change.Node] = true
+		}
 	}
 }
 
@@ -200,6 +260,9 @@ func (k *checker) state() {
 			return
 		}
 	}
+	if !k.lockedOut() {
+		return
+	}
 	lead := c.leaderManager()
 	if lead == nil {
 		return
@@ -222,7 +285,7 @@ func (k *checker) state() {
 			}
 		}
 	}
-	if extraTasks(c, s, running) {
+	if extraTasks(c, s, running) || !k.onlyWanted(lead, s) || !k.placementHolds(lead, s, where) || !k.objectsKept(lead, s) {
 		return
 	}
 	for node := range k.drainedSince {
@@ -275,6 +338,9 @@ func (k *checker) prediction() {
 		return
 	}
 	c := k.c
+	if c.fault == nil {
+		k.verdict()
+	}
 	if c.fault != nil || c.now-k.disturbed < predictionBound || c.now-k.lastPrediction < TickInterval {
 		return
 	}

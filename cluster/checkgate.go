@@ -36,7 +36,7 @@ func (g *checkGate) due(now time.Duration) bool {
 // shutdowns. Tasks go on running then, in Docker as here.
 func (c *Cluster) pauseGrace() {
 	k := c.check
-	if k == nil || len(k.extraSince)+len(k.drainedSince) == 0 {
+	if k == nil || len(k.extraSince)+len(k.drainedSince)+len(k.strays) == 0 {
 		c.gate.term = c.leaderTerm
 		return
 	}
@@ -44,6 +44,7 @@ func (c *Cluster) pauseGrace() {
 	if lead == nil || c.leaderTerm != c.gate.term || !lead.hearsQuorum() {
 		clear(k.extraSince)
 		clear(k.drainedSince)
+		clear(k.strays)
 	}
 	c.gate.term = c.leaderTerm
 }

@@ -624,13 +624,26 @@ func (c *Cluster) handle(e timed) {
 // heartbeat reaches the dispatcher of every manager that leads and can hear
 // node i.
 func (n *node) heartbeat(i int) {
+	if m := n.followed(); m != nil {
+		m.lead.d.Heartbeat(i, n.Dirty)
+		n.Dirty = false
+	}
+}
+
+// followed is the leader a node's agent has its session with: of the
+// leaders it can reach, the one of the newest term. A leader deposed
+// without knowing it yet keeps its dispatcher until it hears of the new
+// term, but a node that has moved on to the new leader no longer takes
+// its orders, as a swarmkit agent, whose session moved, does not.
+func (n *node) followed() *manager {
 	c := n.c
+	var best *manager
 	for _, m := range c.managers {
-		if m.node.alive && m.lead != nil && !c.cut[n.zone][m.node.zone] {
-			m.lead.d.Heartbeat(i, n.Dirty)
-			n.Dirty = false
+		if m.lead != nil && c.linked(m.node, n) && (best == nil || m.last.Term > best.last.Term) {
+			best = m
 		}
 	}
+	return best
 }
 
 // send puts a Raft message on the wire. Whether it arrives is decided when it

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/anishathalye/porcupine"
+	"github.com/swarmsim/swarmsim/internal/fault"
 )
 
 // The client history is what clients saw (client.go): each call's request,
@@ -57,7 +58,7 @@ type faults struct {
 
 func (c *Cluster) history() *history {
 	if c.hist == nil {
-		c.hist = &history{pending: map[uint64]*inflight{}, acked: map[uint64]uint64{}, ackedIDs: map[uint64]int{}, applied: map[*manager]uint64{}, reads: map[uint64]*inflight{}}
+		c.hist = &history{faults: faults{staleReads: fault.Is(fault.StaleReads), ackOnAppend: fault.Is(fault.AckBeforeCommit)}, pending: map[uint64]*inflight{}, acked: map[uint64]uint64{}, ackedIDs: map[uint64]int{}, applied: map[*manager]uint64{}, reads: map[uint64]*inflight{}}
 	}
 	return c.hist
 }

@@ -123,6 +123,8 @@ func (l *leader) NodeChanged(name string) {
 func (l *leader) TaskChanged(t *Task) {
 	l.placer.TaskChanged(t)
 	if l.s.Tasks[t.ID] != t { // removed
+		l.d.TaskChanged(t)
+		l.wake()
 		return
 	}
 	l.orchestrator.TaskChanged(t)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/swarmsim/swarmsim/cluster/state"
+	"github.com/swarmsim/swarmsim/internal/fault"
 	"github.com/swarmsim/swarmsim/raft"
 )
 
@@ -30,6 +31,8 @@ type manager struct {
 	// restored is the backup its swarm directory was last replaced with,
 	// until it forces a new cluster from it or catches up (backup.go).
 	restored *backup
+	// again is set while the ApplyTwice fault applies an entry again.
+	again bool
 }
 
 func newManager(c *Cluster, n *node, raftID uint64) *manager {
@@ -43,6 +46,11 @@ func newManager(c *Cluster, n *node, raftID uint64) *manager {
 func (m *manager) Apply(e raft.Entry) {
 	c := m.c
 	m.checkApplied(e)
+	if fault.Is(fault.ApplyTwice) && e.Change == nil && !m.again {
+		// The fault applies the entry a second time after this once.
+		m.again = true
+		defer func() { m.Apply(e); m.again = false }()
+	}
 	if m.lead != nil {
 		c.gate.touch() // the checker reads the leader's store only
 	}
@@ -140,6 +148,7 @@ func (m *manager) Restore(index uint64, data []byte) {
 	}
 	s.Index = index
 	m.store = s
+	m.c.check.restored(m, index)
 	m.seal(false)
 	m.c.gate.touch()
 	m.clientRestored(index)

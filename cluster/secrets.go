@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/swarmsim/swarmsim/cluster/state"
+	"github.com/swarmsim/swarmsim/internal/fault"
 )
 
 // Secrets and configs are swarm objects like services: created, listed and
@@ -52,7 +53,7 @@ func RemoveObject(kind FileKind, name string) Action {
 		if s.Objects(kind)[name] == nil {
 			return fmt.Errorf("Error response from daemon: %s %s not found", kind, name)
 		}
-		if users := state.ObjectUsers(s, kind, name); len(users) > 0 {
+		if users := state.ObjectUsers(s, kind, name); len(users) > 0 && !fault.Is(fault.SecretRemovedInUse) {
 			noun := "services"
 			if len(users) == 1 {
 				noun = "service"

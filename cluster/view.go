@@ -5,6 +5,7 @@ import (
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster/placement"
+	"github.com/swarmsim/swarmsim/internal/fault"
 )
 
 // Snapshot is a picture of the swarm at one moment: what Raft says, what the
@@ -128,7 +129,7 @@ func (v *manager) quorum() Quorum {
 		if ok && c.nodes[i].locked {
 			q.Locked++
 		}
-		if !ok || !c.nodes[i].alive {
+		if !ok || !c.nodes[i].alive && !fault.Is(fault.DeadVoterAlive) && !(c.nodes[i].locked && fault.Is(fault.LockedVoterCounts)) {
 			continue
 		}
 		q.Alive++

@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"github.com/swarmsim/swarmsim/internal/fault"
 	"strconv"
 	"strings"
 )
@@ -95,7 +96,7 @@ func (f *constraintFilter) set(s *Service) bool {
 	for _, c := range s.Constraints {
 		f.match = append(f.match, compile(c))
 	}
-	return len(f.match) > 0
+	return len(f.match) > 0 && !fault.Is(fault.ConstraintIgnored)
 }
 
 func (f *constraintFilter) check(n int32) bool {
@@ -119,7 +120,7 @@ type hostPortFilter struct {
 
 func (f *hostPortFilter) set(s *Service) bool {
 	f.ports = s.HostPorts
-	return len(f.ports) > 0
+	return len(f.ports) > 0 && !fault.Is(fault.PortConflictIgnored)
 }
 
 func (f *hostPortFilter) check(n int32) bool {
@@ -145,6 +146,9 @@ type maxReplicasFilter struct {
 
 func (f *maxReplicasFilter) set(s *Service) bool {
 	f.max = s.MaxReplicas
+	if fault.Is(fault.MaxReplicasOffByOne) && f.max > 0 {
+		f.max++
+	}
 	return f.max > 0
 }
 

@@ -48,6 +48,7 @@ import (
 
 	"github.com/swarmsim/swarmsim/cluster/orchestrator/restart"
 	"github.com/swarmsim/swarmsim/cluster/state"
+	"github.com/swarmsim/swarmsim/internal/fault"
 )
 
 // Swarm's timing, from swarmkit's defaults.
@@ -125,6 +126,7 @@ type Dispatcher struct {
 	orphans    []deadline      // down nodes, by when their tasks become orphaned
 	reports    []report        // containers that exited, as their nodes reported
 	passed     state.IDSet     // tasks whose health check passed, as their nodes reported
+	removed    []*state.Task   // tasks the store dropped (their service was removed) whose node may still run them
 }
 
 type deadline struct {
@@ -208,9 +210,17 @@ func (d *Dispatcher) Passed(task string) {
 // have to start or stop it, and a task that stopped lets a successor held
 // for it start.
 func (d *Dispatcher) TaskChanged(t *state.Task) {
+	if d.s.Tasks[t.ID] != t {
+		if t.Node != "" {
+			// Dropped from the store with its service: its node stops it,
+			// as swarmkit's assignments tell an agent to remove a task.
+			d.removed = append(d.removed, t)
+		}
+		return
+	}
 	deliver := t.Node != "" && (t.State == state.TaskAssigned || !t.Active())
 	release := !t.Active() && t.Terminal()
-	if !deliver && !release || d.s.Tasks[t.ID] != t {
+	if !deliver && !release {
 		return
 	}
 	if deliver {
@@ -293,6 +303,24 @@ func (d *Dispatcher) Flush(b *state.Batch) {
 			d.act(b, t)
 		}
 	}
+	d.remove()
+}
+
+// remove has the nodes of tasks the store dropped stop them. A node the
+// leader cannot reach learns it when its session starts again (resyncNode).
+func (d *Dispatcher) remove() {
+	for _, t := range d.removed {
+		i, ok := d.world.Index(t.Node)
+		switch {
+		case !ok || d.s.Tasks[t.ID] != nil || fault.Is(fault.OrphanLeftRunning):
+		case !d.world.Reachable(i):
+			d.session[i] = false
+		default:
+			d.world.Agent(i).Stop(t.ID)
+		}
+	}
+	clear(d.removed)
+	d.removed = d.removed[:0]
 }
 
 // ready marks ready the nodes heard from in time.
@@ -459,7 +487,7 @@ func (d *Dispatcher) resyncNode(b *state.Batch, i int) {
 	agent.ForgetExits()
 	// Containers of tasks the store no longer has (a removed service) stop.
 	for _, id := range agent.Tasks() {
-		if t := d.s.Tasks[id]; t == nil || t.Node != name {
+		if t := d.s.Tasks[id]; (t == nil || t.Node != name) && !fault.Is(fault.OrphanLeftRunning) {
 			agent.Stop(id)
 		}
 	}

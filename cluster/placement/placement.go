@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/swarmsim/swarmsim/cluster/state"
+	"github.com/swarmsim/swarmsim/internal/fault"
 	"github.com/swarmsim/swarmsim/scheduler"
 )
 
@@ -109,7 +110,8 @@ func (p *Placer) Place(b *state.Batch) {
 	}
 	p.schedule = false
 	pending := state.SortedIDs(p.pending)
-	plan := scheduler.Schedule(p.nodes(b.Now), p.services(), p.tasks(b, pending), p.seed)
+	tasks, stale := p.tasks(b, pending)
+	plan := scheduler.Schedule(p.nodes(b.Now), p.services(stale), tasks, p.seed)
 
 	where := make(map[string]string, len(plan.Placements))
 	for _, pl := range plan.Placements {
@@ -151,19 +153,35 @@ func (p *Placer) nodes(now time.Duration) []scheduler.Node {
 	return nodes
 }
 
-func (p *Placer) services() []scheduler.Service {
+// services lists the services as the scheduler sees them, and for each
+// service in stale, its spec before the last update under a name of its
+// own: the pending tasks that still run that spec are placed by it.
+func (p *Placer) services(stale map[string]bool) []scheduler.Service {
 	var services []scheduler.Service
 	for _, name := range p.s.ServiceNames() {
 		services = append(services, Service(p.s.Services[name]))
+		if stale[name] {
+			prev := Service(p.s.Previous[name])
+			prev.Name = name + staleSuffix
+			services = append(services, prev)
+		}
 	}
 	return services
 }
 
+// staleSuffix names the spec a service had before its last update, for
+// the scheduler: no service name holds a space.
+const staleSuffix = " (previous spec)"
+
 // tasks lists what the scheduler must account for: the tasks that hold a
-// node, then the pending ones, then the batch's new ones.
-func (p *Placer) tasks(b *state.Batch, pending []string) []scheduler.Task {
+// node, then the pending ones, then the batch's new ones. Each is counted
+// with its own spec, as swarmkit's scheduler counts it: a placed task of
+// the previous spec holds that spec's reservation and ports, and a pending
+// one is placed by that spec; stale names the services that have such
+// pending tasks.
+func (p *Placer) tasks(b *state.Batch, pending []string) (tasks []scheduler.Task, stale map[string]bool) {
 	s := p.s
-	tasks := make([]scheduler.Task, 0, len(s.Tasks)+len(b.Creates))
+	tasks = make([]scheduler.Task, 0, len(s.Tasks)+len(b.Creates))
 	var own owned
 	for _, t := range s.TaskList() {
 		if t.Active() && t.State != state.TaskPending && !b.Stopped[t.ID] && t.Node != "" {
@@ -172,13 +190,21 @@ func (p *Placer) tasks(b *state.Batch, pending []string) []scheduler.Task {
 	}
 	for _, id := range pending {
 		if t := s.Tasks[id]; t != nil && !b.Stopped[id] {
-			tasks = append(tasks, scheduler.Task{ID: id, Service: t.Service, Node: t.Node, Pending: true})
+			service := t.Service
+			if own.of(p, t) != nil {
+				if stale == nil {
+					stale = map[string]bool{}
+				}
+				stale[service] = true
+				service += staleSuffix
+			}
+			tasks = append(tasks, scheduler.Task{ID: id, Service: service, Node: t.Node, Pending: true})
 		}
 	}
 	for i, ct := range b.Creates {
 		tasks = append(tasks, scheduler.Task{ID: newTaskID(i), Service: ct.Service, Node: ct.Node, Pending: true})
 	}
-	return tasks
+	return tasks, stale
 }
 
 // FailureHistory is when each service's tasks failed on each node, for
@@ -253,13 +279,17 @@ func Node(rec *state.NodeRecord) scheduler.Node {
 
 // Service is a spec as package scheduler sees it.
 func Service(spec *state.ServiceSpec) scheduler.Service {
+	limit := spec.MaxReplicas
+	if fault.Is(fault.MaxReplicasDropped) {
+		limit = 0
+	}
 	return scheduler.Service{
 		Name:        spec.Name,
 		Mode:        scheduler.Mode(spec.Mode),
 		Constraints: Constraints(spec),
 		Preferences: spec.Preferences,
 		Reservation: scheduler.Resources{NanoCPUs: spec.NanoCPUs, MemoryBytes: spec.MemoryBytes},
-		MaxReplicas: spec.MaxReplicas,
+		MaxReplicas: limit,
 		HostPorts:   hostPorts(spec),
 	}
 }

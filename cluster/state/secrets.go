@@ -1,6 +1,7 @@
 package state
 
 import (
+	"github.com/swarmsim/swarmsim/internal/fault"
 	"slices"
 )
 
@@ -70,7 +71,7 @@ func addObject(s *Store, kind FileKind, o *FileObject, ctx *ApplyContext) {
 // removal was proposed.
 func dropObject(s *Store, kind FileKind, name string, ctx *ApplyContext) {
 	objs := s.Objects(kind)
-	if objs[name] == nil || len(ObjectUsers(s, kind, name)) > 0 {
+	if objs[name] == nil || len(ObjectUsers(s, kind, name)) > 0 && !fault.Is(fault.SecretRemovedInUse) {
 		return
 	}
 	delete(objs, name)

@@ -1,22 +1,21 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 
+	"github.com/swarmsim/swarmsim/internal/chaos"
+	"github.com/swarmsim/swarmsim/internal/fault"
 	"github.com/swarmsim/swarmsim/internal/limits"
 	"github.com/swarmsim/swarmsim/internal/prose"
 	"github.com/swarmsim/swarmsim/internal/report"
@@ -25,10 +24,12 @@ import (
 )
 
 const chaosUsage = `swarmsim chaos runs random schedules of failures and Docker commands (kills,
-restarts, zone failures, partitions, heals, scaling, updates, drains, promote,
-demote, join, node rm, force-new-cluster) under the invariant checker, while
-clients call the swarm; each run's client history is checked for
-linearizability. The summary is the same whatever the number of cores.
+restarts, zone failures, partitions, heals, scaling, updates with every
+failure action, rollbacks, drains, promote, demote, join, node rm,
+force-new-cluster, stack deploy and rm, secrets, node labels and constraints,
+autolock, unlock, key rotation, backup and restore) under the invariant
+checker, while clients call the swarm; each run's client history is checked
+for linearizability. The summary is the same whatever the number of cores.
 
 Usage:
   swarmsim chaos [flags]                          run --runs schedules, summarized
@@ -39,6 +40,9 @@ Usage:
       swarmsim chaos merge *.json
   swarmsim chaos --replay RUNSEED [same flags]    replay one run with its timeline
       swarmsim chaos --replay 1234567 --az 2-2-1
+  swarmsim chaos --fault NAME [flags]             inject a bug, to see the checkers catch it
+      swarmsim chaos --list-faults
+      swarmsim chaos --runs 2000 --fault apply-twice
 
 Flags:
 `
@@ -75,10 +79,11 @@ func collectLessOften() {
 
 // chaosArgs are the chaos flags, read.
 type chaosArgs struct {
-	spec       scenario.ChaosSpec
+	spec       chaos.Spec
 	replay     *uint64
 	output     format
 	historyDir string // where porcupine's visualisations go; "" for a new temporary directory
+	listFaults bool
 }
 
 func parseChaos(args []string) (*chaosArgs, error) {
@@ -89,15 +94,21 @@ func parseChaos(args []string) (*chaosArgs, error) {
 	replay := fs.text("replay", "", "replay the run with this `RUNSEED`, printing its timeline")
 	swarm := swarmFlags(fs)
 	duration := fs.text("for", seconds(scenario.DefaultFor), "simulated `TIME` each schedule runs")
-	clients := fs.text("clients", strconv.Itoa(scenario.DefaultClients), "`N` clients calling docker service scale and inspect during each run")
+	clients := fs.text("clients", strconv.Itoa(chaos.DefaultClients), "`N` clients calling docker service scale and inspect during each run")
 	jobs := fs.text("jobs", "0", "run `N` runs at once, each in its own process (default: one per core)")
 	output := fs.text("output", "text", "`FORMAT` of the summary: text or json")
 	// The summary is plain text already; the flag is taken so that a script
 	// can pass --no-color to every command alike.
 	fs.Bool("no-color", false, "plain text without colour (chaos prints none, so it changes nothing)")
 	historyDir := fs.text("history-dir", "", fmt.Sprintf("`DIR` for porcupine's pictures of histories it could not linearize, at most %d a campaign (default: a new temporary directory, named on stderr)", limits.HistoryFiles))
+	schedule := fs.text("schedule", "full", "`KINDS` of action schedules draw: full, or classic for the first wave's kinds only (kills to force-new-cluster)")
+	faultName := fs.text("fault", "", "inject the bug `NAME` into every run, to see the checkers catch it (--list-faults names them)")
+	listFaults := fs.Bool("list-faults", false, "list the faults --fault can inject, one a line, and exit")
 	if err := fs.parse(args); err != nil {
 		return nil, err
+	}
+	if *listFaults {
+		return &chaosArgs{listFaults: true}, nil
 	}
 	if err := fs.noArgs("chaos takes only flags, or merge FILE.json…"); err != nil {
 		return nil, err
@@ -141,7 +152,7 @@ func parseChaos(args []string) (*chaosArgs, error) {
 	if err := limits.CheckRun(a.spec.Layout.Managers(), a.spec.Layout.Managers()+a.spec.Layout.Workers(), a.spec.For); err != nil {
 		return nil, err
 	}
-	if a.spec.Clients, err = count("--clients", *clients, 0, scenario.MaxClients, "--clients 3"); err != nil {
+	if a.spec.Clients, err = count("--clients", *clients, 0, chaos.MaxClients, "--clients 3"); err != nil {
 		return nil, err
 	}
 	if a.spec.Cores, err = count("--jobs", *jobs, 0, 1024, "--jobs 2"); err != nil {
@@ -154,12 +165,24 @@ func parseChaos(args []string) (*chaosArgs, error) {
 		return nil, err
 	}
 	a.historyDir = *historyDir
+	switch *schedule {
+	case "full":
+	case "classic":
+		a.spec.Classic = true
+	default:
+		return nil, fmt.Errorf("--schedule %s: write --schedule full (every kind of action) or --schedule classic (the first wave's kinds only)", strconv.Quote(*schedule))
+	}
+	if fs.Changed("fault") {
+		if a.spec.Fault, err = fault.Parse(*faultName); err != nil {
+			return nil, fmt.Errorf("--fault: %w", err)
+		}
+	}
 	return a, nil
 }
 
 // parseShard reads --shard I/N: the I-th of N slices, I from 1 to N, and no
 // more slices than runs, since a slice without runs is a mistake.
-func parseShard(v string, runs int) (scenario.Shard, error) {
+func parseShard(v string, runs int) (chaos.Shard, error) {
 	shown := v
 	if strings.ContainsFunc(v, func(r rune) bool { return !unicode.IsPrint(r) || unicode.IsSpace(r) }) {
 		shown = strconv.Quote(v) // so that the error stays one readable line
@@ -169,22 +192,22 @@ func parseShard(v string, runs int) (scenario.Shard, error) {
 	of, err2 := strconv.Atoi(n)
 	switch {
 	case !ok || err1 != nil || err2 != nil || strings.ContainsAny(v, "+ ") || i == "" || n == "":
-		return scenario.Shard{}, fmt.Errorf("--shard %s: write the slice as I/N, like --shard 2/4 for the second of 4 slices", shown)
+		return chaos.Shard{}, fmt.Errorf("--shard %s: write the slice as I/N, like --shard 2/4 for the second of 4 slices", shown)
 	case of < 1:
-		return scenario.Shard{}, fmt.Errorf("--shard %s: the campaign needs at least 1 slice, like --shard 1/4", shown)
+		return chaos.Shard{}, fmt.Errorf("--shard %s: the campaign needs at least 1 slice, like --shard 1/4", shown)
 	case index < 1 || index > of:
-		return scenario.Shard{}, fmt.Errorf("--shard %s: slices count from 1 to %d, like --shard 1/%d", shown, of, of)
+		return chaos.Shard{}, fmt.Errorf("--shard %s: slices count from 1 to %d, like --shard 1/%d", shown, of, of)
 	case of > runs:
-		return scenario.Shard{}, fmt.Errorf("--shard %s: %d slices of %s would leave some empty; use at most %d slices, or more --runs", shown, of, prose.Plural(runs, "1 run", strconv.Itoa(runs)+" runs"), runs)
+		return chaos.Shard{}, fmt.Errorf("--shard %s: %d slices of %s would leave some empty; use at most %d slices, or more --runs", shown, of, prose.Plural(runs, "1 run", strconv.Itoa(runs)+" runs"), runs)
 	}
-	return scenario.Shard{Index: index, Of: of}, nil
+	return chaos.Shard{Index: index, Of: of}, nil
 }
 
 // replayFlags are the flags that shape every run of a campaign, spelled
 // the one way a replay command spells them, whatever order or form they
 // were given in: shards of one campaign, run with their flags in any
 // order, name the same replay commands, and so merge exactly.
-func replayFlags(spec scenario.ChaosSpec) string {
+func replayFlags(spec chaos.Spec) string {
 	flags := " --az " + spec.Layout.String()
 	if w := spec.Layout.Workers(); w > 0 {
 		flags += " --workers " + strconv.Itoa(w)
@@ -192,8 +215,14 @@ func replayFlags(spec scenario.ChaosSpec) string {
 	if spec.For != scenario.DefaultFor {
 		flags += " --for " + spec.For.String()
 	}
-	if spec.Clients != scenario.DefaultClients {
+	if spec.Clients != chaos.DefaultClients {
 		flags += " --clients " + strconv.Itoa(spec.Clients)
+	}
+	if spec.Classic {
+		flags += " --schedule classic"
+	}
+	if spec.Fault != fault.None {
+		flags += " --fault " + spec.Fault.String()
 	}
 	return flags
 }
@@ -206,9 +235,15 @@ func runChaos(args []string, stdout, stderr io.Writer) int {
 	if code, done := parsed(err, stdout, stderr); done {
 		return code
 	}
+	if a.listFaults {
+		for _, f := range fault.Catalogue() {
+			fmt.Fprintln(stdout, f)
+		}
+		return exitOK
+	}
 	collectLessOften()
 	if a.replay != nil {
-		run := scenario.Replay(a.spec, *a.replay)
+		run := chaos.Replay(a.spec, *a.replay)
 		h := histories{dir: a.historyDir}
 		if err := h.write(&run); err != nil {
 			return simulationFailed(stderr, err)
@@ -223,11 +258,11 @@ func runChaos(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
-	sum := report.NewChaosSummary(a.spec, replayFlags(a.spec))
+	sum := chaos.NewSummary(a.spec, replayFlags(a.spec))
 	var writeErr error
 	violations := 0
 	h := histories{dir: a.historyDir}
-	each := func(r scenario.ChaosRun) {
+	each := func(r chaos.Run) {
 		if err := h.write(&r); err != nil && writeErr == nil {
 			writeErr = err
 		}
@@ -237,7 +272,7 @@ func runChaos(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if a.spec.Cores > 1 {
-		a.spec.Launch = launchWorker
+		a.spec.Launch = chaos.LaunchSelf(workerCommand)
 	}
 	start := time.Now()
 	bar := newProgressBar(stderr, "chaos")
@@ -246,7 +281,7 @@ func runChaos(args []string, stdout, stderr io.Writer) int {
 		bar.extra = func() string { return prose.Counted(violations, "violation") }
 		a.spec.Progress = func(done int) { bar.update(int64(done), int64(hi-lo)) }
 	}
-	err = scenario.Chaos(a.spec, each)
+	err = chaos.Campaign(a.spec, each)
 	bar.done() // before the summary, on the terminal the bar was on
 	if err != nil {
 		return simulationFailed(stderr, fmt.Errorf("the chaos campaign could not run: %w", err))
@@ -281,7 +316,7 @@ type histories struct {
 
 // write writes r's visualisation, or drops it from r when the campaign
 // has written its share, so that the summary names only files that exist.
-func (h *histories) write(r *scenario.ChaosRun) error {
+func (h *histories) write(r *chaos.Run) error {
 	if len(r.Visualization) == 0 {
 		return nil
 	}
@@ -297,7 +332,7 @@ func (h *histories) write(r *scenario.ChaosRun) error {
 		err = os.MkdirAll(h.dir, 0o755)
 	}
 	if err == nil {
-		err = os.WriteFile(filepath.Join(h.dir, report.HistoryFile(r.Seed)), r.Visualization, 0o644)
+		err = os.WriteFile(filepath.Join(h.dir, chaos.HistoryFile(r.Seed)), r.Visualization, 0o644)
 	}
 	if err != nil {
 		r.Visualization = nil
@@ -320,77 +355,13 @@ func (h *histories) tell(stderr io.Writer) {
 	fmt.Fprintf(stderr, "swarmsim: porcupine's %s in %s%s\n", prose.Plural(h.written, "visualisation is", strconv.Itoa(h.written)+" visualisations are"), sink.Text(h.dir), more)
 }
 
-// launchWorker starts this program again as a chaos worker process.
-func launchWorker() (scenario.Process, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, fmt.Errorf("finding swarmsim's own executable: %w", err)
-	}
-	cmd := exec.Command(exe, workerCommand)
-	w := &workerProcess{cmd: cmd}
-	cmd.Stderr = &w.stderr
-	if w.stdin, err = cmd.StdinPipe(); err != nil {
-		return nil, err
-	}
-	if w.stdout, err = cmd.StdoutPipe(); err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting %s %s: %w", exe, workerCommand, err)
-	}
-	return w, nil
-}
-
-type workerProcess struct {
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	stdout io.ReadCloser
-	stderr lockedBuffer
-	once   sync.Once
-	err    error
-}
-
-func (w *workerProcess) Write(p []byte) (int, error) { return w.stdin.Write(p) }
-func (w *workerProcess) Read(p []byte) (int, error)  { return w.stdout.Read(p) }
-
-func (w *workerProcess) Close() error {
-	w.once.Do(func() {
-		w.stdin.Close()
-		if err := w.cmd.Wait(); err != nil {
-			w.err = fmt.Errorf("a chaos worker process failed: %w (%s)", err, prose.FirstLine(strings.TrimSpace(w.stderr.String())))
-		}
-	})
-	return w.err
-}
-
-// lockedBuffer is a process's stderr, written by exec's copying goroutine.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.b.Len() > 64<<10 {
-		return len(p), nil // enough to say what went wrong
-	}
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // runChaosWorker is a worker process: runs in, results out.
 func runChaosWorker(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		return fail(stderr, fmt.Errorf("%s is started by swarmsim chaos and takes no arguments", workerCommand))
 	}
 	collectLessOften()
-	if err := scenario.ServeChaos(stdin, stdout); err != nil {
+	if err := chaos.Serve(stdin, stdout); err != nil {
 		return fail(stderr, err)
 	}
 	return exitOK
@@ -407,13 +378,13 @@ func runChaosMerge(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 	names := fs.Args()
-	parts := make([]report.ChaosSummary, len(names))
+	parts := make([]chaos.Summary, len(names))
 	for i, name := range names {
 		if parts[i], err = readSummary(name); err != nil {
 			return fail(stderr, err)
 		}
 	}
-	merged, err := report.MergeChaos(names, parts)
+	merged, err := chaos.Merge(names, parts)
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -430,8 +401,8 @@ func runChaosMerge(args []string, stdout, stderr io.Writer) int {
 }
 
 // readSummary reads one shard's summary.
-func readSummary(name string) (report.ChaosSummary, error) {
-	var s report.ChaosSummary
+func readSummary(name string) (chaos.Summary, error) {
+	var s chaos.Summary
 	b, err := limits.ReadFile(name, limits.SummaryFile, "a chaos summary")
 	if err != nil {
 		return s, fmt.Errorf("reading a shard summary: %w", err)

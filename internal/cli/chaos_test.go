@@ -12,8 +12,9 @@ import (
 	"time"
 
 	"github.com/swarmsim/swarmsim/az"
+	"github.com/swarmsim/swarmsim/internal/chaos"
+	"github.com/swarmsim/swarmsim/internal/fault"
 	"github.com/swarmsim/swarmsim/internal/limits"
-	"github.com/swarmsim/swarmsim/internal/report"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 )
 
@@ -81,10 +82,16 @@ func TestChaosJSON(t *testing.T) {
 	}
 	var injected map[string]int
 	json.Unmarshal(got["injected"], &injected)
-	kinds := []string{"kill", "restart", "zone", "partition", "heal", "scale", "update", "drain", "promote", "demote", "join", "rm", "force_new_cluster"}
+	kinds := []string{"kill", "restart", "zone", "partition", "heal", "scale", "update", "drain", "promote", "demote", "join", "rm", "force_new_cluster",
+		"stack_deploy", "stack_rm", "secret", "rollback", "constraint", "autolock", "unlock", "rotate_key", "backup", "restore"}
 	for _, k := range kinds {
 		if _, ok := injected[k]; !ok {
 			t.Errorf("injected lacks %q: %v", k, injected)
+		}
+	}
+	for _, k := range kinds[13:] {
+		if injected[k] == 0 {
+			t.Errorf("30 runs never injected %s: %v", k, injected)
 		}
 	}
 	if len(injected) != len(kinds) {
@@ -177,19 +184,19 @@ func TestParseShard(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
 		runs int
-		want scenario.Shard
+		want chaos.Shard
 		err  string
 	}{
-		{"1/4", 100, scenario.Shard{Index: 1, Of: 4}, ""},
-		{"4/4", 4, scenario.Shard{Index: 4, Of: 4}, ""},
-		{"0/4", 100, scenario.Shard{}, "slices count from 1 to 4"},
-		{"5/4", 100, scenario.Shard{}, "slices count from 1 to 4"},
-		{"1/0", 100, scenario.Shard{}, "at least 1 slice"},
-		{"3", 100, scenario.Shard{}, "write the slice as I/N"},
-		{"1/2/3", 100, scenario.Shard{}, "write the slice as I/N"},
-		{"+1/4", 100, scenario.Shard{}, "write the slice as I/N"},
-		{"1/5", 4, scenario.Shard{}, "use at most 4 slices"},
-		{"-1/-4", 100, scenario.Shard{}, "at least 1 slice"},
+		{"1/4", 100, chaos.Shard{Index: 1, Of: 4}, ""},
+		{"4/4", 4, chaos.Shard{Index: 4, Of: 4}, ""},
+		{"0/4", 100, chaos.Shard{}, "slices count from 1 to 4"},
+		{"5/4", 100, chaos.Shard{}, "slices count from 1 to 4"},
+		{"1/0", 100, chaos.Shard{}, "at least 1 slice"},
+		{"3", 100, chaos.Shard{}, "write the slice as I/N"},
+		{"1/2/3", 100, chaos.Shard{}, "write the slice as I/N"},
+		{"+1/4", 100, chaos.Shard{}, "write the slice as I/N"},
+		{"1/5", 4, chaos.Shard{}, "use at most 4 slices"},
+		{"-1/-4", 100, chaos.Shard{}, "at least 1 slice"},
 	} {
 		got, err := parseShard(tc.in, tc.runs)
 		switch {
@@ -226,7 +233,7 @@ func FuzzParseShard(f *testing.F) {
 
 func TestReplayFlagsAreCanonical(t *testing.T) {
 	l, _ := az.Parse("2-2-1")
-	spec := scenario.ChaosSpec{Layout: l.WithWorkers(3), For: scenario.DefaultFor, Clients: scenario.DefaultClients}
+	spec := chaos.Spec{Layout: l.WithWorkers(3), For: scenario.DefaultFor, Clients: chaos.DefaultClients}
 	if got := replayFlags(spec); got != " --az 2-2-1 --workers 3" {
 		t.Errorf("replayFlags: %q", got)
 	}
@@ -305,7 +312,7 @@ func TestChaosCampaign(t *testing.T) {
 	if code == exitBadInput {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var sum report.ChaosSummary
+	var sum chaos.Summary
 	if err := json.Unmarshal([]byte(out), &sum); err != nil {
 		t.Fatal(err)
 	}
@@ -338,23 +345,23 @@ func TestHistoryVisualisationIsWritten(t *testing.T) {
 		if named {
 			h.dir = filepath.Join(t.TempDir(), "pictures")
 		}
-		sum := report.NewChaosSummary(scenario.ChaosSpec{}, "")
+		sum := chaos.NewSummary(chaos.Spec{}, "")
 		for seed := uint64(1); seed <= 5; seed++ {
-			run := scenario.ChaosRun{Seed: seed, Violation: &scenario.Finding{Invariant: "linearizable"}, Visualization: []byte("<html>history</html>")}
+			run := chaos.Run{Seed: seed, Violation: &chaos.Finding{Invariant: "linearizable"}, Visualization: []byte("<html>history</html>")}
 			if err := h.write(&run); err != nil {
 				t.Fatal(err)
 			}
 			sum.Add(run)
 		}
-		if err := h.write(&scenario.ChaosRun{Seed: 9}); err != nil {
+		if err := h.write(&chaos.Run{Seed: 9}); err != nil {
 			t.Fatal(err)
 		}
 		files, _ := os.ReadDir(h.dir)
 		if len(files) != limits.HistoryFiles || h.written != limits.HistoryFiles || h.skipped != 5-limits.HistoryFiles {
 			t.Errorf("named %v: %d files in %s, want %d", named, len(files), h.dir, limits.HistoryFiles)
 		}
-		if got, err := os.ReadFile(filepath.Join(h.dir, report.HistoryFile(1))); err != nil || string(got) != "<html>history</html>" {
-			t.Errorf("%s: %q, %v", report.HistoryFile(1), got, err)
+		if got, err := os.ReadFile(filepath.Join(h.dir, chaos.HistoryFile(1))); err != nil || string(got) != "<html>history</html>" {
+			t.Errorf("%s: %q, %v", chaos.HistoryFile(1), got, err)
 		}
 		for i, v := range sum.Violations {
 			if (v.Visualization != "") != (i < limits.HistoryFiles) {
@@ -369,5 +376,31 @@ func TestHistoryVisualisationIsWritten(t *testing.T) {
 	}
 	if files, _ := os.ReadDir(work); len(files) != 0 {
 		t.Errorf("the working directory got %d files", len(files))
+	}
+}
+
+// --list-faults prints the catalogue, one name a line; --fault and
+// --schedule refuse what they do not know in one line; and a fault
+// campaign's replay commands carry the fault.
+func TestChaosFaultFlags(t *testing.T) {
+	out, _, code := runArgs(t, "chaos", "--list-faults")
+	var want []string
+	for _, f := range fault.Catalogue() {
+		want = append(want, f.String())
+	}
+	if code != exitOK || out != strings.Join(want, "\n")+"\n" || len(want) < 12 {
+		t.Errorf("--list-faults: exit %d, %q", code, out)
+	}
+	for _, args := range [][]string{{"--fault", "nope"}, {"--schedule", "all"}} {
+		_, stderr, code := runArgs(t, append([]string{"chaos"}, args...)...)
+		if code != exitBadInput || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, args[0]) {
+			t.Errorf("%v: exit %d, %q", args, code, stderr)
+		}
+	}
+	t.Chdir(t.TempDir())
+	out, _, code = runArgs(t, "chaos", "--runs", "2", "--fault", "apply-twice", "--jobs", "1")
+	if code != exitFailed || !strings.Contains(out, "replay: swarmsim chaos --replay ") || !strings.Contains(out, " --fault apply-twice") ||
+		!strings.Contains(strings.SplitN(out, "\n", 2)[0], " · fault apply-twice injected") {
+		t.Errorf("a fault campaign: exit %d\n%s", code, out)
 	}
 }

@@ -65,6 +65,7 @@ func FuzzSubcommandFlags(f *testing.F) {
 		"chaos --replay 99999999999999999999 extra",
 		"chaos --runs 100 --shard 3/4 --clients 2 --jobs 2 --output json",
 		"chaos --shard 1/0 --clients 99 --jobs -1 --output yaml",
+		"chaos --fault apply-twice --schedule classic", "chaos --list-faults --fault nope", "chaos --schedule \x00 --fault",
 		"plan --managers 5 --zones 3 --node-failure 0.01 --zone-failure 0.001 --samples 100",
 		"plan --az 2-2-1 --zones 2 --managers 4",
 		"plan --az 3-2 --rtt a-b=40ms,a-c=40ms,b-c=12ms", "plan --rtt a-b=1h", "plan --managers 2 --zones 1 --rtt a-a=1ms",

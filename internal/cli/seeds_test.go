@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/swarmsim/swarmsim/internal/chaos"
 	"github.com/swarmsim/swarmsim/internal/report"
 )
 
@@ -64,10 +65,10 @@ func TestJSONSeedsAreStrings(t *testing.T) {
 // string, and chaos merge reads the summary back.
 func TestChaosRunSeedsAreStringsAndMerge(t *testing.T) {
 	const runSeed = 1<<63 + 1
-	sum := report.ChaosSummary{Runs: 1, Seed: 1, Managers: 3, Layout: "1-1-1", Shard: &report.ChaosShard{Index: 1, Of: 1, CampaignRuns: 1},
-		LostWrites: report.ChaosLostWrites{Count: 1, Runs: []report.ChaosLostRun{{RunSeed: runSeed, Writes: []string{"w"}}}},
-		Violations: []report.ChaosViolation{{RunSeed: runSeed, Invariant: "x"}},
-		Errors:     []report.ChaosRunError{{RunSeed: runSeed, Error: "e"}},
+	sum := chaos.Summary{Runs: 1, Seed: 1, Managers: 3, Layout: "1-1-1", Shard: &chaos.ShardOf{Index: 1, Of: 1, CampaignRuns: 1},
+		LostWrites: chaos.LostWriteRuns{Count: 1, Runs: []chaos.LostRun{{RunSeed: runSeed, Writes: []string{"w"}}}},
+		Violations: []chaos.Violation{{RunSeed: runSeed, Invariant: "x"}},
+		Errors:     []chaos.RunError{{RunSeed: runSeed, Error: "e"}},
 	}
 	var b bytes.Buffer
 	if err := report.ChaosJSON(&b, &sum); err != nil {

@@ -7,61 +7,36 @@ import (
 	"time"
 
 	"github.com/swarmsim/swarmsim/az"
-	"github.com/swarmsim/swarmsim/internal/scenario"
+	"github.com/swarmsim/swarmsim/internal/chaos"
 )
 
-func testCampaign(shard scenario.Shard) scenario.ChaosSpec {
+func testCampaign(shard chaos.Shard) chaos.Spec {
 	l, _ := az.Parse("2-2-1")
-	return scenario.ChaosSpec{Runs: 12, Seed: 3, Layout: l.WithWorkers(3), For: time.Minute, Clients: 3, Shard: shard}
+	return chaos.Spec{Runs: 12, Seed: 3, Layout: l.WithWorkers(3), For: time.Minute, Clients: 3, Shard: shard}
 }
 
 // run is a made-up run: every third loses quorum, every fourth breaks an
 // invariant, every fifth loses a write.
-func run(i int) scenario.ChaosRun {
-	r := scenario.ChaosRun{Index: i, Seed: uint64(100 + i), Operations: 10, Leaderless: time.Duration(i) * time.Second}
-	r.Injected[scenario.KindKill] = i
+func run(i int) chaos.Run {
+	r := chaos.Run{Index: i, Seed: uint64(100 + i), Operations: 10, Leaderless: time.Duration(i) * time.Second}
+	r.Injected[chaos.KindKill] = i
 	r.LostQuorum = i%3 == 0
 	if i%4 == 0 {
-		r.Violation = &scenario.Finding{Invariant: "one leader per term", Detail: "m1 and w1 both led term 1"}
+		r.Violation = &chaos.Finding{Invariant: "one leader per term", Detail: "m1 and w1 both led term 1"}
 	}
 	if i%5 == 0 {
-		r.LostWrites = []scenario.LostWrite{{Client: 1, Write: "docker service scale web=3", Entry: 9, Survivor: "m3"}}
+		r.LostWrites = []chaos.LostWrite{{Client: 1, Write: "docker service scale web=3", Entry: 9, Survivor: "m3"}}
 	}
 	return r
 }
 
-func summarize(spec scenario.ChaosSpec) ChaosSummary {
-	s := NewChaosSummary(spec, " --az 2-2-1 --workers 3")
+func summarize(spec chaos.Spec) chaos.Summary {
+	s := chaos.NewSummary(spec, " --az 2-2-1 --workers 3")
 	lo, hi := spec.Shard.Range(spec.Runs)
 	for i := lo; i < hi; i++ {
 		s.Add(run(i))
 	}
 	return *s
-}
-
-// Shards summarized apart merge into the summary of the whole campaign.
-func TestMergeChaosIsTheWholeCampaign(t *testing.T) {
-	whole := summarize(testCampaign(scenario.Shard{}))
-	var parts []ChaosSummary
-	var names []string
-	for _, i := range []int{3, 1, 4, 2} {
-		parts = append(parts, summarize(testCampaign(scenario.Shard{Index: i, Of: 4})))
-		names = append(names, "shard.json")
-	}
-	merged, err := MergeChaos(names, parts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var a, b bytes.Buffer
-	ChaosJSON(&a, &whole)
-	ChaosJSON(&b, &merged)
-	if a.String() != b.String() {
-		t.Errorf("merged:\n%s\nwhole:\n%s", b.String(), a.String())
-	}
-	if whole.LostQuorum.Count != 4 || len(whole.LostQuorum.Replay) != 4 || whole.Violations[0].Replay != "swarmsim chaos --replay 100 --az 2-2-1 --workers 3" ||
-		whole.LostWrites.Count != 3 || whole.Injected["kill"] != 66 || whole.LeaderlessMS != 66_000 {
-		t.Errorf("whole campaign: %+v", whole)
-	}
 }
 
 func TestProgressLine(t *testing.T) {
@@ -74,7 +49,7 @@ func TestProgressLine(t *testing.T) {
 }
 
 func TestChaosTextNamesEveryKindAndReplay(t *testing.T) {
-	s := summarize(testCampaign(scenario.Shard{Index: 2, Of: 3}))
+	s := summarize(testCampaign(chaos.Shard{Index: 2, Of: 3}))
 	var b bytes.Buffer
 	Chaos(&b, &s)
 	for _, want := range []string{"chaos · shard 2/3: runs 5–8 of 12 · 5 managers over 3 zones (2-2-1) · 3 workers · 1m0s each · 3 clients · seed 3",

@@ -45,11 +45,8 @@
 // timeline and a Verdict. With Spec.Record it also keeps a History for a
 // drawn timeline (every manager's lane changes exactly, running tasks per
 // service at a steady step), without changing the run; with Spec.Raft it
-// reads every manager's Raft at the end. Chaos runs random schedules of
-// failures and Docker commands under the invariant checker, with clients
-// calling the swarm, and hands back one ChaosRun each, in run order,
-// whatever ran it; a Shard runs a slice of the same campaign, and Replay
-// runs one run again with its actions, timeline and client history. Plan
+// reads every manager's Raft at the end (chaos campaigns live in package
+// chaos). Plan
 // assesses layouts with package az, times
 // writes in each on real Raft with the leader in every zone it can be in
 // (cluster.MeasureCommits over the network's round trips, PlanSpec.RTT),
@@ -58,12 +55,10 @@
 // returning a PlanReport; a simulation that fails is an error, never a
 // verdict.
 //
-// Chaos and Plan spread independent simulations over cores with one worker
-// pool; results are gathered by index, so they never depend on the number of
-// cores or on scheduling. A chaos campaign's workers may be processes
-// (ChaosSpec.Launch, each running ServeChaos), so that each has etcd Raft's
-// process-wide entropy lock to itself. Every simulation is seeded: the same
-// Spec gives the same result.
+// Plan spreads independent simulations over cores with package pool;
+// results are gathered by index, so they never depend on the number of
+// cores or on scheduling. Every simulation is seeded: the same Spec gives
+// the same result.
 //
 // # Defaults and limits
 //

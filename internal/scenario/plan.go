@@ -12,6 +12,7 @@ import (
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/pool"
 )
 
 // VerifyBound is how long each simulated loss runs before Raft's verdict is
@@ -363,7 +364,7 @@ func timeLayouts(as []az.Assessment, spec PlanSpec) ([]PlannedLayout, error) {
 	results := make([]CommitLatency, len(jobs))
 	errs := make([]error, len(jobs))
 	var done atomic.Int64
-	forEach(len(jobs), spec.Cores, func(k int) {
+	pool.ForEach(len(jobs), spec.Cores, func(k int) {
 		j := jobs[k]
 		l := rows[j.row].Layout
 		zone := rows[j.row].Commit[j.zone].Zone
@@ -493,7 +494,7 @@ func odds(l az.Layout, o az.Odds, rtt cluster.RTT, samples int, seed uint64, cor
 	order := slices.Sorted(maps.Keys(patterns))
 	lostAt := make([]bool, len(order))
 	errs := make([]error, len(order))
-	forEach(len(order), cores, func(i int) {
+	pool.ForEach(len(order), cores, func(i int) {
 		k := order[i]
 		lostAt[i], errs[i] = simulatePeriod(l, patterns[k], rtt, seed^hash(k))
 	})

@@ -146,3 +146,55 @@ func TestRestartNoneHoldsTheSlot(t *testing.T) {
 	s.UpdateService("web", func(spec *state.ServiceSpec) { spec.Replicas = 3 })
 	l.Want(t, "create web.3")
 }
+
+// A slot that a start-first update overlaps holds two tasks meant to run,
+// the old and the new; scaling the slot away shuts both down, as swarmkit
+// removes a slot's every task when it scales down (found by chaos: a
+// start-first update paused on a failure, then web scaled to 0, left the
+// old tasks running).
+func TestScaleDownStopsEveryTaskOfASlot(t *testing.T) {
+	s := statetest.New()
+	workers(s, "w1", "w2")
+	s.Service(state.ServiceSpec{Name: "web", Replicas: 2})
+	s.Start("web", 1, "w1")
+	s.Start("web", 2, "w2")
+	s.UpdateService("web", func(spec *state.ServiceSpec) { spec.Image = "nginx:2" })
+	// The new task of slot 1, started first: the old one runs on beside it.
+	spec := s.Services["web"]
+	s.Apply(&state.CreateTask{Service: "web", Slot: 1, Node: "w2", Version: s.Versions["web"], Hash: s.Hashes.Of(spec), Image: spec.Image, Cause: state.CauseStartFirst})
+	s.Run()
+	if got := len(s.Active("web")); got != 3 {
+		t.Fatalf("%d tasks meant to run before the scale-down, want 3", got)
+	}
+	l := newLeader(s)
+	l.Flush()
+	s.UpdateService("web", func(spec *state.ServiceSpec) { spec.Replicas = 0 })
+	l.Flush()
+	if got := active(s, "web"); len(got) != 0 {
+		t.Errorf("scaled to 0, web keeps %q", got)
+	}
+}
+
+// A start-first overlap ends once the slot's newest task runs, whatever
+// update made it: an update superseded by another (stop-first, and paused
+// before it reached the slot) leaves the slot's old task to be stopped
+// here (found by chaos, run seed 15465127062479697481: web ran 6 tasks, 5
+// desired).
+func TestOverlapEndsWhenTheNewestTaskRuns(t *testing.T) {
+	s := statetest.New()
+	workers(s, "w1", "w2")
+	s.Service(state.ServiceSpec{Name: "web", Replicas: 1})
+	s.Start("web", 1, "w1")
+	s.UpdateService("web", func(spec *state.ServiceSpec) { spec.Image = "nginx:2" })
+	spec := s.Services["web"]
+	s.Apply(&state.CreateTask{Service: "web", Slot: 1, Node: "w2", Version: s.Versions["web"], Hash: s.Hashes.Of(spec), Image: spec.Image, Cause: state.CauseStartFirst})
+	l := newLeader(s)
+	l.Flush()
+	s.UpdateService("web", func(spec *state.ServiceSpec) { spec.Image = "nginx:3" }) // supersedes the update
+	s.Apply(&state.UpdateState{Service: "web", State: state.UpdatePaused, Message: "update paused"})
+	s.Run() // the second update's task of slot 1 runs
+	l.Flush()
+	if got := active(s, "web"); len(got) != 1 {
+		t.Errorf("web's one slot keeps %q meant to run, want the newest only", got)
+	}
+}

@@ -43,6 +43,9 @@ func (o *Orchestrator) Reconcile(b *state.Batch, spec *state.ServiceSpec) {
 		if cur := b.Current(s, spec.Name, key); cur != nil {
 			active = append(active, cur)
 			occupied[key.Slot] = true
+			if cur.State == state.TaskRunning {
+				endOverlap(b, s.History(spec.Name, key), cur)
+			}
 			continue
 		}
 		// A slot whose task the restart policy will not replace keeps its
@@ -66,13 +69,38 @@ func (o *Orchestrator) Reconcile(b *state.Batch, spec *state.ServiceSpec) {
 		}
 	case len(active) > target:
 		for _, t := range ScaleDownOrder(active)[target:] {
-			observed := ""
-			if t.State == state.TaskPending {
-				observed = state.TaskShutdown // it never started: nothing to confirm
+			// The slot goes with all its tasks: a start-first update's old
+			// task runs beside the current one until it is replaced.
+			for _, other := range s.History(spec.Name, t.SlotKey()) {
+				if other.Active() {
+					b.Stop(other, scaledDownState(other), state.ReasonScaledDown, false)
+				}
 			}
-			b.Stop(t, observed, state.ReasonScaledDown, false)
 		}
 	}
+}
+
+// endOverlap stops the tasks of a slot older than cur, which runs: a
+// start-first overlap ends once the newest task runs, whatever update
+// started it. The updater ends the overlaps of the update in progress; an
+// update superseded by another, which paused before it reached the slot,
+// would leave its old task running beside the new for good.
+func endOverlap(b *state.Batch, history []*state.Task, cur *state.Task) {
+	for _, old := range history {
+		if old != cur && old.Active() && old.Created <= cur.Created {
+			b.Stop(old, "", state.ReasonUpdated, false)
+		}
+	}
+}
+
+// scaledDownState is what a task scaled down is observed as at once:
+// shut down if it never started, nothing to confirm; otherwise its node
+// will say.
+func scaledDownState(t *state.Task) string {
+	if t.State == state.TaskPending {
+		return state.TaskShutdown
+	}
+	return ""
 }
 
 // ScaleDownOrder sorts a service's tasks so that the ones to keep come

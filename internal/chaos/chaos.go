@@ -1,4 +1,4 @@
-package scenario
+package chaos
 
 import (
 	"bytes"
@@ -10,19 +10,29 @@ import (
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster"
+	"github.com/swarmsim/swarmsim/internal/fault"
+	"github.com/swarmsim/swarmsim/internal/pool"
+	"github.com/swarmsim/swarmsim/internal/scenario"
 )
 
-// ChaosSpec is a campaign of random failure schedules, each run under the
+// Spec is a campaign of random failure schedules, each run under the
 // invariant checker while clients call the swarm. Run i's seed is derived
 // from Seed and i alone, so a shard, a replay or a merge of shards sees the
 // same runs as the whole campaign.
-type ChaosSpec struct {
+type Spec struct {
 	Runs    int
 	Seed    uint64
 	Layout  az.Layout
 	For     time.Duration // simulated time each schedule runs
 	Clients int           // clients calling scale and inspect during each run
 	Shard   Shard         // the slice of the campaign to run; the zero Shard is all of it
+	// Classic draws only the first wave's kinds of action, as schedules
+	// did before stacks, autolock and backups joined them: the runs of
+	// the corpus replay as they were found.
+	Classic bool
+	// Fault is the bug injected into every run (package fault), None for
+	// none: the campaign shows whether its checkers catch it.
+	Fault fault.Fault
 
 	// How the runs are spread: over Cores goroutines of this process, or,
 	// with Launch set, over Cores worker processes it starts.
@@ -81,15 +91,26 @@ const (
 	KindJoin
 	KindRm
 	KindForceNewCluster
+	KindStackDeploy
+	KindStackRm
+	KindSecret
+	KindRollback
+	KindConstraint
+	KindAutolock
+	KindUnlock
+	KindRotateKey
+	KindBackup
+	KindRestore
 	NumKinds
 )
 
-var kindNames = [NumKinds]string{"kill", "restart", "zone", "partition", "heal", "scale", "update", "drain", "promote", "demote", "join", "rm", "force_new_cluster"}
+var kindNames = [NumKinds]string{"kill", "restart", "zone", "partition", "heal", "scale", "update", "drain", "promote", "demote", "join", "rm", "force_new_cluster",
+	"stack_deploy", "stack_rm", "secret", "rollback", "constraint", "autolock", "unlock", "rotate_key", "backup", "restore"}
 
 func (k Kind) String() string { return kindNames[k] }
 
-// ChaosRun is what one schedule did.
-type ChaosRun struct {
+// Run is what one schedule did.
+type Run struct {
 	Index    int    // the run's place in the campaign
 	Seed     uint64 // replays the run with Replay
 	Injected [NumKinds]int
@@ -137,7 +158,7 @@ func (w LostWrite) String() string {
 		w.Write, w.Client, cluster.FormatTime(w.AckedAt), w.Entry, w.Survivor, cluster.FormatTime(w.At), w.Kept)
 }
 
-// Process is a worker process running ServeChaos: writes go to its stdin,
+// Process is a worker process running Serve: writes go to its stdin,
 // reads come from its stdout, Close ends its input and waits for it.
 type Process interface {
 	Write(p []byte) (int, error)
@@ -150,29 +171,35 @@ func RunSeed(seed uint64, i int) uint64 {
 	return rand.New(rand.NewPCG(seed, uint64(i))).Uint64()
 }
 
-// Chaos runs the runs of spec's shard and hands each to each, in run order.
+// Campaign runs the runs of spec's shard and hands each to each, in run order.
 // An error means the campaign could not run (a worker process failed); runs
-// that fail are in their ChaosRun.
-func Chaos(spec ChaosSpec, each func(ChaosRun)) error {
+// that fail are in their Run.
+func Campaign(spec Spec, each func(Run)) error {
 	lo, hi := spec.Shard.Range(spec.Runs)
-	order := newInOrder(lo, func(_ int, r ChaosRun) {
+	// Workers in this process see the fault; worker processes set it from
+	// the campaign they are handed.
+	fault.Set(spec.Fault)
+	defer fault.Set(fault.None)
+	order := pool.NewInOrder(lo, func(_ int, r Run) {
 		each(r)
 		if spec.Progress != nil {
 			spec.Progress(r.Index - lo + 1)
 		}
 	})
 	if spec.Launch == nil {
-		forEach(hi-lo, spec.Cores, func(i int) {
-			order.deliver(lo+i, chaosRun(spec, lo+i, RunSeed(spec.Seed, lo+i), false))
+		pool.ForEach(hi-lo, spec.Cores, func(i int) {
+			order.Deliver(lo+i, chaosRun(spec, lo+i, RunSeed(spec.Seed, lo+i), false))
 		})
 		return nil
 	}
-	return chaosInProcesses(spec, lo, hi, order.deliver)
+	return chaosInProcesses(spec, lo, hi, order.Deliver)
 }
 
 // Replay runs the schedule with this run seed again, keeping its actions,
 // timeline and client history.
-func Replay(spec ChaosSpec, seed uint64) ChaosRun {
+func Replay(spec Spec, seed uint64) Run {
+	fault.Set(spec.Fault)
+	defer fault.Set(fault.None)
 	return chaosRun(spec, 0, seed, true)
 }
 
@@ -183,8 +210,8 @@ const (
 	settleTime = 2 * time.Second
 )
 
-func chaosRun(spec ChaosSpec, index int, seed uint64, keep bool) (res ChaosRun) {
-	res = ChaosRun{Index: index, Seed: seed}
+func chaosRun(spec Spec, index int, seed uint64, keep bool) (res Run) {
+	res = Run{Index: index, Seed: seed}
 	defer func() {
 		// A panic is a bug in the simulation: report it with the run's seed
 		// instead of losing the rest of the campaign.
@@ -200,7 +227,7 @@ func chaosRun(spec ChaosSpec, index int, seed uint64, keep bool) (res ChaosRun) 
 		res.Err = err.Error()
 		return res
 	}
-	s := schedule{c: c, r: rand.New(rand.NewPCG(seed, 0x63686f73)), rc: rand.New(rand.NewPCG(seed, 0x636c6e74)), res: &res, keep: keep}
+	s := schedule{c: c, r: rand.New(rand.NewPCG(seed, 0x63686f73)), rc: rand.New(rand.NewPCG(seed, 0x636c6e74)), res: &res, keep: keep, classic: spec.Classic}
 	if err := s.run(spec); err != nil {
 		var v *cluster.Violation
 		if errors.As(err, &v) {
@@ -243,17 +270,20 @@ type schedule struct {
 	c        *cluster.Cluster
 	r        *rand.Rand // the actions
 	rc       *rand.Rand // the clients
-	res      *ChaosRun
+	res      *Run
 	keep     bool
-	promoted string // the node last promoted or joined as a manager
+	promoted string      // the node last promoted or joined as a manager
+	classic  bool        // draw the first wave's kinds only
+	backups  int         // backups taken, which names the next
+	backedUp [][2]string // each backup's name and manager
 }
 
-func (s *schedule) run(spec ChaosSpec) error {
+func (s *schedule) run(spec Spec) error {
 	c, r, res := s.c, s.r, s.res
 	if err := c.RunFor(formTime); err != nil {
 		return err
 	}
-	if err := c.Apply(cluster.CreateService(Replicated("web", 2+r.IntN(6)).Spec())); err != nil {
+	if err := c.Apply(cluster.CreateService(scenario.Replicated("web", 2+r.IntN(6)).Spec())); err != nil {
 		return err
 	}
 	if err := c.RunFor(settleTime); err != nil {
@@ -375,7 +405,15 @@ func (s *schedule) next() injection {
 		}
 		return s.act(KindForceNewCluster, cluster.ForceNewCluster(target))
 	}
-	switch n := r.IntN(20); {
+	draws := 20
+	if !s.classic {
+		draws = 34 // the first wave's 20, and the second wave's 14
+	}
+	n := r.IntN(draws)
+	if n >= 20 {
+		return s.feature(n - 20)
+	}
+	switch {
 	case n < 3:
 		return s.act(KindKill, cluster.Kill(s.pick(all)))
 	case n < 6:

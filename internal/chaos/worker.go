@@ -1,4 +1,4 @@
-package scenario
+package chaos
 
 import (
 	"bufio"
@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/swarmsim/swarmsim/az"
+	"github.com/swarmsim/swarmsim/internal/fault"
+	"github.com/swarmsim/swarmsim/internal/pool"
 )
 
 // Worker processes. etcd Raft draws its election jitter from the one
@@ -24,13 +26,15 @@ import (
 // chunk, in order, with a JSON line on its stdout. Closing its stdin ends
 // it.
 
-// job is the part of a ChaosSpec a worker needs to run any run.
+// job is the part of a Spec a worker needs to run any run.
 type job struct {
 	Runs    int
 	Seed    uint64
 	Layout  az.Layout
 	For     time.Duration
 	Clients int
+	Classic bool
+	Fault   fault.Fault
 }
 
 // chunkSize is how many runs a worker is handed at once, at most: enough
@@ -38,7 +42,7 @@ type job struct {
 // tail evenly.
 const chunkSize = 16
 
-func chaosInProcesses(spec ChaosSpec, lo, hi int, deliver func(int, ChaosRun)) error {
+func chaosInProcesses(spec Spec, lo, hi int, deliver func(int, Run)) error {
 	slots := max(spec.Cores, 1)
 	// Small campaigns get small chunks, so that every worker has some.
 	chunk := min(chunkSize, max(1, (hi-lo)/(4*slots)))
@@ -69,7 +73,7 @@ func chaosInProcesses(spec ChaosSpec, lo, hi int, deliver func(int, ChaosRun)) e
 		}
 	}
 	// The first error is the one to report: the others follow from it.
-	first := pool(hi-lo, slots, chunk, func(slot, a, b int) error {
+	first := pool.Run(hi-lo, slots, chunk, func(slot, a, b int) error {
 		return workers[slot].run(lo+a, lo+b, deliver)
 	})
 	for i, w := range workers {
@@ -81,12 +85,12 @@ func chaosInProcesses(spec ChaosSpec, lo, hi int, deliver func(int, ChaosRun)) e
 	return first
 }
 
-func jobOf(spec ChaosSpec) job {
-	return job{Runs: spec.Runs, Seed: spec.Seed, Layout: spec.Layout, For: spec.For, Clients: spec.Clients}
+func jobOf(spec Spec) job {
+	return job{Runs: spec.Runs, Seed: spec.Seed, Layout: spec.Layout, For: spec.For, Clients: spec.Clients, Classic: spec.Classic, Fault: spec.Fault}
 }
 
-func (j job) spec() ChaosSpec {
-	return ChaosSpec{Runs: j.Runs, Seed: j.Seed, Layout: j.Layout, For: j.For, Clients: j.Clients}
+func (j job) spec() Spec {
+	return Spec{Runs: j.Runs, Seed: j.Seed, Layout: j.Layout, For: j.For, Clients: j.Clients, Classic: j.Classic, Fault: j.Fault}
 }
 
 type workerProc struct {
@@ -96,7 +100,7 @@ type workerProc struct {
 	closed bool
 }
 
-func (w *workerProc) run(lo, hi int, deliver func(int, ChaosRun)) error {
+func (w *workerProc) run(lo, hi int, deliver func(int, Run)) error {
 	if _, err := fmt.Fprintf(w.out, "%d %d\n", lo, hi); err != nil {
 		return fmt.Errorf("handing runs to a worker process: %w", err)
 	}
@@ -104,7 +108,7 @@ func (w *workerProc) run(lo, hi int, deliver func(int, ChaosRun)) error {
 		return fmt.Errorf("handing runs to a worker process: %w", err)
 	}
 	for i := lo; i < hi; i++ {
-		var r ChaosRun
+		var r Run
 		if err := w.in.Decode(&r); err != nil {
 			// What the process says as it ends tells more than the broken pipe.
 			if cerr := w.close(); cerr != nil {
@@ -128,9 +132,9 @@ func (w *workerProc) close() error {
 	return w.p.Close()
 }
 
-// ServeChaos is a worker process's work: it reads a campaign and chunks of
-// run indexes from in and writes each run's ChaosRun to out, until in ends.
-func ServeChaos(in io.Reader, out io.Writer) error {
+// Serve is a worker process's work: it reads a campaign and chunks of
+// run indexes from in and writes each run's Run to out, until in ends.
+func Serve(in io.Reader, out io.Writer) error {
 	lines := bufio.NewScanner(in)
 	if !lines.Scan() {
 		err := lines.Err()
@@ -144,6 +148,12 @@ func ServeChaos(in io.Reader, out io.Writer) error {
 		return fmt.Errorf("a chaos worker could not read its campaign: %w", err)
 	}
 	spec := j.spec()
+	// A worker process injects its campaign's fault for its whole life. A
+	// worker served inside the campaign's own process (the tests') finds
+	// it injected already, and leaves the variable its runs read alone.
+	if !fault.Is(spec.Fault) {
+		fault.Set(spec.Fault)
+	}
 	w := bufio.NewWriter(out)
 	enc := json.NewEncoder(w)
 	for lines.Scan() {
