@@ -320,3 +320,35 @@ func TestRestoreGivesAReplacedNodeAMachineAgain(t *testing.T) {
 	mustApply(t, c, Kill("m2"))
 	mustApply(t, c, Restart("m2"))
 }
+
+// A backup restored into a swarm that runs on without it: the leader
+// remembers more of the manager's log than the backup holds, and the
+// commit index its next heartbeat carries is past the restored log's end,
+// which etcd Raft answers with a panic (tocommit out of range). A real
+// manager crashes; so does the simulated one, with the reason, and the
+// admin guide's way (a swarm that is down, then a new cluster) works.
+func TestRestoreBehindWhatTheLeaderKnowsCrashes(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 1, 17)
+	mustApply(t, c, CreateService(service("web", 3)))
+	settle(t, c)
+	mustApply(t, c, Backup("m3", "nightly"))
+	mustApply(t, c, CreateService(service("api", 2)))
+	settle(t, c)
+	mustApply(t, c, Kill("m3"))
+	mustRun(t, c, time.Second)
+	at := c.Now()
+	mustApply(t, c, RestoreBackup("nightly", "m3"))
+	mustRun(t, c, 10*time.Second)
+	m3, _ := c.node("m3")
+	crashed := eventsOf(c, EventKill, at)
+	if m3.alive || len(crashed) != 1 || !strings.Contains(crashed[0], "m3 crashed on a heartbeat from m1: its Raft log ends at entry") {
+		t.Fatalf("m3 alive %v after a restore behind its leader, events %q; want it crashed with the reason", m3.alive, crashed)
+	}
+	mustApply(t, c, Kill("m1", "m2"))
+	mustApply(t, c, RestoreBackup("nightly", "m3"))
+	mustApply(t, c, ForceNewCluster("m3"))
+	settle(t, c)
+	if c.leader != "m3" {
+		t.Errorf("leader %q after forcing a new cluster on the restored manager, want m3", c.leader)
+	}
+}

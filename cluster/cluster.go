@@ -682,7 +682,12 @@ func (n *node) deliver(e timed) {
 		if c.counting {
 			c.countMessage(e.msg)
 		}
-		if err := to.mgr.member.Step(e.msg); err != nil {
+		var behind *raft.LogBehindError
+		if err := to.mgr.member.Step(e.msg); errors.As(err, &behind) {
+			c.emit(EventKill, to.name, "%s crashed on a heartbeat from %s: %v; a restored backup goes into a swarm that is down, then docker swarm init --force-new-cluster", to.name, from.name, behind)
+			to.crash()
+			return
+		} else if err != nil {
 			c.fail(fmt.Errorf("%s could not take a %s from %s: %w", to.name, e.msg.Kind(), from.name, err))
 			return
 		}

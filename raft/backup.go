@@ -62,6 +62,15 @@ func (b Backup) ID() uint64 { return b.id }
 // backup was taken: restoring the backup brings back the state as of it.
 func (b Backup) Commit() uint64 { return b.hs.GetCommit() }
 
+// LastIndex is the last entry of the member's log when the backup was
+// taken: a member restored from it has nothing past this index.
+func (b Backup) LastIndex() uint64 {
+	if n := len(b.ents); n > 0 {
+		return b.ents[n-1].GetIndex()
+	}
+	return b.snap.GetMetadata().GetIndex()
+}
+
 // Term is the member's term when the backup was taken.
 func (b Backup) Term() uint64 { return b.hs.GetTerm() }
 

@@ -428,6 +428,15 @@ func (m *Member) Campaign() error {
 	return err
 }
 
+// LogBehindError is Step's answer to a leader that commits past the end of
+// this member's log: etcd Raft would panic, and the member's manager
+// crashes instead.
+type LogBehindError struct{ Last, Commit uint64 }
+
+func (e *LogBehindError) Error() string {
+	return fmt.Sprintf("its Raft log ends at entry %d, and its leader commits entry %d (etcd Raft: tocommit out of range)", e.Last, e.Commit)
+}
+
 // Step hands the member a message the network delivered.
 func (m *Member) Step(msg Message) error {
 	if m.node == nil {
@@ -439,6 +448,14 @@ func (m *Member) Step(msg Message) error {
 			m.granted, m.grantedTerm = m.granted[:0], t
 		}
 		m.granted = append(m.granted, msg.m.GetFrom())
+	}
+	if msg.m.GetType() == pb.MsgHeartbeat && !m.node.HasReady() {
+		// etcd Raft panics on a commit index past the log's end (tocommit
+		// out of range): a log that went back, as a restored backup's does
+		// while its leader remembers more of it. A real manager crashes.
+		if last, _ := m.storage.LastIndex(); msg.m.GetCommit() > last {
+			return &LogBehindError{Last: last, Commit: msg.m.GetCommit()}
+		}
 	}
 	var err error
 	withEntropy(m.entropy, func() { err = m.node.Step(msg.m) })
