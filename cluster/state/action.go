@@ -264,7 +264,7 @@ func (a *UpdateService) apply(s *Store, ctx *ApplyContext) {
 	case old.TaskHash() != spec.TaskHash() || !SamePlacement(old, spec):
 		s.Previous[spec.Name] = old
 		s.Versions[spec.Name]++
-		s.Updates[spec.Name] = &UpdateStatus{State: UpdateUpdating, Message: "update in progress", StartedAt: a.At, NextBatch: a.At}
+		s.Updates[spec.Name] = &UpdateStatus{State: UpdateUpdating, Message: "update in progress", StartedAt: a.At}
 		ctx.emit(EventServiceUpdated, "", "%s updating to version %d", spec.Name, s.Versions[spec.Name])
 	case old.Replicas != spec.Replicas && spec.Mode == ModeReplicated:
 		ctx.emit(EventServiceUpdated, "", "%s scaled from %d to %d", spec.Name, old.Replicas, spec.Replicas)
@@ -326,16 +326,14 @@ func (a *RollbackService) apply(s *Store, ctx *ApplyContext) {
 		s.notifyService(a.Name)
 		return
 	}
-	s.Updates[a.Name] = &UpdateStatus{State: UpdateRollbackStarted, Message: a.Reason, StartedAt: a.At, NextBatch: a.At}
+	s.Updates[a.Name] = &UpdateStatus{State: UpdateRollbackStarted, Message: a.Reason, StartedAt: a.At}
 	ctx.emit(EventServiceUpdated, "", "%s rolling back: %s", a.Name, a.Reason)
 	s.notifyService(a.Name)
 }
 
-// UpdateState moves a rolling update along: its state, message and when
-// its next batch may start.
+// UpdateState moves a rolling update along: its state and message.
 type UpdateState struct {
 	Service, State, Message string
-	NextBatch               int64
 }
 
 func (a *UpdateState) kind() actionKind { return kindUpdateState }
@@ -343,10 +341,9 @@ func (a *UpdateState) encode(e *encoder) {
 	e.str(a.Service)
 	e.str(a.State)
 	e.str(a.Message)
-	e.int(a.NextBatch)
 }
 func (a *UpdateState) decode(d *decoder) {
-	a.Service, a.State, a.Message, a.NextBatch = d.str(), d.str(), d.str(), d.int()
+	a.Service, a.State, a.Message = d.str(), d.str(), d.str()
 }
 func (a *UpdateState) apply(s *Store, ctx *ApplyContext) {
 	u := s.Updates[a.Service]
@@ -356,7 +353,7 @@ func (a *UpdateState) apply(s *Store, ctx *ApplyContext) {
 	if u.State != a.State {
 		ctx.emit(EventServiceUpdated, "", "%s update %s: %s", a.Service, strings.ReplaceAll(a.State, "_", " "), a.Message)
 	}
-	u.State, u.Message, u.NextBatch = a.State, a.Message, a.NextBatch
+	u.State, u.Message = a.State, a.Message
 	s.notifyService(a.Service)
 }
 

@@ -31,7 +31,7 @@ func everyAction() []Action {
 		&UpdateService{Spec: spec, At: 99},
 		&RemoveService{Name: "web"},
 		&RollbackService{Name: "web", Reason: "manually requested rollback", At: 5},
-		&UpdateState{Service: "web", State: UpdatePaused, Message: "why", NextBatch: 77},
+		&UpdateState{Service: "web", State: UpdatePaused, Message: "why"},
 		&CreateTask{Service: "web", Slot: 3, Node: "w1", Pending: true, Reason: "no suitable node", Version: 2, Hash: 1 << 63,
 			Image: "nginx", Attempt: 4, Cause: CauseRestart, Replaces: "w2", At: 10, Delay: 5000},
 		&AssignTask{Task: "t7", Node: "w3"},

@@ -403,7 +403,6 @@ type UpdateStatus struct {
 	State     string `json:"state"`
 	Message   string `json:"message,omitempty"`
 	StartedAt int64  `json:"started_at"` // ms of simulated time
-	NextBatch int64  `json:"next_batch"` // ms: no batch starts before
 }
 
 // Active reports whether a rolling update or rollback is in progress.

@@ -55,7 +55,6 @@ func (s *Store) Encode() []byte {
 		e.str(u.State)
 		e.str(u.Message)
 		e.int(u.StartedAt)
-		e.int(u.NextBatch)
 	}
 	e.uint(uint64(len(s.Tasks)))
 	for _, t := range s.TaskList() {
@@ -149,7 +148,7 @@ func DecodeStore(b []byte) (*Store, error) {
 	specs(s.Previous)
 	for range d.count() {
 		name := d.str()
-		s.Updates[name] = &UpdateStatus{State: d.str(), Message: d.str(), StartedAt: d.int(), NextBatch: d.int()}
+		s.Updates[name] = &UpdateStatus{State: d.str(), Message: d.str(), StartedAt: d.int()}
 	}
 	for range d.count() {
 		t := d.task()
