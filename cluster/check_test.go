@@ -261,7 +261,7 @@ func TestRandomSchedulesAreDeterministic(t *testing.T) {
 			t.Errorf("schedule %d: %v", seed, err)
 			return ""
 		}
-		return fmt.Sprintf("%v\n%+v", c.Events(), c.Snapshot())
+		return fmt.Sprintf("%v\n%s", c.Events(), pictureText(t, c))
 	}
 	for seed := uint64(1); seed <= 12; seed++ {
 		want := replay(seed)

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -301,8 +302,19 @@ func transcript(t testing.TB, seed uint64) string {
 	for _, e := range c.Events() {
 		fmt.Fprintln(&b, e)
 	}
-	fmt.Fprintf(&b, "%+v\n", c.Snapshot())
+	fmt.Fprintf(&b, "%s\n", pictureText(t, c))
 	return b.String()
+}
+
+// pictureText is the final picture as text that compares across runs:
+// its tasks are pointers, which %+v would print as addresses.
+func pictureText(t testing.TB, c *Cluster) string {
+	t.Helper()
+	b, err := json.Marshal(c.Snapshot())
+	if err != nil {
+		t.Fatalf("encoding the picture: %v", err)
+	}
+	return string(b)
 }
 
 func TestDeterminism(t *testing.T) {

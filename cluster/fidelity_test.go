@@ -10,8 +10,8 @@ import (
 // failures. Each names the swarmkit behaviour it reproduces.
 
 // activeTasksOn lists the tasks of a service meant to run on a node.
-func activeTasksOn(c *Cluster, service, node string) []Task {
-	var out []Task
+func activeTasksOn(c *Cluster, service, node string) []*Task {
+	var out []*Task
 	for _, t := range c.Snapshot().Tasks {
 		if t.Service == service && t.Node == node && t.Active() {
 			out = append(out, t)
@@ -185,14 +185,14 @@ func TestTasksOrphanedAfterNodeDown24h(t *testing.T) {
 	}
 	mustApply(t, c, Kill("w1"))
 	mustRun(t, c, time.Minute)
-	state := func(id string) Task {
+	state := func(id string) *Task {
 		for _, tk := range c.Snapshot().Tasks {
 			if tk.ID == id {
 				return tk
 			}
 		}
 		t.Fatalf("task %s is gone", id)
-		return Task{}
+		return nil
 	}
 	for _, old := range onW1 {
 		if tk := state(old.ID); tk.Desired != TaskShutdown || tk.State != TaskRunning {
@@ -222,7 +222,7 @@ func TestReplacementWaitsOutRestartDelay(t *testing.T) {
 	var waiting *Task
 	for _, tk := range c.Snapshot().Tasks {
 		if tk.Active() {
-			waiting = &tk
+			waiting = tk
 		}
 	}
 	if waiting == nil || waiting.Attempt != 1 || waiting.State != TaskAssigned {

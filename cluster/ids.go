@@ -32,7 +32,7 @@ func DockerID(seed uint64, kind, key string) string {
 
 // TaskID is the ID `docker service ps` shows for a task (the first 12
 // characters of it, as Docker's tables print).
-func (s Snapshot) TaskID(t Task) string { return DockerID(s.Seed, "task", t.ID) }
+func (s Snapshot) TaskID(t *Task) string { return DockerID(s.Seed, "task", t.ID) }
 
 // serviceID is a service's ID: the one it was imported with, or one
 // derived from its name.

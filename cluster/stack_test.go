@@ -67,11 +67,11 @@ func TestUnhealthyImageIsKilledAndRestarted(t *testing.T) {
 	var failed *Task
 	for _, tk := range c.Snapshot().Tasks {
 		if tk.State == TaskFailed {
-			failed = &tk
+			failed = tk
 		}
 	}
 	if failed == nil || failed.Reason != reasonUnhealthy {
-		t.Fatalf("no task failed with Docker's unhealthy error: %+v", c.Snapshot().Tasks)
+		t.Fatalf("no task failed with Docker's unhealthy error: %s", pictureText(t, c))
 	}
 	if !strings.Contains(failed.Reason, "unhealthy container") {
 		t.Errorf("reason %q lacks Docker's words", failed.Reason)

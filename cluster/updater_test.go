@@ -216,7 +216,7 @@ func TestStopFirstWaitsForOldTaskToStop(t *testing.T) {
 	var old *Task
 	for _, tk := range c.Snapshot().Tasks {
 		if tk.Active() {
-			old = &tk
+			old = tk
 		}
 	}
 	rec := c.leaderManager().store.Nodes[old.Node]

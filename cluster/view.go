@@ -19,7 +19,7 @@ type Snapshot struct {
 	Zones    []Zone
 	Nodes    []NodeView
 	Services []ServiceView
-	Tasks    []Task // the desired state's tasks, history included
+	Tasks    []*Task // the desired state's tasks, history included: the store's own records, never changed once made (state.Store), so shared, not copied
 	Cut      [][2]string
 	// LocalCopy names the manager whose store the picture shows when no
 	// manager leads: Docker answers every command with ErrNoLeader then,
@@ -172,9 +172,9 @@ func (c *Cluster) Snapshot() Snapshot {
 
 	zoneNodes := make([][]string, len(c.zones))
 	byNode := map[string][]string{}
-	snap.Tasks = make([]Task, 0, len(s.Tasks))
+	snap.Tasks = make([]*Task, 0, len(s.Tasks))
 	for t := range s.AllTasks() {
-		snap.Tasks = append(snap.Tasks, *t)
+		snap.Tasks = append(snap.Tasks, t)
 	}
 	snap.Services = c.serviceViews(s, byNode)
 

@@ -116,6 +116,7 @@ type Dispatcher struct {
 	wake   func()
 
 	seen       []time.Duration // by node index: the last heartbeat this leader heard
+	isReady    []bool          // by node index: the store counts the node ready (kept by NodeChanged)
 	session    []bool          // by node index: the node's session with this leader is current
 	expiry     []deadline      // heartbeat deadlines, in the order they fall due
 	unknown    []deadline      // this leader's first deadlines, one per node, all at once
@@ -173,6 +174,8 @@ func (d *Dispatcher) grow() {
 	for len(d.seen) < d.world.Nodes() {
 		d.seen = append(d.seen, d.now())
 		d.session = append(d.session, false)
+		rec := d.s.Nodes[d.world.Name(len(d.isReady))]
+		d.isReady = append(d.isReady, rec != nil && rec.Status == state.NodeReady)
 	}
 }
 
@@ -183,9 +186,13 @@ func (d *Dispatcher) Heartbeat(i int, dirty bool) {
 	now := d.now()
 	d.seen[i] = now
 	d.expiry = append(d.expiry, deadline{now + HeartbeatGrace, i})
-	if rec := d.s.Nodes[d.world.Name(i)]; rec != nil && rec.Status != state.NodeReady {
-		d.heard[i] = true
-		d.wake()
+	// A ready node's heartbeat, the common case, reads no node record:
+	// isReady, which NodeChanged keeps, says so by index.
+	if !d.isReady[i] {
+		if rec := d.s.Nodes[d.world.Name(i)]; rec != nil && rec.Status != state.NodeReady {
+			d.heard[i] = true
+			d.wake()
+		}
 	}
 	if !d.session[i] || dirty {
 		d.session[i] = true
@@ -235,7 +242,12 @@ func (d *Dispatcher) TaskChanged(t *state.Task) {
 // down has its tasks orphaned NodeDownPeriod later, and the successors of
 // its tasks told to stop need wait for them no longer.
 func (d *Dispatcher) NodeChanged(name string) {
-	if rec := d.s.Nodes[name]; rec != nil && rec.Status == state.NodeDown {
+	rec := d.s.Nodes[name]
+	if i, ok := d.world.Index(name); ok {
+		d.grow()
+		d.isReady[i] = rec != nil && rec.Status == state.NodeReady
+	}
+	if rec != nil && rec.Status == state.NodeDown {
 		d.watchOrphans(rec)
 		for _, t := range d.s.TasksOn(name) {
 			if !t.Active() && !t.Terminal() {

@@ -313,6 +313,7 @@ func TestUnknownNodesHaveTwiceTheGrace(t *testing.T) {
 	for _, later := range []bool{false, true} {
 		r := newRig(t)
 		d := New(r.Store.Store, r.Hashes, r.w, 0, later, func() time.Duration { return r.Now }, func() {})
+		r.Watch(d) // as a leader's store tells its dispatcher what changed
 		if later {
 			r.Step(d.MarkUnknown)
 		}

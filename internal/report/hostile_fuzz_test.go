@@ -48,7 +48,7 @@ func render(name string, colour bool) (picture, lines string) {
 	nodePretty(term, nodeJSON(hostileSwarm(named).Nodes[1]))
 	servicePretty(term, cluster.ServiceSpec{Name: named, Image: named, Labels: map[string]string{named: named}})
 	info(term, snap, named)
-	serviceLogs(term, cluster.Snapshot{Tasks: []cluster.Task{{ID: "t1", Service: named, Slot: 1, Node: named, Image: named, Started: 1000, Ended: 2000, Reason: named}}}, named)
+	serviceLogs(term, cluster.Snapshot{Tasks: []*cluster.Task{{ID: "t1", Service: named, Slot: 1, Node: named, Image: named, Started: 1000, Ended: 2000, Reason: named}}}, named)
 	tr := Transcript{W: term, St: st}
 	tr.Drill(name + ".drill")
 	tr.Step(0, "kill "+name)

@@ -312,7 +312,7 @@ func nodePretty(w io.Writer, n swarm.Node) {
 // around it, in Docker's prefix NAME.SLOT.TASKID@NODE.
 func serviceLogs(w io.Writer, s cluster.Snapshot, service string) {
 	tasks := slices.Clone(s.Tasks)
-	slices.SortStableFunc(tasks, func(a, b cluster.Task) int { return int(a.Created - b.Created) })
+	slices.SortStableFunc(tasks, func(a, b *cluster.Task) int { return int(a.Created - b.Created) })
 	for _, t := range tasks {
 		if t.Service != service || t.Node == "" {
 			continue

@@ -193,7 +193,7 @@ func ServicePS(w io.Writer, s cluster.Snapshot, name string) error {
 func taskTable(w io.Writer, s cluster.Snapshot, ports map[string]string) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 3, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tIMAGE\tNODE\tDESIRED STATE\tCURRENT STATE\tERROR\tPORTS")
-	var group []cluster.Task
+	var group []*cluster.Task
 	flush := func() {
 		// Newest first, as Docker lists a slot's history.
 		for i := len(group) - 1; i >= 0; i-- {
@@ -229,14 +229,14 @@ func taskTable(w io.Writer, s cluster.Snapshot, ports map[string]string) error {
 
 // desiredState is Ready for a replacement waiting out its restart delay,
 // as swarmkit's restart supervisor sets it until the delay is over.
-func desiredState(t cluster.Task, now time.Duration) string {
+func desiredState(t *cluster.Task, now time.Duration) string {
 	if t.Active() && time.Duration(t.Created+t.Delay)*time.Millisecond > now {
 		return "Ready"
 	}
 	return title(t.Desired)
 }
 
-func currentState(t cluster.Task, now time.Duration) string {
+func currentState(t *cluster.Task, now time.Duration) string {
 	at := t.Started
 	if t.Ended > 0 && (!t.Active() || t.State == cluster.TaskFailed || t.State == cluster.TaskRejected) {
 		at = t.Ended

@@ -95,7 +95,7 @@ func TestTablesShowDockersColumns(t *testing.T) {
 				{Published: 8080, Target: 80, Protocol: "tcp", Mode: "ingress"},
 				{Published: 9000, Target: 9000, Protocol: "tcp", Mode: "host"},
 			}}},
-		Tasks: []cluster.Task{{ID: "t1", Service: "web", Slot: 1, Image: "nginx:1.25@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31", Node: "m1", State: cluster.TaskRunning, Desired: cluster.TaskRunning}},
+		Tasks: []*cluster.Task{{ID: "t1", Service: "web", Slot: 1, Image: "nginx:1.25@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31", Node: "m1", State: cluster.TaskRunning, Desired: cluster.TaskRunning}},
 	}
 	var b strings.Builder
 	NodeLS(&b, snap)
