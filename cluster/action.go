@@ -166,6 +166,7 @@ func Partition(p az.Partition) Action {
 				}
 			}
 		}
+		c.wakeAll()
 		for a := range c.cut {
 			for b := range c.cut[a] {
 				c.cut[a][b] = p.Cut(c.zones[a], c.zones[b])
@@ -179,6 +180,7 @@ func Partition(p az.Partition) Action {
 // Heal restores every link.
 func Heal() Action {
 	return Action{"heal", func(c *Cluster) error {
+		c.wakeAll()
 		for a := range c.cut {
 			clear(c.cut[a])
 		}
@@ -364,6 +366,7 @@ func (n *node) kill() {
 
 // crash stops a node as a power cut would.
 func (n *node) crash() {
+	n.c.wakeAll()
 	n.alive, n.locked = false, false
 	n.c.check.unlocked(n) // off: it no longer waits for a key
 	n.epoch++
@@ -399,6 +402,7 @@ func (n *node) restart() error {
 // storage and catches up; its agent opens a session with the leader.
 func (n *node) boot() error {
 	c := n.c
+	c.wakeAll()
 	n.alive = true
 	n.epoch++
 	n.Dirty = true // its new session tells the leader it runs nothing

@@ -148,6 +148,7 @@ type roster struct {
 	byName   map[string]int
 	byRaft   map[uint64]int
 
+	settled      []int  // nodes whose heartbeats are taken as heard (heartbeat.go)
 	leader       string // the current leader's name, "" when there is none
 	leaderTerm   uint64
 	leaderLostAt time.Duration
@@ -208,6 +209,10 @@ type node struct {
 	// replacedBy: the backup restored on this machine, which took another
 	// manager's identity with it; this node has no machine left to run on.
 	replacedBy *backup
+	// settledOn is the dispatcher that takes this node's heartbeats as
+	// heard without their being delivered (heartbeat.go); nil while they
+	// are delivered.
+	settledOn *dispatcher.Dispatcher
 
 	// Agent is what the machine runs, and what it tells the leader
 	// about it; the node is its host (world.go).
@@ -611,7 +616,7 @@ func (c *Cluster) handle(e timed) {
 	case evTimer:
 		e.fn()
 	case evHeartbeat:
-		if !n.alive || e.epoch != n.epoch {
+		if !n.alive || e.epoch != n.epoch || n.settle(e.node) {
 			return
 		}
 		c.q.pushPeriodic(timed{at: c.now + HeartbeatPeriod, kind: evHeartbeat, node: e.node, epoch: n.epoch})

@@ -37,7 +37,9 @@
 //     zone, 1–5 ms between zones, or half the round trip Config.RTT gives
 //     for the pair, give or take a tenth), in order per link. A message to
 //     a dead node or across a cut link is lost (network.go).
-//   - Every node heartbeats to the leader's dispatcher every 5 s.
+//   - Every node heartbeats to the leader's dispatcher every 5 s; a steady
+//     node's heartbeats are taken as heard without an event each
+//     (heartbeat.go).
 //
 // # Measuring writes
 //

@@ -153,6 +153,7 @@ func (m *manager) Restore(index uint64, data []byte) {
 	m.c.gate.touch()
 	m.clientRestored(index)
 	if m.lead != nil { // cannot happen: a leader is never sent a snapshot
+		m.c.wakeAll()
 		m.lead.stop()
 		m.lead = nil
 	}
@@ -184,10 +185,12 @@ func (m *manager) process() {
 		if m.lead != nil {
 			m.lead.stop()
 		}
+		c.wakeAll()
 		m.lead = newLeader(c, m)
 		m.lead.wake()
 	}
 	if !leads && m.lead != nil {
+		c.wakeAll()
 		m.lead.stop()
 		m.lead = nil
 	}

@@ -367,6 +367,7 @@ func (r roles) retire(id uint64) {
 	if n.mgr == nil || n.mgr.raftID != id {
 		return
 	}
+	c.wakeAll()
 	n.mgr.member.Crash()
 	c.managers = slices.DeleteFunc(c.managers, func(m *manager) bool { return m == n.mgr })
 	delete(c.byRaft, id)
@@ -458,6 +459,7 @@ func RemoveNode(name string, force bool) Action {
 		}
 		if n, ok := c.node(name); ok {
 			clear(n.Running) // it left the swarm: its tasks stop
+			n.wake(c.byName[name])
 			n.left = true
 		}
 		return nil

@@ -20,6 +20,7 @@ func (w world) Name(i int) string             { return w.c.nodes[i].name }
 func (w world) Index(name string) (int, bool) { i, ok := w.c.byName[name]; return i, ok }
 func (w world) Reachable(i int) bool          { return w.c.nodes[i].followed() == w.self.mgr }
 func (w world) Agent(i int) dispatcher.Agent  { return &w.c.nodes[i].Agent }
+func (w world) Wake(i int)                    { w.c.nodes[i].wake(i) }
 
 // A node is its agent's host: the simulation as the node reaches it.
 

@@ -8,7 +8,9 @@
 //     \"unknown\" state due to leadership change in cluster"): a new leader
 //     does not know who is alive until they report in, and the scheduler
 //     places only on ready nodes. An unknown node has UnknownGrace, twice
-//     the grace, to report before it is marked down.
+//     the grace, to report before it is marked down. A steady node's
+//     heartbeats, which change nothing, need not be delivered one by
+//     one: see Settle.
 //   - Sessions. When a node's session with this leader starts (its first
 //     heartbeat, or one after a restart or a lost report) the dispatcher
 //     compares what the node runs with what the store assigns it: tasks to
@@ -32,6 +34,7 @@
 //
 //	d := dispatcher.New(store, hashes, world, self, clock, wake)
 //	d.Heartbeat(i, dirty)        // node i reported in
+//	d.Settle(i); d.Wake(i)       // node i's steady heartbeats, taken as heard meanwhile
 //	d.Exited(i, task, why, ok)   // node i says a container exited
 //	d.TaskChanged(t); d.NodeChanged(name) // what applied entries touched
 //	d.MarkUnknown(batch)         // a new leader's first batch
@@ -83,6 +86,8 @@ type World interface {
 	Index(name string) (int, bool)
 	Reachable(i int) bool // the leader and node i can talk now
 	Agent(i int) Agent
+	// Wake has node i deliver its heartbeats again after Settle.
+	Wake(i int)
 }
 
 // Agent is a node's side of its session: what it runs, and what it says
@@ -115,19 +120,24 @@ type Dispatcher struct {
 	now    func() time.Duration
 	wake   func()
 
-	seen       []time.Duration // by node index: the last heartbeat this leader heard
-	isReady    []bool          // by node index: the store counts the node ready (kept by NodeChanged)
-	session    []bool          // by node index: the node's session with this leader is current
-	expiry     []deadline      // heartbeat deadlines, in the order they fall due
-	unknown    []deadline      // this leader's first deadlines, one per node, all at once
-	heard      map[int]bool    // nodes heard from that the store does not count as ready
-	resync     map[int]bool    // nodes whose session started: compare what they run
-	deliveries state.IDSet     // tasks whose node must start or stop them
-	delayed    delayQueue      // tasks waiting out their restart delay
-	orphans    []deadline      // down nodes, by when their tasks become orphaned
-	reports    []report        // containers that exited, as their nodes reported
-	passed     state.IDSet     // tasks whose health check passed, as their nodes reported
-	removed    []*state.Task   // tasks the store dropped (their service was removed) whose node may still run them
+	seen    []time.Duration // by node index: the last heartbeat this leader heard
+	isReady []bool          // by node index: the store counts the node ready (kept by NodeChanged)
+	// asleep holds, by node index, the heartbeat from which a steady
+	// node's heartbeats are taken as heard every HeartbeatPeriod without
+	// being delivered one by one (Settle), or -1.
+	asleep     []time.Duration
+	session    []bool        // by node index: the node's session with this leader is current
+	expiry     []deadline    // heartbeat deadlines, in the order they fall due
+	unknown    []deadline    // this leader's first deadlines, one per node, all at once
+	heard      map[int]bool  // nodes heard from that the store does not count as ready
+	resync     map[int]bool  // nodes whose session started: compare what they run
+	deliveries state.IDSet   // tasks whose node must start or stop them
+	delayed    delayQueue    // tasks waiting out their restart delay
+	wokeLate   bool          // Wake put deadlines out of order in expiry
+	orphans    []deadline    // down nodes, by when their tasks become orphaned
+	reports    []report      // containers that exited, as their nodes reported
+	passed     state.IDSet   // tasks whose health check passed, as their nodes reported
+	removed    []*state.Task // tasks the store dropped (their service was removed) whose node may still run them
 }
 
 type deadline struct {
@@ -176,6 +186,7 @@ func (d *Dispatcher) grow() {
 		d.session = append(d.session, false)
 		rec := d.s.Nodes[d.world.Name(len(d.isReady))]
 		d.isReady = append(d.isReady, rec != nil && rec.Status == state.NodeReady)
+		d.asleep = append(d.asleep, -1)
 	}
 }
 
@@ -184,6 +195,7 @@ func (d *Dispatcher) grow() {
 func (d *Dispatcher) Heartbeat(i int, dirty bool) {
 	d.grow()
 	now := d.now()
+	d.asleep[i] = -1
 	d.seen[i] = now
 	d.expiry = append(d.expiry, deadline{now + HeartbeatGrace, i})
 	// A ready node's heartbeat, the common case, reads no node record:
@@ -199,6 +211,61 @@ func (d *Dispatcher) Heartbeat(i int, dirty bool) {
 		d.resync[i] = true
 		d.wake()
 	}
+}
+
+// Settle is node i reporting in, as Heartbeat, when nothing is pending
+// for it: the store counts it ready, its session is current, and it has
+// nothing new to say. It then reports a heartbeat every HeartbeatPeriod
+// that changes nothing but when it was last heard, so it may stop
+// delivering them: Settle reports whether the dispatcher takes them as
+// heard from now on, until Wake. A swarm of thousands of workers then
+// costs no event per heartbeat while nothing happens to it.
+//
+// The simulation must call Wake before anything that could make such a
+// heartbeat count: the node or the leader dies or restarts, a link
+// between them is cut or healed, another manager leads. The dispatcher
+// asks for it itself (World.Wake) when the store stops counting the node
+// ready.
+func (d *Dispatcher) Settle(i int) bool {
+	d.grow()
+	if !d.isReady[i] || !d.session[i] || d.resync[i] || d.heard[i] {
+		return false
+	}
+	d.Heartbeat(i, false)
+	d.asleep[i] = d.seen[i]
+	return true
+}
+
+// Wake ends what Settle started: node i's heartbeats are delivered again.
+// It returns when the node's next one falls due, and counts those taken
+// as heard until now, with the deadline the last of them sets.
+func (d *Dispatcher) Wake(i int) (next time.Duration) {
+	from := d.asleep[i]
+	if from < 0 {
+		return d.seen[i] + HeartbeatPeriod
+	}
+	d.asleep[i] = -1
+	last := d.heardAt(i, from)
+	if last != d.seen[i] {
+		d.seen[i] = last
+		d.expiry = append(d.expiry, deadline{last + HeartbeatGrace, i})
+		d.wokeLate = true
+	}
+	return last + HeartbeatPeriod
+}
+
+// heardAt is the last of the heartbeats a node settled at from has sent
+// by now: one every HeartbeatPeriod.
+func (d *Dispatcher) heardAt(i int, from time.Duration) time.Duration {
+	return from + (d.now()-from)/HeartbeatPeriod*HeartbeatPeriod
+}
+
+// lastHeard is when node i was last heard, settled heartbeats included.
+func (d *Dispatcher) lastHeard(i int) time.Duration {
+	if from := d.asleep[i]; from >= 0 {
+		return d.heardAt(i, from)
+	}
+	return d.seen[i]
 }
 
 // Exited hears from node i that a container exited.
@@ -246,6 +313,9 @@ func (d *Dispatcher) NodeChanged(name string) {
 	if i, ok := d.world.Index(name); ok {
 		d.grow()
 		d.isReady[i] = rec != nil && rec.Status == state.NodeReady
+		if !d.isReady[i] && d.asleep[i] >= 0 {
+			d.world.Wake(i) // its next heartbeat has news for the store
+		}
 	}
 	if rec != nil && rec.Status == state.NodeDown {
 		d.watchOrphans(rec)
@@ -339,7 +409,7 @@ func (d *Dispatcher) remove() {
 func (d *Dispatcher) ready(b *state.Batch) {
 	for _, i := range sortedInts(d.heard) {
 		name := d.world.Name(i)
-		if rec := d.s.Nodes[name]; rec != nil && rec.Status != state.NodeReady && b.Now-d.seen[i] <= HeartbeatGrace {
+		if rec := d.s.Nodes[name]; rec != nil && rec.Status != state.NodeReady && b.Now-d.lastHeard(i) <= HeartbeatGrace {
 			b.Add(&state.NodeStatus{Node: name, Status: state.NodeReady, At: b.Millis()})
 		}
 	}
@@ -347,6 +417,12 @@ func (d *Dispatcher) ready(b *state.Batch) {
 
 // expire marks down the nodes silent for longer than their grace.
 func (d *Dispatcher) expire(b *state.Batch) {
+	if d.wokeLate {
+		// A woken node's deadline is that of its last heartbeat, which
+		// may fall before deadlines already queued.
+		slices.SortStableFunc(d.expiry, func(a, b deadline) int { return cmp.Compare(a.at, b.at) })
+		d.wokeLate = false
+	}
 	for {
 		e, ok := d.nextExpiry(b.Now)
 		if !ok {
@@ -354,8 +430,9 @@ func (d *Dispatcher) expire(b *state.Batch) {
 		}
 		name := d.world.Name(e.node)
 		rec := d.s.Nodes[name]
-		if e.node == d.self || rec == nil || rec.Status == state.NodeDown || d.seen[e.node]+HeartbeatGrace >= b.Now ||
-			d.seen[e.node]+UnknownGrace >= b.Now && rec.Status == state.NodeUnknown {
+		seen := d.lastHeard(e.node)
+		if e.node == d.self || rec == nil || rec.Status == state.NodeDown || seen+HeartbeatGrace >= b.Now ||
+			seen+UnknownGrace >= b.Now && rec.Status == state.NodeUnknown {
 			continue
 		}
 		msg := MsgHeartbeat

@@ -15,6 +15,7 @@ type world struct {
 	names  []string
 	cut    map[int]bool
 	agents []*fakeAgent
+	woken  []int // nodes the dispatcher asked to deliver their heartbeats again
 }
 
 func (w *world) Nodes() int        { return len(w.names) }
@@ -24,6 +25,7 @@ func (w *world) Index(name string) (int, bool) {
 	return i, i >= 0
 }
 func (w *world) Reachable(i int) bool { return !w.cut[i] }
+func (w *world) Wake(i int)           { w.woken = append(w.woken, i) }
 func (w *world) Agent(i int) Agent    { return w.agents[i] }
 
 type fakeAgent struct {
@@ -336,5 +338,41 @@ func TestUnknownNodesHaveTwiceTheGrace(t *testing.T) {
 		if got := r.Nodes["w1"].Status; got != state.NodeReady {
 			t.Errorf("later leader %v: w1, which reported, is %s", later, got)
 		}
+	}
+}
+
+// A settled node's heartbeats count as heard every period without being
+// delivered; woken, it is heard up to its last one, and its silence from
+// then on marks it down a grace later, as if every heartbeat had come.
+func TestSettledNodeIsHeardUntilWoken(t *testing.T) {
+	r := newRig(t)
+	r.Now = time.Second
+	r.beat()
+	r.flush() // sessions start: nothing is pending any more
+	r.Now = 2 * time.Second
+	if !r.d.Settle(1) {
+		t.Fatal("a ready node with a current session did not settle")
+	}
+	if !r.d.Settle(2) {
+		t.Fatal("w2 did not settle")
+	}
+	for r.Now < time.Minute {
+		r.Now += time.Second
+		wantDid(t, r.flush()) // nobody goes down: both are heard every period
+	}
+	// At 60 s the last heartbeat counted for w1 was at 57 s (2 + 11 × 5).
+	r.Now = time.Minute
+	if next := r.d.Wake(1); next != 62*time.Second {
+		t.Errorf("w1's next heartbeat falls due at %v, want 1m2s", next)
+	}
+	r.Now = 57*time.Second + HeartbeatGrace
+	wantDid(t, r.flush())
+	r.Now += time.Millisecond
+	wantDid(t, r.flush(), "node w1 down")
+	// The store no longer counting w2 ready wakes it: its next heartbeat
+	// has news.
+	r.UpdateNode("w2", func(n *state.NodeRecord) { n.Status = state.NodeUnknown })
+	if !slices.Equal(r.w.woken, []int{2}) {
+		t.Errorf("woken %v after w2 became unknown, want [2]", r.w.woken)
 	}
 }
