@@ -77,7 +77,7 @@ func (p *Placer) Changed() { p.schedule = true }
 
 // TaskChanged hears that an applied entry touched a task.
 func (p *Placer) TaskChanged(t *state.Task) {
-	if p.s.Tasks[t.ID] != t { // removed
+	if !p.s.Tasks.Has(t) { // removed
 		delete(p.pending, t.ID)
 		p.schedule = true
 		return
@@ -122,7 +122,7 @@ func (p *Placer) Place(b *state.Batch) {
 		why[u.Task] = u.Reason
 	}
 	for _, id := range pending {
-		t := s.Tasks[id]
+		t := s.Tasks.Get(id)
 		if t == nil || b.Stopped[id] {
 			continue
 		}
@@ -181,7 +181,7 @@ const staleSuffix = " (previous spec)"
 // pending tasks.
 func (p *Placer) tasks(b *state.Batch, pending []string) (tasks []scheduler.Task, stale map[string]bool) {
 	s := p.s
-	tasks = make([]scheduler.Task, 0, len(s.Tasks)+len(b.Creates))
+	tasks = make([]scheduler.Task, 0, s.Tasks.Len()+len(b.Creates))
 	var own owned
 	for _, t := range s.TaskList() {
 		if t.Active() && t.State != state.TaskPending && !b.Stopped[t.ID] && t.Node != "" {
@@ -189,7 +189,7 @@ func (p *Placer) tasks(b *state.Batch, pending []string) (tasks []scheduler.Task
 		}
 	}
 	for _, id := range pending {
-		if t := s.Tasks[id]; t != nil && !b.Stopped[id] {
+		if t := s.Tasks.Get(id); t != nil && !b.Stopped[id] {
 			service := t.Service
 			if own.of(p, t) != nil {
 				if stale == nil {

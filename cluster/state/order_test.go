@@ -42,7 +42,7 @@ func TestAllTasksInTaskListOrder(t *testing.T) {
 	if !slices.Equal(each, want) {
 		t.Errorf("TasksOf service by service: %v, TaskList: %v", ids(each), ids(want))
 	}
-	s.dropTask(s.Tasks["t5"])
+	s.dropTask(s.Tasks.Get("t5"))
 	if got, want := slices.Collect(s.AllTasks()), s.TaskList(); !slices.Equal(got, want) {
 		t.Errorf("after a drop, AllTasks: %v, TaskList: %v", ids(got), ids(want))
 	}

@@ -33,7 +33,7 @@ type Store struct {
 	Revisions map[string]uint64        `json:"revisions"`
 	Previous  map[string]*ServiceSpec  `json:"previous"` // service → spec before the last update, for rollback
 	Updates   map[string]*UpdateStatus `json:"updates"`
-	Tasks     map[string]*Task         `json:"tasks"`
+	Tasks     TaskTable                `json:"tasks"`
 	NextTask  uint64                   `json:"next_task"`
 	// Autolock is on after `docker swarm init --autolock` or `docker swarm
 	// update --autolock=true`: each manager keeps its state on disk sealed
@@ -484,7 +484,6 @@ func NewStore() *Store {
 		Revisions: map[string]uint64{},
 		Previous:  map[string]*ServiceSpec{},
 		Updates:   map[string]*UpdateStatus{},
-		Tasks:     map[string]*Task{},
 		Secrets:   map[string]*FileObject{},
 		Configs:   map[string]*FileObject{},
 		slots:     map[string]*slotIndex{},
@@ -513,7 +512,7 @@ func (s *Store) Clone() *Store {
 		st := *u
 		out.Updates[name] = &st
 	}
-	maps.Copy(out.Tasks, s.Tasks) // records are never changed in place
+	out.Tasks = s.Tasks.clone()
 	for name, o := range s.Secrets {
 		out.Secrets[name] = o.Clone()
 	}
@@ -524,8 +523,8 @@ func (s *Store) Clone() *Store {
 	return out
 }
 
-// Reindex rebuilds the indexes from Tasks, for a store whose Tasks were
-// changed by hand (a test that breaks an invariant on purpose).
+// Reindex rebuilds the indexes from Tasks, for a store whose task records
+// were changed by hand (a test that breaks an invariant on purpose).
 func (s *Store) Reindex() {
 	s.slots = map[string]*slotIndex{}
 	s.byNode = map[string][]*Task{}
@@ -533,6 +532,14 @@ func (s *Store) Reindex() {
 	for _, t := range s.TaskList() {
 		s.index(t)
 	}
+}
+
+// ForceTask puts t in the store as it is, in place of any task with its
+// ID, and rebuilds the indexes: for a test that breaks an invariant on
+// purpose. Everything else changes a store by applying actions.
+func (s *Store) ForceTask(t *Task) {
+	s.Tasks.put(t)
+	s.Reindex()
 }
 
 func (s *Store) index(t *Task) {
@@ -549,7 +556,7 @@ func (s *Store) index(t *Task) {
 }
 
 func (s *Store) addTask(t *Task) {
-	s.Tasks[t.ID] = t
+	s.Tasks.put(t)
 	s.index(t)
 	s.taskOrder = nil
 }
@@ -613,7 +620,7 @@ func (t *Task) copy() *Task {
 // replace puts nt where t is in every index. nt has t's ID, service and
 // slot, and its node unless assign moved it.
 func (s *Store) replace(t, nt *Task) {
-	s.Tasks[nt.ID] = nt
+	s.Tasks.put(nt)
 	if x := s.slots[t.Service]; x != nil {
 		if h := x.get(t.SlotKey()); len(h) > 0 {
 			if i := slices.Index(h, t); i >= 0 {
@@ -638,7 +645,7 @@ func (s *Store) replace(t, nt *Task) {
 }
 
 func (s *Store) dropTask(t *Task) {
-	delete(s.Tasks, t.ID)
+	s.Tasks.delete(t.ID)
 	same := func(o *Task) bool { return o == t }
 	if x := s.slots[t.Service]; x != nil {
 		key := t.SlotKey()
@@ -780,8 +787,8 @@ func (s *Store) ServiceNames() []string {
 // slice is shared: do not modify it.
 func (s *Store) TaskList() []*Task {
 	if s.taskOrder == nil {
-		list := make([]*Task, 0, len(s.Tasks))
-		for _, t := range s.Tasks {
+		list := make([]*Task, 0, s.Tasks.Len())
+		for t := range s.Tasks.All() {
 			list = append(list, t)
 		}
 		sortTasks(list)

@@ -61,7 +61,7 @@ func (o *Orchestrator) Ended(t *state.Task) bool {
 		return false // the common case, decided without a lookup
 	}
 	spec := o.s.Services[t.Service]
-	return spec != nil && spec.Job() && o.s.Tasks[t.ID] == t
+	return spec != nil && spec.Job() && o.s.Tasks.Has(t)
 }
 
 // Reconcile gives a job the tasks it still needs.
