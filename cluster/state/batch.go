@@ -117,19 +117,34 @@ func (b *Batch) Current(s *Store, service string, key SlotKey) *Task {
 
 // IDSet is a set of task IDs that remembers the order they were added in:
 // the order committed entries touched them, the same in every run, so it
-// needs no sorting.
+// needs no sorting. Membership is a bit per task number (TaskNumber), so
+// adding the store's IDs hashes nothing; other IDs go in a map.
 type IDSet struct {
 	order []string
-	in    map[string]bool
+	bits  []uint64        // bit N: "tN" is in the set
+	other map[string]bool // members that are not "tN"
 }
 
 // Add adds id, unless the set has it.
 func (s *IDSet) Add(id string) {
-	if s.in == nil {
-		s.in = map[string]bool{}
+	n, ok := TaskNumber(id)
+	if !ok {
+		if s.other[id] {
+			return
+		}
+		if s.other == nil {
+			s.other = map[string]bool{}
+		}
+		s.other[id] = true
+		s.order = append(s.order, id)
+		return
 	}
-	if !s.in[id] {
-		s.in[id] = true
+	w, bit := n/64, uint64(1)<<(n%64)
+	if w >= len(s.bits) {
+		s.bits = append(s.bits, make([]uint64, w+1-len(s.bits))...)
+	}
+	if s.bits[w]&bit == 0 {
+		s.bits[w] |= bit
 		s.order = append(s.order, id)
 	}
 }
@@ -138,7 +153,12 @@ func (s *IDSet) Add(id string) {
 func (s *IDSet) Take() []string {
 	out := s.order
 	s.order = nil
-	clear(s.in)
+	for _, id := range out {
+		if n, ok := TaskNumber(id); ok {
+			s.bits[n/64] &^= 1 << (n % 64)
+		}
+	}
+	clear(s.other)
 	return out
 }
 

@@ -176,3 +176,24 @@ func TestTaskTableJSON(t *testing.T) {
 		t.Errorf("tasks written again:\n%s\nwant\n%s", again, tasks)
 	}
 }
+
+// TestIDSet: members come back in the order they were first added, once
+// each, whatever their form, and a taken set starts empty.
+func TestIDSet(t *testing.T) {
+	var s IDSet
+	for _, id := range []string{"t5", "t200", "x", "t5", "t01", "t1", "x", "t200", "t64", "t01"} {
+		s.Add(id)
+	}
+	if got, want := s.Take(), []string{"t5", "t200", "x", "t01", "t1", "t64"}; !slices.Equal(got, want) {
+		t.Errorf("Take: %v, want %v", got, want)
+	}
+	if got := s.Take(); len(got) != 0 {
+		t.Errorf("a taken set still holds %v", got)
+	}
+	for _, id := range []string{"t64", "x", "t5", "t64"} {
+		s.Add(id)
+	}
+	if got, want := s.Take(), []string{"t64", "x", "t5"}; !slices.Equal(got, want) {
+		t.Errorf("Take after Take: %v, want %v", got, want)
+	}
+}
