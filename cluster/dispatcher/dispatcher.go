@@ -404,7 +404,7 @@ func (d *Dispatcher) report(b *state.Batch) {
 	for _, id := range d.passed.Take() {
 		t := d.s.Tasks.Get(id)
 		switch {
-		case t == nil || !t.Active() || b.Reported[id]:
+		case t == nil || !t.Active() || b.Reported.Has(id):
 		case t.State == state.TaskStarting:
 			b.Report(&state.TaskStatus{Task: id, State: state.TaskRunning})
 		case t.State == state.TaskAssigned:

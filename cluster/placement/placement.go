@@ -116,7 +116,7 @@ func (p *Placer) Place(b *state.Batch) {
 	out := outcomes{plan: plan}
 	for _, id := range pending {
 		t := s.Tasks.Get(id)
-		if t == nil || b.Stopped[id] {
+		if t == nil || b.Stopped.Has(id) {
 			continue
 		}
 		if node, why := out.next(id); node != "" {
@@ -197,12 +197,12 @@ func (p *Placer) tasks(b *state.Batch, pending []string) (tasks []scheduler.Task
 	tasks = make([]scheduler.Task, 0, s.Tasks.Len()+len(b.Creates))
 	var own owned
 	for _, t := range s.TaskList() {
-		if t.Active() && t.State != state.TaskPending && !b.Stopped[t.ID] && t.Node != "" {
+		if t.Active() && t.State != state.TaskPending && !b.Stopped.Has(t.ID) && t.Node != "" {
 			tasks = append(tasks, scheduler.Task{ID: t.ID, Service: t.Service, Node: t.Node, Own: own.of(p, t)})
 		}
 	}
 	for _, id := range pending {
-		if t := s.Tasks.Get(id); t != nil && !b.Stopped[id] {
+		if t := s.Tasks.Get(id); t != nil && !b.Stopped.Has(id) {
 			service := t.Service
 			if own.of(p, t) != nil {
 				if stale == nil {

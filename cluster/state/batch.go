@@ -14,11 +14,11 @@ import (
 type Batch struct {
 	Now      time.Duration
 	Actions  []Action
-	Stopped  map[string]bool // tasks given a desired state of shutdown
-	Creates  []*CreateTask   // new tasks, placed by the scheduler before proposing
-	Reported map[string]bool // tasks whose status this batch reports
+	Stopped  TaskSet       // tasks given a desired state of shutdown
+	Creates  []*CreateTask // new tasks, placed by the scheduler before proposing
+	Reported TaskSet       // tasks whose status this batch reports
 
-	filled map[string]map[SlotKey]bool // slots given a new task
+	filled map[string]*slotSet // slots given a new task, by service
 }
 
 // NewBatch returns an empty batch for the flush at now.
@@ -36,12 +36,14 @@ func (b *Batch) Reset(now time.Duration) {
 	// its memory, not the actions, which can be a hundred thousand.
 	clear(b.Creates)
 	b.Creates = b.Creates[:0]
-	if b.Stopped == nil {
-		b.Stopped, b.filled, b.Reported = map[string]bool{}, map[string]map[SlotKey]bool{}, map[string]bool{}
+	if b.filled == nil {
+		b.filled = map[string]*slotSet{}
 	}
-	clear(b.Stopped)
-	clear(b.filled)
-	clear(b.Reported)
+	b.Stopped.Clear()
+	b.Reported.Clear()
+	for _, slots := range b.filled {
+		slots.clear()
+	}
 }
 
 // Add appends an action.
@@ -52,20 +54,18 @@ func (b *Batch) Millis() int64 { return b.Now.Milliseconds() }
 
 // Stop sets a task's desired state to shutdown, once per batch.
 func (b *Batch) Stop(t *Task, state, reason string, final bool) {
-	if b.Stopped[t.ID] {
+	if !b.Stopped.Add(t.ID) {
 		return
 	}
-	b.Stopped[t.ID] = true
 	b.Add(&ShutdownTask{Task: t.ID, State: state, Reason: reason, At: b.Millis(), Final: final})
 }
 
 // Report adds a task's new observed state, once per batch: the first
 // report of a flush wins.
 func (b *Batch) Report(a *TaskStatus) bool {
-	if b.Reported[a.Task] {
+	if !b.Reported.Add(a.Task) {
 		return false
 	}
-	b.Reported[a.Task] = true
 	a.At = b.Millis()
 	b.Add(a)
 	return true
@@ -76,14 +76,37 @@ func (b *Batch) Report(a *TaskStatus) bool {
 func (b *Batch) Fill(service string, key SlotKey) bool {
 	slots := b.filled[service]
 	if slots == nil {
-		slots = map[SlotKey]bool{}
+		slots = &slotSet{}
 		b.filled[service] = slots
 	}
-	if slots[key] {
+	return slots.add(key)
+}
+
+// slotSet is a set of one service's slots: a bit per replicated slot, a
+// map for global ones, keyed by node.
+type slotSet struct {
+	slots bitset
+	nodes map[string]bool
+}
+
+// add puts key in the set and reports whether it was not there yet.
+func (x *slotSet) add(key SlotKey) bool {
+	if key.Slot > 0 {
+		return x.slots.set(key.Slot)
+	}
+	if x.nodes[key.Node] {
 		return false
 	}
-	slots[key] = true
+	if x.nodes == nil {
+		x.nodes = map[string]bool{}
+	}
+	x.nodes[key.Node] = true
 	return true
+}
+
+func (x *slotSet) clear() {
+	clear(x.slots)
+	clear(x.nodes)
 }
 
 // Create adds a new task; the scheduler gives it a node before the batch
@@ -109,7 +132,7 @@ func (b *Batch) CreateIn(s *Store, spec *ServiceSpec, hash uint64, slot int, nod
 // Current is a slot's task meant to run, unless this batch stops it.
 func (b *Batch) Current(s *Store, service string, key SlotKey) *Task {
 	cur := s.Current(service, key)
-	if cur == nil || b.Stopped[cur.ID] {
+	if cur == nil || b.Stopped.Has(cur.ID) {
 		return nil
 	}
 	return cur
@@ -117,34 +140,15 @@ func (b *Batch) Current(s *Store, service string, key SlotKey) *Task {
 
 // IDSet is a set of task IDs that remembers the order they were added in:
 // the order committed entries touched them, the same in every run, so it
-// needs no sorting. Membership is a bit per task number (TaskNumber), so
-// adding the store's IDs hashes nothing; other IDs go in a map.
+// needs no sorting.
 type IDSet struct {
 	order []string
-	bits  []uint64        // bit N: "tN" is in the set
-	other map[string]bool // members that are not "tN"
+	in    TaskSet
 }
 
 // Add adds id, unless the set has it.
 func (s *IDSet) Add(id string) {
-	n, ok := TaskNumber(id)
-	if !ok {
-		if s.other[id] {
-			return
-		}
-		if s.other == nil {
-			s.other = map[string]bool{}
-		}
-		s.other[id] = true
-		s.order = append(s.order, id)
-		return
-	}
-	w, bit := n/64, uint64(1)<<(n%64)
-	if w >= len(s.bits) {
-		s.bits = append(s.bits, make([]uint64, w+1-len(s.bits))...)
-	}
-	if s.bits[w]&bit == 0 {
-		s.bits[w] |= bit
+	if s.in.Add(id) {
 		s.order = append(s.order, id)
 	}
 }
@@ -154,11 +158,8 @@ func (s *IDSet) Take() []string {
 	out := s.order
 	s.order = nil
 	for _, id := range out {
-		if n, ok := TaskNumber(id); ok {
-			s.bits[n/64] &^= 1 << (n % 64)
-		}
+		s.in.Remove(id)
 	}
-	clear(s.other)
 	return out
 }
 

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 )
 
 func TestTaskNumber(t *testing.T) {
@@ -195,5 +196,57 @@ func TestIDSet(t *testing.T) {
 	}
 	if got, want := s.Take(), []string{"t64", "x", "t5"}; !slices.Equal(got, want) {
 		t.Errorf("Take after Take: %v, want %v", got, want)
+	}
+}
+
+// TestTaskSet: membership of the store's IDs and of others, removal, and
+// a cleared set that holds nothing.
+func TestTaskSet(t *testing.T) {
+	var s TaskSet
+	ids := []string{"t1", "t63", "t64", "t100000", "x", "t01"}
+	for _, id := range ids {
+		if !s.Add(id) || s.Add(id) {
+			t.Errorf("Add(%s) twice does not tell new from old", id)
+		}
+	}
+	for _, id := range []string{"t0", "t2", "t65", "t99999", "t100001", "t001", "y"} {
+		if s.Has(id) {
+			t.Errorf("Has(%s) without adding it", id)
+		}
+	}
+	s.Remove("t64")
+	s.Remove("x")
+	s.Remove("t404040") // beyond the bits: nothing to do
+	for _, id := range ids {
+		if want := id != "t64" && id != "x"; s.Has(id) != want {
+			t.Errorf("Has(%s) = %v after removals, want %v", id, !want, want)
+		}
+	}
+	s.Clear()
+	for _, id := range ids {
+		if s.Has(id) {
+			t.Errorf("Has(%s) after Clear", id)
+		}
+	}
+}
+
+// TestBatchFill: a slot, replicated or global, is filled once per batch,
+// and again in the next.
+func TestBatchFill(t *testing.T) {
+	b := NewBatch(0)
+	keys := []SlotKey{{Slot: 1}, {Slot: 700}, {Node: "w1"}, {Node: "w2"}}
+	for _, k := range keys {
+		if !b.Fill("web", k) || b.Fill("web", k) {
+			t.Errorf("%+v filled twice, or not at all", k)
+		}
+	}
+	if !b.Fill("db", SlotKey{Slot: 1}) {
+		t.Error("a slot of another service counted as filled")
+	}
+	b.Reset(time.Second)
+	for _, k := range keys {
+		if !b.Fill("web", k) {
+			t.Errorf("%+v still filled in the next batch", k)
+		}
 	}
 }

@@ -88,7 +88,7 @@ func (o *Orchestrator) inspect(b *state.Batch, spec *state.ServiceSpec, key stat
 	iteration := o.s.Versions[spec.Name]
 	var out slot
 	for _, t := range o.s.History(spec.Name, key) {
-		active := t.Active() && !b.Stopped[t.ID]
+		active := t.Active() && !b.Stopped.Has(t.ID)
 		switch {
 		case t.Version != iteration:
 			if active {

@@ -106,7 +106,7 @@ func (r *Supervisor) Flush(b *state.Batch) {
 	s := r.s
 	for _, id := range r.failed.Take() {
 		t := s.Tasks.Get(id)
-		if t == nil || !t.Active() || b.Stopped[id] {
+		if t == nil || !t.Active() || b.Stopped.Has(id) {
 			continue
 		}
 		if spec := s.Services[t.Service]; spec != nil {

@@ -84,7 +84,7 @@ func (r *Reaper) Flush(b *state.Batch) {
 			if excess <= 0 {
 				break
 			}
-			if Reapable(old) && !b.Stopped[old.ID] {
+			if Reapable(old) && !b.Stopped.Has(old.ID) {
 				b.Add(&state.RemoveTask{Task: old.ID})
 				excess--
 			}
