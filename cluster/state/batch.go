@@ -143,6 +143,7 @@ func (b *Batch) Current(s *Store, service string, key SlotKey) *Task {
 // needs no sorting.
 type IDSet struct {
 	order []string
+	spare []string // what the last Take returned, reused by the next
 	in    TaskSet
 }
 
@@ -153,10 +154,13 @@ func (s *IDSet) Add(id string) {
 	}
 }
 
-// Take returns the members in order and empties the set.
+// Take returns the members in order and empties the set. The slice is the
+// caller's until the next Take, which reuses its memory: members added
+// while it is read go elsewhere.
 func (s *IDSet) Take() []string {
 	out := s.order
-	s.order = nil
+	clear(s.spare) // let go of the IDs the last Take returned
+	s.order, s.spare = s.spare[:0], out
 	for _, id := range out {
 		s.in.Remove(id)
 	}

@@ -123,7 +123,12 @@ func (tt *TaskTable) put(t *Task) {
 // numbers it now reaches.
 func (tt *TaskTable) grow(size int) {
 	old := len(tt.dense)
-	tt.dense = slices.Grow(tt.dense, size-old)[:size]
+	if size > cap(tt.dense) {
+		// Twice the room: append alone grows a large slice by a quarter,
+		// copying a hundred thousand pointers each time.
+		tt.dense = slices.Grow(tt.dense, max(size, 2*cap(tt.dense))-old)
+	}
+	tt.dense = tt.dense[:size]
 	clear(tt.dense[old:])
 	for id, t := range tt.other {
 		if n, ok := TaskNumber(id); ok && n < size {

@@ -197,6 +197,23 @@ func TestIDSet(t *testing.T) {
 	if got, want := s.Take(), []string{"t64", "x", "t5"}; !slices.Equal(got, want) {
 		t.Errorf("Take after Take: %v, want %v", got, want)
 	}
+	// What is added while a taken slice is read (the dispatcher keeps a
+	// report for later) waits for the next Take, and the slice read is
+	// not written to.
+	s.Add("t1")
+	s.Add("t2")
+	taken := s.Take()
+	var read []string
+	for _, id := range taken {
+		read = append(read, id)
+		s.Add(id + "0")
+	}
+	if want := []string{"t1", "t2"}; !slices.Equal(read, want) || !slices.Equal(taken, want) {
+		t.Errorf("read %v while adding, slice now %v; want %v", read, taken, want)
+	}
+	if got, want := s.Take(), []string{"t10", "t20"}; !slices.Equal(got, want) {
+		t.Errorf("Take of what was added while reading: %v, want %v", got, want)
+	}
 }
 
 // TestTaskSet: membership of the store's IDs and of others, removal, and
