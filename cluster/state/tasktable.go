@@ -5,6 +5,7 @@ import (
 	"iter"
 	"maps"
 	"slices"
+	"strconv"
 )
 
 // TaskTable holds a store's tasks by ID. Every task a store makes is
@@ -53,6 +54,14 @@ func (tt *TaskTable) Get(id string) *Task {
 		return tt.dense[n]
 	}
 	return tt.other[id] // reading a nil map is fine
+}
+
+// byNumber is task "tN".
+func (tt *TaskTable) byNumber(n int) *Task {
+	if n < len(tt.dense) {
+		return tt.dense[n]
+	}
+	return tt.other["t"+strconv.Itoa(n)] // beyond the slice's reach
 }
 
 // Has reports whether the table holds t itself, not only a task with its
