@@ -312,13 +312,13 @@ func (m *manager) forkIfRestored() {
 	}
 	for _, n := range c.nodes {
 		for _, id := range state.SortedIDs(n.Running) {
-			if t := m.store.Tasks[id]; t == nil || t.Node != n.name {
+			if t := m.store.Tasks.Get(id); t == nil || t.Node != n.name {
 				delete(n.Running, id)
 				n.Running[setApart(id, c.restores)] = true
 			}
 		}
 		for _, id := range state.SortedIDs(exitedIDs(n.Exits)) {
-			if t := m.store.Tasks[id]; t == nil || t.Node != n.name {
+			if t := m.store.Tasks.Get(id); t == nil || t.Node != n.name {
 				n.Exits[setApart(id, c.restores)] = n.Exits[id]
 				delete(n.Exits, id)
 			}

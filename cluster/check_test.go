@@ -81,8 +81,7 @@ func TestCheckersCatchInjectedFaults(t *testing.T) {
 			for _, task := range s.TaskList() {
 				extra := *task
 				extra.ID, extra.Slot = "t999", 99
-				s.Tasks[extra.ID] = &extra
-				s.Reindex()
+				s.ForceTask(&extra)
 				c.nodes[c.byName[task.Node]].Running["t999"] = true
 				break
 			}

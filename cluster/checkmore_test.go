@@ -207,6 +207,6 @@ func crowd(t *testing.T, c *Cluster, service string) {
 	}
 	delete(c.nodes[c.byName[b.Node]].Running, b.ID)
 	c.nodes[c.byName[a.Node]].Running[b.ID] = true
-	s.Tasks[b.ID].Node = a.Node
+	s.Tasks.Get(b.ID).Node = a.Node
 	s.Reindex()
 }

@@ -271,7 +271,7 @@ func (k *checker) onlyWanted(lead *manager, s *Store) bool {
 			continue
 		}
 		for id := range n.Running {
-			if t := s.Tasks[id]; t != nil && t.Node == n.name && t.Active() {
+			if t := s.Tasks.Get(id); t != nil && t.Node == n.name && t.Active() {
 				continue
 			}
 			found = true
@@ -289,7 +289,7 @@ func (k *checker) onlyWanted(lead *manager, s *Store) bool {
 	for key, since := range k.strays {
 		node, id := splitStray(key)
 		n, ok := c.node(node)
-		t := s.Tasks[id]
+		t := s.Tasks.Get(id)
 		if !ok || !n.Running[id] || !c.linked(lead.node, n) || (t != nil && t.Node == node && t.Active()) {
 			delete(k.strays, key)
 			continue
@@ -301,7 +301,7 @@ func (k *checker) onlyWanted(lead *manager, s *Store) bool {
 	if worst != "" {
 		node, id := splitStray(worst)
 		why := "the leader's state has no such task"
-		switch t := s.Tasks[id]; {
+		switch t := s.Tasks.Get(id); {
 		case t == nil:
 		case t.Node != node:
 			why = "the leader's state assigns it to " + t.Node

@@ -117,7 +117,7 @@ func TestJobRollbackRunsAgain(t *testing.T) {
 	if u := s.Updates["batch"]; u != nil {
 		t.Errorf("a job has a rolling update: %+v", u)
 	}
-	if sv := serviceView(t, c, "batch"); sv.Completed != 2 || len(s.Tasks) != 6 {
-		t.Errorf("batch: %d/%d completed with %d tasks; want 2/2 of 6 (three runs)", sv.Completed, sv.Completions, len(s.Tasks))
+	if sv := serviceView(t, c, "batch"); sv.Completed != 2 || s.Tasks.Len() != 6 {
+		t.Errorf("batch: %d/%d completed with %d tasks; want 2/2 of 6 (three runs)", sv.Completed, sv.Completions, s.Tasks.Len())
 	}
 }

@@ -122,7 +122,7 @@ func (l *leader) NodeChanged(name string) {
 
 func (l *leader) TaskChanged(t *Task) {
 	l.placer.TaskChanged(t)
-	if l.s.Tasks[t.ID] != t { // removed
+	if !l.s.Tasks.Has(t) { // removed
 		l.d.TaskChanged(t)
 		l.wake()
 		return

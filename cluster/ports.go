@@ -54,7 +54,7 @@ func (c *roster) openPorts(s *Store) map[string][]uint32 {
 		ports := slices.Clone(ingress)
 		if hosts {
 			for id := range n.Running {
-				if t := s.Tasks[id]; t != nil {
+				if t := s.Tasks.Get(id); t != nil {
 					if spec := s.SpecOf(t, hash); spec != nil {
 						for _, p := range spec.Ports {
 							if p.Mode == PublishHost {

@@ -29,7 +29,7 @@ func TestStoreSnapshotRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(back.Encode(), b) || len(back.Tasks) != len(s.Tasks) || back.Updates["web"] == nil || back.Previous["web"] == nil {
+	if !bytes.Equal(back.Encode(), b) || back.Tasks.Len() != s.Tasks.Len() || back.Updates["web"] == nil || back.Previous["web"] == nil {
 		t.Errorf("the store changed through its snapshot")
 	}
 	// Every exported field, present and future: a field the codec forgets
@@ -38,7 +38,7 @@ func TestStoreSnapshotRoundTrip(t *testing.T) {
 		t.Errorf("the store changed through its snapshot:\n got %s\nwant %s", got, want)
 	}
 	for _, task := range s.TaskList() {
-		if got := back.Tasks[task.ID]; got == nil || *got != *task {
+		if got := back.Tasks.Get(task.ID); got == nil || *got != *task {
 			t.Errorf("task %s: %+v, want %+v", task.ID, got, task)
 		}
 	}

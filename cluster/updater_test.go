@@ -195,7 +195,7 @@ func containers(c *Cluster, service string) int {
 			continue
 		}
 		for id := range nd.Running {
-			if t := c.leaderManager().store.Tasks[id]; t != nil && t.Service == service {
+			if t := c.leaderManager().store.Tasks.Get(id); t != nil && t.Service == service {
 				n++
 			}
 		}

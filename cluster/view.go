@@ -172,7 +172,7 @@ func (c *Cluster) Snapshot() Snapshot {
 
 	zoneNodes := make([][]string, len(c.zones))
 	byNode := map[string][]string{}
-	snap.Tasks = make([]*Task, 0, len(s.Tasks))
+	snap.Tasks = make([]*Task, 0, s.Tasks.Len())
 	for t := range s.AllTasks() {
 		snap.Tasks = append(snap.Tasks, t)
 	}

@@ -284,7 +284,7 @@ func (d *Dispatcher) Passed(task string) {
 // have to start or stop it, and a task that stopped lets a successor held
 // for it start.
 func (d *Dispatcher) TaskChanged(t *state.Task) {
-	if d.s.Tasks[t.ID] != t {
+	if !d.s.Tasks.Has(t) {
 		if t.Node != "" {
 			// Dropped from the store with its service: its node stops it,
 			// as swarmkit's assignments tell an agent to remove a task.
@@ -381,7 +381,7 @@ func (d *Dispatcher) Flush(b *state.Batch) {
 		d.deliveries.Add(heap.Pop(&d.delayed).(delayed).task)
 	}
 	for _, id := range d.deliveries.Take() {
-		if t := d.s.Tasks[id]; t != nil {
+		if t := d.s.Tasks.Get(id); t != nil {
 			d.act(b, t)
 		}
 	}
@@ -394,7 +394,7 @@ func (d *Dispatcher) remove() {
 	for _, t := range d.removed {
 		i, ok := d.world.Index(t.Node)
 		switch {
-		case !ok || d.s.Tasks[t.ID] != nil || fault.Is(fault.OrphanLeftRunning):
+		case !ok || d.s.Tasks.Get(t.ID) != nil || fault.Is(fault.OrphanLeftRunning):
 		case !d.world.Reachable(i):
 			d.session[i] = false
 		default:
@@ -485,15 +485,15 @@ func (d *Dispatcher) orphan(b *state.Batch) {
 // health checks that passed.
 func (d *Dispatcher) report(b *state.Batch) {
 	for _, r := range d.reports {
-		if t := d.s.Tasks[r.task]; t != nil && (t.State == state.TaskRunning || t.State == state.TaskStarting || t.State == state.TaskAssigned) {
+		if t := d.s.Tasks.Get(r.task); t != nil && (t.State == state.TaskRunning || t.State == state.TaskStarting || t.State == state.TaskAssigned) {
 			b.Report(exitedStatus(t.ID, r.reason, r.exitOK))
 		}
 	}
 	d.reports = d.reports[:0]
 	for _, id := range d.passed.Take() {
-		t := d.s.Tasks[id]
+		t := d.s.Tasks.Get(id)
 		switch {
-		case t == nil || !t.Active() || b.Reported[id]:
+		case t == nil || !t.Active() || b.Reported.Has(id):
 		case t.State == state.TaskStarting:
 			b.Report(&state.TaskStatus{Task: id, State: state.TaskRunning})
 		case t.State == state.TaskAssigned:
@@ -576,7 +576,7 @@ func (d *Dispatcher) resyncNode(b *state.Batch, i int) {
 	agent.ForgetExits()
 	// Containers of tasks the store no longer has (a removed service) stop.
 	for _, id := range agent.Tasks() {
-		if t := d.s.Tasks[id]; (t == nil || t.Node != name) && !fault.Is(fault.OrphanLeftRunning) {
+		if t := d.s.Tasks.Get(id); (t == nil || t.Node != name) && !fault.Is(fault.OrphanLeftRunning) {
 			agent.Stop(id)
 		}
 	}

@@ -199,7 +199,7 @@ func TestTasksStatusChange(t *testing.T) {
 	r.flush()
 	r.d.Exited(1, "t1", "task: non-zero exit (1)", false)
 	wantDid(t, r.flush(), "status t1 failed")
-	if got := r.Tasks["t1"].Reason; got != "task: non-zero exit (1)" {
+	if got := r.Tasks.Get("t1").Reason; got != "task: non-zero exit (1)" {
 		t.Errorf("t1's reason is %q", got)
 	}
 }
@@ -251,10 +251,10 @@ func TestSessionResyncsWhatTheNodeRuns(t *testing.T) {
 	r.d.Heartbeat(1, true)
 	r.d.Heartbeat(2, true)
 	wantDid(t, r.flush(), "status t1 failed", "status t2 failed")
-	if got := r.Tasks["t1"].Reason; got != ReasonLost {
+	if got := r.Tasks.Get("t1").Reason; got != ReasonLost {
 		t.Errorf("t1's reason is %q, want %q", got, ReasonLost)
 	}
-	if got := r.Tasks["t2"].Reason; got != "task: non-zero exit (1)" {
+	if got := r.Tasks.Get("t2").Reason; got != "task: non-zero exit (1)" {
 		t.Errorf("t2's reason is %q, want the exit w2 remembered", got)
 	}
 }

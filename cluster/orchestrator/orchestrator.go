@@ -121,7 +121,7 @@ func (o *Orchestrator) nodeTasks(b *state.Batch, name string) {
 	rec := s.Nodes[name]
 	for _, t := range s.TasksOn(name) {
 		spec := s.Services[t.Service]
-		if !t.Active() || spec == nil || b.Stopped[t.ID] {
+		if !t.Active() || spec == nil || b.Stopped.Has(t.ID) {
 			continue
 		}
 		switch {

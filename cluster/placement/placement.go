@@ -77,7 +77,7 @@ func (p *Placer) Changed() { p.schedule = true }
 
 // TaskChanged hears that an applied entry touched a task.
 func (p *Placer) TaskChanged(t *state.Task) {
-	if p.s.Tasks[t.ID] != t { // removed
+	if !p.s.Tasks.Has(t) { // removed
 		delete(p.pending, t.ID)
 		p.schedule = true
 		return
@@ -113,34 +113,47 @@ func (p *Placer) Place(b *state.Batch) {
 	tasks, stale := p.tasks(b, pending)
 	plan := scheduler.Schedule(p.nodes(b.Now), p.services(stale), tasks, p.seed)
 
-	where := make(map[string]string, len(plan.Placements))
-	for _, pl := range plan.Placements {
-		where[pl.Task] = pl.Node
-	}
-	why := make(map[string]string, len(plan.Pending))
-	for _, u := range plan.Pending {
-		why[u.Task] = u.Reason
-	}
+	out := outcomes{plan: plan}
 	for _, id := range pending {
-		t := s.Tasks[id]
-		if t == nil || b.Stopped[id] {
+		t := s.Tasks.Get(id)
+		if t == nil || b.Stopped.Has(id) {
 			continue
 		}
-		if node, ok := where[id]; ok {
+		if node, why := out.next(id); node != "" {
 			b.Add(&state.AssignTask{Task: id, Node: node})
-		} else if why[id] != t.Reason {
-			b.Add(&state.PendingReason{Task: id, Reason: why[id]})
+		} else if why != t.Reason {
+			b.Add(&state.PendingReason{Task: id, Reason: why})
 		}
 	}
 	for i, ct := range b.Creates {
-		id := newTaskID(i)
-		if node, ok := where[id]; ok {
+		if node, why := out.next(newTaskID(i)); node != "" {
 			ct.Node = node
 		} else {
-			ct.Pending, ct.Reason = true, why[id]
+			ct.Pending, ct.Reason = true, why
 		}
 		b.Add(ct)
 	}
+}
+
+// outcomes reads a plan task by task, in the order the pending tasks were
+// given to the scheduler, which is the order of both its lists: a walk
+// with two cursors instead of two maps of a hundred thousand IDs.
+type outcomes struct {
+	plan         scheduler.Plan
+	placed, left int // the next entry of each list
+}
+
+// next is where the pending task id was placed, or why it was not.
+func (o *outcomes) next(id string) (node, why string) {
+	if p := o.plan.Placements; o.placed < len(p) && p[o.placed].Task == id {
+		o.placed++
+		return p[o.placed-1].Node, ""
+	}
+	if u := o.plan.Pending; o.left < len(u) && u[o.left].Task == id {
+		o.left++
+		return "", u[o.left-1].Reason
+	}
+	return "", ""
 }
 
 func (p *Placer) nodes(now time.Duration) []scheduler.Node {
@@ -181,15 +194,15 @@ const staleSuffix = " (previous spec)"
 // pending tasks.
 func (p *Placer) tasks(b *state.Batch, pending []string) (tasks []scheduler.Task, stale map[string]bool) {
 	s := p.s
-	tasks = make([]scheduler.Task, 0, len(s.Tasks)+len(b.Creates))
+	tasks = make([]scheduler.Task, 0, s.Tasks.Len()+len(b.Creates))
 	var own owned
 	for _, t := range s.TaskList() {
-		if t.Active() && t.State != state.TaskPending && !b.Stopped[t.ID] && t.Node != "" {
+		if t.Active() && t.State != state.TaskPending && !b.Stopped.Has(t.ID) && t.Node != "" {
 			tasks = append(tasks, scheduler.Task{ID: t.ID, Service: t.Service, Node: t.Node, Own: own.of(p, t)})
 		}
 	}
 	for _, id := range pending {
-		if t := s.Tasks[id]; t != nil && !b.Stopped[id] {
+		if t := s.Tasks.Get(id); t != nil && !b.Stopped.Has(id) {
 			service := t.Service
 			if own.of(p, t) != nil {
 				if stale == nil {

@@ -84,7 +84,7 @@ func TestSchedulerNoReadyNodes(t *testing.T) {
 	s.UpdateNode("w1", func(n *state.NodeRecord) { n.Status = state.NodeDown })
 	s.Service(state.ServiceSpec{Name: "web", Replicas: 1})
 	pending(s, p, "web", 1, 1)
-	if task := s.Tasks["t1"]; task.State != state.TaskPending || !strings.HasPrefix(task.Reason, "no suitable node") {
+	if task := s.Tasks.Get("t1"); task.State != state.TaskPending || !strings.HasPrefix(task.Reason, "no suitable node") {
 		t.Fatalf("t1 is %s (%q), want pending with the scheduler's reason", task.State, task.Reason)
 	}
 	s.UpdateNode("w1", func(n *state.NodeRecord) { n.Status = state.NodeReady })
@@ -165,7 +165,7 @@ func TestSchedulerResourceConstraint(t *testing.T) {
 	s, p := rig("w1")
 	s.Service(state.ServiceSpec{Name: "big", Replicas: 1, MemoryBytes: 16 << 30})
 	pending(s, p, "big", 1, 1)
-	if task := s.Tasks["t1"]; !strings.Contains(task.Reason, "insufficient resources") {
+	if task := s.Tasks.Get("t1"); !strings.Contains(task.Reason, "insufficient resources") {
 		t.Fatalf("t1 waits with %q, want insufficient resources", task.Reason)
 	}
 	s.Node("w2", func(n *state.NodeRecord) { n.MemoryBytes = 32 << 30 })
@@ -250,7 +250,7 @@ func TestUnscheduleableTask(t *testing.T) {
 	if !slices.Equal(got, []string{"create never.1", "create web.1 on w1"}) {
 		t.Errorf("the placer did %q", got)
 	}
-	if task := s.Tasks["t1"]; !strings.Contains(task.Reason, "scheduling constraints not satisfied") {
+	if task := s.Tasks.Get("t1"); !strings.Contains(task.Reason, "scheduling constraints not satisfied") {
 		t.Errorf("t1 waits with %q", task.Reason)
 	}
 }

@@ -495,7 +495,7 @@ func (a *AssignTask) kind() actionKind  { return kindAssignTask }
 func (a *AssignTask) encode(e *encoder) { e.str(a.Task); e.str(a.Node) }
 func (a *AssignTask) decode(d *decoder) { a.Task = d.str(); a.Node = d.str() }
 func (a *AssignTask) apply(s *Store, ctx *ApplyContext) {
-	t := s.Tasks[a.Task]
+	t := s.Tasks.Get(a.Task)
 	if t == nil || t.State != TaskPending || !t.Active() || s.Nodes[a.Node] == nil || (t.Slot == 0 && t.Node != a.Node) {
 		return
 	}
@@ -533,7 +533,7 @@ func (a *TaskStatus) decode(d *decoder) {
 	a.Task, a.State, a.Reason, a.At, a.ExitOK = d.str(), d.str(), d.str(), d.int(), d.boolean()
 }
 func (a *TaskStatus) apply(s *Store, ctx *ApplyContext) {
-	t := s.Tasks[a.Task]
+	t := s.Tasks.Get(a.Task)
 	if t == nil || t.State == a.State || t.Terminal() {
 		return
 	}
@@ -604,7 +604,7 @@ func (a *ShutdownTask) decode(d *decoder) {
 	a.Task, a.State, a.Reason, a.At, a.Final = d.str(), d.str(), d.str(), d.int(), d.boolean()
 }
 func (a *ShutdownTask) apply(s *Store, ctx *ApplyContext) {
-	t := s.Tasks[a.Task]
+	t := s.Tasks.Get(a.Task)
 	if t == nil || !t.Active() {
 		return
 	}
@@ -635,7 +635,7 @@ func (a *PendingReason) kind() actionKind  { return kindPendingReason }
 func (a *PendingReason) encode(e *encoder) { e.str(a.Task); e.str(a.Reason) }
 func (a *PendingReason) decode(d *decoder) { a.Task = d.str(); a.Reason = d.str() }
 func (a *PendingReason) apply(s *Store, ctx *ApplyContext) {
-	if t := s.Tasks[a.Task]; t != nil && t.State == TaskPending {
+	if t := s.Tasks.Get(a.Task); t != nil && t.State == TaskPending {
 		nt := a.made.of(t)
 		if nt == nil {
 			nt = t.copy()
@@ -764,7 +764,7 @@ func (a *RemoveTask) kind() actionKind  { return kindRemoveTask }
 func (a *RemoveTask) encode(e *encoder) { e.str(a.Task) }
 func (a *RemoveTask) decode(d *decoder) { a.Task = d.str() }
 func (a *RemoveTask) apply(s *Store, ctx *ApplyContext) {
-	t := s.Tasks[a.Task]
+	t := s.Tasks.Get(a.Task)
 	if t == nil || t.Active() {
 		return
 	}

@@ -14,11 +14,11 @@ import (
 type Batch struct {
 	Now      time.Duration
 	Actions  []Action
-	Stopped  map[string]bool // tasks given a desired state of shutdown
-	Creates  []*CreateTask   // new tasks, placed by the scheduler before proposing
-	Reported map[string]bool // tasks whose status this batch reports
+	Stopped  TaskSet       // tasks given a desired state of shutdown
+	Creates  []*CreateTask // new tasks, placed by the scheduler before proposing
+	Reported TaskSet       // tasks whose status this batch reports
 
-	filled map[string]map[SlotKey]bool // slots given a new task
+	filled map[string]*slotSet // slots given a new task, by service
 }
 
 // NewBatch returns an empty batch for the flush at now.
@@ -36,12 +36,14 @@ func (b *Batch) Reset(now time.Duration) {
 	// its memory, not the actions, which can be a hundred thousand.
 	clear(b.Creates)
 	b.Creates = b.Creates[:0]
-	if b.Stopped == nil {
-		b.Stopped, b.filled, b.Reported = map[string]bool{}, map[string]map[SlotKey]bool{}, map[string]bool{}
+	if b.filled == nil {
+		b.filled = map[string]*slotSet{}
 	}
-	clear(b.Stopped)
-	clear(b.filled)
-	clear(b.Reported)
+	b.Stopped.Clear()
+	b.Reported.Clear()
+	for _, slots := range b.filled {
+		slots.clear()
+	}
 }
 
 // Add appends an action.
@@ -52,20 +54,18 @@ func (b *Batch) Millis() int64 { return b.Now.Milliseconds() }
 
 // Stop sets a task's desired state to shutdown, once per batch.
 func (b *Batch) Stop(t *Task, state, reason string, final bool) {
-	if b.Stopped[t.ID] {
+	if !b.Stopped.Add(t.ID) {
 		return
 	}
-	b.Stopped[t.ID] = true
 	b.Add(&ShutdownTask{Task: t.ID, State: state, Reason: reason, At: b.Millis(), Final: final})
 }
 
 // Report adds a task's new observed state, once per batch: the first
 // report of a flush wins.
 func (b *Batch) Report(a *TaskStatus) bool {
-	if b.Reported[a.Task] {
+	if !b.Reported.Add(a.Task) {
 		return false
 	}
-	b.Reported[a.Task] = true
 	a.At = b.Millis()
 	b.Add(a)
 	return true
@@ -76,14 +76,37 @@ func (b *Batch) Report(a *TaskStatus) bool {
 func (b *Batch) Fill(service string, key SlotKey) bool {
 	slots := b.filled[service]
 	if slots == nil {
-		slots = map[SlotKey]bool{}
+		slots = &slotSet{}
 		b.filled[service] = slots
 	}
-	if slots[key] {
+	return slots.add(key)
+}
+
+// slotSet is a set of one service's slots: a bit per replicated slot, a
+// map for global ones, keyed by node.
+type slotSet struct {
+	slots bitset
+	nodes map[string]bool
+}
+
+// add puts key in the set and reports whether it was not there yet.
+func (x *slotSet) add(key SlotKey) bool {
+	if key.Slot > 0 {
+		return x.slots.set(key.Slot)
+	}
+	if x.nodes[key.Node] {
 		return false
 	}
-	slots[key] = true
+	if x.nodes == nil {
+		x.nodes = map[string]bool{}
+	}
+	x.nodes[key.Node] = true
 	return true
+}
+
+func (x *slotSet) clear() {
+	clear(x.slots)
+	clear(x.nodes)
 }
 
 // Create adds a new task; the scheduler gives it a node before the batch
@@ -109,7 +132,7 @@ func (b *Batch) CreateIn(s *Store, spec *ServiceSpec, hash uint64, slot int, nod
 // Current is a slot's task meant to run, unless this batch stops it.
 func (b *Batch) Current(s *Store, service string, key SlotKey) *Task {
 	cur := s.Current(service, key)
-	if cur == nil || b.Stopped[cur.ID] {
+	if cur == nil || b.Stopped.Has(cur.ID) {
 		return nil
 	}
 	return cur
@@ -120,25 +143,27 @@ func (b *Batch) Current(s *Store, service string, key SlotKey) *Task {
 // needs no sorting.
 type IDSet struct {
 	order []string
-	in    map[string]bool
+	spare []string // what the last Take returned, reused by the next
+	in    TaskSet
 }
 
 // Add adds id, unless the set has it.
 func (s *IDSet) Add(id string) {
-	if s.in == nil {
-		s.in = map[string]bool{}
-	}
-	if !s.in[id] {
-		s.in[id] = true
+	if s.in.Add(id) {
 		s.order = append(s.order, id)
 	}
 }
 
-// Take returns the members in order and empties the set.
+// Take returns the members in order and empties the set. The slice is the
+// caller's until the next Take, which reuses its memory: members added
+// while it is read go elsewhere.
 func (s *IDSet) Take() []string {
 	out := s.order
-	s.order = nil
-	clear(s.in)
+	clear(s.spare) // let go of the IDs the last Take returned
+	s.order, s.spare = s.spare[:0], out
+	for _, id := range out {
+		s.in.Remove(id)
+	}
 	return out
 }
 

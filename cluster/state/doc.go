@@ -43,6 +43,13 @@
 // record differs (restored from a snapshot or a backup) makes its own.
 // Never write to a record you read from a store; build a new one.
 //
+// Tasks are held by number. A store names each task it makes "t"+N, N
+// one more than the last (Store.NextTask), so Store.Tasks is a TaskTable
+// indexed by N, and the sets that name tasks (TaskSet, IDSet, the batch's
+// stopped and reported tasks) are a bit per number: on the hot paths a task
+// ID is parsed (TaskNumber), not hashed. Any other ID still works, kept in
+// a map beside them.
+//
 // Store snapshots (Encode, DecodeStore) use the same codec, maps written
 // in key order, so equal stores encode to equal bytes.
 package state

@@ -42,7 +42,7 @@ func TestAllTasksInTaskListOrder(t *testing.T) {
 	if !slices.Equal(each, want) {
 		t.Errorf("TasksOf service by service: %v, TaskList: %v", ids(each), ids(want))
 	}
-	s.dropTask(s.Tasks["t5"])
+	s.dropTask(s.Tasks.Get("t5"))
 	if got, want := slices.Collect(s.AllTasks()), s.TaskList(); !slices.Equal(got, want) {
 		t.Errorf("after a drop, AllTasks: %v, TaskList: %v", ids(got), ids(want))
 	}
@@ -54,4 +54,56 @@ func ids(ts []*Task) []string {
 		out[i] = t.ID
 	}
 	return out
+}
+
+// TestTasksOn checks the node index against TaskList filtered by node,
+// through creates, assignments, new records and drops, with tasks of the
+// store's own IDs and of others (a hand-made store's, one far beyond the
+// rest).
+func TestTasksOn(t *testing.T) {
+	s := NewStore()
+	nodes := []string{"w1", "w2", "m1"}
+	for _, n := range nodes {
+		s.Nodes[n] = &NodeRecord{Name: n, Role: RoleWorker, Status: NodeReady, Availability: Active}
+	}
+	s.Services["web"] = &ServiceSpec{Name: "web", Mode: ModeReplicated, Replicas: 9}
+	s.Services["agent"] = &ServiceSpec{Name: "agent", Mode: ModeGlobal}
+	check := func(when string) {
+		t.Helper()
+		for _, n := range append(nodes, "w9") {
+			var want []*Task
+			for _, task := range s.TaskList() {
+				if task.Node == n {
+					want = append(want, task)
+				}
+			}
+			if got := s.TasksOn(n); !slices.Equal(got, want) {
+				t.Errorf("%s: TasksOn(%s) = %v, want %v", when, n, ids(got), ids(want))
+			}
+		}
+	}
+	s.Apply(1, &Command{Actions: []Action{
+		&CreateTask{Service: "web", Slot: 1, Node: "w1"},
+		&CreateTask{Service: "web", Slot: 2, Pending: true},
+		&CreateTask{Service: "web", Slot: 3, Node: "w2"},
+		&CreateTask{Service: "agent", Node: "m1", Pending: true},
+		&CreateTask{Service: "agent", Node: "w1"},
+	}}, &ApplyContext{})
+	s.addTask(&Task{ID: "x7", Service: "web", Slot: 7, Node: "w2", Desired: TaskRunning, State: TaskRunning})
+	s.addTask(&Task{ID: "t123456789", Service: "web", Slot: 8, Node: "w1", Desired: TaskRunning, State: TaskRunning})
+	check("created")
+	s.Apply(2, &Command{Actions: []Action{
+		&AssignTask{Task: "t2", Node: "w2"},
+		&AssignTask{Task: "t4", Node: "m1"},
+		&TaskStatus{Task: "t1", State: TaskRunning},
+		&TaskStatus{Task: "t3", State: TaskFailed},
+	}}, &ApplyContext{})
+	check("assigned")
+	for _, id := range []string{"t1", "x7", "t123456789", "t4"} {
+		s.dropTask(s.Tasks.Get(id))
+	}
+	check("dropped")
+	if len(s.byNode) != 2 {
+		t.Errorf("%d nodes in the index, want w1 and w2 only", len(s.byNode))
+	}
 }

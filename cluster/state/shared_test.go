@@ -29,7 +29,7 @@ func TestStoresShareRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Tasks["t1"] != b.Tasks["t1"] || a.Tasks["t2"] != b.Tasks["t2"] {
+	if a.Tasks.Get("t1") != b.Tasks.Get("t1") || a.Tasks.Get("t2") != b.Tasks.Get("t2") {
 		t.Fatal("two stores that applied the same creates hold two records of each task")
 	}
 	apply(3, &Command{Actions: []Action{
@@ -37,26 +37,26 @@ func TestStoresShareRecords(t *testing.T) {
 		&AssignTask{Task: "t2", Node: "w1"},
 	}}, a, b, c)
 	for _, id := range []string{"t1", "t2"} {
-		if a.Tasks[id] != b.Tasks[id] {
+		if a.Tasks.Get(id) != b.Tasks.Get(id) {
 			t.Errorf("%s: the stores stopped sharing after a status change", id)
 		}
-		if c.Tasks[id] == a.Tasks[id] {
+		if c.Tasks.Get(id) == a.Tasks.Get(id) {
 			t.Errorf("%s: the restored store took a record made from another", id)
 		}
 	}
-	if a.Tasks["t1"].State != TaskRunning || c.Tasks["t1"].State != TaskRunning || a.Tasks["t2"].Node != "w1" {
-		t.Errorf("changes not applied: t1 %s/%s, t2 on %q", a.Tasks["t1"].State, c.Tasks["t1"].State, a.Tasks["t2"].Node)
+	if a.Tasks.Get("t1").State != TaskRunning || c.Tasks.Get("t1").State != TaskRunning || a.Tasks.Get("t2").Node != "w1" {
+		t.Errorf("changes not applied: t1 %s/%s, t2 on %q", a.Tasks.Get("t1").State, c.Tasks.Get("t1").State, a.Tasks.Get("t2").Node)
 	}
-	if got := a.TasksOn("w1"); len(got) != 2 || got[1] != a.Tasks["t2"] {
+	if got := a.TasksOn("w1"); len(got) != 2 || got[1] != a.Tasks.Get("t2") {
 		t.Errorf("the node index does not hold the new records: %v", ids(got))
 	}
-	if h := a.History("web", SlotKey{Slot: 1}); len(h) != 1 || h[0] != a.Tasks["t1"] {
+	if h := a.History("web", SlotKey{Slot: 1}); len(h) != 1 || h[0] != a.Tasks.Get("t1") {
 		t.Errorf("the slot index does not hold the new record: %v", ids(h))
 	}
 
 	before := b.Encode()
 	apply(4, &Command{Actions: []Action{&ShutdownTask{Task: "t1", State: TaskShutdown, At: 30}}}, a)
-	if a.Tasks["t1"].Active() || !b.Tasks["t1"].Active() {
+	if a.Tasks.Get("t1").Active() || !b.Tasks.Get("t1").Active() {
 		t.Error("a shutdown applied to one store reached another")
 	}
 	if !bytes.Equal(before, b.Encode()) {

@@ -33,7 +33,7 @@ type Store struct {
 	Revisions map[string]uint64        `json:"revisions"`
 	Previous  map[string]*ServiceSpec  `json:"previous"` // service → spec before the last update, for rollback
 	Updates   map[string]*UpdateStatus `json:"updates"`
-	Tasks     map[string]*Task         `json:"tasks"`
+	Tasks     TaskTable                `json:"tasks"`
 	NextTask  uint64                   `json:"next_task"`
 	// Autolock is on after `docker swarm init --autolock` or `docker swarm
 	// update --autolock=true`: each manager keeps its state on disk sealed
@@ -53,8 +53,9 @@ type Store struct {
 	// slots indexes each service's tasks by slot (or by node, for global
 	// services), oldest first. Derived: rebuilt after decoding.
 	slots map[string]*slotIndex
-	// byNode indexes tasks by the node they are assigned to. Derived.
-	byNode map[string][]*Task
+	// byNode indexes tasks by the node they are assigned to, by ID, not
+	// record: a task's new record (replace) leaves it as it is. Derived.
+	byNode map[string]*nodeTasks
 	// nodeOrder caches NodeNames; nil when nodes were added or removed.
 	nodeOrder []string
 	// serviceOrder caches ServiceNames; nil when services were added or
@@ -484,11 +485,10 @@ func NewStore() *Store {
 		Revisions: map[string]uint64{},
 		Previous:  map[string]*ServiceSpec{},
 		Updates:   map[string]*UpdateStatus{},
-		Tasks:     map[string]*Task{},
 		Secrets:   map[string]*FileObject{},
 		Configs:   map[string]*FileObject{},
 		slots:     map[string]*slotIndex{},
-		byNode:    map[string][]*Task{},
+		byNode:    map[string]*nodeTasks{},
 	}
 	s.TaskHistoryLimit = DefaultTaskHistoryLimit
 	return s
@@ -513,7 +513,7 @@ func (s *Store) Clone() *Store {
 		st := *u
 		out.Updates[name] = &st
 	}
-	maps.Copy(out.Tasks, s.Tasks) // records are never changed in place
+	out.Tasks = s.Tasks.clone()
 	for name, o := range s.Secrets {
 		out.Secrets[name] = o.Clone()
 	}
@@ -524,15 +524,23 @@ func (s *Store) Clone() *Store {
 	return out
 }
 
-// Reindex rebuilds the indexes from Tasks, for a store whose Tasks were
-// changed by hand (a test that breaks an invariant on purpose).
+// Reindex rebuilds the indexes from Tasks, for a store whose task records
+// were changed by hand (a test that breaks an invariant on purpose).
 func (s *Store) Reindex() {
 	s.slots = map[string]*slotIndex{}
-	s.byNode = map[string][]*Task{}
+	s.byNode = map[string]*nodeTasks{}
 	s.taskOrder = nil
 	for _, t := range s.TaskList() {
 		s.index(t)
 	}
+}
+
+// ForceTask puts t in the store as it is, in place of any task with its
+// ID, and rebuilds the indexes: for a test that breaks an invariant on
+// purpose. Everything else changes a store by applying actions.
+func (s *Store) ForceTask(t *Task) {
+	s.Tasks.put(t)
+	s.Reindex()
 }
 
 func (s *Store) index(t *Task) {
@@ -544,12 +552,64 @@ func (s *Store) index(t *Task) {
 	key := t.SlotKey()
 	x.set(key, append(x.get(key), t))
 	if t.Node != "" {
-		s.byNode[t.Node] = append(s.byNode[t.Node], t)
+		s.onNode(t.Node).add(t.ID)
 	}
 }
 
+// onNode is a node's entry in byNode, made if it has none.
+func (s *Store) onNode(node string) *nodeTasks {
+	on := s.byNode[node]
+	if on == nil {
+		on = &nodeTasks{}
+		s.byNode[node] = on
+	}
+	return on
+}
+
+// unassign takes a task off its node in byNode.
+func (s *Store) unassign(t *Task) {
+	if on := s.byNode[t.Node]; on != nil && on.remove(t.ID) {
+		delete(s.byNode, t.Node)
+	}
+}
+
+// nodeTasks is one node's tasks: the numbers of the store's own (no
+// pointers for the collector to follow, half a pointer's size), the IDs
+// of any other. Order does not matter: TasksOn sorts.
+type nodeTasks struct {
+	nums  []uint32
+	other []string
+}
+
+func (on *nodeTasks) add(id string) {
+	if n, ok := TaskNumber(id); ok {
+		on.nums = append(on.nums, uint32(n))
+	} else {
+		on.other = append(on.other, id)
+	}
+}
+
+func (on *nodeTasks) has(id string) bool {
+	if n, ok := TaskNumber(id); ok {
+		return slices.Contains(on.nums, uint32(n))
+	}
+	return slices.Contains(on.other, id)
+}
+
+// remove takes id out, and reports whether the node has no task left.
+func (on *nodeTasks) remove(id string) bool {
+	if n, ok := TaskNumber(id); ok {
+		if i := slices.Index(on.nums, uint32(n)); i >= 0 {
+			on.nums = slices.Delete(on.nums, i, i+1)
+		}
+	} else if i := slices.Index(on.other, id); i >= 0 {
+		on.other = slices.Delete(on.other, i, i+1)
+	}
+	return len(on.nums) == 0 && len(on.other) == 0
+}
+
 func (s *Store) addTask(t *Task) {
-	s.Tasks[t.ID] = t
+	s.Tasks.put(t)
 	s.index(t)
 	s.taskOrder = nil
 }
@@ -558,17 +618,14 @@ func (s *Store) addTask(t *Task) {
 // replicated task's slot does not depend on its node; a global task is
 // created with its node already set.
 func (s *Store) assign(t, nt *Task) {
-	if t.Node == nt.Node && slices.Contains(s.byNode[t.Node], t) {
+	if on := s.byNode[t.Node]; t.Node == nt.Node && on != nil && on.has(t.ID) {
 		s.replace(t, nt) // a global task waited on its own node
 		return
 	}
 	if t.Node != "" {
-		s.byNode[t.Node] = slices.DeleteFunc(s.byNode[t.Node], func(o *Task) bool { return o == t })
-		if len(s.byNode[t.Node]) == 0 {
-			delete(s.byNode, t.Node)
-		}
+		s.unassign(t)
 	}
-	s.byNode[nt.Node] = append(s.byNode[nt.Node], t)
+	s.onNode(nt.Node).add(nt.ID)
 	s.replace(t, nt)
 }
 
@@ -613,17 +670,12 @@ func (t *Task) copy() *Task {
 // replace puts nt where t is in every index. nt has t's ID, service and
 // slot, and its node unless assign moved it.
 func (s *Store) replace(t, nt *Task) {
-	s.Tasks[nt.ID] = nt
+	s.Tasks.put(nt)
 	if x := s.slots[t.Service]; x != nil {
 		if h := x.get(t.SlotKey()); len(h) > 0 {
 			if i := slices.Index(h, t); i >= 0 {
 				h[i] = nt
 			}
-		}
-	}
-	if h := s.byNode[nt.Node]; len(h) > 0 {
-		if i := slices.Index(h, t); i >= 0 {
-			h[i] = nt
 		}
 	}
 	if s.taskOrder != nil {
@@ -638,17 +690,14 @@ func (s *Store) replace(t, nt *Task) {
 }
 
 func (s *Store) dropTask(t *Task) {
-	delete(s.Tasks, t.ID)
+	s.Tasks.delete(t.ID)
 	same := func(o *Task) bool { return o == t }
 	if x := s.slots[t.Service]; x != nil {
 		key := t.SlotKey()
 		x.set(key, slices.DeleteFunc(x.get(key), same))
 	}
 	if t.Node != "" {
-		s.byNode[t.Node] = slices.DeleteFunc(s.byNode[t.Node], same)
-		if len(s.byNode[t.Node]) == 0 {
-			delete(s.byNode, t.Node)
-		}
+		s.unassign(t)
 	}
 	s.taskOrder = nil
 }
@@ -748,7 +797,17 @@ func (x *slotIndex) each(yield func(*Task) bool) bool {
 
 // TasksOn returns the tasks assigned to a node, in TaskList order.
 func (s *Store) TasksOn(node string) []*Task {
-	out := slices.Clone(s.byNode[node])
+	on := s.byNode[node]
+	if on == nil {
+		return nil
+	}
+	out := make([]*Task, 0, len(on.nums)+len(on.other))
+	for _, n := range on.nums {
+		out = append(out, s.Tasks.byNumber(int(n)))
+	}
+	for _, id := range on.other {
+		out = append(out, s.Tasks.Get(id))
+	}
 	sortTasks(out)
 	return out
 }
@@ -780,8 +839,8 @@ func (s *Store) ServiceNames() []string {
 // slice is shared: do not modify it.
 func (s *Store) TaskList() []*Task {
 	if s.taskOrder == nil {
-		list := make([]*Task, 0, len(s.Tasks))
-		for _, t := range s.Tasks {
+		list := make([]*Task, 0, s.Tasks.Len())
+		for t := range s.Tasks.All() {
 			list = append(list, t)
 		}
 		sortTasks(list)

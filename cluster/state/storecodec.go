@@ -22,7 +22,7 @@ const historyLimitTag = 'h'
 
 // Encode is a snapshot of the store.
 func (s *Store) Encode() []byte {
-	e := encoder{b: make([]byte, 0, 256+128*len(s.Tasks))}
+	e := encoder{b: make([]byte, 0, 256+128*s.Tasks.Len())}
 	e.b = append(e.b, storeVersion)
 	e.uint(s.Index)
 	e.uint(s.NextTask)
@@ -56,7 +56,7 @@ func (s *Store) Encode() []byte {
 		e.str(u.Message)
 		e.int(u.StartedAt)
 	}
-	e.uint(uint64(len(s.Tasks)))
+	e.uint(uint64(s.Tasks.Len()))
 	for _, t := range s.TaskList() {
 		e.task(t)
 	}
@@ -152,7 +152,7 @@ func DecodeStore(b []byte) (*Store, error) {
 	}
 	for range d.count() {
 		t := d.task()
-		s.Tasks[t.ID] = t
+		s.Tasks.put(t)
 	}
 	s.Autolock = d.boolean()
 	s.UnlockKey = d.str()

@@ -28,11 +28,11 @@ func TestConstraintEnforcer(t *testing.T) {
 	promoted.Role = state.RoleManager
 	s.Apply(&state.AddNode{Record: promoted, Replace: true})
 	l.Want(t, "status t2 rejected")
-	if got := s.Tasks["t2"].Reason; got != state.ReasonRejected {
+	if got := s.Tasks.Get("t2").Reason; got != state.ReasonRejected {
 		t.Errorf("t2's reason is %q, want %q", got, state.ReasonRejected)
 	}
 	l.Want(t, "shutdown t2", "create workers.1")
-	if !s.Tasks["t1"].Active() {
+	if !s.Tasks.Get("t1").Active() {
 		t.Error("the task without constraints was stopped")
 	}
 }

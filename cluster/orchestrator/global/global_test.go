@@ -50,7 +50,7 @@ func TestDeleteNode(t *testing.T) {
 	s, l := setup(t)
 	s.Apply(&state.RemoveNode{Node: "node1"})
 	l.Want(t, "shutdown t1")
-	if task := s.Tasks["t1"]; task.Active() || task.State != state.TaskOrphaned {
+	if task := s.Tasks.Get("t1"); task.Active() || task.State != state.TaskOrphaned {
 		t.Errorf("the removed node's task is %s, desired %s; want orphaned and shut down", task.State, task.Desired)
 	}
 }
@@ -83,8 +83,8 @@ func TestDeleteService(t *testing.T) {
 	s, l := setup(t)
 	s.Apply(&state.RemoveService{Name: "name1"})
 	l.Want(t)
-	if len(s.Tasks) != 0 {
-		t.Errorf("%d tasks left after the service was removed", len(s.Tasks))
+	if s.Tasks.Len() != 0 {
+		t.Errorf("%d tasks left after the service was removed", s.Tasks.Len())
 	}
 }
 

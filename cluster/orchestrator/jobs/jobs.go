@@ -61,7 +61,7 @@ func (o *Orchestrator) Ended(t *state.Task) bool {
 		return false // the common case, decided without a lookup
 	}
 	spec := o.s.Services[t.Service]
-	return spec != nil && spec.Job() && o.s.Tasks[t.ID] == t
+	return spec != nil && spec.Job() && o.s.Tasks.Has(t)
 }
 
 // Reconcile gives a job the tasks it still needs.
@@ -88,7 +88,7 @@ func (o *Orchestrator) inspect(b *state.Batch, spec *state.ServiceSpec, key stat
 	iteration := o.s.Versions[spec.Name]
 	var out slot
 	for _, t := range o.s.History(spec.Name, key) {
-		active := t.Active() && !b.Stopped[t.ID]
+		active := t.Active() && !b.Stopped.Has(t.ID)
 		switch {
 		case t.Version != iteration:
 			if active {

@@ -138,7 +138,7 @@ func TestReplicatedJobUpdated(t *testing.T) {
 			t.Errorf("%s is of iteration %d, want %d", task.Name(), task.Version, s.Versions["batch"])
 		}
 	}
-	if s.Tasks["t1"] == nil || !s.Tasks["t1"].Completed() {
+	if s.Tasks.Get("t1") == nil || !s.Tasks.Get("t1").Completed() {
 		t.Error("the old iteration's completed task was not kept")
 	}
 }
@@ -166,7 +166,7 @@ func TestCompletedTaskNotRestarted(t *testing.T) {
 	start(s)
 	complete(s, "t1")
 	l.Want(t)
-	if task := s.Tasks["t1"]; task.Active() || task.Desired != state.TaskComplete {
+	if task := s.Tasks.Get("t1"); task.Active() || task.Desired != state.TaskComplete {
 		t.Errorf("the completed task is desired %s, active %v", task.Desired, task.Active())
 	}
 }
@@ -351,7 +351,7 @@ func TestServiceDeletedRemovesTasks(t *testing.T) {
 	complete(s, "t1")
 	s.Apply(&state.RemoveService{Name: "batch"})
 	l.Want(t)
-	if n := len(s.Tasks); n != 0 {
+	if n := s.Tasks.Len(); n != 0 {
 		t.Errorf("%d tasks of the removed job remain", n)
 	}
 }
@@ -399,7 +399,7 @@ func TestJobRestartPolicy(t *testing.T) {
 			l.Flush()
 			l.Flush()
 		}
-		if n := len(s.Tasks); n != tc.tasks {
+		if n := s.Tasks.Len(); n != tc.tasks {
 			t.Errorf("restart %+v: %d tasks, want %d", tc.policy, n, tc.tasks)
 		}
 		if got := names(s, "norestartservice"); len(got) != 0 {
@@ -425,7 +425,7 @@ func TestGlobalJobInvalidNode(t *testing.T) {
 	l.Want(t) // the jobs orchestrator does not react to nodes
 	complete(s, "t2")
 	l.Want(t, "shutdown t1") // reconciled as w2's task completed
-	if task := s.Tasks["t1"]; task.Active() || task.Reason != state.ReasonNodeDown {
+	if task := s.Tasks.Get("t1"); task.Active() || task.Reason != state.ReasonNodeDown {
 		t.Errorf("w1's task is desired %s (%q), want shut down because its node is down", task.Desired, task.Reason)
 	}
 	s.UpdateService("once", func(spec *state.ServiceSpec) { spec.Constraints = []string{"node.role==worker"} })

@@ -100,7 +100,7 @@ func TestInitializationNodeDown(t *testing.T) {
 	s.UpdateNode("w1", func(n *state.NodeRecord) { n.Status = state.NodeDown })
 	l := newLeader(s)
 	l.Want(t, "shutdown t1", "create name1.1")
-	if got := s.Tasks["t1"].Reason; got != state.ReasonNodeDown {
+	if got := s.Tasks.Get("t1").Reason; got != state.ReasonNodeDown {
 		t.Errorf("the lost task's reason is %q, want %q", got, state.ReasonNodeDown)
 	}
 }
@@ -121,7 +121,7 @@ func TestDrainReplacesTasks(t *testing.T) {
 	s.UpdateNode("w2", func(n *state.NodeRecord) { n.Availability = state.Pause })
 	s.Apply(&state.RemoveNode{Node: "w3"})
 	l.Want(t, "shutdown t1", "shutdown t3", "create web.1", "create web.3")
-	if got := s.Tasks["t3"].State; got != state.TaskOrphaned {
+	if got := s.Tasks.Get("t3").State; got != state.TaskOrphaned {
 		t.Errorf("the task of the node that left is %s, want orphaned", got)
 	}
 }

@@ -96,7 +96,7 @@ func (r *Supervisor) rebuild() {
 // while meant to run, complete ones included, is the supervisor's to
 // decide on.
 func (r *Supervisor) TaskChanged(t *state.Task) {
-	if t.Active() && (t.State == state.TaskFailed || t.State == state.TaskRejected || t.State == state.TaskComplete) && r.s.Tasks[t.ID] == t {
+	if t.Active() && (t.State == state.TaskFailed || t.State == state.TaskRejected || t.State == state.TaskComplete) && r.s.Tasks.Has(t) {
 		r.failed.Add(t.ID)
 	}
 }
@@ -105,8 +105,8 @@ func (r *Supervisor) TaskChanged(t *state.Task) {
 func (r *Supervisor) Flush(b *state.Batch) {
 	s := r.s
 	for _, id := range r.failed.Take() {
-		t := s.Tasks[id]
-		if t == nil || !t.Active() || b.Stopped[id] {
+		t := s.Tasks.Get(id)
+		if t == nil || !t.Active() || b.Stopped.Has(id) {
 			continue
 		}
 		if spec := s.Services[t.Service]; spec != nil {

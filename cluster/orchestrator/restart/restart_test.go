@@ -71,7 +71,7 @@ func TestOrchestratorRestartDelay(t *testing.T) {
 func TestNoRestartDelayOffADrainedNode(t *testing.T) {
 	s, r := rig(t, state.RestartPolicy{Condition: "any", Delay: 5 * time.Second})
 	s.UpdateNode("w1", func(n *state.NodeRecord) { n.Availability = state.Drain })
-	t1 := s.Tasks["t1"]
+	t1 := s.Tasks.Get("t1")
 	want(t, s.Step(func(b *state.Batch) {
 		r.Restart(b, t1, s.Services["name1"], state.ReasonDrained, "", state.CauseReschedule)
 	}),
@@ -91,7 +91,7 @@ func TestOrchestratorRestartWindow(t *testing.T) {
 	want(t, failCurrent(s, r, 2), "shutdown t2", "create name1.2")
 	s.Now += 200 * time.Millisecond
 	want(t, failCurrent(s, r, 1), "shutdown t3")
-	if !s.Tasks["t3"].Final {
+	if !s.Tasks.Get("t3").Final {
 		t.Error("the task the policy gave up on is not marked final")
 	}
 	s.Now += time.Second
@@ -127,7 +127,7 @@ func TestOrchestratorRestartMaxAttemptsInAll(t *testing.T) {
 func TestRestartOnNoneLeavesLostTasks(t *testing.T) {
 	s, r := rig(t, state.RestartPolicy{Condition: "none"})
 	want(t, failCurrent(s, r, 1), "shutdown t1")
-	t2 := s.Tasks["t2"]
+	t2 := s.Tasks.Get("t2")
 	want(t, s.Step(func(b *state.Batch) {
 		r.Restart(b, t2, s.Services["name1"], state.ReasonNodeDown, "", state.CauseReschedule)
 	}),

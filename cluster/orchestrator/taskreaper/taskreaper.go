@@ -51,7 +51,7 @@ func leastLimit(swarm int) int {
 // TaskChanged hears that an applied entry touched a task.
 func (r *Reaper) TaskChanged(t *state.Task) {
 	n := len(r.s.History(t.Service, t.SlotKey()))
-	if n <= leastLimit(r.s.TaskHistoryLimit) || r.s.Tasks[t.ID] != t {
+	if n <= leastLimit(r.s.TaskHistoryLimit) || !r.s.Tasks.Has(t) {
 		return // the common case, decided without looking up the service
 	}
 	if spec := r.s.Services[t.Service]; spec != nil && Limit(r.s, spec) >= 0 && n > Limit(r.s, spec) {
@@ -74,7 +74,7 @@ func Reapable(t *state.Task) bool {
 func (r *Reaper) Flush(b *state.Batch) {
 	s := r.s
 	for _, id := range state.SortedIDs(r.prune) {
-		t := s.Tasks[id]
+		t := s.Tasks.Get(id)
 		if t == nil || s.Services[t.Service] == nil {
 			continue
 		}
@@ -84,7 +84,7 @@ func (r *Reaper) Flush(b *state.Batch) {
 			if excess <= 0 {
 				break
 			}
-			if Reapable(old) && !b.Stopped[old.ID] {
+			if Reapable(old) && !b.Stopped.Has(old.ID) {
 				b.Add(&state.RemoveTask{Task: old.ID})
 				excess--
 			}

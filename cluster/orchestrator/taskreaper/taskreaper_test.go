@@ -83,7 +83,7 @@ func TestTaskHistory(t *testing.T) {
 				}
 			}
 		}
-		if s.Tasks["t1"] != nil || s.Tasks["t2"] != nil {
+		if s.Tasks.Get("t1") != nil || s.Tasks.Get("t2") != nil {
 			t.Errorf("limit %d: the oldest tasks were not deleted", limit)
 		}
 	}
@@ -193,7 +193,7 @@ func TestTaskReaperInit(t *testing.T) {
 	if got, want := ids(h), []string{"t4", "t5", "t6", "t7", "t8"}; !slices.Equal(got, want) {
 		t.Errorf("the dirty slot keeps %q, want %q", got, want)
 	}
-	if s.Tasks[clean.ID] == nil {
+	if s.Tasks.Get(clean.ID) == nil {
 		t.Error("the clean service lost its task")
 	}
 }
@@ -215,8 +215,8 @@ func TestServiceRemoveDeadTasks(t *testing.T) {
 	if got := s.Step(r.Flush); len(got) != 0 {
 		t.Errorf("the reaper did %q", got)
 	}
-	if len(s.Tasks) != 0 {
-		t.Errorf("%d tasks left after the service was removed", len(s.Tasks))
+	if s.Tasks.Len() != 0 {
+		t.Errorf("%d tasks left after the service was removed", s.Tasks.Len())
 	}
 }
 
@@ -248,13 +248,13 @@ func TestTickHistoryCleanup(t *testing.T) {
 			if shutdown {
 				s.Apply(&state.ShutdownTask{Task: "t1"})
 			}
-			task := s.Tasks["t1"]
+			task := s.Tasks.Get("t1")
 			if task.State != obs || task.Active() == shutdown {
 				t.Fatalf("set up %s (shutdown %v), got %s desired %s", obs, shutdown, task.State, task.Desired)
 			}
 			s.Step(r.Flush)
 			cleaned := shutdown && obs != state.TaskAssigned && obs != state.TaskStarting && obs != state.TaskRunning
-			if gone := s.Tasks["t1"] == nil; gone != cleaned {
+			if gone := s.Tasks.Get("t1") == nil; gone != cleaned {
 				t.Errorf("a task %s, desired shutdown %v: deleted %v, want %v", obs, shutdown, gone, cleaned)
 			}
 		}

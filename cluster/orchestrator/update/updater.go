@@ -181,7 +181,7 @@ func (u *Updater) survey(b *state.Batch, spec *state.ServiceSpec, st *state.Upda
 			if failed(t) && (t.Started == 0 || t.Ended-t.Started <= cfg.Monitor.Milliseconds()) {
 				r.failures = append(r.failures, t)
 			}
-		case !t.Active() || b.Stopped[t.ID]:
+		case !t.Active() || b.Stopped.Has(t.ID):
 		case u.dirty(t, spec, hash):
 			if b.Current(s, name, t.SlotKey()) == t && !u.replacing(t, hash) {
 				r.stale = append(r.stale, t)

@@ -127,8 +127,8 @@ func TestUpdaterPlacement(t *testing.T) {
 	if stopped := l.settle(t, "web"); stopped != 0 {
 		t.Errorf("a placement change the nodes satisfy stopped %d tasks", stopped)
 	}
-	if got := images(s, "web"); got["v:1"] != before["v:1"] || len(s.Tasks) != 2 {
-		t.Errorf("the tasks changed: %v, %d in all", got, len(s.Tasks))
+	if got := images(s, "web"); got["v:1"] != before["v:1"] || s.Tasks.Len() != 2 {
+		t.Errorf("the tasks changed: %v, %d in all", got, s.Tasks.Len())
 	}
 }
 
@@ -154,7 +154,7 @@ func TestUpdaterStartFirst(t *testing.T) {
 	if len(got) != 1 || got[0] != "create web.1" {
 		t.Fatalf("the first flush did %q, want the new task created and the old kept", got)
 	}
-	if !s.Tasks["t1"].Active() {
+	if !s.Tasks.Get("t1").Active() {
 		t.Fatal("the old task was stopped before the new one ran")
 	}
 	l.Assign(func(*state.Task) string { return "w1" })
