@@ -1,12 +1,10 @@
 package cluster
 
 import (
-	"slices"
 	"time"
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster/placement"
-	"github.com/swarmsim/swarmsim/cluster/state"
 	"github.com/swarmsim/swarmsim/internal/fault"
 )
 
@@ -224,11 +222,17 @@ func (c *Cluster) Inspect() (Snapshot, error) {
 // With byNode set it also lists, per node, the names of the tasks that run
 // there.
 func (c *Cluster) serviceViews(s *Store, byNode map[string][]string) []ServiceView {
+	// The nodes whose running tasks count: alive, and not declared down
+	// by the swarm. One lookup a task instead of two.
+	up := make(map[string]*node, len(c.byName))
+	for name, i := range c.byName { // what c.node answers: a name's latest machine
+		if n, rec := c.nodes[i], s.Nodes[name]; n.alive && rec != nil && rec.Status != NodeDown {
+			up[name] = n
+		}
+	}
 	names := s.ServiceNames()
 	views := make([]ServiceView, len(names))
-	index := make(map[string]int, len(names))
 	for i, name := range names {
-		index[name] = i
 		spec := s.Services[name]
 		sv := ServiceView{ID: serviceID(c.cfg.Seed, spec), Name: name, Mode: spec.Mode, Image: spec.Image, Desired: spec.Replicas, PerZone: map[string]int{},
 			Stack: spec.Labels[LabelNamespace], Ports: spec.Ports}
@@ -249,63 +253,31 @@ func (c *Cluster) serviceViews(s *Store, byNode map[string][]string) []ServiceVi
 		// Service by service, each in TaskList order: the order of the
 		// whole list without sorting it.
 		for t := range s.TasksOf(name) {
-			if t.Active() && t.State == TaskPending {
+			if !t.Active() {
+				continue
+			}
+			if t.State == TaskPending {
 				sv.Pending++
 				if len(sv.Reasons) == 0 || sv.Reasons[len(sv.Reasons)-1] != t.Reason {
 					sv.Reasons = append(sv.Reasons, t.Reason)
+				}
+				continue
+			}
+			// A task counts as running when it runs on a live node the
+			// swarm has not declared down: a node cut off and declared
+			// down may go on running its tasks, but the swarm has written
+			// them off.
+			if n := up[t.Node]; n != nil && n.Running[t.ID] && !n.Starting[t.ID] {
+				sv.Running++
+				sv.PerZone[c.zones[n.zone]]++
+				if byNode != nil {
+					byNode[t.Node] = append(byNode[t.Node], t.Name())
 				}
 			}
 		}
 		views[i] = sv
 	}
-	countRunning(c, s, views, index, byNode)
 	return views
-}
-
-// countRunning counts the tasks that run, node by node: each node's
-// containers are few, and looking each one's task up by number costs less
-// than looking each task's node and container up by name. A task counts
-// when it runs on a live node the swarm has not declared down: a node cut
-// off and declared down may go on running its tasks, but the swarm has
-// written them off.
-func countRunning(c *Cluster, s *Store, views []ServiceView, index map[string]int, byNode map[string][]string) {
-	perZone := make([]int, len(views)*len(c.zones)) // by service, then zone
-	var here []*Task
-	for name, i := range c.byName { // a name's latest machine; the counts add up in any order
-		n, rec := c.nodes[i], s.Nodes[name]
-		if !n.alive || rec == nil || rec.Status == NodeDown {
-			continue
-		}
-		here = here[:0]
-		for id := range n.Running {
-			t := s.Tasks.Get(id)
-			if t == nil || n.Starting[id] || t.Node != name || !t.Active() || t.State == TaskPending {
-				continue
-			}
-			v, ok := index[t.Service]
-			if !ok {
-				continue
-			}
-			views[v].Running++
-			perZone[v*len(c.zones)+n.zone]++
-			here = append(here, t)
-		}
-		if byNode != nil && len(here) > 0 {
-			slices.SortFunc(here, state.CompareTasks)
-			list := make([]string, len(here))
-			for k, t := range here {
-				list[k] = t.Name()
-			}
-			byNode[name] = list
-		}
-	}
-	for v := range views {
-		for z, zone := range c.zones {
-			if k := perZone[v*len(c.zones)+z]; k > 0 {
-				views[v].PerZone[zone] = k
-			}
-		}
-	}
 }
 
 // jobCounts fills in a job's progress as `docker service ls` counts it

@@ -681,7 +681,7 @@ func (s *Store) replace(t, nt *Task) {
 	if s.taskOrder != nil {
 		// The order's keys (service, slot, a global task's node, ID) are
 		// the same for both: nt takes t's place.
-		if i, ok := slices.BinarySearchFunc(s.taskOrder, t, CompareTasks); ok && s.taskOrder[i] == t {
+		if i, ok := slices.BinarySearchFunc(s.taskOrder, t, compareTasks); ok && s.taskOrder[i] == t {
 			s.taskOrder[i] = nt
 		} else {
 			s.taskOrder = nil
@@ -849,10 +849,10 @@ func (s *Store) TaskList() []*Task {
 	return s.taskOrder
 }
 
-func sortTasks(list []*Task) { slices.SortFunc(list, CompareTasks) }
+func sortTasks(list []*Task) { slices.SortFunc(list, compareTasks) }
 
-// CompareTasks is TaskList's order: by service, slot or node, then ID.
-func CompareTasks(a, b *Task) int {
+// compareTasks is TaskList's order: by service, slot or node, then ID.
+func compareTasks(a, b *Task) int {
 	if a.Service != b.Service {
 		return strings.Compare(a.Service, b.Service)
 	}
