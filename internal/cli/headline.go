@@ -472,13 +472,17 @@ func runHeadline(args []string, stdout, stderr io.Writer, env func(string) strin
 // run: collecting when the heap has grown fivefold halves that. A swarm of
 // a hundred thousand tasks would then take five times its live heap, so a
 // memory limit sized from the tasks asked for brings collection back
-// before that: about what such a swarm holds at its peak, with room.
-// Measured on the four shapes of docs/benchmarks.md: less CPU for the
-// small ones; for the largest, peak memory under 300 MB for some CPU.
+// before that. A placed task holds about 650 bytes (its record, its place
+// in each manager's indexes, its container, its line on the timeline:
+// 61 MB live for 95,000 tasks, measured), so 768 bytes a task keeps the
+// heap close above what a large swarm holds: Swarm2k's shape (95,000
+// tasks) peaks at 143 MiB for about 14% more CPU than with twice the room
+// (182 MiB), measured as docs/benchmarks.md says. Small swarms never
+// reach it.
 const (
 	headlineGCPercent = 400
 	headlineHeapBase  = 64 << 20 // bytes: the runtime, Raft, a small swarm
-	headlineHeapTask  = 1536     // bytes per task asked for
+	headlineHeapTask  = 768      // bytes per task asked for
 )
 
 // collectForShape sets the collector for a headline run of spec and
