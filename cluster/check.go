@@ -1,8 +1,9 @@
 package cluster
 
 import (
+	"encoding/binary"
 	"fmt"
-	"hash/fnv"
+	"hash/crc64"
 	"slices"
 	"time"
 
@@ -114,6 +115,12 @@ type checker struct {
 	// The quorum verdict (checkquorum.go).
 	quorum quorumWatch
 
+	// What the last full checkState saw, and whether it left no grace
+	// period running: a tick's check with the same inputs can then be
+	// skipped (idle).
+	seen    stateInputs
+	settled bool
+
 	// Scratch for checkState, reused from step to step.
 	where   map[string]string // task ID → the live node running it
 	running map[string]int    // service → tasks meant to run that do
@@ -149,13 +156,7 @@ func (m *manager) checkApplied(e raft.Entry) {
 	if st := m.member.Status(); e.Index > st.Commit {
 		c.violate(InvApplyCommitted, "%s applied entry %d but has committed only up to %d", m.node.name, e.Index, st.Commit)
 	}
-	h := fnv.New64a()
-	fmt.Fprintf(h, "%d/", e.Term)
-	h.Write(e.Data)
-	if e.Change != nil {
-		fmt.Fprintf(h, "%v", *e.Change)
-	}
-	sum := h.Sum64()
+	sum := entrySum(e)
 	last, ok := k.applied[m]
 	switch {
 	case ok && e.Index <= last:
@@ -180,6 +181,28 @@ func (m *manager) checkApplied(e raft.Entry) {
 		}
 	}
 }
+
+// entrySum is a checksum (CRC-64) of an entry's term, data and change,
+// what two managers applying "the same entry" at an index must agree on.
+// Every manager sums every entry it applies, so it is computed without
+// allocating, through CRC-64's table-driven update rather than hash/fnv's
+// interface and fmt.
+func entrySum(e raft.Entry) uint64 {
+	var head [3 * 8]byte
+	b := binary.LittleEndian.AppendUint64(head[:0], e.Term)
+	if ch := e.Change; ch != nil {
+		b = binary.LittleEndian.AppendUint64(b, 1+uint64(ch.Op))
+		b = binary.LittleEndian.AppendUint64(b, ch.Node)
+	}
+	sum := crc64.Update(0, crcTable, b)
+	sum = crc64.Update(sum, crcTable, e.Data)
+	if e.Change != nil {
+		sum = crc64.Update(sum, crcTable, e.Change.Context)
+	}
+	return sum
+}
+
+var crcTable = crc64.MakeTable(crc64.ECMA)
 
 // checkBootstrap records the voters of the swarm's first configuration.
 func (k *checker) bootstrap(peers []uint64) {
@@ -233,11 +256,69 @@ func (m *manager) checkLeader(st raft.Status) {
 	k.leaders[st.Term] = m.node.name
 }
 
-// checkState runs after every step: the invariants about tasks and quorum.
+// checkState runs after every step that touched what it reads, and once a
+// tick: the invariants about tasks and quorum.
 func (k *checker) state() {
 	if k == nil || k.c.fault != nil {
 		return
 	}
+	in := k.inputs()
+	if k.c.gate.ticked && k.settled && in == k.seen {
+		k.idle(in.lead)
+		return
+	}
+	k.place.waiting = false
+	k.fullState()
+	k.seen = in
+	k.settled = k.c.fault == nil && len(k.extraSince)+len(k.drainedSince)+len(k.strays) == 0 && !k.place.waiting
+}
+
+// stateInputs is a fingerprint of what checkState reads: the leader, its
+// store and how far it has applied, and every node's life (whether it
+// runs, is locked, which boot, how many tasks it runs).
+type stateInputs struct {
+	lead   *manager
+	store  *Store
+	index  uint64
+	term   uint64
+	sealed int
+	nodes  uint64
+}
+
+func (k *checker) inputs() stateInputs {
+	c := k.c
+	in := stateInputs{lead: c.leaderManager(), term: c.leaderTerm, sealed: len(k.sealed)}
+	if in.lead != nil {
+		in.store, in.index = in.lead.store, in.lead.store.Index
+	}
+	for _, n := range c.nodes {
+		life := uint64(n.epoch)<<2 | uint64(len(n.Running))<<34
+		if n.alive {
+			life |= 1
+		}
+		if n.locked {
+			life |= 2
+		}
+		in.nodes = in.nodes*1099511628211 ^ life
+	}
+	return in
+}
+
+// idle is checkState at a tick after which nothing it reads changed: the
+// gate calls it once a tick whether or not anything did, for the
+// invariants that break by time passing alone (a grace period running
+// out). When the last check left no grace period running (no extra, stray
+// or drained-node task, no task off its constraints) and saw the same
+// inputs, it would find what that check found, nothing, and change
+// nothing but scanNodes' record of when node rules last changed; so that
+// is all idle does, exactly as the full check would have.
+func (k *checker) idle(lead *manager) {
+	if p := &k.place; lead != nil && p.ruled && p.constrained {
+		k.scanNodes(lead.store)
+	}
+}
+
+func (k *checker) fullState() {
 	c := k.c
 	where := k.where
 	clear(where)

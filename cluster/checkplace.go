@@ -60,6 +60,11 @@ type placeScratch struct {
 	constrained bool   // … a constraint among them
 	ruledAt     uint64 // … as of this index
 	ruledIn     *Store // … of this store
+	// waiting is set when a task off its service's constraints was let
+	// be: its node's grace had not run out, or the leader cannot reach
+	// it. A later check may then find what this one did not, by time
+	// passing alone.
+	waiting bool
 
 	replicas map[[2]string]int            // node, service → running tasks of the current version
 	used     map[string]state.ServiceSpec // node → its tasks' reservations, summed (NanoCPUs, MemoryBytes)
@@ -250,6 +255,7 @@ func (k *checker) constraintsHold(lead *manager, t *Task, spec *ServiceSpec, nod
 	if len(spec.Constraints) == 0 || placement.Matches(spec, rec) {
 		return true
 	}
+	k.place.waiting = true
 	if n, _ := c.node(node); !c.linked(lead.node, n) {
 		delete(k.nodeSeen, node) // the leader cannot act on it: its grace starts when it can
 		return true

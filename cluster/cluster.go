@@ -682,9 +682,10 @@ func (n *node) deliver(e timed) {
 		if c.counting {
 			c.countMessage(e.msg)
 		}
-		var behind *raft.LogBehindError
-		if err := to.mgr.member.Step(e.msg); errors.As(err, &behind) {
-			c.emit(EventKill, to.name, "%s crashed on a heartbeat from %s: %v; a restored backup goes into a swarm that is down, then docker swarm init --force-new-cluster", to.name, from.name, behind)
+		// errors.As only on an error: its target escapes, and a message
+		// arrives at most steps.
+		if err := to.mgr.member.Step(e.msg); err != nil && errors.As(err, new(*raft.LogBehindError)) {
+			c.emit(EventKill, to.name, "%s crashed on a heartbeat from %s: %v; a restored backup goes into a swarm that is down, then docker swarm init --force-new-cluster", to.name, from.name, err)
 			to.crash()
 			return
 		} else if err != nil {
