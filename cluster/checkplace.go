@@ -66,11 +66,15 @@ type placeScratch struct {
 	// passing alone.
 	waiting bool
 
-	replicas map[[2]string]int            // node, service → running tasks of the current version
-	used     map[string]state.ServiceSpec // node → its tasks' reservations, summed (NanoCPUs, MemoryBytes)
-	ports    map[portOnNode]string        // host port on a node → the task that publishes it
-	over     [][2]string                  // the node, service pairs over their limit
+	replicas map[[2]string]int    // node, service → running tasks of the current version
+	used     map[string]reserved  // node → its tasks' reservations, summed
+	ports    map[portOnNode]*Task // host port on a node → the task that publishes it
+	held     []portOnNode         // one task's host ports
+	over     [][2]string          // the node, service pairs over their limit
 }
+
+// reserved is what tasks reserve of a node.
+type reserved struct{ NanoCPUs, MemoryBytes int64 }
 
 type portOnNode struct {
 	node     string
@@ -78,11 +82,10 @@ type portOnNode struct {
 	protocol string
 }
 
-// hostPortsOf lists the host-mode ports a task of spec holds on node: each
-// of its ports published in host mode, with its protocol, and any other
-// host port it names, as tcp.
-func hostPortsOf(spec *ServiceSpec, node string) []portOnNode {
-	var out []portOnNode
+// hostPortsOf appends to out the host-mode ports a task of spec holds on
+// node: each of its ports published in host mode, with its protocol, and
+// any other host port it names, as tcp.
+func hostPortsOf(out []portOnNode, spec *ServiceSpec, node string) []portOnNode {
 	for _, p := range spec.Ports {
 		if p.Mode == PublishHost {
 			out = append(out, portOnNode{node, p.Published, strings.ToLower(cmp.Or(p.Protocol, "tcp"))})
@@ -97,7 +100,7 @@ func hostPortsOf(spec *ServiceSpec, node string) []portOnNode {
 }
 
 func newPlaceScratch() placeScratch {
-	return placeScratch{replicas: map[[2]string]int{}, used: map[string]state.ServiceSpec{}, ports: map[portOnNode]string{}}
+	return placeScratch{replicas: map[[2]string]int{}, used: map[string]reserved{}, ports: map[portOnNode]*Task{}}
 }
 
 // ownSpec is the spec task t runs, or nil when the store no longer says.
@@ -216,12 +219,13 @@ func (k *checker) placementHolds(lead *manager, s *Store, where map[string]strin
 			u.MemoryBytes += own.MemoryBytes
 			p.used[node] = u
 		}
-		for _, key := range hostPortsOf(own, node) {
+		p.held = hostPortsOf(p.held[:0], own, node)
+		for _, key := range p.held {
 			if other, taken := p.ports[key]; taken {
-				c.violate(InvPlacement, "%s and %s both publish host port %d/%s on %s", other, t.Name(), key.port, key.protocol, node)
+				c.violate(InvPlacement, "%s and %s both publish host port %d/%s on %s", other.Name(), t.Name(), key.port, key.protocol, node)
 				return false
 			}
-			p.ports[key] = t.Name()
+			p.ports[key] = t
 		}
 	}
 	if len(p.over) > 0 {

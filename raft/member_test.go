@@ -168,6 +168,14 @@ func TestElectionJitterIsSeeded(t *testing.T) {
 	distinct := map[int]bool{}
 	for seed := uint64(1); seed <= 30; seed++ {
 		want := firstCampaign(seed)
+		// A process that declares itself exclusive (a chaos worker) skips
+		// the lock, and must draw exactly the same.
+		was := SetExclusive(true)
+		alone := firstCampaign(seed)
+		SetExclusive(was)
+		if alone != want {
+			t.Fatalf("seed %d: campaigned after %d ticks, after %d in an exclusive process", seed, want, alone)
+		}
 		if want < DefaultElectionTicks || want >= 2*DefaultElectionTicks+1 {
 			t.Errorf("seed %d: campaigned after %d ticks, outside Raft's [%d, %d]", seed, want, DefaultElectionTicks, 2*DefaultElectionTicks)
 		}
