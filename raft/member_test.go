@@ -87,8 +87,12 @@ func (ls *lockstep) send(m Message) { ls.queue = append(ls.queue, m) }
 func (ls *lockstep) settle() {
 	for {
 		for _, id := range ls.ids() {
-			if err := ls.members[id].Process(ls.apps[id], ls.send); err != nil {
+			m := ls.members[id]
+			if err := m.Process(ls.apps[id], ls.send); err != nil {
 				ls.t.Fatal(err)
+			}
+			if settled, st := m.Settled(), m.Status(); settled != st {
+				ls.t.Fatalf("member %d after Process: Settled says %+v, Status %+v", id, settled, st)
 			}
 		}
 		if len(ls.queue) == 0 {
