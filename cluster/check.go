@@ -121,9 +121,10 @@ type checker struct {
 	settled bool
 
 	// Scratch for checkState, reused from step to step.
-	where   map[string]string // task ID → the live node running it
-	running map[string]int    // service → tasks meant to run that do
-	place   placeScratch
+	where    map[string]string // task ID → the live node running it
+	unwanted []string          // node/task: what a node the leader reaches runs and it does not want there
+	running  map[string]int    // service → tasks meant to run that do
+	place    placeScratch
 }
 
 func newChecker(c *Cluster) *checker {
@@ -261,8 +262,12 @@ func (m *manager) checkLeader(st raft.Status) {
 	if k == nil || st.State != raft.Leader {
 		return
 	}
-	if prev, ok := k.leaders[st.Term]; ok && prev != m.node.name {
-		c.violate(InvOneLeaderPerTerm, "%s and %s both led term %d", prev, m.node.name, st.Term)
+	if prev, ok := k.leaders[st.Term]; ok {
+		// A leader processes every message it takes: write only once.
+		if prev != m.node.name {
+			c.violate(InvOneLeaderPerTerm, "%s and %s both led term %d", prev, m.node.name, st.Term)
+		}
+		return
 	}
 	k.leaders[st.Term] = m.node.name
 }
@@ -274,14 +279,21 @@ func (k *checker) state() {
 		return
 	}
 	in := k.inputs()
-	if k.c.gate.ticked && k.settled && in == k.seen {
+	if k.c.gate.ticked && k.settled && !k.graceRuns() && in == k.seen {
 		k.idle(in.lead)
 		return
 	}
 	k.place.waiting = false
 	k.fullState()
 	k.seen = in
-	k.settled = k.c.fault == nil && len(k.extraSince)+len(k.drainedSince)+len(k.strays) == 0 && !k.place.waiting
+	k.settled = k.c.fault == nil && !k.graceRuns()
+}
+
+// graceRuns reports whether a grace period is running: a task too many, a
+// stray task, a task on a drained node or one off its constraints, each
+// let be for now.
+func (k *checker) graceRuns() bool {
+	return len(k.extraSince)+len(k.drainedSince)+len(k.strays) > 0 || k.place.waiting
 }
 
 // stateInputs is a fingerprint of what checkState reads: the leader, its
@@ -333,10 +345,16 @@ func (k *checker) fullState() {
 	c := k.c
 	where := k.where
 	clear(where)
+	// One pass over what every node runs serves two invariants: no task on
+	// two nodes (where), and, on the nodes the leader can reach, none that
+	// the leader does not want there (unwanted, for onlyWanted).
+	lead := c.leaderManager()
+	k.unwanted = k.unwanted[:0]
 	for _, n := range c.nodes {
 		if !n.alive || len(n.Running) == 0 { // starting a map iteration costs more than the test
 			continue
 		}
+		reached := lead != nil && c.linked(lead.node, n)
 		var twice []string
 		for id := range n.Running {
 			if _, ok := where[id]; ok {
@@ -344,6 +362,11 @@ func (k *checker) fullState() {
 				continue
 			}
 			where[id] = n.name
+			if reached {
+				if t := lead.store.Tasks[id]; t == nil || t.Node != n.name || !t.Active() {
+					k.unwanted = append(k.unwanted, n.name+"/"+id)
+				}
+			}
 		}
 		if len(twice) > 0 {
 			// The lowest, so that the report does not follow map order.
@@ -352,11 +375,7 @@ func (k *checker) fullState() {
 			return
 		}
 	}
-	if !k.lockedOut() {
-		return
-	}
-	lead := c.leaderManager()
-	if lead == nil {
+	if !k.lockedOut() || lead == nil {
 		return
 	}
 	s := lead.store

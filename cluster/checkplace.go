@@ -275,20 +275,10 @@ func (k *checker) constraintsHold(lead *manager, t *Task, spec *ServiceSpec, nod
 // tasks of s assigned to it and meant to run, once strayGrace has passed.
 func (k *checker) onlyWanted(lead *manager, s *Store) bool {
 	c := k.c
-	found := false
-	for _, n := range c.nodes {
-		if len(n.Running) == 0 || !c.linked(lead.node, n) {
-			continue
-		}
-		for id := range n.Running {
-			if t := s.Tasks[id]; t != nil && t.Node == n.name && t.Active() {
-				continue
-			}
-			found = true
-			key := n.name + "/" + id
-			if _, ok := k.strays[key]; !ok {
-				k.strays[key] = c.now
-			}
+	found := len(k.unwanted) > 0 // checkState's pass over what nodes run found them
+	for _, key := range k.unwanted {
+		if _, ok := k.strays[key]; !ok {
+			k.strays[key] = c.now
 		}
 	}
 	if !found {
