@@ -123,6 +123,7 @@ type checker struct {
 	// Scratch for checkState, reused from step to step.
 	where    map[string]string // task ID → the live node running it
 	unwanted []string          // node/task: what a node the leader reaches runs and it does not want there
+	active   []*Task           // the leader's active tasks that run on a live node
 	running  map[string]int    // service → tasks meant to run that do
 	place    placeScratch
 }
@@ -349,7 +350,10 @@ func (k *checker) fullState() {
 	// two nodes (where), and, on the nodes the leader can reach, none that
 	// the leader does not want there (unwanted, for onlyWanted).
 	lead := c.leaderManager()
-	k.unwanted = k.unwanted[:0]
+	// It also lists the leader's active tasks that run somewhere (active),
+	// which is what the drained-node and task-count rules look at: fewer
+	// than the store's tasks, history included.
+	k.unwanted, k.active = k.unwanted[:0], k.active[:0]
 	for _, n := range c.nodes {
 		if !n.alive || len(n.Running) == 0 { // starting a map iteration costs more than the test
 			continue
@@ -362,10 +366,15 @@ func (k *checker) fullState() {
 				continue
 			}
 			where[id] = n.name
-			if reached {
-				if t := lead.store.Tasks[id]; t == nil || t.Node != n.name || !t.Active() {
-					k.unwanted = append(k.unwanted, n.name+"/"+id)
-				}
+			if lead == nil {
+				continue
+			}
+			t := lead.store.Tasks[id]
+			if t != nil && t.Active() {
+				k.active = append(k.active, t)
+			}
+			if reached && (t == nil || t.Node != n.name || !t.Active()) {
+				k.unwanted = append(k.unwanted, n.name+"/"+id)
 			}
 		}
 		if len(twice) > 0 {
@@ -380,23 +389,7 @@ func (k *checker) fullState() {
 	}
 	s := lead.store
 	running := k.running
-	clear(running)
-	for _, t := range s.TaskList() {
-		if !t.Active() || where[t.ID] == "" {
-			continue
-		}
-		running[t.Service]++
-		if rec := s.Nodes[t.Node]; rec != nil && rec.Availability == Drain {
-			since, ok := k.drainedSince[t.Node]
-			if !ok {
-				k.drainedSince[t.Node] = c.now
-			} else if c.now-since > drainGrace {
-				c.violate(InvDrainEmpties, "%s still runs %s %s after it was drained", t.Node, t.Name(), FormatTime(c.now-since))
-				return
-			}
-		}
-	}
-	if extraTasks(c, s, running) || !k.onlyWanted(lead, s) || !k.placementHolds(lead, s, where) || !k.objectsKept(lead, s) {
+	if !k.drainEmpties(s, where) || extraTasks(c, s, running) || !k.onlyWanted(lead, s) || !k.placementHolds(lead, s, where) || !k.objectsKept(lead, s) {
 		return
 	}
 	for node := range k.drainedSince {
@@ -404,6 +397,42 @@ func (k *checker) fullState() {
 			delete(k.drainedSince, node)
 		}
 	}
+}
+
+// drainEmpties counts the tasks each service runs (running) and checks
+// that no drained node has run a task for longer than drainGrace; it
+// reports whether none has.
+func (k *checker) drainEmpties(s *Store, where map[string]string) bool {
+	c := k.c
+	clear(k.running)
+	overdue := false
+	for _, t := range k.active {
+		k.running[t.Service]++
+		if rec := s.Nodes[t.Node]; rec != nil && rec.Availability == Drain {
+			since, ok := k.drainedSince[t.Node]
+			if !ok {
+				k.drainedSince[t.Node] = c.now
+			} else if c.now-since > drainGrace {
+				overdue = true
+			}
+		}
+	}
+	if !overdue {
+		return true
+	}
+	// Name the first such task in TaskList order, not map order. A node
+	// first seen drained in this check has its grace from now.
+	for _, t := range s.TaskList() {
+		if !t.Active() || where[t.ID] == "" {
+			continue
+		}
+		rec := s.Nodes[t.Node]
+		if since, ok := k.drainedSince[t.Node]; ok && rec != nil && rec.Availability == Drain && c.now-since > drainGrace {
+			c.violate(InvDrainEmpties, "%s still runs %s %s after it was drained", t.Node, t.Name(), FormatTime(c.now-since))
+			return false
+		}
+	}
+	return true
 }
 
 // extraTasks checks that no replicated service runs more tasks than it
