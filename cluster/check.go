@@ -1,8 +1,8 @@
 package cluster
 
 import (
+	"encoding/binary"
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"time"
 
@@ -114,10 +114,18 @@ type checker struct {
 	// The quorum verdict (checkquorum.go).
 	quorum quorumWatch
 
+	// What the last full checkState saw, and whether it left no grace
+	// period running: a tick's check with the same inputs can then be
+	// skipped (idle).
+	seen    stateInputs
+	settled bool
+
 	// Scratch for checkState, reused from step to step.
-	where   map[string]string // task ID → the live node running it
-	running map[string]int    // service → tasks meant to run that do
-	place   placeScratch
+	where    map[string]string // task ID → the live node running it
+	unwanted []string          // node/task: what a node the leader reaches runs and it does not want there
+	active   []*Task           // the leader's active tasks that run on a live node
+	running  map[string]int    // service → tasks meant to run that do
+	place    placeScratch
 }
 
 func newChecker(c *Cluster) *checker {
@@ -149,13 +157,7 @@ func (m *manager) checkApplied(e raft.Entry) {
 	if st := m.member.Status(); e.Index > st.Commit {
 		c.violate(InvApplyCommitted, "%s applied entry %d but has committed only up to %d", m.node.name, e.Index, st.Commit)
 	}
-	h := fnv.New64a()
-	fmt.Fprintf(h, "%d/", e.Term)
-	h.Write(e.Data)
-	if e.Change != nil {
-		fmt.Fprintf(h, "%v", *e.Change)
-	}
-	sum := h.Sum64()
+	sum := entrySum(e)
 	last, ok := k.applied[m]
 	switch {
 	case ok && e.Index <= last:
@@ -179,6 +181,40 @@ func (m *manager) checkApplied(e raft.Entry) {
 			k.voters[e.Change.Node] = true
 		}
 	}
+}
+
+// entrySum is a checksum of an entry's term, data and change, what two
+// managers applying "the same entry" at an index must agree on. Every
+// manager sums every entry it applies, some of them large (a stack's
+// services), so it goes a word at a time and allocates nothing. Each word
+// passes through a bijection of the running sum (xor the word, multiply by
+// an odd constant, xorshift), so two entries that differ in a single word,
+// or in length, always sum differently.
+func entrySum(e raft.Entry) uint64 {
+	h := sumWord(0, e.Term)
+	h = sumBytes(h, e.Data)
+	if ch := e.Change; ch != nil {
+		h = sumWord(h, 1+uint64(ch.Op))
+		h = sumWord(h, ch.Node)
+		h = sumBytes(h, ch.Context)
+	}
+	return h
+}
+
+func sumWord(h, w uint64) uint64 {
+	h = (h ^ w) * 0x9e3779b97f4a7c15
+	return h ^ h>>29
+}
+
+func sumBytes(h uint64, b []byte) uint64 {
+	h = sumWord(h, uint64(len(b)))
+	for len(b) >= 8 {
+		h = sumWord(h, binary.LittleEndian.Uint64(b))
+		b = b[8:]
+	}
+	var tail [8]byte
+	copy(tail[:], b)
+	return sumWord(h, binary.LittleEndian.Uint64(tail[:]))
 }
 
 // checkBootstrap records the voters of the swarm's first configuration.
@@ -227,24 +263,102 @@ func (m *manager) checkLeader(st raft.Status) {
 	if k == nil || st.State != raft.Leader {
 		return
 	}
-	if prev, ok := k.leaders[st.Term]; ok && prev != m.node.name {
-		c.violate(InvOneLeaderPerTerm, "%s and %s both led term %d", prev, m.node.name, st.Term)
+	if prev, ok := k.leaders[st.Term]; ok {
+		// A leader processes every message it takes: write only once.
+		if prev != m.node.name {
+			c.violate(InvOneLeaderPerTerm, "%s and %s both led term %d", prev, m.node.name, st.Term)
+		}
+		return
 	}
 	k.leaders[st.Term] = m.node.name
 }
 
-// checkState runs after every step: the invariants about tasks and quorum.
+// checkState runs after every step that touched what it reads, and once a
+// tick: the invariants about tasks and quorum.
 func (k *checker) state() {
 	if k == nil || k.c.fault != nil {
 		return
 	}
+	in := k.inputs()
+	if k.c.gate.ticked && k.settled && !k.graceRuns() && in == k.seen {
+		k.idle(in.lead)
+		return
+	}
+	k.place.waiting = false
+	k.fullState()
+	k.seen = in
+	k.settled = k.c.fault == nil && !k.graceRuns()
+}
+
+// graceRuns reports whether a grace period is running: a task too many, a
+// stray task, a task on a drained node or one off its constraints, each
+// let be for now.
+func (k *checker) graceRuns() bool {
+	return len(k.extraSince)+len(k.drainedSince)+len(k.strays) > 0 || k.place.waiting
+}
+
+// stateInputs is a fingerprint of what checkState reads: the leader, its
+// store and how far it has applied, and every node's life (whether it
+// runs, is locked, which boot, how many tasks it runs).
+type stateInputs struct {
+	lead   *manager
+	store  *Store
+	index  uint64
+	term   uint64
+	sealed int
+	nodes  uint64
+}
+
+func (k *checker) inputs() stateInputs {
+	c := k.c
+	in := stateInputs{lead: c.leaderManager(), term: c.leaderTerm, sealed: len(k.sealed)}
+	if in.lead != nil {
+		in.store, in.index = in.lead.store, in.lead.store.Index
+	}
+	for _, n := range c.nodes {
+		life := uint64(n.epoch)<<2 | uint64(len(n.Running))<<34
+		if n.alive {
+			life |= 1
+		}
+		if n.locked {
+			life |= 2
+		}
+		in.nodes = in.nodes*1099511628211 ^ life
+	}
+	return in
+}
+
+// idle is checkState at a tick after which nothing it reads changed: the
+// gate calls it once a tick whether or not anything did, for the
+// invariants that break by time passing alone (a grace period running
+// out). When the last check left no grace period running (no extra, stray
+// or drained-node task, no task off its constraints) and saw the same
+// inputs, it would find what that check found, nothing, and change
+// nothing but scanNodes' record of when node rules last changed; so that
+// is all idle does, exactly as the full check would have.
+func (k *checker) idle(lead *manager) {
+	if p := &k.place; lead != nil && p.ruled && p.constrained {
+		k.scanNodes(lead.store)
+	}
+}
+
+func (k *checker) fullState() {
 	c := k.c
 	where := k.where
 	clear(where)
+	// One pass over what every node runs serves two invariants: no task on
+	// two nodes (where), and, on the nodes the leader can reach, none that
+	// the leader does not want there (unwanted, for onlyWanted).
+	lead := c.leaderManager()
+	// It also lists the leader's active tasks that run somewhere (active),
+	// which is what the drained-node and task-count rules look at: fewer
+	// than the store's tasks, history included.
+	k.unwanted, k.active = k.unwanted[:0], k.active[:0]
 	for _, n := range c.nodes {
 		if !n.alive || len(n.Running) == 0 { // starting a map iteration costs more than the test
 			continue
 		}
+		reached := lead != nil && c.linked(lead.node, n)
 		var twice []string
 		for id := range n.Running {
 			if _, ok := where[id]; ok {
@@ -252,6 +366,16 @@ func (k *checker) state() {
 				continue
 			}
 			where[id] = n.name
+			if lead == nil {
+				continue
+			}
+			t := lead.store.Tasks.Get(id)
+			if t != nil && t.Active() {
+				k.active = append(k.active, t)
+			}
+			if reached && (t == nil || t.Node != n.name || !t.Active()) {
+				k.unwanted = append(k.unwanted, n.name+"/"+id)
+			}
 		}
 		if len(twice) > 0 {
 			// The lowest, so that the report does not follow map order.
@@ -260,32 +384,12 @@ func (k *checker) state() {
 			return
 		}
 	}
-	if !k.lockedOut() {
-		return
-	}
-	lead := c.leaderManager()
-	if lead == nil {
+	if !k.lockedOut() || lead == nil {
 		return
 	}
 	s := lead.store
 	running := k.running
-	clear(running)
-	for _, t := range s.TaskList() {
-		if !t.Active() || where[t.ID] == "" {
-			continue
-		}
-		running[t.Service]++
-		if rec := s.Nodes[t.Node]; rec != nil && rec.Availability == Drain {
-			since, ok := k.drainedSince[t.Node]
-			if !ok {
-				k.drainedSince[t.Node] = c.now
-			} else if c.now-since > drainGrace {
-				c.violate(InvDrainEmpties, "%s still runs %s %s after it was drained", t.Node, t.Name(), FormatTime(c.now-since))
-				return
-			}
-		}
-	}
-	if extraTasks(c, s, running) || !k.onlyWanted(lead, s) || !k.placementHolds(lead, s, where) || !k.objectsKept(lead, s) {
+	if !k.drainEmpties(s, where) || extraTasks(c, s, running) || !k.onlyWanted(lead, s) || !k.placementHolds(lead, s, where) || !k.objectsKept(lead, s) {
 		return
 	}
 	for node := range k.drainedSince {
@@ -293,6 +397,42 @@ func (k *checker) state() {
 			delete(k.drainedSince, node)
 		}
 	}
+}
+
+// drainEmpties counts the tasks each service runs (running) and checks
+// that no drained node has run a task for longer than drainGrace; it
+// reports whether none has.
+func (k *checker) drainEmpties(s *Store, where map[string]string) bool {
+	c := k.c
+	clear(k.running)
+	overdue := false
+	for _, t := range k.active {
+		k.running[t.Service]++
+		if rec := s.Nodes[t.Node]; rec != nil && rec.Availability == Drain {
+			since, ok := k.drainedSince[t.Node]
+			if !ok {
+				k.drainedSince[t.Node] = c.now
+			} else if c.now-since > drainGrace {
+				overdue = true
+			}
+		}
+	}
+	if !overdue {
+		return true
+	}
+	// Name the first such task in TaskList order, not map order. A node
+	// first seen drained in this check has its grace from now.
+	for _, t := range s.TaskList() {
+		if !t.Active() || where[t.ID] == "" {
+			continue
+		}
+		rec := s.Nodes[t.Node]
+		if since, ok := k.drainedSince[t.Node]; ok && rec != nil && rec.Availability == Drain && c.now-since > drainGrace {
+			c.violate(InvDrainEmpties, "%s still runs %s %s after it was drained", t.Node, t.Name(), FormatTime(c.now-since))
+			return false
+		}
+	}
+	return true
 }
 
 // extraTasks checks that no replicated service runs more tasks than it

@@ -12,6 +12,7 @@ import (
 // break by time passing alone.
 type checkGate struct {
 	touched bool
+	ticked  bool          // the check now due is due only because a tick passed
 	last    time.Duration // when they were last checked
 	term    uint64        // the leader's term when they were last checked
 }
@@ -25,6 +26,7 @@ func (g *checkGate) due(now time.Duration) bool {
 	if !g.touched && now-g.last < TickInterval {
 		return false
 	}
+	g.ticked = !g.touched
 	g.touched, g.last = false, now
 	return true
 }

@@ -60,12 +60,21 @@ type placeScratch struct {
 	constrained bool   // … a constraint among them
 	ruledAt     uint64 // … as of this index
 	ruledIn     *Store // … of this store
+	// waiting is set when a task off its service's constraints was let
+	// be: its node's grace had not run out, or the leader cannot reach
+	// it. A later check may then find what this one did not, by time
+	// passing alone.
+	waiting bool
 
-	replicas map[[2]string]int            // node, service → running tasks of the current version
-	used     map[string]state.ServiceSpec // node → its tasks' reservations, summed (NanoCPUs, MemoryBytes)
-	ports    map[portOnNode]string        // host port on a node → the task that publishes it
-	over     [][2]string                  // the node, service pairs over their limit
+	replicas map[[2]string]int    // node, service → running tasks of the current version
+	used     map[string]reserved  // node → its tasks' reservations, summed
+	ports    map[portOnNode]*Task // host port on a node → the task that publishes it
+	held     []portOnNode         // one task's host ports
+	over     [][2]string          // the node, service pairs over their limit
 }
+
+// reserved is what tasks reserve of a node.
+type reserved struct{ NanoCPUs, MemoryBytes int64 }
 
 type portOnNode struct {
 	node     string
@@ -73,11 +82,10 @@ type portOnNode struct {
 	protocol string
 }
 
-// hostPortsOf lists the host-mode ports a task of spec holds on node: each
-// of its ports published in host mode, with its protocol, and any other
-// host port it names, as tcp.
-func hostPortsOf(spec *ServiceSpec, node string) []portOnNode {
-	var out []portOnNode
+// hostPortsOf appends to out the host-mode ports a task of spec holds on
+// node: each of its ports published in host mode, with its protocol, and
+// any other host port it names, as tcp.
+func hostPortsOf(out []portOnNode, spec *ServiceSpec, node string) []portOnNode {
 	for _, p := range spec.Ports {
 		if p.Mode == PublishHost {
 			out = append(out, portOnNode{node, p.Published, strings.ToLower(cmp.Or(p.Protocol, "tcp"))})
@@ -92,7 +100,7 @@ func hostPortsOf(spec *ServiceSpec, node string) []portOnNode {
 }
 
 func newPlaceScratch() placeScratch {
-	return placeScratch{replicas: map[[2]string]int{}, used: map[string]state.ServiceSpec{}, ports: map[portOnNode]string{}}
+	return placeScratch{replicas: map[[2]string]int{}, used: map[string]reserved{}, ports: map[portOnNode]*Task{}}
 }
 
 // ownSpec is the spec task t runs, or nil when the store no longer says.
@@ -211,12 +219,13 @@ func (k *checker) placementHolds(lead *manager, s *Store, where map[string]strin
 			u.MemoryBytes += own.MemoryBytes
 			p.used[node] = u
 		}
-		for _, key := range hostPortsOf(own, node) {
+		p.held = hostPortsOf(p.held[:0], own, node)
+		for _, key := range p.held {
 			if other, taken := p.ports[key]; taken {
-				c.violate(InvPlacement, "%s and %s both publish host port %d/%s on %s", other, t.Name(), key.port, key.protocol, node)
+				c.violate(InvPlacement, "%s and %s both publish host port %d/%s on %s", other.Name(), t.Name(), key.port, key.protocol, node)
 				return false
 			}
-			p.ports[key] = t.Name()
+			p.ports[key] = t
 		}
 	}
 	if len(p.over) > 0 {
@@ -250,6 +259,7 @@ func (k *checker) constraintsHold(lead *manager, t *Task, spec *ServiceSpec, nod
 	if len(spec.Constraints) == 0 || placement.Matches(spec, rec) {
 		return true
 	}
+	k.place.waiting = true
 	if n, _ := c.node(node); !c.linked(lead.node, n) {
 		delete(k.nodeSeen, node) // the leader cannot act on it: its grace starts when it can
 		return true
@@ -265,20 +275,10 @@ func (k *checker) constraintsHold(lead *manager, t *Task, spec *ServiceSpec, nod
 // tasks of s assigned to it and meant to run, once strayGrace has passed.
 func (k *checker) onlyWanted(lead *manager, s *Store) bool {
 	c := k.c
-	found := false
-	for _, n := range c.nodes {
-		if len(n.Running) == 0 || !c.linked(lead.node, n) {
-			continue
-		}
-		for id := range n.Running {
-			if t := s.Tasks.Get(id); t != nil && t.Node == n.name && t.Active() {
-				continue
-			}
-			found = true
-			key := n.name + "/" + id
-			if _, ok := k.strays[key]; !ok {
-				k.strays[key] = c.now
-			}
+	found := len(k.unwanted) > 0 // checkState's pass over what nodes run found them
+	for _, key := range k.unwanted {
+		if _, ok := k.strays[key]; !ok {
+			k.strays[key] = c.now
 		}
 	}
 	if !found {

@@ -44,6 +44,7 @@ type quorumWatch struct {
 	viewed  *manager      // the manager whose configuration it read
 	leader  string        // the leader when last seen, and its term
 	term    uint64
+	counted countedInputs // what the last counting that agreed read
 }
 
 // verdict runs after every step.
@@ -65,8 +66,11 @@ func (k *checker) counting() {
 	if v == nil {
 		return
 	}
-	q := v.quorum()
 	voters := v.member.Voters()
+	if k.quorum.counted.same(c, v, voters) {
+		return // what it reads is what the last counting read, and agreed on
+	}
+	q := v.quorum()
 	alive := 0
 	live := map[string]int{}
 	for _, id := range voters {
@@ -86,5 +90,67 @@ func (k *checker) counting() {
 		c.violate(InvQuorumVerdict, "the quorum verdict counts %d of %d voters alive; Raft's configuration has %d voters, of which %d run", q.Alive, q.Members, len(voters), alive)
 	case q.Predicted != predicted:
 		c.violate(InvQuorumVerdict, "the quorum verdict predicts quorum holds: %v; over the %d of %d voters that run, and the zones cut now: %v", q.Predicted, alive, len(voters), predicted)
+	default:
+		k.quorum.counted.note(c, v, voters)
+	}
+}
+
+// countedInputs is everything counting reads, both sides, as it last read
+// them: the manager whose configuration it counted, that configuration's
+// voters (Voters hands out a new slice with every change), each voter's
+// machine (which one, whether it runs, whether it is locked) and the cut
+// links. An action that changed none of them (a scale, a secret) need not
+// be counted again: the verdict and Raft would agree as they just did.
+type countedInputs struct {
+	view   *manager
+	voters []uint64
+	life   []voterLife
+	cut    []bool // row after row
+}
+
+type voterLife struct {
+	node          int // -1 when no machine has the ID
+	alive, locked bool
+}
+
+func (ci *countedInputs) lifeOf(c *Cluster, id uint64) voterLife {
+	i, ok := c.byRaft[id]
+	if !ok {
+		return voterLife{node: -1}
+	}
+	n := c.nodes[i]
+	return voterLife{node: i, alive: n.alive, locked: n.locked}
+}
+
+func (ci *countedInputs) same(c *Cluster, v *manager, voters []uint64) bool {
+	if ci.view != v || len(ci.voters) != len(voters) || len(voters) == 0 || &ci.voters[0] != &voters[0] {
+		return false
+	}
+	for j, id := range voters {
+		if ci.lifeOf(c, id) != ci.life[j] {
+			return false
+		}
+	}
+	j := 0
+	for _, row := range c.cut {
+		for _, cut := range row {
+			if j >= len(ci.cut) || ci.cut[j] != cut {
+				return false
+			}
+			j++
+		}
+	}
+	return j == len(ci.cut)
+}
+
+func (ci *countedInputs) note(c *Cluster, v *manager, voters []uint64) {
+	ci.view, ci.voters = v, voters
+	ci.life = ci.life[:0]
+	for _, id := range voters {
+		ci.life = append(ci.life, ci.lifeOf(c, id))
+	}
+	ci.cut = ci.cut[:0]
+	for _, row := range c.cut {
+		ci.cut = append(ci.cut, row...)
 	}
 }

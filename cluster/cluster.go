@@ -159,10 +159,10 @@ type roster struct {
 type network struct {
 	zones   []string
 	zoneOf  map[string]int
-	cut     [][]bool                    // cut[a][b]: zones a and b cannot talk
-	rtt     [][]time.Duration           // rtt[a][b]: Config.RTT by zone index, 0 for the default; nil without one
-	fifo    map[[2]uint64]time.Duration // per link: when its last message arrives
-	netRand *rand.Rand                  // message delays
+	cut     [][]bool                 // cut[a][b]: zones a and b cannot talk
+	rtt     [][]time.Duration        // rtt[a][b]: Config.RTT by zone index, 0 for the default; nil without one
+	fifo    map[uint64]time.Duration // per link (from<<32 | to, Raft IDs): when its last message arrives
+	netRand *rand.Rand               // message delays
 }
 
 // observers watch the run without changing it.
@@ -276,7 +276,7 @@ func newCluster(cfg Config) (*Cluster, error) {
 	c := &Cluster{
 		cfg:    cfg,
 		roster: roster{byName: map[string]int{}, byRaft: map[uint64]int{}},
-		network: network{zoneOf: map[string]int{}, fifo: map[[2]uint64]time.Duration{},
+		network: network{zoneOf: map[string]int{}, fifo: map[uint64]time.Duration{},
 			netRand: rand.New(rand.NewPCG(cfg.Seed, 0x6e6574))}, // "net"
 		changed:    map[changeKey]bool{},
 		decoded:    entryCache{},
@@ -666,7 +666,9 @@ func (m *manager) send(msg raft.Message) {
 	at := c.now + c.delay(from.node.zone, to.zone)
 	// Raft runs over one TCP stream per pair of managers: messages on a link
 	// arrive in the order they were sent.
-	link := [2]uint64{msg.From(), msg.To()}
+	// Raft IDs count up from 1, one a manager: two fit a word, a key the
+	// map hashes fast (an array key goes the slow, generic way).
+	link := msg.From()<<32 | msg.To()
 	if last := c.fifo[link]; at < last {
 		at = last
 	}
@@ -687,9 +689,10 @@ func (n *node) deliver(e timed) {
 		if c.counting {
 			c.countMessage(e.msg)
 		}
-		var behind *raft.LogBehindError
-		if err := to.mgr.member.Step(e.msg); errors.As(err, &behind) {
-			c.emit(EventKill, to.name, "%s crashed on a heartbeat from %s: %v; a restored backup goes into a swarm that is down, then docker swarm init --force-new-cluster", to.name, from.name, behind)
+		// errors.As only on an error: its target escapes, and a message
+		// arrives at most steps.
+		if err := to.mgr.member.Step(e.msg); err != nil && errors.As(err, new(*raft.LogBehindError)) {
+			c.emit(EventKill, to.name, "%s crashed on a heartbeat from %s: %v; a restored backup goes into a swarm that is down, then docker swarm init --force-new-cluster", to.name, from.name, err)
 			to.crash()
 			return
 		} else if err != nil {

@@ -3,8 +3,7 @@ package cluster
 import (
 	"crypto/sha256"
 	"encoding/binary"
-	"math/big"
-	"strings"
+	"math/bits"
 )
 
 // Docker names every object by an ID of 25 lowercase base-36 characters
@@ -16,19 +15,32 @@ import (
 const idLength = 25
 
 // DockerID is the ID of the object of kind ("node", "service", "task")
-// named key in a swarm built with seed.
+// named key in a swarm built with seed: the first 128 bits of the SHA-256
+// of seed, kind and key, in base 36, padded with zeros to 25 characters.
+// Every node and service gets one as a run builds it, so it is computed
+// without allocating beyond the result (TestDockerIDMatchesBigInt holds it
+// to the math/big formula it replaced).
 func DockerID(seed uint64, kind, key string) string {
-	h := sha256.New()
-	var b [8]byte
-	binary.BigEndian.PutUint64(b[:], seed)
-	h.Write(b[:])
-	h.Write([]byte(kind))
-	h.Write([]byte{0})
-	h.Write([]byte(key))
-	sum := h.Sum(nil)
-	s := new(big.Int).SetBytes(sum[:16]).Text(36)
-	return strings.Repeat("0", idLength-len(s)) + s
+	var in [64]byte
+	b := binary.BigEndian.AppendUint64(in[:0], seed)
+	b = append(b, kind...)
+	b = append(b, 0)
+	b = append(b, key...)
+	sum := sha256.Sum256(b)
+	hi, lo := binary.BigEndian.Uint64(sum[:8]), binary.BigEndian.Uint64(sum[8:16])
+	var out [idLength]byte
+	for i := idLength - 1; i >= 0; i-- {
+		// (hi, lo) / 36, the remainder being the digit: 36^25 > 2^128, so
+		// 25 digits hold any value and the leading ones are zeros.
+		var r uint64
+		hi, r = hi/36, hi%36
+		lo, r = bits.Div64(r, lo, 36)
+		out[i] = base36[r]
+	}
+	return string(out[:])
 }
+
+const base36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 // TaskID is the ID `docker service ps` shows for a task (the first 12
 // characters of it, as Docker's tables print).

@@ -1,7 +1,12 @@
 package cluster
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"math/big"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,5 +78,33 @@ func TestImportedNodeKeepsItsIDAndPlatform(t *testing.T) {
 	settle(t, c)
 	if got := len(tasksOn(c, "m2")); got != 4 {
 		t.Errorf("m2 runs %d of the 4 tasks its ID and arch constraints send to it", got)
+	}
+}
+
+// DockerID computes base 36 with two words; the IDs must stay those the
+// math/big formula gave (golden files and imported swarms show them).
+func TestDockerIDMatchesBigInt(t *testing.T) {
+	want := func(seed uint64, kind, key string) string {
+		h := sha256.New()
+		var b [8]byte
+		binary.BigEndian.PutUint64(b[:], seed)
+		h.Write(b[:])
+		h.Write([]byte(kind))
+		h.Write([]byte{0})
+		h.Write([]byte(key))
+		s := new(big.Int).SetBytes(h.Sum(nil)[:16]).Text(36)
+		return strings.Repeat("0", idLength-len(s)) + s
+	}
+	long := strings.Repeat("a-very-long-stack_service-name.", 4)
+	for seed := range uint64(300) {
+		for _, kind := range []string{"node", "service", "task"} {
+			key := fmt.Sprintf("w%d", seed)
+			if seed%7 == 0 {
+				key = long + key // past the 64 bytes DockerID hashes on its stack
+			}
+			if got, w := DockerID(seed*0x9e3779b97f4a7c15, kind, key), want(seed*0x9e3779b97f4a7c15, kind, key); got != w {
+				t.Fatalf("DockerID(%d, %q, %q) = %q, want %q", seed, kind, key, got, w)
+			}
+		}
 	}
 }

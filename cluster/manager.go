@@ -176,7 +176,7 @@ func (m *manager) process() {
 			return // this manager was the one retired
 		}
 	}
-	st := m.member.Status()
+	st := m.member.Settled() // Process returned nil just above
 	was := m.last
 	m.last = st
 	m.checkLeader(st)

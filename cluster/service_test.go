@@ -100,10 +100,16 @@ func TestResourcesExhaustedThenFreed(t *testing.T) {
 	if sv.Pending != 3 || len(sv.Reasons) != 1 || sv.Reasons[0] != "no suitable node (insufficient resources on 3 nodes)" {
 		t.Fatalf("more: %d pending, reasons %q", sv.Pending, sv.Reasons)
 	}
+	if n := c.PendingTasks(); n != 3 {
+		t.Errorf("PendingTasks counts %d, the services' views 3", n)
+	}
 	mustApply(t, c, ScaleService("big", 0))
 	mustRun(t, c, 10*time.Second)
 	if sv := serviceView(t, c, "more"); sv.Running != 3 || sv.Pending != 0 {
 		t.Errorf("after freeing capacity more runs %d, %d pending", sv.Running, sv.Pending)
+	}
+	if n := c.PendingTasks(); n != 0 {
+		t.Errorf("after freeing capacity PendingTasks counts %d", n)
 	}
 }
 

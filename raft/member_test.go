@@ -87,8 +87,12 @@ func (ls *lockstep) send(m Message) { ls.queue = append(ls.queue, m) }
 func (ls *lockstep) settle() {
 	for {
 		for _, id := range ls.ids() {
-			if err := ls.members[id].Process(ls.apps[id], ls.send); err != nil {
+			m := ls.members[id]
+			if err := m.Process(ls.apps[id], ls.send); err != nil {
 				ls.t.Fatal(err)
+			}
+			if settled, st := m.Settled(), m.Status(); settled != st {
+				ls.t.Fatalf("member %d after Process: Settled says %+v, Status %+v", id, settled, st)
 			}
 		}
 		if len(ls.queue) == 0 {
@@ -168,6 +172,14 @@ func TestElectionJitterIsSeeded(t *testing.T) {
 	distinct := map[int]bool{}
 	for seed := uint64(1); seed <= 30; seed++ {
 		want := firstCampaign(seed)
+		// A process that declares itself exclusive (a chaos worker) skips
+		// the lock, and must draw exactly the same.
+		was := SetExclusive(true)
+		alone := firstCampaign(seed)
+		SetExclusive(was)
+		if alone != want {
+			t.Fatalf("seed %d: campaigned after %d ticks, after %d in an exclusive process", seed, want, alone)
+		}
 		if want < DefaultElectionTicks || want >= 2*DefaultElectionTicks+1 {
 			t.Errorf("seed %d: campaigned after %d ticks, outside Raft's [%d, %d]", seed, want, DefaultElectionTicks, 2*DefaultElectionTicks)
 		}

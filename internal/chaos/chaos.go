@@ -255,9 +255,7 @@ func chaosRun(spec Spec, index int, seed uint64, keep bool) (res Run) {
 		case err != nil:
 			res.Err = err.Error()
 		}
-		for _, sv := range c.Snapshot().Services {
-			res.Pending += sv.Pending
-		}
+		res.Pending = c.PendingTasks()
 	}
 	if keep {
 		res.Events, res.Calls = c.Events(), h.Calls

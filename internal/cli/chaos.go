@@ -21,6 +21,7 @@ import (
 	"github.com/swarmsim/swarmsim/internal/report"
 	"github.com/swarmsim/swarmsim/internal/scenario"
 	"github.com/swarmsim/swarmsim/internal/sink"
+	"github.com/swarmsim/swarmsim/raft"
 )
 
 const chaosUsage = `swarmsim chaos runs random schedules of failures and Docker commands (kills,
@@ -361,6 +362,13 @@ func runChaosWorker(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 		return fail(stderr, fmt.Errorf("%s is started by swarmsim chaos and takes no arguments", workerCommand))
 	}
 	collectLessOften()
+	// This process runs its runs one after the other, on one goroutine,
+	// beside one such process per core: Raft's entropy lock has nothing to
+	// guard, and a second thread of its own (porcupine checks a history's
+	// partitions on goroutines of their own, the collector works beside the
+	// runs) would only wake up to take a core another worker is using.
+	raft.SetExclusive(true)
+	runtime.GOMAXPROCS(1)
 	if err := chaos.Serve(stdin, stdout); err != nil {
 		return fail(stderr, err)
 	}
