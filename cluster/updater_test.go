@@ -311,6 +311,7 @@ func TestUpdaterOrder(t *testing.T) {
 	c := newTestCluster(t, "1-1-1", 0, 19)
 	spec := service("web", 3)
 	spec.Update.Order = "start-first"
+	spec.Update.Parallelism = 0 // every slot at once: the second update has nothing left to make
 	mustApply(t, c, CreateService(spec))
 	settle(t, c)
 	mustApply(t, c, UpdateService("web", func(s *ServiceSpec) { s.Image = "nginx:2" }))
@@ -340,4 +341,51 @@ func TestUpdaterOrder(t *testing.T) {
 	if old != 3 {
 		t.Errorf("%d old tasks kept in the history, want 3", old)
 	}
+}
+
+// Ported from swarmkit updater.go's worker and useExistingTask: an update
+// that finds a slot already holding a task of its spec (left by an update
+// it replaced, start-first, whose new task could not be placed) keeps
+// that task and removes the others of the slot, without waiting for it to
+// run. Here the first update's tasks stay pending on a constraint no node
+// meets while the old ones go on running (start-first); the second update
+// changes only the constraint, so those pending tasks are already of its
+// spec: once they run, only they run. Found by chaos (seed
+// 13846605558635407121: "blog_edge has run 4 tasks, 2 desired").
+func TestUpdateKeepsAnEarlierUpdatesTaskAndStopsTheOld(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 0, 5)
+	spec := service("web", 2)
+	spec.Update.Order = "start-first"
+	spec.Update.Parallelism = 0 // every slot at once: the second update has nothing left to make
+	mustApply(t, c, CreateService(spec))
+	settle(t, c)
+	mustApply(t, c, UpdateService("web", func(s *ServiceSpec) {
+		s.Image = "nginx:2"
+		s.Constraints = []string{"node.labels.tier==nowhere"}
+	}))
+	mustRun(t, c, 10*time.Second)
+	if got := runningImages(c, "web"); got["nginx:2"] != 0 || got[spec.Image] != 2 {
+		t.Fatalf("while the new tasks cannot be placed: %v, want the 2 old ones running", got)
+	}
+	mustApply(t, c, UpdateService("web", func(s *ServiceSpec) { s.Constraints = nil }))
+	mustRun(t, c, time.Minute)
+	if got := runningImages(c, "web"); got["nginx:2"] != 2 || len(got) != 1 {
+		t.Errorf("a minute after the second update: %v, want only the 2 new tasks running", got)
+	}
+}
+
+// runningImages counts a service's tasks that run, by image.
+func runningImages(c *Cluster, service string) map[string]int {
+	out := map[string]int{}
+	for _, n := range c.nodes {
+		if !n.alive {
+			continue
+		}
+		for id := range n.Running {
+			if t := c.leaderManager().store.Tasks.Get(id); t != nil && t.Service == service {
+				out[t.Image]++
+			}
+		}
+	}
+	return out
 }

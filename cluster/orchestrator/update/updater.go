@@ -183,8 +183,17 @@ func (u *Updater) survey(b *state.Batch, spec *state.ServiceSpec, st *state.Upda
 			}
 		case !t.Active() || b.Stopped.Has(t.ID):
 		case u.dirty(t, spec, hash):
-			if b.Current(s, name, t.SlotKey()) == t && !u.replacing(t, hash) {
+			beside := u.replacing(t, hash)
+			switch {
+			case beside == nil && b.Current(s, name, t.SlotKey()) == t:
 				r.stale = append(r.stale, t)
+				taken[t.SlotKey()] = true
+			case beside != nil && !(beside.Attempt == 0 && beside.Created >= st.StartedAt):
+				// The slot already holds a task of this spec that an
+				// earlier update made (start-first, and not yet run):
+				// swarmkit's worker keeps it and removes the others at
+				// once (useExistingTask), without waiting for it to run.
+				b.Stop(t, "", state.ReasonUpdated, false)
 				taken[t.SlotKey()] = true
 			}
 		}
@@ -242,15 +251,15 @@ func (u *Updater) failUpdate(b *state.Batch, name string, failed *state.Task, ro
 	}
 }
 
-// replacing reports whether a start-first task of the new spec already
-// runs beside t in its slot.
-func (u *Updater) replacing(t *state.Task, hash uint64) bool {
+// replacing is the task of the new spec that is meant to run beside t in
+// its slot (a start-first replacement), or nil.
+func (u *Updater) replacing(t *state.Task, hash uint64) *state.Task {
 	for _, o := range u.s.History(t.Service, t.SlotKey()) {
 		if o != t && o.Active() && o.Hash == hash {
-			return true
+			return o
 		}
 	}
-	return false
+	return nil
 }
 
 // createBeside starts a task of the new spec in t's slot while t runs.
