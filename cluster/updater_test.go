@@ -190,15 +190,8 @@ func TestRollbackCompletesAfterTasksRun(t *testing.T) {
 // whatever the store thinks: what a partition hides from the leader.
 func containers(c *Cluster, service string) int {
 	n := 0
-	for _, nd := range c.nodes {
-		if !nd.alive {
-			continue
-		}
-		for id := range nd.Running {
-			if t := c.leaderManager().store.Tasks.Get(id); t != nil && t.Service == service {
-				n++
-			}
-		}
+	for _, k := range runningImages(c, service) {
+		n += k
 	}
 	return n
 }
@@ -311,7 +304,6 @@ func TestUpdaterOrder(t *testing.T) {
 	c := newTestCluster(t, "1-1-1", 0, 19)
 	spec := service("web", 3)
 	spec.Update.Order = "start-first"
-	spec.Update.Parallelism = 0 // every slot at once: the second update has nothing left to make
 	mustApply(t, c, CreateService(spec))
 	settle(t, c)
 	mustApply(t, c, UpdateService("web", func(s *ServiceSpec) { s.Image = "nginx:2" }))
@@ -374,7 +366,8 @@ func TestUpdateKeepsAnEarlierUpdatesTaskAndStopsTheOld(t *testing.T) {
 	}
 }
 
-// runningImages counts a service's tasks that run, by image.
+// runningImages counts the containers of a service that run on live
+// nodes, by image.
 func runningImages(c *Cluster, service string) map[string]int {
 	out := map[string]int{}
 	for _, n := range c.nodes {
