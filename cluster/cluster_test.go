@@ -1,7 +1,6 @@
 package cluster
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -310,11 +309,7 @@ func transcript(t testing.TB, seed uint64) string {
 // its tasks are pointers, which %+v would print as addresses.
 func pictureText(t testing.TB, c *Cluster) string {
 	t.Helper()
-	b, err := json.Marshal(c.Snapshot())
-	if err != nil {
-		t.Fatalf("encoding the picture: %v", err)
-	}
-	return string(b)
+	return asJSON(t, c.Snapshot())
 }
 
 func TestDeterminism(t *testing.T) {

@@ -52,7 +52,8 @@ func TestStoreSnapshotRoundTrip(t *testing.T) {
 	}
 }
 
-func asJSON(t *testing.T, v any) string {
+// asJSON is v as JSON, for comparing values whose %v would differ.
+func asJSON(t testing.TB, v any) string {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {
