@@ -7,6 +7,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -334,16 +335,8 @@ func TestHostileNoRawEscape(t *testing.T) {
 		if args[0] == "run" && !strings.Contains(args[2], "missing") && code != exitFailed {
 			t.Errorf("%q: exit %d, want 2 (the drill runs, one expectation fails): %.300q", args, code, stderr)
 		}
-		for name, out := range map[string]string{"stdout": stdout, "stderr": stderr} {
-			if i := rawControl(out); i >= 0 {
-				t.Errorf("%q: %s holds raw control byte %#x: %.200q", args, name, out[i], out[max(0, i-80):])
-			}
-			for _, line := range strings.Split(out, "\n") {
-				if strings.HasPrefix(strings.TrimSpace(line), "Verdict: quorum holds $(") {
-					t.Errorf("%q: a name forged a line of %s: %q", args, name, line)
-				}
-			}
-		}
+		wantNoForgery(t, fmt.Sprintf("%q: stdout", args), stdout)
+		wantNoForgery(t, fmt.Sprintf("%q: stderr", args), stderr)
 	}
 }
 
@@ -630,25 +623,24 @@ func TestHostileReadVerbs(t *testing.T) {
 		if !strings.Contains(stdout, `w1\x1b]0;pwned\a`) && !strings.Contains(stdout, `w1\x1b]0;pwned\x07`) {
 			t.Errorf("%q: the hostile name is not shown escaped:\n%.3000s", args, stdout)
 		}
-		for name, out := range map[string]string{"stdout": stdout, "stderr": stderr} {
-			if i := rawControl(out); i >= 0 {
-				t.Errorf("%q: %s holds raw control byte %#x: %.200q", args, name, out[i], out[max(0, i-80):])
-			}
-			for _, line := range strings.Split(out, "\n") {
-				if strings.HasPrefix(strings.TrimSpace(line), "Verdict: quorum holds $(") {
-					t.Errorf("%q: a name forged a line of %s: %q", args, name, line)
-				}
-			}
-		}
+		wantNoForgery(t, fmt.Sprintf("%q: stdout", args), stdout)
+		wantNoForgery(t, fmt.Sprintf("%q: stderr", args), stderr)
 	}
 	// The shell prints the same verbs through the same renderers.
 	stdout, _, _ := runInput(t, strings.Replace(src, "cluster from=nodes.json", "cluster from="+filepath.Join(dir, "nodes.json"), 1), "shell", "--no-color")
-	if i := rawControl(stdout); i >= 0 {
-		t.Errorf("shell: stdout holds raw control byte %#x: %.200q", stdout[i], stdout[max(0, i-80):])
+	wantNoForgery(t, "shell: stdout", stdout)
+}
+
+// wantNoForgery checks that out, what a command printed (named by what),
+// holds no raw control byte and no line forged by evilLabel's text.
+func wantNoForgery(t *testing.T, what, out string) {
+	t.Helper()
+	if i := rawControl(out); i >= 0 {
+		t.Errorf("%s holds raw control byte %#x: %.200q", what, out[i], out[max(0, i-80):])
 	}
-	for _, line := range strings.Split(stdout, "\n") {
+	for _, line := range strings.Split(out, "\n") {
 		if strings.HasPrefix(strings.TrimSpace(line), "Verdict: quorum holds $(") {
-			t.Errorf("shell: a name forged a line: %q", line)
+			t.Errorf("%s: a name forged a line: %q", what, line)
 		}
 	}
 }

@@ -28,6 +28,16 @@ func start(s *statetest.Store) {
 
 func names(s *statetest.Store, service string) []string { return orchestratortest.Names(s, service) }
 
+// wantDesiredComplete checks that every task is meant to run to completion.
+func wantDesiredComplete(t *testing.T, s *statetest.Store) {
+	t.Helper()
+	for _, task := range s.TaskList() {
+		if task.Desired != state.TaskComplete {
+			t.Errorf("%s is desired %s, want complete", task.Name(), task.Desired)
+		}
+	}
+}
+
 // Ported from swarmkit jobs/replicated/reconciler_test.go "the job has no
 // tasks yet created": it should create MaxConcurrent number of tasks,
 // assign each task to a unique slot, and set the desired state of each
@@ -38,11 +48,7 @@ func TestReplicatedJobNoTasksYet(t *testing.T) {
 	job(s, "batch", 10, 3)
 	l := orchestratortest.New(s)
 	l.Want(t, "create batch.1", "create batch.2", "create batch.3")
-	for _, task := range s.TaskList() {
-		if task.Desired != state.TaskComplete {
-			t.Errorf("%s is desired %s, want complete", task.Name(), task.Desired)
-		}
-	}
+	wantDesiredComplete(t, s)
 }
 
 // Ported from swarmkit jobs/replicated/reconciler_test.go "the job has
@@ -212,11 +218,7 @@ func TestGlobalJobTaskForEachNode(t *testing.T) {
 	globalJob(s)
 	l := orchestratortest.New(s)
 	l.Want(t, "create once.w1 on w1", "create once.w2 on w2")
-	for _, task := range s.TaskList() {
-		if task.Desired != state.TaskComplete {
-			t.Errorf("%s is desired %s, want complete", task.Name(), task.Desired)
-		}
-	}
+	wantDesiredComplete(t, s)
 }
 
 // Ported from swarmkit jobs/global/reconciler_test.go "there are already

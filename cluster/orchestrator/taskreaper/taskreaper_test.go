@@ -37,9 +37,12 @@ func ids(tasks []*state.Task) []string {
 	return out
 }
 
-// failLoop fails every task of a service 7 times over, each restarted on
-// w1 and run.
+// failLoop starts a service's tasks on w1, then fails every one 7 times
+// over, each restarted on w1 and run.
 func (l *reaping) failLoop(s *statetest.Store, service string) {
+	l.flush()
+	s.Assign(func(*state.Task) string { return "w1" })
+	s.Run()
 	for range 7 {
 		for _, task := range s.Active(service) {
 			s.Fail(task.ID)
@@ -65,9 +68,6 @@ func TestTaskHistory(t *testing.T) {
 		}
 		s.Service(state.ServiceSpec{Name: "name1", Replicas: 2})
 		l := newReaping(s)
-		l.flush()
-		s.Assign(func(*state.Task) string { return "w1" })
-		s.Run()
 		l.failLoop(s, "name1")
 		for slot := 1; slot <= 2; slot++ {
 			h := s.History("name1", state.SlotKeyFor(slot, ""))
@@ -99,9 +99,6 @@ func TestNegativeLimitKeepsEveryTask(t *testing.T) {
 	s.Apply(&state.SetTaskHistoryLimit{Limit: -1})
 	s.Service(state.ServiceSpec{Name: "name1", Replicas: 1})
 	l := newReaping(s)
-	l.flush()
-	s.Assign(func(*state.Task) string { return "w1" })
-	s.Run()
 	l.failLoop(s, "name1")
 	if h := s.History("name1", state.SlotKeyFor(1, "")); len(h) != 8 {
 		t.Errorf("the slot keeps %d tasks %q, want all 8", len(h), ids(h))
@@ -117,9 +114,6 @@ func TestMaxAttemptsKeepsItsHistory(t *testing.T) {
 	s.Apply(&state.SetTaskHistoryLimit{Limit: 1})
 	s.Service(state.ServiceSpec{Name: "name1", Replicas: 1, Restart: state.RestartPolicy{Condition: "any", MaxAttempts: 6}})
 	l := newReaping(s)
-	l.flush()
-	s.Assign(func(*state.Task) string { return "w1" })
-	s.Run()
 	l.failLoop(s, "name1")
 	if h := s.History("name1", state.SlotKeyFor(1, "")); len(h) != 7 {
 		t.Errorf("the slot keeps %d tasks %q, want max attempts + 1 = 7", len(h), ids(h))
@@ -134,9 +128,6 @@ func TestJobTasksNotReaped(t *testing.T) {
 	s.Apply(&state.SetTaskHistoryLimit{Limit: 1})
 	s.Service(state.ServiceSpec{Name: "batch", Image: "fail", Mode: state.ModeReplicatedJob, Replicas: 1, MaxConcurrent: 1})
 	l := newReaping(s)
-	l.flush()
-	s.Assign(func(*state.Task) string { return "w1" })
-	s.Run()
 	l.failLoop(s, "batch")
 	if h := s.History("batch", state.SlotKeyFor(1, "")); len(h) != 8 {
 		t.Errorf("the job's slot keeps %d tasks %q, want all 8", len(h), ids(h))
@@ -150,9 +141,6 @@ func TestLimitChangeAppliesToTheNextTask(t *testing.T) {
 	s.Node("w1")
 	s.Service(state.ServiceSpec{Name: "name1", Replicas: 1})
 	l := newReaping(s)
-	l.flush()
-	s.Assign(func(*state.Task) string { return "w1" })
-	s.Run()
 	l.failLoop(s, "name1")
 	key := state.SlotKeyFor(1, "")
 	s.Apply(&state.SetTaskHistoryLimit{Limit: 2})
