@@ -353,7 +353,7 @@ func (c *roster) leaderStore() (*Store, error) {
 	if m == nil {
 		return nil, c.noLeader()
 	}
-	return m.store, nil
+	return m.store(), nil
 }
 
 func (n *node) kill() {
@@ -391,7 +391,7 @@ func (n *node) restart() error {
 	}
 	c.emit(EventRestart, n.name, "%s restarted (%s in zone %s)", n.name, n.role(), c.zones[n.zone])
 	c.check.starting(n)
-	if n.mgr != nil && n.mgr.kek != "" && !fault.Is(fault.AutolockSkipped) {
+	if n.mgr != nil && n.mgr.sealKey() != "" && !fault.Is(fault.AutolockSkipped) {
 		n.lock()
 		return nil
 	}
@@ -407,7 +407,7 @@ func (n *node) boot() error {
 	n.epoch++
 	n.Dirty = true // its new session tells the leader it runs nothing
 	if n.mgr != nil {
-		n.mgr.store = state.NewStore()
+		n.mgr.setStore(state.NewStore())
 		c.check.restored(n.mgr, 0)
 		if err := n.mgr.member.Restart(n.mgr); err != nil {
 			return fmt.Errorf("restarting %s: %w", n.name, err)

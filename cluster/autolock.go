@@ -125,14 +125,21 @@ func (c *Cluster) initAutolock(boot *Store) {
 	c.emit(EventAutolock, "", "the swarm was initialized with --autolock: a manager that restarts stays locked until it is given the unlock key %s", boot.UnlockKey)
 }
 
+// sealKey is the key the manager's disk is sealed with once it has applied
+// every entry Raft handed it.
+func (m *manager) sealKey() string {
+	m.catchUp()
+	return m.kek
+}
+
 // seal reseals the manager's disk with the key of the state it just
 // applied. report is set for the first manager to apply an entry, which
 // records a new key for the whole swarm.
 func (m *manager) seal(report bool) {
-	if m.kek == m.store.UnlockKey {
+	if m.kek == m.held.UnlockKey {
 		return
 	}
-	m.kek = m.store.UnlockKey
+	m.kek = m.held.UnlockKey
 	if report && m.kek != "" {
 		m.c.keys.issued(m.kek)
 	}
@@ -141,7 +148,7 @@ func (m *manager) seal(report bool) {
 // lock leaves a restarted manager waiting for its key.
 func (n *node) lock() {
 	c := n.c
-	n.locked, n.lockedWith = true, n.mgr.kek
+	n.locked, n.lockedWith = true, n.mgr.sealKey()
 	c.emit(EventLocked, n.name, "%s is locked: it takes no part in Raft until docker swarm unlock gives it the unlock key", n.name)
 }
 

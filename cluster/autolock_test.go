@@ -116,8 +116,8 @@ func TestRotationWhileAManagerIsDownNeedsTheOldKey(t *testing.T) {
 	wantErr(t, c, Unlock("m3", CurrentKey), errInvalidKey.Error())
 	mustApply(t, c, Unlock("m3", PreviousKey))
 	mustRun(t, c, 10*time.Second)
-	if m3, _ := c.node("m3"); !m3.alive || m3.mgr.kek != current {
-		t.Fatalf("m3 after unlocking: alive %v, sealed with %q, want %q", m3.alive, m3.mgr.kek, current)
+	if m3, _ := c.node("m3"); !m3.alive || m3.mgr.sealKey() != current {
+		t.Fatalf("m3 after unlocking: alive %v, sealed with %q, want %q", m3.alive, m3.mgr.sealKey(), current)
 	}
 	mustApply(t, c, Kill("m3"))
 	mustApply(t, c, Restart("m3"))

@@ -67,7 +67,7 @@ func Backup(node, name string) Action {
 		}
 		// What a crashed manager holds in memory is what it had applied,
 		// which is what its storage commits: the state of the copy.
-		b := &backup{name: name, node: node, at: c.now, raft: rb, key: m.kek, state: m.store.Clone()}
+		b := &backup{name: name, node: node, at: c.now, raft: rb, key: m.sealKey(), state: m.store().Clone()}
 		if c.backups == nil {
 			c.backups = map[string]*backup{}
 		}
@@ -129,9 +129,10 @@ func RestoreBackup(name, node string) Action {
 		if err := m.member.RestoreBackup(b.raft); err != nil {
 			return fmt.Errorf("restoring %s on %s: %w", name, node, err)
 		}
-		m.kek, m.store, m.restored = b.key, b.state.Clone(), b
-		if names := m.store.ServiceNames(); fault.Is(fault.RestoreDropsService) && len(names) > 0 {
-			m.store.Apply(m.store.Index, &state.Command{Actions: []state.Action{&state.RemoveService{Name: names[0]}}}, &state.ApplyContext{})
+		m.kek, m.restored = b.key, b
+		m.setStore(b.state.Clone())
+		if names := m.store().ServiceNames(); fault.Is(fault.RestoreDropsService) && len(names) > 0 {
+			m.store().Apply(m.store().Index, &state.Command{Actions: []state.Action{&state.RemoveService{Name: names[0]}}}, &state.ApplyContext{})
 		}
 		if host == n {
 			c.emit(EventRestore, node, "%s's swarm directory is backup %s, taken at %s: the state as of entry %d%s",
@@ -206,8 +207,8 @@ func (n *node) gone() error {
 func (c *roster) latestStore() *Store {
 	var best *Store
 	for _, m := range c.managers {
-		if best == nil || m.store.Index > best.Index {
-			best = m.store
+		if best == nil || m.store().Index > best.Index {
+			best = m.store()
 		}
 	}
 	return best
@@ -302,23 +303,23 @@ func (m *manager) forkIfRestored() {
 	c := m.c
 	b := m.restored
 	m.restored = nil
-	if b == nil || m.store.Index > b.state.Index {
+	if b == nil || m.store().Index > b.state.Index {
 		return
 	}
 	c.restores++
 	if k := c.check; k != nil {
-		maps.DeleteFunc(k.entries, func(index, _ uint64) bool { return index > m.store.Index })
+		maps.DeleteFunc(k.entries, func(index, _ uint64) bool { return index > m.store().Index })
 		maps.DeleteFunc(k.leaders, func(term uint64, _ string) bool { return term > b.raft.Term() })
 	}
 	for _, n := range c.nodes {
 		for _, id := range state.SortedIDs(n.Running) {
-			if t := m.store.Tasks.Get(id); t == nil || t.Node != n.name {
+			if t := m.store().Tasks.Get(id); t == nil || t.Node != n.name {
 				delete(n.Running, id)
 				n.Running[setApart(id, c.restores)] = true
 			}
 		}
 		for _, id := range state.SortedIDs(exitedIDs(n.Exits)) {
-			if t := m.store.Tasks.Get(id); t == nil || t.Node != n.name {
+			if t := m.store().Tasks.Get(id); t == nil || t.Node != n.name {
 				n.Exits[setApart(id, c.restores)] = n.Exits[id]
 				delete(n.Exits, id)
 			}

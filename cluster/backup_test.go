@@ -39,8 +39,8 @@ func TestRestoreBringsBackTheStateAtTheBackupIndex(t *testing.T) {
 	if a, b := lead.member.Status().Commit, m3.mgr.member.Status().Commit; a != b {
 		t.Fatalf("leader committed %d, m3 %d: not quiet", a, b)
 	}
-	want, commit := string(m3.mgr.store.Encode()), m3.mgr.member.Status().Commit
-	if string(lead.store.Encode()) != want {
+	want, commit := string(m3.mgr.store().Encode()), m3.mgr.member.Status().Commit
+	if string(lead.store().Encode()) != want {
 		t.Fatal("leader and m3 hold different states at the same commit index")
 	}
 	mustApply(t, c, Backup("m3", "nightly"))
@@ -65,7 +65,7 @@ func TestRestoreBringsBackTheStateAtTheBackupIndex(t *testing.T) {
 	mustRun(t, c, time.Minute)
 	at := c.Now()
 	mustApply(t, c, RestoreBackup("nightly", "m3"))
-	if got := string(m3.mgr.store.Encode()); got != want || !m3.alive {
+	if got := string(m3.mgr.store().Encode()); got != want || !m3.alive {
 		t.Fatalf("m3 after the restore (alive %v) does not hold the backup's state:\n got %s\nwant %s", m3.alive, got, want)
 	}
 	lost := eventsOf(c, EventStateLost, at)
@@ -102,7 +102,7 @@ func TestRestoreBringsBackTheStateAtTheBackupIndex(t *testing.T) {
 	if c.restores != 1 {
 		t.Errorf("%d new clusters forced from a restored backup, want 1", c.restores)
 	}
-	s := c.leaderManager().store
+	s := c.leaderManager().store()
 	for _, n := range c.nodes {
 		for id := range n.Running {
 			if task := s.Tasks.Get(id); n.alive && (task == nil || task.Node != n.name || !task.Active()) {
@@ -207,7 +207,7 @@ func TestForcingANewClusterFromABackupWhileTheOldOneRuns(t *testing.T) {
 		if err := c.RunFor(time.Minute); err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
 		}
-		s := c.leaderManager().store
+		s := c.leaderManager().store()
 		if c.leader != lead || s.Services["web"].Replicas != 3 {
 			t.Errorf("seed %d: leader %s, web with %d replicas; want %s and the backup's 3", seed, c.leader, s.Services["web"].Replicas, lead)
 		}

@@ -148,7 +148,7 @@ func BenchmarkPlaceThroughRaft(b *testing.B) {
 				mustApply(b, c, CreateService(ServiceSpec{Name: "web", Replicas: tasks, Preferences: []string{"node.labels.zone"}}))
 				// The orchestrator creates the tasks placed, in one batch:
 				// they are all recorded once the leader's store holds them.
-				for c.leaderManager().store.NextTask < uint64(tasks) {
+				for c.leaderManager().store().NextTask < uint64(tasks) {
 					mustRun(b, c, 5*time.Millisecond)
 				}
 				b.StopTimer()
@@ -165,7 +165,7 @@ func BenchmarkPlaceThroughRaft(b *testing.B) {
 
 func assigned(c *Cluster) int {
 	n := 0
-	for _, t := range c.leaderManager().store.TaskList() {
+	for _, t := range c.leaderManager().store().TaskList() {
 		if t.Active() && t.State != TaskPending {
 			n++
 		}

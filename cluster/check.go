@@ -313,7 +313,7 @@ func (k *checker) inputs() stateInputs {
 	c := k.c
 	in := stateInputs{lead: c.leaderManager(), term: c.leaderTerm, sealed: len(k.sealed)}
 	if in.lead != nil {
-		in.store, in.index = in.lead.store, in.lead.store.Index
+		in.store, in.index = in.lead.store(), in.lead.store().Index
 	}
 	for _, n := range c.nodes {
 		life := uint64(n.epoch)<<2 | uint64(len(n.Running))<<34
@@ -338,7 +338,7 @@ func (k *checker) inputs() stateInputs {
 // is all idle does, exactly as the full check would have.
 func (k *checker) idle(lead *manager) {
 	if p := &k.place; lead != nil && p.ruled && p.constrained {
-		k.scanNodes(lead.store)
+		k.scanNodes(lead.store())
 	}
 }
 
@@ -369,7 +369,7 @@ func (k *checker) fullState() {
 			if lead == nil {
 				continue
 			}
-			t := lead.store.Tasks.Get(id)
+			t := lead.store().Tasks.Get(id)
 			if t != nil && t.Active() {
 				k.active = append(k.active, t)
 			}
@@ -387,7 +387,7 @@ func (k *checker) fullState() {
 	if !k.lockedOut() || lead == nil {
 		return
 	}
-	s := lead.store
+	s := lead.store()
 	running := k.running
 	if !k.drainEmpties(s, where) || extraTasks(c, s, running) || !k.onlyWanted(lead, s) || !k.placementHolds(lead, s, where) || !k.objectsKept(lead, s) {
 		return

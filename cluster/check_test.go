@@ -54,7 +54,7 @@ func TestCheckersCatchInjectedFaults(t *testing.T) {
 				c.check.entries[idx] ^= 1
 			}
 			lead := c.leaderManager()
-			lead.store = state.NewStore() // forget the state, then replay the log from the snapshot
+			lead.setStore(state.NewStore()) // forget the state, then replay the log from the snapshot
 			lead.member.Crash()
 			lead.node.alive = false
 			return c.Apply(Restart(lead.node.name))
@@ -77,7 +77,7 @@ func TestCheckersCatchInjectedFaults(t *testing.T) {
 			return c.RunFor(time.Second)
 		}},
 		{"an extra task", InvNoExtraTasks, func(t *testing.T, c *Cluster) error {
-			s := c.leaderManager().store
+			s := c.leaderManager().store()
 			for _, task := range s.TaskList() {
 				extra := *task
 				extra.ID, extra.Slot = "t999", 99
@@ -91,7 +91,7 @@ func TestCheckersCatchInjectedFaults(t *testing.T) {
 			return c.fault
 		}},
 		{"a drained node that keeps its tasks", InvDrainEmpties, func(t *testing.T, c *Cluster) error {
-			s := c.leaderManager().store
+			s := c.leaderManager().store()
 			for _, task := range s.TaskList() {
 				rec := *s.Nodes[task.Node] // records are shared between stores: replace, never write
 				rec.Availability = Drain

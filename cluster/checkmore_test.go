@@ -44,7 +44,7 @@ func TestNewCheckersCatchHandMadeViolations(t *testing.T) {
 			return c.fault
 		}},
 		{"a task on a node its constraints exclude", InvPlacement, func(t *testing.T, c *Cluster) error {
-			s := c.leaderManager().store
+			s := c.leaderManager().store()
 			s.Services["web"].Constraints = []string{"node.labels.zone==nowhere"}
 			s.Index++       // a new state, as a committed update would make
 			c.check.state() // the checker sees the nodes
@@ -53,14 +53,14 @@ func TestNewCheckersCatchHandMadeViolations(t *testing.T) {
 			return c.fault
 		}},
 		{"more tasks on a node than max-replicas", InvPlacement, func(t *testing.T, c *Cluster) error {
-			s := c.leaderManager().store
+			s := c.leaderManager().store()
 			s.Services["web"].MaxReplicas = 1
 			crowd(t, c, "web")
 			c.check.state()
 			return c.fault
 		}},
 		{"reservations beyond a node's capacity", InvPlacement, func(t *testing.T, c *Cluster) error {
-			s := c.leaderManager().store
+			s := c.leaderManager().store()
 			for _, task := range s.TaskList() {
 				if task.Service == "big" && task.Node != "" {
 					s.Nodes[task.Node].NanoCPUs = 1
@@ -76,7 +76,7 @@ func TestNewCheckersCatchHandMadeViolations(t *testing.T) {
 			return c.fault
 		}},
 		{"a secret in use removed", InvObjectsInUse, func(t *testing.T, c *Cluster) error {
-			s := c.leaderManager().store
+			s := c.leaderManager().store()
 			delete(s.Secrets, "token")
 			s.Index++
 			c.check.state()
@@ -130,7 +130,7 @@ func TestNewCheckersCatchHandMadeViolations(t *testing.T) {
 			mustApply(t, c, CreateService(service("late", 1)))
 			m := c.leaderManager()
 			now := c.latestStore()
-			m.store = c.backups["b"].state.Clone()
+			m.setStore(c.backups["b"].state.Clone())
 			c.check.restoredBackup("b", m, now, nil)
 			return c.fault
 		}},
@@ -191,7 +191,7 @@ func TestNewCheckersHoldOnAHealthySwarm(t *testing.T) {
 // tasks, container and record, behind the scheduler's back.
 func crowd(t *testing.T, c *Cluster, service string) {
 	t.Helper()
-	s := c.leaderManager().store
+	s := c.leaderManager().store()
 	var a, b *state.Task
 	for _, task := range s.TaskList() {
 		if task.Service == service && task.Active() && task.Node != "" {

@@ -371,7 +371,7 @@ func (k *checker) lockedOut() bool {
 // starting runs as Docker starts on a node: a manager whose state on disk
 // is sealed must stay locked until it is unlocked.
 func (k *checker) starting(n *node) {
-	if k != nil && n.mgr != nil && n.mgr.kek != "" {
+	if k != nil && n.mgr != nil && n.mgr.sealKey() != "" {
 		k.sealed[n.name] = true
 	}
 }

@@ -11,7 +11,7 @@ import (
 // when Docker stops: the checker's own copy, to hold the restore to.
 func (k *checker) backedUp(name string, m *manager) {
 	if k != nil {
-		k.backups[name] = m.store.Encode()
+		k.backups[name] = m.store().Encode()
 	}
 }
 
@@ -30,16 +30,16 @@ func (k *checker) restoredBackup(name string, m *manager, now *Store, lost []los
 	if !ok {
 		return
 	}
-	if got := m.store.Encode(); !bytes.Equal(got, want) {
+	if got := m.store().Encode(); !bytes.Equal(got, want) {
 		then, err := state.DecodeStore(want)
 		detail := ""
 		if err == nil {
-			detail = ": " + firstDifference(then, m.store)
+			detail = ": " + firstDifference(then, m.store())
 		}
-		c.violate(InvRestore, "%s's state after restoring backup %s is not the backup's state as of entry %d%s", m.node.name, name, m.store.Index, detail)
+		c.violate(InvRestore, "%s's state after restoring backup %s is not the backup's state as of entry %d%s", m.node.name, name, m.store().Index, detail)
 		return
 	}
-	then := m.store
+	then := m.store()
 	reported := map[string]bool{}
 	for _, l := range lost {
 		if l.service != "" {

@@ -152,7 +152,7 @@ func (c *Cluster) Send(r Request, done func(Call)) {
 		c.hist.finish(c.now, i, CallFailed, err, done)
 		return
 	}
-	s := lead.store
+	s := lead.store()
 	spec := s.Services[r.Service]
 	if spec == nil {
 		c.hist.finish(c.now, i, CallFailed, fmt.Errorf(errNoService, r.Service), done)
@@ -330,7 +330,7 @@ func (m *manager) answerReads() {
 			// forgotten by a restart, or the client gave up
 		case applied >= f.index:
 			call := &h.calls[f.call]
-			if spec := m.store.Services[call.Service]; spec == nil {
+			if spec := m.store().Services[call.Service]; spec == nil {
 				c.hist.finish(c.now, f.call, CallFailed, fmt.Errorf(errNoService, call.Service), f.done)
 			} else {
 				call.Value = spec.Replicas

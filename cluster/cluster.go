@@ -386,7 +386,7 @@ func startMembers(c *Cluster, boot *Store, peers []uint64) error {
 			return err
 		}
 		n.mgr.member = member
-		n.mgr.store = boot.Clone()
+		n.mgr.setStore(boot.Clone())
 	}
 	c.reported = 0
 	for i, n := range c.nodes {

@@ -59,7 +59,7 @@ func appliedIndexes(c *Cluster) map[string]uint64 {
 	out := map[string]uint64{}
 	for _, n := range c.nodes {
 		if n.mgr != nil && n.alive {
-			out[n.name] = n.mgr.store.Index
+			out[n.name] = n.mgr.store().Index
 		}
 	}
 	return out
@@ -161,16 +161,16 @@ func TestPartitionMajorityCommitsMinorityCannot(t *testing.T) {
 		if n.mgr.last.State == raft.Leader {
 			t.Errorf("%s leads on the minority side", name)
 		}
-		minority[name] = n.mgr.store.Index
+		minority[name] = n.mgr.store().Index
 	}
 	mustApply(t, c, CreateService(ServiceSpec{Name: "web", Replicas: 3}))
 	mustRun(t, c, 5*time.Second)
 	for name, idx := range minority {
 		n, _ := c.node(name)
-		if n.mgr.store.Index != idx {
-			t.Errorf("%s applied entries %d → %d while cut off from the quorum", name, idx, n.mgr.store.Index)
+		if n.mgr.store().Index != idx {
+			t.Errorf("%s applied entries %d → %d while cut off from the quorum", name, idx, n.mgr.store().Index)
 		}
-		if n.mgr.store.Services["web"] != nil {
+		if n.mgr.store().Services["web"] != nil {
 			t.Errorf("%s knows service web, created on the other side of the partition", name)
 		}
 	}
@@ -212,13 +212,13 @@ func assertCaughtUp(t *testing.T, c *Cluster) {
 	if lead == nil {
 		t.Fatal("no leader")
 	}
-	want := string(lead.store.Encode())
+	want := string(lead.store().Encode())
 	for _, n := range c.nodes {
 		if n.mgr == nil || !n.alive {
 			continue
 		}
-		if got := string(n.mgr.store.Encode()); got != want {
-			t.Errorf("%s's store (index %d) differs from leader %s's (index %d)", n.name, n.mgr.store.Index, lead.node.name, lead.store.Index)
+		if got := string(n.mgr.store().Encode()); got != want {
+			t.Errorf("%s's store (index %d) differs from leader %s's (index %d)", n.name, n.mgr.store().Index, lead.node.name, lead.store().Index)
 		}
 	}
 }

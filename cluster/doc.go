@@ -120,6 +120,16 @@
 // preconditions when applied, so an entry proposed against an older state
 // (by a deposed leader, say) is skipped the same way on every manager.
 //
+// A follower may apply late. Once another manager has applied an entry and
+// reported its effects, a follower holds the decoded command back instead
+// of applying it (manager.go): nobody reads a follower's store until it
+// leads, serves a read, crashes or is checked, and each of those catches
+// it up first, in order, so what anyone sees is the store it
+// would have had. The held commands carry the records the first store made,
+// so catching up shares them. A follower holds at most maxHeldActions: a
+// task's record is replaced at each step of its life, and the held commands
+// keep every replaced record alive until they are applied.
+//
 // # Autolock, backup and restore
 //
 // With Config.Autolock (`docker swarm init --autolock`) or SetAutolock, the

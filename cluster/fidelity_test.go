@@ -21,7 +21,7 @@ func activeTasksOn(c *Cluster, service, node string) []*Task {
 }
 
 func statusOf(c *Cluster, name string) string {
-	return c.leaderManager().store.Nodes[name].Status
+	return c.leaderManager().store().Nodes[name].Status
 }
 
 // swarmkit's dispatcher marks every node Unknown when it becomes leader

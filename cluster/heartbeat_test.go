@@ -63,7 +63,7 @@ func TestSteadyNodesSettle(t *testing.T) {
 	// after the grace, counted from its last heartbeat.
 	mustApply(t, c, Kill("w1"))
 	mustRun(t, c, HeartbeatGrace+2*time.Second)
-	if got := c.leaderManager().store.Nodes["w1"].Status; got != NodeDown {
+	if got := c.leaderManager().store().Nodes["w1"].Status; got != NodeDown {
 		t.Errorf("w1 is %s %v after it died, want down", got, HeartbeatGrace+2*time.Second)
 	}
 }

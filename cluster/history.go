@@ -101,7 +101,7 @@ func (h *history) forcedNewCluster(c *Cluster, survivor string) {
 	if h == nil || !ok || n.mgr == nil {
 		return
 	}
-	s := n.mgr.store
+	s := n.mgr.store()
 	ep := Epoch{At: c.now, Survivor: survivor, Entry: s.Index, Replicas: map[string]int{}}
 	for name, spec := range s.Services {
 		if spec.Mode == ModeReplicated {

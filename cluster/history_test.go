@@ -110,7 +110,7 @@ func TestUpdateOutOfSequenceIsRefused(t *testing.T) {
 	if first == nil || first.Outcome != CallOK || second == nil || second.Outcome != CallFailed || !errors.Is(second.Err, ErrOutOfSequence) {
 		t.Fatalf("two scales from one revision: %v, then %v", first, second)
 	}
-	if got := c.leaderManager().store.Services["web"].Replicas; got != 4 {
+	if got := c.leaderManager().store().Services["web"].Replicas; got != 4 {
 		t.Errorf("web has %d replicas, want the first write's 4", got)
 	}
 	// The same holds for Docker commands run while a client's write is in

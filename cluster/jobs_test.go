@@ -82,8 +82,8 @@ func TestTaskHistoryLimitThroughRaft(t *testing.T) {
 	mustApply(t, c, CreateService(spec))
 	mustRun(t, c, time.Minute)
 	for _, n := range c.nodes {
-		if n.mgr != nil && n.mgr.store.TaskHistoryLimit != 2 {
-			t.Errorf("%s's store has task history limit %d, want 2", n.name, n.mgr.store.TaskHistoryLimit)
+		if n.mgr != nil && n.mgr.store().TaskHistoryLimit != 2 {
+			t.Errorf("%s's store has task history limit %d, want 2", n.name, n.mgr.store().TaskHistoryLimit)
 		}
 	}
 	count := 0
@@ -110,7 +110,7 @@ func TestJobRollbackRunsAgain(t *testing.T) {
 	mustRun(t, c, 10*time.Second)
 	mustApply(t, c, RollbackService("batch"))
 	mustRun(t, c, 10*time.Second)
-	s := c.leaderManager().store
+	s := c.leaderManager().store()
 	if got := s.Services["batch"].Image; got != "done" {
 		t.Errorf("after the rollback batch runs %s, want done", got)
 	}

@@ -56,7 +56,7 @@ type leader struct {
 const flushDelay = 50 * time.Millisecond
 
 func newLeader(c *Cluster, m *manager) *leader {
-	s := m.store
+	s := m.store()
 	hashes := state.Hashes{}
 	restarts := restart.New(s, hashes)
 	l := &leader{
@@ -74,7 +74,7 @@ func newLeader(c *Cluster, m *manager) *leader {
 	// the nodes it must distrust.
 	l.ready = !c.hadLeader
 	l.scan()
-	m.store.Watch(l)
+	m.store().Watch(l)
 	return l
 }
 

@@ -17,10 +17,16 @@ type manager struct {
 	node   *node
 	raftID uint64
 	member *raft.Member
-	store  *Store
-	last   raft.Status        // as of the last process
-	sendFn func(raft.Message) // bound once: sending must not allocate
-	lead   *leader            // non-nil while this manager leads
+	// held is the store as of the entries applied to it. A follower may
+	// leave the entries Raft hands it in behind and apply them when its
+	// store is next read (store): see Apply.
+	held   *Store
+	behind []heldEntry
+	// heldActions counts the actions in behind: see maxHeldActions.
+	heldActions int
+	last        raft.Status        // as of the last process
+	sendFn      func(raft.Message) // bound once: sending must not allocate
+	lead        *leader            // non-nil while this manager leads
 	// nextRoleCheck: when the role manager next looks for orphan voters.
 	nextRoleCheck time.Duration
 	// kek is the unlock key the manager's state on disk is sealed with, ""
@@ -59,6 +65,7 @@ func (m *manager) Apply(e raft.Entry) {
 		c.reported = e.Index
 	}
 	if e.Change != nil {
+		m.catchUp()
 		m.applyChange(e, report)
 		m.clientApplied(e, nil, nil)
 		return
@@ -68,9 +75,27 @@ func (m *manager) Apply(e raft.Entry) {
 		c.fail(fmt.Errorf("%s applying entry %d: %w", m.node.name, e.Index, err))
 		return
 	}
+	if m.lead == nil && !report && applyLazily && !fault.Is(fault.ApplyTwice) {
+		// Another manager applied this entry first and reported what it
+		// did; this follower's store is read by no one until it leads,
+		// a command reads it, or the picture has no leader to read. So
+		// it holds the entry and applies it then (store), as a manager
+		// whose apply loop runs behind its log would. The client's wait
+		// and the checker's record of applied entries still see it now.
+		m.behind = append(m.behind, heldEntry{e.Index, cmd})
+		if m.heldActions += len(cmd.Actions); m.heldActions > maxHeldActions {
+			m.catchUp()
+		}
+		if cmd.ID != 0 && cmd.ID == c.awaiting {
+			c.appliedBy++
+		}
+		m.clientApplied(e, cmd, nil)
+		return
+	}
+	m.catchUp()
 	ctx := &c.applyCtx
 	ctx.Report, ctx.Effects, ctx.Refused = report, ctx.Effects[:0], nil
-	m.store.Apply(e.Index, cmd, ctx)
+	m.held.Apply(e.Index, cmd, ctx)
 	m.seal(report)
 	for _, ef := range ctx.Effects {
 		c.emit(ef.Kind, ef.Node, "%s", ef.Detail)
@@ -138,7 +163,64 @@ func (cache entryCache) decode(e raft.Entry, live int) (*state.Command, error) {
 	return cmd, nil
 }
 
-func (m *manager) Snapshot() []byte { return m.store.Encode() }
+// store is the manager's store with every entry Raft handed it applied.
+func (m *manager) store() *Store {
+	m.catchUp()
+	return m.held
+}
+
+// setStore replaces the manager's state (a snapshot, a backup, a restart):
+// entries held back for the old one go with it.
+func (m *manager) setStore(s *Store) {
+	m.held, m.behind, m.heldActions = s, nil, 0
+}
+
+// appliedIndex is the index of the last entry the manager was handed:
+// where its store is once it catches up.
+func (m *manager) appliedIndex() uint64 {
+	if len(m.behind) > 0 {
+		return m.behind[len(m.behind)-1].index
+	}
+	return m.held.Index
+}
+
+// applyLazily is off only in the test that compares runs with followers
+// holding entries back and applying each at once.
+var applyLazily = true
+
+// maxHeldActions bounds what a follower holds back. The commands it holds
+// keep every record they made alive, and a task's record is replaced at
+// each step of its life (assigned, starting, running), so a follower that
+// never caught up would keep all of them for the whole run.
+var maxHeldActions = 1 << 16
+
+// heldEntry is an entry a follower took and has not applied yet. It keeps
+// the decoded command, not the bytes: the command carries the records the
+// first store to apply it made (package state, shared), so a follower
+// catching up much later still shares them instead of building its own.
+type heldEntry struct {
+	index uint64
+	cmd   *state.Command
+}
+
+// catchUp applies the entries a follower held back, in order, as Apply
+// would have: no report (another manager reported each), no client
+// answer (Apply gave it), and the disk sealed with the last one's key.
+func (m *manager) catchUp() {
+	if len(m.behind) == 0 {
+		return
+	}
+	entries := m.behind
+	m.behind, m.heldActions = nil, 0
+	var ctx state.ApplyContext // not c.applyCtx: a catch-up may run inside another manager's Apply
+	for _, e := range entries {
+		ctx.Refused = nil
+		m.held.Apply(e.index, e.cmd, &ctx)
+	}
+	m.seal(false)
+}
+
+func (m *manager) Snapshot() []byte { return m.store().Encode() }
 
 func (m *manager) Restore(index uint64, data []byte) {
 	s, err := state.DecodeStore(data)
@@ -147,7 +229,7 @@ func (m *manager) Restore(index uint64, data []byte) {
 		return
 	}
 	s.Index = index
-	m.store = s
+	m.setStore(s)
 	m.c.check.restored(m, index)
 	m.seal(false)
 	m.c.gate.touch()
@@ -267,7 +349,7 @@ func (c *Cluster) propose(actions ...state.Action) error {
 		return c.noLeader()
 	}
 	c.nextCmd++
-	stampRevisions(m.store, actions)
+	stampRevisions(m.store(), actions)
 	cmd := &state.Command{ID: c.nextCmd, Actions: actions}
 	if err := m.member.Propose(cmd.Encode()); err != nil {
 		return ErrNoLeader

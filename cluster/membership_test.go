@@ -56,7 +56,7 @@ func TestPromotionThatCannotCommitMakesNoManager(t *testing.T) {
 	if c.leader != "m1" {
 		t.Fatalf("leader after force-new-cluster on m1: %q", c.leader)
 	}
-	if s := c.leaderManager().store; s.Services["web"] == nil || s.Nodes["w1"].Role != RoleWorker {
+	if s := c.leaderManager().store(); s.Services["web"] == nil || s.Nodes["w1"].Role != RoleWorker {
 		t.Errorf("after force-new-cluster on m1: services %v, w1 a %s; want web kept and w1 a worker", s.ServiceNames(), s.Nodes["w1"].Role)
 	}
 	mustRun(t, c, electionBound)
@@ -114,7 +114,7 @@ func TestDemotingTheLeaderTransfersLeadershipFirst(t *testing.T) {
 	if c.leader == "" || c.leader == old {
 		t.Fatalf("leader after demoting %s: %q", old, c.leader)
 	}
-	if rec := c.leaderManager().store.Nodes[old]; rec.Role != RoleWorker {
+	if rec := c.leaderManager().store().Nodes[old]; rec.Role != RoleWorker {
 		t.Errorf("%s is a %s after its demotion committed", old, rec.Role)
 	}
 	if got := c.Snapshot().Quorum.Members; got != 2 {

@@ -178,7 +178,8 @@ func (r roles) startManager(name string, id uint64) {
 	}
 	c.check.manager(name, id, "started manager software")
 	m := newManager(c, n, id)
-	m.member, m.store = member, state.NewStore()
+	m.member = member
+	m.setStore(state.NewStore())
 	n.mgr = m
 	i := c.byName[name]
 	// c.managers stays in node order.
@@ -321,7 +322,7 @@ type roles struct{ c *Cluster }
 // first manager to apply it (report) also changes the machines: an added
 // voter's node starts manager software, a removed voter's node stops it.
 func (m *manager) applyChange(e raft.Entry, report bool) {
-	c, s, ch := m.c, m.store, e.Change
+	c, s, ch := m.c, m.store(), e.Change
 	s.Index = e.Index
 	if report {
 		c.changed[changeKey{ch.Op, ch.Node}] = true
@@ -392,7 +393,7 @@ func (m *manager) reconcileRoles() {
 			continue
 		}
 		// A promotion recorded while the node was down: it is back.
-		switch rec := m.store.Nodes[n.name]; {
+		switch rec := m.store().Nodes[n.name]; {
 		case rec == nil || n.left || rec.Role == RoleManager:
 			n.promote = false
 		case n.alive && rec.Status == NodeReady:
@@ -405,7 +406,7 @@ func (m *manager) reconcileRoles() {
 		}
 	}
 	for _, id := range m.member.Voters() {
-		if !c.orphan(m.store, id) {
+		if !c.orphan(m.store(), id) {
 			continue
 		}
 		if m.member.ProposeChange(raft.Change{Op: raft.RemoveVoter, Node: id}) == nil {
@@ -527,7 +528,7 @@ func ForceNewCluster(name string) Action {
 			return fmt.Errorf("%s is not running: run --force-new-cluster on a surviving manager", name)
 		}
 		m := n.mgr
-		if rec := m.store.Nodes[name]; rec == nil || rec.Role != RoleManager || rec.RaftID != m.raftID {
+		if rec := m.store().Nodes[name]; rec == nil || rec.Role != RoleManager || rec.RaftID != m.raftID {
 			// Manager software whose state has not yet caught up with its
 			// own promotion: there is no swarm in it to recover.
 			return fmt.Errorf("%s", msgNotManager)
@@ -539,14 +540,14 @@ func ForceNewCluster(name string) Action {
 		// reach. Moving the count past every ID the swarm has seen keeps a new
 		// task from taking an old one's name. It goes into the survivor's
 		// state before that state becomes the new cluster's first snapshot.
-		m.store.NextTask = max(m.store.NextTask, c.highestTaskNumber())
+		m.store().NextTask = max(m.store().NextTask, c.highestTaskNumber())
 		if err := m.member.ForceNewCluster(m); err != nil {
 			return fmt.Errorf("force-new-cluster on %s: %w", name, err)
 		}
 		m.checkForceNewCluster()
 		m.forkIfRestored()
-		c.reported = m.store.Index
-		c.emit(EventForceNewCluster, name, "%s forced a new cluster: it is the only manager, with the state as of entry %d", name, m.store.Index)
+		c.reported = m.store().Index
+		c.emit(EventForceNewCluster, name, "%s forced a new cluster: it is the only manager, with the state as of entry %d", name, m.store().Index)
 		var others []uint64
 		for _, o := range c.managers {
 			if o != m {
@@ -558,8 +559,8 @@ func ForceNewCluster(name string) Action {
 		}
 		m.process()
 		var actions []state.Action
-		for _, nn := range m.store.NodeNames() {
-			if rec := m.store.Nodes[nn]; rec.Role == RoleManager && nn != name {
+		for _, nn := range m.store().NodeNames() {
+			if rec := m.store().Nodes[nn]; rec.Role == RoleManager && nn != name {
 				next := rec.Clone()
 				next.Role, next.RaftID = RoleWorker, 0
 				actions = append(actions, &state.AddNode{Record: next, Replace: true})
@@ -577,7 +578,7 @@ func ForceNewCluster(name string) Action {
 func (c *roster) highestTaskNumber() uint64 {
 	var top uint64
 	for _, m := range c.managers {
-		top = max(top, m.store.NextTask)
+		top = max(top, m.store().NextTask)
 	}
 	for _, n := range c.nodes {
 		for id := range n.Running {

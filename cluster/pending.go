@@ -6,7 +6,7 @@ package cluster
 // run asks for it once, at its end, and nothing else). Like view, it is
 // the roster's.
 func (r *roster) PendingTasks() int {
-	s := r.view().store
+	s := r.view().store()
 	n := 0
 	for _, name := range s.ServiceNames() {
 		for t := range s.TasksOf(name) {

@@ -123,13 +123,13 @@ func TestFailingUpdateRollsBack(t *testing.T) {
 	mustRun(t, c, 2*time.Minute)
 
 	m := c.leaderManager()
-	if got := m.store.Services["web"].Image; got != "nginx" {
+	if got := m.store().Services["web"].Image; got != "nginx" {
 		t.Errorf("web runs image %q after a failed update with rollback, want nginx", got)
 	}
-	if u := m.store.Updates["web"]; u == nil || u.State != UpdateRollbackCompleted {
+	if u := m.store().Updates["web"]; u == nil || u.State != UpdateRollbackCompleted {
 		t.Errorf("update status %+v, want rollback_completed", u)
 	}
-	for _, task := range m.store.TaskList() {
+	for _, task := range m.store().TaskList() {
 		if task.Active() && task.Image != "nginx" {
 			task := task
 			t.Errorf("task %s runs %s after the rollback", task.Name(), task.Image)
@@ -158,11 +158,11 @@ func TestFailingUpdatePauses(t *testing.T) {
 	mustApply(t, c, UpdateService("web", func(s *ServiceSpec) { s.Image = "fail" }))
 	mustRun(t, c, time.Minute)
 	m := c.leaderManager()
-	if u := m.store.Updates["web"]; u == nil || u.State != UpdatePaused || !strings.Contains(u.Message, "update paused due to failure") {
+	if u := m.store().Updates["web"]; u == nil || u.State != UpdatePaused || !strings.Contains(u.Message, "update paused due to failure") {
 		t.Errorf("update status %+v, want paused", u)
 	}
 	old := 0
-	for _, task := range m.store.TaskList() {
+	for _, task := range m.store().TaskList() {
 		if task.Active() && task.Image == "nginx" {
 			old++
 		}
@@ -186,10 +186,10 @@ func TestStartFirstUpdateKeepsCapacity(t *testing.T) {
 		}
 	}
 	m := c.leaderManager()
-	if u := m.store.Updates["web"]; u == nil || u.State != UpdateCompleted {
+	if u := m.store().Updates["web"]; u == nil || u.State != UpdateCompleted {
 		t.Errorf("update status %+v", u)
 	}
-	for _, task := range m.store.TaskList() {
+	for _, task := range m.store().TaskList() {
 		if task.Active() && task.Image != "nginx:2" {
 			t.Errorf("%s still runs %s", task.Name(), task.Image)
 		}
@@ -293,14 +293,14 @@ func TestForceNewClusterRecovers(t *testing.T) {
 	if err := c.Apply(ScaleService("web", 6)); err != ErrNoLeader {
 		t.Fatalf("scaling without quorum: %v", err)
 	}
-	before := c.nodes[c.byName["m5"]].mgr.store.Services["web"]
+	before := c.nodes[c.byName["m5"]].mgr.store().Services["web"]
 	mustApply(t, c, ForceNewCluster("m5"))
 	mustRun(t, c, 5*time.Second)
 	snap := c.Snapshot()
 	if snap.Leader != "m5" || snap.Quorum.Members != 1 || !snap.Quorum.Holds {
 		t.Fatalf("after force-new-cluster: leader %q, %d voters, holds %v", snap.Leader, snap.Quorum.Members, snap.Quorum.Holds)
 	}
-	if got := c.leaderManager().store.Services["web"]; got == nil || got.Replicas != before.Replicas {
+	if got := c.leaderManager().store().Services["web"]; got == nil || got.Replicas != before.Replicas {
 		t.Errorf("web after force-new-cluster: %+v, want the state the survivor had", got)
 	}
 	managers := 0
@@ -335,7 +335,7 @@ func TestNodeRemove(t *testing.T) {
 	mustApply(t, c, Kill("w1"))
 	mustRun(t, c, 30*time.Second)
 	mustApply(t, c, RemoveNode("w1", false))
-	if c.leaderManager().store.Nodes["w1"] != nil {
+	if c.leaderManager().store().Nodes["w1"] != nil {
 		t.Error("w1 is still in the swarm after docker node rm")
 	}
 }
@@ -349,7 +349,7 @@ func TestScaleDownAsANodeGoesDownReplacesNothing(t *testing.T) {
 	mustApply(t, c, CreateService(service("web", 2)))
 	settle(t, c)
 	victim := ""
-	for _, task := range c.leaderManager().store.TaskList() {
+	for _, task := range c.leaderManager().store().TaskList() {
 		if strings.HasPrefix(task.Node, "w") {
 			victim = task.Node
 		}
@@ -358,7 +358,7 @@ func TestScaleDownAsANodeGoesDownReplacesNothing(t *testing.T) {
 		t.Fatal("no web task on a worker")
 	}
 	mustApply(t, c, Kill(victim))
-	for end := c.now + time.Minute; c.leaderManager().store.Nodes[victim].Status != NodeDown; {
+	for end := c.now + time.Minute; c.leaderManager().store().Nodes[victim].Status != NodeDown; {
 		if c.now > end {
 			t.Fatalf("%s never went down", victim)
 		}

@@ -23,7 +23,7 @@ func TestStoreSnapshotRoundTrip(t *testing.T) {
 	mustApply(t, c, SetAutolock(true))
 	mustApply(t, c, SetTaskHistoryLimit(3))
 	mustRun(t, c, 20*time.Second)
-	s := c.leaderManager().store
+	s := c.leaderManager().store()
 	b := s.Encode()
 	back, err := state.DecodeStore(b)
 	if err != nil {

@@ -259,7 +259,7 @@ func TestSecretsAndConfigsNeedALeader(t *testing.T) {
 	}
 	// The objects are in every manager's store, committed through Raft.
 	for _, m := range c.managers {
-		if m.store.Secrets["db_pass"] == nil || m.store.Configs["nginx.conf"] == nil {
+		if m.store().Secrets["db_pass"] == nil || m.store().Configs["nginx.conf"] == nil {
 			t.Errorf("%s's store lacks the secret or the config", m.node.name)
 		}
 	}
@@ -289,7 +289,7 @@ func TestSecretsAreCheckedAndKeptInTheStore(t *testing.T) {
 		t.Errorf("removing a missing config: %v", err)
 	}
 	// A snapshot of the store (what a backup holds) keeps them.
-	leader := c.leaderManager().store
+	leader := c.leaderManager().store()
 	back, err := state.DecodeStore(leader.Encode())
 	if err != nil {
 		t.Fatal(err)

@@ -322,8 +322,8 @@ func TestPendingGlobalTaskIsIndexedOnce(t *testing.T) {
 	mustApply(t, c, ScaleService("big", 0))
 	mustRun(t, c, 20*time.Second)
 	for _, m := range c.managers {
-		for _, node := range m.store.NodeNames() {
-			tasks := m.store.TasksOn(node)
+		for _, node := range m.store().NodeNames() {
+			tasks := m.store().TasksOn(node)
 			seen := map[*Task]bool{}
 			for _, tk := range tasks {
 				if seen[tk] {

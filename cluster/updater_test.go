@@ -212,7 +212,7 @@ func TestStopFirstWaitsForOldTaskToStop(t *testing.T) {
 			old = tk
 		}
 	}
-	rec := c.leaderManager().store.Nodes[old.Node]
+	rec := c.leaderManager().store().Nodes[old.Node]
 	others := []string{}
 	for _, z := range c.Zones() {
 		if z != rec.Zone {
@@ -248,7 +248,7 @@ func TestStopFirstWaitsForOldTaskToStop(t *testing.T) {
 	if _, wait := l.waitsForStop(&late); wait {
 		t.Error("a task made a minute ago still waits for the old one")
 	}
-	down := func() bool { return c.leaderManager().store.Nodes[old.Node].Status == NodeDown }
+	down := func() bool { return c.leaderManager().store().Nodes[old.Node].Status == NodeDown }
 	for !down() {
 		if c.Now() > 2*time.Minute {
 			t.Fatalf("%s was never declared down", old.Node)
@@ -375,7 +375,7 @@ func runningImages(c *Cluster, service string) map[string]int {
 			continue
 		}
 		for id := range n.Running {
-			if t := c.leaderManager().store.Tasks.Get(id); t != nil && t.Service == service {
+			if t := c.leaderManager().store().Tasks.Get(id); t != nil && t.Service == service {
 				out[t.Image]++
 			}
 		}

@@ -105,12 +105,12 @@ func (c *roster) view() *manager {
 	}
 	var best *manager
 	for _, n := range c.nodes {
-		if n.mgr == nil || n.mgr.store == nil {
+		if n.mgr == nil || n.mgr.held == nil {
 			continue
 		}
 		m := n.mgr
 		if best == nil || (m.node.alive && !best.node.alive) ||
-			(m.node.alive == best.node.alive && m.store.Index > best.store.Index) {
+			(m.node.alive == best.node.alive && m.appliedIndex() > best.appliedIndex()) {
 			best = m
 		}
 	}
@@ -153,7 +153,7 @@ func (v *manager) quorum() Quorum {
 // Snapshot takes the picture.
 func (c *Cluster) Snapshot() Snapshot {
 	v := c.view()
-	s := v.store
+	s := v.store()
 	lead := c.leaderManager()
 	snap := Snapshot{Seed: c.cfg.Seed, At: c.now, Leader: c.leader, Term: c.leaderTerm, Autolock: s.Autolock}
 	if lead == nil {
@@ -323,7 +323,7 @@ func (c *Cluster) Converged() bool {
 	// looking at each of a hundred thousand tasks every tick of Settle.
 	// A job's replicas are completions, not containers that keep running.
 	want, running := 0, 0
-	for _, spec := range lead.store.Services {
+	for _, spec := range lead.store().Services {
 		if spec.Mode == ModeReplicated {
 			want += spec.Replicas
 		}
@@ -336,7 +336,7 @@ func (c *Cluster) Converged() bool {
 	if running < want {
 		return false
 	}
-	for _, sv := range c.serviceViews(lead.store, nil) {
+	for _, sv := range c.serviceViews(lead.store(), nil) {
 		if sv.Running != sv.Desired {
 			return false
 		}
