@@ -1,10 +1,12 @@
 package cluster
 
 import (
+	"slices"
 	"time"
 
 	"github.com/swarmsim/swarmsim/az"
 	"github.com/swarmsim/swarmsim/cluster/placement"
+	"github.com/swarmsim/swarmsim/cluster/state"
 	"github.com/swarmsim/swarmsim/internal/fault"
 )
 
@@ -222,13 +224,11 @@ func (c *Cluster) Inspect() (Snapshot, error) {
 // With byNode set it also lists, per node, the names of the tasks that run
 // there.
 func (c *Cluster) serviceViews(s *Store, byNode map[string][]string) []ServiceView {
-	// The nodes whose running tasks count: alive, and not declared down
-	// by the swarm. One lookup a task instead of two.
-	up := make(map[string]*node, len(c.byName))
-	for name, i := range c.byName { // what c.node answers: a name's latest machine
-		if n, rec := c.nodes[i], s.Nodes[name]; n.alive && rec != nil && rec.Status != NodeDown {
-			up[name] = n
-		}
+	counted := countedTasks(c.nodes, c.byName, s)
+	perZone := make([]int, len(c.zones))
+	var perNode [][]string
+	if byNode != nil {
+		perNode = make([][]string, len(c.nodes))
 	}
 	names := s.ServiceNames()
 	views := make([]ServiceView, len(names))
@@ -263,21 +263,114 @@ func (c *Cluster) serviceViews(s *Store, byNode map[string][]string) []ServiceVi
 				}
 				continue
 			}
-			// A task counts as running when it runs on a live node the
-			// swarm has not declared down: a node cut off and declared
-			// down may go on running its tasks, but the swarm has written
-			// them off.
-			if n := up[t.Node]; n != nil && n.Running[t.ID] && !n.Starting[t.ID] {
+			if at, ok := counted.on(t); ok {
 				sv.Running++
-				sv.PerZone[c.zones[n.zone]]++
-				if byNode != nil {
-					byNode[t.Node] = append(byNode[t.Node], t.Name())
+				perZone[c.nodes[at].zone]++
+				if perNode != nil {
+					perNode[at] = append(perNode[at], t.Name())
 				}
+			}
+		}
+		for z, n := range perZone {
+			if n > 0 {
+				sv.PerZone[c.zones[z]] = n
+				perZone[z] = 0
 			}
 		}
 		views[i] = sv
 	}
+	for i, names := range perNode {
+		if names != nil {
+			byNode[c.nodes[i].name] = names
+		}
+	}
 	return views
+}
+
+// countedTasks finds the tasks that count as running: each runs, its
+// health check passed, on the live node the task is assigned to, which
+// the swarm has not declared down (a node cut off and declared down may go
+// on running its tasks, but the swarm has written them off). Reading each
+// node's containers once costs less than looking each task up in its
+// node's sets: a hundred thousand tasks are three hundred thousand lookups
+// by name in maps spread over thousands of nodes.
+func countedTasks(nodes []*node, byName map[string]int, s *Store) runningTasks {
+	out := runningTasks{nodes: nodes, byName: byName, up: make([]bool, len(nodes)), dense: make([]int32, s.NextTask+1)}
+	for name, i := range byName { // what Cluster.node answers: a name's latest machine
+		n, rec := nodes[i], s.Nodes[name]
+		if !n.alive || rec == nil || rec.Status == NodeDown {
+			continue
+		}
+		out.up[i] = true
+		for id := range n.Running {
+			if !n.Starting[id] {
+				out.set(id, i)
+			}
+		}
+	}
+	return out
+}
+
+// runningTasks maps a task that runs healthily on an up node to that
+// node's index in Cluster.nodes: by number for the IDs the store makes,
+// by ID for any other. A task counts only on the node it is assigned to,
+// which on checks with the task in hand (reading every record here would
+// visit a hundred thousand of them in the maps' order). Two nodes running
+// one ID mark it ambiguous, and on asks the task's own node instead, so
+// the answer never depends on the order the maps were read in.
+type runningTasks struct {
+	nodes  []*node
+	byName map[string]int
+	up     []bool
+	dense  []int32 // node index + 1; 0 for none, ambiguous for two
+	other  map[string]int32
+}
+
+const ambiguous = -1
+
+func (r *runningTasks) set(id string, node int) {
+	mark := func(old int32) int32 {
+		if old == 0 || old == int32(node)+1 {
+			return int32(node) + 1
+		}
+		return ambiguous
+	}
+	if n, ok := state.TaskNumber(id); ok {
+		if n >= len(r.dense) {
+			r.dense = slices.Grow(r.dense, n+1-len(r.dense))[:n+1]
+		}
+		r.dense[n] = mark(r.dense[n])
+		return
+	}
+	if r.other == nil {
+		r.other = map[string]int32{}
+	}
+	r.other[id] = mark(r.other[id])
+}
+
+// on returns the index of the node a counted task runs on.
+func (r *runningTasks) on(t *Task) (int, bool) {
+	var v int32
+	if n, ok := state.TaskNumber(t.ID); ok {
+		if n < len(r.dense) {
+			v = r.dense[n]
+		}
+	} else {
+		v = r.other[t.ID]
+	}
+	switch v {
+	case 0:
+		return 0, false
+	case ambiguous:
+		i, ok := r.byName[t.Node]
+		if !ok || !r.up[i] {
+			return 0, false
+		}
+		n := r.nodes[i]
+		return i, n.Running[t.ID] && !n.Starting[t.ID]
+	}
+	i := int(v) - 1
+	return i, r.nodes[i].name == t.Node
 }
 
 // jobCounts fills in a job's progress as `docker service ls` counts it
