@@ -167,7 +167,7 @@ type network struct {
 
 // observers watch the run without changing it.
 type observers struct {
-	events []Event
+	events timeline
 	check  *checker // nil unless Config.Check
 	trace  *tracer  // nil unless Config.Trace
 	gate   checkGate
@@ -285,6 +285,7 @@ func newCluster(cfg Config) (*Cluster, error) {
 		schedSeed:  rand.New(rand.NewPCG(cfg.Seed, 0x736368)).Uint64(), // "sch"
 	}
 	c.roles = roles{c}
+	c.applyCtx.Effect = func(kind, node, detail string) { record(c, kind, node, detail) }
 	if cfg.Check {
 		c.check = newChecker(c)
 	}
@@ -508,33 +509,31 @@ func (c *Cluster) Seed() uint64 { return c.cfg.Seed }
 func (c *Cluster) Zones() []string { return append([]string(nil), c.zones...) }
 
 // Events returns the timeline so far.
-func (c *Cluster) Events() []Event { return append([]Event(nil), c.events...) }
+func (c *Cluster) Events() []Event { return c.events.since(0) }
 
 // EventsSince returns the events at or after t.
-func (c *Cluster) EventsSince(t time.Duration) []Event {
-	for i, e := range c.events {
-		if e.At >= t {
-			return append([]Event(nil), c.events[i:]...)
-		}
-	}
-	return nil
-}
+func (c *Cluster) EventsSince(t time.Duration) []Event { return c.events.since(t) }
 
 func (c *Cluster) emit(kind, node, format string, args ...any) {
-	if kind == EventForceNewCluster {
-		// The timeline's line is where the client history learns of it:
-		// at that moment the survivor's state is all the new cluster keeps.
-		c.hist.forcedNewCluster(c, node)
-	}
 	detail, written := "", false
 	if format == "%s" && len(args) == 1 {
-		// An applied entry's effect, already written: one per task placed.
 		detail, written = args[0].(string)
 	}
 	if !written {
 		detail = fmt.Sprintf(format, args...)
 	}
-	c.events = append(c.events, Event{At: c.now, Kind: kind, Node: node, Detail: detail})
+	record(c, kind, node, detail)
+}
+
+// record adds a line to the timeline; an applied entry's effects come
+// here already written (state.ApplyContext.Effect), one per task placed.
+func record(c *Cluster, kind, node, detail string) {
+	if kind == EventForceNewCluster {
+		// The timeline's line is where the client history learns of it:
+		// at that moment the survivor's state is all the new cluster keeps.
+		c.hist.forcedNewCluster(c, node)
+	}
+	c.events.add(Event{At: c.now, Kind: kind, Node: node, Detail: detail})
 }
 
 // fail records a broken invariant; the run stops at the next step.

@@ -16,6 +16,48 @@ type Event struct {
 	Detail string        `json:"detail"`
 }
 
+// timeline holds the events in order, in chunks of timelineChunk: a run
+// that places a hundred thousand tasks writes as many lines, and one slice
+// doubling as it grew would copy them all again at every doubling (with
+// the collector's write barrier on each pointer while it marks).
+type timeline struct {
+	full [][]Event // chunks of exactly timelineChunk events
+	last []Event   // the chunk being written, grown as any slice up to the size
+}
+
+const timelineChunk = 4096
+
+func (tl *timeline) add(e Event) {
+	if len(tl.last) == timelineChunk {
+		tl.full = append(tl.full, tl.last)
+		tl.last = make([]Event, 0, timelineChunk)
+	}
+	tl.last = append(tl.last, e)
+}
+
+// since copies out the events from the first at or after t.
+func (tl *timeline) since(t time.Duration) []Event {
+	chunks := append(tl.full[:len(tl.full):len(tl.full)], tl.last)
+	for at, chunk := range chunks {
+		for i, e := range chunk {
+			if e.At < t {
+				continue
+			}
+			rest := chunks[at+1:]
+			n := len(chunk) - i
+			for _, more := range rest {
+				n += len(more)
+			}
+			out := append(make([]Event, 0, n), chunk[i:]...)
+			for _, more := range rest {
+				out = append(out, more...)
+			}
+			return out
+		}
+	}
+	return nil
+}
+
 // Event kinds.
 const (
 	EventKill            = "kill"

@@ -94,12 +94,9 @@ func (m *manager) Apply(e raft.Entry) {
 	}
 	m.catchUp()
 	ctx := &c.applyCtx
-	ctx.Report, ctx.Effects, ctx.Refused = report, ctx.Effects[:0], nil
+	ctx.Report, ctx.Refused = report, nil
 	m.held.Apply(e.Index, cmd, ctx)
 	m.seal(report)
-	for _, ef := range ctx.Effects {
-		c.emit(ef.Kind, ef.Node, "%s", ef.Detail)
-	}
 	if cmd.ID != 0 && cmd.ID == c.awaiting {
 		c.awaited, c.awaitErr = true, ctx.Refused
 		c.appliedBy++

@@ -155,19 +155,18 @@ func DecodeCommand(b []byte) (*Command, error) {
 
 // ApplyContext is what applying one command needs besides the store.
 type ApplyContext struct {
-	Report  bool     // the first manager to apply an entry reports its effects
-	Effects []Effect // for the timeline
-	Refused error    // why an action of the command did nothing, for its proposer
-}
-
-// Effect is what applying an action changed, for the timeline.
-type Effect struct {
-	Kind, Node, Detail string
+	// Report is set for the first manager to apply an entry, which tells
+	// the timeline what the entry changed through Effect, as it goes: a
+	// command that places a hundred thousand tasks has as many effects,
+	// and collecting them first would build a slice only to read it once.
+	Report  bool
+	Effect  func(kind, node, detail string)
+	Refused error // why an action of the command did nothing, for its proposer
 }
 
 func (ctx *ApplyContext) emit(kind, node, format string, args ...any) {
 	if ctx.Report {
-		ctx.Effects = append(ctx.Effects, Effect{kind, node, fmt.Sprintf(format, args...)})
+		ctx.Effect(kind, node, fmt.Sprintf(format, args...))
 	}
 }
 
@@ -468,7 +467,7 @@ func (a *CreateTask) apply(s *Store, ctx *ApplyContext) {
 	case a.Cause == CauseUpdate || a.Cause == CauseStartFirst:
 		ctx.emit(EventTaskPlaced, a.Node, "%s updated to version %d on %s", t.Name(), t.Version, a.Node)
 	default:
-		ctx.Effects = append(ctx.Effects, Effect{EventTaskPlaced, a.Node, t.Name() + " placed on " + a.Node})
+		ctx.Effect(EventTaskPlaced, a.Node, t.Name()+" placed on "+a.Node)
 	}
 }
 

@@ -20,8 +20,8 @@
 // it is then, because a proposal may commit after the state its proposer
 // saw has moved on (a new leader, an older entry that committed late). A
 // stale action is skipped, identically on every manager. The first manager
-// to apply an entry sets ApplyContext.Report and collects the Effects for
-// the timeline.
+// to apply an entry sets ApplyContext.Report and hears the Effect of each
+// action for the timeline.
 //
 // A Watcher hears, for every action applied, the node, service or task it
 // touched, in the order the entry holds them: that order is the same on
