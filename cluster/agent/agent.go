@@ -36,6 +36,7 @@
 package agent
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -250,5 +251,15 @@ func (a *Agent) Exit(task string) (reason string, exitOK, ok bool) {
 // ForgetExits drops the exits the leader has now heard of.
 func (a *Agent) ForgetExits() { clear(a.Exits) }
 
-// Tasks lists the tasks the node runs, in CompareNames order.
-func (a *Agent) Tasks() []string { return state.SortedIDs(a.Running) }
+// Strays lists the tasks the node runs that belong reports are not its
+// own, in CompareNames order.
+func (a *Agent) Strays(belong func(task string) bool) []string {
+	var out []string
+	for id := range a.Running {
+		if !belong(id) {
+			out = append(out, id)
+		}
+	}
+	slices.SortFunc(out, state.CompareNames)
+	return out
+}

@@ -132,7 +132,24 @@ func TestCrashForgetsEverything(t *testing.T) {
 	a.Start(task("t2", "web"), state.HealthCheck{})
 	a.Fire(h.timers[0].e)
 	a.Crash()
-	if len(a.Tasks()) != 0 || len(a.Starting) != 0 || len(a.Exits) != 0 {
-		t.Errorf("after a crash: runs %q, %d probing, %d exits", a.Tasks(), len(a.Starting), len(a.Exits))
+	if len(a.Running) != 0 || len(a.Starting) != 0 || len(a.Exits) != 0 {
+		t.Errorf("after a crash: runs %d, %d probing, %d exits", len(a.Running), len(a.Starting), len(a.Exits))
+	}
+}
+
+// Strays lists, in name order, only the containers that are not the
+// node's own: what resync stops after a service is removed.
+func TestStraysAreTheTasksNotOwned(t *testing.T) {
+	a := New(&host{})
+	for _, id := range []string{"t10", "t2", "t9", "t1"} {
+		a.Start(task(id, "nginx"), state.HealthCheck{})
+	}
+	own := map[string]bool{"t9": true}
+	got := a.Strays(func(id string) bool { return own[id] })
+	if want := []string{"t1", "t2", "t10"}; !slices.Equal(got, want) {
+		t.Errorf("strays %q, want %q", got, want)
+	}
+	if got := a.Strays(func(string) bool { return true }); got != nil {
+		t.Errorf("strays %q of a node that runs only its own", got)
 	}
 }

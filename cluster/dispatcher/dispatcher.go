@@ -107,8 +107,10 @@ type Agent interface {
 	Exit(task string) (reason string, exitOK, ok bool)
 	// ForgetExits drops the exits the leader has now heard of.
 	ForgetExits()
-	// Tasks lists the tasks the node runs, in CompareNames order.
-	Tasks() []string
+	// Strays lists the tasks the node runs that belong reports are not
+	// its own, in CompareNames order. A node runs what it was assigned,
+	// so the list is nearly always empty, and building it costs no sort.
+	Strays(belong func(task string) bool) []string
 }
 
 // Dispatcher is one leader's side of the node sessions.
@@ -575,10 +577,11 @@ func (d *Dispatcher) resyncNode(b *state.Batch, i int) {
 	}
 	agent.ForgetExits()
 	// Containers of tasks the store no longer has (a removed service) stop.
-	for _, id := range agent.Tasks() {
-		if t := d.s.Tasks.Get(id); (t == nil || t.Node != name) && !fault.Is(fault.OrphanLeftRunning) {
-			agent.Stop(id)
-		}
+	if fault.Is(fault.OrphanLeftRunning) {
+		return
+	}
+	for _, id := range agent.Strays(func(id string) bool { t := d.s.Tasks.Get(id); return t != nil && t.Node == name }) {
+		agent.Stop(id)
 	}
 }
 

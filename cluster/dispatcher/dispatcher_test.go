@@ -55,8 +55,16 @@ func (a *fakeAgent) Exit(task string) (string, bool, bool) {
 	why, ok := a.exits[task]
 	return why, false, ok
 }
-func (a *fakeAgent) ForgetExits()    { clear(a.exits) }
-func (a *fakeAgent) Tasks() []string { return state.SortedIDs(a.running) }
+func (a *fakeAgent) ForgetExits() { clear(a.exits) }
+func (a *fakeAgent) Strays(belong func(string) bool) []string {
+	var out []string
+	for _, id := range state.SortedIDs(a.running) {
+		if !belong(id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
 
 // rig is manager m1 leading, workers w1 and w2 ready, and a dispatcher
 // that has just started on m1.
