@@ -472,17 +472,19 @@ func runHeadline(args []string, stdout, stderr io.Writer, env func(string) strin
 // run: collecting when the heap has grown fivefold halves that. A swarm of
 // a hundred thousand tasks would then take five times its live heap, so a
 // memory limit sized from the tasks asked for brings collection back
-// before that. A placed task holds about 650 bytes (its record, its place
-// in each manager's indexes, its container, its line on the timeline:
-// 61 MB live for 95,000 tasks, measured), so 768 bytes a task keeps the
-// heap close above what a large swarm holds: Swarm2k's shape (95,000
-// tasks) peaks at 143 MiB for about 14% more CPU than with twice the room
-// (182 MiB), measured as docs/benchmarks.md says. Small swarms never
-// reach it.
+// before that. A placed task holds about 750 bytes (its record, its place
+// in the leader's indexes, the commands followers hold back, its
+// container, its line on the timeline: 76-83 MB live at the end of
+// Swarm2k's 95,000 tasks, measured with GODEBUG=gctrace=1), so 896 bytes a
+// task keeps the heap a little above what a large swarm holds: Swarm2k's
+// shape peaks at 140 MiB, and Swarm3k's (150,000 tasks, 201 MiB) spends 8%
+// less CPU than with 768 bytes, where its collector ran back to back near
+// the limit; 1,024 bytes would take Swarm2k past 150 MiB. Small swarms
+// never reach the limit.
 const (
 	headlineGCPercent = 400
 	headlineHeapBase  = 64 << 20 // bytes: the runtime, Raft, a small swarm
-	headlineHeapTask  = 768      // bytes per task asked for
+	headlineHeapTask  = 896      // bytes per task asked for
 )
 
 // collectForShape sets the collector for a headline run of spec and
