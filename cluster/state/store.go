@@ -105,6 +105,10 @@ type slotIndex struct {
 	only   []*Task         // by slot: its one task, or nil when it has none or several
 	more   map[int][]*Task // by slot: histories of two tasks or more
 	byNode map[string][]*Task
+	// nodes is byNode's keys in CompareNames order, nil when a key came or
+	// went since: each reads it, and a global service on a thousand nodes
+	// would otherwise sort a thousand names at every picture.
+	nodes []string
 }
 
 func (x *slotIndex) get(key SlotKey) []*Task {
@@ -142,11 +146,15 @@ func (x *slotIndex) set(key SlotKey, tasks []*Task) {
 	if x.byNode == nil {
 		x.byNode = map[string][]*Task{}
 	}
+	_, had := x.byNode[key.Node]
 	if len(tasks) == 0 {
 		delete(x.byNode, key.Node)
-		return
+	} else {
+		x.byNode[key.Node] = tasks
 	}
-	x.byNode[key.Node] = tasks
+	if had != (len(tasks) > 0) {
+		x.nodes = nil
+	}
 }
 
 // slots is one past the highest replicated slot that may hold tasks.
@@ -161,12 +169,10 @@ func (x *slotIndex) keys() []SlotKey {
 			out = append(out, SlotKey{Slot: slot})
 		}
 	}
-	nodes := make([]string, 0, len(x.byNode))
-	for n := range x.byNode {
-		nodes = append(nodes, n)
+	if x.nodes == nil && len(x.byNode) > 0 {
+		x.nodes = slices.SortedFunc(maps.Keys(x.byNode), CompareNames)
 	}
-	slices.SortFunc(nodes, CompareNames)
-	for _, n := range nodes {
+	for _, n := range x.nodes {
 		out = append(out, SlotKey{Node: n})
 	}
 	return out
@@ -773,12 +779,10 @@ func (s *Store) AllTasks() iter.Seq[*Task] {
 // then replicated slots, each slot oldest (lowest ID) first. It reports
 // whether yield asked for more.
 func (x *slotIndex) each(yield func(*Task) bool) bool {
-	nodes := make([]string, 0, len(x.byNode))
-	for n := range x.byNode {
-		nodes = append(nodes, n)
+	if x.nodes == nil && len(x.byNode) > 0 {
+		x.nodes = slices.SortedFunc(maps.Keys(x.byNode), CompareNames)
 	}
-	slices.SortFunc(nodes, CompareNames)
-	for _, n := range nodes {
+	for _, n := range x.nodes {
 		for _, t := range x.byNode[n] {
 			if !yield(t) {
 				return false
