@@ -146,10 +146,10 @@ func RestoreBackup(name, node string) Action {
 		}
 		lost := lostSince(b.state, now)
 		for _, l := range lost {
-			c.emit(EventStateLost, l.node, "%s", l.detail)
+			record(c, EventStateLost, l.node, l.detail)
 		}
 		if host != n {
-			c.emit(EventStateLost, node, "%s", identityLost(node, b.state))
+			record(c, EventStateLost, node, identityLost(node, b.state))
 		}
 		c.check.restoredBackup(name, m, now, lost)
 		if err := c.RunFor(BackupDowntime); err != nil {

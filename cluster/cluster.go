@@ -515,18 +515,11 @@ func (c *Cluster) Events() []Event { return c.events.since(0) }
 func (c *Cluster) EventsSince(t time.Duration) []Event { return c.events.since(t) }
 
 func (c *Cluster) emit(kind, node, format string, args ...any) {
-	detail, written := "", false
-	if format == "%s" && len(args) == 1 {
-		detail, written = args[0].(string)
-	}
-	if !written {
-		detail = fmt.Sprintf(format, args...)
-	}
-	record(c, kind, node, detail)
+	record(c, kind, node, fmt.Sprintf(format, args...))
 }
 
-// record adds a line to the timeline; an applied entry's effects come
-// here already written (state.ApplyContext.Effect), one per task placed.
+// record adds a line already written to the timeline: an applied entry's
+// effects come here (state.ApplyContext.Effect), one per task placed.
 func record(c *Cluster, kind, node, detail string) {
 	if kind == EventForceNewCluster {
 		// The timeline's line is where the client history learns of it:

@@ -157,6 +157,15 @@ func (x *slotIndex) set(key SlotKey, tasks []*Task) {
 	}
 }
 
+// sortedNodes is byNode's keys in CompareNames order, sorted again only
+// after a key came or went (set).
+func (x *slotIndex) sortedNodes() []string {
+	if x.nodes == nil && len(x.byNode) > 0 {
+		x.nodes = slices.SortedFunc(maps.Keys(x.byNode), CompareNames)
+	}
+	return x.nodes
+}
+
 // slots is one past the highest replicated slot that may hold tasks.
 func (x *slotIndex) slots() int { return len(x.only) }
 
@@ -169,10 +178,7 @@ func (x *slotIndex) keys() []SlotKey {
 			out = append(out, SlotKey{Slot: slot})
 		}
 	}
-	if x.nodes == nil && len(x.byNode) > 0 {
-		x.nodes = slices.SortedFunc(maps.Keys(x.byNode), CompareNames)
-	}
-	for _, n := range x.nodes {
+	for _, n := range x.sortedNodes() {
 		out = append(out, SlotKey{Node: n})
 	}
 	return out
@@ -779,10 +785,7 @@ func (s *Store) AllTasks() iter.Seq[*Task] {
 // then replicated slots, each slot oldest (lowest ID) first. It reports
 // whether yield asked for more.
 func (x *slotIndex) each(yield func(*Task) bool) bool {
-	if x.nodes == nil && len(x.byNode) > 0 {
-		x.nodes = slices.SortedFunc(maps.Keys(x.byNode), CompareNames)
-	}
-	for _, n := range x.nodes {
+	for _, n := range x.sortedNodes() {
 		for _, t := range x.byNode[n] {
 			if !yield(t) {
 				return false
