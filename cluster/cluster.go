@@ -378,6 +378,7 @@ func startMembers(c *Cluster, boot *Store, peers []uint64) error {
 	c.check.bootstrap(peers)
 	c.initAutolock(boot)
 	bootstrap := boot.Encode()
+	var managers []*manager
 	for _, n := range c.nodes {
 		if n.mgr == nil {
 			continue
@@ -387,8 +388,9 @@ func startMembers(c *Cluster, boot *Store, peers []uint64) error {
 			return err
 		}
 		n.mgr.member = member
-		n.mgr.setStore(boot.Clone())
+		managers = append(managers, n.mgr)
 	}
+	shareStore(boot.Clone(), managers)
 	c.reported = 0
 	for i, n := range c.nodes {
 		n.schedule(i)

@@ -58,6 +58,18 @@ func TestFollowersHoldEntriesBack(t *testing.T) {
 		t.Fatal("no leader a minute after start")
 	}
 	want := lead.store()
+	var shared *Store
+	for _, n := range c.nodes {
+		if m := n.mgr; m != nil && m != lead {
+			if m.common == nil || shared != nil && m.held != shared {
+				t.Fatalf("%s does not share its store with the other followers", n.name)
+			}
+			shared = m.held
+		}
+	}
+	if shared == want {
+		t.Fatal("the followers share the leader's store, which the leader changes alone")
+	}
 	followers := 0
 	for _, n := range c.nodes {
 		m := n.mgr
@@ -86,5 +98,70 @@ func TestFollowersHoldEntriesBack(t *testing.T) {
 	}
 	if followers != 2 {
 		t.Fatalf("%d followers, want 2", followers)
+	}
+}
+
+// A shared store moves on when a follower holds too much back, without
+// leaving a follower that keeps up: the followers still share one store,
+// hold less than the bound past it, and catch up to the leader's state. A
+// follower whose node is down holds the store back no longer: it leaves
+// with a copy of its own, as of where it stopped.
+func TestSharedStoreAdvances(t *testing.T) {
+	bound := maxHeldActions
+	maxHeldActions = 5
+	defer func() { maxHeldActions = bound }()
+	c := newTestCluster(t, "2-2-1", 3, 1)
+	mustRun(t, c, time.Minute)
+	lead := c.leaderManager()
+	if lead == nil {
+		t.Fatal("no leader a minute after start")
+	}
+	var dead *manager
+	for _, n := range c.nodes {
+		if n.mgr != nil && n.mgr != lead {
+			dead = n.mgr
+		}
+	}
+	mustApply(t, c, Kill(dead.node.name))
+	stopped := dead.appliedIndex()
+	mustApply(t, c, CreateService(service("web", 12)))
+	mustRun(t, c, time.Minute)
+	if dead.common != nil {
+		t.Errorf("dead %s still holds the shared store back at entry %d", dead.node.name, dead.appliedIndex())
+	}
+	if dead.appliedIndex() != stopped {
+		t.Errorf("dead %s applied up to %d, want %d where it stopped", dead.node.name, dead.appliedIndex(), stopped)
+	}
+	want := lead.store().Encode()
+	var shared *Store
+	sharing := 0
+	for _, n := range c.nodes {
+		m := n.mgr
+		if m == nil || m == lead || m == dead {
+			continue
+		}
+		if m.common == nil {
+			t.Errorf("live follower %s left the shared store", n.name)
+			continue
+		}
+		sharing++
+		if shared != nil && m.held != shared {
+			t.Errorf("%s shares another store than the other followers", n.name)
+		}
+		shared = m.held
+		if m.heldActions > maxHeldActions {
+			t.Errorf("%s holds %d actions past the shared store, want at most %d", n.name, m.heldActions, maxHeldActions)
+		}
+	}
+	if sharing != 3 {
+		t.Fatalf("%d followers share a store, want 3", sharing)
+	}
+	if shared.Index == 0 {
+		t.Error("the shared store never moved on")
+	}
+	for _, n := range c.nodes {
+		if m := n.mgr; m != nil && m != lead && m != dead && !bytes.Equal(m.store().Encode(), want) {
+			t.Errorf("%s caught up to a store unlike its leader's", n.name)
+		}
 	}
 }

@@ -19,9 +19,12 @@ type manager struct {
 	member *raft.Member
 	// held is the store as of the entries applied to it. A follower may
 	// leave the entries Raft hands it in behind and apply them when its
-	// store is next read (store): see Apply.
+	// store is next read (store): see Apply. While common is set, held is
+	// the store followers share (common.go), and behind holds the entries
+	// past it.
 	held   *Store
 	behind []heldEntry
+	common *commonStore
 	// heldActions counts the actions in behind: see maxHeldActions.
 	heldActions int
 	last        raft.Status        // as of the last process
@@ -82,9 +85,13 @@ func (m *manager) Apply(e raft.Entry) {
 		// it holds the entry and applies it then (store), as a manager
 		// whose apply loop runs behind its log would. The client's wait
 		// and the checker's record of applied entries still see it now.
-		m.behind = append(m.behind, heldEntry{e.Index, cmd})
+		m.behind = append(m.behind, heldEntry{e.Index, e.Term, cmd})
 		if m.heldActions += len(cmd.Actions); m.heldActions > maxHeldActions {
-			m.catchUp()
+			if m.common != nil {
+				m.common.advance(m)
+			} else {
+				m.catchUp()
+			}
 		}
 		if cmd.ID != 0 && cmd.ID == c.awaiting {
 			c.appliedBy++
@@ -167,9 +174,11 @@ func (m *manager) store() *Store {
 }
 
 // setStore replaces the manager's state (a snapshot, a backup, a restart):
-// entries held back for the old one go with it.
+// entries held back for the old one go with it, and so does its part in
+// a store followers share.
 func (m *manager) setStore(s *Store) {
-	m.held, m.behind, m.heldActions = s, nil, 0
+	m.common.drop(m)
+	m.held, m.behind, m.heldActions, m.common = s, nil, 0, nil
 }
 
 // appliedIndex is the index of the last entry the manager was handed:
@@ -196,25 +205,33 @@ var maxHeldActions = 1 << 16
 // first store to apply it made (package state, shared), so a follower
 // catching up much later still shares them instead of building its own.
 type heldEntry struct {
-	index uint64
-	cmd   *state.Command
+	index, term uint64
+	cmd         *state.Command
 }
 
 // catchUp applies the entries a follower held back, in order, as Apply
 // would have: no report (another manager reported each), no client
-// answer (Apply gave it), and the disk sealed with the last one's key.
+// answer (Apply gave it), and the disk sealed with the last one's key. A
+// follower that shares its store takes its own copy first: it is about to
+// be read, or to move on alone.
 func (m *manager) catchUp() {
+	m.leaveCommon()
 	if len(m.behind) == 0 {
 		return
 	}
 	entries := m.behind
 	m.behind, m.heldActions = nil, 0
+	applyHeld(m.held, entries)
+	m.seal(false)
+}
+
+// applyHeld applies entries a follower held back to s.
+func applyHeld(s *Store, entries []heldEntry) {
 	var ctx state.ApplyContext // not c.applyCtx: a catch-up may run inside another manager's Apply
 	for _, e := range entries {
 		ctx.Refused = nil
-		m.held.Apply(e.index, e.cmd, &ctx)
+		s.Apply(e.index, e.cmd, &ctx)
 	}
-	m.seal(false)
 }
 
 func (m *manager) Snapshot() []byte { return m.store().Encode() }
