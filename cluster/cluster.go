@@ -279,7 +279,7 @@ func newCluster(cfg Config) (*Cluster, error) {
 		network: network{zoneOf: map[string]int{}, fifo: map[uint64]time.Duration{},
 			netRand: rand.New(rand.NewPCG(cfg.Seed, 0x6e6574))}, // "net"
 		changed:    map[changeKey]bool{},
-		decoded:    entryCache{},
+		decoded:    newEntryCache(),
 		phaseRand:  rand.New(rand.NewPCG(cfg.Seed, 0x706861)),          // "pha"
 		victimRand: rand.New(rand.NewPCG(cfg.Seed, 0x766963)),          // "vic"
 		schedSeed:  rand.New(rand.NewPCG(cfg.Seed, 0x736368)).Uint64(), // "sch"

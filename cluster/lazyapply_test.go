@@ -19,20 +19,7 @@ func TestLazyApplyChangesNothing(t *testing.T) {
 	replay := func(seed uint64, lazily bool, held int) string {
 		applyLazily, maxHeldActions = lazily, held
 		defer func() { applyLazily, maxHeldActions = true, bound }()
-		c, err := runSchedule(seed)
-		if err != nil {
-			return fmt.Sprintf("error: %v", err)
-		}
-		if err := c.RunFor(10 * time.Minute); err != nil {
-			return fmt.Sprintf("error: %v", err)
-		}
-		var stores bytes.Buffer
-		for _, n := range c.nodes {
-			if n.mgr != nil && n.mgr.held != nil {
-				fmt.Fprintf(&stores, "%s %x\n", n.name, n.mgr.store().Encode())
-			}
-		}
-		return fmt.Sprintf("%v\n%s\n%s", c.Events(), pictureText(t, c), stores.String())
+		return replaySchedule(t, seed)
 	}
 	for seed := uint64(1); seed <= 40; seed++ {
 		want := replay(seed, false, bound)
@@ -43,6 +30,50 @@ func TestLazyApplyChangesNothing(t *testing.T) {
 		if got := replay(seed, true, 3); got != want {
 			t.Errorf("schedule %d differs when followers catch up every few actions:\n%s\nwant:\n%s", seed, got, want)
 		}
+	}
+}
+
+// replaySchedule runs random schedule seed for ten more minutes and tells
+// what can be seen of it: the timeline, the picture, every manager's store.
+func replaySchedule(t *testing.T, seed uint64) string {
+	c, err := runSchedule(seed)
+	if err != nil {
+		return fmt.Sprintf("error: %v", err)
+	}
+	if err := c.RunFor(10 * time.Minute); err != nil {
+		return fmt.Sprintf("error: %v", err)
+	}
+	var stores bytes.Buffer
+	for _, n := range c.nodes {
+		if n.mgr != nil && n.mgr.held != nil {
+			fmt.Fprintf(&stores, "%s %x\n", n.name, n.mgr.store().Encode())
+		}
+	}
+	return fmt.Sprintf("%v\n%s\n%s", c.Events(), pictureText(t, c), stores.String())
+}
+
+// Members apply the command the leader proposed instead of decoding its
+// entry: what can be seen is the same as when every member decodes, under
+// random kills, partitions and restarts with the checker on.
+func TestProposedCommandsChangeNothing(t *testing.T) {
+	defer func() { reuseProposed = true }()
+	for seed := uint64(1); seed <= 40; seed++ {
+		reuseProposed = false
+		want := replaySchedule(t, seed)
+		reuseProposed = true
+		if got := replaySchedule(t, seed); got != want {
+			t.Errorf("schedule %d differs when members apply the leader's commands:\n%s\nwant:\n%s", seed, got, want)
+		}
+	}
+}
+
+// The leader's commands are reused, or the saving is lost unnoticed.
+func TestProposedCommandsReused(t *testing.T) {
+	c := newTestCluster(t, "1-1-1", 2, 1)
+	mustApply(t, c, CreateService(service("web", 6)))
+	mustRun(t, c, time.Minute)
+	if c.decoded.reused == 0 {
+		t.Error("no member applied a command the leader proposed: every entry was decoded")
 	}
 }
 

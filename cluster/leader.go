@@ -185,10 +185,14 @@ func (l *leader) flush() {
 	}
 	c.nextCmd++
 	cmd := &state.Command{ID: c.nextCmd, Actions: b.Actions}
-	if err := l.m.member.Propose(cmd.Encode()); err != nil {
+	data := cmd.Encode()
+	if err := l.m.member.Propose(data); err != nil {
 		l.scan() // lost leadership meanwhile, or Raft refused: try again from the store
 		return
 	}
+	// The parts made these actions for this batch alone and keep none of
+	// them, so the members may apply them as they are.
+	c.decoded.propose(data, cmd)
 	l.inflight, l.inflightAt = cmd.ID, c.now
 	b.Actions = nil
 	l.m.process()

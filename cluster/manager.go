@@ -138,32 +138,74 @@ func sameBytes(a, b []byte) bool {
 // a hundred thousand tasks is a large command, and holding the last 256 of
 // them would hold much of the heap. A manager that comes later (dead, or
 // lagging behind a snapshot) decodes again, which gives the same command.
-type entryCache map[[2]uint64]*decodedEntry
+//
+// It also holds the commands the leader proposed, by command ID with the
+// bytes proposed: an entry with those bytes is that command, so the
+// leader's own command is what decoding them would give
+// (TestCommandRoundTrip, TestProposedCommandsChangeNothing), and no member
+// decodes it at all.
+type entryCache struct {
+	byEntry  map[[2]uint64]*decodedEntry
+	proposed map[uint64]*decodedEntry
+	reused   int // proposed commands taken instead of decoding: for tests
+}
+
+func newEntryCache() entryCache {
+	return entryCache{byEntry: map[[2]uint64]*decodedEntry{}, proposed: map[uint64]*decodedEntry{}}
+}
+
+// propose remembers the command the leader proposed as data until an entry
+// brings it back. A proposal Raft drops never comes back, so the cache
+// forgets all when it holds many.
+func (cache *entryCache) propose(data []byte, cmd *state.Command) {
+	if !reuseProposed {
+		return
+	}
+	if len(cache.proposed) >= 64 {
+		clear(cache.proposed)
+	}
+	cache.proposed[cmd.ID] = &decodedEntry{data: data, cmd: cmd}
+}
+
+// reuseProposed is off only in the test that compares runs with and
+// without the leader's proposed commands reused.
+var reuseProposed = true
 
 // decode decodes an entry once for all the managers that apply it, of
 // which live are alive. Sharing one command is what lets the managers
 // share task records: the first store to apply an action keeps the record
 // it made on the action, and a store applying it to the same record takes
 // that one (package state, shared).
-func (cache entryCache) decode(e raft.Entry, live int) (*state.Command, error) {
+func (cache *entryCache) decode(e raft.Entry, live int) (*state.Command, error) {
 	key := [2]uint64{e.Index, e.Term}
-	if d, ok := cache[key]; ok && sameBytes(d.data, e.Data) {
+	if d, ok := cache.byEntry[key]; ok && sameBytes(d.data, e.Data) {
 		if d.applied++; d.applied >= live {
-			delete(cache, key)
+			delete(cache.byEntry, key)
 		}
 		return d.cmd, nil
 	}
-	cmd, err := state.DecodeCommand(e.Data)
-	if err != nil {
-		return nil, err
+	var cmd *state.Command
+	if id, ok := state.CommandID(e.Data); ok {
+		// Raft copies what it is given, so the bytes are compared.
+		if d := cache.proposed[id]; d != nil && bytes.Equal(d.data, e.Data) {
+			delete(cache.proposed, id)
+			cmd = d.cmd
+			cache.reused++
+		}
+	}
+	if cmd == nil {
+		var err error
+		if cmd, err = state.DecodeCommand(e.Data); err != nil {
+			return nil, err
+		}
 	}
 	if live <= 1 {
 		return cmd, nil
 	}
-	if len(cache) >= 256 {
-		clear(cache)
+	if len(cache.byEntry) >= 256 {
+		clear(cache.byEntry)
 	}
-	cache[key] = &decodedEntry{e.Data, cmd, 1}
+	cache.byEntry[key] = &decodedEntry{e.Data, cmd, 1}
 	return cmd, nil
 }
 

@@ -122,6 +122,17 @@ func (c *Command) Encode() []byte {
 	return e.b
 }
 
+// CommandID reads the ID of the command encoded in b without decoding the
+// rest; ok is false for bytes that are no command of this format.
+func CommandID(b []byte) (id uint64, ok bool) {
+	d := decoder{b: b}
+	if d.byte() != commandVersion {
+		return 0, false
+	}
+	id = d.uint()
+	return id, d.err == nil
+}
+
 // DecodeCommand reads a command back from an entry, refusing one that is
 // damaged or of another format.
 func DecodeCommand(b []byte) (*Command, error) {
