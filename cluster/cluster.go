@@ -286,6 +286,7 @@ func newCluster(cfg Config) (*Cluster, error) {
 	}
 	c.roles = roles{c}
 	c.applyCtx.Effect = func(kind, node, detail string) { record(c, kind, node, detail) }
+	c.applyCtx.Placed = func(t *Task) { c.events.addPlaced(c.now, t) }
 	if cfg.Check {
 		c.check = newChecker(c)
 	}

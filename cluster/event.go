@@ -21,26 +21,53 @@ type Event struct {
 // doubling as it grew would copy them all again at every doubling (with
 // the collector's write barrier on each pointer while it marks).
 type timeline struct {
-	full [][]Event // chunks of exactly timelineChunk events
-	last []Event   // the chunk being written, grown as any slice up to the size
+	full [][]line // chunks of exactly timelineChunk lines
+	last []line   // the chunk being written, grown as any slice up to the size
 }
 
 const timelineChunk = 4096
 
-func (tl *timeline) add(e Event) {
-	if len(tl.last) == timelineChunk {
-		tl.full = append(tl.full, tl.last)
-		tl.last = make([]Event, 0, timelineChunk)
-	}
-	tl.last = append(tl.last, e)
+// line is an event as the timeline keeps it. The line of a task placed for
+// the first time ("web.3 placed on w1") is written when it is read, from
+// the parts it keeps (the service's name in Detail, the slot): there is one
+// such line per task, a hundred thousand in a large swarm, and most runs
+// read only the lines after their failure.
+type line struct {
+	Event
+	slot   int  // placed: the task's slot, 0 for a global service's task
+	placed bool // Detail holds the service's name, not the line
 }
 
-// since copies out the events from the first at or after t.
+// event writes the line.
+func (l *line) event() Event {
+	e := l.Event
+	if l.placed {
+		e.Detail = state.TaskName(e.Detail, l.slot, e.Node) + " placed on " + e.Node
+	}
+	return e
+}
+
+func (tl *timeline) add(e Event) { tl.put(line{Event: e}) }
+
+// addPlaced adds the line of task t placed on its node.
+func (tl *timeline) addPlaced(at time.Duration, t *state.Task) {
+	tl.put(line{Event: Event{At: at, Kind: EventTaskPlaced, Node: t.Node, Detail: t.Service}, slot: t.Slot, placed: true})
+}
+
+func (tl *timeline) put(l line) {
+	if len(tl.last) == timelineChunk {
+		tl.full = append(tl.full, tl.last)
+		tl.last = make([]line, 0, timelineChunk)
+	}
+	tl.last = append(tl.last, l)
+}
+
+// since writes out the events from the first at or after t.
 func (tl *timeline) since(t time.Duration) []Event {
 	chunks := append(tl.full[:len(tl.full):len(tl.full)], tl.last)
 	for at, chunk := range chunks {
-		for i, e := range chunk {
-			if e.At < t {
+		for i := range chunk {
+			if chunk[i].At < t {
 				continue
 			}
 			rest := chunks[at+1:]
@@ -48,9 +75,11 @@ func (tl *timeline) since(t time.Duration) []Event {
 			for _, more := range rest {
 				n += len(more)
 			}
-			out := append(make([]Event, 0, n), chunk[i:]...)
-			for _, more := range rest {
-				out = append(out, more...)
+			out := make([]Event, 0, n)
+			for _, c := range append([][]line{chunk[i:]}, rest...) {
+				for j := range c {
+					out = append(out, c[j].event())
+				}
 			}
 			return out
 		}

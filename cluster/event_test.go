@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/swarmsim/swarmsim/cluster/state"
 )
 
 // The timeline in chunks answers as one slice would, across chunk edges.
@@ -41,5 +43,26 @@ func TestTimelineSinceAcrossChunks(t *testing.T) {
 	}
 	if len(tl.full) != 3 {
 		t.Errorf("%d full chunks, want 3", len(tl.full))
+	}
+}
+
+// A placed task's line is written when read, and reads as the line written
+// at once would: web.3 by its slot, agent.w2 by its node for a global
+// service's task.
+func TestPlacedLineReadsAsWritten(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		task state.Task
+		want string
+	}{
+		{"replicated", state.Task{Service: "web", Slot: 3, Node: "w1"}, "web.3 placed on w1"},
+		{"global", state.Task{Service: "agent", Node: "w2"}, "agent.w2 placed on w2"},
+	} {
+		var tl timeline
+		tl.addPlaced(7*time.Second, &tc.task)
+		want := []Event{{At: 7 * time.Second, Kind: EventTaskPlaced, Node: tc.task.Node, Detail: tc.want}}
+		if got := tl.since(0); !slices.Equal(got, want) {
+			t.Errorf("%s: %+v, want %+v", tc.name, got, want)
+		}
 	}
 }

@@ -170,8 +170,12 @@ type ApplyContext struct {
 	// the timeline what the entry changed through Effect, as it goes: a
 	// command that places a hundred thousand tasks has as many effects,
 	// and collecting them first would build a slice only to read it once.
-	Report  bool
-	Effect  func(kind, node, detail string)
+	Report bool
+	Effect func(kind, node, detail string)
+	// Placed, when set, hears of each task placed for the first time in
+	// place of Effect, which would be given its line: a timeline may write
+	// that line only if it is ever read.
+	Placed  func(t *Task)
 	Refused error // why an action of the command did nothing, for its proposer
 }
 
@@ -477,6 +481,8 @@ func (a *CreateTask) apply(s *Store, ctx *ApplyContext) {
 		ctx.emit(EventTaskPlaced, a.Node, "%s restarted on %s (attempt %d)", t.Name(), a.Node, t.Attempt+1)
 	case a.Cause == CauseUpdate || a.Cause == CauseStartFirst:
 		ctx.emit(EventTaskPlaced, a.Node, "%s updated to version %d on %s", t.Name(), t.Version, a.Node)
+	case ctx.Placed != nil:
+		ctx.Placed(t)
 	default:
 		ctx.Effect(EventTaskPlaced, a.Node, t.Name()+" placed on "+a.Node)
 	}

@@ -458,11 +458,15 @@ type Task struct {
 }
 
 // Name is how Docker shows a task: web.3, or agent.w2 for a global service.
-func (t *Task) Name() string {
-	if t.Slot > 0 {
-		return t.Service + "." + strconv.Itoa(t.Slot)
+func (t *Task) Name() string { return TaskName(t.Service, t.Slot, t.Node) }
+
+// TaskName is the name of service's task in slot, or on node for a global
+// service's (slot 0).
+func TaskName(service string, slot int, node string) string {
+	if slot > 0 {
+		return service + "." + strconv.Itoa(slot)
 	}
-	return t.Service + "." + t.Node
+	return service + "." + node
 }
 
 // Active reports whether the task is meant to run: a service's task until
