@@ -312,10 +312,10 @@ func (m *manager) forkIfRestored() {
 		maps.DeleteFunc(k.leaders, func(term uint64, _ string) bool { return term > b.raft.Term() })
 	}
 	for _, n := range c.nodes {
-		for _, id := range state.SortedIDs(n.Running) {
+		for _, id := range slices.Collect(n.Running.All()) {
 			if t := m.store().Tasks.Get(id); t == nil || t.Node != n.name {
-				delete(n.Running, id)
-				n.Running[setApart(id, c.restores)] = true
+				n.Running.Remove(id)
+				n.Running.Add(setApart(id, c.restores))
 			}
 		}
 		for _, id := range state.SortedIDs(exitedIDs(n.Exits)) {

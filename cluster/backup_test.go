@@ -104,7 +104,7 @@ func TestRestoreBringsBackTheStateAtTheBackupIndex(t *testing.T) {
 	}
 	s := c.leaderManager().store()
 	for _, n := range c.nodes {
-		for id := range n.Running {
+		for id := range n.Running.All() {
 			if task := s.Tasks.Get(id); n.alive && (task == nil || task.Node != n.name || !task.Active()) {
 				t.Errorf("%s still runs container %s, which the restored swarm does not give it", n.name, id)
 			}

@@ -316,7 +316,7 @@ func (k *checker) inputs() stateInputs {
 		in.store, in.index = in.lead.store(), in.lead.store().Index
 	}
 	for _, n := range c.nodes {
-		life := uint64(n.epoch)<<2 | uint64(len(n.Running))<<34
+		life := uint64(n.epoch)<<2 | uint64(n.Running.Len())<<34
 		if n.alive {
 			life |= 1
 		}
@@ -355,12 +355,12 @@ func (k *checker) fullState() {
 	// than the store's tasks, history included.
 	k.unwanted, k.active = k.unwanted[:0], k.active[:0]
 	for _, n := range c.nodes {
-		if !n.alive || len(n.Running) == 0 { // starting a map iteration costs more than the test
+		if !n.alive || n.Running.Len() == 0 {
 			continue
 		}
 		reached := lead != nil && c.linked(lead.node, n)
 		var twice []string
-		for id := range n.Running {
+		for id := range n.Running.All() {
 			if _, ok := where[id]; ok {
 				twice = append(twice, id)
 				continue

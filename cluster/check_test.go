@@ -70,8 +70,8 @@ func TestCheckersCatchInjectedFaults(t *testing.T) {
 			return c.fault
 		}},
 		{"a task on two nodes", InvOneNodePerTask, func(t *testing.T, c *Cluster) error {
-			for id := range c.nodes[0].Running {
-				c.nodes[1].Running[id] = true
+			for id := range c.nodes[0].Running.All() {
+				c.nodes[1].Running.Add(id)
 				break
 			}
 			return c.RunFor(time.Second)
@@ -82,7 +82,7 @@ func TestCheckersCatchInjectedFaults(t *testing.T) {
 				extra := *task
 				extra.ID, extra.Slot = "t999", 99
 				s.ForceTask(&extra)
-				c.nodes[c.byName[task.Node]].Running["t999"] = true
+				c.nodes[c.byName[task.Node]].Running.Add("t999")
 				break
 			}
 			c.check.state()

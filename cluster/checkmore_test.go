@@ -38,7 +38,7 @@ func TestNewCheckersCatchHandMadeViolations(t *testing.T) {
 			return c.fault
 		}},
 		{"a task the leader does not want", InvOnlyWanted, func(t *testing.T, c *Cluster) error {
-			c.nodes[c.byName["w1"]].Running["t999"] = true
+			c.nodes[c.byName["w1"]].Running.Add("t999")
 			c.check.strays["w1/t999"] = c.now - time.Minute
 			c.check.state()
 			return c.fault
@@ -205,8 +205,8 @@ func crowd(t *testing.T, c *Cluster, service string) {
 	if a == nil || b == nil {
 		t.Fatalf("%s does not run on two nodes", service)
 	}
-	delete(c.nodes[c.byName[b.Node]].Running, b.ID)
-	c.nodes[c.byName[a.Node]].Running[b.ID] = true
+	c.nodes[c.byName[b.Node]].Running.Remove(b.ID)
+	c.nodes[c.byName[a.Node]].Running.Add(b.ID)
 	s.Tasks.Get(b.ID).Node = a.Node
 	s.Reindex()
 }

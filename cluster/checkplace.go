@@ -290,7 +290,7 @@ func (k *checker) onlyWanted(lead *manager, s *Store) bool {
 		node, id := splitStray(key)
 		n, ok := c.node(node)
 		t := s.Tasks.Get(id)
-		if !ok || !n.Running[id] || !c.linked(lead.node, n) || (t != nil && t.Node == node && t.Active()) {
+		if !ok || !n.Running.Has(id) || !c.linked(lead.node, n) || (t != nil && t.Node == node && t.Active()) {
 			delete(k.strays, key)
 			continue
 		}

@@ -51,10 +51,10 @@ func TestTaskCountsOnlyOnItsOwnNode(t *testing.T) {
 		running     int
 		countedHere bool
 	}{
-		{"a second node runs its ID too", func() { other.Running[task.ID] = true }, wantRunning, true},
-		{"only the other node runs it", func() { delete(own.Running, task.ID) }, wantRunning - 1, false},
-		{"its own node runs it again, still starting", func() { own.Running[task.ID], own.Starting[task.ID] = true, true }, wantRunning - 1, false},
-		{"its health check passes", func() { delete(own.Starting, task.ID) }, wantRunning, true},
+		{"a second node runs its ID too", func() { other.Running.Add(task.ID) }, wantRunning, true},
+		{"only the other node runs it", func() { own.Running.Remove(task.ID) }, wantRunning - 1, false},
+		{"its own node runs it again, still starting", func() { own.Running.Add(task.ID); own.Starting.Add(task.ID) }, wantRunning - 1, false},
+		{"its health check passes", func() { own.Starting.Remove(task.ID) }, wantRunning, true},
 	} {
 		tc.change()
 		got, names := running(c.Snapshot())

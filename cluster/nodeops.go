@@ -459,7 +459,7 @@ func RemoveNode(name string, force bool) Action {
 			return err
 		}
 		if n, ok := c.node(name); ok {
-			clear(n.Running) // it left the swarm: its tasks stop
+			n.Running.Clear() // it left the swarm: its tasks stop
 			n.wake(c.byName[name])
 			n.left = true
 		}
@@ -581,7 +581,10 @@ func (c *roster) highestTaskNumber() uint64 {
 		top = max(top, m.store().NextTask)
 	}
 	for _, n := range c.nodes {
-		for id := range n.Running {
+		for _, num := range n.Running.Numbers() {
+			top = max(top, uint64(num))
+		}
+		for id := range n.Running.Others() {
 			if _, num := state.SplitName(id); uint64(num) > top {
 				top = uint64(num)
 			}

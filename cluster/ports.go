@@ -53,7 +53,7 @@ func (c *roster) openPorts(s *Store) map[string][]uint32 {
 		}
 		ports := slices.Clone(ingress)
 		if hosts {
-			for id := range n.Running {
+			for id := range n.Running.All() {
 				if t := s.Tasks.Get(id); t != nil {
 					if spec := s.SpecOf(t, hash); spec != nil {
 						for _, p := range spec.Ports {

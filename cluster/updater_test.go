@@ -374,7 +374,7 @@ func runningImages(c *Cluster, service string) map[string]int {
 		if !n.alive {
 			continue
 		}
-		for id := range n.Running {
+		for id := range n.Running.All() {
 			if t := c.leaderManager().store().Tasks.Get(id); t != nil && t.Service == service {
 				out[t.Image]++
 			}

@@ -302,8 +302,13 @@ func countedTasks(nodes []*node, byName map[string]int, s *Store) runningTasks {
 			continue
 		}
 		out.up[i] = true
-		for id := range n.Running {
-			if !n.Starting[id] {
+		for _, num := range n.Running.Numbers() {
+			if !n.Starting.HasNumber(num) {
+				out.setNumber(int(num), i)
+			}
+		}
+		for id := range n.Running.Others() {
+			if !n.Starting.Has(id) {
 				out.set(id, i)
 			}
 		}
@@ -329,23 +334,30 @@ type runningTasks struct {
 const ambiguous = -1
 
 func (r *runningTasks) set(id string, node int) {
-	mark := func(old int32) int32 {
-		if old == 0 || old == int32(node)+1 {
-			return int32(node) + 1
-		}
-		return ambiguous
-	}
 	if n, ok := state.TaskNumber(id); ok {
-		if n >= len(r.dense) {
-			r.dense = slices.Grow(r.dense, n+1-len(r.dense))[:n+1]
-		}
-		r.dense[n] = mark(r.dense[n])
+		r.setNumber(n, node)
 		return
 	}
 	if r.other == nil {
 		r.other = map[string]int32{}
 	}
-	r.other[id] = mark(r.other[id])
+	r.other[id] = mark(r.other[id], node)
+}
+
+// setNumber is set for task "t"+n.
+func (r *runningTasks) setNumber(n, node int) {
+	if n >= len(r.dense) {
+		r.dense = slices.Grow(r.dense, n+1-len(r.dense))[:n+1]
+	}
+	r.dense[n] = mark(r.dense[n], node)
+}
+
+// mark is a task's entry once node runs it too.
+func mark(old int32, node int) int32 {
+	if old == 0 || old == int32(node)+1 {
+		return int32(node) + 1
+	}
+	return ambiguous
 }
 
 // on returns the index of the node a counted task runs on.
@@ -367,7 +379,7 @@ func (r *runningTasks) on(t *Task) (int, bool) {
 			return 0, false
 		}
 		n := r.nodes[i]
-		return i, n.Running[t.ID] && !n.Starting[t.ID]
+		return i, n.Running.Has(t.ID) && !n.Starting.Has(t.ID)
 	}
 	i := int(v) - 1
 	return i, r.nodes[i].name == t.Node
@@ -423,7 +435,7 @@ func (c *Cluster) Converged() bool {
 	}
 	for _, n := range c.nodes {
 		if n.alive {
-			running += len(n.Running)
+			running += n.Running.Len()
 		}
 	}
 	if running < want {

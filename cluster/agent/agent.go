@@ -37,6 +37,7 @@ package agent
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -107,21 +108,21 @@ type Exited struct {
 type Agent struct {
 	host Host
 
-	Running  map[string]bool   // the tasks actually running here, by ID
-	Starting map[string]bool   // running tasks whose health check has not passed yet
+	Running  Tasks             // the tasks actually running here
+	Starting Tasks             // running tasks whose health check has not passed yet
 	Exits    map[string]Exited // tasks whose container exited, until the leader hears of it
 	Dirty    bool              // something happened here the leader has not heard of
 }
 
 // New returns the agent of a node that runs nothing.
 func New(host Host) Agent {
-	return Agent{host: host, Running: map[string]bool{}, Starting: map[string]bool{}, Exits: map[string]Exited{}}
+	return Agent{host: host, Exits: map[string]Exited{}}
 }
 
 // Start runs a task, and returns the state the node reports: running, or
 // starting while its health check has yet to pass.
 func (a *Agent) Start(t *state.Task, h state.HealthCheck) string {
-	a.Running[t.ID] = true
+	a.Running.Add(t.ID)
 	a.host.Changed()
 	fails, completes := strings.HasPrefix(t.Image, FailingImagePrefix), strings.HasPrefix(t.Image, CompletingImagePrefix)
 	if fails || completes {
@@ -130,7 +131,7 @@ func (a *Agent) Start(t *state.Task, h state.HealthCheck) string {
 	if h.Cmd == "" {
 		return state.TaskRunning
 	}
-	a.Starting[t.ID] = true
+	a.Starting.Add(t.ID)
 	if strings.HasPrefix(t.Image, UnhealthyImagePrefix) {
 		a.host.After(UnhealthyAfter(h), Event{Kind: Unhealthy, Task: t.ID})
 	} else {
@@ -180,31 +181,28 @@ func (a *Agent) Fire(e Event) {
 		}
 		a.stopped(e.Task, x)
 	case Healthy:
-		if !a.Running[e.Task] || !a.Starting[e.Task] {
+		if !a.Running.Has(e.Task) || !a.Starting.Remove(e.Task) {
 			return
 		}
-		delete(a.Starting, e.Task)
 		if d := a.host.Leader(); d != nil {
 			d.Passed(e.Task)
 			return
 		}
 		a.Dirty = true
 	case Unhealthy:
-		if !a.Starting[e.Task] {
+		if !a.Starting.Remove(e.Task) {
 			return
 		}
-		delete(a.Starting, e.Task)
 		a.stopped(e.Task, Exited{ReasonUnhealthy, false})
 	}
 }
 
 // stopped ends a container for the reason x gives.
 func (a *Agent) stopped(task string, x Exited) {
-	if !a.Running[task] {
+	if !a.Running.Remove(task) {
 		return
 	}
-	delete(a.Running, task)
-	delete(a.Starting, task)
+	a.Starting.Remove(task)
 	a.host.Changed()
 	if d := a.host.Leader(); d != nil {
 		d.Exited(task, x.Reason, x.OK)
@@ -216,8 +214,8 @@ func (a *Agent) stopped(task string, x Exited) {
 
 // Crash is the machine losing power: nothing runs, nothing is remembered.
 func (a *Agent) Crash() {
-	clear(a.Running)
-	clear(a.Starting)
+	a.Running.Clear()
+	a.Starting.Clear()
 	a.host.Changed()
 	clear(a.Exits)
 }
@@ -226,20 +224,19 @@ func (a *Agent) Crash() {
 
 // Stop stops a task, and reports whether it ran.
 func (a *Agent) Stop(task string) bool {
-	if !a.Running[task] {
+	if !a.Running.Remove(task) {
 		return false
 	}
-	delete(a.Running, task)
-	delete(a.Starting, task)
+	a.Starting.Remove(task)
 	a.host.Changed()
 	return true
 }
 
 // Runs reports whether a task runs here.
-func (a *Agent) Runs(task string) bool { return a.Running[task] }
+func (a *Agent) Runs(task string) bool { return a.Running.Has(task) }
 
 // Probing reports whether a running task's health check has yet to pass.
-func (a *Agent) Probing(task string) bool { return a.Starting[task] }
+func (a *Agent) Probing(task string) bool { return a.Starting.Has(task) }
 
 // Exit is how a task's container ended while the leader could not hear
 // it; ok is false when the node knows of no such exit.
@@ -251,12 +248,30 @@ func (a *Agent) Exit(task string) (reason string, exitOK, ok bool) {
 // ForgetExits drops the exits the leader has now heard of.
 func (a *Agent) ForgetExits() { clear(a.Exits) }
 
-// Strays lists the tasks the node runs that belong reports are not its
-// own, in CompareNames order.
-func (a *Agent) Strays(belong func(task string) bool) []string {
+// Strays lists the tasks the node runs that are not among assigned, the
+// tasks the store assigns it, in CompareNames order.
+func (a *Agent) Strays(assigned []*state.Task) []string {
+	own := make([]uint32, 0, len(assigned))
+	var ownOther map[string]bool
+	for _, t := range assigned {
+		if n, ok := number(t.ID); ok {
+			own = append(own, n)
+		} else {
+			if ownOther == nil {
+				ownOther = map[string]bool{}
+			}
+			ownOther[t.ID] = true
+		}
+	}
+	slices.Sort(own)
 	var out []string
-	for id := range a.Running {
-		if !belong(id) {
+	for _, n := range a.Running.Numbers() {
+		if _, found := slices.BinarySearch(own, n); !found {
+			out = append(out, "t"+strconv.FormatUint(uint64(n), 10))
+		}
+	}
+	for id := range a.Running.Others() {
+		if !ownOther[id] {
 			out = append(out, id)
 		}
 	}

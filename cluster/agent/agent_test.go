@@ -132,8 +132,8 @@ func TestCrashForgetsEverything(t *testing.T) {
 	a.Start(task("t2", "web"), state.HealthCheck{})
 	a.Fire(h.timers[0].e)
 	a.Crash()
-	if len(a.Running) != 0 || len(a.Starting) != 0 || len(a.Exits) != 0 {
-		t.Errorf("after a crash: runs %d, %d probing, %d exits", len(a.Running), len(a.Starting), len(a.Exits))
+	if a.Running.Len() != 0 || a.Starting.Len() != 0 || len(a.Exits) != 0 {
+		t.Errorf("after a crash: runs %d, %d probing, %d exits", a.Running.Len(), a.Starting.Len(), len(a.Exits))
 	}
 }
 
@@ -144,12 +144,16 @@ func TestStraysAreTheTasksNotOwned(t *testing.T) {
 	for _, id := range []string{"t10", "t2", "t9", "t1"} {
 		a.Start(task(id, "nginx"), state.HealthCheck{})
 	}
-	own := map[string]bool{"t9": true}
-	got := a.Strays(func(id string) bool { return own[id] })
-	if want := []string{"t1", "t2", "t10"}; !slices.Equal(got, want) {
+	a.Running.Add("t3~1") // a container set apart after a restore
+	got := a.Strays([]*state.Task{task("t9", "nginx"), task("t4", "nginx")})
+	if want := []string{"t1", "t2", "t10", "t3~1"}; !slices.Equal(got, want) {
 		t.Errorf("strays %q, want %q", got, want)
 	}
-	if got := a.Strays(func(string) bool { return true }); got != nil {
+	var all []*state.Task
+	for _, id := range []string{"t10", "t2", "t9", "t1", "t3~1"} {
+		all = append(all, task(id, "nginx"))
+	}
+	if got := a.Strays(all); got != nil {
 		t.Errorf("strays %q of a node that runs only its own", got)
 	}
 }

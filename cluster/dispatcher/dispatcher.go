@@ -107,10 +107,9 @@ type Agent interface {
 	Exit(task string) (reason string, exitOK, ok bool)
 	// ForgetExits drops the exits the leader has now heard of.
 	ForgetExits()
-	// Strays lists the tasks the node runs that belong reports are not
-	// its own, in CompareNames order. A node runs what it was assigned,
-	// so the list is nearly always empty, and building it costs no sort.
-	Strays(belong func(task string) bool) []string
+	// Strays lists, in CompareNames order, the tasks the node runs that
+	// are not among assigned, the tasks the store assigns it.
+	Strays(assigned []*state.Task) []string
 }
 
 // Dispatcher is one leader's side of the node sessions.
@@ -555,7 +554,8 @@ func (d *Dispatcher) resyncNode(b *state.Batch, i int) {
 		return
 	}
 	name, agent := d.world.Name(i), d.world.Agent(i)
-	for _, t := range d.s.TasksOn(name) {
+	assigned := d.s.TasksOn(name)
+	for _, t := range assigned {
 		runs := agent.Runs(t.ID)
 		switch {
 		case t.Active() && (t.State == state.TaskRunning || t.State == state.TaskStarting) && !runs:
@@ -580,7 +580,7 @@ func (d *Dispatcher) resyncNode(b *state.Batch, i int) {
 	if fault.Is(fault.OrphanLeftRunning) {
 		return
 	}
-	for _, id := range agent.Strays(func(id string) bool { t := d.s.Tasks.Get(id); return t != nil && t.Node == name }) {
+	for _, id := range agent.Strays(assigned) {
 		agent.Stop(id)
 	}
 }

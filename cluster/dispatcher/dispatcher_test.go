@@ -56,10 +56,10 @@ func (a *fakeAgent) Exit(task string) (string, bool, bool) {
 	return why, false, ok
 }
 func (a *fakeAgent) ForgetExits() { clear(a.exits) }
-func (a *fakeAgent) Strays(belong func(string) bool) []string {
+func (a *fakeAgent) Strays(assigned []*state.Task) []string {
 	var out []string
 	for _, id := range state.SortedIDs(a.running) {
-		if !belong(id) {
+		if !slices.ContainsFunc(assigned, func(t *state.Task) bool { return t.ID == id }) {
 			out = append(out, id)
 		}
 	}
