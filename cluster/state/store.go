@@ -124,11 +124,28 @@ func (x *slotIndex) get(key SlotKey) []*Task {
 	return x.byNode[key.Node]
 }
 
+// add puts t last in its slot's history. A slot's first task takes no
+// slice of its own.
+func (x *slotIndex) add(t *Task) {
+	if s := t.Slot; s > 0 && (s >= len(x.only) || x.only[s] == nil) && len(x.more[s]) == 0 {
+		x.grow(s)
+		x.only[s] = t
+		return
+	}
+	key := t.SlotKey()
+	x.set(key, append(x.get(key), t))
+}
+
+// grow makes room in only for slot.
+func (x *slotIndex) grow(slot int) {
+	if slot >= len(x.only) {
+		x.only = append(x.only, make([]*Task, slot+1-len(x.only))...)
+	}
+}
+
 func (x *slotIndex) set(key SlotKey, tasks []*Task) {
 	if key.Slot > 0 {
-		for len(x.only) <= key.Slot {
-			x.only = append(x.only, nil)
-		}
+		x.grow(key.Slot)
 		x.only[key.Slot] = nil
 		delete(x.more, key.Slot)
 		switch len(tasks) {
@@ -563,10 +580,12 @@ func (s *Store) index(t *Task) {
 	x := s.slots[t.Service]
 	if x == nil {
 		x = &slotIndex{}
+		if spec := s.Services[t.Service]; spec != nil && spec.Mode == ModeReplicated {
+			x.only = make([]*Task, 0, spec.Replicas+1) // its slots, numbered from 1
+		}
 		s.slots[t.Service] = x
 	}
-	key := t.SlotKey()
-	x.set(key, append(x.get(key), t))
+	x.add(t)
 	if t.Node != "" {
 		s.onNode(t.Node).add(t.ID)
 	}
