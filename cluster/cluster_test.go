@@ -233,7 +233,7 @@ func TestLostQuorumReplacesNothingUntilItReturns(t *testing.T) {
 	survive := 0
 	for _, n := range c.Snapshot().Nodes {
 		if !victims[n.Name] {
-			survive += len(n.Tasks)
+			survive += n.Tasks.Len()
 		}
 	}
 	mustApply(t, c, Kill("m2", "m3", "w2"))

@@ -38,7 +38,7 @@ func TestTaskCountsOnlyOnItsOwnNode(t *testing.T) {
 	running := func(s Snapshot) (int, []string) {
 		for _, nv := range s.Nodes {
 			if nv.Name == task.Node {
-				return s.Services[0].Running, nv.Tasks
+				return s.Services[0].Running, nv.Tasks.Names()
 			}
 		}
 		return s.Services[0].Running, nil

@@ -22,7 +22,7 @@ func service(name string, replicas int) ServiceSpec {
 func tasksOn(c *Cluster, node string) []string {
 	for _, n := range c.Snapshot().Nodes {
 		if n.Name == node {
-			return n.Tasks
+			return n.Tasks.Names()
 		}
 	}
 	return nil

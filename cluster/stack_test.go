@@ -192,7 +192,7 @@ func TestHostPortOpensOnlyWhereATaskRuns(t *testing.T) {
 	settle(t, c)
 	var on string
 	for _, n := range c.Snapshot().Nodes {
-		if len(n.Tasks) > 0 {
+		if n.Tasks.Len() > 0 {
 			on = n.Name
 		}
 	}
@@ -205,7 +205,7 @@ func TestHostPortOpensOnlyWhereATaskRuns(t *testing.T) {
 	mustRun(t, c, 30*time.Second)
 	var now string
 	for _, n := range c.Snapshot().Nodes {
-		if len(n.Tasks) > 0 {
+		if n.Tasks.Len() > 0 {
 			now = n.Name
 		}
 	}

@@ -23,7 +23,7 @@ func TestScaleDownStaysBalanced(t *testing.T) {
 	settle(t, c)
 	counts := map[string]int{}
 	for _, n := range c.Snapshot().Nodes {
-		counts[n.Name] = len(n.Tasks)
+		counts[n.Name] = n.Tasks.Len()
 	}
 	lo, hi := 99, 0
 	for _, n := range counts {

@@ -71,9 +71,37 @@ type NodeView struct {
 	Leader           bool
 	Status           string // the desired state's verdict: ready, unknown or down; "" once removed from the swarm
 	Availability     string
-	ManagerStatus    string   // Leader, Reachable or Unreachable, as `docker node ls`; "" for workers
-	Tasks            []string // task names actually running here
-	Ports            []uint32 // published ports this node listens on, ascending (see ports.go)
+	ManagerStatus    string    // Leader, Reachable or Unreachable, as `docker node ls`; "" for workers
+	Tasks            TaskNames // the tasks actually running here
+	Ports            []uint32  // published ports this node listens on, ascending (see ports.go)
+}
+
+// TaskNames are the tasks a node runs, named when read: a picture of a
+// large swarm shows a dozen nodes' tasks per zone, and naming all of a
+// hundred thousand tasks for it, at every picture, was a tenth of the
+// picture's cost.
+type TaskNames struct {
+	tasks []*Task
+	names []string // given already named (NamedTasks)
+}
+
+// NamedTasks are tasks given by name.
+func NamedTasks(names []string) TaskNames { return TaskNames{names: names} }
+
+// Len counts the tasks.
+func (n TaskNames) Len() int { return len(n.tasks) + len(n.names) }
+
+// Names names the tasks as Docker shows them (web.3), in the order they
+// were given: by service name, then as the service lists its tasks.
+func (n TaskNames) Names() []string {
+	if n.tasks == nil {
+		return n.names
+	}
+	out := make([]string, len(n.tasks))
+	for i, t := range n.tasks {
+		out[i] = t.Name()
+	}
+	return out
 }
 
 // ServiceView is one service as `docker service ls` and the verdict see it.
@@ -173,7 +201,7 @@ func (c *Cluster) Snapshot() Snapshot {
 	}
 
 	zoneNodes := make([][]string, len(c.zones))
-	byNode := map[string][]string{}
+	byNode := map[string][]*Task{}
 	snap.Tasks = make([]*Task, 0, s.Tasks.Len())
 	for t := range s.AllTasks() {
 		snap.Tasks = append(snap.Tasks, t)
@@ -182,7 +210,7 @@ func (c *Cluster) Snapshot() Snapshot {
 
 	ports := c.openPorts(s)
 	for _, n := range c.nodes {
-		nv := NodeView{Name: n.name, Zone: c.zones[n.zone], Role: n.role(), Alive: n.alive || n.locked, Locked: n.locked, Tasks: byNode[n.name], Ports: ports[n.name]}
+		nv := NodeView{Name: n.name, Zone: c.zones[n.zone], Role: n.role(), Alive: n.alive || n.locked, Locked: n.locked, Tasks: TaskNames{tasks: byNode[n.name]}, Ports: ports[n.name]}
 		nv.ID = DockerID(c.cfg.Seed, "node", n.name) // a removed node's, as it was
 		if rec := s.Nodes[n.name]; rec != nil {
 			nv.Status, nv.Availability, nv.Role, nv.ID = rec.Status, rec.Availability, rec.Role, rec.ID
@@ -223,12 +251,12 @@ func (c *Cluster) Inspect() (Snapshot, error) {
 // serviceViews counts each service's tasks as `docker service ls` does.
 // With byNode set it also lists, per node, the names of the tasks that run
 // there.
-func (c *Cluster) serviceViews(s *Store, byNode map[string][]string) []ServiceView {
+func (c *Cluster) serviceViews(s *Store, byNode map[string][]*Task) []ServiceView {
 	counted := countedTasks(c.nodes, c.byName, s)
 	perZone := make([]int, len(c.zones))
-	var perNode [][]string
+	var perNode [][]*Task
 	if byNode != nil {
-		perNode = make([][]string, len(c.nodes))
+		perNode = make([][]*Task, len(c.nodes))
 	}
 	names := s.ServiceNames()
 	views := make([]ServiceView, len(names))
@@ -267,7 +295,7 @@ func (c *Cluster) serviceViews(s *Store, byNode map[string][]string) []ServiceVi
 				sv.Running++
 				perZone[c.nodes[at].zone]++
 				if perNode != nil {
-					perNode[at] = append(perNode[at], t.Name())
+					perNode[at] = append(perNode[at], t)
 				}
 			}
 		}
@@ -279,9 +307,9 @@ func (c *Cluster) serviceViews(s *Store, byNode map[string][]string) []ServiceVi
 		}
 		views[i] = sv
 	}
-	for i, names := range perNode {
-		if names != nil {
-			byNode[c.nodes[i].name] = names
+	for i, tasks := range perNode {
+		if tasks != nil {
+			byNode[c.nodes[i].name] = tasks
 		}
 	}
 	return views

@@ -24,7 +24,7 @@ func safeSnapshot(snap cluster.Snapshot) cluster.Snapshot {
 	}
 	out.Nodes = make([]cluster.NodeView, len(snap.Nodes))
 	for i, n := range snap.Nodes {
-		n.Name, n.Zone, n.Tasks = sink.Text(n.Name), sink.Text(n.Zone), all(n.Tasks)
+		n.Name, n.Zone, n.Tasks = sink.Text(n.Name), sink.Text(n.Zone), cluster.NamedTasks(all(n.Tasks.Names()))
 		out.Nodes[i] = n
 	}
 	out.Services = make([]cluster.ServiceView, len(snap.Services))

@@ -116,7 +116,7 @@ func (s *Session) State(from int) State {
 		for _, name := range z.Nodes {
 			n := nodes[name]
 			zone.Nodes = append(zone.Nodes, Node{Name: n.Name, Role: n.Role, Alive: n.Alive, Leader: n.Leader, Raft: n.Raft,
-				Status: n.Status, Availability: n.Availability, ManagerStatus: n.ManagerStatus, Tasks: append([]string{}, n.Tasks...)})
+				Status: n.Status, Availability: n.Availability, ManagerStatus: n.ManagerStatus, Tasks: append([]string{}, n.Tasks.Names()...)})
 		}
 		st.Zones = append(st.Zones, zone)
 	}

@@ -195,8 +195,8 @@ func zonesHTML(p *page, s cluster.Snapshot) {
 			class, label := nodeState(n)
 			p.f("<div class=\"node %s\" data-node=\"%s\"><span class=\"name\">%s</span> <span class=\"role\">%s</span> <span class=\"state %s\">%s</span>",
 				esc(n.Role), esc(n.Name), esc(n.Name), esc(n.Role), class, esc(label))
-			if len(n.Tasks) > 0 {
-				p.f("<div class=\"tasks\">%s</div>", esc(strings.Join(n.Tasks, " ")))
+			if n.Tasks.Len() > 0 {
+				p.f("<div class=\"tasks\">%s</div>", esc(strings.Join(n.Tasks.Names(), " ")))
 			}
 			p.f("</div>\n")
 		}

@@ -137,9 +137,10 @@ func nodeLines(n cluster.NodeView, st Styles, width int) []string {
 		}
 		lines = append(lines, fmt.Sprintf("  %-7s %s", n.Role, state))
 	}
-	rows := prose.Wrap(n.Tasks, width-2)
+	names := n.Tasks.Names()
+	rows := prose.Wrap(names, width-2)
 	if len(rows) > taskRows {
-		rows = prose.Wrap(taskCounts(n.Tasks), width-2)
+		rows = prose.Wrap(taskCounts(names), width-2)
 	}
 	for _, row := range rows {
 		if row == "" {

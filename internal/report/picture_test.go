@@ -15,7 +15,7 @@ func TestPictureBreaksLongNamesAtBoundaries(t *testing.T) {
 	snap := cluster.Snapshot{
 		Zones: []cluster.Zone{{Name: "a", Nodes: []string{host}}},
 		Nodes: []cluster.NodeView{{Name: host, Zone: "a", Role: "manager", Alive: true, Status: "ready", Availability: "active",
-			Tasks: []string{"web.1", "monitoring_node-exporter.ip-10-0-1-23"}}},
+			Tasks: cluster.NamedTasks([]string{"web.1", "monitoring_node-exporter.ip-10-0-1-23"})}},
 	}
 	pic := Picture(snap, Plain())
 	var rows []string
@@ -49,7 +49,7 @@ func TestPictureCountsManyTasks(t *testing.T) {
 	tasks = append(tasks, "agent.m1")
 	snap := cluster.Snapshot{
 		Zones: []cluster.Zone{{Name: "a", Nodes: []string{"m1"}}},
-		Nodes: []cluster.NodeView{{Name: "m1", Zone: "a", Role: "manager", Alive: true, Status: "ready", Availability: "active", Tasks: tasks}},
+		Nodes: []cluster.NodeView{{Name: "m1", Zone: "a", Role: "manager", Alive: true, Status: "ready", Availability: "active", Tasks: cluster.NamedTasks(tasks)}},
 	}
 	pic := Picture(snap, Plain())
 	if !strings.Contains(pic, "│   web ×6667 agent ×1   │") || len(pic) > 1000 {
