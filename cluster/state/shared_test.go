@@ -2,6 +2,10 @@ package state
 
 import (
 	"bytes"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -96,4 +100,76 @@ func TestClonedStoresShareNodeRecords(t *testing.T) {
 	if r := backup.Nodes["w1"]; r.Role != RoleWorker || r.RaftID != 0 || boot.Nodes["w1"].Role != RoleWorker {
 		t.Errorf("a promotion applied to one store reached its backup: %+v", r)
 	}
+}
+
+// A clone's indexes are copied, not rebuilt: they must be what rebuilding
+// gives (Reindex), and the clone's own changes must not reach the store
+// it was cloned from, whose slot histories it copied.
+func TestCloneCopiesIndexes(t *testing.T) {
+	s := NewStore()
+	for _, name := range []string{"w1", "w2", "w3"} {
+		s.Nodes[name] = &NodeRecord{Name: name, Role: RoleWorker, Status: NodeReady, Availability: Active}
+	}
+	index := uint64(0)
+	apply := func(s *Store, actions ...Action) {
+		index++
+		s.Apply(index, &Command{Actions: actions}, &ApplyContext{})
+	}
+	apply(s, &CreateService{Spec: &ServiceSpec{Name: "web", Mode: ModeReplicated, Replicas: 3}},
+		&CreateService{Spec: &ServiceSpec{Name: "agent", Mode: ModeGlobal}})
+	apply(s, &CreateTask{Service: "web", Slot: 1, Node: "w1"}, &CreateTask{Service: "web", Slot: 2, Node: "w2"},
+		&CreateTask{Service: "web", Slot: 3, Pending: true, Reason: "no suitable node"},
+		&CreateTask{Service: "agent", Node: "w1"}, &CreateTask{Service: "agent", Node: "w3"})
+	// A slot with a history of two, and a global task replaced on its node.
+	apply(s, &ShutdownTask{Task: "t1", State: TaskShutdown}, &ShutdownTask{Task: "t5", State: TaskShutdown})
+	apply(s, &CreateTask{Service: "web", Slot: 1, Node: "w3"}, &CreateTask{Service: "agent", Node: "w3"},
+		&AssignTask{Task: "t3", Node: "w2"})
+
+	indexes := func(s *Store) string {
+		var b strings.Builder
+		for _, name := range slices.Sorted(maps.Keys(s.slots)) {
+			x := s.slots[name]
+			fmt.Fprintf(&b, "%s only %s more", name, list(x.only))
+			for _, slot := range slices.Sorted(maps.Keys(x.more)) {
+				fmt.Fprintf(&b, " %d:%s", slot, list(x.more[slot]))
+			}
+			b.WriteString(" by node")
+			for _, node := range x.sortedNodes() {
+				fmt.Fprintf(&b, " %s:%s", node, list(x.byNode[node]))
+			}
+			b.WriteString("\n")
+		}
+		for _, node := range slices.Sorted(maps.Keys(s.byNode)) {
+			on := s.byNode[node]
+			fmt.Fprintf(&b, "on %s %v %v\n", node, slices.Sorted(slices.Values(on.nums)), on.other) // in no order: TasksOn sorts
+		}
+		return b.String()
+	}
+	clone := s.Clone()
+	rebuilt := s.Clone()
+	rebuilt.Reindex()
+	if got, want := indexes(clone), indexes(rebuilt); got != want {
+		t.Errorf("a clone's indexes are not what Reindex builds:\n%s\nwant:\n%s", got, want)
+	}
+	before := indexes(s)
+	apply(clone, &ShutdownTask{Task: "t6", State: TaskShutdown}, &RemoveTask{Task: "t2"}, &RemoveTask{Task: "t1"})
+	apply(clone, &CreateTask{Service: "web", Slot: 1, Node: "w2"}, &CreateTask{Service: "agent", Node: "w3"})
+	if got := indexes(s); got != before {
+		t.Errorf("changes to a clone reached the store it was cloned from:\n%s\nwant:\n%s", got, before)
+	}
+	if h := clone.History("web", SlotKey{Slot: 1}); len(h) != 2 || h[0].ID != "t6" {
+		t.Errorf("the clone's slot 1 holds %v, want t6 and a new task", ids(h))
+	}
+}
+
+// list writes tasks' IDs, "-" for none.
+func list(ts []*Task) string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = "-"
+		if t != nil {
+			out[i] = t.ID
+		}
+	}
+	return "[" + strings.Join(out, " ") + "]"
 }
