@@ -107,3 +107,43 @@ func TestTasksOn(t *testing.T) {
 		t.Errorf("%d nodes in the index, want w1 and w2 only", len(s.byNode))
 	}
 }
+
+// TestTaskListFollowsNewRecords: the cached TaskList takes each task's new
+// record in its place (found by number for the store's own IDs, searched
+// for otherwise), and reads as the list built anew would.
+func TestTaskListFollowsNewRecords(t *testing.T) {
+	s := NewStore()
+	for _, n := range []string{"w1", "w2"} {
+		s.Nodes[n] = &NodeRecord{Name: n, Role: RoleWorker, Status: NodeReady, Availability: Active}
+	}
+	s.Services["web"] = &ServiceSpec{Name: "web", Mode: ModeReplicated, Replicas: 3}
+	s.Services["agent"] = &ServiceSpec{Name: "agent", Mode: ModeGlobal}
+	s.Apply(1, &Command{Actions: []Action{
+		&CreateTask{Service: "web", Slot: 1, Node: "w1"},
+		&CreateTask{Service: "web", Slot: 2, Node: "w2"},
+		&CreateTask{Service: "agent", Node: "w2"},
+		&CreateTask{Service: "agent", Node: "w1"},
+	}}, &ApplyContext{})
+	s.addTask(&Task{ID: "x7", Service: "web", Slot: 3, Node: "w2", Desired: TaskRunning, State: TaskAssigned})
+	s.addTask(&Task{ID: "t123456789", Service: "web", Slot: 4, Node: "w1", Desired: TaskRunning, State: TaskAssigned})
+	cached := s.TaskList()
+	if len(cached) != 6 {
+		t.Fatalf("TaskList holds %v, want six tasks", ids(cached))
+	}
+	s.Apply(2, &Command{Actions: []Action{
+		&TaskStatus{Task: "t1", State: TaskRunning},
+		&TaskStatus{Task: "t4", State: TaskRunning},
+		&TaskStatus{Task: "x7", State: TaskRunning},
+		&TaskStatus{Task: "t123456789", State: TaskRunning},
+	}}, &ApplyContext{})
+	got := s.TaskList()
+	for _, task := range got {
+		if task != s.Tasks.Get(task.ID) {
+			t.Errorf("TaskList holds an old record of %s", task.ID)
+		}
+	}
+	s.taskOrder = nil
+	if want := s.TaskList(); !slices.Equal(got, want) {
+		t.Errorf("TaskList after new records = %v, built anew %v", ids(got), ids(want))
+	}
+}

@@ -63,6 +63,10 @@ type Store struct {
 	serviceOrder []string
 	// taskOrder caches TaskList; nil when tasks were added, removed or moved.
 	taskOrder []*Task
+	// orderAt is where each of the store's own tasks ("t"+N) is in
+	// taskOrder, by N, built with it: a task's new record takes the old
+	// one's place there without a search through the list.
+	orderAt []int32
 	// watch hears every change this store applies; set only on the store of
 	// the leading manager, whose orchestrators react to what changed.
 	watch Watcher
@@ -561,7 +565,7 @@ func (s *Store) Clone() *Store {
 	for node, on := range s.byNode {
 		out.byNode[node] = &nodeTasks{nums: slices.Clone(on.nums), other: slices.Clone(on.other)}
 	}
-	out.taskOrder = slices.Clone(s.taskOrder)
+	out.taskOrder, out.orderAt = slices.Clone(s.taskOrder), slices.Clone(s.orderAt)
 	return out
 }
 
@@ -743,7 +747,7 @@ func (s *Store) replace(t, nt *Task) {
 	if s.taskOrder != nil {
 		// The order's keys (service, slot, a global task's node, ID) are
 		// the same for both: nt takes t's place.
-		if i, ok := slices.BinarySearchFunc(s.taskOrder, t, compareTasks); ok && s.taskOrder[i] == t {
+		if i, ok := s.orderOf(t); ok {
 			s.taskOrder[i] = nt
 		} else {
 			s.taskOrder = nil
@@ -902,11 +906,31 @@ func (s *Store) TaskList() []*Task {
 		}
 		sortTasks(list)
 		s.taskOrder = list
+		s.orderAt = s.orderAt[:0]
+		for i, t := range list {
+			if n, ok := TaskNumber(t.ID); ok && uint64(n) <= s.NextTask { // a hand-made store may hold any number: those are searched for
+				if n >= len(s.orderAt) {
+					s.orderAt = append(s.orderAt, make([]int32, n+1-len(s.orderAt))...)
+				}
+				s.orderAt[n] = int32(i)
+			}
+		}
 	}
 	return s.taskOrder
 }
 
 func sortTasks(list []*Task) { slices.SortFunc(list, compareTasks) }
+
+// orderOf is where t is in taskOrder, if it is there.
+func (s *Store) orderOf(t *Task) (int, bool) {
+	if n, ok := TaskNumber(t.ID); ok && n < len(s.orderAt) {
+		if i := int(s.orderAt[n]); i < len(s.taskOrder) && s.taskOrder[i] == t {
+			return i, true
+		}
+	}
+	i, ok := slices.BinarySearchFunc(s.taskOrder, t, compareTasks)
+	return i, ok && s.taskOrder[i] == t
+}
 
 // compareTasks is TaskList's order: by service, slot or node, then ID.
 func compareTasks(a, b *Task) int {
