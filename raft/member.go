@@ -212,7 +212,25 @@ type Member struct {
 	grantedTerm         uint64
 	noteBefore, noteNow func(uint64, etcd.ProgressType, tracker.Progress) // bound once: ticking must not allocate
 	cleared             bool
+	// Reading the flags around every tick was a twentieth of a quiet
+	// swarm's hour, yet CheckQuorum runs once an election timeout: etcd
+	// counts a leader's ticks from when it began to lead, or last ran
+	// CheckQuorum, and runs it on the ElectionTicks-th. sinceCheck counts
+	// the same ticks, from the same moments as this member sees them, and
+	// Tick reads the flags only from two ticks before CheckQuorum can be
+	// due. etcd's count never runs ahead of it by more: it starts its own
+	// when leadership begins, which Process shows before the next tick,
+	// and when CheckQuorum clears the flags, which Tick sees; anything
+	// else that restarts etcd's count (a leadership transfer) only puts
+	// it behind, and then the flags are read at every tick until the
+	// clearing is seen. TestProgressWithFewerReads compares.
+	sinceCheck int
+	leadTerm   uint64 // the term sinceCheck counts in
 }
+
+// readEveryTick is set only by the test that compares Progress with the
+// flags read at every tick.
+var readEveryTick = false
 
 // NewMember creates a running member. With Peers set it bootstraps a new
 // cluster from cfg.Bootstrap; otherwise it waits to be sent a snapshot.
@@ -388,6 +406,13 @@ func (m *Member) Tick() {
 		withEntropy(m.entropy, m.node.Tick)
 		return
 	}
+	if m.term != m.leadTerm {
+		m.leadTerm, m.sinceCheck = m.term, 0
+	}
+	if m.sinceCheck++; m.sinceCheck < m.cfg.ElectionTicks-2 && !readEveryTick {
+		withEntropy(m.entropy, m.node.Tick) // CheckQuorum is not due
+		return
+	}
 	m.before, m.cleared = m.before[:0], false
 	m.node.WithProgress(m.noteBefore)
 	withEntropy(m.entropy, m.node.Tick)
@@ -397,6 +422,7 @@ func (m *Member) Tick() {
 		// the role) clears a flag: m.before is what it counted.
 		m.judged, m.before = m.before, m.judged
 		m.judgedTerm = m.term
+		m.sinceCheck = 0
 	}
 }
 

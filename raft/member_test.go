@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -512,5 +513,43 @@ func TestNewLeaderCountsItsVoters(t *testing.T) {
 	}
 	if active < 2 {
 		t.Errorf("a leader just elected by a quorum reports %d of 3 voters active", active)
+	}
+}
+
+// Reading the flags only when CheckQuorum may be due must report what
+// reading them around every tick reports: two groups with one seed, one
+// reading at every tick, go through the same cuts, heals and leadership
+// transfers, and their leaders' Progress is compared after every tick.
+func TestProgressWithFewerReads(t *testing.T) {
+	defer func() { readEveryTick = false }()
+	for seed := uint64(1); seed <= 20; seed++ {
+		few, every := newLockstep(t, 5, seed, nil), newLockstep(t, 5, seed, nil)
+		rng := rand.New(rand.NewPCG(seed, 77))
+		for tick := range 400 {
+			id := uint64(rng.IntN(5) + 1)
+			roll := rng.IntN(20)
+			for _, ls := range []*lockstep{few, every} {
+				readEveryTick = ls == every
+				switch {
+				case roll == 0:
+					ls.down[id] = !ls.down[id]
+				case roll == 1:
+					if lead := ls.leader(); lead != 0 && lead != id {
+						_ = ls.members[lead].TransferLeader(id)
+					}
+				}
+				ls.tick()
+			}
+			lf, le := few.leader(), every.leader()
+			if lf != le {
+				t.Fatalf("seed %d tick %d: leaders %d and %d: the groups diverged", seed, tick, lf, le)
+			}
+			if lf == 0 {
+				continue
+			}
+			if got, want := few.members[lf].Progress(), every.members[le].Progress(); !slices.Equal(got, want) {
+				t.Fatalf("seed %d tick %d: leader %d reports %+v, read at every tick %+v", seed, tick, lf, got, want)
+			}
+		}
 	}
 }
