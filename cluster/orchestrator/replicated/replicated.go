@@ -37,12 +37,14 @@ func (o *Orchestrator) Reconcile(b *state.Batch, spec *state.ServiceSpec) {
 	s := o.s
 	hash := o.hashes.Of(spec)
 	var active []*state.Task
-	occupied := map[int]bool{}
+	// Slots are small dense numbers: a hundred thousand of them are a
+	// slice of flags, not a map.
+	occupied := make(slotFlags, 0, spec.Replicas+1)
 	held := 0
 	for _, key := range s.SlotKeys(spec.Name) {
 		if cur := b.Current(s, spec.Name, key); cur != nil {
 			active = append(active, cur)
-			occupied[key.Slot] = true
+			occupied.set(key.Slot)
 			if cur.State == state.TaskRunning {
 				endOverlap(b, s.History(spec.Name, key), cur)
 			}
@@ -51,7 +53,7 @@ func (o *Orchestrator) Reconcile(b *state.Batch, spec *state.ServiceSpec) {
 		// A slot whose task the restart policy will not replace keeps its
 		// number: scaling does not work around max attempts.
 		if h := s.History(spec.Name, key); len(h) > 0 && h[len(h)-1].Final && h[len(h)-1].Hash == hash {
-			occupied[key.Slot] = true
+			occupied.set(key.Slot)
 			held++
 		}
 	}
@@ -61,10 +63,10 @@ func (o *Orchestrator) Reconcile(b *state.Batch, spec *state.ServiceSpec) {
 		slot := 0
 		for range target - len(active) {
 			slot++
-			for occupied[slot] {
+			for occupied.has(slot) {
 				slot++
 			}
-			occupied[slot] = true
+			occupied.set(slot)
 			b.CreateIn(s, spec, hash, slot, "", state.CreateTask{})
 		}
 	case len(active) > target:
@@ -122,3 +124,15 @@ func ScaleDownOrder(tasks []*state.Task) []*state.Task {
 	sort.SliceStable(sorted, func(i, j int) bool { return nth[sorted[i]] < nth[sorted[j]] })
 	return sorted
 }
+
+// slotFlags marks slots by number.
+type slotFlags []bool
+
+func (f *slotFlags) set(slot int) {
+	if slot >= len(*f) {
+		*f = append(*f, make([]bool, slot+1-len(*f))...)
+	}
+	(*f)[slot] = true
+}
+
+func (f slotFlags) has(slot int) bool { return slot < len(f) && f[slot] }
