@@ -193,7 +193,13 @@ func (x *slotIndex) slots() int { return len(x.only) }
 // keys lists the slots that hold tasks, replicated slots in order, then
 // global ones by node.
 func (x *slotIndex) keys() []SlotKey {
-	var out []SlotKey
+	n := max(x.slots()-1, 0) + len(x.byNode)
+	if n == 0 {
+		return nil
+	}
+	// Sized at once: a key holds a string, and growing the slice copies
+	// them all again, under the collector's write barrier while it marks.
+	out := make([]SlotKey, 0, n)
 	for slot := 1; slot < x.slots(); slot++ {
 		if len(x.get(SlotKey{Slot: slot})) > 0 {
 			out = append(out, SlotKey{Slot: slot})
