@@ -51,14 +51,12 @@ func (s *Tasks) HasNumber(n uint32) bool {
 func (s *Tasks) Add(id string) bool {
 	n, ok := number(id)
 	if !ok {
-		if s.other[id] {
-			return false
-		}
 		if s.other == nil {
 			s.other = map[string]bool{}
 		}
+		added := !s.other[id]
 		s.other[id] = true
-		return true
+		return added
 	}
 	if k := len(s.nums); k == 0 || s.nums[k-1] < n {
 		s.nums = append(s.nums, n)
