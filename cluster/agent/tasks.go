@@ -25,7 +25,7 @@ type Tasks struct {
 // number is id's number when the slice may hold it.
 func number(id string) (uint32, bool) {
 	n, ok := state.TaskNumber(id)
-	if !ok || n > math.MaxUint32 {
+	if !ok || uint64(n) > math.MaxUint32 {
 		return 0, false
 	}
 	return uint32(n), true
