@@ -130,6 +130,14 @@
 // task's record is replaced at each step of its life, and the held commands
 // keep every replaced record alive until they are applied.
 //
+// Followers that hold entries back share one store (common.go), as of an
+// index none of them is behind, each holding the entries past it: when one
+// holds too much, the shared store applies what the members keeping up
+// all hold, once for all of them. A follower leaves with a copy of its own
+// when its store is read; the last to leave takes the store itself. The
+// entries a leader proposed are applied as the very commands it built
+// (entryCache.propose), not decoded again.
+//
 // # Autolock, backup and restore
 //
 // With Config.Autolock (`docker swarm init --autolock`) or SetAutolock, the
