@@ -47,8 +47,8 @@ func (g *commonStore) advance(m *manager) {
 	top := m.appliedIndex()
 	target := top
 	for _, o := range g.members {
-		if o.node.alive && top-o.appliedIndex() <= maxLagEntries {
-			target = min(target, o.appliedIndex())
+		if at := o.appliedIndex(); o.node.alive && at+maxLagEntries >= top {
+			target = min(target, at)
 		}
 	}
 	for _, o := range slices.Clone(g.members) {
