@@ -218,12 +218,12 @@ type Member struct {
 	// CheckQuorum, and runs it on the ElectionTicks-th. sinceCheck counts
 	// the same ticks, from the same moments as this member sees them, and
 	// Tick reads the flags only from two ticks before CheckQuorum can be
-	// due. etcd's count never runs ahead of it by more: it starts its own
-	// when leadership begins, which Process shows before the next tick,
-	// and when CheckQuorum clears the flags, which Tick sees; anything
-	// else that restarts etcd's count (a leadership transfer) only puts
-	// it behind, and then the flags are read at every tick until the
-	// clearing is seen. TestProgressWithFewerReads compares.
+	// due. etcd's count never runs more than those two ticks ahead: etcd
+	// starts it when leadership begins, which Process shows before the
+	// next tick, and when CheckQuorum clears the flags, which Tick sees;
+	// anything else that restarts etcd's count (a leadership transfer)
+	// only puts it behind, and then the flags are read at every tick
+	// until the clearing is seen. TestProgressWithFewerReads compares.
 	sinceCheck int
 	leadTerm   uint64 // the term sinceCheck counts in
 }
