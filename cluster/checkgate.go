@@ -58,7 +58,7 @@ func (lead *manager) hearsQuorum() bool {
 	voters := lead.member.Voters()
 	reached := 0
 	for _, id := range voters {
-		if i, ok := c.byRaft[id]; ok && c.linked(lead.node, c.nodes[i]) {
+		if i, ok := c.byRaft.at(id); ok && c.linked(lead.node, c.nodes[i]) {
 			reached++
 		}
 	}

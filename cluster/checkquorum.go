@@ -74,7 +74,7 @@ func (k *checker) counting() {
 	alive := 0
 	live := map[string]int{}
 	for _, id := range voters {
-		i, ok := c.byRaft[id]
+		i, ok := c.byRaft.at(id)
 		if !ok {
 			continue
 		}
@@ -114,7 +114,7 @@ type voterLife struct {
 }
 
 func (ci *countedInputs) lifeOf(c *Cluster, id uint64) voterLife {
-	i, ok := c.byRaft[id]
+	i, ok := c.byRaft.at(id)
 	if !ok {
 		return voterLife{node: -1}
 	}

@@ -226,7 +226,7 @@ func (c *Cluster) route(manager string) (*manager, error) {
 	}
 	lead := n.mgr
 	if id := lead.last.Lead; id != lead.raftID {
-		i, ok := c.byRaft[id]
+		i, ok := c.byRaft.at(id)
 		if id == 0 || !ok || !c.linked(n, c.nodes[i]) || c.nodes[i].mgr == nil {
 			return nil, ErrNoLeader
 		}

@@ -146,7 +146,7 @@ type roster struct {
 	nodes    []*node
 	managers []*manager // every node with manager software, in name order
 	byName   map[string]int
-	byRaft   map[uint64]int
+	byRaft   raftIndex
 
 	settled      []int  // nodes whose heartbeats are taken as heard (heartbeat.go)
 	leader       string // the current leader's name, "" when there is none
@@ -159,10 +159,10 @@ type roster struct {
 type network struct {
 	zones   []string
 	zoneOf  map[string]int
-	cut     [][]bool                 // cut[a][b]: zones a and b cannot talk
-	rtt     [][]time.Duration        // rtt[a][b]: Config.RTT by zone index, 0 for the default; nil without one
-	fifo    map[uint64]time.Duration // per link (from<<32 | to, Raft IDs): when its last message arrives
-	netRand *rand.Rand               // message delays
+	cut     [][]bool          // cut[a][b]: zones a and b cannot talk
+	rtt     [][]time.Duration // rtt[a][b]: Config.RTT by zone index, 0 for the default; nil without one
+	fifo    [][]time.Duration // fifo[from][to], by Raft ID: when the link's last message arrives
+	netRand *rand.Rand        // message delays
 }
 
 // observers watch the run without changing it.
@@ -275,8 +275,8 @@ func newCluster(cfg Config) (*Cluster, error) {
 	}
 	c := &Cluster{
 		cfg:    cfg,
-		roster: roster{byName: map[string]int{}, byRaft: map[uint64]int{}},
-		network: network{zoneOf: map[string]int{}, fifo: map[uint64]time.Duration{},
+		roster: roster{byName: map[string]int{}},
+		network: network{zoneOf: map[string]int{},
 			netRand: rand.New(rand.NewPCG(cfg.Seed, 0x6e6574))}, // "net"
 		changed:    map[changeKey]bool{},
 		decoded:    newEntryCache(),
@@ -482,7 +482,7 @@ func (c *Cluster) addNode(name string, zone int, raftID uint64) *node {
 	if raftID != 0 {
 		n.mgr = newManager(c, n, raftID)
 		c.managers = append(c.managers, n.mgr)
-		c.byRaft[raftID] = len(c.nodes)
+		c.byRaft.set(raftID, len(c.nodes))
 	}
 	c.nodes = append(c.nodes, n)
 	return n
@@ -650,7 +650,7 @@ func (n *node) followed() *manager {
 // would arrive: the destination may die or the link may be cut meanwhile.
 func (m *manager) send(msg raft.Message) {
 	c, from := m.c, m
-	toIdx, ok := c.byRaft[msg.To()]
+	toIdx, ok := c.byRaft.at(msg.To())
 	if !ok {
 		return
 	}
@@ -661,19 +661,15 @@ func (m *manager) send(msg raft.Message) {
 	at := c.now + c.delay(from.node.zone, to.zone)
 	// Raft runs over one TCP stream per pair of managers: messages on a link
 	// arrive in the order they were sent.
-	// Raft IDs count up from 1, one a manager: two fit a word, a key the
-	// map hashes fast (an array key goes the slow, generic way).
-	link := msg.From()<<32 | msg.To()
-	if last := c.fifo[link]; at < last {
-		at = last
-	}
-	c.fifo[link] = at
+	last := c.linkLast(msg.From(), msg.To())
+	at = max(at, *last)
+	*last = at
 	c.q.push(timed{at: at, kind: evDeliver, node: toIdx, epoch: to.epoch, msg: msg})
 }
 
 func (n *node) deliver(e timed) {
 	c, to := n.c, n
-	fromIdx, ok := c.byRaft[e.msg.From()]
+	fromIdx, ok := c.byRaft.at(e.msg.From())
 	if !ok {
 		return
 	}
@@ -711,4 +707,43 @@ func (c *roster) node(name string) (*node, bool) {
 		return nil, false
 	}
 	return c.nodes[i], true
+}
+
+// linkLast is when the last message on the link from one manager to
+// another arrives, by Raft ID: IDs count up from 1, one a manager, so a
+// table indexed by them answers where a map hashed, twice a message.
+func (nw *network) linkLast(from, to uint64) *time.Duration {
+	for uint64(len(nw.fifo)) <= from {
+		nw.fifo = append(nw.fifo, nil)
+	}
+	row := &nw.fifo[from]
+	if uint64(len(*row)) <= to {
+		*row = append(*row, make([]time.Duration, to+1-uint64(len(*row)))...)
+	}
+	return &(*row)[to]
+}
+
+// raftIndex finds a manager's node by Raft ID: a slice indexed by ID
+// (they count up from 1, one a manager) holding the node's index plus
+// one, 0 for none. Every message sent and delivered asks.
+type raftIndex []int32
+
+func (r raftIndex) at(id uint64) (int, bool) {
+	if id < uint64(len(r)) && r[id] > 0 {
+		return int(r[id]) - 1, true
+	}
+	return 0, false
+}
+
+func (r *raftIndex) set(id uint64, node int) {
+	for uint64(len(*r)) <= id {
+		*r = append(*r, 0)
+	}
+	(*r)[id] = int32(node) + 1
+}
+
+func (r raftIndex) remove(id uint64) {
+	if id < uint64(len(r)) {
+		r[id] = 0
+	}
 }

@@ -188,7 +188,7 @@ func (r roles) startManager(name string, id uint64) {
 		at = len(c.managers)
 	}
 	c.managers = slices.Insert(c.managers, at, m)
-	c.byRaft[id] = i
+	c.byRaft.set(id, i)
 	if !n.alive {
 		// It died while its promotion was committing: the member starts on
 		// its disk when the node restarts.
@@ -261,7 +261,7 @@ func (lead *manager) transferLeadership() bool {
 	c := lead.c
 	var to, match uint64
 	for _, p := range lead.member.Progress() { // sorted by ID: ties go to the lowest
-		if _, runs := c.byRaft[p.ID]; p.ID == lead.raftID || !p.RecentActive || !runs {
+		if _, runs := c.byRaft.at(p.ID); p.ID == lead.raftID || !p.RecentActive || !runs {
 			continue
 		}
 		if to == 0 || p.Match > match {
@@ -360,7 +360,7 @@ func (m *manager) applyChange(e raft.Entry, report bool) {
 // goes on as a worker.
 func (r roles) retire(id uint64) {
 	c := r.c
-	i, ok := c.byRaft[id]
+	i, ok := c.byRaft.at(id)
 	if !ok {
 		return
 	}
@@ -371,7 +371,7 @@ func (r roles) retire(id uint64) {
 	c.wakeAll()
 	n.mgr.member.Crash()
 	c.managers = slices.DeleteFunc(c.managers, func(m *manager) bool { return m == n.mgr })
-	delete(c.byRaft, id)
+	c.byRaft.remove(id)
 	n.mgr = nil
 	c.updateLeader()
 }
@@ -419,7 +419,7 @@ func (m *manager) reconcileRoles() {
 // orphan reports whether a voter has no node that the store s lists as the
 // manager with that Raft ID.
 func (c *roster) orphan(s *Store, id uint64) bool {
-	i, ok := c.byRaft[id]
+	i, ok := c.byRaft.at(id)
 	if !ok {
 		return true
 	}

@@ -60,7 +60,7 @@ func (c *roster) raftName(id uint64) string {
 	if id == 0 {
 		return ""
 	}
-	if i, ok := c.byRaft[id]; ok {
+	if i, ok := c.byRaft.at(id); ok {
 		return c.nodes[i].name
 	}
 	return fmt.Sprintf("raft %d", id)

@@ -155,7 +155,7 @@ func (v *manager) quorum() Quorum {
 	q := Quorum{Members: len(voters), Needed: az.Quorum(len(voters)), Tolerance: az.Tolerance(len(voters))}
 	live := map[string]int{}
 	for _, id := range voters {
-		i, ok := c.byRaft[id]
+		i, ok := c.byRaft.at(id)
 		if ok && c.nodes[i].locked {
 			q.Locked++
 		}
