@@ -203,15 +203,21 @@ func (n *node) gone() error {
 }
 
 // latestStore is the most advanced state any manager holds, dead, locked
-// or running: what a restore is compared with.
+// or running: what a restore is compared with. Managers are compared by
+// the index their stores reach once caught up, and only the one chosen is
+// read: reading a follower's store gives it a copy of the store followers
+// share.
 func (c *roster) latestStore() *Store {
-	var best *Store
+	var best *manager
 	for _, m := range c.managers {
-		if best == nil || m.store().Index > best.Index {
-			best = m.store()
+		if best == nil || m.appliedIndex() > best.appliedIndex() {
+			best = m
 		}
 	}
-	return best
+	if best == nil {
+		return nil
+	}
+	return best.store()
 }
 
 // lost is one thing a restore takes back: about a node, a service (the

@@ -249,8 +249,8 @@ func (c *Cluster) Inspect() (Snapshot, error) {
 }
 
 // serviceViews counts each service's tasks as `docker service ls` does.
-// With byNode set it also lists, per node, the names of the tasks that run
-// there.
+// With byNode set it also lists, per node, the tasks that count as running
+// there (the picture names them when it reads them: TaskNames).
 func (c *Cluster) serviceViews(s *Store, byNode map[string][]*Task) []ServiceView {
 	counted := countedTasks(c.nodes, c.byName, s)
 	perZone := make([]int, len(c.zones))
