@@ -209,11 +209,13 @@ func (c *Cluster) Snapshot() Snapshot {
 	snap.Services = c.serviceViews(s, byNode)
 
 	ports := c.openPorts(s)
+	snap.Nodes = make([]NodeView, 0, len(c.nodes))
 	for _, n := range c.nodes {
 		nv := NodeView{Name: n.name, Zone: c.zones[n.zone], Role: n.role(), Alive: n.alive || n.locked, Locked: n.locked, Tasks: TaskNames{tasks: byNode[n.name]}, Ports: ports[n.name]}
-		nv.ID = DockerID(c.cfg.Seed, "node", n.name) // a removed node's, as it was
 		if rec := s.Nodes[n.name]; rec != nil {
 			nv.Status, nv.Availability, nv.Role, nv.ID = rec.Status, rec.Availability, rec.Role, rec.ID
+		} else {
+			nv.ID = DockerID(c.cfg.Seed, "node", n.name) // a removed node's, as it was
 		}
 		if n.mgr != nil {
 			if n.alive {
@@ -254,9 +256,9 @@ func (c *Cluster) Inspect() (Snapshot, error) {
 func (c *Cluster) serviceViews(s *Store, byNode map[string][]*Task) []ServiceView {
 	counted := countedTasks(c.nodes, c.byName, s)
 	perZone := make([]int, len(c.zones))
-	var perNode [][]*Task
+	var onNodes []onNode
 	if byNode != nil {
-		perNode = make([][]*Task, len(c.nodes))
+		onNodes = make([]onNode, 0, s.Tasks.Len())
 	}
 	names := s.ServiceNames()
 	views := make([]ServiceView, len(names))
@@ -294,8 +296,8 @@ func (c *Cluster) serviceViews(s *Store, byNode map[string][]*Task) []ServiceVie
 			if at, ok := counted.on(t); ok {
 				sv.Running++
 				perZone[c.nodes[at].zone]++
-				if perNode != nil {
-					perNode[at] = append(perNode[at], t)
+				if byNode != nil {
+					onNodes = append(onNodes, onNode{at, t})
 				}
 			}
 		}
@@ -307,12 +309,41 @@ func (c *Cluster) serviceViews(s *Store, byNode map[string][]*Task) []ServiceVie
 		}
 		views[i] = sv
 	}
-	for i, tasks := range perNode {
-		if tasks != nil {
-			byNode[c.nodes[i].name] = tasks
+	groupByNode(c.nodes, onNodes, byNode)
+	return views
+}
+
+// onNode is a task counted as running on c.nodes[at].
+type onNode struct {
+	at int
+	t  *Task
+}
+
+// groupByNode puts each node's counted tasks in byNode under its name, in
+// the order met, all in one backing array: appending to a slice per node
+// grew thousands of small slices.
+func groupByNode(nodes []*node, counted []onNode, byNode map[string][]*Task) {
+	if len(counted) == 0 {
+		return
+	}
+	start := make([]int, len(nodes)+1) // node i's are all[start[i]:start[i+1]]
+	for _, p := range counted {
+		start[p.at+1]++
+	}
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	all := make([]*Task, len(counted))
+	fill := slices.Clone(start[:len(nodes)])
+	for _, p := range counted {
+		all[fill[p.at]] = p.t
+		fill[p.at]++
+	}
+	for i, n := range nodes {
+		if from, to := start[i], start[i+1]; to > from {
+			byNode[n.name] = all[from:to:to]
 		}
 	}
-	return views
 }
 
 // countedTasks finds the tasks that count as running: each runs, its
