@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"strconv"
 	"time"
 
 	"github.com/swarmsim/swarmsim/az"
@@ -232,7 +233,7 @@ func New(cfg Config) (*Cluster, error) {
 	}
 	nodes := cfg.Nodes
 	if len(nodes) == 0 {
-		nodes = generatedNodes(cfg.Layout)
+		nodes = LayoutNodes(cfg.Layout)
 	}
 	boot := state.NewStore()
 	peers, down, err := joinAll(c, boot, nodes)
@@ -438,21 +439,25 @@ type NodeSpec struct {
 	Leader bool
 }
 
-// generatedNodes names a layout's nodes: managers m1, m2, … and workers w1,
-// w2, …, zone by zone, each labelled with its zone.
-func generatedNodes(l az.Layout) []NodeSpec {
-	var out []NodeSpec
-	mi, wi := 0, 0
-	for _, z := range l.Zones {
-		for range z.Managers {
-			mi++
-			out = append(out, NodeSpec{Name: fmt.Sprintf("m%d", mi), Zone: z.Name, Role: RoleManager})
+// LayoutNodes names a layout's nodes as New does when Config.Nodes is
+// empty: managers m1, m2, … and workers w1, w2, …, zone by zone, each
+// labelled with its zone.
+func LayoutNodes(l az.Layout) []NodeSpec {
+	out := make([]NodeSpec, 0, l.Managers()+l.Workers())
+	for _, role := range []string{RoleManager, RoleWorker} {
+		prefix, i := "m", 0
+		if role == RoleWorker {
+			prefix = "w"
 		}
-	}
-	for _, z := range l.Zones {
-		for range z.Workers {
-			wi++
-			out = append(out, NodeSpec{Name: fmt.Sprintf("w%d", wi), Zone: z.Name, Role: RoleWorker})
+		for _, z := range l.Zones {
+			n := z.Managers
+			if role == RoleWorker {
+				n = z.Workers
+			}
+			for range n {
+				i++
+				out = append(out, NodeSpec{Name: prefix + strconv.Itoa(i), Zone: z.Name, Role: role})
+			}
 		}
 	}
 	return out

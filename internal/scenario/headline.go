@@ -270,22 +270,5 @@ func (s Spec) NodeSpecs() []cluster.NodeSpec {
 	if s.Nodes != nil {
 		return s.Nodes
 	}
-	var out []cluster.NodeSpec
-	for _, role := range []string{cluster.RoleManager, cluster.RoleWorker} {
-		prefix, i := "m", 0
-		if role == cluster.RoleWorker {
-			prefix = "w"
-		}
-		for _, z := range s.Layout.Zones {
-			n := z.Managers
-			if role == cluster.RoleWorker {
-				n = z.Workers
-			}
-			for range n {
-				i++
-				out = append(out, cluster.NodeSpec{Name: fmt.Sprintf("%s%d", prefix, i), Zone: z.Name, Role: role})
-			}
-		}
-	}
-	return out
+	return cluster.LayoutNodes(s.Layout)
 }
