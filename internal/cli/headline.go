@@ -469,22 +469,25 @@ func runHeadline(args []string, stdout, stderr io.Writer, env func(string) strin
 // A headline run is one short process. Go's default collector runs each
 // time the heap doubles, which for the headline shape (a few megabytes
 // live) means a collection every few simulated minutes, a tenth of the
-// run: collecting when the heap has grown fivefold halves that. A swarm of
-// a hundred thousand tasks would then take five times its live heap, so a
-// memory limit sized from the tasks asked for brings collection back
-// before that. A placed task holds about 750 bytes (its record, its place
-// in the leader's indexes, the commands followers hold back, its
-// container, its line on the timeline: 76-83 MB live at the end of
-// Swarm2k's 95,000 tasks, measured with GODEBUG=gctrace=1), so 896 bytes a
-// task keeps the heap a little above what a large swarm holds: Swarm2k's
-// shape peaks at 140 MiB, and Swarm3k's (150,000 tasks, 201 MiB) spends 8%
-// less CPU than with 768 bytes, where its collector ran back to back near
-// the limit; 1,024 bytes would take Swarm2k past 150 MiB. Small swarms
-// never reach the limit.
+// run: collecting when the heap has grown fivefold halves that. A large
+// swarm would then grow its heap to five times what it holds, and each
+// page the heap grows into is a page fault on the simulation's own
+// thread, while the collector runs on the other core. So a memory limit
+// sized from the tasks asked for brings collection back: a placed task
+// holds 550-650 bytes at the end of a run (52-62 MB live after Swarm2k's
+// 95,000 tasks, 77-91 MB after Swarm3k's 150,000, GODEBUG=gctrace=1) and
+// more while the swarm settles, and 1,300 bytes a task lets the heap grow
+// about twice that. Measured against the limit it replaces (64 MiB plus
+// 896 bytes a task), Swarm2k's shape runs 6% faster in 120 MiB instead of
+// 141 and Swarm3k's 3% faster in 180 MiB instead of 186; at 1,000 bytes
+// the collector runs back to back and costs 15% more CPU, and at 1,400
+// bytes Swarm3k's last collections come later, after the heap has grown
+// into more pages, 6% slower. A small swarm gets headlineHeapFloor, which
+// it never reaches.
 const (
 	headlineGCPercent = 400
-	headlineHeapBase  = 64 << 20 // bytes: the runtime, Raft, a small swarm
-	headlineHeapTask  = 896      // bytes per task asked for
+	headlineHeapFloor = 64 << 20 // bytes: the runtime, Raft, a small swarm
+	headlineHeapTask  = 1300     // bytes per task asked for
 )
 
 // collectForShape sets the collector for a headline run of spec and
@@ -499,7 +502,7 @@ func collectForShape(spec scenario.Spec) (restore func()) {
 		}
 	}
 	percent := debug.SetGCPercent(headlineGCPercent)
-	limit := debug.SetMemoryLimit(headlineHeapBase + int64(tasks)*headlineHeapTask)
+	limit := debug.SetMemoryLimit(max(headlineHeapFloor, int64(tasks)*headlineHeapTask))
 	return func() {
 		debug.SetGCPercent(percent)
 		debug.SetMemoryLimit(limit)
