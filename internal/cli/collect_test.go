@@ -10,7 +10,8 @@ import (
 )
 
 // TestCollectForShapeSizesTheLimit: the memory limit follows the tasks a
-// run asks for (a global service's one per node) or, for a swarm of many
+// run asks for (a global service's one per node, a stack's with the
+// others) or, for a swarm of many
 // nodes and few tasks, its nodes above a floor, whichever is more; an
 // imported swarm's nodes count once; and the settings before the run come
 // back after it.
@@ -34,6 +35,8 @@ func TestCollectForShapeSizesTheLimit(t *testing.T) {
 		{"a global service counts every node", scenario.Spec{Layout: layout("2-2-1", 1000), Services: []scenario.Service{scenario.Global("agent"), scenario.Replicated("web", 60000)}}, 61005, 0},
 		{"many nodes and few tasks", scenario.Spec{Layout: layout("2-2-1", 10000), Services: []scenario.Service{scenario.Replicated("web", 3000)}}, 0, 10005},
 		{"an imported swarm's nodes count once", imported, 0, 5},
+		{"a stack's services count with the others", scenario.Spec{Layout: layout("1-1-1", 100), Services: []scenario.Service{scenario.Replicated("web", 40000)},
+			Stack: &scenario.Stack{Name: "shop", Services: []scenario.Service{scenario.Replicated("shop_db", 30000), scenario.Global("shop_agent")}}}, 70103, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := debug.SetMemoryLimit(-1)

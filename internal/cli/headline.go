@@ -495,15 +495,20 @@ const (
 	headlineHeapNode  = 8 << 10  // bytes per node, above the floor
 )
 
-// collectForShape sets the collector for a headline run of spec and
-// returns what puts it back (the tests run many commands in one process).
+// collectForShape sets the collector for a headline run of spec, its
+// stack's services counted with the others, and returns what puts it back
+// (the tests run many commands in one process).
 func collectForShape(spec scenario.Spec) (restore func()) {
 	nodes := len(spec.Nodes) // an imported swarm's, which its Layout counts too
 	if spec.Nodes == nil {
 		nodes = spec.Layout.Managers() + spec.Layout.Workers()
 	}
+	services := spec.Services
+	if spec.Stack != nil {
+		services = append(slices.Clip(services), spec.Stack.Services...)
+	}
 	tasks := 0
-	for _, sv := range spec.Services {
+	for _, sv := range services {
 		if sv.Global {
 			tasks += nodes
 		} else {
