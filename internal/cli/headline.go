@@ -495,26 +495,11 @@ const (
 	headlineHeapNode  = 8 << 10  // bytes per node, above the floor
 )
 
-// collectForShape sets the collector for a headline run of spec, its
-// stack's services counted with the others, and returns what puts it back
-// (the tests run many commands in one process).
+// collectForShape sets the collector for a headline run of spec, sized as
+// spec.Size counts it, and returns what puts it back (the tests run many
+// commands in one process).
 func collectForShape(spec scenario.Spec) (restore func()) {
-	nodes := len(spec.Nodes) // an imported swarm's, which its Layout counts too
-	if spec.Nodes == nil {
-		nodes = spec.Layout.Managers() + spec.Layout.Workers()
-	}
-	services := spec.Services
-	if spec.Stack != nil {
-		services = append(slices.Clip(services), spec.Stack.Services...)
-	}
-	tasks := 0
-	for _, sv := range services {
-		if sv.Global {
-			tasks += nodes
-		} else {
-			tasks += sv.Replicas
-		}
-	}
+	nodes, tasks := spec.Size()
 	percent := debug.SetGCPercent(headlineGCPercent)
 	limit := debug.SetMemoryLimit(max(headlineHeapFloor+int64(nodes)*headlineHeapNode, int64(tasks)*headlineHeapTask))
 	return func() {

@@ -52,7 +52,17 @@ type Spec struct {
 // together, and the managers and nodes for the simulated time after the
 // failure (settling takes seconds, next to it).
 func (s Spec) Budget() error {
-	nodes := s.Layout.Managers() + s.Layout.Workers()
+	nodes, tasks := s.Size()
+	if err := limits.CheckTasks(tasks); err != nil {
+		return err
+	}
+	return limits.CheckRun(s.Layout.Managers(), nodes, s.For)
+}
+
+// Size counts the swarm's nodes (the imported ones, or the Layout's) and
+// the tasks its services ask for, a stack's included (Tasks).
+func (s Spec) Size() (nodes, tasks int) {
+	nodes = s.Layout.Managers() + s.Layout.Workers()
 	if s.Nodes != nil {
 		nodes = len(s.Nodes)
 	}
@@ -60,10 +70,7 @@ func (s Spec) Budget() error {
 	if s.Stack != nil {
 		services = append(slices.Clip(services), s.Stack.Services...)
 	}
-	if err := limits.CheckTasks(Tasks(services, nodes)); err != nil {
-		return err
-	}
-	return limits.CheckRun(s.Layout.Managers(), nodes, s.For)
+	return nodes, Tasks(services, nodes)
 }
 
 // Tasks counts the desired tasks of services on a swarm of nodes: a
