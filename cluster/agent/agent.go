@@ -37,7 +37,6 @@ package agent
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -267,7 +266,7 @@ func (a *Agent) Strays(assigned []*state.Task) []string {
 	var out []string
 	for _, n := range a.Running.Numbers() {
 		if _, found := slices.BinarySearch(own, n); !found {
-			out = append(out, "t"+strconv.FormatUint(uint64(n), 10))
+			out = append(out, state.TaskID(uint64(n)))
 		}
 	}
 	for id := range a.Running.Others() {

@@ -5,7 +5,6 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"strconv"
 
 	"github.com/swarmsim/swarmsim/cluster/state"
 )
@@ -120,7 +119,7 @@ func (s *Tasks) Others() iter.Seq[string] {
 func (s *Tasks) All() iter.Seq[string] {
 	return func(yield func(string) bool) {
 		for _, n := range s.nums {
-			if !yield("t" + strconv.FormatUint(uint64(n), 10)) {
+			if !yield(state.TaskID(uint64(n))) {
 				return
 			}
 		}

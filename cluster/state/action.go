@@ -3,7 +3,6 @@ package state
 import (
 	"fmt"
 	"maps"
-	"strconv"
 	"strings"
 )
 
@@ -446,7 +445,7 @@ func (a *CreateTask) apply(s *Store, ctx *ApplyContext) {
 	job := s.Services[a.Service].Job()
 	if t == nil || a.made.seq != s.NextTask || (t.Desired == TaskComplete) != job {
 		t = &Task{
-			ID:      "t" + strconv.FormatUint(s.NextTask, 10),
+			ID:      TaskID(s.NextTask),
 			Service: a.Service,
 			Slot:    a.Slot,
 			Node:    a.Node,

@@ -30,6 +30,10 @@ type TaskTable struct {
 // in an int on every platform.
 const maxTaskIDLen = 10
 
+// TaskID is the ID the store gives its n-th task: "t"+n, which
+// TaskNumber reads back.
+func TaskID(n uint64) string { return "t" + strconv.FormatUint(n, 10) }
+
 // TaskNumber parses a task ID of the form the store gives, "t"+N with N
 // written without leading zeros, and reports whether it has that form.
 // It does not allocate.
@@ -61,7 +65,7 @@ func (tt *TaskTable) byNumber(n int) *Task {
 	if n < len(tt.dense) {
 		return tt.dense[n]
 	}
-	return tt.other["t"+strconv.Itoa(n)] // beyond the slice's reach
+	return tt.other[TaskID(uint64(n))] // beyond the slice's reach
 }
 
 // Has reports whether the table holds t itself, not only a task with its

@@ -35,6 +35,16 @@ func TestTaskNumber(t *testing.T) {
 	}
 }
 
+// TestTaskIDReadsBack: the ID the store gives its n-th task is read back
+// as n.
+func TestTaskIDReadsBack(t *testing.T) {
+	for _, n := range []uint64{0, 1, 9, 10, 95000, 999999999} {
+		if got, ok := TaskNumber(TaskID(n)); !ok || uint64(got) != n {
+			t.Errorf("TaskNumber(TaskID(%d)) = %d, %v; want %d, true", n, got, ok, n)
+		}
+	}
+}
+
 // FuzzTaskNumber: an ID parses exactly when it is "t" and the decimal
 // form of its number, so two IDs never share a place in the table.
 func FuzzTaskNumber(f *testing.F) {
