@@ -187,7 +187,7 @@ func (cache *entryCache) decode(e raft.Entry, live int) (*state.Command, error) 
 	var cmd *state.Command
 	if id, ok := state.CommandID(e.Data); ok {
 		// Raft copies what it is given, so the bytes are compared.
-		if d := cache.proposed[id]; d != nil && bytes.Equal(d.data, e.Data) {
+		if d := cache.proposed[id]; d != nil && sameBytes(d.data, e.Data) {
 			delete(cache.proposed, id)
 			cmd = d.cmd
 			cache.reused++
