@@ -130,9 +130,10 @@ func RestoreBackup(name, node string) Action {
 			return fmt.Errorf("restoring %s on %s: %w", name, node, err)
 		}
 		m.kek, m.restored = b.key, b
-		m.setStore(b.state.Clone())
-		if names := m.store().ServiceNames(); fault.Is(fault.RestoreDropsService) && len(names) > 0 {
-			m.store().Apply(m.store().Index, &state.Command{Actions: []state.Action{&state.RemoveService{Name: names[0]}}}, &state.ApplyContext{})
+		restored := b.state.Clone()
+		m.setStore(restored)
+		if names := restored.ServiceNames(); fault.Is(fault.RestoreDropsService) && len(names) > 0 {
+			restored.Apply(restored.Index, &state.Command{Actions: []state.Action{&state.RemoveService{Name: names[0]}}}, &state.ApplyContext{})
 		}
 		if host == n {
 			c.emit(EventRestore, node, "%s's swarm directory is backup %s, taken at %s: the state as of entry %d%s",
@@ -309,23 +310,24 @@ func (m *manager) forkIfRestored() {
 	c := m.c
 	b := m.restored
 	m.restored = nil
-	if b == nil || m.store().Index > b.state.Index {
+	s := m.store()
+	if b == nil || s.Index > b.state.Index {
 		return
 	}
 	c.restores++
 	if k := c.check; k != nil {
-		maps.DeleteFunc(k.entries, func(index, _ uint64) bool { return index > m.store().Index })
+		maps.DeleteFunc(k.entries, func(index, _ uint64) bool { return index > s.Index })
 		maps.DeleteFunc(k.leaders, func(term uint64, _ string) bool { return term > b.raft.Term() })
 	}
 	for _, n := range c.nodes {
 		for _, id := range slices.Collect(n.Running.All()) {
-			if t := m.store().Tasks.Get(id); t == nil || t.Node != n.name {
+			if t := s.Tasks.Get(id); t == nil || t.Node != n.name {
 				n.Running.Remove(id)
 				n.Running.Add(setApart(id, c.restores))
 			}
 		}
 		for _, id := range state.SortedIDs(exitedIDs(n.Exits)) {
-			if t := m.store().Tasks.Get(id); t == nil || t.Node != n.name {
+			if t := s.Tasks.Get(id); t == nil || t.Node != n.name {
 				n.Exits[setApart(id, c.restores)] = n.Exits[id]
 				delete(n.Exits, id)
 			}

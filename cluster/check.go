@@ -313,7 +313,8 @@ func (k *checker) inputs() stateInputs {
 	c := k.c
 	in := stateInputs{lead: c.leaderManager(), term: c.leaderTerm, sealed: len(k.sealed)}
 	if in.lead != nil {
-		in.store, in.index = in.lead.store(), in.lead.store().Index
+		in.store = in.lead.store()
+		in.index = in.store.Index
 	}
 	for _, n := range c.nodes {
 		life := uint64(n.epoch)<<2 | uint64(n.Running.Len())<<34
@@ -350,6 +351,10 @@ func (k *checker) fullState() {
 	// two nodes (where), and, on the nodes the leader can reach, none that
 	// the leader does not want there (unwanted, for onlyWanted).
 	lead := c.leaderManager()
+	var s *Store
+	if lead != nil {
+		s = lead.store()
+	}
 	// It also lists the leader's active tasks that run somewhere (active),
 	// which is what the drained-node and task-count rules look at: fewer
 	// than the store's tasks, history included.
@@ -369,7 +374,7 @@ func (k *checker) fullState() {
 			if lead == nil {
 				continue
 			}
-			t := lead.store().Tasks.Get(id)
+			t := s.Tasks.Get(id)
 			if t != nil && t.Active() {
 				k.active = append(k.active, t)
 			}
@@ -387,7 +392,6 @@ func (k *checker) fullState() {
 	if !k.lockedOut() || lead == nil {
 		return
 	}
-	s := lead.store()
 	running := k.running
 	if !k.drainEmpties(s, where) || extraTasks(c, s, running) || !k.onlyWanted(lead, s) || !k.placementHolds(lead, s, where) || !k.objectsKept(lead, s) {
 		return

@@ -30,16 +30,16 @@ func (k *checker) restoredBackup(name string, m *manager, now *Store, lost []los
 	if !ok {
 		return
 	}
-	if got := m.store().Encode(); !bytes.Equal(got, want) {
-		then, err := state.DecodeStore(want)
+	then := m.store()
+	if got := then.Encode(); !bytes.Equal(got, want) {
+		backedUp, err := state.DecodeStore(want)
 		detail := ""
 		if err == nil {
-			detail = ": " + firstDifference(then, m.store())
+			detail = ": " + firstDifference(backedUp, then)
 		}
-		c.violate(InvRestore, "%s's state after restoring backup %s is not the backup's state as of entry %d%s", m.node.name, name, m.store().Index, detail)
+		c.violate(InvRestore, "%s's state after restoring backup %s is not the backup's state as of entry %d%s", m.node.name, name, then.Index, detail)
 		return
 	}
-	then := m.store()
 	reported := map[string]bool{}
 	for _, l := range lost {
 		if l.service != "" {
