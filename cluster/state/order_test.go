@@ -48,10 +48,14 @@ func TestAllTasksInTaskListOrder(t *testing.T) {
 	}
 }
 
+// ids are tasks' IDs, "-" for none (a slot index's empty slots).
 func ids(ts []*Task) []string {
 	out := make([]string, len(ts))
 	for i, t := range ts {
-		out[i] = t.ID
+		out[i] = "-"
+		if t != nil {
+			out[i] = t.ID
+		}
 	}
 	return out
 }

@@ -129,13 +129,13 @@ func TestCloneCopiesIndexes(t *testing.T) {
 		var b strings.Builder
 		for _, name := range slices.Sorted(maps.Keys(s.slots)) {
 			x := s.slots[name]
-			fmt.Fprintf(&b, "%s only %s more", name, list(x.only))
+			fmt.Fprintf(&b, "%s only %v more", name, ids(x.only))
 			for _, slot := range slices.Sorted(maps.Keys(x.more)) {
-				fmt.Fprintf(&b, " %d:%s", slot, list(x.more[slot]))
+				fmt.Fprintf(&b, " %d:%v", slot, ids(x.more[slot]))
 			}
 			b.WriteString(" by node")
 			for _, node := range x.sortedNodes() {
-				fmt.Fprintf(&b, " %s:%s", node, list(x.byNode[node]))
+				fmt.Fprintf(&b, " %s:%v", node, ids(x.byNode[node]))
 			}
 			b.WriteString("\n")
 		}
@@ -160,16 +160,4 @@ func TestCloneCopiesIndexes(t *testing.T) {
 	if h := clone.History("web", SlotKey{Slot: 1}); len(h) != 2 || h[0].ID != "t6" {
 		t.Errorf("the clone's slot 1 holds %v, want t6 and a new task", ids(h))
 	}
-}
-
-// list writes tasks' IDs, "-" for none.
-func list(ts []*Task) string {
-	out := make([]string, len(ts))
-	for i, t := range ts {
-		out[i] = "-"
-		if t != nil {
-			out[i] = t.ID
-		}
-	}
-	return "[" + strings.Join(out, " ") + "]"
 }
